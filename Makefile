@@ -1,0 +1,37 @@
+# Two commands matter: `make run` (install and serve on http://localhost:3000)
+# and `make test` (install and pass every test). Both start from nothing.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(abspath $(VENV))/bin
+PY := $(BIN)/python
+export PATH := $(BIN):$(PATH)
+export REFLEX_USE_NPM := 1
+export REFLEX_TELEMETRY_ENABLED := false
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: install run test test-unit test-e2e lint bench clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	bash scripts/install-browser.sh
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	reflex run --env prod --single-port --frontend-port 3000
+
+lint: install
+	ruff check serena_app tests scripts rxconfig.py
+	ruff format --check serena_app tests scripts rxconfig.py
+
+test: install lint
+	pytest
+
+bench: install
+	$(PY) scripts/bench.py
+
+clean:
+	rm -rf .web .states $(VENV) serena.db*

@@ -1,0 +1,21 @@
+"""Reflex configuration: app name, database and allowed origins from the environment."""
+
+import os
+
+import reflex as rx
+
+config = rx.Config(
+    app_name="serena_app",
+    # Embedded SQLite by default; any SQLAlchemy URL through DATABASE_URL (or REFLEX_DB_URL).
+    db_url=os.environ.get("DATABASE_URL", "sqlite:///serena.db"),
+    telemetry_enabled=False,
+    show_built_with_reflex=False,
+    # Origins allowed to open the event websocket. Never "*" in production.
+    cors_allowed_origins=os.environ.get(
+        "SERENA_ALLOWED_ORIGINS", "http://localhost:3000,http://127.0.0.1:3000"
+    ).split(","),
+    deploy_url=os.environ.get("SERENA_SITE_URL", "http://localhost:3000"),
+    frontend_compression_formats=["brotli", "gzip"],
+    state_manager_mode=rx.constants.StateManagerMode.MEMORY,
+    disable_plugins=["reflex.plugins.sitemap.SitemapPlugin"],
+)

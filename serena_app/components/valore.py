@@ -1,0 +1,37 @@
+"""One value of the accordion (WAI-ARIA accordion pattern): a button in an h3, and its panel."""
+
+import reflex as rx
+
+from serena_app.pubblicato import ValoreVista
+from serena_app.state.interfaccia import alterna_valore, valori_aperti
+
+
+def voce_valore(valore: rx.Var[ValoreVista]) -> rx.Component:
+    """The value's heading button and its collapsible panel; `#valori-N` links to it."""
+    aperto = valori_aperti.value.to(list).contains(valore.numero)
+    pulsante = f"valore-pulsante-{valore.numero}"
+    pannello = f"valore-pannello-{valore.numero}"
+    return rx.el.li(
+        rx.el.h3(
+            rx.el.button(
+                rx.el.span(valore.titolo),
+                rx.el.span(class_name="freccia", aria_hidden="true"),
+                type="button",
+                id=pulsante,
+                aria_expanded=rx.cond(aperto, "true", "false"),
+                aria_controls=pannello,
+                on_click=alterna_valore(valore.numero),
+            ),
+            class_name="valore-titolo",
+        ),
+        rx.el.div(
+            rx.el.p(valore.testo),
+            id=pannello,
+            role="region",
+            aria_labelledby=pulsante,
+            class_name="valore-pannello richiudibile",
+            hidden=~aperto,
+        ),
+        id=f"valori-{valore.numero}",
+        class_name="valore",
+    )

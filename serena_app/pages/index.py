@@ -1,0 +1,27 @@
+"""The "who we are" page: header, the four sections, footer."""
+
+import reflex as rx
+
+from serena_app.sections.footer import footer
+from serena_app.sections.header import header
+from serena_app.sections.hero import hero
+from serena_app.sections.mission_vision import mission, vision
+from serena_app.sections.storia import storia
+from serena_app.sections.valori import valori
+
+
+def index() -> rx.Component:
+    """The whole page."""
+    return rx.fragment(
+        header(),
+        rx.el.main(
+            hero(),
+            storia(),
+            mission(),
+            vision(),
+            valori(),
+            id="contenuto",
+            tab_index=-1,
+        ),
+        footer(),
+    )

@@ -1,0 +1,18 @@
+"""The page footer: name, city and the way into the staff area."""
+
+import reflex as rx
+
+from serena_app.content import CONTENUTO
+
+
+def footer() -> rx.Component:
+    """Name, "Ferrara" and the "Area riservata" link."""
+    return rx.el.footer(
+        rx.el.div(
+            rx.el.p(CONTENUTO["nome"], class_name="piede-nome"),
+            rx.el.p(CONTENUTO["citta"]),
+            rx.el.a("Area riservata", href="/accesso"),
+            class_name="piede-interno",
+        ),
+        class_name="piede",
+    )

@@ -1,0 +1,51 @@
+"""The page header: skip link, the cooperative's name and the navigation to the sections."""
+
+import reflex as rx
+
+from serena_app.content import CONTENUTO
+from serena_app.state.interfaccia import menu_aperto
+
+VOCI_MENU = [
+    ("storia", "Storia"),
+    ("mission", "Mission"),
+    ("vision", "Vision"),
+    ("valori", "Valori"),
+]
+
+
+def _voce(ancora: str, etichetta: str) -> rx.Component:
+    return rx.el.li(
+        rx.el.a(etichetta, href=f"#{ancora}", on_click=menu_aperto.set_value(False)),
+    )
+
+
+def header() -> rx.Component:
+    """Skip link, name and navigation; on a phone the navigation opens from a menu button."""
+    return rx.fragment(
+        rx.el.a("Vai al contenuto", href="#contenuto", class_name="salta"),
+        rx.el.header(
+            rx.el.div(
+                rx.el.a(CONTENUTO["nome"], href="#", class_name="marchio"),
+                rx.el.nav(
+                    rx.el.button(
+                        rx.el.span("Menu"),
+                        rx.el.span(class_name="icona-menu", aria_hidden="true"),
+                        type="button",
+                        class_name="pulsante-menu",
+                        aria_expanded=rx.cond(menu_aperto.value, "true", "false"),
+                        aria_controls="menu-sezioni",
+                        on_click=menu_aperto.set_value(~menu_aperto.value),
+                    ),
+                    rx.el.ul(
+                        *[_voce(ancora, etichetta) for ancora, etichetta in VOCI_MENU],
+                        id="menu-sezioni",
+                        class_name="menu",
+                        data_aperto=rx.cond(menu_aperto.value, "true", "false"),
+                    ),
+                    aria_label="Sezioni della pagina",
+                ),
+                class_name="testata-interna",
+            ),
+            class_name="testata",
+        ),
+    )

@@ -1,0 +1,15 @@
+"""The opening of the page: the cooperative's name as the page's only h1."""
+
+import reflex as rx
+
+from serena_app.content import CONTENUTO
+
+
+def hero() -> rx.Component:
+    """Name and a one-line summary drawn from the mission."""
+    return rx.el.div(
+        rx.el.p("Chi siamo", class_name="occhiello"),
+        rx.el.h1(CONTENUTO["nome"]),
+        rx.el.p(CONTENUTO["sottotitolo"], class_name="sottotitolo"),
+        class_name="apertura",
+    )

@@ -1,0 +1,27 @@
+"""La nostra mission and La nostra vision: two sections of running text."""
+
+import reflex as rx
+
+from serena_app.components.testo import paragrafi
+from serena_app.content import CONTENUTO
+from serena_app.state.contenuto import ContenutoState
+
+
+def _sezione_di_testo(chiave: str) -> rx.Component:
+    return rx.el.section(
+        rx.el.h2(CONTENUTO["titoli"][chiave], id=f"{chiave}-titolo"),
+        paragrafi(ContenutoState.sezioni[chiave], class_name="testo"),
+        id=chiave,
+        aria_labelledby=f"{chiave}-titolo",
+        class_name=f"sezione sezione-{chiave}",
+    )
+
+
+def mission() -> rx.Component:
+    """The mission."""
+    return _sezione_di_testo("mission")
+
+
+def vision() -> rx.Component:
+    """The vision."""
+    return _sezione_di_testo("vision")

@@ -1,0 +1,48 @@
+"""La nostra storia: the timeline of milestones and the full history behind "Scopri di più"."""
+
+import reflex as rx
+
+from serena_app.components.testo import paragrafi
+from serena_app.content import CONTENUTO
+from serena_app.pubblicato import TappaVista
+from serena_app.state.contenuto import ContenutoState
+from serena_app.state.interfaccia import storia_aperta
+
+
+def _tappa(tappa: rx.Var[TappaVista]) -> rx.Component:
+    return rx.el.li(
+        rx.el.span(class_name="tappa-punto", aria_hidden="true"),
+        rx.cond(
+            tappa.anno != "",
+            rx.el.time(tappa.anno, date_time=tappa.anno, class_name="tappa-anno"),
+        ),
+        rx.el.h3(tappa.titolo, class_name="tappa-titolo"),
+        rx.el.p(tappa.testo),
+        class_name="tappa",
+    )
+
+
+def storia() -> rx.Component:
+    """Heading, optional intro, the timeline, and the expandable full text."""
+    return rx.el.section(
+        rx.el.h2(CONTENUTO["titoli"]["storia"], id="storia-titolo"),
+        paragrafi(ContenutoState.sezioni["storia_intro"], class_name="intro"),
+        rx.el.ol(rx.foreach(ContenutoState.tappe, _tappa), class_name="timeline"),
+        rx.el.button(
+            "Scopri di più",
+            type="button",
+            class_name="pulsante",
+            aria_expanded=rx.cond(storia_aperta.value, "true", "false"),
+            aria_controls="storia-completa",
+            on_click=storia_aperta.set_value(~storia_aperta.value),
+        ),
+        paragrafi(
+            ContenutoState.sezioni["storia_testo"],
+            id="storia-completa",
+            class_name="storia-completa richiudibile",
+            hidden=~storia_aperta.value,
+        ),
+        id="storia",
+        aria_labelledby="storia-titolo",
+        class_name="sezione",
+    )

@@ -1,0 +1,37 @@
+"""I nostri valori: the intro and the ten values as an accordion, all collapsed at first."""
+
+import reflex as rx
+
+from serena_app.components.testo import paragrafi
+from serena_app.components.valore import voce_valore
+from serena_app.content import CONTENUTO
+from serena_app.state.contenuto import ContenutoState
+from serena_app.state.interfaccia import APRI_DA_INDIRIZZO, valori_aperti
+
+
+def valori() -> rx.Component:
+    """Heading, intro, the expand/collapse-all buttons and the values."""
+    return rx.el.section(
+        rx.el.h2(CONTENUTO["titoli"]["valori"], id="valori-titolo"),
+        paragrafi(ContenutoState.sezioni["valori_intro"], class_name="intro"),
+        rx.el.div(
+            rx.el.button(
+                "Espandi tutti",
+                type="button",
+                class_name="pulsante pulsante-secondario",
+                on_click=valori_aperti.set_value(ContenutoState.valori.foreach(lambda v: v.numero)),
+            ),
+            rx.el.button(
+                "Comprimi tutti",
+                type="button",
+                class_name="pulsante pulsante-secondario",
+                on_click=valori_aperti.set_value([]),
+            ),
+            class_name="comandi-valori",
+        ),
+        rx.el.ul(rx.foreach(ContenutoState.valori, voce_valore), class_name="valori"),
+        id="valori",
+        aria_labelledby="valori-titolo",
+        class_name="sezione",
+        on_mount=APRI_DA_INDIRIZZO,
+    )

@@ -1,0 +1,38 @@
+"""Browser-only UI state (open menu, expanded texts): no server round trip, no per-visitor cost."""
+
+from reflex.experimental.client_state import ClientStateVar
+from reflex.vars import FunctionVar, Var
+from reflex_base.event import EventChain
+
+menu_aperto = ClientStateVar.create("menu_aperto", default=False)
+storia_aperta = ClientStateVar.create("storia_aperta", default=False)
+valori_aperti = ClientStateVar.create("valori_aperti", default=[])
+
+
+def alterna_valore(numero: Var) -> Var:
+    """An event trigger that expands the value `numero` if collapsed, and collapses it if not."""
+    aperti = valori_aperti.value
+    nuovi = Var(
+        f"(({aperti}).includes({numero}) ? ({aperti}).filter((n) => n !== {numero})"
+        f" : [...({aperti}), {numero}])",
+        _var_data=aperti._get_all_var_data(),
+    )
+    return valori_aperti.set_value(nuovi)
+
+
+# Opens the value named by the URL's fragment (`/#valori-3`), on load and on in-page links.
+APRI_DA_INDIRIZZO = Var(
+    """() => {
+  const apri = () => {
+    const trovato = /^#valori-(\\d+)$/.exec(window.location.hash);
+    if (!trovato) return;
+    const numero = Number(trovato[1]);
+    const aperti = refs['_client_state_valori_aperti'] ?? [];
+    if (!aperti.includes(numero)) refs['_client_state_setValori_aperti']([...aperti, numero]);
+    document.getElementById(`valori-${numero}`)?.scrollIntoView();
+  };
+  apri();
+  window.addEventListener('hashchange', apri);
+}""",
+    _var_data=valori_aperti._var_data,
+).to(FunctionVar, EventChain)

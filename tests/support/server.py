@@ -1,0 +1,108 @@
+"""Start the real app (`reflex run --env prod --single-port`) on a free port with its own database."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+START_TIMEOUT = 600.0
+
+
+@dataclass
+class Server:
+    """A running app: its base URL, database URL and log file."""
+
+    url: str
+    db_url: str
+    log: Path
+
+    def log_text(self) -> str:
+        """Everything the server printed so far."""
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def app_env(port: int, db_url: str) -> dict[str, str]:
+    """The environment the app runs with: venv first on PATH, npm, no telemetry."""
+    origin = f"http://localhost:{port}"
+    return {
+        **os.environ,
+        "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+        "REFLEX_USE_NPM": "1",
+        "REFLEX_TELEMETRY_ENABLED": "false",
+        "DATABASE_URL": db_url,
+        "SERENA_ALLOWED_ORIGINS": f"{origin},http://127.0.0.1:{port}",
+        "SERENA_SITE_URL": origin,
+    }
+
+
+def _wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            msg = f"the app exited with {process.returncode}:\n{log.read_text()[-4000:]}"
+            raise RuntimeError(msg)
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        try:  # bounded polling: wait half a second, or less if the app exits
+            process.wait(timeout=0.5)
+        except subprocess.TimeoutExpired:
+            pass
+    msg = f"the app did not answer within {START_TIMEOUT:.0f} s:\n{log.read_text()[-4000:]}"
+    raise TimeoutError(msg)
+
+
+@contextmanager
+def run_app(workdir: Path, db_url: str | None = None) -> Iterator[Server]:
+    """Build and serve the app; stop it (and its children) on exit.
+
+    Args:
+        workdir: A folder for the database and the log.
+        db_url: The database to use; a new SQLite file in `workdir` by default.
+
+    Yields:
+        The running server.
+    """
+    port = free_port()
+    db_url = db_url or f"sqlite:///{workdir / 'serena.db'}"
+    log = workdir / "server.log"
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [str(BIN / "reflex"), "run", "--env", "prod", "--single-port",
+             "--frontend-port", str(port), "--loglevel", "info"],
+            cwd=ROOT,
+            env=app_env(port, db_url),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    url = f"http://localhost:{port}"
+    try:
+        _wait_until_up(url + "/", process, log)
+        yield Server(url=url, db_url=db_url, log=log)
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
