@@ -3,6 +3,9 @@
 import os
 
 import reflex as rx
+from reflex.plugins.sitemap import SitemapPlugin
+
+from serena_app.build_plugin import InlineGlobalStyles
 
 config = rx.Config(
     app_name="serena_app",
@@ -17,5 +20,6 @@ config = rx.Config(
     deploy_url=os.environ.get("SERENA_SITE_URL", "http://localhost:3000"),
     frontend_compression_formats=["brotli", "gzip"],
     state_manager_mode=rx.constants.StateManagerMode.MEMORY,
-    disable_plugins=["reflex.plugins.sitemap.SitemapPlugin"],
+    plugins=[InlineGlobalStyles()],
+    disable_plugins=[SitemapPlugin],
 )

@@ -31,9 +31,7 @@ def crea_engine(url: str) -> Engine:
         The engine.
     """
     sqlite = url.startswith("sqlite")
-    engine = create_engine(
-        url, connect_args={"check_same_thread": False} if sqlite else {}
-    )
+    engine = create_engine(url, connect_args={"check_same_thread": False} if sqlite else {})
     if sqlite:
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine

@@ -5,13 +5,14 @@ from pathlib import Path
 import reflex as rx
 
 CSS = Path(__file__).parent.parent / "assets" / "serena.css"
-NOSCRIPT_CSS = ".richiudibile[hidden]{display:block}.menu[data-aperto]{display:flex}"
 
 
 def head_components() -> list[rx.Component]:
     """Meta tags and the inline stylesheet."""
     return [
         rx.el.meta(name="theme-color", content="#fbf6ee"),
+        rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml"),
+        # Marks that JavaScript runs, before the first paint: only then are texts collapsed.
+        rx.el.script("document.documentElement.classList.add('js')"),
         rx.el.style(CSS.read_text(encoding="utf-8")),
-        rx.el.noscript(rx.el.style(NOSCRIPT_CSS)),
     ]

@@ -34,3 +34,13 @@ class Valore(SQLModel, table=True):
     testo: str = Field(max_length=TESTO_MAX)
     posizione: int = Field(index=True)
     versione: int = Field(default=1)
+
+
+class RevisionePagina(SQLModel, table=True):
+    """One row whose number goes up with every change to the content, in the same transaction.
+
+    A server compares it with the snapshot it holds to know when to read the page again.
+    """
+
+    id: int = Field(default=1, primary_key=True)
+    numero: int = Field(default=1)

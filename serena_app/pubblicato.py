@@ -1,11 +1,13 @@
-"""The published page as visitors see it: read from the database once, kept in memory.
+"""The published page as visitors see it: read from the database, kept in memory.
 
-Every visitor's state starts from this snapshot, so a page load costs no database query.
-After a save, `ricarica()` reads the database again and bumps the revision.
+Every visitor's state starts from the snapshot in memory, so a page load costs no content
+query; one small query of the revision number tells whether the snapshot is still current.
 """
 
 import dataclasses
 import threading
+
+from sqlmodel import Session
 
 from serena_app import repository
 from serena_app.db import sessione
@@ -35,7 +37,7 @@ class ValoreVista:
 
 @dataclasses.dataclass(frozen=True)
 class Pagina:
-    """Everything the visitor page shows that staff can edit."""
+    """Everything the visitor page shows that staff can edit, at one revision."""
 
     sezioni: dict[str, list[str]]
     tappe: list[TappaVista]
@@ -48,44 +50,45 @@ def paragrafi(testo: str) -> list[str]:
     return [p.strip() for p in testo.split("\n\n") if p.strip()]
 
 
-def leggi_pagina(revisione: int = 0) -> Pagina:
+def leggi_pagina(*, session: Session) -> Pagina:
     """Read the whole published page from the database."""
-    with sessione() as session:
-        sezioni = repository.leggi_sezioni(session=session)
-        tappe = repository.leggi_tappe(session=session)
-        valori = repository.leggi_valori(session=session)
+    sezioni = repository.leggi_sezioni(session=session)
     return Pagina(
         sezioni={k: paragrafi(s.testo) for k, s in sezioni.items()},
         tappe=[
-            TappaVista(t.id or 0, "" if t.anno is None else str(t.anno), t.titolo, t.testo,
-                       t.versione)
-            for t in tappe
+            TappaVista(
+                t.id or 0, "" if t.anno is None else str(t.anno), t.titolo, t.testo, t.versione
+            )
+            for t in repository.leggi_tappe(session=session)
         ],
         valori=[
             ValoreVista(v.id or 0, n, v.titolo, v.testo, v.versione)
-            for n, v in enumerate(valori, start=1)
+            for n, v in enumerate(repository.leggi_valori(session=session), start=1)
         ],
-        revisione=revisione,
+        revisione=repository.revisione_pagina(session=session),
     )
 
 
 _lock = threading.Lock()
-_corrente: Pagina | None = None
+_in_memoria: Pagina | None = None
 
 
-def pagina_corrente() -> Pagina:
-    """The published page, read from the database on first use."""
-    global _corrente
+def pagina_in_memoria() -> Pagina:
+    """The snapshot this server holds, read from the database on first use."""
+    global _in_memoria
     with _lock:
-        if _corrente is None:
-            _corrente = leggi_pagina()
-        return _corrente
+        if _in_memoria is None:
+            with sessione() as session:
+                _in_memoria = leggi_pagina(session=session)
+        return _in_memoria
 
 
-def ricarica() -> Pagina:
-    """Read the page again after a change and give it the next revision."""
-    global _corrente
-    with _lock:
-        revisione = 0 if _corrente is None else _corrente.revisione + 1
-        _corrente = leggi_pagina(revisione)
-        return _corrente
+def pagina_aggiornata() -> Pagina:
+    """The current page: the snapshot, read again first if the database has a newer revision."""
+    global _in_memoria
+    with sessione() as session:
+        revisione = repository.revisione_pagina(session=session)
+        with _lock:
+            if _in_memoria is None or _in_memoria.revisione != revisione:
+                _in_memoria = leggi_pagina(session=session)
+            return _in_memoria

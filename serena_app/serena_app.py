@@ -6,8 +6,8 @@ from serena_app.content import CONTENUTO
 from serena_app.head import head_components
 from serena_app.pages.accesso import accesso
 from serena_app.pages.index import index
-from serena_app.state.contenuto import ContenutoState
 from serena_app.startup import prepara_database
+from serena_app.state.contenuto import ContenutoState
 
 prepara_database()
 

@@ -30,7 +30,7 @@ def voce_valore(valore: rx.Var[ValoreVista]) -> rx.Component:
             role="region",
             aria_labelledby=pulsante,
             class_name="valore-pannello richiudibile",
-            hidden=~aperto,
+            data_aperto=rx.cond(aperto, "true", "false"),
         ),
         id=f"valori-{valore.numero}",
         class_name="valore",

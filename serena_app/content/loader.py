@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from serena_app import repository
 from serena_app.models import Sezione, Tappa, Valore
 
 SEED_FILE = Path(__file__).with_name("cooperativa-serena.toml")
@@ -47,5 +48,6 @@ def semina(session: Session, contenuto: dict[str, Any] = CONTENUTO) -> bool:
         session.add(Tappa(posizione=posizione, **tappa))
     for posizione, valore in enumerate(contenuto["valori"]):
         session.add(Valore(posizione=posizione, **valore))
+    repository.segna_modifica(session=session)
     session.commit()
     return True

@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from serena_app.components.collegamento import collegamento
 from serena_app.sections.footer import footer
 from serena_app.sections.header import header
 
@@ -13,7 +14,7 @@ def accesso() -> rx.Component:
         rx.el.main(
             rx.el.h1("Area riservata"),
             rx.el.p("L’accesso per il personale non è ancora disponibile."),
-            rx.el.p(rx.el.a("Torna alla pagina principale", href="/")),
+            rx.el.p(collegamento("Torna alla pagina principale", href="/")),
             id="contenuto",
             class_name="pagina-semplice",
             tab_index=-1,

@@ -22,6 +22,8 @@ def index() -> rx.Component:
             valori(),
             id="contenuto",
             tab_index=-1,
+            # Lets tests (and scripts) wait until the page is live.
+            data_idratata=rx.cond(rx.State.is_hydrated, "true", "false"),
         ),
         footer(),
     )

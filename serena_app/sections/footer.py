@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from serena_app.components.collegamento import collegamento
 from serena_app.content import CONTENUTO
 
 
@@ -11,7 +12,7 @@ def footer() -> rx.Component:
         rx.el.div(
             rx.el.p(CONTENUTO["nome"], class_name="piede-nome"),
             rx.el.p(CONTENUTO["citta"]),
-            rx.el.a("Area riservata", href="/accesso"),
+            collegamento("Area riservata", href="/accesso"),
             class_name="piede-interno",
         ),
         class_name="piede",

@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from serena_app.components.collegamento import collegamento
 from serena_app.content import CONTENUTO
 from serena_app.state.interfaccia import menu_aperto
 
@@ -15,17 +16,17 @@ VOCI_MENU = [
 
 def _voce(ancora: str, etichetta: str) -> rx.Component:
     return rx.el.li(
-        rx.el.a(etichetta, href=f"#{ancora}", on_click=menu_aperto.set_value(False)),
+        collegamento(etichetta, href=f"/#{ancora}", on_click=menu_aperto.set_value(False)),
     )
 
 
 def header() -> rx.Component:
     """Skip link, name and navigation; on a phone the navigation opens from a menu button."""
     return rx.fragment(
-        rx.el.a("Vai al contenuto", href="#contenuto", class_name="salta"),
+        collegamento("Vai al contenuto", href="#contenuto", class_name="salta"),
         rx.el.header(
             rx.el.div(
-                rx.el.a(CONTENUTO["nome"], href="#", class_name="marchio"),
+                collegamento(CONTENUTO["nome"], href="/", class_name="marchio"),
                 rx.el.nav(
                     rx.el.button(
                         rx.el.span("Menu"),

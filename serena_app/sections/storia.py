@@ -40,7 +40,7 @@ def storia() -> rx.Component:
             ContenutoState.sezioni["storia_testo"],
             id="storia-completa",
             class_name="storia-completa richiudibile",
-            hidden=~storia_aperta.value,
+            data_aperto=rx.cond(storia_aperta.value, "true", "false"),
         ),
         id="storia",
         aria_labelledby="storia-titolo",

@@ -1,5 +1,6 @@
-"""Start the real app (`reflex run --env prod --single-port`) on a free port with its own database."""
+"""Start the real app (`reflex run --env prod`) on a free port with its own database."""
 
+import contextlib
 import os
 import signal
 import socket
@@ -63,10 +64,9 @@ def _wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
                     return
         except OSError:
             pass
-        try:  # bounded polling: wait half a second, or less if the app exits
+        # Bounded polling: wait half a second, or less if the app exits.
+        with contextlib.suppress(subprocess.TimeoutExpired):
             process.wait(timeout=0.5)
-        except subprocess.TimeoutExpired:
-            pass
     msg = f"the app did not answer within {START_TIMEOUT:.0f} s:\n{log.read_text()[-4000:]}"
     raise TimeoutError(msg)
 
@@ -87,8 +87,17 @@ def run_app(workdir: Path, db_url: str | None = None) -> Iterator[Server]:
     log = workdir / "server.log"
     with log.open("w") as out:
         process = subprocess.Popen(
-            [str(BIN / "reflex"), "run", "--env", "prod", "--single-port",
-             "--frontend-port", str(port), "--loglevel", "info"],
+            [
+                str(BIN / "reflex"),
+                "run",
+                "--env",
+                "prod",
+                "--single-port",
+                "--frontend-port",
+                str(port),
+                "--loglevel",
+                "info",
+            ],
             cwd=ROOT,
             env=app_env(port, db_url),
             stdout=out,
@@ -100,9 +109,16 @@ def run_app(workdir: Path, db_url: str | None = None) -> Iterator[Server]:
         _wait_until_up(url + "/", process, log)
         yield Server(url=url, db_url=db_url, log=log)
     finally:
+        _stop(process)
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """Stop the app and every process it started (node, workers)."""
+    try:
         os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        process.wait(timeout=20)
+    except ProcessLookupError:
+        pass  # already gone
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()

@@ -1,0 +1,451 @@
+"""Lighthouse benchmark: the real app against a plain static page holding the same text.
+
+Starts the production app and a plain page (see `plain_page.py`), runs Lighthouse 13 on both
+with the mobile and the desktop preset, three times each, and prints the median run of each
+against the targets. Raw reports go to `bench-results/`. Exits 0 even when targets are missed.
+
+Usage: python scripts/bench.py   (or `make bench`)
+"""
+
+import gzip
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import tests.support.server as app_server  # noqa: E402
+from scripts.plain_page import render  # noqa: E402
+from serena_app.content.loader import carica_seed  # noqa: E402
+from tests.support.server import Server, run_app  # noqa: E402
+
+BIN = Path(sys.executable).parent
+LIGHTHOUSE_DIR = ROOT / ".bench"
+LIGHTHOUSE_CLI = LIGHTHOUSE_DIR / "node_modules" / "lighthouse" / "cli" / "index.js"
+RESULTS = ROOT / "bench-results"
+CHROME_PATH = "/usr/bin/chromium"
+CHROME_FLAGS = (
+    "--headless=new --no-sandbox --disable-gpu --disable-background-networking "
+    "--disable-component-update --disable-sync"
+)
+PRESETS = ("mobile", "desktop")
+TARGETS = ("serena", "plain")
+RUNS = 3
+RUN_TIMEOUT = 300
+CHECKED_CATEGORIES = ("accessibility", "best-practices", "seo")
+
+
+@dataclass
+class Summary:
+    """The numbers of one Lighthouse report that the table shows."""
+
+    performance: float
+    accessibility: float
+    best_practices: float
+    seo: float
+    lcp_ms: float
+    tbt_ms: float
+    cls: float
+    transfer_kib: float
+
+
+# --- the app ---------------------------------------------------------------------------------
+
+
+def copy_tree(dest: Path) -> None:
+    """Copy the working tree (tracked and untracked files, not ignored ones) and `.web` to `dest`.
+
+    `.web/node_modules` comes along so the copy needs no npm install; `.web/build` does not.
+
+    Args:
+        dest: An empty or missing folder.
+    """
+    listing = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],  # noqa: S607
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    for name in filter(None, listing.split("\0")):
+        source = ROOT / name
+        if source.is_file():
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, dest / name)
+    web = ROOT / ".web"
+    if web.is_dir():
+
+        def skip_build(folder: str, names: list[str]) -> list[str]:
+            return ["build"] if Path(folder) == web else []
+
+        shutil.copytree(web, dest / ".web", symlinks=True, ignore=skip_build)
+
+
+@contextmanager
+def start_app(workdir: Path) -> Iterator[Server]:
+    """Build and serve the production app from a private copy of the tree.
+
+    Every `reflex run` builds into `.web` of its folder, with its own port baked into the
+    bundle: a copy keeps tests running at the same time in the repo from overwriting the
+    benchmarked build.
+
+    Args:
+        workdir: A temporary folder for the copy, the database and the log.
+
+    Yields:
+        The running app.
+    """
+    tree = workdir / "tree"
+    copy_tree(tree)
+    app_server.ROOT = tree  # run_app starts `reflex run` in app_server.ROOT
+    with run_app(workdir) as app:
+        yield app
+
+
+# --- the plain page ---------------------------------------------------------------------------
+
+
+def plain_handler(html: str) -> type[BaseHTTPRequestHandler]:
+    """A request handler serving `html` at "/" (gzipped when the client accepts it), 404 elsewhere.
+
+    Args:
+        html: The page to serve.
+
+    Returns:
+        The handler class for an HTTP server.
+    """
+    raw = html.encode("utf-8")
+    packed = gzip.compress(raw)
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            if self.path.split("?")[0] != "/":
+                self.send_error(404)
+                return
+            use_gzip = "gzip" in self.headers.get("Accept-Encoding", "")
+            body = packed if use_gzip else raw
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Vary", "Accept-Encoding")
+            if use_gzip:
+                self.send_header("Content-Encoding", "gzip")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            """Keep the benchmark output clean."""
+
+    return Handler
+
+
+@contextmanager
+def serve_plain(html: str) -> Iterator[str]:
+    """Serve the plain page from a thread of this process on a free local port.
+
+    Args:
+        html: The page to serve.
+
+    Yields:
+        The page's URL.
+    """
+    server = ThreadingHTTPServer(("127.0.0.1", 0), plain_handler(html))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+# --- Lighthouse -------------------------------------------------------------------------------
+
+
+def node_env() -> dict[str, str]:
+    """The environment for npm and Lighthouse: the venv's Node 24 first on PATH, Chromium."""
+    return {
+        **os.environ,
+        "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+        "CHROME_PATH": CHROME_PATH,
+    }
+
+
+def ensure_lighthouse() -> None:
+    """Install Lighthouse 13 into `.bench/` unless it is already there."""
+    if LIGHTHOUSE_CLI.exists():
+        return
+    print("Installing Lighthouse 13 into .bench/ ...", flush=True)
+    command = [str(BIN / "npm"), "install", "--prefix", str(LIGHTHOUSE_DIR), "lighthouse@13"]
+    subprocess.run(  # noqa: S603
+        [*command, "--no-audit", "--no-fund", "--loglevel=error"], env=node_env(), check=True
+    )
+
+
+def lighthouse(url: str, preset: str, output: Path) -> dict[str, Any]:
+    """Run Lighthouse once and read its report.
+
+    Args:
+        url: The page to audit.
+        preset: "mobile" (Lighthouse's default) or "desktop".
+        output: Where to write the JSON report.
+
+    Returns:
+        The parsed report (the Lighthouse result object).
+
+    Raises:
+        RuntimeError: If Lighthouse fails or reports a runtime error.
+    """
+    command = [
+        str(BIN / "node"),
+        str(LIGHTHOUSE_CLI),
+        url,
+        "--output=json",
+        f"--output-path={output}",
+        "--quiet",
+        f"--chrome-flags={CHROME_FLAGS}",
+    ]
+    if preset == "desktop":
+        command.append("--preset=desktop")
+    done = subprocess.run(  # noqa: S603
+        command, env=node_env(), capture_output=True, text=True, timeout=RUN_TIMEOUT, check=False
+    )
+    if done.returncode != 0:
+        msg = f"lighthouse exited with {done.returncode} on {url}:\n{done.stderr[-4000:]}"
+        raise RuntimeError(msg)
+    report = json.loads(output.read_text(encoding="utf-8"))
+    if report.get("runtimeError"):
+        raise RuntimeError(f"lighthouse on {url}: {report['runtimeError']}")
+    return report
+
+
+def lighthouse_retrying(url: str, preset: str, output: Path) -> dict[str, Any]:
+    """Run Lighthouse, once more if the first attempt fails (a busy machine can make it flaky).
+
+    Args:
+        url: The page to audit.
+        preset: "mobile" or "desktop".
+        output: Where to write the JSON report.
+
+    Returns:
+        The parsed report.
+    """
+    try:
+        return lighthouse(url, preset, output)
+    except RuntimeError as error:
+        print(f"  retrying after: {error}", flush=True)
+        return lighthouse(url, preset, output)
+
+
+def score(report: dict[str, Any], category: str) -> float:
+    """A category's score on a 0-100 scale (0 when Lighthouse could not score it)."""
+    return round((report["categories"][category]["score"] or 0) * 100)
+
+
+def summarize(report: dict[str, Any]) -> Summary:
+    """The scores and metrics of one report.
+
+    Args:
+        report: A Lighthouse result object.
+
+    Returns:
+        Its summary.
+    """
+    audits = report["audits"]
+
+    def value(audit_id: str) -> float:
+        return audits[audit_id].get("numericValue") or 0.0
+
+    return Summary(
+        performance=score(report, "performance"),
+        accessibility=score(report, "accessibility"),
+        best_practices=score(report, "best-practices"),
+        seo=score(report, "seo"),
+        lcp_ms=value("largest-contentful-paint"),
+        tbt_ms=value("total-blocking-time"),
+        cls=value("cumulative-layout-shift"),
+        transfer_kib=value("total-byte-weight") / 1024,
+    )
+
+
+def median_run(reports: list[dict[str, Any]]) -> dict[str, Any]:
+    """The run with the median performance score."""
+    ranked = sorted(reports, key=lambda report: report["categories"]["performance"]["score"] or 0)
+    return ranked[len(ranked) // 2]
+
+
+def failing_audits(reports: list[dict[str, Any]]) -> dict[str, tuple[str, int]]:
+    """Audits scoring below 1 in the accessibility, best-practices and SEO categories.
+
+    Args:
+        reports: All the runs of one page and preset.
+
+    Returns:
+        For each failing audit id: its title and in how many runs it failed.
+    """
+    failing: dict[str, tuple[str, int]] = {}
+    for report in reports:
+        for category in CHECKED_CATEGORIES:
+            for ref in report["categories"][category]["auditRefs"]:
+                audit = report["audits"][ref["id"]]
+                if audit.get("score") is not None and audit["score"] < 1:
+                    title, count = failing.get(ref["id"], (audit["title"], 0))
+                    failing[ref["id"]] = (title, count + 1)
+    return failing
+
+
+def run_all(urls: dict[str, str]) -> dict[tuple[str, str], list[dict[str, Any]]]:
+    """Run Lighthouse RUNS times per page and preset, alternating pages, saving every report.
+
+    Args:
+        urls: The URL of each target page.
+
+    Returns:
+        The reports of each (target, preset).
+    """
+    RESULTS.mkdir(exist_ok=True)
+    reports: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for preset in PRESETS:
+        for run in range(1, RUNS + 1):
+            for target in TARGETS:
+                output = RESULTS / f"lighthouse-{target}-{preset}-{run}.json"
+                report = lighthouse_retrying(urls[target], preset, output)
+                reports.setdefault((target, preset), []).append(report)
+                print(
+                    f"  {target:<6} {preset:<7} run {run}/{RUNS}: "
+                    f"performance {score(report, 'performance'):.0f}",
+                    flush=True,
+                )
+    return reports
+
+
+# --- the report -------------------------------------------------------------------------------
+
+
+def mark(ok: bool) -> str:
+    """A check mark or a cross."""
+    return "✓" if ok else "✗"
+
+
+def print_table(summaries: dict[tuple[str, str], Summary]) -> None:
+    """One row per page and preset with the scores and metrics of its median run."""
+    header = (
+        f"{'':<16}{'Perf':>5}{'A11y':>5}{'BP':>5}{'SEO':>5}"
+        f"{'LCP ms':>9}{'TBT ms':>8}{'CLS':>7}{'KiB':>8}"
+    )
+    print(header)
+    print("-" * len(header))
+    for preset in PRESETS:
+        for target in TARGETS:
+            s = summaries[target, preset]
+            print(
+                f"{target + ' ' + preset:<16}{s.performance:>5.0f}{s.accessibility:>5.0f}"
+                f"{s.best_practices:>5.0f}{s.seo:>5.0f}{s.lcp_ms:>9.0f}{s.tbt_ms:>8.0f}"
+                f"{s.cls:>7.3f}{s.transfer_kib:>8.1f}"
+            )
+
+
+def ratio(ours: float, plain: float) -> str:
+    """`ours / plain` as "1.23x", or "n/a" when the plain value is zero."""
+    return f"{ours / plain:.2f}x" if plain else "n/a"
+
+
+def print_ratios(summaries: dict[tuple[str, str], Summary]) -> None:
+    """The app's LCP, transfer and TBT as multiples of the plain page's."""
+    print("\nserena / plain")
+    for preset in PRESETS:
+        ours, plain = summaries["serena", preset], summaries["plain", preset]
+        print(
+            f"  {preset:<8} LCP {ratio(ours.lcp_ms, plain.lcp_ms):>7}   "
+            f"transfer {ratio(ours.transfer_kib, plain.transfer_kib):>7}   "
+            f"TBT {ratio(ours.tbt_ms, plain.tbt_ms):>7} "
+            f"({ours.tbt_ms:.0f} vs {plain.tbt_ms:.0f} ms)"
+        )
+
+
+def checks(ours: Summary, plain: Summary) -> list[tuple[str, bool]]:
+    """The targets and whether the app meets them.
+
+    Args:
+        ours: The app's median run.
+        plain: The plain page's median run with the same preset.
+
+    Returns:
+        (description, met) for each target.
+    """
+    return [
+        (f"Performance >= 98 ({ours.performance:.0f})", ours.performance >= 98),
+        (f"Accessibility = 100 ({ours.accessibility:.0f})", ours.accessibility == 100),
+        (f"Best Practices = 100 ({ours.best_practices:.0f})", ours.best_practices == 100),
+        (f"SEO = 100 ({ours.seo:.0f})", ours.seo == 100),
+        (
+            f"LCP <= 1.5x plain ({ours.lcp_ms:.0f} vs {plain.lcp_ms:.0f} ms)",
+            ours.lcp_ms <= 1.5 * plain.lcp_ms,
+        ),
+        (f"transfer <= 200 KiB ({ours.transfer_kib:.1f})", ours.transfer_kib <= 200),
+        (f"CLS = 0 ({ours.cls:.3f})", ours.cls == 0),
+    ]
+
+
+def print_checks(summaries: dict[tuple[str, str], Summary]) -> None:
+    """The app's median runs against the targets, mobile first."""
+    for preset in PRESETS:
+        print(f"\nTargets, serena {preset}:")
+        for description, met in checks(summaries["serena", preset], summaries["plain", preset]):
+            print(f"  {mark(met)} {description}")
+
+
+def print_failing(reports: dict[tuple[str, str], list[dict[str, Any]]]) -> None:
+    """The accessibility, best-practices and SEO audits that failed in any run."""
+    print(f"\nFailing audits ({', '.join(CHECKED_CATEGORIES)}; in how many of {RUNS} runs):")
+    found = False
+    for (target, preset), runs in reports.items():
+        for audit_id, (title, count) in sorted(failing_audits(runs).items()):
+            print(f"  {target} {preset}: {audit_id} ({count}/{RUNS}) - {title}")
+            found = True
+    if not found:
+        print("  none")
+
+
+def main() -> int:
+    """Start both pages, run Lighthouse on them and print the report.
+
+    Returns:
+        The exit status: 0 (missed targets are reported, not failures).
+    """
+    ensure_lighthouse()
+    html = render(carica_seed())
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "plain.html").write_text(html, encoding="utf-8")
+    with tempfile.TemporaryDirectory() as workdir:
+        print("Starting the app (the first build can take a minute) ...", flush=True)
+        with start_app(Path(workdir)) as app, serve_plain(html) as plain_url:
+            print(f"serena: {app.url}/   plain: {plain_url}", flush=True)
+            try:
+                reports = run_all({"serena": f"{app.url}/", "plain": plain_url})
+            except RuntimeError:
+                print(f"The app's log ends with:\n{app.log_text()[-3000:]}", file=sys.stderr)
+                raise
+    summaries = {key: summarize(median_run(runs)) for key, runs in reports.items()}
+    print(f"\nLighthouse 13, median of {RUNS} runs by performance score\n")
+    print_table(summaries)
+    print_ratios(summaries)
+    print_checks(summaries)
+    print_failing(reports)
+    print(f"\nRaw reports: {RESULTS.relative_to(ROOT)}/")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

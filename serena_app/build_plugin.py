@@ -1,0 +1,53 @@
+"""A build step: the framework's small global stylesheet is inlined into every built page.
+
+Reflex links `__reflex_global_styles-*.css` from each page; on a slow phone connection that
+render-blocking request delays the first paint. After the production build, this plugin copies
+the stylesheet into a `<style>` in each prerendered page and leaves the `<link>` in place with
+`media="print"` (removing it would make React's hydration of <head> fail), then compresses the
+pages again.
+"""
+
+import gzip
+import re
+from pathlib import Path
+from typing import Any
+
+import brotli
+from reflex.plugins import Plugin
+
+GLOBAL_STYLESHEET = re.compile(
+    r'<link href="(/assets/__reflex_global_styles-[\w-]+\.css)" rel="stylesheet" type="text/css"/>'
+)
+
+
+def inline_stylesheet(html: str, static_dir: Path) -> str:
+    """The page with its global stylesheet inlined, or unchanged if it links none."""
+
+    def sostituisci(match: re.Match[str]) -> str:
+        css = (static_dir / match.group(1).lstrip("/")).read_text(encoding="utf-8")
+        link = match.group(0).replace("/>", ' media="print"/>')
+        return f"<style>{css}</style>{link}"
+
+    return GLOBAL_STYLESHEET.sub(sostituisci, html, count=1)
+
+
+def _comprimi(page: Path) -> None:
+    data = page.read_bytes()
+    for suffix, compress in ((".gz", gzip.compress), (".br", brotli.compress)):
+        compressed = page.with_name(page.name + suffix)
+        if compressed.exists():
+            compressed.write_bytes(compress(data))
+
+
+class InlineGlobalStyles(Plugin):
+    """Inline the global stylesheet into the built HTML pages."""
+
+    def post_build(self, **context: Any) -> None:
+        """Rewrite each built page (and its .gz/.br copies)."""
+        static_dir = Path(context["static_dir"])
+        for page in static_dir.rglob("*.html"):
+            html = page.read_text(encoding="utf-8")
+            inlined = inline_stylesheet(html, static_dir)
+            if inlined != html:
+                page.write_text(inlined, encoding="utf-8")
+                _comprimi(page)

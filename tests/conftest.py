@@ -1,0 +1,32 @@
+"""Fixtures shared by every layer: the content file, and a fresh migrated SQLite database."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session
+
+from serena_app.content.loader import carica_seed
+from serena_app.db import crea_engine, migra
+
+
+@pytest.fixture(scope="session")
+def contenuto() -> dict:
+    """The content file, as the app reads it: what the page must show."""
+    return carica_seed()
+
+
+@pytest.fixture
+def engine(tmp_path: Path):
+    """A new SQLite database file, migrated to the latest schema."""
+    engine = crea_engine(f"sqlite:///{tmp_path / 'test.db'}")
+    migra(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session(engine) -> Iterator[Session]:
+    """A session on the fresh database."""
+    with Session(engine) as session:
+        yield session

@@ -1,0 +1,78 @@
+"""The real app, built and served once per test session, and Chromium pages to drive it.
+
+A test fails if the app logged an error while it ran, or if the page logged a console error.
+"""
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from tests.support.server import Server, run_app
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+VIEWPORTS = {"telefono": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
+SERVER_ERROR = re.compile(r"^(ERROR|Traceback)|\bERROR\b", re.MULTILINE)
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/e2e/" in str(item.path):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's Chromium where present (Playwright cannot download its own here)."""
+    args = {**browser_type_launch_args, "args": CHROMIUM_ARGS}
+    if CHROMIUM.exists():
+        args["executable_path"] = str(CHROMIUM)
+    return args
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory) -> Iterator[Server]:
+    """The production build of the app on a free port, with a fresh seeded database."""
+    with run_app(tmp_path_factory.mktemp("app")) as running:
+        yield running
+
+
+@pytest.fixture(autouse=True)
+def _no_server_errors(request):
+    """Fail the test if the app logged an error while it ran."""
+    if "server" not in request.fixturenames:
+        yield
+        return
+    server: Server = request.getfixturevalue("server")
+    start = len(server.log_text())
+    yield
+    new_output = server.log_text()[start:]
+    assert not SERVER_ERROR.search(new_output), new_output[-3000:]
+
+
+@pytest.fixture(params=list(VIEWPORTS), ids=list(VIEWPORTS))
+def viewport(request) -> dict:
+    """Each test runs at phone (390x844) and desktop (1280x800) size."""
+    return VIEWPORTS[request.param]
+
+
+@pytest.fixture
+def pagina(browser: Browser, server: Server, viewport: dict) -> Iterator[Page]:
+    """A fresh browser page at `viewport`; fails the test on any console error."""
+    context = browser.new_context(viewport=viewport, base_url=server.url, locale="it-IT")
+    page = context.new_page()
+    errori: list[str] = []
+    page.on("console", lambda m: errori.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errori.append(str(e)))
+    yield page
+    context.close()
+    assert errori == []

@@ -1,0 +1,55 @@
+"""The seed loader: the content file quotes the seed, and lands in the database exactly once."""
+
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from serena_app.content.loader import semina
+from serena_app.models import Sezione, Tappa, Valore
+from serena_app.pubblicato import paragrafi
+
+SEED = Path(__file__).resolve().parents[3] / "shared" / "seed" / "cooperativa-serena.txt"
+
+
+def _testi_in_db(session: Session) -> list[str]:
+    testi = [p for s in session.exec(select(Sezione)) for p in paragrafi(s.testo)]
+    testi += [v.testo for v in session.exec(select(Valore))]
+    return testi
+
+
+def test_content_file_quotes_the_seed_verbatim(contenuto):
+    seed = SEED.read_text(encoding="utf-8")
+    quoted = [p for testo in contenuto["sezioni"].values() for p in paragrafi(testo)]
+    quoted += [t["testo"] for t in contenuto["tappe"]]
+    quoted += [v["testo"] for v in contenuto["valori"]]
+    missing = [q[:60] for q in quoted if q not in seed]
+    assert missing == []
+
+
+def test_every_seed_paragraph_lands_exactly_once(session, contenuto):
+    assert semina(session, contenuto) is True
+    in_db = _testi_in_db(session)
+    expected = [p for testo in contenuto["sezioni"].values() for p in paragrafi(testo)]
+    expected += [v["testo"] for v in contenuto["valori"]]
+    assert sorted(in_db) == sorted(expected)
+    assert len(set(in_db)) == len(in_db)
+
+
+def test_seeding_keeps_the_content_file_order(session, contenuto):
+    semina(session, contenuto)
+    tappe = session.exec(select(Tappa).order_by(Tappa.posizione)).all()
+    valori = session.exec(select(Valore).order_by(Valore.posizione)).all()
+    assert [(t.anno, t.titolo) for t in tappe] == [
+        (t.get("anno"), t["titolo"]) for t in contenuto["tappe"]
+    ]
+    assert [v.titolo for v in valori] == [v["titolo"] for v in contenuto["valori"]]
+
+
+def test_seeding_a_seeded_database_changes_nothing(session, contenuto):
+    semina(session, contenuto)
+    session.get(Sezione, "mission").testo = "Testo cambiato dallo staff."
+    session.commit()
+    assert semina(session, contenuto) is False
+    assert session.get(Sezione, "mission").testo == "Testo cambiato dallo staff."
+    assert len(session.exec(select(Valore)).all()) == len(contenuto["valori"])
+    assert len(session.exec(select(Tappa)).all()) == len(contenuto["tappe"])

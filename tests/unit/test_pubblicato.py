@@ -1,0 +1,27 @@
+"""The published snapshot: what every visitor's state starts from."""
+
+from serena_app.content.loader import semina
+from serena_app.models import Tappa
+from serena_app.pubblicato import leggi_pagina, paragrafi
+
+
+def test_paragraphs_split_on_blank_lines():
+    assert paragrafi("Uno.\n\nDue.\n\n\n") == ["Uno.", "Due."]
+    assert paragrafi("") == []
+
+
+def test_page_holds_every_text_in_display_order(session, contenuto):
+    semina(session, contenuto)
+    pagina = leggi_pagina(session=session)
+    assert pagina.sezioni["mission"] == paragrafi(contenuto["sezioni"]["mission"])
+    assert pagina.sezioni["storia_intro"] == paragrafi(contenuto["sezioni"]["storia_intro"])
+    assert [v.titolo for v in pagina.valori] == [v["titolo"] for v in contenuto["valori"]]
+    assert [v.numero for v in pagina.valori] == list(range(1, len(contenuto["valori"]) + 1))
+    assert [t.anno for t in pagina.tappe] == [str(t.get("anno", "")) for t in contenuto["tappe"]]
+
+
+def test_page_follows_positions_not_insertion_order(session, contenuto):
+    semina(session, contenuto)
+    session.add(Tappa(titolo="Nuova tappa", testo="Testo.", posizione=-1))
+    session.commit()
+    assert leggi_pagina(session=session).tappe[0].titolo == "Nuova tappa"
