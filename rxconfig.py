@@ -6,11 +6,12 @@ import reflex as rx
 from reflex.plugins.sitemap import SitemapPlugin
 
 from serena_app.build_plugin import InlineGlobalStyles
+from serena_app.db import database_url
 
 config = rx.Config(
     app_name="serena_app",
     # Embedded SQLite by default; any SQLAlchemy URL through DATABASE_URL (or REFLEX_DB_URL).
-    db_url=os.environ.get("DATABASE_URL", "sqlite:///serena.db"),
+    db_url=database_url(),
     telemetry_enabled=False,
     show_built_with_reflex=False,
     # Origins allowed to open the event websocket. Never "*" in production.

@@ -1,6 +1,7 @@
 """The database engine, its SQLite settings, and bringing a database up to date."""
 
 import functools
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -37,18 +38,25 @@ def crea_engine(url: str) -> Engine:
     return engine
 
 
+def database_url() -> str:
+    """The database URL: `DATABASE_URL`, else `REFLEX_DB_URL`, else `serena.db` in the project."""
+    return (
+        os.environ.get("DATABASE_URL")
+        or os.environ.get("REFLEX_DB_URL")
+        or f"sqlite:///{Path(__file__).resolve().parent.parent / 'serena.db'}"
+    )
+
+
 @functools.cache
 def engine() -> Engine:
-    """The app's engine, from the configured database URL (`DATABASE_URL`)."""
-    from reflex.config import get_config
-
-    return crea_engine(get_config().db_url or "sqlite:///serena.db")
+    """The app's engine."""
+    return crea_engine(database_url())
 
 
 @contextmanager
 def sessione() -> Iterator[Session]:
-    """A session on the app's database; the caller commits."""
-    with Session(engine()) as session:
+    """A session on the app's database; the caller commits. Objects stay readable after it."""
+    with Session(engine(), expire_on_commit=False) as session:
         yield session
 
 

@@ -1,4 +1,6 @@
-"""Every table of the site: the page's content, and (later) staff accounts and sessions."""
+"""Every table of the site: the page's content, staff accounts, their sessions and failed logins."""
+
+from datetime import datetime
 
 from sqlmodel import Field, SQLModel
 
@@ -44,3 +46,32 @@ class RevisionePagina(SQLModel, table=True):
 
     id: int = Field(default=1, primary_key=True)
     numero: int = Field(default=1)
+
+
+class Staff(SQLModel, table=True):
+    """A staff account. Created only from the console (`serena create-staff`)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    nome_utente: str = Field(max_length=64, unique=True, index=True)
+    hash_password: str = Field(max_length=255)
+    attivo: bool = Field(default=True)
+
+
+class SessioneStaff(SQLModel, table=True):
+    """A login session. The browser holds the secret; the table holds only its SHA-256."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    hash_token: str = Field(max_length=64, unique=True, index=True)
+    staff_id: int = Field(foreign_key="staff.id", index=True, ondelete="CASCADE")
+    creata: datetime
+    ultimo_uso: datetime
+    revocata: bool = Field(default=False)
+
+
+class TentativoAccesso(SQLModel, table=True):
+    """A failed login, kept to refuse further attempts for a while."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    nome_utente: str = Field(max_length=64, index=True)
+    client: str = Field(max_length=64, index=True)
+    quando: datetime = Field(index=True)

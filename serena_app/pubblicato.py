@@ -15,9 +15,10 @@ from serena_app.db import sessione
 
 @dataclasses.dataclass(frozen=True)
 class TappaVista:
-    """A timeline milestone as rendered; `anno` is "" when the milestone has no year."""
+    """A timeline milestone as rendered; `anno` is "" when it has no year, `numero` is 1-based."""
 
     id: int
+    numero: int
     anno: str
     titolo: str
     testo: str
@@ -57,9 +58,9 @@ def leggi_pagina(*, session: Session) -> Pagina:
         sezioni={k: paragrafi(s.testo) for k, s in sezioni.items()},
         tappe=[
             TappaVista(
-                t.id or 0, "" if t.anno is None else str(t.anno), t.titolo, t.testo, t.versione
+                t.id or 0, n, "" if t.anno is None else str(t.anno), t.titolo, t.testo, t.versione
             )
-            for t in repository.leggi_tappe(session=session)
+            for n, t in enumerate(repository.leggi_tappe(session=session), start=1)
         ],
         valori=[
             ValoreVista(v.id or 0, n, v.titolo, v.testo, v.versione)

@@ -8,6 +8,7 @@ from serena_app.pages.accesso import accesso
 from serena_app.pages.index import index
 from serena_app.startup import prepara_database
 from serena_app.state.contenuto import ContenutoState
+from serena_app.state.sessione import SessioneState
 
 prepara_database()
 
@@ -17,11 +18,12 @@ app.add_page(
     route="/",
     title=f"{CONTENUTO['nome']} – Chi siamo",
     description=CONTENUTO["descrizione"],
-    on_load=ContenutoState.aggiorna,
+    on_load=[ContenutoState.aggiorna, SessioneState.verifica],
 )
 app.add_page(
     accesso,
     route="/accesso",
     title=f"Area riservata – {CONTENUTO['nome']}",
     description=f"Accesso del personale di {CONTENUTO['nome']}.",
+    on_load=SessioneState.verifica,
 )

@@ -1,9 +1,27 @@
-"""Running text: a list of paragraphs from the state, rendered as plain text."""
+"""Running text: paragraphs from the state, always rendered as plain text, and editable."""
 
 import reflex as rx
 from reflex.vars import Var
+
+from serena_app.components.modifica import editor, in_modifica, pulsante_modifica
+from serena_app.etichette import SEZIONI_MODIFICABILI
+from serena_app.state.contenuto import ContenutoState
+from serena_app.state.modifica import ModificaState
 
 
 def paragrafi(testi: Var, **props) -> rx.Component:
     """One <p> per paragraph; text is always rendered as text, never as HTML."""
     return rx.el.div(rx.foreach(testi, lambda p: rx.el.p(p)), **props)
+
+
+def testo_modificabile(chiave: str, **props) -> rx.Component:
+    """A section's paragraphs; in edit mode, its "Modifica …" button, or its open editor."""
+    nome = SEZIONI_MODIFICABILI[chiave]
+    return rx.cond(
+        ModificaState.aperto == f"sezione:{chiave}",
+        editor(["sezione"], testo=f"Testo: {nome}"),
+        rx.fragment(
+            paragrafi(ContenutoState.sezioni[chiave], **props),
+            rx.cond(in_modifica, pulsante_modifica(f"sezione:{chiave}", nome)),
+        ),
+    )

@@ -2,8 +2,17 @@
 
 import reflex as rx
 
+from serena_app.components.modifica import controlli_elemento, editor, in_modifica
 from serena_app.pubblicato import ValoreVista
 from serena_app.state.interfaccia import alterna_valore, valori_aperti
+from serena_app.state.modifica import ModificaState
+
+CAMPI_VALORE = ["titolo", "testo"]
+
+
+def editor_valore() -> rx.Component:
+    """The form for a value's short title and full sentence."""
+    return editor(CAMPI_VALORE, titolo="Titolo breve")
 
 
 def voce_valore(valore: rx.Var[ValoreVista]) -> rx.Component:
@@ -12,25 +21,35 @@ def voce_valore(valore: rx.Var[ValoreVista]) -> rx.Component:
     pulsante = f"valore-pulsante-{valore.numero}"
     pannello = f"valore-pannello-{valore.numero}"
     return rx.el.li(
-        rx.el.h3(
-            rx.el.button(
-                rx.el.span(valore.titolo),
-                rx.el.span(class_name="freccia", aria_hidden="true"),
-                type="button",
-                id=pulsante,
-                aria_expanded=rx.cond(aperto, "true", "false"),
-                aria_controls=pannello,
-                on_click=alterna_valore(valore.numero),
+        rx.cond(
+            ModificaState.aperto == "valore:" + valore.id.to_string(),
+            editor_valore(),
+            rx.fragment(
+                rx.el.h3(
+                    rx.el.button(
+                        rx.el.span(valore.titolo),
+                        rx.el.span(class_name="freccia", aria_hidden="true"),
+                        type="button",
+                        id=pulsante,
+                        aria_expanded=rx.cond(aperto, "true", "false"),
+                        aria_controls=pannello,
+                        on_click=alterna_valore(valore.numero),
+                    ),
+                    class_name="valore-titolo",
+                ),
+                rx.el.div(
+                    rx.el.p(valore.testo),
+                    id=pannello,
+                    role="region",
+                    aria_labelledby=pulsante,
+                    class_name="valore-pannello richiudibile",
+                    data_aperto=rx.cond(aperto, "true", "false"),
+                ),
+                rx.cond(
+                    in_modifica,
+                    controlli_elemento("valore", valore.id, valore.numero, valore.titolo),
+                ),
             ),
-            class_name="valore-titolo",
-        ),
-        rx.el.div(
-            rx.el.p(valore.testo),
-            id=pannello,
-            role="region",
-            aria_labelledby=pulsante,
-            class_name="valore-pannello richiudibile",
-            data_aperto=rx.cond(aperto, "true", "false"),
         ),
         id=f"valori-{valore.numero}",
         class_name="valore",

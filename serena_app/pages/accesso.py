@@ -1,23 +1,74 @@
-"""The staff area's entrance."""
+"""The staff login at /accesso: "Nome utente", "Password", "Accedi"."""
 
 import reflex as rx
 
 from serena_app.components.collegamento import collegamento
 from serena_app.sections.footer import footer
 from serena_app.sections.header import header
+from serena_app.state.sessione import SessioneState
+
+
+def _modulo() -> rx.Component:
+    return rx.el.form(
+        rx.el.div(
+            rx.el.label("Nome utente", html_for="nome_utente"),
+            rx.el.input(
+                id="nome_utente",
+                name="nome_utente",
+                type="text",
+                auto_complete="username",
+                required=True,
+                max_length=64,
+            ),
+            class_name="campo",
+        ),
+        rx.el.div(
+            rx.el.label("Password", html_for="password"),
+            rx.el.input(
+                id="password",
+                name="password",
+                type="password",
+                auto_complete="current-password",
+                required=True,
+                max_length=1024,
+            ),
+            class_name="campo",
+        ),
+        rx.cond(
+            SessioneState.errore_accesso != "",
+            rx.el.p(SessioneState.errore_accesso, role="alert", class_name="avviso"),
+        ),
+        rx.el.button("Accedi", type="submit", class_name="pulsante"),
+        on_submit=SessioneState.accedi,
+        reset_on_submit=False,
+        class_name="modulo-accesso",
+    )
 
 
 def accesso() -> rx.Component:
-    """Placeholder until staff login exists."""
+    """Login form, or who is logged in."""
     return rx.fragment(
         header(),
         rx.el.main(
             rx.el.h1("Area riservata"),
-            rx.el.p("L’accesso per il personale non è ancora disponibile."),
+            rx.cond(
+                SessioneState.nome_staff != "",
+                rx.el.p(
+                    "Hai già effettuato l’accesso come ",
+                    rx.el.strong(SessioneState.nome_staff),
+                    ". ",
+                    collegamento("Vai alla pagina per modificarla", href="/"),
+                ),
+                rx.fragment(
+                    rx.el.p("Accesso riservato al personale di Cooperativa Serena."),
+                    _modulo(),
+                ),
+            ),
             rx.el.p(collegamento("Torna alla pagina principale", href="/")),
             id="contenuto",
             class_name="pagina-semplice",
             tab_index=-1,
+            data_idratata=rx.cond(rx.State.is_hydrated, "true", "false"),
         ),
         footer(),
     )

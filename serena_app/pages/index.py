@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from serena_app.sections.barra_staff import barra_staff
 from serena_app.sections.footer import footer
 from serena_app.sections.header import header
 from serena_app.sections.hero import hero
@@ -14,6 +15,7 @@ def index() -> rx.Component:
     """The whole page."""
     return rx.fragment(
         header(),
+        barra_staff(),
         rx.el.main(
             hero(),
             storia(),

@@ -2,15 +2,14 @@
 
 import reflex as rx
 
-from serena_app.components.testo import paragrafi
+from serena_app.components.testo import testo_modificabile
 from serena_app.content import CONTENUTO
-from serena_app.state.contenuto import ContenutoState
 
 
 def _sezione_di_testo(chiave: str) -> rx.Component:
     return rx.el.section(
         rx.el.h2(CONTENUTO["titoli"][chiave], id=f"{chiave}-titolo"),
-        paragrafi(ContenutoState.sezioni[chiave], class_name="testo"),
+        testo_modificabile(chiave, class_name="testo"),
         id=chiave,
         aria_labelledby=f"{chiave}-titolo",
         class_name=f"sezione sezione-{chiave}",

@@ -2,23 +2,71 @@
 
 import reflex as rx
 
-from serena_app.components.testo import paragrafi
+from serena_app.components.modifica import (
+    controlli_elemento,
+    editor,
+    in_modifica,
+    pulsante_aggiungi,
+    pulsante_modifica,
+)
+from serena_app.components.testo import paragrafi, testo_modificabile
 from serena_app.content import CONTENUTO
+from serena_app.etichette import SEZIONI_MODIFICABILI
 from serena_app.pubblicato import TappaVista
 from serena_app.state.contenuto import ContenutoState
 from serena_app.state.interfaccia import storia_aperta
+from serena_app.state.modifica import ModificaState
+
+CAMPI_TAPPA = ["anno", "titolo", "testo"]
 
 
 def _tappa(tappa: rx.Var[TappaVista]) -> rx.Component:
     return rx.el.li(
         rx.el.span(class_name="tappa-punto", aria_hidden="true"),
         rx.cond(
-            tappa.anno != "",
-            rx.el.time(tappa.anno, date_time=tappa.anno, class_name="tappa-anno"),
+            ModificaState.aperto == "tappa:" + tappa.id.to_string(),
+            editor(CAMPI_TAPPA),
+            rx.fragment(
+                rx.cond(
+                    tappa.anno != "",
+                    rx.el.time(tappa.anno, date_time=tappa.anno, class_name="tappa-anno"),
+                ),
+                rx.el.h3(tappa.titolo, class_name="tappa-titolo"),
+                rx.el.p(tappa.testo),
+                rx.cond(
+                    in_modifica,
+                    controlli_elemento("tappa", tappa.id, tappa.numero, tappa.titolo),
+                ),
+            ),
         ),
-        rx.el.h3(tappa.titolo, class_name="tappa-titolo"),
-        rx.el.p(tappa.testo),
         class_name="tappa",
+    )
+
+
+def _storia_completa() -> rx.Component:
+    return rx.cond(
+        ModificaState.aperto == "sezione:storia_testo",
+        editor(["sezione"], testo=f"Testo: {SEZIONI_MODIFICABILI['storia_testo']}"),
+        rx.fragment(
+            rx.el.button(
+                "Scopri di più",
+                type="button",
+                class_name="pulsante",
+                aria_expanded=rx.cond(storia_aperta.value, "true", "false"),
+                aria_controls="storia-completa",
+                on_click=storia_aperta.set_value(~storia_aperta.value),
+            ),
+            rx.cond(
+                in_modifica,
+                pulsante_modifica("sezione:storia_testo", SEZIONI_MODIFICABILI["storia_testo"]),
+            ),
+            paragrafi(
+                ContenutoState.sezioni["storia_testo"],
+                id="storia-completa",
+                class_name="storia-completa richiudibile",
+                data_aperto=rx.cond(storia_aperta.value, "true", "false"),
+            ),
+        ),
     )
 
 
@@ -26,22 +74,17 @@ def storia() -> rx.Component:
     """Heading, optional intro, the timeline, and the expandable full text."""
     return rx.el.section(
         rx.el.h2(CONTENUTO["titoli"]["storia"], id="storia-titolo"),
-        paragrafi(ContenutoState.sezioni["storia_intro"], class_name="intro"),
-        rx.el.ol(rx.foreach(ContenutoState.tappe, _tappa), class_name="timeline"),
-        rx.el.button(
-            "Scopri di più",
-            type="button",
-            class_name="pulsante",
-            aria_expanded=rx.cond(storia_aperta.value, "true", "false"),
-            aria_controls="storia-completa",
-            on_click=storia_aperta.set_value(~storia_aperta.value),
+        testo_modificabile("storia_intro", class_name="intro"),
+        rx.el.ol(
+            rx.foreach(ContenutoState.tappe, _tappa),
+            rx.cond(
+                ModificaState.aperto == "tappa:nuovo",
+                rx.el.li(editor(CAMPI_TAPPA), class_name="tappa"),
+            ),
+            class_name="timeline",
         ),
-        paragrafi(
-            ContenutoState.sezioni["storia_testo"],
-            id="storia-completa",
-            class_name="storia-completa richiudibile",
-            data_aperto=rx.cond(storia_aperta.value, "true", "false"),
-        ),
+        rx.cond(in_modifica, pulsante_aggiungi("tappa", "Aggiungi tappa")),
+        _storia_completa(),
         id="storia",
         aria_labelledby="storia-titolo",
         class_name="sezione",

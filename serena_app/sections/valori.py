@@ -2,24 +2,26 @@
 
 import reflex as rx
 
-from serena_app.components.testo import paragrafi
-from serena_app.components.valore import voce_valore
+from serena_app.components.modifica import in_modifica, pulsante_aggiungi
+from serena_app.components.testo import testo_modificabile
+from serena_app.components.valore import editor_valore, voce_valore
 from serena_app.content import CONTENUTO
 from serena_app.state.contenuto import ContenutoState
 from serena_app.state.interfaccia import APRI_DA_INDIRIZZO, valori_aperti
+from serena_app.state.modifica import ModificaState
 
 
 def valori() -> rx.Component:
     """Heading, intro, the expand/collapse-all buttons and the values."""
     return rx.el.section(
         rx.el.h2(CONTENUTO["titoli"]["valori"], id="valori-titolo"),
-        paragrafi(ContenutoState.sezioni["valori_intro"], class_name="intro"),
+        testo_modificabile("valori_intro", class_name="intro"),
         rx.el.div(
             rx.el.button(
                 "Espandi tutti",
                 type="button",
                 class_name="pulsante pulsante-secondario",
-                on_click=valori_aperti.set_value(ContenutoState.valori.foreach(lambda v: v.numero)),
+                on_click=valori_aperti.set_value(ContenutoState.valori.map(lambda v: v.numero)),
             ),
             rx.el.button(
                 "Comprimi tutti",
@@ -29,7 +31,15 @@ def valori() -> rx.Component:
             ),
             class_name="comandi-valori",
         ),
-        rx.el.ul(rx.foreach(ContenutoState.valori, voce_valore), class_name="valori"),
+        rx.el.ul(
+            rx.foreach(ContenutoState.valori, voce_valore),
+            rx.cond(
+                ModificaState.aperto == "valore:nuovo",
+                rx.el.li(editor_valore(), class_name="valore"),
+            ),
+            class_name="valori",
+        ),
+        rx.cond(in_modifica, pulsante_aggiungi("valore", "Aggiungi valore")),
         id="valori",
         aria_labelledby="valori-titolo",
         class_name="sezione",

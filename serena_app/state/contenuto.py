@@ -1,8 +1,16 @@
 """The content every visitor sees, copied from the published snapshot."""
 
+import asyncio
+
 import reflex as rx
 
-from serena_app.pubblicato import TappaVista, ValoreVista, pagina_aggiornata, pagina_in_memoria
+from serena_app.pubblicato import (
+    Pagina,
+    TappaVista,
+    ValoreVista,
+    pagina_aggiornata,
+    pagina_in_memoria,
+)
 
 
 class ContenutoState(rx.State):
@@ -13,12 +21,15 @@ class ContenutoState(rx.State):
     valori: list[ValoreVista] = rx.field(default_factory=lambda: pagina_in_memoria().valori)
     revisione: int = rx.field(default_factory=lambda: pagina_in_memoria().revisione)
 
-    @rx.event
-    def aggiorna(self) -> None:
-        """Catch up with the published page if it changed since this state was made."""
-        pagina = pagina_aggiornata()
+    def _mostra(self, pagina: Pagina) -> None:
+        """Show `pagina`, if it differs from what this browser has."""
         if pagina.revisione != self.revisione:
             self.sezioni = pagina.sezioni
             self.tappe = pagina.tappe
             self.valori = pagina.valori
             self.revisione = pagina.revisione
+
+    @rx.event
+    async def aggiorna(self) -> None:
+        """On page load: catch up with the database if it changed since this state was made."""
+        self._mostra(await asyncio.to_thread(pagina_aggiornata))

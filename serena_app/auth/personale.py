@@ -1,0 +1,46 @@
+"""Staff accounts: create, disable, list. Used by the `serena` console command."""
+
+from sqlmodel import Session, select
+
+from serena_app.auth.password import hash_password
+from serena_app.auth.sessioni import revoca_sessioni_di
+from serena_app.models import Staff
+
+NOME_UTENTE_MAX = 64
+
+
+class ErrorePersonale(ValueError):
+    """A staff operation that cannot be done; the message says why, in Italian."""
+
+
+def crea_staff(*, session: Session, nome_utente: str, password: str) -> Staff:
+    """Create an enabled staff account (the password is checked against the policy)."""
+    nome_utente = nome_utente.strip()
+    if not nome_utente or len(nome_utente) > NOME_UTENTE_MAX or not nome_utente.isprintable():
+        msg = f"Il nome utente deve avere da 1 a {NOME_UTENTE_MAX} caratteri stampabili."
+        raise ErrorePersonale(msg)
+    if session.exec(select(Staff).where(Staff.nome_utente == nome_utente)).first():
+        msg = f"Esiste già un account «{nome_utente}»."
+        raise ErrorePersonale(msg)
+    staff = Staff(nome_utente=nome_utente, hash_password=hash_password(password))
+    session.add(staff)
+    session.commit()
+    session.refresh(staff)
+    return staff
+
+
+def disabilita_staff(*, session: Session, nome_utente: str) -> None:
+    """Disable an account and end all its sessions at once."""
+    staff = session.exec(select(Staff).where(Staff.nome_utente == nome_utente)).first()
+    if staff is None:
+        msg = f"Nessun account «{nome_utente}»."
+        raise ErrorePersonale(msg)
+    staff.attivo = False
+    session.add(staff)
+    session.commit()
+    revoca_sessioni_di(session=session, staff_id=staff.id)
+
+
+def elenco_staff(*, session: Session) -> list[Staff]:
+    """Every account, by username."""
+    return list(session.exec(select(Staff).order_by(Staff.nome_utente)))

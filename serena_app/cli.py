@@ -1,0 +1,63 @@
+"""The `serena` console command: staff accounts. Run it from the project folder.
+
+serena create-staff USERNAME [--password-stdin]
+serena disable-staff USERNAME
+serena list-staff
+"""
+
+import argparse
+import getpass
+import sys
+
+from serena_app.auth.password import PasswordNonValida
+from serena_app.auth.personale import ErrorePersonale, crea_staff, disabilita_staff, elenco_staff
+from serena_app.db import sessione
+from serena_app.startup import prepara_database
+
+
+def _leggi_password(da_stdin: bool) -> str:
+    if da_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    password = getpass.getpass("Password: ")
+    if getpass.getpass("Ripeti la password: ") != password:
+        msg = "Le due password non coincidono."
+        raise ErrorePersonale(msg)
+    return password
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="serena", description="Account del personale.")
+    comandi = parser.add_subparsers(dest="comando", required=True)
+    crea = comandi.add_parser("create-staff", help="crea un account")
+    crea.add_argument("username")
+    crea.add_argument("--password-stdin", action="store_true", help="legge la password da stdin")
+    disabilita = comandi.add_parser("disable-staff", help="disabilita un account e le sue sessioni")
+    disabilita.add_argument("username")
+    comandi.add_parser("list-staff", help="elenca gli account")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command; returns the exit code."""
+    args = _parser().parse_args(argv)
+    prepara_database()
+    try:
+        with sessione() as session:
+            if args.comando == "create-staff":
+                password = _leggi_password(args.password_stdin)
+                crea_staff(session=session, nome_utente=args.username, password=password)
+                print(f"Account «{args.username}» creato.")
+            elif args.comando == "disable-staff":
+                disabilita_staff(session=session, nome_utente=args.username)
+                print(f"Account «{args.username}» disabilitato; le sue sessioni sono chiuse.")
+            else:
+                for staff in elenco_staff(session=session):
+                    print(f"{staff.nome_utente}\t{'attivo' if staff.attivo else 'disabilitato'}")
+    except (ErrorePersonale, PasswordNonValida) as errore:
+        print(errore, file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,42 @@
+"""Live updates: after a save, every other open page receives the new content.
+
+One state update per connected browser (O(n) per publish), instead of linking every visitor
+to a shared state, whose cost grows with the square of the audience.
+"""
+
+import asyncio
+import logging
+
+import reflex as rx
+from reflex_base.registry import RegistrationContext
+
+from serena_app.pubblicato import Pagina
+from serena_app.state.contenuto import ContenutoState
+
+logger = logging.getLogger(__name__)
+_in_corso: set[asyncio.Task] = set()
+
+
+async def _aggiorna_client(app, token: str, pagina: Pagina) -> None:
+    async with app.modify_state(rx.BaseStateToken(ident=token, cls=ContenutoState)) as stato:
+        contenuto = await stato.get_state(ContenutoState)
+        contenuto._mostra(pagina)
+
+
+async def _diffondi(pagina: Pagina, escluso: str) -> None:
+    app = RegistrationContext.get().app
+    if app.event_namespace is None:
+        return
+    tokens = [t for t in list(app.event_namespace.token_to_sid) if t != escluso]
+    risultati = await asyncio.gather(
+        *(_aggiorna_client(app, t, pagina) for t in tokens), return_exceptions=True
+    )
+    for errore in (r for r in risultati if isinstance(r, BaseException)):
+        logger.warning("aggiornamento dal vivo non riuscito: %r", errore)
+
+
+def diffondi(pagina: Pagina, *, escluso: str) -> None:
+    """Send `pagina` to every connected browser but `escluso`, in the background."""
+    task = asyncio.create_task(_diffondi(pagina, escluso))
+    _in_corso.add(task)
+    task.add_done_callback(_in_corso.discard)

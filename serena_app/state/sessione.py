@@ -1,0 +1,80 @@
+"""The staff session of this browser: login, logout, and who is logged in."""
+
+import asyncio
+import os
+
+import reflex as rx
+
+from serena_app.auth.accesso import AccessoNegato, accedi
+from serena_app.auth.permessi import staff_autorizzato
+from serena_app.auth.sessioni import SCADENZA_ASSOLUTA, revoca_sessione
+from serena_app.db import sessione
+
+_HTTPS = os.environ.get("SERENA_SITE_URL", "").startswith("https://")
+
+
+def _accedi_sincrono(nome_utente: str, password: str, client: str) -> str:
+    with sessione() as session:
+        return accedi(session=session, nome_utente=nome_utente, password=password, client=client)
+
+
+def _esci_sincrono(token: str) -> None:
+    with sessione() as session:
+        revoca_sessione(session=session, token=token)
+
+
+class SessioneState(rx.State):
+    """Holds the browser's session secret; who is logged in is checked against the database."""
+
+    # The secret from `secrets.token_urlsafe(32)`; the database stores only its hash.
+    token: str = rx.Cookie(
+        "",
+        name="serena_sessione",
+        same_site="strict",
+        secure=_HTTPS,
+        max_age=int(SCADENZA_ASSOLUTA.total_seconds()),
+    )
+    errore_accesso: str = ""
+    _nome_staff: str = ""
+
+    @rx.var
+    def nome_staff(self) -> str:
+        """The logged-in staff member's username, "" for a visitor."""
+        return self._nome_staff
+
+    @rx.event
+    async def verifica(self) -> None:
+        """On page load: show the staff bar only for a live session."""
+        if not self.token:
+            self._nome_staff = ""
+            return
+        staff = await staff_autorizzato(self.token)
+        self._nome_staff = staff.nome_utente if staff else ""
+        if staff is None:
+            self.token = ""
+
+    @rx.event
+    async def accedi(self, form_data: dict):
+        """Log in with the form's "nome_utente" and "password"; hashing runs off the loop."""
+        nome_utente = form_data.get("nome_utente") if isinstance(form_data, dict) else None
+        password = form_data.get("password") if isinstance(form_data, dict) else None
+        if not isinstance(nome_utente, str) or not isinstance(password, str):
+            self.errore_accesso = "Scrivi nome utente e password."
+            return None
+        client = self.router.session.client_ip or "sconosciuto"
+        try:
+            token = await asyncio.to_thread(_accedi_sincrono, nome_utente, password, client)
+        except AccessoNegato as rifiuto:
+            self.errore_accesso = str(rifiuto)
+            return None
+        self.token = token
+        self.errore_accesso = ""
+        return rx.redirect("/")
+
+    @rx.event
+    async def esci(self):
+        """Log out: the session ends in the database at once."""
+        if self.token:
+            await asyncio.to_thread(_esci_sincrono, self.token)
+        self.token = ""
+        self._nome_staff = ""
