@@ -75,18 +75,23 @@ def in_ordine_di_anno(tappe: list[Tappa]) -> bool:
     return anni == sorted(anni)
 
 
+def _indice(elementi: list, elemento) -> int:
+    # By identity: table models compare equal by their field values.
+    return next(i for i, e in enumerate(elementi) if e is elemento)
+
+
 def _ricolloca(tappe: list[Tappa], tappa: Tappa) -> None:
     """Move `tappa` to the nearest place that keeps the years in order."""
     if in_ordine_di_anno(tappe):
         return
-    partenza = tappe.index(tappa)
-    tappe.remove(tappa)
+    partenza = _indice(tappe, tappa)
+    del tappe[partenza]
     posti = [i for i in range(len(tappe) + 1) if in_ordine_di_anno([*tappe[:i], tappa, *tappe[i:]])]
     tappe.insert(min(posti, key=lambda i: abs(i - partenza)), tappa)
 
 
 def _posizione(elementi: list, elemento) -> Posizione:
-    return Posizione(elementi.index(elemento) + 1, len(elementi))
+    return Posizione(_indice(elementi, elemento) + 1, len(elementi))
 
 
 def salva_tappa(
@@ -158,7 +163,7 @@ def sposta(*, session: Session, modello: type[Tappa] | type[Valore], id: int, di
     elemento = next((e for e in elementi if e.id == id), None)
     if elemento is None:
         raise NonTrovato(id)
-    partenza = elementi.index(elemento)
+    partenza = _indice(elementi, elemento)
     arrivo = partenza + di
     if di not in (-1, 1) or not 0 <= arrivo < len(elementi):
         raise OrdineNonValido("È già al limite dell’elenco.")

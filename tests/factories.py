@@ -1,0 +1,21 @@
+"""Small factories for tests: a seeded database, a staff account with a session."""
+
+from sqlmodel import Session
+
+from serena_app.auth.personale import crea_staff
+from serena_app.auth.sessioni import crea_sessione
+from serena_app.content.loader import semina
+
+PASSWORD = "una-password-lunga-abbastanza"
+
+
+def staff_con_sessione(session: Session, nome_utente: str = "anna", **kwargs) -> str:
+    """Create a staff account and open a session for it; returns the session secret."""
+    staff = crea_staff(session=session, nome_utente=nome_utente, password=PASSWORD)
+    return crea_sessione(session=session, staff=staff, **kwargs)
+
+
+def db_seminato(session: Session, contenuto: dict) -> Session:
+    """Fill the database with the content file."""
+    semina(session, contenuto)
+    return session

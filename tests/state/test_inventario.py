@@ -1,0 +1,101 @@
+"""Every event handler any browser can call: those that change data must check the session.
+
+Reflex lets a client call any handler by name, with any payload. This test walks every State
+class of the app, so a new handler fails here until it is either wrapped in `richiede_staff`
+or listed below as changing no data, with the reason.
+"""
+
+import asyncio
+import importlib
+import pkgutil
+
+import pytest
+import reflex as rx
+
+import serena_app.state
+from serena_app.state.modifica import ModificaState
+
+SENZA_DATI = {
+    "ContenutoState.aggiorna": "reloads this browser's copy of the published page",
+    "SessioneState.verifica": "reads the presented session; clears only this browser's flags",
+    "SessioneState.accedi": "the login itself, limited per username and client",
+    "SessioneState.esci": "revokes only the session this browser presents",
+    "ModificaState.annulla": "closes this browser's open editor; writes nothing",
+}
+BUILTIN = {"setvar", "set_is_hydrated"}
+
+
+def _stati_dell_app() -> list[type[rx.State]]:
+    for modulo in pkgutil.iter_modules(serena_app.state.__path__):
+        importlib.import_module(f"serena_app.state.{modulo.name}")
+    trovati, da_visitare = [], [rx.State]
+    while da_visitare:
+        classe = da_visitare.pop()
+        da_visitare.extend(classe.get_substates())
+        if classe.__module__.startswith("serena_app."):
+            trovati.append(classe)
+    return trovati
+
+
+def _gestori():
+    for stato in _stati_dell_app():
+        for nome, gestore in stato.event_handlers.items():
+            if nome not in BUILTIN:
+                yield f"{stato.__name__}.{nome}", gestore
+
+
+def test_the_walk_finds_the_app_states():
+    nomi = {s.__name__ for s in _stati_dell_app()}
+    assert {"ContenutoState", "SessioneState", "ModificaState"} <= nomi
+
+
+def test_every_data_changing_handler_checks_the_session():
+    senza_controllo = [
+        nome
+        for nome, gestore in _gestori()
+        if not getattr(gestore.fn, "richiede_staff", False) and nome not in SENZA_DATI
+    ]
+    assert senza_controllo == []
+
+
+def test_the_read_only_list_names_only_existing_handlers():
+    esistenti = {nome for nome, _ in _gestori()}
+    assert set(SENZA_DATI) <= esistenti
+
+
+def test_no_state_var_has_a_setter_a_client_could_call():
+    con_setter = [
+        f"{stato.__name__}.{var}"
+        for stato in _stati_dell_app()
+        for var in stato.base_vars
+        if hasattr(stato, f"set_{var}")
+    ]
+    assert con_setter == []
+
+
+class _SenzaSessione:
+    """Stands in for a state whose browser presents no valid session."""
+
+    rifiutato = False
+
+    async def _staff_corrente(self):
+        return None
+
+    async def _rifiuta(self):
+        self.rifiutato = True
+
+
+@pytest.mark.parametrize(
+    ("nome", "argomenti"),
+    [
+        ("salva", ({"testo": "scritto senza sessione"},)),
+        ("elimina", ()),
+        ("sposta", ("tappa:1", -1)),
+        ("apri", ("sezione:mission",)),
+        ("aggiungi", ("tappa",)),
+    ],
+)
+def test_without_a_session_the_handler_body_never_runs(nome, argomenti):
+    stato = _SenzaSessione()  # has none of the attributes the handler bodies use
+    asyncio.run(ModificaState.event_handlers[nome].fn(stato, *argomenti))
+    assert stato.rifiutato

@@ -1,0 +1,78 @@
+"""Every editable field: what is refused, with which message, and what is cleaned."""
+
+from datetime import date
+
+import pytest
+
+from serena_app import validazione
+from serena_app.validazione import ErroreValidazione, ErroriModulo
+
+
+@pytest.mark.parametrize("controllo", [validazione.titolo, validazione.testo])
+@pytest.mark.parametrize("vuoto", ["", "   ", "\n\n"])
+def test_required_fields_refuse_empty_text(controllo, vuoto):
+    with pytest.raises(ErroreValidazione, match="obbligatorio"):
+        controllo(vuoto)
+
+
+@pytest.mark.parametrize(
+    ("controllo", "massimo"),
+    [(validazione.titolo, 120), (validazione.testo, 2000)],
+)
+def test_length_limits(controllo, massimo):
+    assert controllo("a" * massimo) == "a" * massimo
+    with pytest.raises(ErroreValidazione, match=f"Al massimo {massimo} caratteri"):
+        controllo("a" * (massimo + 1))
+
+
+@pytest.mark.parametrize("carattere", ["\x00", "\x07", "\x1b", "\x7f", "\x85", "\u009f"])
+def test_control_characters_are_refused(carattere):
+    with pytest.raises(ErroreValidazione, match="caratteri non ammessi"):
+        validazione.testo(f"Testo{carattere}con controllo")
+
+
+def test_titles_are_one_line_texts_may_have_paragraphs():
+    with pytest.raises(ErroreValidazione, match="caratteri non ammessi"):
+        validazione.titolo("Due\nrighe")
+    assert validazione.testo("Uno.\r\n\r\nDue.") == "Uno.\n\nDue."
+
+
+def test_markup_is_kept_as_plain_text():
+    payload = "<script>alert(1)</script><img src=x onerror=alert(2)>"
+    assert validazione.testo(payload) == payload
+
+
+@pytest.mark.parametrize("non_testo", [None, 3, ["a"], {"a": 1}, True])
+def test_non_text_payloads_are_refused(non_testo):
+    with pytest.raises(ErroreValidazione):
+        validazione.testo(non_testo)
+
+
+def test_year_is_optional_and_bounded():
+    oggi = date.today().year
+    assert validazione.anno("") is None
+    assert validazione.anno(" 1994 ") == 1994
+    assert validazione.anno(str(oggi)) == oggi
+    for fuori in ("1899", str(oggi + 1), "0"):
+        with pytest.raises(ErroreValidazione, match="compreso tra 1900"):
+            validazione.anno(fuori)
+    for non_numero in ("19a4", "-1994", "١٩٩٤", "1994.0"):
+        with pytest.raises(ErroreValidazione, match="quattro cifre"):
+            validazione.anno(non_numero)
+
+
+def test_a_form_reports_every_refused_field_at_once():
+    with pytest.raises(ErroriModulo) as errori:
+        validazione.modulo("tappa", {"anno": "1800", "titolo": "", "testo": "Va bene."})
+    assert set(errori.value.errori) == {"anno", "titolo"}
+
+
+def test_optional_sections_may_be_empty():
+    assert validazione.modulo("sezione", {"testo": ""}, obbligatorio=False) == {"testo": ""}
+    with pytest.raises(ErroriModulo):
+        validazione.modulo("sezione", {"testo": ""})
+
+
+def test_a_form_that_is_not_a_dict_is_refused():
+    with pytest.raises(ErroriModulo):
+        validazione.modulo("valore", ["titolo", "testo"])
