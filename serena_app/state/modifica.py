@@ -194,11 +194,9 @@ class ModificaState(rx.State):
             )
         except (Conflitto, NonTrovato):
             self._chiudi()
-            self.avviso = (
-                "Nel frattempo un’altra persona ha modificato o eliminato questo elemento."
-            )
+            self.avviso = MODIFICATO_NEL_FRATTEMPO
             return
-        await self._pubblica(annuncio)
+        return await self._pubblica(annuncio, id_controllo("aggiungi", tipo))
 
     @rx.event
     @richiede_staff

@@ -8,6 +8,7 @@ or listed below as changing no data, with the reason.
 import asyncio
 import importlib
 import pkgutil
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import reflex as rx
@@ -97,5 +98,8 @@ class _SenzaSessione:
 )
 def test_without_a_session_the_handler_body_never_runs(nome, argomenti):
     stato = _SenzaSessione()  # has none of the attributes the handler bodies use
-    asyncio.run(ModificaState.event_handlers[nome].fn(stato, *argomenti))
+    chiamata = ModificaState.event_handlers[nome].fn(stato, *argomenti)
+    # A thread of its own: Playwright's sync API may hold this thread's event loop.
+    with ThreadPoolExecutor(1) as esecutore:
+        esecutore.submit(asyncio.run, chiamata).result(timeout=10)
     assert stato.rifiutato

@@ -22,7 +22,9 @@ def test_two_editors_the_stale_save_is_refused_with_the_newer_text(engine, db):
     with Session(engine) as prima, Session(engine) as seconda:
         versione = prima.get(Sezione, "mission").versione
         assert seconda.get(Sezione, "mission").versione == versione
-        modifiche.salva_sezione(session=prima, chiave="mission", testo="Di Anna.", versione=versione)
+        modifiche.salva_sezione(
+            session=prima, chiave="mission", testo="Di Anna.", versione=versione
+        )
         with pytest.raises(modifiche.Conflitto) as conflitto:
             modifiche.salva_sezione(
                 session=seconda, chiave="mission", testo="Di Bruno.", versione=versione
@@ -82,7 +84,11 @@ def test_a_new_year_moves_the_milestone_into_year_order(db):
     tappe = _tappe(db)
     ultima = tappe[-1]  # 1994
     dove = modifiche.salva_tappa(
-        session=db, id=ultima.id, anno=1980, titolo=ultima.titolo, testo=ultima.testo,
+        session=db,
+        id=ultima.id,
+        anno=1980,
+        titolo=ultima.titolo,
+        testo=ultima.testo,
         versione=ultima.versione,
     )
     assert dove.numero == 1

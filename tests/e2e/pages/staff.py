@@ -1,0 +1,48 @@
+"""What a staff member uses: the login page and the edit controls on the page."""
+
+from playwright.sync_api import Locator, Page, expect
+
+from tests.e2e.pages.chi_siamo import PaginaChiSiamo
+
+
+def accedi(page: Page, nome_utente: str, password: str) -> None:
+    """Log in through /accesso and wait for the staff bar on the page."""
+    page.goto("/accesso")
+    expect(page.locator("main")).to_have_attribute("data-idratata", "true")
+    page.get_by_label("Nome utente").fill(nome_utente)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Accedi").click()
+    expect(page.get_by_role("button", name="Modifica pagina")).to_be_visible()
+
+
+class PaginaInModifica(PaginaChiSiamo):
+    """The page with a logged-in staff member."""
+
+    def attiva_modifica(self) -> "PaginaInModifica":
+        """Turn edit mode on."""
+        pulsante = self.page.get_by_role("button", name="Modifica pagina")
+        pulsante.click()
+        expect(pulsante).to_have_attribute("aria-pressed", "true")
+        return self
+
+    @property
+    def barra(self) -> Locator:
+        """The staff bar."""
+        return self.page.get_by_role("region", name="Strumenti del personale")
+
+    @property
+    def annuncio(self) -> Locator:
+        """The live region that announces what just happened."""
+        return self.barra.get_by_role("status")
+
+    def campo(self, etichetta: str) -> Locator:
+        """A field of the open editor."""
+        return self.page.get_by_label(etichetta, exact=True)
+
+    def salva(self) -> None:
+        """Press "Salva" in the open editor."""
+        self.page.get_by_role("button", name="Salva", exact=True).click()
+
+    def elementi(self, chiave: str) -> Locator:
+        """The list items of the timeline ("storia") or of the values ("valori")."""
+        return self.sezione(chiave).get_by_role("list").first.locator(":scope > li")

@@ -1,0 +1,238 @@
+"""Staff edit the page in place: save, live update, add/reorder/delete, bad input, conflicts."""
+
+import subprocess
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+from sqlmodel import Session, delete, select
+
+from serena_app import repository
+from serena_app.content.loader import semina
+from serena_app.db import crea_engine
+from serena_app.models import Sezione, Tappa, Valore
+from serena_app.pubblicato import paragrafi
+from tests.e2e.pages.staff import PaginaInModifica, accedi
+from tests.support.server import BIN, ROOT, Server, app_env
+
+PASSWORD = "password-dello-staff-lunga"
+
+
+@pytest.fixture(scope="module")
+def staff(server: Server) -> dict[str, str]:
+    """Two staff accounts, created with the `serena` console command."""
+    for nome in ("anna", "bruno"):
+        subprocess.run(
+            [str(BIN / "serena"), "create-staff", nome, "--password-stdin"],
+            input=PASSWORD + "\n",
+            text=True,
+            check=True,
+            cwd=ROOT,
+            env=app_env(0, server.db_url),
+            capture_output=True,
+        )
+    return {"anna": PASSWORD, "bruno": PASSWORD}
+
+
+@pytest.fixture
+def db(server: Server, contenuto) -> Iterator[Session]:
+    """The test server's database; the seed content is put back after each test."""
+    engine = crea_engine(server.db_url)
+    with Session(engine) as session:
+        yield session
+        for modello in (Sezione, Tappa, Valore):
+            session.exec(delete(modello))
+        session.commit()
+        semina(session, contenuto)
+    engine.dispose()
+
+
+@pytest.fixture
+def redattore(pagina: Page, staff, contenuto, db) -> PaginaInModifica:
+    accedi(pagina, "anna", staff["anna"])
+    return PaginaInModifica(pagina, contenuto).apri().attiva_modifica()
+
+
+def _testo_salvato(db: Session, chiave: str) -> str:
+    db.expire_all()
+    return db.get(Sezione, chiave).testo
+
+
+def test_edit_the_mission_save_reload_and_a_visitor_sees_it_live(
+    redattore: PaginaInModifica, browser: Browser, server: Server, contenuto, db
+):
+    visitatore = browser.new_context(base_url=server.url).new_page()
+    visitatore.goto("/")
+    expect(visitatore.locator("main")).to_have_attribute("data-idratata", "true")
+
+    nuovo = "La nostra mission, riscritta dallo staff.\n\nSecondo paragrafo."
+    redattore.page.get_by_role("button", name="Modifica mission").click()
+    redattore.campo("Testo: mission").fill(nuovo)
+    redattore.salva()
+    expect(redattore.annuncio).to_have_text("Testo della mission salvato.")
+    expect(redattore.sezione("mission")).to_contain_text("Secondo paragrafo.")
+    expect(redattore.page.get_by_role("button", name="Modifica mission")).to_be_focused()
+    assert _testo_salvato(db, "mission") == nuovo
+
+    expect(visitatore.get_by_text("Secondo paragrafo.")).to_be_visible(timeout=2000)
+    visitatore.context.close()
+
+    redattore.page.reload()
+    for paragrafo in paragrafi(nuovo):
+        expect(redattore.sezione("mission").get_by_text(paragrafo)).to_be_visible()
+
+
+def test_escape_and_annulla_save_nothing(redattore: PaginaInModifica, db):
+    prima = _testo_salvato(db, "vision")
+    apri = redattore.page.get_by_role("button", name="Modifica vision")
+    apri.click()
+    redattore.campo("Testo: vision").fill("Testo che non va salvato.")
+    redattore.page.keyboard.press("Escape")
+    expect(redattore.campo("Testo: vision")).to_be_hidden()
+    expect(apri).to_be_focused()
+    apri.click()
+    expect(redattore.campo("Testo: vision")).to_have_value(prima)
+    redattore.page.get_by_role("button", name="Annulla").click()
+    assert _testo_salvato(db, "vision") == prima
+
+
+def test_add_move_and_delete_a_milestone(redattore: PaginaInModifica, db):
+    tappe = redattore.elementi("storia")
+    n = tappe.count()
+    redattore.page.get_by_role("button", name="Aggiungi tappa").click()
+    redattore.campo("Titolo").fill("Una nuova tappa")
+    redattore.campo("Testo").fill("Il testo della nuova tappa.")
+    redattore.salva()
+    expect(redattore.annuncio).to_have_text(
+        f"Tappa «Una nuova tappa» aggiunta, posizione {n + 1} di {n + 1}."
+    )
+    expect(tappe).to_have_count(n + 1)
+    expect(tappe.last.get_by_role("heading", level=3)).to_have_text("Una nuova tappa")
+
+    redattore.page.get_by_role("button", name=f"Sposta su tappa {n + 1}").click()
+    expect(redattore.annuncio).to_have_text(
+        f"Tappa «Una nuova tappa» spostata in posizione {n} di {n + 1}."
+    )
+    expect(tappe.nth(n - 1).get_by_role("heading", level=3)).to_have_text("Una nuova tappa")
+    expect(redattore.page.get_by_role("button", name=f"Sposta su tappa {n}")).to_be_focused()
+
+    redattore.page.get_by_role("button", name=f"Elimina tappa {n}").click()
+    redattore.page.get_by_role("button", name="Conferma eliminazione").click()
+    expect(redattore.annuncio).to_have_text("Tappa «Una nuova tappa» eliminata.")
+    expect(tappe).to_have_count(n)
+    db.expire_all()
+    assert db.exec(select(Tappa).where(Tappa.titolo == "Una nuova tappa")).first() is None
+
+
+def test_a_move_that_breaks_year_order_is_refused(redattore: PaginaInModifica, contenuto):
+    redattore.page.get_by_role("button", name="Sposta su tappa 1").click()
+    expect(redattore.barra.get_by_role("alert")).to_have_text("È già al limite dell’elenco.")
+    ultima = len(contenuto["tappe"])  # 1994, just below undated milestones
+    redattore.page.get_by_role("button", name=f"Sposta su tappa {ultima}").click()
+    redattore.page.get_by_role("button", name=f"Sposta su tappa {ultima - 1}").click()
+    redattore.page.get_by_role("button", name=f"Sposta su tappa {ultima - 2}").click()
+    redattore.page.get_by_role("button", name=f"Sposta su tappa {ultima - 3}").click()
+    expect(redattore.barra.get_by_role("alert")).to_contain_text("ordine cronologico")
+    anni = redattore.timeline.locator("time").all_inner_texts()
+    assert anni == sorted(anni)
+
+
+def test_add_move_and_delete_a_value(redattore: PaginaInModifica, contenuto, db):
+    n = len(contenuto["valori"])
+    valori = redattore.elementi("valori")
+    redattore.page.get_by_role("button", name="Aggiungi valore").click()
+    redattore.campo("Titolo breve").fill("Un valore nuovo")
+    redattore.campo("Testo").fill("La frase completa del valore nuovo.")
+    redattore.salva()
+    expect(redattore.annuncio).to_contain_text(f"posizione {n + 1} di {n + 1}")
+    nuovo = redattore.valore("Un valore nuovo")
+    nuovo.click()
+    expect(redattore.pannello(nuovo)).to_have_text("La frase completa del valore nuovo.")
+
+    redattore.page.get_by_role("button", name=f"Sposta su valore {n + 1}").click()
+    expect(redattore.annuncio).to_have_text(
+        f"Valore «Un valore nuovo» spostato in posizione {n} di {n + 1}."
+    )
+    expect(valori.nth(n - 1).get_by_role("heading", level=3)).to_have_text("Un valore nuovo")
+
+    redattore.page.get_by_role("button", name=f"Modifica valore {n}").click()
+    redattore.campo("Titolo breve").fill("Un valore rinominato")
+    redattore.salva()
+    expect(redattore.valore("Un valore rinominato")).to_be_visible()
+
+    redattore.page.get_by_role("button", name=f"Elimina valore {n}").click()
+    redattore.page.get_by_role("button", name="Conferma eliminazione").click()
+    expect(valori).to_have_count(n)
+    db.expire_all()
+    assert len(db.exec(select(Valore)).all()) == n
+
+
+def test_invalid_input_shows_the_message_and_saves_nothing(redattore: PaginaInModifica, db):
+    db.expire_all()
+    prima = [(t.anno, t.titolo, t.testo) for t in repository.leggi_tappe(session=db)]
+    redattore.page.get_by_role("button", name="Modifica tappa 2").click()
+    redattore.campo("Anno (facoltativo)").fill("1800")
+    redattore.campo("Titolo").fill("")
+    redattore.campo("Testo").fill("x" * 2001)
+    redattore.salva()
+    expect(redattore.campo("Anno (facoltativo)")).to_have_attribute("aria-invalid", "true")
+    expect(redattore.page.locator("#errore-anno")).to_contain_text("compreso tra 1900")
+    expect(redattore.page.locator("#errore-titolo")).to_have_text("Questo campo è obbligatorio.")
+    expect(redattore.page.locator("#errore-testo")).to_have_text(
+        "Al massimo 2000 caratteri (ora sono 2001)."
+    )
+    db.expire_all()
+    assert [(t.anno, t.titolo, t.testo) for t in repository.leggi_tappe(session=db)] == prima
+
+
+def test_markup_is_shown_as_text_and_never_runs(redattore: PaginaInModifica, db):
+    attacco = '<script>window.__xss = 1</script><img src=x onerror="window.__xss = 2">'
+    dialoghi: list[str] = []
+    redattore.page.on("dialog", lambda d: (dialoghi.append(d.message), d.dismiss()))
+    redattore.page.get_by_role("button", name="Modifica vision").click()
+    redattore.campo("Testo: vision").fill(attacco)
+    redattore.salva()
+    expect(redattore.sezione("vision").get_by_text(attacco)).to_be_visible()
+    redattore.page.reload()
+    expect(redattore.sezione("vision").get_by_text(attacco)).to_be_visible()
+    assert redattore.page.evaluate("() => window.__xss") is None
+    assert redattore.sezione("vision").locator("img, script").count() == 0
+    assert dialoghi == []
+
+
+def test_two_staff_members_conflict_and_nothing_is_lost(
+    redattore: PaginaInModifica, browser: Browser, server: Server, staff, contenuto, db
+):
+    altra = browser.new_context(base_url=server.url, viewport={"width": 1280, "height": 800})
+    bruno = PaginaInModifica(altra.new_page(), contenuto)
+    accedi(bruno.page, "bruno", staff["bruno"])
+    bruno.apri().attiva_modifica()
+
+    redattore.page.get_by_role("button", name="Modifica mission").click()
+    bruno.page.get_by_role("button", name="Modifica mission").click()
+    redattore.campo("Testo: mission").fill("La versione di Anna.")
+    bruno.campo("Testo: mission").fill("La versione di Bruno.")
+    redattore.salva()
+    expect(redattore.annuncio).to_have_text("Testo della mission salvato.")
+
+    bruno.salva()
+    conflitto = bruno.sezione("mission").get_by_role("alert")
+    expect(conflitto).to_contain_text("un’altra persona ha salvato questa versione")
+    expect(conflitto).to_contain_text("La versione di Anna.")
+    expect(bruno.campo("Testo: mission")).to_have_value("La versione di Bruno.")
+    assert _testo_salvato(db, "mission") == "La versione di Anna."
+
+    bruno.salva()  # having seen Anna's text, Bruno chooses to replace it
+    expect(bruno.annuncio).to_have_text("Testo della mission salvato.")
+    assert _testo_salvato(db, "mission") == "La versione di Bruno."
+    altra.close()
+
+
+def test_logout_removes_the_edit_controls(redattore: PaginaInModifica):
+    expect(redattore.page.get_by_role("button", name="Modifica mission")).to_be_visible()
+    redattore.page.get_by_role("button", name="Esci").click()
+    expect(redattore.barra).to_have_count(0)
+    expect(redattore.page.get_by_role("button", name="Modifica mission")).to_have_count(0)
+    redattore.page.reload()
+    expect(redattore.page.locator("main")).to_have_attribute("data-idratata", "true")
+    expect(redattore.page.get_by_role("button", name="Modifica pagina")).to_have_count(0)

@@ -1,0 +1,1 @@
+"""Attacks on the real app through its event websocket."""
