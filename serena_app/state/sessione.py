@@ -1,16 +1,13 @@
 """The staff session of this browser: login, logout, and who is logged in."""
 
 import asyncio
-import os
 
 import reflex as rx
 
 from serena_app.auth.accesso import AccessoNegato, accedi
 from serena_app.auth.permessi import staff_autorizzato
-from serena_app.auth.sessioni import SCADENZA_ASSOLUTA, revoca_sessione
+from serena_app.auth.sessioni import revoca_sessione
 from serena_app.db import sessione
-
-_HTTPS = os.environ.get("SERENA_SITE_URL", "").startswith("https://")
 
 
 def _accedi_sincrono(nome_utente: str, password: str, client: str) -> str:
@@ -26,14 +23,10 @@ def _esci_sincrono(token: str) -> None:
 class SessioneState(rx.State):
     """Holds the browser's session secret; who is logged in is checked against the database."""
 
-    # The secret from `secrets.token_urlsafe(32)`; the database stores only its hash.
-    token: str = rx.Cookie(
-        "",
-        name="serena_sessione",
-        same_site="strict",
-        secure=_HTTPS,
-        max_age=int(SCADENZA_ASSOLUTA.total_seconds()),
-    )
+    # The secret from `secrets.token_urlsafe(32)`; the database stores only its hash. Kept in
+    # the browser's local storage, not a cookie: it is never sent in HTTP headers, so it cannot
+    # end up in request logs, and no other site's request can carry it.
+    token: str = rx.LocalStorage("", name="serena_sessione")
     errore_accesso: str = ""
     _nome_staff: str = ""
 

@@ -10,11 +10,12 @@ side, `EventNamespace` in `reflex/app.py` on the server side):
   already in use by another socket gets a fresh one, sent back as "new_token"); events carry
   no token, and a "token" inside an event is ignored.
 * The first event rides in the CONNECT packet: `auth={"event": hydrate_and_load}`. Its payload
-  `vars` holds the browser's cookies by full var name: the `serena_sessione` cookie goes as
-  `{"<SessioneState full name>.token_rx_state_": "<secret>"}`. The server then runs the page's
-  on_load events (`ContenutoState.aggiorna`, `SessioneState.verifica`). On later navigations
-  the page sends the cookies again with `update_vars_internal`. The HTTP `Cookie` header of the
-  handshake only reaches `router.headers`; the app never reads it.
+  `vars` holds the browser's stored values by full var name: the session secret (local storage
+  `serena_sessione`) goes as `{"<SessioneState full name>.token_rx_state_": "<secret>"}`. The
+  server then runs the page's on_load events (`ContenutoState.aggiorna`,
+  `SessioneState.verifica`). On later navigations the page sends them again with
+  `update_vars_internal`. The HTTP `Cookie` header of the handshake only reaches
+  `router.headers`; the app never reads it (the tests still try it).
 * Every other event is `emit("event", {"name", "payload", "router_data"})`, with `name`
   `"<state full name>.<handler>"`, `payload` the handler's keyword arguments and `router_data`
   `{"pathname", "asPath"}`. The server runs one tab's events in order and answers with "event"
