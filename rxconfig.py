@@ -3,7 +3,6 @@
 import os
 
 import reflex as rx
-from reflex.plugins.sitemap import SitemapPlugin
 
 from serena_app.build_plugin import InlineGlobalStyles
 from serena_app.db import database_url
@@ -18,9 +17,9 @@ config = rx.Config(
     cors_allowed_origins=os.environ.get(
         "SERENA_ALLOWED_ORIGINS", "http://localhost:3000,http://127.0.0.1:3000"
     ).split(","),
+    # The public address: canonical URLs, share tags, sitemap.xml and robots.txt use it.
     deploy_url=os.environ.get("SERENA_SITE_URL", "http://localhost:3000"),
     frontend_compression_formats=["brotli", "gzip"],
     state_manager_mode=rx.constants.StateManagerMode.MEMORY,
     plugins=[InlineGlobalStyles()],
-    disable_plugins=[SitemapPlugin],
 )

@@ -1,10 +1,10 @@
-"""A build step: the framework's small global stylesheet is inlined into every built page.
+"""A build step: the framework's global stylesheet no longer blocks the first paint.
 
 Reflex links `__reflex_global_styles-*.css` from each page; on a slow phone connection that
 render-blocking request delays the first paint. After the production build, this plugin copies
-the stylesheet into a `<style>` in each prerendered page and leaves the `<link>` in place with
-`media="print"` (removing it would make React's hydration of <head> fail), then compresses the
-pages again.
+the stylesheet's rules (if any are left: the app turns Reflex's reset off) into a `<style>` in
+each prerendered page and leaves the `<link>` in place with `media="print"` (removing it would
+make React's hydration of <head> fail), then compresses the pages again.
 """
 
 import gzip
@@ -19,14 +19,18 @@ GLOBAL_STYLESHEET = re.compile(
     r'<link href="(/assets/__reflex_global_styles-[\w-]+\.css)" rel="stylesheet" type="text/css"/>'
 )
 
+LAYER_VUOTO = re.compile(r"@layer [\w-]+(?:\s*,\s*[\w-]+)*\s*;")
+
 
 def inline_stylesheet(html: str, static_dir: Path) -> str:
     """The page with its global stylesheet inlined, or unchanged if it links none."""
 
     def sostituisci(match: re.Match[str]) -> str:
         css = (static_dir / match.group(1).lstrip("/")).read_text(encoding="utf-8")
+        # A bare layer-order statement ("@layer name;") holds no rules: nothing to inline.
+        css = LAYER_VUOTO.sub("", css).strip()
         link = match.group(0).replace("/>", ' media="print"/>')
-        return f"<style>{css}</style>{link}"
+        return f"<style>{css}</style>{link}" if css else link
 
     return GLOBAL_STYLESHEET.sub(sostituisci, html, count=1)
 

@@ -11,6 +11,7 @@ def head_components() -> list[rx.Component]:
     """Meta tags and the inline stylesheet."""
     return [
         rx.el.meta(name="theme-color", content="#fbf6ee"),
+        rx.el.meta(name="color-scheme", content="light"),
         rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml"),
         # Marks that JavaScript runs, before the first paint: only then are texts collapsed.
         rx.el.script("document.documentElement.classList.add('js')"),

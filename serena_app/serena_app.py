@@ -1,29 +1,56 @@
-"""The Reflex app: database preparation, head tags and page registration."""
+"""The Reflex app: database preparation, head tags, serving headers and page registration."""
+
+import logging
 
 import reflex as rx
 
+from serena_app.components.connessione import avviso_connessione
 from serena_app.content import CONTENUTO
 from serena_app.head import head_components
 from serena_app.pages.accesso import accesso
 from serena_app.pages.index import index
+from serena_app.seo import meta_condivisione, url_immagine
+from serena_app.servizio import intestazioni
 from serena_app.startup import prepara_database
 from serena_app.state.contenuto import ContenutoState
 from serena_app.state.sessione import SessioneState
 
 prepara_database()
+logger = logging.getLogger(__name__)
 
-app = rx.App(html_lang="it", head_components=head_components(), style={})
+
+def registra_errore(exception: Exception) -> None:
+    """Log a handler's unexpected error; the page has no toast library to show it."""
+    logger.error("errore in un gestore di eventi", exc_info=exception)
+
+
+TITOLO = f"{CONTENUTO['nome']} – Chi siamo"
+TITOLO_ACCESSO = f"Area riservata – {CONTENUTO['nome']}"
+DESCRIZIONE_ACCESSO = f"Accesso del personale di {CONTENUTO['nome']}."
+
+app = rx.App(
+    html_lang="it",
+    head_components=head_components(),
+    api_transformer=intestazioni,
+    reset_style=False,  # assets/serena.css sets the few base styles it needs
+    backend_exception_handler=registra_errore,
+)
+app.app_wraps[(5, "Overlay")] = lambda stateful: avviso_connessione() if stateful else None
 app.add_page(
     index,
     route="/",
-    title=f"{CONTENUTO['nome']} – Chi siamo",
+    title=TITOLO,
     description=CONTENUTO["descrizione"],
+    image=url_immagine(),
+    meta=meta_condivisione(TITOLO, CONTENUTO["descrizione"], "/"),
     on_load=[ContenutoState.aggiorna, SessioneState.verifica],
 )
 app.add_page(
     accesso,
     route="/accesso",
-    title=f"Area riservata – {CONTENUTO['nome']}",
-    description=f"Accesso del personale di {CONTENUTO['nome']}.",
+    title=TITOLO_ACCESSO,
+    description=DESCRIZIONE_ACCESSO,
+    image=url_immagine(),
+    meta=meta_condivisione(TITOLO_ACCESSO, DESCRIZIONE_ACCESSO, "/accesso"),
     on_load=SessioneState.verifica,
 )

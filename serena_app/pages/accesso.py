@@ -5,6 +5,7 @@ import reflex as rx
 from serena_app.components.collegamento import collegamento
 from serena_app.sections.footer import footer
 from serena_app.sections.header import header
+from serena_app.seo import canonico
 from serena_app.state.sessione import SessioneState
 
 
@@ -48,6 +49,7 @@ def _modulo() -> rx.Component:
 def accesso() -> rx.Component:
     """Login form, or who is logged in."""
     return rx.fragment(
+        canonico("/accesso"),
         header(),
         rx.el.main(
             rx.el.h1("Area riservata"),

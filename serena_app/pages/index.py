@@ -9,11 +9,14 @@ from serena_app.sections.hero import hero
 from serena_app.sections.mission_vision import mission, vision
 from serena_app.sections.storia import storia
 from serena_app.sections.valori import valori
+from serena_app.seo import canonico, dati_strutturati
 
 
 def index() -> rx.Component:
     """The whole page."""
     return rx.fragment(
+        canonico("/"),
+        dati_strutturati(),
         header(),
         barra_staff(),
         rx.el.main(

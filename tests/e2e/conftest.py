@@ -4,13 +4,18 @@ A test fails if the app logged an error while it ran, or if the page logged a co
 """
 
 import re
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page
+from sqlmodel import Session, delete
 
-from tests.support.server import Server, run_app
+from serena_app.content.loader import semina
+from serena_app.db import crea_engine
+from serena_app.models import Sezione, Tappa, Valore
+from tests.support.server import BIN, ROOT, Server, app_env, run_app
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -21,6 +26,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 VIEWPORTS = {"telefono": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
+STAFF_PASSWORD = "password-dello-staff-lunga"
 SERVER_ERROR = re.compile(r"^(ERROR|Traceback)|\bERROR\b", re.MULTILINE)
 
 
@@ -76,3 +82,32 @@ def pagina(browser: Browser, server: Server, viewport: dict) -> Iterator[Page]:
     yield page
     context.close()
     assert errori == []
+
+
+@pytest.fixture(scope="session")
+def staff(server: Server) -> dict[str, str]:
+    """Two staff accounts, created with the `serena` console command."""
+    for nome in ("anna", "bruno"):
+        subprocess.run(
+            [str(BIN / "serena"), "create-staff", nome, "--password-stdin"],
+            input=STAFF_PASSWORD + "\n",
+            text=True,
+            check=True,
+            cwd=ROOT,
+            env=app_env(0, server.db_url),
+            capture_output=True,
+        )
+    return {"anna": STAFF_PASSWORD, "bruno": STAFF_PASSWORD}
+
+
+@pytest.fixture
+def db(server: Server, contenuto) -> Iterator[Session]:
+    """The test server's database; the seed content is put back after each test."""
+    engine = crea_engine(server.db_url)
+    with Session(engine) as session:
+        yield session
+        for modello in (Sezione, Tappa, Valore):
+            session.exec(delete(modello))
+        session.commit()
+        semina(session, contenuto)
+    engine.dispose()

@@ -1,50 +1,14 @@
 """Staff edit the page in place: save, live update, add/reorder/delete, bad input, conflicts."""
 
-import subprocess
-from collections.abc import Iterator
-
 import pytest
 from playwright.sync_api import Browser, Page, expect
-from sqlmodel import Session, delete, select
+from sqlmodel import Session, select
 
 from serena_app import repository
-from serena_app.content.loader import semina
-from serena_app.db import crea_engine
 from serena_app.models import Sezione, Tappa, Valore
 from serena_app.pubblicato import paragrafi
 from tests.e2e.pages.staff import PaginaInModifica, accedi
-from tests.support.server import BIN, ROOT, Server, app_env
-
-PASSWORD = "password-dello-staff-lunga"
-
-
-@pytest.fixture(scope="module")
-def staff(server: Server) -> dict[str, str]:
-    """Two staff accounts, created with the `serena` console command."""
-    for nome in ("anna", "bruno"):
-        subprocess.run(
-            [str(BIN / "serena"), "create-staff", nome, "--password-stdin"],
-            input=PASSWORD + "\n",
-            text=True,
-            check=True,
-            cwd=ROOT,
-            env=app_env(0, server.db_url),
-            capture_output=True,
-        )
-    return {"anna": PASSWORD, "bruno": PASSWORD}
-
-
-@pytest.fixture
-def db(server: Server, contenuto) -> Iterator[Session]:
-    """The test server's database; the seed content is put back after each test."""
-    engine = crea_engine(server.db_url)
-    with Session(engine) as session:
-        yield session
-        for modello in (Sezione, Tappa, Valore):
-            session.exec(delete(modello))
-        session.commit()
-        semina(session, contenuto)
-    engine.dispose()
+from tests.support.server import Server
 
 
 @pytest.fixture

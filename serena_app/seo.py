@@ -1,0 +1,61 @@
+"""What search engines and link previews read: canonical URL, Open Graph, Twitter, JSON-LD."""
+
+import json
+
+import reflex as rx
+
+from serena_app.content import CONTENUTO
+from serena_app.sito import url_sito
+
+IMMAGINE = "/condivisione.png"  # 1200x630, made from the site's design by scripts/
+IMMAGINE_ALT = f"{CONTENUTO['nome']}, {CONTENUTO['citta']}: {CONTENUTO['sottotitolo']}"
+
+
+def meta_condivisione(titolo: str, descrizione: str, percorso: str) -> list[dict[str, str]]:
+    """Open Graph and Twitter card tags for a page (for `app.add_page(meta=...)`)."""
+    immagine = url_sito() + IMMAGINE
+    return [
+        {"property": "og:type", "content": "website"},
+        {"property": "og:site_name", "content": CONTENUTO["nome"]},
+        {"property": "og:locale", "content": "it_IT"},
+        {"property": "og:title", "content": titolo},
+        {"property": "og:description", "content": descrizione},
+        {"property": "og:url", "content": url_sito() + percorso},
+        {"property": "og:image:width", "content": "1200"},
+        {"property": "og:image:height", "content": "630"},
+        {"property": "og:image:alt", "content": IMMAGINE_ALT},
+        {"name": "twitter:card", "content": "summary_large_image"},
+        {"name": "twitter:title", "content": titolo},
+        {"name": "twitter:description", "content": descrizione},
+        {"name": "twitter:image", "content": immagine},
+        {"name": "twitter:image:alt", "content": IMMAGINE_ALT},
+    ]
+
+
+def url_immagine() -> str:
+    """The share image's absolute URL (Reflex writes it as og:image)."""
+    return url_sito() + IMMAGINE
+
+
+def canonico(percorso: str) -> rx.Component:
+    """<link rel="canonical">; React places it in <head>."""
+    return rx.el.link(rel="canonical", href=url_sito() + percorso)
+
+
+def dati_strutturati() -> rx.Component:
+    """schema.org NGO data about the cooperative, from the content file."""
+    dati = {
+        "@context": "https://schema.org",
+        "@type": "NGO",
+        "name": CONTENUTO["nome"],
+        "description": CONTENUTO["descrizione"],
+        "foundingDate": "1986",
+        "url": url_sito() + "/",
+        "logo": url_sito() + "/favicon.svg",
+        "address": {
+            "@type": "PostalAddress",
+            "addressLocality": CONTENUTO["citta"],
+            "addressCountry": "IT",
+        },
+    }
+    return rx.el.script(json.dumps(dati, ensure_ascii=False), type="application/ld+json")

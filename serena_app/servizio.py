@@ -1,0 +1,75 @@
+"""HTTP details of serving the site: cache headers, a few security headers, robots.txt.
+
+Passed to `rx.App(api_transformer=...)`; in production's single-port mode it wraps the server
+that sends the built pages and assets too.
+"""
+
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from serena_app.sito import url_sito
+
+IMMUTABILE = "public, max-age=31536000, immutable"  # /assets/* names carry a content hash
+RIVALIDA = "no-cache"  # pages: always revalidated (ETag), so an edit shows at once
+BREVE = "public, max-age=86400"  # other static files (favicon, share image)
+
+SICUREZZA = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "Content-Security-Policy": "frame-ancestors 'none'",
+}
+
+
+def robots_txt() -> str:
+    """robots.txt: everything may be crawled; the sitemap's address comes from configuration."""
+    return f"User-agent: *\nAllow: /\n\nSitemap: {url_sito()}/sitemap.xml\n"
+
+
+def cache_control(percorso: str, tipo: str) -> str:
+    """The Cache-Control value for a response to `percorso` with content type `tipo`."""
+    if percorso.startswith("/assets/"):
+        return IMMUTABILE
+    if tipo.startswith("text/html") or percorso in ("/", "/sitemap.xml", "/robots.txt"):
+        return RIVALIDA
+    return BREVE
+
+
+async def _rispondi_robots(send: Send) -> None:
+    corpo = robots_txt().encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 200,
+            "headers": [
+                (b"content-type", b"text/plain; charset=utf-8"),
+                (b"content-length", str(len(corpo)).encode()),
+                (b"cache-control", RIVALIDA.encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": corpo})
+
+
+def intestazioni(app: ASGIApp) -> ASGIApp:
+    """Wrap the server: add Cache-Control and security headers; answer /robots.txt."""
+
+    async def servi(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await app(scope, receive, send)
+            return
+        percorso = scope["path"]
+        if percorso == "/robots.txt":
+            await _rispondi_robots(send)
+            return
+
+        async def invia(messaggio: Message) -> None:
+            if messaggio["type"] == "http.response.start" and messaggio["status"] < 400:
+                headers = MutableHeaders(scope=messaggio)
+                headers["Cache-Control"] = cache_control(percorso, headers.get("content-type", ""))
+                for nome, valore in SICUREZZA.items():
+                    headers.setdefault(nome, valore)
+            await send(messaggio)
+
+        await app(scope, receive, invia)
+
+    return servi

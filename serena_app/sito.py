@@ -1,0 +1,8 @@
+"""The site's public address, from configuration (`SERENA_SITE_URL`, Reflex's `deploy_url`)."""
+
+from reflex.config import get_config
+
+
+def url_sito() -> str:
+    """The public base URL, without a trailing slash."""
+    return (get_config().deploy_url or "http://localhost:3000").rstrip("/")

