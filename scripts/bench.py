@@ -10,7 +10,6 @@ Usage: python scripts/bench.py   (or `make bench`)
 import gzip
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -25,7 +24,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import tests.support.server as app_server  # noqa: E402
+from scripts.copia import copy_tree  # noqa: E402
 from scripts.plain_page import render  # noqa: E402
 from serena_app.content.loader import carica_seed  # noqa: E402
 from tests.support.server import Server, run_app  # noqa: E402
@@ -63,34 +62,6 @@ class Summary:
 # --- the app ---------------------------------------------------------------------------------
 
 
-def copy_tree(dest: Path) -> None:
-    """Copy the working tree (tracked and untracked files, not ignored ones) and `.web` to `dest`.
-
-    `.web/node_modules` comes along so the copy needs no npm install; `.web/build` does not.
-
-    Args:
-        dest: An empty or missing folder.
-    """
-    listing = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],  # noqa: S607
-        cwd=ROOT,
-        capture_output=True,
-        check=True,
-    ).stdout.decode()
-    for name in filter(None, listing.split("\0")):
-        source = ROOT / name
-        if source.is_file():
-            (dest / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, dest / name)
-    web = ROOT / ".web"
-    if web.is_dir():
-
-        def skip_build(folder: str, names: list[str]) -> list[str]:
-            return ["build"] if Path(folder) == web else []
-
-        shutil.copytree(web, dest / ".web", symlinks=True, ignore=skip_build)
-
-
 @contextmanager
 def start_app(workdir: Path) -> Iterator[Server]:
     """Build and serve the production app from a private copy of the tree.
@@ -107,8 +78,7 @@ def start_app(workdir: Path) -> Iterator[Server]:
     """
     tree = workdir / "tree"
     copy_tree(tree)
-    app_server.ROOT = tree  # run_app starts `reflex run` in app_server.ROOT
-    with run_app(workdir) as app:
+    with run_app(workdir, root=tree) as app:
         yield app
 
 

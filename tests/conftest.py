@@ -1,4 +1,5 @@
-"""Fixtures shared by every layer: the content file, and a fresh migrated SQLite database."""
+"""Fixtures shared by every layer: the content file, a fresh migrated SQLite database, and
+the real app (one server for the whole run: each build bakes its port into the bundle)."""
 
 from collections.abc import Iterator
 from pathlib import Path
@@ -8,6 +9,7 @@ from sqlmodel import Session
 
 from serena_app.content.loader import carica_seed
 from serena_app.db import crea_engine, migra
+from tests.support.server import Server, run_app
 
 
 @pytest.fixture(scope="session")
@@ -30,3 +32,10 @@ def session(engine) -> Iterator[Session]:
     """A session on the fresh database."""
     with Session(engine) as session:
         yield session
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory) -> Iterator[Server]:
+    """The production build of the app on a free port, with a fresh seeded database."""
+    with run_app(tmp_path_factory.mktemp("app")) as running:
+        yield running

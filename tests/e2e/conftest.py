@@ -15,7 +15,7 @@ from sqlmodel import Session, delete
 from serena_app.content.loader import semina
 from serena_app.db import crea_engine
 from serena_app.models import Sezione, Tappa, Valore
-from tests.support.server import BIN, ROOT, Server, app_env, run_app
+from tests.support.server import BIN, ROOT, Server, app_env
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -43,13 +43,6 @@ def browser_type_launch_args(browser_type_launch_args):
     if CHROMIUM.exists():
         args["executable_path"] = str(CHROMIUM)
     return args
-
-
-@pytest.fixture(scope="session")
-def server(tmp_path_factory) -> Iterator[Server]:
-    """The production build of the app on a free port, with a fresh seeded database."""
-    with run_app(tmp_path_factory.mktemp("app")) as running:
-        yield running
 
 
 @pytest.fixture(autouse=True)

@@ -26,11 +26,12 @@ side, `EventNamespace` in `reflex/app.py` on the server side):
 import asyncio
 import itertools
 import secrets
+import threading
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import aiohttp
 import httpx
@@ -48,7 +49,9 @@ from serena_app.db import crea_engine
 from serena_app.state.contenuto import ContenutoState
 from serena_app.state.modifica import ModificaState
 from serena_app.state.sessione import SessioneState
-from tests.support.server import Server, run_app
+from tests.support.server import Server
+
+T = TypeVar("T")
 
 ATTESA = 10.0
 """Seconds to wait for any answer from the server."""
@@ -276,13 +279,6 @@ class Credenziali:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory) -> Iterator[Server]:
-    """The production app on a free port, with a fresh seeded database, for the module."""
-    with run_app(tmp_path_factory.mktemp("attacchi")) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
 def db(server: Server) -> Iterator[Engine]:
     """An engine on the running app's database."""
     engine = crea_engine(server.db_url)
@@ -290,11 +286,32 @@ def db(server: Server) -> Iterator[Engine]:
     engine.dispose()
 
 
+class CicloDedicato:
+    """An event loop on a thread of its own: Playwright's sync API (used by the browser tests
+    in the same pytest run) may already hold the main thread's loop."""
+
+    def __init__(self) -> None:
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+        self._thread.start()
+
+    def run(self, coroutine: Coroutine[Any, Any, T], timeout: float = 300) -> T:
+        """Run `coroutine` on the loop and return its result."""
+        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout)
+
+    def close(self) -> None:
+        """Stop the loop and its thread."""
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout=10)
+        self._loop.close()
+
+
 @pytest.fixture(scope="module")
-def ciclo() -> Iterator[asyncio.Runner]:
+def ciclo() -> Iterator[CicloDedicato]:
     """One event loop for the module's clients: tests run coroutines with `ciclo.run(...)`."""
-    with asyncio.Runner() as runner:
-        yield runner
+    loop = CicloDedicato()
+    yield loop
+    loop.close()
 
 
 def righe(db: Engine, tabelle: tuple[str, ...] = TABELLE_CONTENUTO) -> dict[str, list[dict]]:
@@ -355,7 +372,7 @@ def credenziali(db: Engine) -> Callable[[str], Credenziali]:
     return crea
 
 
-def verifica_che_risponda(server: Server, ciclo: asyncio.Runner) -> None:
+def verifica_che_risponda(server: Server, ciclo: CicloDedicato) -> None:
     """The server still answers: GET / is 200 and a new tab hydrates over a new socket."""
     assert httpx.get(f"{server.url}/", timeout=ATTESA).status_code == 200
 

@@ -72,12 +72,13 @@ def _wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
 
 
 @contextmanager
-def run_app(workdir: Path, db_url: str | None = None) -> Iterator[Server]:
+def run_app(workdir: Path, db_url: str | None = None, root: Path = ROOT) -> Iterator[Server]:
     """Build and serve the app; stop it (and its children) on exit.
 
     Args:
         workdir: A folder for the database and the log.
         db_url: The database to use; a new SQLite file in `workdir` by default.
+        root: The project folder to run from (the benchmark runs a copy).
 
     Yields:
         The running server.
@@ -98,7 +99,7 @@ def run_app(workdir: Path, db_url: str | None = None) -> Iterator[Server]:
                 "--loglevel",
                 "info",
             ],
-            cwd=ROOT,
+            cwd=root,
             env=app_env(port, db_url),
             stdout=out,
             stderr=subprocess.STDOUT,

@@ -1,0 +1,39 @@
+"""A private copy of the working tree, so a benchmark's build never clashes with the tests'.
+
+Every `reflex run` builds into `.web` of its folder with its own port baked into the bundle.
+"""
+
+import shutil
+import subprocess
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def copy_tree(dest: Path, *, with_web: bool = True) -> None:
+    """Copy the working tree (tracked and untracked files, not ignored ones) and `.web` to `dest`.
+
+    `.web/node_modules` comes along so the copy needs no npm install; `.web/build` does not.
+
+    Args:
+        dest: An empty or missing folder.
+        with_web: Copy `.web` too (False: as a fresh clone has it, nothing built).
+    """
+    listing = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],  # noqa: S607
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    for name in filter(None, listing.split("\0")):
+        source = ROOT / name
+        if source.is_file():
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, dest / name)
+    web = ROOT / ".web"
+    if with_web and web.is_dir():
+
+        def skip_build(folder: str, names: list[str]) -> list[str]:
+            return ["build"] if Path(folder) == web else []
+
+        shutil.copytree(web, dest / ".web", symlinks=True, ignore=skip_build)

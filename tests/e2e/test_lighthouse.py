@@ -1,0 +1,23 @@
+"""A Lighthouse floor the test suite can hold on a noisy machine (the budget is in `make bench`)."""
+
+import pytest
+
+from scripts.bench import ensure_lighthouse, lighthouse, summarize
+
+PAVIMENTO_PRESTAZIONI = 95
+TENTATIVI = 3  # a shared 2-core machine can have one slow run; the best of three is judged
+
+
+@pytest.mark.parametrize("preset", ["mobile"])
+def test_lighthouse_floor(server, tmp_path, preset):
+    ensure_lighthouse()
+    migliore = None
+    for tentativo in range(TENTATIVI):
+        rapporto = summarize(lighthouse(server.url + "/", preset, tmp_path / f"{tentativo}.json"))
+        if migliore is None or rapporto.performance > migliore.performance:
+            migliore = rapporto
+        if migliore.performance >= PAVIMENTO_PRESTAZIONI:
+            break
+    assert (migliore.accessibility, migliore.best_practices, migliore.seo) == (100, 100, 100)
+    assert migliore.performance >= PAVIMENTO_PRESTAZIONI, migliore
+    assert migliore.cls == 0
