@@ -21,5 +21,8 @@ config = rx.Config(
     deploy_url=os.environ.get("SERENA_SITE_URL", "http://localhost:3000"),
     frontend_compression_formats=["brotli", "gzip"],
     state_manager_mode=rx.constants.StateManagerMode.MEMORY,
+    # A visitor's server-side state is dropped 10 minutes after they leave (Reflex's default
+    # is an hour), so memory follows the visitors present rather than the visits of the hour.
+    redis_token_expiration=600,
     plugins=[InlineGlobalStyles()],
 )

@@ -24,6 +24,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from scripts import avvio, carico  # noqa: E402
 from scripts.copia import copy_tree  # noqa: E402
 from scripts.plain_page import render  # noqa: E402
 from serena_app.content.loader import carica_seed  # noqa: E402
@@ -300,6 +301,46 @@ def run_all(urls: dict[str, str]) -> dict[tuple[str, str], list[dict[str, Any]]]
     return reports
 
 
+# --- load ------------------------------------------------------------------------------------
+
+LOAD_RUNS = ((500, 50.0), (500, 0.0))  # (visitors, arrivals per second; 0 = all at once)
+SWEEPS = {50.0: (750, 1000), 0.0: (100, 250, 500)}  # beyond the runs above, until p95 > 1 s
+
+
+def run_load(url: str, db_url: str) -> dict[str, list[dict[str, Any]]]:
+    """The load runs (with staff saves) and the sweeps for the 1 s crossing.
+
+    Args:
+        url: The running app.
+        db_url: Its database (for the staff session of the saves).
+
+    Returns:
+        "runs": the main runs; "sweep <rate>": each sweep's runs, in order.
+    """
+    print("\nLoad: visitors loading /, hydrating, one event each; staff saving meanwhile ...")
+    results: dict[str, list[dict[str, Any]]] = {"runs": []}
+    for visitors, rate in LOAD_RUNS:
+        results["runs"].append(carico.run(url, visitors, rate, 10, db_url=db_url))
+    for rate, counts in SWEEPS.items():
+        sweep = results.setdefault(f"sweep {rate:g}", [])
+        for visitors in counts:
+            sweep.append(carico.run(url, visitors, rate, 0))
+            if (sweep[-1]["hydration"]["p95_ms"] or 0) > carico.SOGLIA_SWEEP_S * 1000:
+                break
+    return results
+
+
+def print_load(results: dict[str, list[dict[str, Any]]]) -> None:
+    """The load runs and the sweeps."""
+    for result in results["runs"]:
+        carico.stampa(result)
+    for name, sweep in results.items():
+        if name.startswith("sweep"):
+            rate = float(name.split()[1])
+            print(f"\nSweep, arrivals {'all at once' if rate == 0 else f'{rate:g}/s'}:")
+            carico.stampa_sweep(sweep)
+
+
 # --- the report -------------------------------------------------------------------------------
 
 
@@ -407,6 +448,7 @@ def main() -> int:
             except RuntimeError:
                 print(f"The app's log ends with:\n{app.log_text()[-3000:]}", file=sys.stderr)
                 raise
+            load = run_load(app.url, app.db_url)
     summaries = {key: summarize(median_run(runs)) for key, runs in reports.items()}
     print(f"\nLighthouse 13, median of {RUNS} runs by performance score\n")
     print_table(summaries)
@@ -414,6 +456,8 @@ def main() -> int:
     print_checks(summaries)
     print_failing(reports)
     print(f"\nRaw reports: {RESULTS.relative_to(ROOT)}/")
+    print_load(load)
+    avvio.stampa(avvio.misura())
     return 0
 
 

@@ -4,7 +4,8 @@ Reflex links `__reflex_global_styles-*.css` from each page; on a slow phone conn
 render-blocking request delays the first paint. After the production build, this plugin copies
 the stylesheet's rules (if any are left: the app turns Reflex's reset off) into a `<style>` in
 each prerendered page and leaves the `<link>` in place with `media="print"` (removing it would
-make React's hydration of <head> fail), then compresses the pages again.
+make React's hydration of <head> fail). The JavaScript preloads get a low fetch priority, so
+the prerendered text is painted first. The pages are then compressed again.
 """
 
 import gzip
@@ -35,6 +36,15 @@ def inline_stylesheet(html: str, static_dir: Path) -> str:
     return GLOBAL_STYLESHEET.sub(sostituisci, html, count=1)
 
 
+MODULEPRELOAD = re.compile(r'<link rel="modulepreload" href="[^"]+"/>')
+
+
+def content_first(html: str) -> str:
+    """The page without its JavaScript preloads: the text is painted before the scripts load
+    (React adds the preloads back when it hydrates)."""
+    return MODULEPRELOAD.sub("", html)
+
+
 def _comprimi(page: Path) -> None:
     data = page.read_bytes()
     for suffix, compress in ((".gz", gzip.compress), (".br", brotli.compress)):
@@ -51,7 +61,7 @@ class InlineGlobalStyles(Plugin):
         static_dir = Path(context["static_dir"])
         for page in static_dir.rglob("*.html"):
             html = page.read_text(encoding="utf-8")
-            inlined = inline_stylesheet(html, static_dir)
+            inlined = content_first(inline_stylesheet(html, static_dir))
             if inlined != html:
                 page.write_text(inlined, encoding="utf-8")
                 _comprimi(page)

@@ -15,6 +15,8 @@ from serena_app.state.contenuto import ContenutoState
 
 logger = logging.getLogger(__name__)
 _in_corso: set[asyncio.Task] = set()
+LOTTO = 25  # browsers updated between two yields to the event loop
+RITARDO_S = 0.05  # lets the staff member's own answer leave before the push starts
 
 
 async def _aggiorna_client(app, token: str, pagina: Pagina) -> None:
@@ -27,12 +29,16 @@ async def _diffondi(pagina: Pagina, escluso: str) -> None:
     app = RegistrationContext.get().app
     if app.event_namespace is None:
         return
+    await asyncio.sleep(RITARDO_S)
     tokens = [t for t in list(app.event_namespace.token_to_sid) if t != escluso]
-    risultati = await asyncio.gather(
-        *(_aggiorna_client(app, t, pagina) for t in tokens), return_exceptions=True
-    )
-    for errore in (r for r in risultati if isinstance(r, BaseException)):
-        logger.warning("aggiornamento dal vivo non riuscito: %r", errore)
+    for inizio in range(0, len(tokens), LOTTO):
+        risultati = await asyncio.gather(
+            *(_aggiorna_client(app, t, pagina) for t in tokens[inizio : inizio + LOTTO]),
+            return_exceptions=True,
+        )
+        for errore in (r for r in risultati if isinstance(r, BaseException)):
+            logger.warning("aggiornamento dal vivo non riuscito: %r", errore)
+        await asyncio.sleep(0)  # other events (the next save, new visitors) get a turn
 
 
 def diffondi(pagina: Pagina, *, escluso: str) -> None:
