@@ -28,17 +28,15 @@ from scripts import avvio, carico  # noqa: E402
 from scripts.copia import copy_tree  # noqa: E402
 from scripts.plain_page import render  # noqa: E402
 from serena_app.content.loader import carica_seed  # noqa: E402
+from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from tests.support.server import Server, run_app  # noqa: E402
 
 BIN = Path(sys.executable).parent
 LIGHTHOUSE_DIR = ROOT / ".bench"
 LIGHTHOUSE_CLI = LIGHTHOUSE_DIR / "node_modules" / "lighthouse" / "cli" / "index.js"
 RESULTS = ROOT / "bench-results"
-CHROME_PATH = "/usr/bin/chromium"
-CHROME_FLAGS = (
-    "--headless=new --no-sandbox --disable-gpu --disable-background-networking "
-    "--disable-component-update --disable-sync"
-)
+CHROME_PATH = str(CHROMIUM)
+CHROME_FLAGS = " ".join(["--headless=new", *CHROMIUM_ARGS])
 PRESETS = ("mobile", "desktop")
 TARGETS = ("serena", "plain")
 RUNS = 3

@@ -60,29 +60,27 @@ import socketio
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from reflex.state import State  # noqa: E402
-from reflex_base.constants import CompileVars, Endpoint, Reflex  # noqa: E402
+from reflex_base.constants import CompileVars, Reflex  # noqa: E402
 from reflex_base.constants.state import FIELD_MARKER  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
 from serena_app.auth.personale import crea_staff, disabilita_staff  # noqa: E402
 from serena_app.auth.sessioni import crea_sessione  # noqa: E402
 from serena_app.db import crea_engine  # noqa: E402
-from serena_app.state.contenuto import ContenutoState  # noqa: E402
-from serena_app.state.modifica import ModificaState  # noqa: E402
-from serena_app.state.sessione import SessioneState  # noqa: E402
+from tests.support.protocollo import (  # noqa: E402
+    AGGIORNA,
+    CONTENUTO,
+    IDRATAZIONE,
+    MODIFICA,
+    NOME_SEGRETO,
+    PERCORSO,
+    RADICE,
+    SESSIONE,
+    VAR_SEGRETO,
+)
 
-PERCORSO = str(Endpoint.EVENT)  # "/_event": Engine.IO path and Socket.IO namespace
-RADICE = State.get_full_name()
-CONTENUTO = ContenutoState.get_full_name()
-MODIFICA = ModificaState.get_full_name()
-SESSIONE = SessioneState.get_full_name()
-IDRATAZIONE = f"{RADICE}.{CompileVars.HYDRATE_AND_LOAD}"
-AGGIORNA = f"{CONTENUTO}.aggiorna"
 APRI = f"{MODIFICA}.apri"
 SALVA = f"{MODIFICA}.salva"
-COOKIE_VAR = f"{SESSIONE}.token{FIELD_MARKER}"
-COOKIE_NOME = SessioneState.get_fields()["token"].default.name  # "serena_sessione"
 MISSIONE = "sezione:mission"
 ACCEPT_ENCODING = "br, gzip"
 ASSET = re.compile(r"""/assets/[^"'\s>)]+\.(?:js|css)""")
@@ -418,7 +416,7 @@ class Scheda:
         """
         payload: dict[str, Any] = {}
         if cookie is not None:
-            payload["vars"] = {COOKIE_VAR: cookie}
+            payload["vars"] = {VAR_SEGRETO: cookie}
         if avvio.hashes:
             payload["hashes"] = avvio.hashes
         evento = {"name": IDRATAZIONE, "router_data": router()}
@@ -429,7 +427,7 @@ class Scheda:
             auth["state_schema"] = avvio.schema
         intestazioni = {"Origin": self.url, "Accept-Encoding": "gzip, deflate, br"}
         if cookie is not None:
-            intestazioni["Cookie"] = f"{COOKIE_NOME}={cookie}"
+            intestazioni["Cookie"] = f"{NOME_SEGRETO}={cookie}"
 
         async def apri() -> None:
             await self.sio.connect(

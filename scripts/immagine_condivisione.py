@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from serena_app.content import CONTENUTO  # noqa: E402
-from tests.e2e.conftest import CHROMIUM_ARGS  # noqa: E402
+from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 USCITA = ROOT / "assets" / "condivisione.png"
 
@@ -46,7 +46,7 @@ p {{ font-size: 34px; color: var(--tenue); margin: 0; max-width: 900px; }}
 def main() -> None:
     """Render and save the image."""
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1200, "height": 630})
         page.set_content(pagina())
         page.screenshot(path=USCITA)

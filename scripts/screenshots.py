@@ -8,13 +8,10 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS
+
 SIZES = {"telefono": (390, 844), "desktop": (1280, 800)}
 
 
@@ -23,7 +20,7 @@ def main() -> None:
     out = Path(sys.argv[2] if len(sys.argv) > 2 else "screenshots")
     out.mkdir(exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         for name, (width, height) in SIZES.items():
             page = browser.new_page(viewport={"width": width, "height": height})
             page.goto(url)

@@ -84,6 +84,18 @@ class ModificaState(rx.State):
         self.conflitto = ""
         self.avviso = ""
 
+    async def _leggi(self, chiave: str, *, sezioni: bool) -> redazione.Bozza | None:
+        """The stored fields of an existing item (closing any open editor); None if `chiave`
+        names nothing (or a section, unless `sezioni`), or the item is gone (then says so)."""
+        trovato = bersaglio(chiave)
+        if trovato is None or trovato[1] == "nuovo" or (trovato[0] == "sezione" and not sezioni):
+            return None
+        bozza = await asyncio.to_thread(redazione.leggi_bozza, *trovato)
+        self._chiudi()
+        if bozza is None:
+            self.avviso = NON_TROVATO
+        return bozza
+
     async def _pubblica(self, annuncio: str, fuoco: str):
         """After a change: show it here, push it to every other open page, announce it,
         and put keyboard focus on `fuoco` (an element id)."""
@@ -115,15 +127,9 @@ class ModificaState(rx.State):
     @richiede_staff
     async def apri(self, chiave: str) -> None:
         """Open the editor of an item, filled with what is stored now."""
-        trovato = bersaglio(chiave)
-        if trovato is None or trovato[1] == "nuovo":
-            return
-        bozza = await asyncio.to_thread(redazione.leggi_bozza, *trovato)
-        self._chiudi()
-        if bozza is None:
-            self.avviso = NON_TROVATO
-            return
-        self.aperto, self.bozza, self._versione = chiave, bozza.campi, bozza.versione
+        bozza = await self._leggi(chiave, sezioni=True)
+        if bozza is not None:
+            self.aperto, self.bozza, self._versione = chiave, bozza.campi, bozza.versione
 
     @rx.event
     @richiede_staff
@@ -170,15 +176,9 @@ class ModificaState(rx.State):
     @richiede_staff
     async def chiedi_eliminazione(self, chiave: str) -> None:
         """Ask for confirmation before deleting a milestone or value."""
-        trovato = bersaglio(chiave)
-        if trovato is None or trovato[0] == "sezione" or trovato[1] == "nuovo":
-            return
-        bozza = await asyncio.to_thread(redazione.leggi_bozza, *trovato)
-        self._chiudi()
-        if bozza is None:
-            self.avviso = NON_TROVATO
-            return
-        self.da_eliminare, self._versione_da_eliminare = chiave, bozza.versione
+        bozza = await self._leggi(chiave, sezioni=False)
+        if bozza is not None:
+            self.da_eliminare, self._versione_da_eliminare = chiave, bozza.versione
 
     @rx.event
     @richiede_staff

@@ -6,7 +6,6 @@ A test fails if the app logged an error while it ran, or if the page logged a co
 import re
 import subprocess
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page
@@ -15,16 +14,9 @@ from sqlmodel import Session, delete
 from serena_app.content.loader import semina
 from serena_app.db import crea_engine
 from serena_app.models import Sezione, Tappa, Valore
+from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS
 from tests.support.server import BIN, ROOT, Server, app_env
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 VIEWPORTS = {"telefono": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
 STAFF_PASSWORD = "password-dello-staff-lunga"
 SERVER_ERROR = re.compile(r"^(ERROR|Traceback)|\bERROR\b", re.MULTILINE)

