@@ -19,11 +19,7 @@ from serena_app.auth.permessi import SESSIONE_SCADUTA
 from serena_app.state.modifica import ModificaState
 from tests.security.conftest import (
     AGGIORNA_VARS,
-    MODIFICA,
-    NOME_SEGRETO,
     PAGINA,
-    PERCORSO,
-    SESSIONE,
     ClienteGrezzo,
     ConnessioneChiusa,
     evento,
@@ -32,6 +28,7 @@ from tests.security.conftest import (
     verifica_che_risponda,
     vista,
 )
+from tests.support.protocollo import MODIFICA, NOME_SEGRETO, PERCORSO, SESSIONE
 
 HACK = "HACK"
 
