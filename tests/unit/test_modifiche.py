@@ -1,5 +1,7 @@
 """Writing content: version checks between two editors, ordering rules, one transaction each."""
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from sqlmodel import Session, select
 
@@ -109,3 +111,22 @@ def test_added_values_go_to_the_end(db, contenuto):
     dove = modifiche.aggiungi_valore(session=db, titolo="Nuovo", testo="Testo.")
     assert dove.numero == len(contenuto["valori"]) + 1
     assert repository.leggi_valori(session=db)[-1].titolo == "Nuovo"
+
+
+def test_concurrent_writers_wait_for_each_other_and_lose_nothing(engine, db):
+    prima = repository.revisione_pagina(session=db)
+    valori_prima = len(repository.leggi_valori(session=db))
+
+    def scrivi(nome: str) -> None:
+        for i in range(15):
+            with Session(engine) as session:
+                modifiche.aggiungi_valore(session=session, titolo=f"{nome} {i}", testo="Testo.")
+                tappa = _tappe(session)[0]
+                modifiche.sposta(session=session, modello=Tappa, id=tappa.id, di=1)
+
+    with ThreadPoolExecutor(3) as esecutore:
+        for futuro in [esecutore.submit(scrivi, n) for n in ("a", "b", "c")]:
+            futuro.result(timeout=60)
+    db.expire_all()
+    assert len(repository.leggi_valori(session=db)) == valori_prima + 45
+    assert repository.revisione_pagina(session=db) == prima + 90
