@@ -3,6 +3,7 @@
 import logging
 
 import reflex as rx
+from reflex_base.event import EventSpec
 
 from serena_app.components.connessione import avviso_connessione
 from serena_app.content import CONTENUTO
@@ -13,15 +14,17 @@ from serena_app.seo import meta_condivisione, url_immagine
 from serena_app.servizio import intestazioni
 from serena_app.startup import prepara_database
 from serena_app.state.contenuto import ContenutoState
+from serena_app.state.interfaccia import errore_imprevisto
 from serena_app.state.sessione import SessioneState
 
 prepara_database()
 logger = logging.getLogger(__name__)
 
 
-def registra_errore(exception: Exception) -> None:
-    """Log a handler's unexpected error; the page has no toast library to show it."""
+def registra_errore(exception: Exception) -> EventSpec:
+    """Log a handler's unexpected error and tell the person on the page."""
     logger.error("errore in un gestore di eventi", exc_info=exception)
+    return errore_imprevisto.push(True)
 
 
 TITOLO = f"{CONTENUTO['nome']} – Chi siamo"

@@ -7,6 +7,7 @@ from reflex_base.event import EventChain
 menu_aperto = ClientStateVar.create("menu_aperto", default=False)
 storia_aperta = ClientStateVar.create("storia_aperta", default=False)
 valori_aperti = ClientStateVar.create("valori_aperti", default=[])
+errore_imprevisto = ClientStateVar.create("errore_imprevisto", default=False)
 
 
 def alterna_valore(numero: Var) -> Var:
