@@ -22,7 +22,6 @@ class TappaVista:
     anno: str
     titolo: str
     testo: str
-    versione: int
 
 
 @dataclasses.dataclass(frozen=True)
@@ -33,7 +32,6 @@ class ValoreVista:
     numero: int
     titolo: str
     testo: str
-    versione: int
 
 
 @dataclasses.dataclass(frozen=True)
@@ -57,13 +55,11 @@ def leggi_pagina(*, session: Session) -> Pagina:
     return Pagina(
         sezioni={k: paragrafi(s.testo) for k, s in sezioni.items()},
         tappe=[
-            TappaVista(
-                t.id or 0, n, "" if t.anno is None else str(t.anno), t.titolo, t.testo, t.versione
-            )
+            TappaVista(t.id or 0, n, "" if t.anno is None else str(t.anno), t.titolo, t.testo)
             for n, t in enumerate(repository.leggi_tappe(session=session), start=1)
         ],
         valori=[
-            ValoreVista(v.id or 0, n, v.titolo, v.testo, v.versione)
+            ValoreVista(v.id or 0, n, v.titolo, v.testo)
             for n, v in enumerate(repository.leggi_valori(session=session), start=1)
         ],
         revisione=repository.revisione_pagina(session=session),
