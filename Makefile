@@ -21,6 +21,7 @@ $(VENV)/.installed: pyproject.toml
 install: $(VENV)/.installed
 
 run: install
+	serena prepare
 	reflex run --env prod --single-port --frontend-port 3000
 
 lint: install
@@ -29,6 +30,14 @@ lint: install
 
 test: install lint
 	pytest
+
+# No browser, no server: under a minute.
+test-unit: install
+	pytest tests/unit tests/state
+
+# The real app in Chromium, and the attacks over a raw Socket.IO client.
+test-e2e: install
+	pytest tests/e2e tests/security
 
 bench: install
 	$(PY) scripts/bench.py

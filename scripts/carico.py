@@ -5,18 +5,19 @@ references (Accept-Encoding: br, gzip), then opens the event websocket with the 
 the Socket.IO CONNECT packet (as `state.js` does, with the compiled state hashes and schema read
 from the downloaded assets) and waits until the page is hydrated (the delta that sets
 `is_hydrated`; the server then has run the on_load events `ContenutoState.aggiorna` and
-`SessioneState.verifica`). Then it sends `ContenutoState.aggiorna` once more to time an event
+`AccessoState.verifica`). Then it sends `ContenutoState.aggiorna` once more to time an event
 round trip, and stays connected until the end of the run.
 
-A handler that changes nothing sends no answer, so every timed event carries a new
-`?carico=<n>` in its router data: the URL change always comes back, in the same message as the
-handler's own changes, and marks the answer.
+Every tab is the project's raw Socket.IO client, `tests.support.cliente.ClienteGrezzo`, which
+the security tests use too. A handler that changes nothing sends no answer, so every timed
+event carries a new `?barriera=<n>` in its router data (`ClienteGrezzo.chiedi`): the URL change
+always comes back, in the same message as the handler's own changes, and marks the answer.
 
 While all visitors are connected, a staff client (an account and session made directly in the
-database, the secret sent as the browser sends its `serena_sessione` cookie: in the hydrate
-event's `vars`, and in the handshake's Cookie header) opens the mission (`apri`) and saves it
-(`salva`) K times; every save is pushed to every visitor (`diffondi`), whose arrival is timed
-too. The mission text is put back at the end.
+database, the secret sent as the page sends its `serena_sessione` from local storage: in the
+hydrate event's `vars`) opens the mission (`RedazioneState.apri`) and saves it (`salva`) K
+times; every save is pushed to every visitor (`diffondi`), whose arrival is timed too, by the
+content `versione` it carries. The mission text is put back at the end.
 
 Usage (from the project folder, with the venv's Python):
     python scripts/carico.py --visitors 500 --arrival-rate 50
@@ -48,40 +49,30 @@ import sys
 import tempfile
 import time
 import urllib.parse
-import uuid
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import aiohttp
-import socketio
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from reflex_base.constants import CompileVars, Reflex  # noqa: E402
 from reflex_base.constants.state import FIELD_MARKER  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
 from serena_app.auth.personale import crea_staff, disabilita_staff  # noqa: E402
 from serena_app.auth.sessioni import crea_sessione  # noqa: E402
 from serena_app.db import crea_engine  # noqa: E402
-from tests.support.protocollo import (  # noqa: E402
-    AGGIORNA,
-    CONTENUTO,
-    IDRATAZIONE,
-    MODIFICA,
-    NOME_SEGRETO,
-    PERCORSO,
-    RADICE,
-    SESSIONE,
-    VAR_SEGRETO,
-)
+from serena_app.tipi import NESSUNA  # noqa: E402
+from tests.support.cliente import ClienteGrezzo, vista  # noqa: E402
+from tests.support.protocollo import ACCESSO, AGGIORNA, CONTENUTO, REDAZIONE  # noqa: E402
 
-APRI = f"{MODIFICA}.apri"
-SALVA = f"{MODIFICA}.salva"
-MISSIONE = "sezione:mission"
+APRI = f"{REDAZIONE}.apri"
+SALVA = f"{REDAZIONE}.salva"
+MISSIONE = {"tipo": "sezione", "chiave": "mission"}  # `apri`'s payload
+CHIUSO = asdict(NESSUNA)  # an editor slot with nothing open, as sent: {"tipo": "", ...}
 ACCEPT_ENCODING = "br, gzip"
 ASSET = re.compile(r"""/assets/[^"'\s>)]+\.(?:js|css)""")
 HASHES = re.compile(r"initialStateHashes\s*=\s*\[([^\]]*)\]")
@@ -92,7 +83,7 @@ OBIETTIVO_SALVA_S = 0.2
 
 
 def campo(nome: str) -> str:
-    """The key of a var in a delta, e.g. "revisione" -> "revisione_rx_state_"."""
+    """The key of a var in a delta, e.g. "versione" -> "versione_rx_state_"."""
     return f"{nome}{FIELD_MARKER}"
 
 
@@ -314,157 +305,82 @@ def leggi_avvio(url: str, limiti: Limiti) -> Avvio:
 # --- the websocket: one browser tab -----------------------------------------------------------
 
 
-def router(marcatore: int | None = None) -> dict[str, Any]:
-    """Router data of the home page, with `?carico=<marcatore>` if given."""
-    if marcatore is None:
-        return {"pathname": "/", "asPath": "/"}
-    return {
-        "pathname": "/",
-        "asPath": f"/?carico={marcatore}",
-        "query": {"carico": str(marcatore)},
-    }
-
-
-def marcatore_di(messaggio: dict) -> str | None:
-    """The `?carico=n` of the URL in `messaggio`'s router update, if any."""
-    radice = (messaggio.get("delta") or {}).get(RADICE) or {}
-    url = radice.get(campo("rx_router_url")) or {}
-    return (url.get("query_parameters") or {}).get("carico")
-
-
-def idratata(messaggio: dict) -> bool:
-    """Whether `messaggio` ends hydration (is_hydrated becomes true)."""
-    radice = (messaggio.get("delta") or {}).get(RADICE) or {}
-    return radice.get(campo(CompileVars.IS_HYDRATED)) is True
-
-
 class Scheda:
-    """One browser tab reduced to its websocket, timing the answers it waits for."""
+    """One browser tab: the project's raw client (`ClienteGrezzo`) and the timings it reports.
 
-    def __init__(self, url: str, http: aiohttp.ClientSession) -> None:
-        self.url = url
-        self.sio = socketio.AsyncClient(
-            reconnection=False,
-            http_session=http,
-            websocket_extra_options={"protocols": [Reflex.VERSION]},
-        )
-        self.sio.on("event", self._arrivo, namespace=PERCORSO)
-        self.sio.on("disconnect", self._chiusa, namespace=PERCORSO)
-        self.revisioni: dict[int, float] = {}  # revision -> when it arrived (perf_counter)
-        self.vista: dict[str, dict[str, Any]] = {}  # state -> var -> last value received
+    Timing only: the packets are `ClienteGrezzo`'s. Each message is seen as it arrives (with
+    its arrival time), so the live updates are timed even while nobody waits for them.
+    """
+
+    def __init__(self, url: str, http: aiohttp.ClientSession | None = None) -> None:
+        """A tab of `url`, not yet connected; `http` shared (the tab's own if None)."""
+        self.cliente = ClienteGrezzo(url, http=http, al_messaggio=self._al_messaggio)
+        self.versioni: dict[int, float] = {}  # content versione -> when it arrived (perf_counter)
         self.byte_ricevuti = 0
-        self.chiusa = False
-        self._attese: list[tuple[Callable[[dict], bool], asyncio.Future, list[dict]]] = []
-        self._marcatori = itertools.count(1)
 
-    async def _arrivo(self, messaggio: dict) -> None:
-        arrivo = time.perf_counter()
-        delta = messaggio.get("delta") or {}
-        for stato, variabili in delta.items():
-            self.vista.setdefault(stato, {}).update(
-                {k.removesuffix(FIELD_MARKER): v for k, v in variabili.items()}
-            )
-        if (revisione := (delta.get(CONTENUTO) or {}).get(campo("revisione"))) is not None:
-            self.revisioni.setdefault(revisione, arrivo)
-        for condizione, futuro, ricevuti in list(self._attese):
-            ricevuti.append(messaggio)
-            if condizione(messaggio) and not futuro.done():
-                futuro.set_result(arrivo)
+    def _al_messaggio(self, messaggio: dict, arrivo: float) -> None:
+        contenuto = (messaggio.get("delta") or {}).get(CONTENUTO) or {}
+        if (versione := contenuto.get(campo("versione"))) is not None:
+            self.versioni.setdefault(versione, arrivo)
 
-    async def _chiusa(self, *_motivo) -> None:
-        self.chiusa = True
-        for _condizione, futuro, _ricevuti in self._attese:
-            if not futuro.done():
-                futuro.set_exception(ConnectionError("the server closed the websocket"))
+    @property
+    def stato(self) -> dict[str, dict[str, Any]]:
+        """Every var received so far: state full name -> var name -> last value."""
+        return self.cliente.stato
 
-    async def _attendi(self, condizione, azione, limite: float) -> tuple[float, list[dict]]:
-        """Run `azione()`, then wait for a message satisfying `condizione`.
-
-        Returns:
-            Seconds from just before `azione` to the message, and the messages received.
-        """
-        futuro = asyncio.get_running_loop().create_future()
-        attesa = (condizione, futuro, [])
-        self._attese.append(attesa)
-        inizio = time.perf_counter()
-        try:
-            async with asyncio.timeout(limite):
-                await azione()
-                arrivo = await futuro
-        finally:
-            self._attese.remove(attesa)
-        return arrivo - inizio, attesa[2]
+    @property
+    def chiusa(self) -> bool:
+        """Whether the websocket is not open (never opened, or closed by the server)."""
+        return not self.cliente.connesso
 
     async def connetti(
         self,
         avvio: Avvio,
         limite: float,
         *,
-        cookie: str | None = None,
+        segreto: str | None = None,
         misura_byte: bool = False,
     ) -> float:
         """Open the websocket with the hydrate event in the CONNECT packet; wait for hydration.
 
         Args:
             avvio: The compiled hashes and schema the page sends.
-            limite: Seconds to wait.
-            cookie: The staff session secret, sent where the browser sends it; None for none.
+            limite: Seconds to wait, in all.
+            segreto: The staff session secret, sent where the page sends it; None for none.
             misura_byte: Record the size of the hydration messages in `byte_ricevuti`.
 
         Returns:
             Seconds from the connect call to the hydrated state.
         """
-        payload: dict[str, Any] = {}
-        if cookie is not None:
-            payload["vars"] = {VAR_SEGRETO: cookie}
-        if avvio.hashes:
-            payload["hashes"] = avvio.hashes
-        evento = {"name": IDRATAZIONE, "router_data": router()}
-        if payload:
-            evento["payload"] = payload
-        auth: dict[str, Any] = {"event": evento}
-        if avvio.schema:
-            auth["state_schema"] = avvio.schema
-        intestazioni = {"Origin": self.url, "Accept-Encoding": "gzip, deflate, br"}
-        if cookie is not None:
-            intestazioni["Cookie"] = f"{NOME_SEGRETO}={cookie}"
-
-        async def apri() -> None:
-            await self.sio.connect(
-                f"{self.url}?token={uuid.uuid4()}",
-                headers=intestazioni,
-                auth=auth,
-                transports=["websocket"],
-                socketio_path=PERCORSO,
-                namespaces=[PERCORSO],
-                wait_timeout=limite,
+        inizio = time.perf_counter()
+        async with asyncio.timeout(limite):
+            ricevuti = await self.cliente.connetti(
+                segreto=segreto,
+                intestazioni={"Accept-Encoding": "gzip, deflate, br"},
+                hashes=avvio.hashes,
+                schema=avvio.schema,
+                attesa=limite,
             )
-
-        durata, ricevuti = await self._attendi(idratata, apri, limite)
         if misura_byte:
             self.byte_ricevuti = sum(len(json.dumps(m, separators=(",", ":"))) for m in ricevuti)
-        return durata
+        return self.cliente.arrivo - inizio
 
     async def chiedi(
         self, nome: str, payload: dict[str, Any], limite: float
     ) -> tuple[float, list[dict]]:
-        """Emit one event from the home page and wait for its answer.
+        """Emit one event from the home page and wait for its answer (`ClienteGrezzo.chiedi`).
 
         Returns:
-            The round trip in seconds, and the messages that arrived meanwhile.
+            The round trip in seconds, and the messages received, the answer last.
         """
-        numero = next(self._marcatori)
-        evento = {"name": nome, "payload": payload, "router_data": router(numero)}
-
-        async def emetti() -> None:
-            await self.sio.emit("event", evento, namespace=PERCORSO)
-
-        return await self._attendi(lambda m: marcatore_di(m) == str(numero), emetti, limite)
+        inizio = time.perf_counter()
+        messaggi = await self.cliente.chiedi(nome, payload, limite)
+        return self.cliente.arrivo - inizio, messaggi
 
     async def chiudi(self) -> None:
-        """Close the websocket (the shared HTTP session stays open)."""
+        """Close the websocket (a shared HTTP session stays open)."""
         with contextlib.suppress(Exception):
-            await self.sio.disconnect()
+            await self.cliente.chiudi()
 
 
 # --- visitors --------------------------------------------------------------------------------
@@ -564,19 +480,17 @@ def rimuovi_credenziali(db_url: str, staff: Staff) -> None:
 
 def _salvato(messaggi: list[dict]) -> bool:
     """Whether `salva`'s answer closed the editor without errors or conflicts."""
-    modifica: dict[str, Any] = {}
-    for messaggio in messaggi:
-        modifica.update((messaggio.get("delta") or {}).get(MODIFICA) or {})
+    redazione = vista(messaggi).get(REDAZIONE, {})
     return (
-        modifica.get(campo("aperto")) == ""
-        and not modifica.get(campo("errori"))
-        and not modifica.get(campo("conflitto"))
+        redazione.get("aperto") == CHIUSO
+        and not redazione.get("errori")
+        and not redazione.get("conflitto")
     )
 
 
 @dataclass
 class MisureStaff:
-    """The staff tab's measurements: round trips in seconds, send times by revision."""
+    """The staff tab's measurements: round trips in seconds, send times by content versione."""
 
     aperture: list[float] = field(default_factory=list)
     salvataggi: list[float] = field(default_factory=list)
@@ -585,31 +499,29 @@ class MisureStaff:
 
 
 class Redattore:
-    """The staff tab: logs in with its cookie, then opens and saves the mission K times."""
+    """The staff tab: logs in with its session secret, then opens and saves the mission K times."""
 
     def __init__(self, url: str, staff: Staff, limiti: Limiti) -> None:
         self.url, self.staff, self.limiti = url, staff, limiti
         self.misurate = MisureStaff()
-        self._http: aiohttp.ClientSession | None = None
         self._scheda: Scheda | None = None
         self._originale: str | None = None
 
     async def entra(self, avvio: Avvio) -> None:
-        """Open the staff tab (its own HTTP session: the cookie must not reach visitors)."""
-        self._http = aiohttp.ClientSession()
-        self._scheda = Scheda(self.url, self._http)
-        await self._scheda.connetti(avvio, self.limiti.idratazione, cookie=self.staff.token)
-        if not self._scheda.vista.get(SESSIONE, {}).get("nome_staff"):
+        """Open the staff tab (with an HTTP session of its own, apart from the visitors')."""
+        self._scheda = Scheda(self.url)
+        await self._scheda.connetti(avvio, self.limiti.idratazione, segreto=self.staff.token)
+        if not self._scheda.stato.get(ACCESSO, {}).get("nome_staff"):
             msg = "the staff session was not recognised"
             raise RuntimeError(msg)
 
     async def salva(self, testo: str) -> tuple[float, list[dict]]:
         """Open the mission's editor, then save `testo`; the save's round trip and answer."""
         assert self._scheda is not None  # noqa: S101
-        apertura, _ = await self._scheda.chiedi(APRI, {"chiave": MISSIONE}, self.limiti.evento)
+        apertura, _ = await self._scheda.chiedi(APRI, MISSIONE, self.limiti.evento)
         self.misurate.aperture.append(apertura)
         if self._originale is None:
-            self._originale = self._scheda.vista.get(MODIFICA, {}).get("bozza", {}).get("testo")
+            self._originale = self._scheda.stato.get(REDAZIONE, {}).get("campi", {}).get("testo")
         inviato = time.perf_counter()
         durata, messaggi = await self._scheda.chiedi(
             SALVA, {"form_data": {"testo": testo}}, self.limiti.evento
@@ -617,8 +529,8 @@ class Redattore:
         if not _salvato(messaggi):
             msg = f"save refused: {str(messaggi)[:200]}"
             raise RuntimeError(msg)
-        if (revisione := self._scheda.vista.get(CONTENUTO, {}).get("revisione")) is not None:
-            self.misurate.inviati[revisione] = inviato
+        if (versione := self._scheda.stato.get(CONTENUTO, {}).get("versione")) is not None:
+            self.misurate.inviati[versione] = inviato
         return durata, messaggi
 
     async def lavora(self, volte: int, pausa: float) -> None:
@@ -649,8 +561,6 @@ class Redattore:
         finally:
             if self._scheda is not None:
                 await self._scheda.chiudi()
-            if self._http is not None:
-                await self._http.close()
 
 
 def ritardi_diffusione(visite: list[Visita], inviati: dict[int, float]) -> tuple[list[float], int]:
@@ -659,22 +569,22 @@ def ritardi_diffusione(visite: list[Visita], inviati: dict[int, float]) -> tuple
     for visita in visite:
         if visita.scheda is None or visita.errore:
             continue
-        for revisione, inviato in inviati.items():
-            if (arrivo := visita.scheda.revisioni.get(revisione)) is None:
+        for versione, inviato in inviati.items():
+            if (arrivo := visita.scheda.versioni.get(versione)) is None:
                 mancati += 1
             else:
                 ritardi.append(arrivo - inviato)
     return ritardi, mancati
 
 
-async def attendi_diffusione(visite: list[Visita], revisione: int | None, limite: float) -> None:
-    """Wait (at most `limite` s) until every connected visitor has received `revisione`."""
-    if revisione is None:
+async def attendi_diffusione(visite: list[Visita], versione: int | None, limite: float) -> None:
+    """Wait (at most `limite` s) until every connected visitor has received `versione`."""
+    if versione is None:
         return
     scadenza = time.monotonic() + limite
     schede = [v.scheda for v in visite if v.scheda is not None and not v.errore]
     while time.monotonic() < scadenza:
-        if all(s.chiusa or revisione in s.revisioni for s in schede):
+        if all(s.chiusa or versione in s.versioni for s in schede):
             return
         await asyncio.sleep(0.1)
 

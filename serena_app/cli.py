@@ -1,18 +1,33 @@
-"""The `serena` console command: staff accounts. Run it from the project folder.
+"""The `serena` console command. Run it from the project folder.
 
+serena prepare                         migrate and seed the database (before the server starts)
 serena create-staff USERNAME [--password-stdin]
 serena disable-staff USERNAME
 serena list-staff
+
+Every command works on the database of `DATABASE_URL` (default: `serena.db` in the project),
+and prepares it first.
 """
 
 import argparse
 import getpass
 import sys
 
+from serena_app import db
 from serena_app.auth.password import PasswordNonValida
 from serena_app.auth.personale import ErrorePersonale, crea_staff, disabilita_staff, elenco_staff
-from serena_app.db import sessione
-from serena_app.startup import prepara_database
+from serena_app.content import semina
+
+
+def prepara() -> bool:
+    """Apply pending migrations, then seed the published page if the database has none.
+
+    Returns:
+        True if the page was seeded now.
+    """
+    db.migra(db.engine(db.database_url()))
+    with db.session() as session:
+        return semina(session=session)
 
 
 def _leggi_password(da_stdin: bool) -> str:
@@ -26,8 +41,9 @@ def _leggi_password(da_stdin: bool) -> str:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="serena", description="Account del personale.")
+    parser = argparse.ArgumentParser(prog="serena", description="Il sito di Cooperativa Serena.")
     comandi = parser.add_subparsers(dest="comando", required=True)
+    comandi.add_parser("prepare", help="aggiorna il database e lo riempie se è vuoto")
     crea = comandi.add_parser("create-staff", help="crea un account")
     crea.add_argument("username")
     crea.add_argument("--password-stdin", action="store_true", help="legge la password da stdin")
@@ -40,9 +56,12 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run the command; returns the exit code."""
     args = _parser().parse_args(argv)
-    prepara_database()
+    seminato = prepara()
+    if args.comando == "prepare":
+        print("Database pronto" + (", riempito dal file dei contenuti." if seminato else "."))
+        return 0
     try:
-        with sessione() as session:
+        with db.session() as session:
             if args.comando == "create-staff":
                 password = _leggi_password(args.password_stdin)
                 crea_staff(session=session, nome_utente=args.username, password=password)

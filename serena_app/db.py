@@ -1,4 +1,4 @@
-"""The database engine, its SQLite settings, and bringing a database up to date."""
+"""Database engines (one per URL, SQLite settings included), sessions, and migrations."""
 
 import functools
 import os
@@ -48,16 +48,19 @@ def database_url() -> str:
 
 
 @functools.cache
-def engine() -> Engine:
-    """The app's engine."""
-    return crea_engine(database_url())
+def engine(url: str) -> Engine:
+    """The engine of the database at `url`, made once per process."""
+    return crea_engine(url)
 
 
 @contextmanager
-def sessione() -> Iterator[Session]:
-    """A session on the app's database; the caller commits. Objects stay readable after it."""
-    with Session(engine(), expire_on_commit=False) as session:
-        yield session
+def session(url: str | None = None) -> Iterator[Session]:
+    """A session on the database at `url` (the app's by default); the caller commits.
+
+    Objects stay readable after the commit.
+    """
+    with Session(engine(url or database_url()), expire_on_commit=False) as aperta:
+        yield aperta
 
 
 def migra(engine_: Engine) -> None:

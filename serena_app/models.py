@@ -1,19 +1,24 @@
-"""Every table of the site: the page's content, staff accounts, their sessions and failed logins."""
+"""Every table of the site: the page's content, staff accounts, their sessions and failed logins.
+
+Content rows belong to a page (`pagina`: "pubblicata" today; drafts and demo sandboxes are
+other pages in the same tables). Text limits come from the field descriptions in `tipi.py`.
+"""
 
 from datetime import datetime
 
 from sqlmodel import Field, SQLModel
 
-TITOLO_MAX = 120
-TESTO_MAX = 2000
-SEZIONE_MAX = 4000
+from serena_app.tipi import SEZIONE, TAPPA, VALORE
+
+PAGINA_MAX = 64
 
 
 class Sezione(SQLModel, table=True):
     """A block of running text on the page (e.g. the mission), paragraphs split by a blank line."""
 
+    pagina: str = Field(primary_key=True, max_length=PAGINA_MAX)
     chiave: str = Field(primary_key=True, max_length=40)
-    testo: str = Field(default="", max_length=SEZIONE_MAX)
+    testo: str = Field(default="", max_length=SEZIONE.campo("testo").massimo)
     versione: int = Field(default=1)
 
 
@@ -21,9 +26,10 @@ class Tappa(SQLModel, table=True):
     """A milestone of the history timeline."""
 
     id: int | None = Field(default=None, primary_key=True)
+    pagina: str = Field(index=True, max_length=PAGINA_MAX)
     anno: int | None = Field(default=None)
-    titolo: str = Field(max_length=TITOLO_MAX)
-    testo: str = Field(max_length=TESTO_MAX)
+    titolo: str = Field(max_length=TAPPA.campo("titolo").massimo)
+    testo: str = Field(max_length=TAPPA.campo("testo").massimo)
     posizione: int = Field(index=True)
     versione: int = Field(default=1)
 
@@ -32,20 +38,30 @@ class Valore(SQLModel, table=True):
     """One of the cooperative's values: a short title and the full sentence."""
 
     id: int | None = Field(default=None, primary_key=True)
-    titolo: str = Field(max_length=TITOLO_MAX)
-    testo: str = Field(max_length=TESTO_MAX)
+    pagina: str = Field(index=True, max_length=PAGINA_MAX)
+    titolo: str = Field(max_length=VALORE.campo("titolo").massimo)
+    testo: str = Field(max_length=VALORE.campo("testo").massimo)
     posizione: int = Field(index=True)
     versione: int = Field(default=1)
 
 
-class RevisionePagina(SQLModel, table=True):
-    """One row whose number goes up with every change to the content, in the same transaction.
+class VersionePagina(SQLModel, table=True):
+    """A page's change counter: its number goes up with every write to that page's content, in
+    the same transaction (`UPDATE … SET numero = numero + 1 … RETURNING`).
 
     A server compares it with the snapshot it holds to know when to read the page again.
     """
 
-    id: int = Field(default=1, primary_key=True)
-    numero: int = Field(default=1)
+    pagina: str = Field(primary_key=True, max_length=PAGINA_MAX)
+    numero: int = Field(default=0)
+
+
+MODELLI: dict[str, type[Sezione] | type[Tappa] | type[Valore]] = {
+    SEZIONE.nome: Sezione,
+    TAPPA.nome: Tappa,
+    VALORE.nome: Valore,
+}
+"""The table of each editable kind."""
 
 
 class Staff(SQLModel, table=True):

@@ -1,4 +1,8 @@
-"""The Reflex app: database preparation, head tags, serving headers and page registration."""
+"""The Reflex app: head tags, serving headers and page registration.
+
+Importing it touches no database: `serena prepare` migrates and seeds before the server
+starts (`make run` does both).
+"""
 
 import logging
 
@@ -8,16 +12,14 @@ from reflex_base.event import EventSpec
 from serena_app.components.connessione import avviso_connessione
 from serena_app.content import CONTENUTO
 from serena_app.head import head_components
-from serena_app.pages.accesso import accesso
+from serena_app.pages.area_riservata import area_riservata
 from serena_app.pages.index import index
 from serena_app.seo import meta_condivisione, url_immagine
 from serena_app.servizio import intestazioni
-from serena_app.startup import prepara_database
+from serena_app.state.accesso import AccessoState
 from serena_app.state.contenuto import ContenutoState
 from serena_app.state.interfaccia import errore_imprevisto
-from serena_app.state.sessione import SessioneState
 
-prepara_database()
 logger = logging.getLogger(__name__)
 
 
@@ -46,14 +48,14 @@ app.add_page(
     description=CONTENUTO["descrizione"],
     image=url_immagine(),
     meta=meta_condivisione(TITOLO, CONTENUTO["descrizione"], "/"),
-    on_load=[ContenutoState.aggiorna, SessioneState.verifica],
+    on_load=[ContenutoState.aggiorna, AccessoState.verifica],
 )
 app.add_page(
-    accesso,
+    area_riservata,
     route="/accesso",
     title=TITOLO_ACCESSO,
     description=DESCRIZIONE_ACCESSO,
     image=url_immagine(),
     meta=meta_condivisione(TITOLO_ACCESSO, DESCRIZIONE_ACCESSO, "/accesso"),
-    on_load=SessioneState.verifica,
+    on_load=AccessoState.verifica,
 )

@@ -1,10 +1,13 @@
-"""Checks on what staff type: each returns the clean value, or raises with an Italian message."""
+"""Checks on what staff type: each returns the clean value, or raises with an Italian message.
+
+The limits come from the field descriptions in `tipi.py`; this module knows only the rules.
+"""
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from datetime import date
-
-from serena_app.models import SEZIONE_MAX, TESTO_MAX, TITOLO_MAX
+from typing import Protocol
 
 ANNO_MINIMO = 1900
 # Control characters (C0, DEL, C1), except tab and newline which texts may hold.
@@ -15,52 +18,6 @@ class ErroreValidazione(ValueError):
     """A field's value was refused; the message is shown next to the field."""
 
 
-def _testo(valore: object, *, massimo: int, a_capo: bool, obbligatorio: bool = True) -> str:
-    if not isinstance(valore, str):
-        raise ErroreValidazione("Valore non valido.")
-    testo = unicodedata.normalize("NFC", valore.replace("\r\n", "\n").replace("\r", "\n")).strip()
-    if _CONTROLLO.search(testo) or (not a_capo and ("\n" in testo or "\t" in testo)):
-        raise ErroreValidazione("Il testo contiene caratteri non ammessi.")
-    if obbligatorio and not testo:
-        raise ErroreValidazione("Questo campo è obbligatorio.")
-    if len(testo) > massimo:
-        msg = f"Al massimo {massimo} caratteri (ora sono {len(testo)})."
-        raise ErroreValidazione(msg)
-    return testo
-
-
-def titolo(valore: object) -> str:
-    """A short title: one line, required, at most 120 characters."""
-    return _testo(valore, massimo=TITOLO_MAX, a_capo=False)
-
-
-def testo(valore: object) -> str:
-    """The text of a milestone or value: required, at most 2,000 characters."""
-    return _testo(valore, massimo=TESTO_MAX, a_capo=True)
-
-
-def testo_sezione(valore: object, *, obbligatorio: bool) -> str:
-    """A section's running text; paragraphs are separated by a blank line."""
-    return _testo(valore, massimo=SEZIONE_MAX, a_capo=True, obbligatorio=obbligatorio)
-
-
-def anno(valore: object) -> int | None:
-    """An optional year between 1900 and the current year ("" means no year)."""
-    if valore is None or (isinstance(valore, str) and not valore.strip()):
-        return None
-    if isinstance(valore, bool) or not isinstance(valore, str | int):
-        raise ErroreValidazione("Valore non valido.")
-    testo_anno = str(valore).strip()
-    if not testo_anno.isdecimal() or not testo_anno.isascii():
-        raise ErroreValidazione("L’anno deve essere un numero di quattro cifre, ad esempio 1994.")
-    numero = int(testo_anno)
-    ultimo = date.today().year
-    if not ANNO_MINIMO <= numero <= ultimo:
-        msg = f"L’anno deve essere compreso tra {ANNO_MINIMO} e {ultimo}."
-        raise ErroreValidazione(msg)
-    return numero
-
-
 class ErroriModulo(ValueError):
     """One or more fields were refused; `errori` maps each field to its message."""
 
@@ -69,15 +26,58 @@ class ErroriModulo(ValueError):
         self.errori = errori
 
 
-_CONTROLLI = {
-    "sezione": {"testo": None},
-    "tappa": {"anno": anno, "titolo": titolo, "testo": testo},
-    "valore": {"titolo": titolo, "testo": testo},
-}
+def testo(valore: object, *, massimo: int, multilinea: bool, obbligatorio: bool = True) -> str:
+    """A text: line breaks normalised, NFC, trimmed; no control characters.
+
+    Args:
+        valore: What the browser sent.
+        massimo: The most characters allowed.
+        multilinea: Whether line breaks (and tabs) are allowed.
+        obbligatorio: Whether it may be empty.
+    """
+    if not isinstance(valore, str):
+        raise ErroreValidazione("Valore non valido.")
+    pulito = unicodedata.normalize("NFC", valore.replace("\r\n", "\n").replace("\r", "\n")).strip()
+    if _CONTROLLO.search(pulito) or (not multilinea and ("\n" in pulito or "\t" in pulito)):
+        raise ErroreValidazione("Il testo contiene caratteri non ammessi.")
+    if obbligatorio and not pulito:
+        raise ErroreValidazione("Questo campo è obbligatorio.")
+    if len(pulito) > massimo:
+        msg = f"Al massimo {massimo} caratteri (ora sono {len(pulito)})."
+        raise ErroreValidazione(msg)
+    return pulito
 
 
-def modulo(tipo: str, dati: object, *, obbligatorio: bool = True) -> dict:
-    """Check every field of an edit form of `tipo` ("sezione", "tappa", "valore").
+def anno(valore: object, **_limiti: object) -> int | None:
+    """An optional year between 1900 and the current year ("" means no year)."""
+    if valore is None or (isinstance(valore, str) and not valore.strip()):
+        return None
+    if isinstance(valore, bool) or not isinstance(valore, str | int):
+        raise ErroreValidazione("Valore non valido.")
+    cifre = str(valore).strip()
+    if not cifre.isdecimal() or not cifre.isascii():
+        raise ErroreValidazione("L’anno deve essere un numero di quattro cifre, ad esempio 1994.")
+    numero = int(cifre)
+    ultimo = date.today().year
+    if not ANNO_MINIMO <= numero <= ultimo:
+        msg = f"L’anno deve essere compreso tra {ANNO_MINIMO} e {ultimo}."
+        raise ErroreValidazione(msg)
+    return numero
+
+
+class _Campo(Protocol):
+    nome: str
+
+    def pulisci(self, valore: object, *, obbligatorio: bool = True) -> object: ...
+
+
+def modulo(campi: Iterable[_Campo], dati: object, *, obbligatorio: bool = True) -> dict:
+    """Check every field of an edit form.
+
+    Args:
+        campi: The fields of the item's kind (`tipi.Tipo.campi`).
+        dati: The form as the browser sent it.
+        obbligatorio: False for a section that may be left empty.
 
     Returns:
         The clean values, by field name.
@@ -87,15 +87,12 @@ def modulo(tipo: str, dati: object, *, obbligatorio: bool = True) -> dict:
     """
     if not isinstance(dati, dict):
         raise ErroriModulo({"testo": "Valore non valido."})
-    valori, errori = {}, {}
-    for campo, controllo in _CONTROLLI[tipo].items():
+    puliti, errori = {}, {}
+    for campo in campi:
         try:
-            if controllo is None:
-                valori[campo] = testo_sezione(dati.get(campo), obbligatorio=obbligatorio)
-            else:
-                valori[campo] = controllo(dati.get(campo, "" if campo == "anno" else None))
+            puliti[campo.nome] = campo.pulisci(dati.get(campo.nome), obbligatorio=obbligatorio)
         except ErroreValidazione as errore:
-            errori[campo] = str(errore)
+            errori[campo.nome] = str(errore)
     if errori:
         raise ErroriModulo(errori)
-    return valori
+    return puliti

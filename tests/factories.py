@@ -16,6 +16,14 @@ def staff_con_sessione(session: Session, nome_utente: str = "anna", **kwargs) ->
 
 
 def db_seminato(session: Session, contenuto: dict) -> Session:
-    """Fill the database with the content file."""
-    semina(session, contenuto)
+    """Fill the published page with the content file."""
+    semina(session=session, contenuto=contenuto)
     return session
+
+
+def ripristina_contenuto(session: Session, contenuto: dict) -> None:
+    """Put the content file back over the published page (one way for every test).
+
+    The page's counter goes up, so a running server sees the change and reads it again.
+    """
+    semina(session=session, contenuto=contenuto, sovrascrivi=True)

@@ -3,10 +3,9 @@
 import reflex as rx
 from reflex.vars import Var
 
-from serena_app.components.modifica import editor, in_modifica, pulsante_modifica
-from serena_app.etichette import SEZIONI_MODIFICABILI
+from serena_app.components.editor import editor, editor_aperto, in_modifica, pulsante_modifica
 from serena_app.state.contenuto import ContenutoState
-from serena_app.state.modifica import ModificaState
+from serena_app.tipi import SEZIONE
 
 
 def paragrafi(testi: Var, **props) -> rx.Component:
@@ -16,12 +15,11 @@ def paragrafi(testi: Var, **props) -> rx.Component:
 
 def testo_modificabile(chiave: str, **props) -> rx.Component:
     """A section's paragraphs; in edit mode, its "Modifica …" button, or its open editor."""
-    nome = SEZIONI_MODIFICABILI[chiave]
     return rx.cond(
-        ModificaState.aperto == f"sezione:{chiave}",
-        editor(["sezione"], testo=f"Testo: {nome}"),
+        editor_aperto(SEZIONE, chiave=chiave),
+        editor(SEZIONE, sezione=chiave),
         rx.fragment(
             paragrafi(ContenutoState.sezioni[chiave], **props),
-            rx.cond(in_modifica, pulsante_modifica(f"sezione:{chiave}", nome)),
+            rx.cond(in_modifica, pulsante_modifica(chiave)),
         ),
     )

@@ -2,17 +2,10 @@
 
 import reflex as rx
 
-from serena_app.components.modifica import controlli_elemento, editor, in_modifica
-from serena_app.pubblicato import ValoreVista
+from serena_app.components.editor import controlli_elemento, editor, editor_aperto, in_modifica
+from serena_app.istantanea import ValoreVista
 from serena_app.state.interfaccia import alterna_valore, valori_aperti
-from serena_app.state.modifica import ModificaState
-
-CAMPI_VALORE = ["titolo", "testo"]
-
-
-def editor_valore() -> rx.Component:
-    """The form for a value's short title and full sentence."""
-    return editor(CAMPI_VALORE, titolo="Titolo breve")
+from serena_app.tipi import VALORE
 
 
 def voce_valore(valore: rx.Var[ValoreVista]) -> rx.Component:
@@ -22,8 +15,8 @@ def voce_valore(valore: rx.Var[ValoreVista]) -> rx.Component:
     pannello = f"valore-pannello-{valore.numero}"
     return rx.el.li(
         rx.cond(
-            ModificaState.aperto == "valore:" + valore.id.to_string(),
-            editor_valore(),
+            editor_aperto(VALORE, id=valore.id),
+            editor(VALORE),
             rx.fragment(
                 rx.el.h3(
                     rx.el.button(
@@ -47,7 +40,7 @@ def voce_valore(valore: rx.Var[ValoreVista]) -> rx.Component:
                 ),
                 rx.cond(
                     in_modifica,
-                    controlli_elemento("valore", valore.id, valore.numero, valore.titolo),
+                    controlli_elemento(VALORE, valore.id, valore.numero, valore.titolo),
                 ),
             ),
         ),

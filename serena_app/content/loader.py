@@ -1,13 +1,14 @@
-"""Reads the seed content file and writes it into an empty database, once."""
+"""Reads the seed content file and writes it into a page: once into an empty database, or over
+a page's content to put the seed back."""
 
 import tomllib
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, delete, select
 
-from serena_app import repository
 from serena_app.models import Sezione, Tappa, Valore
+from serena_app.pagina import PUBBLICATA, Pagina, incrementa_versione
 
 SEED_FILE = Path(__file__).with_name("cooperativa-serena.toml")
 
@@ -30,24 +31,39 @@ CONTENUTO = carica_seed()
 """The seed content, parsed once: page structure (name, titles) is read from here."""
 
 
-def semina(session: Session, contenuto: dict[str, Any] = CONTENUTO) -> bool:
-    """Write the seed content into the database if it holds no content yet.
+def semina(
+    *,
+    session: Session,
+    pagina: Pagina = PUBBLICATA,
+    contenuto: dict[str, Any] = CONTENUTO,
+    sovrascrivi: bool = False,
+) -> bool:
+    """Write the seed content into a page, in one transaction.
 
     Args:
         session: An open session; committed when something was written.
+        pagina: The page to write.
         contenuto: The parsed content file.
+        sovrascrivi: Replace whatever the page holds; otherwise a page with content is left
+            alone.
 
     Returns:
-        True if the database was empty and has been seeded, False if it was left alone.
+        True if the page has been seeded, False if it was left alone.
     """
-    if session.exec(select(Sezione).limit(1)).first() is not None:
-        return False
+    modelli = (Sezione, Tappa, Valore)
+    if not sovrascrivi:
+        esistente = session.exec(select(Sezione).where(Sezione.pagina == pagina.nome).limit(1))
+        if esistente.first() is not None:
+            return False
+    for modello in modelli:
+        session.exec(delete(modello).where(modello.pagina == pagina.nome))
     for chiave, testo in contenuto["sezioni"].items():
-        session.add(Sezione(chiave=chiave, testo=testo))
+        session.add(Sezione(pagina=pagina.nome, chiave=chiave, testo=testo))
     for posizione, tappa in enumerate(contenuto["tappe"]):
-        session.add(Tappa(posizione=posizione, **tappa))
+        session.add(Tappa(pagina=pagina.nome, posizione=posizione, **tappa))
     for posizione, valore in enumerate(contenuto["valori"]):
-        session.add(Valore(posizione=posizione, **valore))
-    repository.segna_modifica(session=session)
+        session.add(Valore(pagina=pagina.nome, posizione=posizione, **valore))
+    session.flush()
+    incrementa_versione(session=session, pagina=pagina)
     session.commit()
     return True

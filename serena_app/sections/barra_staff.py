@@ -2,34 +2,35 @@
 
 import reflex as rx
 
-from serena_app.state.modifica import ModificaState
-from serena_app.state.sessione import SessioneState
+from serena_app.state.accesso import AccessoState
+from serena_app.state.redazione import RedazioneState
+from serena_app.state.staff import StaffState
 
 
 def barra_staff() -> rx.Component:
     """Shown only to a logged-in staff member; announcements are read out by screen readers."""
     return rx.cond(
-        SessioneState.nome_staff != "",
+        AccessoState.nome_staff != "",
         rx.el.div(
             rx.el.div(
-                rx.el.p("Area riservata: ", rx.el.strong(SessioneState.nome_staff)),
+                rx.el.p("Area riservata: ", rx.el.strong(AccessoState.nome_staff)),
                 rx.el.button(
                     "Modifica pagina",
                     type="button",
                     class_name="pulsante",
-                    aria_pressed=rx.cond(ModificaState.modifica_attiva, "true", "false"),
-                    on_click=ModificaState.alterna_modifica,
+                    aria_pressed=rx.cond(StaffState.modifica_attiva, "true", "false"),
+                    on_click=RedazioneState.alterna_modifica,
                 ),
                 rx.el.button(
                     "Esci",
                     type="button",
                     class_name="pulsante pulsante-secondario",
-                    on_click=[ModificaState.annulla, SessioneState.esci],
+                    on_click=[RedazioneState.annulla, AccessoState.esci],
                 ),
-                rx.el.p(ModificaState.annuncio, role="status", class_name="annuncio"),
+                rx.el.p(StaffState.annuncio, role="status", class_name="annuncio"),
                 rx.cond(
-                    ModificaState.avviso != "",
-                    rx.el.p(ModificaState.avviso, role="alert", class_name="avviso"),
+                    StaffState.avviso != "",
+                    rx.el.p(StaffState.avviso, role="alert", class_name="avviso"),
                 ),
                 class_name="barra-staff-interna",
             ),

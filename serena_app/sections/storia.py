@@ -2,30 +2,28 @@
 
 import reflex as rx
 
-from serena_app.components.modifica import (
+from serena_app.components.editor import (
     controlli_elemento,
     editor,
+    editor_aperto,
     in_modifica,
     pulsante_aggiungi,
     pulsante_modifica,
 )
 from serena_app.components.testo import paragrafi, testo_modificabile
 from serena_app.content import CONTENUTO
-from serena_app.etichette import SEZIONI_MODIFICABILI
-from serena_app.pubblicato import TappaVista
+from serena_app.istantanea import TappaVista
 from serena_app.state.contenuto import ContenutoState
 from serena_app.state.interfaccia import storia_aperta
-from serena_app.state.modifica import ModificaState
-
-CAMPI_TAPPA = ["anno", "titolo", "testo"]
+from serena_app.tipi import SEZIONE, TAPPA
 
 
 def _tappa(tappa: rx.Var[TappaVista]) -> rx.Component:
     return rx.el.li(
         rx.el.span(class_name="tappa-punto", aria_hidden="true"),
         rx.cond(
-            ModificaState.aperto == "tappa:" + tappa.id.to_string(),
-            editor(CAMPI_TAPPA),
+            editor_aperto(TAPPA, id=tappa.id),
+            editor(TAPPA),
             rx.fragment(
                 rx.cond(
                     tappa.anno != "",
@@ -35,7 +33,7 @@ def _tappa(tappa: rx.Var[TappaVista]) -> rx.Component:
                 rx.el.p(tappa.testo),
                 rx.cond(
                     in_modifica,
-                    controlli_elemento("tappa", tappa.id, tappa.numero, tappa.titolo),
+                    controlli_elemento(TAPPA, tappa.id, tappa.numero, tappa.titolo),
                 ),
             ),
         ),
@@ -45,8 +43,8 @@ def _tappa(tappa: rx.Var[TappaVista]) -> rx.Component:
 
 def _storia_completa() -> rx.Component:
     return rx.cond(
-        ModificaState.aperto == "sezione:storia_testo",
-        editor(["sezione"], testo=f"Testo: {SEZIONI_MODIFICABILI['storia_testo']}"),
+        editor_aperto(SEZIONE, chiave="storia_testo"),
+        editor(SEZIONE, sezione="storia_testo"),
         rx.fragment(
             rx.el.button(
                 "Scopri di più",
@@ -56,10 +54,7 @@ def _storia_completa() -> rx.Component:
                 aria_controls="storia-completa",
                 on_click=storia_aperta.set_value(~storia_aperta.value),
             ),
-            rx.cond(
-                in_modifica,
-                pulsante_modifica("sezione:storia_testo", SEZIONI_MODIFICABILI["storia_testo"]),
-            ),
+            rx.cond(in_modifica, pulsante_modifica("storia_testo")),
             paragrafi(
                 ContenutoState.sezioni["storia_testo"],
                 id="storia-completa",
@@ -77,13 +72,10 @@ def storia() -> rx.Component:
         testo_modificabile("storia_intro", class_name="intro"),
         rx.el.ol(
             rx.foreach(ContenutoState.tappe, _tappa),
-            rx.cond(
-                ModificaState.aperto == "tappa:nuovo",
-                rx.el.li(editor(CAMPI_TAPPA), class_name="tappa"),
-            ),
+            rx.cond(editor_aperto(TAPPA), rx.el.li(editor(TAPPA), class_name="tappa")),
             class_name="timeline",
         ),
-        rx.cond(in_modifica, pulsante_aggiungi("tappa", "Aggiungi tappa")),
+        rx.cond(in_modifica, pulsante_aggiungi(TAPPA)),
         _storia_completa(),
         id="storia",
         aria_labelledby="storia-titolo",

@@ -2,13 +2,13 @@
 
 import reflex as rx
 
-from serena_app.components.modifica import in_modifica, pulsante_aggiungi
+from serena_app.components.editor import editor, editor_aperto, in_modifica, pulsante_aggiungi
 from serena_app.components.testo import testo_modificabile
-from serena_app.components.valore import editor_valore, voce_valore
+from serena_app.components.valore import voce_valore
 from serena_app.content import CONTENUTO
 from serena_app.state.contenuto import ContenutoState
 from serena_app.state.interfaccia import APRI_DA_INDIRIZZO, valori_aperti
-from serena_app.state.modifica import ModificaState
+from serena_app.tipi import VALORE
 
 
 def valori() -> rx.Component:
@@ -33,13 +33,10 @@ def valori() -> rx.Component:
         ),
         rx.el.ul(
             rx.foreach(ContenutoState.valori, voce_valore),
-            rx.cond(
-                ModificaState.aperto == "valore:nuovo",
-                rx.el.li(editor_valore(), class_name="valore"),
-            ),
+            rx.cond(editor_aperto(VALORE), rx.el.li(editor(VALORE), class_name="valore")),
             class_name="valori",
         ),
-        rx.cond(in_modifica, pulsante_aggiungi("valore", "Aggiungi valore")),
+        rx.cond(in_modifica, pulsante_aggiungi(VALORE)),
         id="valori",
         aria_labelledby="valori-titolo",
         class_name="sezione",

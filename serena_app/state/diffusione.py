@@ -1,7 +1,8 @@
-"""Live updates: after a save, every other open page receives the new content.
+"""Live updates: after a write, every other browser showing that page receives the new content.
 
-One state update per connected browser (O(n) per publish), instead of linking every visitor
-to a shared state, whose cost grows with the square of the audience.
+One state update per connected browser (O(n) per change), instead of linking every visitor
+to a shared state, whose cost grows with the square of the audience. Each browser's
+`ContenutoState` takes the snapshot only if it shows that page.
 """
 
 import asyncio
@@ -10,7 +11,7 @@ import logging
 import reflex as rx
 from reflex_base.registry import RegistrationContext
 
-from serena_app.pubblicato import Pagina
+from serena_app.istantanea import Istantanea
 from serena_app.state.contenuto import ContenutoState
 
 logger = logging.getLogger(__name__)
@@ -19,13 +20,13 @@ LOTTO = 25  # browsers updated between two yields to the event loop
 RITARDO_S = 0.05  # lets the staff member's own answer leave before the push starts
 
 
-async def _aggiorna_client(app, token: str, pagina: Pagina) -> None:
+async def _aggiorna_client(app, token: str, nuova: Istantanea) -> None:
     async with app.modify_state(rx.BaseStateToken(ident=token, cls=ContenutoState)) as stato:
         contenuto = await stato.get_state(ContenutoState)
-        contenuto._mostra(pagina)
+        contenuto._mostra(nuova)
 
 
-async def _diffondi(pagina: Pagina, escluso: str) -> None:
+async def _diffondi(nuova: Istantanea, escluso: str) -> None:
     app = RegistrationContext.get().app
     if app.event_namespace is None:
         return
@@ -33,7 +34,7 @@ async def _diffondi(pagina: Pagina, escluso: str) -> None:
     tokens = [t for t in list(app.event_namespace.token_to_sid) if t != escluso]
     for inizio in range(0, len(tokens), LOTTO):
         risultati = await asyncio.gather(
-            *(_aggiorna_client(app, t, pagina) for t in tokens[inizio : inizio + LOTTO]),
+            *(_aggiorna_client(app, t, nuova) for t in tokens[inizio : inizio + LOTTO]),
             return_exceptions=True,
         )
         for errore in (r for r in risultati if isinstance(r, BaseException)):
@@ -41,8 +42,9 @@ async def _diffondi(pagina: Pagina, escluso: str) -> None:
         await asyncio.sleep(0)  # other events (the next save, new visitors) get a turn
 
 
-def diffondi(pagina: Pagina, *, escluso: str) -> None:
-    """Send `pagina` to every connected browser but `escluso`, in the background."""
-    task = asyncio.create_task(_diffondi(pagina, escluso))
+def diffondi(nuova: Istantanea, *, escluso: str) -> None:
+    """Send the snapshot `nuova` to every connected browser but `escluso`, in the background;
+    each takes it only if it shows `nuova.pagina`."""
+    task = asyncio.create_task(_diffondi(nuova, escluso))
     _in_corso.add(task)
     task.add_done_callback(_in_corso.discard)

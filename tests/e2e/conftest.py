@@ -9,11 +9,10 @@ from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page
-from sqlmodel import Session, delete
+from sqlmodel import Session
 
-from serena_app.content.loader import semina
 from serena_app.db import crea_engine
-from serena_app.models import Sezione, Tappa, Valore
+from tests.factories import ripristina_contenuto
 from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS
 from tests.support.server import BIN, ROOT, Server, app_env
 
@@ -91,8 +90,5 @@ def db(server: Server, contenuto) -> Iterator[Session]:
     engine = crea_engine(server.db_url)
     with Session(engine) as session:
         yield session
-        for modello in (Sezione, Tappa, Valore):
-            session.exec(delete(modello))
-        session.commit()
-        semina(session, contenuto)
+        ripristina_contenuto(session, contenuto)
     engine.dispose()

@@ -6,27 +6,27 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlmodel import Session
 
-from serena_app import repository
 from serena_app.db import crea_engine
 from serena_app.models import Sezione
+from serena_app.pagina import PUBBLICATA, incrementa_versione
 from tests.e2e.pages.chi_siamo import PaginaChiSiamo
+from tests.factories import ripristina_contenuto
 
 NUOVO = "Una mission riscritta dopo la compilazione del sito."
 
 
 @pytest.fixture
-def mission_cambiata(server) -> Iterator[str]:
+def mission_cambiata(server, contenuto) -> Iterator[str]:
+    """The mission changed straight in the database, as another server process would."""
     engine = crea_engine(server.db_url)
     with Session(engine) as session:
-        sezione = session.get(Sezione, "mission")
+        sezione = session.get(Sezione, (PUBBLICATA.nome, "mission"))
         originale = sezione.testo
         sezione.testo = NUOVO
-        repository.segna_modifica(session=session)
+        incrementa_versione(session=session, pagina=PUBBLICATA)
         session.commit()
         yield originale
-        sezione.testo = originale
-        repository.segna_modifica(session=session)
-        session.commit()
+        ripristina_contenuto(session, contenuto)
     engine.dispose()
 
 

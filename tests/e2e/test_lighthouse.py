@@ -2,7 +2,7 @@
 
 import pytest
 
-from scripts.bench import ensure_lighthouse, lighthouse, summarize
+from tests.support.lighthouse import ensure_lighthouse, lighthouse, summarize
 
 PAVIMENTO_PRESTAZIONI = 95
 TENTATIVI = 3  # a shared 2-core machine can have one slow run; the best of three is judged

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlmodel import Session, delete
 
-from serena_app.auth.accesso import MAX_TENTATIVI, TROPPI_TENTATIVI
+from serena_app.auth.credenziali import MAX_TENTATIVI, TROPPI_TENTATIVI
 from serena_app.db import crea_engine
 from serena_app.models import TentativoAccesso
 from tests.support.server import Server

@@ -4,9 +4,9 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlmodel import Session, select
 
-from serena_app import repository
+from serena_app.istantanea import paragrafi
 from serena_app.models import Sezione, Tappa, Valore
-from serena_app.pubblicato import paragrafi
+from serena_app.pagina import PUBBLICATA, leggi_elenco
 from tests.e2e.pages.staff import PaginaInModifica, accedi
 from tests.support.server import Server
 
@@ -19,7 +19,7 @@ def redattore(pagina: Page, staff, contenuto, db) -> PaginaInModifica:
 
 def _testo_salvato(db: Session, chiave: str) -> str:
     db.expire_all()
-    return db.get(Sezione, chiave).testo
+    return db.get(Sezione, (PUBBLICATA.nome, chiave)).testo
 
 
 def test_edit_the_mission_save_reload_and_a_visitor_sees_it_live(
@@ -133,7 +133,10 @@ def test_add_move_and_delete_a_value(redattore: PaginaInModifica, contenuto, db)
 
 def test_invalid_input_shows_the_message_and_saves_nothing(redattore: PaginaInModifica, db):
     db.expire_all()
-    prima = [(t.anno, t.titolo, t.testo) for t in repository.leggi_tappe(session=db)]
+    prima = [
+        (t.anno, t.titolo, t.testo)
+        for t in leggi_elenco(session=db, pagina=PUBBLICATA, modello=Tappa)
+    ]
     redattore.page.get_by_role("button", name="Modifica tappa 2").click()
     redattore.campo("Anno (facoltativo)").fill("1800")
     redattore.campo("Titolo").fill("")
@@ -146,7 +149,8 @@ def test_invalid_input_shows_the_message_and_saves_nothing(redattore: PaginaInMo
         "Al massimo 2000 caratteri (ora sono 2001)."
     )
     db.expire_all()
-    assert [(t.anno, t.titolo, t.testo) for t in repository.leggi_tappe(session=db)] == prima
+    tappe = leggi_elenco(session=db, pagina=PUBBLICATA, modello=Tappa)
+    assert [(t.anno, t.titolo, t.testo) for t in tappe] == prima
 
 
 def test_markup_is_shown_as_text_and_never_runs(redattore: PaginaInModifica, db):

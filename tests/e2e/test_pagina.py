@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from serena_app.pubblicato import paragrafi
+from serena_app.istantanea import paragrafi
 from tests.e2e.pages.chi_siamo import PaginaChiSiamo
 
 
@@ -57,8 +57,8 @@ def test_timeline_lists_milestones_in_order_with_years(chi_siamo: PaginaChiSiamo
         else:
             expect(tempo).to_have_count(0)
         expect(tappe.nth(i)).to_contain_text(tappa["testo"])
-    anni = [t["anno"] for t in contenuto["tappe"] if "anno" in t]
-    assert anni == sorted(anni)
+    anni = [int(a) for a in chi_siamo.timeline.locator("time").all_inner_texts()]
+    assert anni == sorted(anni) and len(anni) == sum("anno" in t for t in contenuto["tappe"])
     assert chi_siamo.timeline.evaluate("el => el.tagName") == "OL"
 
 

@@ -1,23 +1,26 @@
 """Names on Reflex 0.10's Socket.IO wire, computed from the app's classes.
 
-Shared by the attack tests (`tests/security`) and the load generator (`scripts/carico.py`),
-which both talk to the server as the page's `state.js` does.
+Shared by the raw client (`tests/support/cliente.py`), the attack tests (`tests/security`) and
+the load generator (`scripts/carico.py`), which all talk to the server as the page's
+`state.js` does.
 """
 
 from reflex.state import State
 from reflex_base.constants import CompileVars, Endpoint
 from reflex_base.constants.state import FIELD_MARKER
 
+from serena_app.state.accesso import AccessoState
 from serena_app.state.contenuto import ContenutoState
-from serena_app.state.modifica import ModificaState
-from serena_app.state.sessione import SessioneState
+from serena_app.state.redazione import RedazioneState
+from serena_app.state.staff import StaffState
 
 PERCORSO = str(Endpoint.EVENT)  # "/_event": the Engine.IO path and the Socket.IO namespace
 RADICE = State.get_full_name()
 CONTENUTO = ContenutoState.get_full_name()
-MODIFICA = ModificaState.get_full_name()
-SESSIONE = SessioneState.get_full_name()
+STAFF = StaffState.get_full_name()  # edit mode, announcements, notices
+REDAZIONE = RedazioneState.get_full_name()  # the editors (a substate of STAFF)
+ACCESSO = AccessoState.get_full_name()
 IDRATAZIONE = f"{RADICE}.{CompileVars.HYDRATE_AND_LOAD}"
 AGGIORNA = f"{CONTENUTO}.aggiorna"  # the page's read-only on_load event
-VAR_SEGRETO = f"{SESSIONE}.token{FIELD_MARKER}"  # the key the page sends the session secret under
-NOME_SEGRETO = SessioneState.get_fields()["token"].default.name  # "serena_sessione" (storage)
+VAR_SEGRETO = f"{ACCESSO}.token{FIELD_MARKER}"  # the key the page sends the session secret under
+NOME_SEGRETO = AccessoState.get_fields()["token"].default.name  # "serena_sessione" (storage)

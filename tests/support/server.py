@@ -1,4 +1,5 @@
-"""Start the real app (`reflex run --env prod`) on a free port with its own database."""
+"""Start the real app on a free port with its own database: `serena prepare`, then
+`reflex run --env prod`, as `make run` does."""
 
 import contextlib
 import os
@@ -86,7 +87,11 @@ def run_app(workdir: Path, db_url: str | None = None, root: Path = ROOT) -> Iter
     port = free_port()
     db_url = db_url or f"sqlite:///{workdir / 'serena.db'}"
     log = workdir / "server.log"
+    env = app_env(port, db_url)
     with log.open("w") as out:
+        subprocess.run(
+            [str(BIN / "serena"), "prepare"], cwd=root, env=env, stdout=out, stderr=out, check=True
+        )
         process = subprocess.Popen(
             [
                 str(BIN / "reflex"),
@@ -100,7 +105,7 @@ def run_app(workdir: Path, db_url: str | None = None, root: Path = ROOT) -> Iter
                 "info",
             ],
             cwd=root,
-            env=app_env(port, db_url),
+            env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,

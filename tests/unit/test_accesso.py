@@ -4,8 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from serena_app.auth.accesso import (
-    CREDENZIALI_NON_VALIDE,
+from serena_app.auth.credenziali import (
     FINESTRA,
     MAX_TENTATIVI,
     TROPPI_TENTATIVI,
@@ -35,12 +34,11 @@ def test_right_credentials_open_a_session(session, anna):
 
 
 def test_every_wrong_case_gets_the_same_message(session, anna):
-    assert "non validi" in CREDENZIALI_NON_VALIDE
     wrong_password = _rifiuto(session, password="password-sbagliata")
     unknown_user = _rifiuto(session, nome_utente="nessuno")
     disabilita_staff(session=session, nome_utente="anna")
     disabled = _rifiuto(session)
-    assert wrong_password == unknown_user == disabled == CREDENZIALI_NON_VALIDE
+    assert wrong_password == unknown_user == disabled == "Nome utente o password non validi."
 
 
 def test_five_failures_for_a_username_lock_it_for_everyone(session, anna):

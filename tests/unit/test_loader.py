@@ -5,10 +5,12 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 from serena_app.content.loader import semina
+from serena_app.istantanea import paragrafi
 from serena_app.models import Sezione, Tappa, Valore
-from serena_app.pubblicato import paragrafi
+from serena_app.pagina import PUBBLICATA, versione_pagina
 
-SEED = Path(__file__).resolve().parents[3] / "shared" / "seed" / "cooperativa-serena.txt"
+SEED = Path(__file__).resolve().parents[1] / "data" / "cooperativa-serena.txt"
+"""The cooperative's own text, as received: the content file must quote it verbatim."""
 
 
 def _testi_in_db(session: Session) -> list[str]:
@@ -27,7 +29,7 @@ def test_content_file_quotes_the_seed_verbatim(contenuto):
 
 
 def test_every_seed_paragraph_lands_exactly_once(session, contenuto):
-    assert semina(session, contenuto) is True
+    assert semina(session=session, contenuto=contenuto) is True
     in_db = _testi_in_db(session)
     expected = [p for testo in contenuto["sezioni"].values() for p in paragrafi(testo)]
     expected += [v["testo"] for v in contenuto["valori"]]
@@ -36,7 +38,7 @@ def test_every_seed_paragraph_lands_exactly_once(session, contenuto):
 
 
 def test_seeding_keeps_the_content_file_order(session, contenuto):
-    semina(session, contenuto)
+    semina(session=session, contenuto=contenuto)
     tappe = session.exec(select(Tappa).order_by(Tappa.posizione)).all()
     valori = session.exec(select(Valore).order_by(Valore.posizione)).all()
     assert [(t.anno, t.titolo) for t in tappe] == [
@@ -46,10 +48,25 @@ def test_seeding_keeps_the_content_file_order(session, contenuto):
 
 
 def test_seeding_a_seeded_database_changes_nothing(session, contenuto):
-    semina(session, contenuto)
-    session.get(Sezione, "mission").testo = "Testo cambiato dallo staff."
+    semina(session=session, contenuto=contenuto)
+    session.get(Sezione, ("pubblicata", "mission")).testo = "Testo cambiato dallo staff."
     session.commit()
-    assert semina(session, contenuto) is False
-    assert session.get(Sezione, "mission").testo == "Testo cambiato dallo staff."
+    assert semina(session=session, contenuto=contenuto) is False
+    assert session.get(Sezione, ("pubblicata", "mission")).testo == "Testo cambiato dallo staff."
     assert len(session.exec(select(Valore)).all()) == len(contenuto["valori"])
     assert len(session.exec(select(Tappa)).all()) == len(contenuto["tappe"])
+
+
+def test_overwriting_a_page_puts_the_seed_back_and_bumps_its_counter(session, contenuto):
+    semina(session=session, contenuto=contenuto)
+    prima = versione_pagina(session=session, pagina=PUBBLICATA)
+    session.get(Sezione, (PUBBLICATA.nome, "mission")).testo = "Testo cambiato dallo staff."
+    session.add(Valore(pagina=PUBBLICATA.nome, titolo="In più", testo="Testo.", posizione=99))
+    session.commit()
+    assert semina(session=session, contenuto=contenuto, sovrascrivi=True) is True
+    session.expire_all()
+    assert (
+        session.get(Sezione, (PUBBLICATA.nome, "mission")).testo == contenuto["sezioni"]["mission"]
+    )
+    assert len(session.exec(select(Valore)).all()) == len(contenuto["valori"])
+    assert versione_pagina(session=session, pagina=PUBBLICATA) == prima + 1

@@ -5,10 +5,14 @@ from datetime import date
 import pytest
 
 from serena_app import validazione
+from serena_app.tipi import SEZIONE, TAPPA, VALORE
 from serena_app.validazione import ErroreValidazione, ErroriModulo
 
+pulisci_titolo = TAPPA.campo("titolo").pulisci
+pulisci_testo = TAPPA.campo("testo").pulisci
 
-@pytest.mark.parametrize("controllo", [validazione.titolo, validazione.testo])
+
+@pytest.mark.parametrize("controllo", [pulisci_titolo, pulisci_testo])
 @pytest.mark.parametrize("vuoto", ["", "   ", "\n\n"])
 def test_required_fields_refuse_empty_text(controllo, vuoto):
     with pytest.raises(ErroreValidazione, match="obbligatorio"):
@@ -17,7 +21,7 @@ def test_required_fields_refuse_empty_text(controllo, vuoto):
 
 @pytest.mark.parametrize(
     ("controllo", "massimo"),
-    [(validazione.titolo, 120), (validazione.testo, 2000)],
+    [(pulisci_titolo, 120), (pulisci_testo, 2000), (SEZIONE.campo("testo").pulisci, 4000)],
 )
 def test_length_limits(controllo, massimo):
     assert controllo("a" * massimo) == "a" * massimo
@@ -28,24 +32,24 @@ def test_length_limits(controllo, massimo):
 @pytest.mark.parametrize("carattere", ["\x00", "\x07", "\x1b", "\x7f", "\x85", "\u009f"])
 def test_control_characters_are_refused(carattere):
     with pytest.raises(ErroreValidazione, match="caratteri non ammessi"):
-        validazione.testo(f"Testo{carattere}con controllo")
+        pulisci_testo(f"Testo{carattere}con controllo")
 
 
 def test_titles_are_one_line_texts_may_have_paragraphs():
     with pytest.raises(ErroreValidazione, match="caratteri non ammessi"):
-        validazione.titolo("Due\nrighe")
-    assert validazione.testo("Uno.\r\n\r\nDue.") == "Uno.\n\nDue."
+        pulisci_titolo("Due\nrighe")
+    assert pulisci_testo("Uno.\r\n\r\nDue.") == "Uno.\n\nDue."
 
 
 def test_markup_is_kept_as_plain_text():
     payload = "<script>alert(1)</script><img src=x onerror=alert(2)>"
-    assert validazione.testo(payload) == payload
+    assert pulisci_testo(payload) == payload
 
 
 @pytest.mark.parametrize("non_testo", [None, 3, ["a"], {"a": 1}, True])
 def test_non_text_payloads_are_refused(non_testo):
     with pytest.raises(ErroreValidazione):
-        validazione.testo(non_testo)
+        pulisci_testo(non_testo)
 
 
 def test_year_is_optional_and_bounded():
@@ -63,16 +67,16 @@ def test_year_is_optional_and_bounded():
 
 def test_a_form_reports_every_refused_field_at_once():
     with pytest.raises(ErroriModulo) as errori:
-        validazione.modulo("tappa", {"anno": "1800", "titolo": "", "testo": "Va bene."})
+        validazione.modulo(TAPPA.campi, {"anno": "1800", "titolo": "", "testo": "Va bene."})
     assert set(errori.value.errori) == {"anno", "titolo"}
 
 
 def test_optional_sections_may_be_empty():
-    assert validazione.modulo("sezione", {"testo": ""}, obbligatorio=False) == {"testo": ""}
+    assert validazione.modulo(SEZIONE.campi, {"testo": ""}, obbligatorio=False) == {"testo": ""}
     with pytest.raises(ErroriModulo):
-        validazione.modulo("sezione", {"testo": ""})
+        validazione.modulo(SEZIONE.campi, {"testo": ""})
 
 
 def test_a_form_that_is_not_a_dict_is_refused():
     with pytest.raises(ErroriModulo):
-        validazione.modulo("valore", ["titolo", "testo"])
+        validazione.modulo(VALORE.campi, ["titolo", "testo"])

@@ -6,7 +6,7 @@ from serena_app.components.collegamento import collegamento
 from serena_app.sections.footer import footer
 from serena_app.sections.header import header
 from serena_app.seo import canonico
-from serena_app.state.sessione import SessioneState
+from serena_app.state.accesso import AccessoState
 
 
 def _modulo() -> rx.Component:
@@ -36,17 +36,17 @@ def _modulo() -> rx.Component:
             class_name="campo",
         ),
         rx.cond(
-            SessioneState.errore_accesso != "",
-            rx.el.p(SessioneState.errore_accesso, role="alert", class_name="avviso"),
+            AccessoState.errore_accesso != "",
+            rx.el.p(AccessoState.errore_accesso, role="alert", class_name="avviso"),
         ),
         rx.el.button("Accedi", type="submit", class_name="pulsante"),
-        on_submit=SessioneState.accedi,
+        on_submit=AccessoState.accedi,
         reset_on_submit=False,
         class_name="modulo-accesso",
     )
 
 
-def accesso() -> rx.Component:
+def area_riservata() -> rx.Component:
     """Login form, or who is logged in."""
     return rx.fragment(
         canonico("/accesso"),
@@ -54,10 +54,10 @@ def accesso() -> rx.Component:
         rx.el.main(
             rx.el.h1("Area riservata"),
             rx.cond(
-                SessioneState.nome_staff != "",
+                AccessoState.nome_staff != "",
                 rx.el.p(
                     "Hai già effettuato l’accesso come ",
-                    rx.el.strong(SessioneState.nome_staff),
+                    rx.el.strong(AccessoState.nome_staff),
                     ". ",
                     collegamento("Vai alla pagina per modificarla", href="/"),
                 ),

@@ -1,8 +1,9 @@
-"""The published snapshot: what every visitor's state starts from."""
+"""The snapshot of a page: what every visitor's state starts from."""
 
 from serena_app.content.loader import semina
+from serena_app.istantanea import leggi_istantanea, paragrafi
 from serena_app.models import Tappa
-from serena_app.pubblicato import leggi_pagina, paragrafi
+from serena_app.pagina import PUBBLICATA
 
 
 def test_paragraphs_split_on_blank_lines():
@@ -11,8 +12,8 @@ def test_paragraphs_split_on_blank_lines():
 
 
 def test_page_holds_every_text_in_display_order(session, contenuto):
-    semina(session, contenuto)
-    pagina = leggi_pagina(session=session)
+    semina(session=session, contenuto=contenuto)
+    pagina = leggi_istantanea(session=session, pagina=PUBBLICATA)
     assert pagina.sezioni["mission"] == paragrafi(contenuto["sezioni"]["mission"])
     assert pagina.sezioni["storia_intro"] == paragrafi(contenuto["sezioni"]["storia_intro"])
     assert [v.titolo for v in pagina.valori] == [v["titolo"] for v in contenuto["valori"]]
@@ -21,7 +22,7 @@ def test_page_holds_every_text_in_display_order(session, contenuto):
 
 
 def test_page_follows_positions_not_insertion_order(session, contenuto):
-    semina(session, contenuto)
-    session.add(Tappa(titolo="Nuova tappa", testo="Testo.", posizione=-1))
+    semina(session=session, contenuto=contenuto)
+    session.add(Tappa(pagina=PUBBLICATA.nome, titolo="Nuova tappa", testo="Testo.", posizione=-1))
     session.commit()
-    assert leggi_pagina(session=session).tappe[0].titolo == "Nuova tappa"
+    assert leggi_istantanea(session=session, pagina=PUBBLICATA).tappe[0].titolo == "Nuova tappa"

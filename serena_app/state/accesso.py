@@ -1,26 +1,26 @@
-"""The staff session of this browser: login, logout, and who is logged in."""
+"""The login state of this browser: the session secret, who is logged in, login and logout."""
 
 import asyncio
 
 import reflex as rx
 
-from serena_app.auth.accesso import AccessoNegato, accedi
+from serena_app import db
+from serena_app.auth.credenziali import AccessoNegato, accedi
 from serena_app.auth.permessi import staff_autorizzato
 from serena_app.auth.sessioni import revoca_sessione
-from serena_app.db import sessione
 
 
 def _accedi_sincrono(nome_utente: str, password: str, client: str) -> str:
-    with sessione() as session:
+    with db.session() as session:
         return accedi(session=session, nome_utente=nome_utente, password=password, client=client)
 
 
 def _esci_sincrono(token: str) -> None:
-    with sessione() as session:
+    with db.session() as session:
         revoca_sessione(session=session, token=token)
 
 
-class SessioneState(rx.State):
+class AccessoState(rx.State):
     """Holds the browser's session secret; who is logged in is checked against the database."""
 
     # The secret from `secrets.token_urlsafe(32)`; the database stores only its hash. Kept in

@@ -1,0 +1,178 @@
+"""Edit controls drawn on the page itself, visible only to logged-in staff in edit mode.
+
+Fields, labels and limits come from the kinds in `tipi.py`; control ids from `id_controllo`.
+"""
+
+import reflex as rx
+from reflex.vars import FunctionVar, Var
+from reflex_base.event import EventChain
+
+from serena_app.state.accesso import AccessoState
+from serena_app.state.redazione import RedazioneState
+from serena_app.state.staff import StaffState
+from serena_app.tipi import SEZIONE, SEZIONI, Campo, Tipo, Voce, id_controllo
+
+in_modifica = (AccessoState.nome_staff != "") & StaffState.modifica_attiva
+
+# Escape cancels the open editor, as its "Annulla" button does (Reflex passes the key name).
+_ESC_ANNULLA = Var(
+    "(tasto) => { if (tasto === 'Escape') document.getElementById('modifica-annulla')?.click(); }"
+).to(FunctionVar, EventChain)
+
+
+def _stessa(voce: Var, tipo: Tipo, chiave: str, id: Var | int) -> Var:
+    return (voce.tipo == tipo.nome) & (voce.chiave == chiave) & (voce.id == id)
+
+
+def editor_aperto(tipo: Tipo, *, chiave: str = "", id: Var | int = 0) -> Var:
+    """Whether the editor of this item is open: a section by `chiave`, a milestone or value by
+    `id` (0 for a new one)."""
+    return in_modifica & _stessa(RedazioneState.aperto, tipo, chiave, id)
+
+
+def _campo(campo: Campo, etichetta: str, righe: int, primo: bool) -> rx.Component:
+    errore = RedazioneState.errori[campo.nome].to(str)
+    props = {
+        "id": f"modifica-{campo.nome}",
+        "name": campo.nome,
+        "default_value": RedazioneState.campi[campo.nome].to(str),
+        "max_length": campo.massimo + 200,  # the server gives the clear message past the limit
+        "aria_invalid": rx.cond(errore, "true", "false"),
+        "aria_describedby": f"errore-{campo.nome}",
+        "auto_focus": primo,
+        "on_key_down": _ESC_ANNULLA,
+    }
+    controllo = (
+        rx.el.textarea(rows=righe, **props)
+        if campo.multilinea
+        else rx.el.input(
+            type="text", inputmode="numeric" if campo.nome == "anno" else "text", **props
+        )
+    )
+    return rx.el.div(
+        rx.el.label(etichetta, html_for=f"modifica-{campo.nome}"),
+        controllo,
+        rx.el.p(errore, id=f"errore-{campo.nome}", class_name="errore-campo"),
+        class_name="campo",
+    )
+
+
+def _conflitto() -> rx.Component:
+    return rx.cond(
+        RedazioneState.conflitto != "",
+        rx.el.div(
+            rx.el.p(
+                "Nel frattempo un’altra persona ha salvato questa versione:",
+                class_name="conflitto-titolo",
+            ),
+            rx.el.blockquote(RedazioneState.conflitto, class_name="conflitto-testo"),
+            rx.el.p(
+                "Il tuo testo è ancora nei campi qui sopra: premi «Salva» per sostituire "
+                "quella versione con la tua, oppure «Annulla» per tenerla."
+            ),
+            role="alert",
+            class_name="conflitto",
+        ),
+    )
+
+
+def editor(tipo: Tipo, *, sezione: str = "") -> rx.Component:
+    """The open editor's form: the kind's labelled fields, "Salva" and "Annulla"; Escape
+    cancels. A section's text is labelled with its name ("Testo: mission")."""
+    etichette = {"testo": f"Testo: {SEZIONI[sezione]}"} if sezione else {}
+    righe = 5 if tipo.in_elenco else 8  # a section's running text is the longest
+    return rx.el.form(
+        *[
+            _campo(c, etichette.get(c.nome, c.etichetta), righe, primo=i == 0)
+            for i, c in enumerate(tipo.campi)
+        ],
+        _conflitto(),
+        rx.el.div(
+            rx.el.button("Salva", type="submit", class_name="pulsante"),
+            rx.el.button(
+                "Annulla",
+                type="button",
+                id="modifica-annulla",
+                class_name="pulsante pulsante-secondario",
+                on_click=RedazioneState.annulla,
+            ),
+            class_name="azioni-modulo",
+        ),
+        on_submit=RedazioneState.salva,
+        reset_on_submit=False,
+        class_name="editor",
+    )
+
+
+def pulsante_modifica(chiave: str) -> rx.Component:
+    """The "Modifica …" button that opens a section's editor."""
+    return rx.el.button(
+        f"Modifica {SEZIONI[chiave]}",
+        type="button",
+        id=id_controllo("apri", Voce(SEZIONE.nome, chiave=chiave)),
+        class_name="pulsante-piccolo",
+        on_click=RedazioneState.apri(SEZIONE.nome, chiave),
+    )
+
+
+def _conferma_eliminazione(tipo: Tipo, titolo: Var) -> rx.Component:
+    return rx.el.div(
+        rx.el.p(f"Eliminare {tipo.articolo} {tipo.nome} «", titolo, "»?"),
+        rx.el.button(
+            "Conferma eliminazione",
+            type="button",
+            class_name="pulsante pulsante-pericolo",
+            on_click=RedazioneState.elimina,
+            auto_focus=True,
+        ),
+        rx.el.button(
+            "Annulla",
+            type="button",
+            class_name="pulsante pulsante-secondario",
+            on_click=RedazioneState.annulla,
+        ),
+        role="group",
+        aria_label="Conferma eliminazione",
+        class_name="conferma",
+    )
+
+
+def controlli_elemento(tipo: Tipo, id: Var, numero: Var, titolo: Var) -> rx.Component:
+    """Modifica / Sposta su / Sposta giù / Elimina for a milestone or value, and the
+    confirmation that deleting asks for."""
+    nome = f"{tipo.nome} " + numero.to_string()
+    pulsanti = (
+        ("apri", "Modifica", RedazioneState.apri(tipo.nome, id)),
+        ("su", "Sposta su", RedazioneState.sposta(tipo.nome, id, -1)),
+        ("giu", "Sposta giù", RedazioneState.sposta(tipo.nome, id, 1)),
+        ("elimina", "Elimina", RedazioneState.chiedi_eliminazione(tipo.nome, id)),
+    )
+    return rx.cond(
+        _stessa(RedazioneState.da_eliminare, tipo, "", id),
+        _conferma_eliminazione(tipo, titolo),
+        rx.el.div(
+            *[
+                rx.el.button(
+                    testo,
+                    type="button",
+                    id=f"{azione}-{tipo.nome}-" + id.to_string(),
+                    aria_label=f"{testo} " + nome,
+                    class_name="pulsante-piccolo",
+                    on_click=evento,
+                )
+                for azione, testo, evento in pulsanti
+            ],
+            class_name="controlli",
+        ),
+    )
+
+
+def pulsante_aggiungi(tipo: Tipo) -> rx.Component:
+    """ "Aggiungi tappa" / "Aggiungi valore"."""
+    return rx.el.button(
+        f"Aggiungi {tipo.nome}",
+        type="button",
+        id=id_controllo("aggiungi", Voce(tipo.nome)),
+        class_name="pulsante pulsante-secondario",
+        on_click=RedazioneState.aggiungi(tipo.nome),
+    )

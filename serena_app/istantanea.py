@@ -1,0 +1,131 @@
+"""A page as visitors see it, kept in memory per page: every visitor's state starts from it.
+
+A page load costs no content query: one small query of the page's counter tells whether the
+snapshot is still current. After a write, the snapshot takes in what the write returned,
+without reading the page again.
+"""
+
+import dataclasses
+import threading
+
+from sqlmodel import Session
+
+from serena_app import db
+from serena_app.models import Sezione, Tappa, Valore
+from serena_app.pagina import (
+    PUBBLICATA,
+    Pagina,
+    Scrittura,
+    leggi_elenco,
+    leggi_sezioni,
+    versione_pagina,
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class TappaVista:
+    """A timeline milestone as rendered; `anno` is "" when it has no year, `numero` is 1-based."""
+
+    id: int
+    numero: int
+    anno: str
+    titolo: str
+    testo: str
+
+
+@dataclasses.dataclass(frozen=True)
+class ValoreVista:
+    """A value as rendered; `numero` (1-based) gives its anchor, e.g. `#valori-3`."""
+
+    id: int
+    numero: int
+    titolo: str
+    testo: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Istantanea:
+    """Everything the visitor page shows that staff can edit, at one value of its counter."""
+
+    pagina: Pagina
+    sezioni: dict[str, list[str]]
+    tappe: list[TappaVista]
+    valori: list[ValoreVista]
+    versione: int
+
+
+def paragrafi(testo: str) -> list[str]:
+    """Split a text into its paragraphs (separated by a blank line)."""
+    return [p.strip() for p in testo.split("\n\n") if p.strip()]
+
+
+def _tappe(righe: list[Tappa]) -> list[TappaVista]:
+    return [
+        TappaVista(t.id or 0, n, "" if t.anno is None else str(t.anno), t.titolo, t.testo)
+        for n, t in enumerate(righe, start=1)
+    ]
+
+
+def _valori(righe: list[Valore]) -> list[ValoreVista]:
+    return [ValoreVista(v.id or 0, n, v.titolo, v.testo) for n, v in enumerate(righe, start=1)]
+
+
+def leggi_istantanea(*, session: Session, pagina: Pagina) -> Istantanea:
+    """Read a whole page from the database."""
+    return Istantanea(
+        pagina=pagina,
+        sezioni={
+            k: paragrafi(s.testo) for k, s in leggi_sezioni(session=session, pagina=pagina).items()
+        },
+        tappe=_tappe(leggi_elenco(session=session, pagina=pagina, modello=Tappa)),
+        valori=_valori(leggi_elenco(session=session, pagina=pagina, modello=Valore)),
+        versione=versione_pagina(session=session, pagina=pagina),
+    )
+
+
+def con_scrittura(istantanea: Istantanea, scrittura: Scrittura) -> Istantanea:
+    """The snapshot with one write applied: the section's text, or the kind's whole list."""
+    elemento = scrittura.elemento
+    cambiato: dict = {"versione": scrittura.versione_pagina}
+    if isinstance(elemento, Sezione):
+        cambiato["sezioni"] = {**istantanea.sezioni, elemento.chiave: paragrafi(elemento.testo)}
+    elif isinstance(elemento, Tappa):
+        cambiato["tappe"] = _tappe(list(scrittura.elenco or ()))
+    else:
+        cambiato["valori"] = _valori(list(scrittura.elenco or ()))
+    return dataclasses.replace(istantanea, **cambiato)
+
+
+_lock = threading.Lock()
+_in_memoria: dict[Pagina, Istantanea] = {}
+
+
+def in_memoria(pagina: Pagina = PUBBLICATA) -> Istantanea:
+    """The snapshot this server holds of `pagina`, read from the database on first use."""
+    with _lock:
+        if pagina not in _in_memoria:
+            with db.session() as session:
+                _in_memoria[pagina] = leggi_istantanea(session=session, pagina=pagina)
+        return _in_memoria[pagina]
+
+
+def aggiornata(pagina: Pagina = PUBBLICATA) -> Istantanea:
+    """The current page: the snapshot, read again first if the database has a newer one."""
+    with db.session() as session:
+        versione = versione_pagina(session=session, pagina=pagina)
+        with _lock:
+            attuale = _in_memoria.get(pagina)
+            if attuale is None or attuale.versione != versione:
+                _in_memoria[pagina] = leggi_istantanea(session=session, pagina=pagina)
+            return _in_memoria[pagina]
+
+
+def dopo(scrittura: Scrittura, pagina: Pagina) -> Istantanea:
+    """The snapshot after `scrittura`: applied in memory when it is the next change of the
+    snapshot held; read again if other writes (another process) came in between."""
+    with _lock:
+        attuale = _in_memoria.get(pagina)
+        if attuale is not None and attuale.versione == scrittura.versione_pagina - 1:
+            _in_memoria[pagina] = con_scrittura(attuale, scrittura)
+            return _in_memoria[pagina]
+    return aggiornata(pagina)

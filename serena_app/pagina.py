@@ -1,0 +1,250 @@
+"""The page's content in the database: small keyword-only functions taking a session and a page.
+
+A page reference says which page a row belongs to: the published page today; drafts and demo
+sandboxes are other pages in the same tables. Each write is one transaction with a version
+check: a save carries the version the editor started from, `UPDATE … WHERE … AND versione = ?`
+changes nothing if someone saved in between, and `Conflitto` then carries the newer text.
+Every write bumps the page's counter in the same transaction and returns what it changed.
+"""
+
+import dataclasses
+from collections.abc import Sequence
+from typing import TypeVar
+
+from sqlalchemy import update
+from sqlmodel import Session, select
+
+from serena_app.models import MODELLI, Sezione, Tappa, Valore, VersionePagina
+from serena_app.tipi import SEZIONE, Tipo, Voce
+
+
+@dataclasses.dataclass(frozen=True)
+class Pagina:
+    """Which page: its name in the `pagina` column of every content table."""
+
+    nome: str
+
+
+PUBBLICATA = Pagina("pubblicata")
+"""The page visitors see."""
+
+Elemento = Sezione | Tappa | Valore
+M = TypeVar("M", Tappa, Valore)
+
+
+class NonTrovato(LookupError):
+    """The item no longer exists (someone deleted it)."""
+
+
+class Conflitto(Exception):
+    """Someone else saved this item first; `attuale` is what is stored now."""
+
+    def __init__(self, attuale: Elemento):
+        super().__init__("modificato da un’altra persona")
+        self.attuale = attuale
+
+
+class OrdineNonValido(ValueError):
+    """A move that would put dated milestones out of year order, or past an end of the list."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Scrittura:
+    """What a write changed.
+
+    Attributes:
+        versione_pagina: The page's counter after the write.
+        elemento: The item as stored now (as it was, for a delete).
+        elenco: For milestones and values, the whole list of that kind in display order
+            after the write; None for a section.
+    """
+
+    versione_pagina: int
+    elemento: Elemento
+    elenco: Sequence[Tappa] | Sequence[Valore] | None = None
+
+    @property
+    def posizione(self) -> tuple[int, int]:
+        """Where the item stands now: (1-based place, how many there are)."""
+        elenco = self.elenco or ()
+        numero = next((i for i, e in enumerate(elenco, 1) if e.id == self.elemento.id), 0)
+        return numero, len(elenco)
+
+
+# Reads
+
+
+def leggi_sezioni(*, session: Session, pagina: Pagina) -> dict[str, Sezione]:
+    """All text sections of the page, by key."""
+    righe = session.exec(select(Sezione).where(Sezione.pagina == pagina.nome))
+    return {s.chiave: s for s in righe}
+
+
+def leggi_elenco(*, session: Session, pagina: Pagina, modello: type[M]) -> list[M]:
+    """The page's milestones or values in display order."""
+    return list(
+        session.exec(
+            select(modello)
+            .where(modello.pagina == pagina.nome)
+            .order_by(modello.posizione, modello.id)
+        )
+    )
+
+
+def leggi_elemento(*, session: Session, pagina: Pagina, voce: Voce) -> Elemento | None:
+    """The stored item `voce` names on the page, or None if it does not exist there."""
+    if voce.tipo == SEZIONE.nome:
+        return session.get(Sezione, (pagina.nome, voce.chiave))
+    elemento = session.get(MODELLI[voce.tipo], voce.id)
+    return elemento if elemento is not None and elemento.pagina == pagina.nome else None
+
+
+def versione_pagina(*, session: Session, pagina: Pagina) -> int:
+    """The page's change counter (0 for a page without content)."""
+    riga = session.get(VersionePagina, pagina.nome)
+    return 0 if riga is None else riga.numero
+
+
+def incrementa_versione(*, session: Session, pagina: Pagina) -> int:
+    """Add one to the page's counter in the caller's transaction, atomically.
+
+    Returns:
+        The new number. Two concurrent writers never get the same one.
+    """
+    numero = session.exec(
+        update(VersionePagina)
+        .where(VersionePagina.pagina == pagina.nome)
+        .values(numero=VersionePagina.numero + 1)
+        .returning(VersionePagina.numero)
+    ).scalar_one_or_none()
+    if numero is None:  # the page's first write (seeding)
+        session.add(VersionePagina(pagina=pagina.nome, numero=1))
+        session.flush()
+        numero = 1
+    return numero
+
+
+# Writes
+
+
+def _ordinati(session: Session, pagina: Pagina, tipo: Tipo) -> list:
+    return leggi_elenco(session=session, pagina=pagina, modello=MODELLI[tipo.nome])
+
+
+def _numera(elementi: list) -> None:
+    for posizione, elemento in enumerate(elementi):
+        elemento.posizione = posizione
+
+
+def in_ordine_di_anno(elementi: Sequence) -> bool:
+    """Whether the dated milestones appear in year order (undated ones may stand anywhere;
+    values have no year)."""
+    anni = [a for e in elementi if (a := getattr(e, "anno", None)) is not None]
+    return anni == sorted(anni)
+
+
+def _indice(elementi: list, elemento) -> int:
+    # By identity: table models compare equal by their field values.
+    return next(i for i, e in enumerate(elementi) if e is elemento)
+
+
+def _ricolloca(elementi: list, elemento) -> None:
+    """Move `elemento` to the nearest place that keeps the years in order."""
+    if in_ordine_di_anno(elementi):
+        return
+    partenza = _indice(elementi, elemento)
+    del elementi[partenza]
+    posti = [
+        i
+        for i in range(len(elementi) + 1)
+        if in_ordine_di_anno([*elementi[:i], elemento, *elementi[i:]])
+    ]
+    elementi.insert(min(posti, key=lambda i: abs(i - partenza)), elemento)
+
+
+def _fine(session: Session, pagina: Pagina, elemento: Elemento, elenco=None) -> Scrittura:
+    """Bump the page's counter, commit, and say what changed."""
+    scrittura = Scrittura(incrementa_versione(session=session, pagina=pagina), elemento, elenco)
+    session.commit()
+    return scrittura
+
+
+def salva(*, session: Session, pagina: Pagina, voce: Voce, campi: dict, versione: int) -> Scrittura:
+    """Save an item's fields if it is still at `versione`; a new year moves a milestone into
+    year order.
+
+    Raises:
+        Conflitto: Someone saved it since `versione`.
+        NonTrovato: It no longer exists.
+    """
+    modello = MODELLI[voce.tipo]
+    trovato = (
+        (Sezione.pagina == pagina.nome, Sezione.chiave == voce.chiave)
+        if voce.tipo == SEZIONE.nome
+        else (modello.pagina == pagina.nome, modello.id == voce.id)
+    )
+    risultato = session.exec(
+        update(modello)
+        .where(*trovato, modello.versione == versione)
+        .values(versione=modello.versione + 1, **campi)
+    )
+    if risultato.rowcount != 1:
+        session.rollback()
+        attuale = leggi_elemento(session=session, pagina=pagina, voce=voce)
+        raise NonTrovato(voce) if attuale is None else Conflitto(attuale)
+    if not voce.genere.in_elenco:
+        return _fine(session, pagina, leggi_elemento(session=session, pagina=pagina, voce=voce))
+    elenco = _ordinati(session, pagina, voce.genere)
+    elemento = next(e for e in elenco if e.id == voce.id)
+    _ricolloca(elenco, elemento)
+    _numera(elenco)
+    return _fine(session, pagina, elemento, elenco)
+
+
+def aggiungi(*, session: Session, pagina: Pagina, tipo: Tipo, campi: dict) -> Scrittura:
+    """Add a milestone or value at the end of its list, or where its year puts it."""
+    elenco = _ordinati(session, pagina, tipo)
+    elemento = MODELLI[tipo.nome](pagina=pagina.nome, posizione=len(elenco), **campi)
+    session.add(elemento)
+    elenco.append(elemento)
+    _ricolloca(elenco, elemento)
+    _numera(elenco)
+    session.flush()  # gives the new row its id
+    return _fine(session, pagina, elemento, elenco)
+
+
+def elimina(*, session: Session, pagina: Pagina, voce: Voce, versione: int) -> Scrittura:
+    """Delete a milestone or value, unless someone changed it since `versione`."""
+    elemento = leggi_elemento(session=session, pagina=pagina, voce=voce)
+    if elemento is None:
+        raise NonTrovato(voce)
+    if elemento.versione != versione:
+        raise Conflitto(elemento)
+    session.delete(elemento)
+    session.flush()
+    elenco = _ordinati(session, pagina, voce.genere)
+    _numera(elenco)
+    return _fine(session, pagina, elemento, elenco)
+
+
+def sposta(*, session: Session, pagina: Pagina, voce: Voce, di: int) -> Scrittura:
+    """Move a milestone or value one place up (`di=-1`) or down (`di=1`).
+
+    Raises:
+        NonTrovato: The item no longer exists.
+        OrdineNonValido: The move would put dated milestones out of year order, or go
+            past either end of the list.
+    """
+    elenco = _ordinati(session, pagina, voce.genere)
+    elemento = next((e for e in elenco if e.id == voce.id), None)
+    if elemento is None:
+        raise NonTrovato(voce)
+    partenza = _indice(elenco, elemento)
+    arrivo = partenza + di
+    if di not in (-1, 1) or not 0 <= arrivo < len(elenco):
+        raise OrdineNonValido("È già al limite dell’elenco.")
+    elenco[partenza], elenco[arrivo] = elenco[arrivo], elenco[partenza]
+    if not in_ordine_di_anno(elenco):
+        raise OrdineNonValido("Le tappe con un anno restano in ordine cronologico.")
+    _numera(elenco)
+    return _fine(session, pagina, elemento, elenco)

@@ -1,0 +1,242 @@
+"""Edit mode: which item is open, its fields, errors, conflicts, and every change to content.
+
+The path of a change: a handler here (guarded by `richiede_staff`) → `validazione` → one
+function of `pagina` in a thread (the database work) → the snapshot and the live push.
+Versions live on the server, never in the browser.
+"""
+
+import asyncio
+import json
+from collections.abc import Callable
+from typing import TypeVar
+
+import reflex as rx
+
+from serena_app import db, istantanea, pagina, validazione
+from serena_app.pagina import Conflitto, Elemento, NonTrovato, OrdineNonValido, Scrittura
+from serena_app.state.contenuto import ContenutoState
+from serena_app.state.diffusione import diffondi
+from serena_app.state.staff import StaffState, richiede_staff
+from serena_app.tipi import NESSUNA, SEZIONE, SEZIONI, TAPPA, Tipo, Voce, id_controllo, voce
+
+R = TypeVar("R")
+NON_TROVATO = "Questo elemento è stato eliminato da un’altra persona."
+MODIFICATO_NEL_FRATTEMPO = (
+    "Nel frattempo un’altra persona ha modificato o eliminato questo elemento."
+)
+
+
+def campi_di(tipo: Tipo, elemento: Elemento) -> dict[str, str]:
+    """An item's editable fields as the editor shows them (text; "" for no year)."""
+    return {c.nome: "" if (v := getattr(elemento, c.nome)) is None else str(v) for c in tipo.campi}
+
+
+def _nome(voce: Voce, titolo: str) -> str:
+    """How announcements name an item: "Testo della mission", "Tappa «Fondazione»"."""
+    if voce.tipo == SEZIONE.nome:
+        return f"Testo della {SEZIONI[voce.chiave]}"
+    return f"{voce.tipo.capitalize()} «{titolo}»"
+
+
+def _annuncio(voce: Voce, radice: str, scrittura: Scrittura) -> str:
+    """The sentence read out after a write, e.g. "Tappa «…» spostata in posizione 2 di 6.".
+
+    Args:
+        voce: The item written.
+        radice: The participle without its ending: "salvat", "aggiunt", "eliminat", "spostat".
+        scrittura: What the write returned (the title, and where the item stands now).
+    """
+    titolo = getattr(scrittura.elemento, "titolo", "")
+    # "Testo" (a section's) is masculine; milestones and values agree with their kind.
+    participio = "salvato" if voce.tipo == SEZIONE.nome else voce.genere.participio(radice)
+    frase = f"{_nome(voce, titolo)} {participio}"
+    numero, totale = scrittura.posizione
+    if radice == "spostat":
+        return f"{frase} in posizione {numero} di {totale}."
+    if radice == "aggiunt" or (radice == "salvat" and voce.tipo == TAPPA.nome):
+        return f"{frase}, posizione {numero} di {totale}."
+    return f"{frase}."
+
+
+def _conflitto(voce: Voce, attuale: Elemento) -> str:
+    """The text someone else saved meanwhile, shown next to the editor."""
+    return "\n\n".join(v for _, v in sorted(campi_di(voce.genere, attuale).items()) if v)
+
+
+def _metti_a_fuoco(id_html: str):
+    """Move keyboard focus to a control after the page changed under it."""
+    return rx.call_script(f"document.getElementById({json.dumps(id_html)})?.focus()")
+
+
+def _sul_db(funzione: Callable[..., R], **argomenti) -> R:
+    """Run one function of `pagina` on the published page, in its own database session.
+
+    Blocking (SQLite may wait for another writer): handlers call it in a thread.
+    """
+    with db.session() as session:
+        return funzione(session=session, pagina=pagina.PUBBLICATA, **argomenti)
+
+
+class RedazioneState(StaffState):
+    """The staff member's editors on the page."""
+
+    aperto: Voce = NESSUNA  # the item whose editor is open
+    campi: dict[str, str] = {}  # its fields as the editor opened them
+    errori: dict[str, str] = {}
+    conflitto: str = ""  # the text someone else saved meanwhile
+    da_eliminare: Voce = NESSUNA  # the item awaiting delete confirmation
+    _versione: int = 0
+    _versione_da_eliminare: int = 0
+
+    def _chiudi(self) -> None:
+        self.aperto = NESSUNA
+        self.da_eliminare = NESSUNA
+        self.campi = {}
+        self.errori = {}
+        self.conflitto = ""
+        self.avviso = ""
+
+    async def _esistente(self, voce: Voce | None) -> Elemento | None:
+        """The stored item (closing any open editor); None if `voce` names no saved item, or
+        the item is gone (then says so)."""
+        if voce is None or voce.nuova:
+            return None
+        elemento = await asyncio.to_thread(_sul_db, pagina.leggi_elemento, voce=voce)
+        self._chiudi()
+        if elemento is None:
+            self.avviso = NON_TROVATO
+        return elemento
+
+    async def _dopo(self, scrittura: Scrittura, annuncio: str, fuoco: str):
+        """After a write: show it here, push it to every other open page, announce it, and put
+        keyboard focus on `fuoco` (an element id)."""
+        nuova = await asyncio.to_thread(istantanea.dopo, scrittura, pagina.PUBBLICATA)
+        contenuto = await self.get_state(ContenutoState)
+        contenuto._mostra(nuova)
+        diffondi(nuova, escluso=self.router.session.client_token)
+        self._chiudi()
+        self.annuncio = annuncio
+        return _metti_a_fuoco(fuoco)
+
+    @rx.event
+    def annulla(self):
+        """Close the open editor or confirmation; nothing is saved."""
+        aperta = self.aperto if self.aperto != NESSUNA else self.da_eliminare
+        self._chiudi()
+        if aperta == NESSUNA:
+            return None
+        return _metti_a_fuoco(id_controllo("aggiungi" if aperta.nuova else "apri", aperta))
+
+    @rx.event
+    @richiede_staff
+    async def alterna_modifica(self) -> None:
+        """Turn edit mode on or off."""
+        self._chiudi()
+        self.modifica_attiva = not self.modifica_attiva
+
+    @rx.event
+    @richiede_staff
+    async def apri(self, tipo: str, chiave: str | int) -> None:
+        """Open the editor of an item, filled with what is stored now."""
+        trovata = voce(tipo, chiave)
+        elemento = await self._esistente(trovata)
+        if elemento is not None:
+            self.aperto, self.campi = trovata, campi_di(trovata.genere, elemento)
+            self._versione = elemento.versione
+
+    @rx.event
+    @richiede_staff
+    async def aggiungi(self, tipo: str) -> None:
+        """Open an empty editor for a new milestone or value."""
+        nuova = voce(tipo, 0)
+        if nuova is not None and nuova.nuova:
+            self._chiudi()
+            self.aperto = nuova
+            self.campi = {c.nome: "" for c in nuova.genere.campi}
+
+    @rx.event
+    @richiede_staff
+    async def salva(self, form_data: dict):
+        """Check and save the open editor's fields; a stale save is refused, nothing is lost."""
+        aperta = self.aperto
+        if aperta == NESSUNA:
+            return None
+        try:
+            campi = validazione.modulo(
+                aperta.genere.campi, form_data, obbligatorio=not aperta.facoltativa
+            )
+            if aperta.nuova:
+                scrittura = await asyncio.to_thread(
+                    _sul_db, pagina.aggiungi, tipo=aperta.genere, campi=campi
+                )
+            else:
+                scrittura = await asyncio.to_thread(
+                    _sul_db, pagina.salva, voce=aperta, campi=campi, versione=self._versione
+                )
+        except validazione.ErroriModulo as errori:
+            self.errori = errori.errori
+            return None
+        except Conflitto as conflitto:
+            # Keep the editor (and the typed text) open; the next save is a deliberate choice.
+            self.errori, self.conflitto = {}, _conflitto(aperta, conflitto.attuale)
+            self._versione = conflitto.attuale.versione
+            return None
+        except NonTrovato:
+            self._chiudi()
+            self.avviso = NON_TROVATO
+            return None
+        if aperta.nuova:
+            return await self._dopo(
+                scrittura, _annuncio(aperta, "aggiunt", scrittura), id_controllo("aggiungi", aperta)
+            )
+        return await self._dopo(
+            scrittura, _annuncio(aperta, "salvat", scrittura), id_controllo("apri", aperta)
+        )
+
+    @rx.event
+    @richiede_staff
+    async def chiedi_eliminazione(self, tipo: str, chiave: int) -> None:
+        """Ask for confirmation before deleting a milestone or value."""
+        trovata = voce(tipo, chiave)
+        if trovata is None or not trovata.genere.in_elenco:
+            return
+        elemento = await self._esistente(trovata)
+        if elemento is not None:
+            self.da_eliminare, self._versione_da_eliminare = trovata, elemento.versione
+
+    @rx.event
+    @richiede_staff
+    async def elimina(self):
+        """Delete the item awaiting confirmation."""
+        bersaglio = self.da_eliminare
+        if bersaglio == NESSUNA:
+            return None
+        try:
+            scrittura = await asyncio.to_thread(
+                _sul_db, pagina.elimina, voce=bersaglio, versione=self._versione_da_eliminare
+            )
+        except (Conflitto, NonTrovato):
+            self._chiudi()
+            self.avviso = MODIFICATO_NEL_FRATTEMPO
+            return None
+        fuoco = id_controllo("aggiungi", Voce(bersaglio.tipo))
+        return await self._dopo(scrittura, _annuncio(bersaglio, "eliminat", scrittura), fuoco)
+
+    @rx.event
+    @richiede_staff
+    async def sposta(self, tipo: str, chiave: int, di: int):
+        """Move a milestone or value one place up (-1) or down (1); the result is announced."""
+        trovata = voce(tipo, chiave)
+        if trovata is None or trovata.nuova or not trovata.genere.in_elenco:
+            return None
+        if type(di) is not int or di not in (-1, 1):
+            return None
+        try:
+            scrittura = await asyncio.to_thread(_sul_db, pagina.sposta, voce=trovata, di=di)
+        except (OrdineNonValido, NonTrovato) as errore:
+            self._chiudi()
+            self.avviso = NON_TROVATO if isinstance(errore, NonTrovato) else str(errore)
+            self.annuncio = self.avviso
+            return None
+        fuoco = id_controllo("su" if di < 0 else "giu", trovata)
+        return await self._dopo(scrittura, _annuncio(trovata, "spostat", scrittura), fuoco)

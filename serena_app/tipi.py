@@ -1,0 +1,146 @@
+"""The editable kinds of the page: section text, milestone, value.
+
+Each kind, each of its fields and the words used for it are written here once. The tables'
+limits (`models.py`), validation (`validazione.py`), the editors (`components/editor.py`) and
+the announcements (`state/redazione.py`) all read these descriptions.
+"""
+
+import dataclasses
+from collections.abc import Callable
+
+from serena_app import validazione
+
+
+@dataclasses.dataclass(frozen=True)
+class Campo:
+    """A field staff can edit: its name (column and form field), label, limit and check."""
+
+    nome: str
+    etichetta: str
+    massimo: int
+    multilinea: bool = False
+    controllo: Callable[..., object] = validazione.testo
+    """Called as `controllo(valore, massimo=…, multilinea=…, obbligatorio=…)`."""
+
+    def pulisci(self, valore: object, *, obbligatorio: bool = True) -> object:
+        """The clean value (raises `validazione.ErroreValidazione` with the message)."""
+        return self.controllo(
+            valore, massimo=self.massimo, multilinea=self.multilinea, obbligatorio=obbligatorio
+        )
+
+
+@dataclasses.dataclass(frozen=True)
+class Tipo:
+    """An editable kind: its name, its fields, and its grammatical gender for the words."""
+
+    nome: str
+    campi: tuple[Campo, ...]
+    femminile: bool = False
+    in_elenco: bool = True
+    """Milestones and values form lists (add, move, delete); sections do not."""
+
+    def campo(self, nome: str) -> Campo:
+        """The field called `nome`."""
+        return next(c for c in self.campi if c.nome == nome)
+
+    def participio(self, radice: str) -> str:
+        """ "salvat" → "salvata" for a milestone, "salvato" for a value."""
+        return radice + ("a" if self.femminile else "o")
+
+    @property
+    def articolo(self) -> str:
+        """ "la" or "il", as in "Eliminare la tappa «…»?"."""
+        return "la" if self.femminile else "il"
+
+
+SEZIONE = Tipo(
+    nome="sezione",
+    campi=(Campo("testo", "Testo", 4000, multilinea=True),),
+    in_elenco=False,
+)
+"""A block of running text; paragraphs are separated by a blank line."""
+
+TAPPA = Tipo(
+    nome="tappa",
+    femminile=True,
+    campi=(
+        Campo("anno", "Anno (facoltativo)", 4, controllo=validazione.anno),
+        Campo("titolo", "Titolo", 120),
+        Campo("testo", "Testo", 2000, multilinea=True),
+    ),
+)
+"""A milestone of the history timeline; dated ones stay in year order."""
+
+VALORE = Tipo(
+    nome="valore",
+    campi=(Campo("titolo", "Titolo breve", 120), Campo("testo", "Testo", 2000, multilinea=True)),
+)
+"""One of the cooperative's values: a short title and the full sentence."""
+
+TIPI = {t.nome: t for t in (SEZIONE, TAPPA, VALORE)}
+
+SEZIONI = {
+    "storia_intro": "introduzione della storia",
+    "storia_testo": "storia completa",
+    "mission": "mission",
+    "vision": "vision",
+    "valori_intro": "introduzione dei valori",
+}
+"""The sections staff can edit, by key, with their name in "Modifica …" buttons."""
+
+SEZIONI_FACOLTATIVE = {"storia_intro"}
+"""Sections that may be left empty."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Voce:
+    """One item of the page: a section by its key, or a milestone or value by its id.
+
+    `id` is 0 for a milestone or value that is not saved yet; `tipo` is "" for no item.
+    """
+
+    tipo: str = ""
+    chiave: str = ""
+    id: int = 0
+
+    @property
+    def genere(self) -> Tipo:
+        """The description of this item's kind."""
+        return TIPI[self.tipo]
+
+    @property
+    def nuova(self) -> bool:
+        """Whether this is a milestone or value being added."""
+        return self.tipo != SEZIONE.nome and self.id == 0
+
+    @property
+    def facoltativa(self) -> bool:
+        """Whether its text may be left empty."""
+        return self.chiave in SEZIONI_FACOLTATIVE
+
+
+NESSUNA = Voce()
+
+
+def voce(tipo: object, chiave: object) -> Voce | None:
+    """The item an event names, or None if it names nothing editable.
+
+    Args:
+        tipo: "sezione", "tappa" or "valore", as sent by the browser.
+        chiave: A section's key, or a milestone's or value's id (0 for a new one).
+    """
+    if tipo == SEZIONE.nome:
+        return Voce(tipo, chiave=chiave) if chiave in SEZIONI else None
+    if tipo in TIPI and type(chiave) is int and 0 <= chiave < 2**31:
+        return Voce(str(tipo), id=chiave)
+    return None
+
+
+def id_controllo(azione: str, voce: Voce) -> str:
+    """The HTML id of an edit control: ("apri", tappa 3) → "apri-tappa-3", ("aggiungi", a new
+    milestone) → "aggiungi-tappa". `components/editor.py` gives the controls these ids.
+
+    The state moves keyboard focus back to these controls when an editor closes.
+    """
+    fine = voce.chiave or (str(voce.id) if voce.id else "")
+    return "-".join(parte for parte in (azione, voce.tipo, fine) if parte)
