@@ -8,7 +8,7 @@ from reflex.vars import FunctionVar, Var
 from reflex_base.event import EventChain
 
 from serena_app.state.accesso import AccessoState
-from serena_app.state.redazione import RedazioneState
+from serena_app.state.redazione import CONFERMA_ELIMINAZIONE, RedazioneState
 from serena_app.state.staff import StaffState
 from serena_app.tipi import SEZIONE, SEZIONI, Campo, Tipo, Voce, id_controllo
 
@@ -121,9 +121,9 @@ def _conferma_eliminazione(tipo: Tipo, titolo: Var) -> rx.Component:
         rx.el.button(
             "Conferma eliminazione",
             type="button",
+            id=CONFERMA_ELIMINAZIONE,
             class_name="pulsante pulsante-pericolo",
             on_click=RedazioneState.elimina,
-            auto_focus=True,
         ),
         rx.el.button(
             "Annulla",

@@ -20,6 +20,7 @@ from serena_app.state.staff import StaffState, richiede_staff
 from serena_app.tipi import NESSUNA, SEZIONE, SEZIONI, TAPPA, Tipo, Voce, id_controllo, voce
 
 R = TypeVar("R")
+CONFERMA_ELIMINAZIONE = "conferma-eliminazione"  # the id of the confirmation's button
 NON_TROVATO = "Questo elemento è stato eliminato da un’altra persona."
 MODIFICATO_NEL_FRATTEMPO = (
     "Nel frattempo un’altra persona ha modificato o eliminato questo elemento."
@@ -195,14 +196,16 @@ class RedazioneState(StaffState):
 
     @rx.event
     @richiede_staff
-    async def chiedi_eliminazione(self, tipo: str, chiave: int) -> None:
-        """Ask for confirmation before deleting a milestone or value."""
+    async def chiedi_eliminazione(self, tipo: str, chiave: int):
+        """Ask for confirmation before deleting a milestone or value; focus goes to it."""
         trovata = voce(tipo, chiave)
         if trovata is None or not trovata.genere.in_elenco:
-            return
+            return None
         elemento = await self._esistente(trovata)
-        if elemento is not None:
-            self.da_eliminare, self._versione_da_eliminare = trovata, elemento.versione
+        if elemento is None:
+            return None
+        self.da_eliminare, self._versione_da_eliminare = trovata, elemento.versione
+        return _metti_a_fuoco(CONFERMA_ELIMINAZIONE)
 
     @rx.event
     @richiede_staff

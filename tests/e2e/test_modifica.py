@@ -80,8 +80,10 @@ def test_add_move_and_delete_a_milestone(redattore: PaginaInModifica, db):
     expect(tappe.nth(n - 1).get_by_role("heading", level=3)).to_have_text("Una nuova tappa")
     expect(redattore.page.get_by_role("button", name=f"Sposta su tappa {n}")).to_be_focused()
 
-    redattore.page.get_by_role("button", name=f"Elimina tappa {n}").click()
-    redattore.page.get_by_role("button", name="Conferma eliminazione").click()
+    redattore.page.get_by_role("button", name=f"Elimina tappa {n}").press("Enter")
+    conferma = redattore.page.get_by_role("button", name="Conferma eliminazione")
+    expect(conferma).to_be_focused()  # a keyboard user lands on the question
+    conferma.press("Enter")
     expect(redattore.annuncio).to_have_text("Tappa «Una nuova tappa» eliminata.")
     expect(tappe).to_have_count(n)
     db.expire_all()
