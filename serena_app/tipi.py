@@ -58,7 +58,8 @@ SEZIONE = Tipo(
     campi=(Campo("testo", "Testo", 4000, multilinea=True),),
     in_elenco=False,
 )
-"""A block of running text; paragraphs are separated by a blank line."""
+"""A block of running text; paragraphs are separated by a blank line. Announced as "Testo
+della …" (masculine, like "Testo")."""
 
 TAPPA = Tipo(
     nome="tappa",

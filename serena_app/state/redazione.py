@@ -48,12 +48,11 @@ def _annuncio(voce: Voce, radice: str, scrittura: Scrittura) -> str:
         scrittura: What the write returned (the title, and where the item stands now).
     """
     titolo = getattr(scrittura.elemento, "titolo", "")
-    # "Testo" (a section's) is masculine; milestones and values agree with their kind.
-    participio = "salvato" if voce.tipo == SEZIONE.nome else voce.genere.participio(radice)
-    frase = f"{_nome(voce, titolo)} {participio}"
+    frase = f"{_nome(voce, titolo)} {voce.genere.participio(radice)}"
     numero, totale = scrittura.posizione
     if radice == "spostat":
         return f"{frase} in posizione {numero} di {totale}."
+    # A new year can move a saved milestone, so its place is said, as for an added item.
     if radice == "aggiunt" or (radice == "salvat" and voce.tipo == TAPPA.nome):
         return f"{frase}, posizione {numero} di {totale}."
     return f"{frase}."
@@ -196,7 +195,7 @@ class RedazioneState(StaffState):
 
     @rx.event
     @richiede_staff
-    async def chiedi_eliminazione(self, tipo: str, chiave: int):
+    async def chiedi_eliminazione(self, tipo: str, chiave: str | int):
         """Ask for confirmation before deleting a milestone or value; focus goes to it."""
         trovata = voce(tipo, chiave)
         if trovata is None or not trovata.genere.in_elenco:
@@ -227,7 +226,7 @@ class RedazioneState(StaffState):
 
     @rx.event
     @richiede_staff
-    async def sposta(self, tipo: str, chiave: int, di: int):
+    async def sposta(self, tipo: str, chiave: str | int, di: int):
         """Move a milestone or value one place up (-1) or down (1); the result is announced."""
         trovata = voce(tipo, chiave)
         if trovata is None or trovata.nuova or not trovata.genere.in_elenco:
