@@ -12,6 +12,14 @@ from typing import Protocol
 ANNO_MINIMO = 1900
 # Control characters (C0, DEL, C1), except tab and newline which texts may hold.
 _CONTROLLO = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Invisible format characters (bidi controls, zero-width), lone surrogates, line and paragraph
+# separators: a visitor would see a reversed, hidden or broken text.
+_INVISIBILI = {"Cf", "Cs", "Zl", "Zp"}
+NON_AMMESSI = "Il testo contiene caratteri non ammessi."
+
+
+def _ammesso(carattere: str) -> bool:
+    return unicodedata.category(carattere) not in _INVISIBILI
 
 
 class ErroreValidazione(ValueError):
@@ -37,9 +45,11 @@ def testo(valore: object, *, massimo: int, multilinea: bool, obbligatorio: bool 
     """
     if not isinstance(valore, str):
         raise ErroreValidazione("Valore non valido.")
+    if not all(map(_ammesso, valore)):
+        raise ErroreValidazione(NON_AMMESSI)
     pulito = unicodedata.normalize("NFC", valore.replace("\r\n", "\n").replace("\r", "\n")).strip()
     if _CONTROLLO.search(pulito) or (not multilinea and ("\n" in pulito or "\t" in pulito)):
-        raise ErroreValidazione("Il testo contiene caratteri non ammessi.")
+        raise ErroreValidazione(NON_AMMESSI)
     if obbligatorio and not pulito:
         raise ErroreValidazione("Questo campo è obbligatorio.")
     if len(pulito) > massimo:

@@ -36,6 +36,15 @@ def _troppi_tentativi(session: Session, nome_utente: str, client: str, ora: date
     return False
 
 
+def _unicode_valido(testo: str) -> bool:
+    """Whether `testo` is valid Unicode text (no lone surrogates), as a browser's form sends."""
+    try:
+        testo.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def accedi(
     *, session: Session, nome_utente: str, password: str, client: str, ora: datetime | None = None
 ) -> str:
@@ -55,12 +64,16 @@ def accedi(
         AccessoNegato: Wrong credentials, disabled account, or too many recent failures.
     """
     ora = ora or adesso()
-    nome_utente = nome_utente.strip()[:64]
+    testo_valido = _unicode_valido(nome_utente) and _unicode_valido(password)
+    # A name that is not valid text (a lone surrogate) is recorded escaped, as a failure.
+    nome_utente = nome_utente.strip().encode("utf-8", "backslashreplace").decode()[:64]
     client = client[:64]
     if _troppi_tentativi(session, nome_utente, client, ora):
         raise AccessoNegato(TROPPI_TENTATIVI)
     staff = session.exec(select(Staff).where(Staff.nome_utente == nome_utente)).first()
-    valida = verifica_password(staff.hash_password if staff else HASH_FITTIZIO, password)
+    valida = testo_valido and verifica_password(
+        staff.hash_password if staff else HASH_FITTIZIO, password
+    )
     if staff is None or not valida or not staff.attivo:
         session.add(TentativoAccesso(nome_utente=nome_utente, client=client, quando=ora))
         session.exec(delete(TentativoAccesso).where(col(TentativoAccesso.quando) < ora - FINESTRA))

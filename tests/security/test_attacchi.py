@@ -490,3 +490,42 @@ def test_control_a_live_session_does_change_the_content(server, db, ciclo, crede
     mission = {r["chiave"]: r["testo"] for r in righe(db)["sezione"]}["mission"]
     assert mission == contenuto["sezioni"]["mission"]
     verifica_che_risponda(server, ciclo)
+
+
+TESTI_INVISIBILI = {
+    "rlo": "\u202eeulav a",
+    "solo_zwsp": "\u200b\u200b\u200b",
+    "surrogato": "Missione \ud800",
+}
+
+
+def test_invisible_or_broken_text_gets_the_field_message_and_changes_nothing(
+    server, db, ciclo, credenziali
+):
+    """With a live session: a save holding a bidi override, only zero-width spaces, or a lone
+    surrogate is refused next to the field (never "unexpected error"), nothing is written,
+    and the server logs no traceback. A login with a lone surrogate gets the usual message."""
+    staff = credenziali("valida")
+    prima = righe(db)
+    inizio_log = len(server.log_text())
+
+    async def prova() -> None:
+        async with ClienteGrezzo(server.url) as cliente:
+            await cliente.connetti(segreto=staff.token)
+            for testo in TESTI_INVISIBILI.values():
+                await cliente.presenta_segreto(staff.token)
+                await cliente.scambia(f"{REDAZIONE}.apri", {"tipo": "sezione", "chiave": "mission"})
+                stati = vista(
+                    await cliente.scambia(f"{REDAZIONE}.salva", {"form_data": {"testo": testo}})
+                )
+                assert stati[REDAZIONE]["errori"] == {
+                    "testo": "Il testo contiene caratteri non ammessi."
+                }
+            dati = {"nome_utente": "anna\udfff", "password": "password\ud800"}
+            stati = vista(await cliente.scambia(f"{ACCESSO}.accedi", {"form_data": dati}))
+            assert stati[ACCESSO]["errore_accesso"] == "Nome utente o password non validi."
+
+    ciclo.run(prova())
+    assert righe(db) == prima
+    assert "Traceback" not in server.log_text()[inizio_log:]
+    verifica_che_risponda(server, ciclo)

@@ -62,3 +62,13 @@ def test_the_lock_ends_after_the_window(session, anna):
     assert _rifiuto(session, ora=inizio + timedelta(minutes=1)) == TROPPI_TENTATIVI
     dopo = inizio + FINESTRA + timedelta(seconds=1)
     assert accedi(session=session, nome_utente="anna", password=PASSWORD, client="1", ora=dopo)
+
+
+def test_a_lone_surrogate_is_a_wrong_credential_and_counts(session, anna):
+    """Not valid Unicode text, in the password or the username: the usual message, and the
+    attempt counts towards the limit like any other failure."""
+    assert _rifiuto(session, password="password\ud800") == "Nome utente o password non validi."
+    assert _rifiuto(session, nome_utente="anna\udfff") == "Nome utente o password non validi."
+    for _ in range(MAX_TENTATIVI - 2):
+        _rifiuto(session, password="\ud800" * 20)
+    assert _rifiuto(session) == TROPPI_TENTATIVI

@@ -80,3 +80,29 @@ def test_optional_sections_may_be_empty():
 def test_a_form_that_is_not_a_dict_is_refused():
     with pytest.raises(ErroriModulo):
         validazione.modulo(VALORE.campi, ["titolo", "testo"])
+
+
+@pytest.mark.parametrize(
+    "invisibile",
+    ["\u202e", "\u2066", "\u200b", "\u200f", "\ufeff", "\u2028", "\u2029", "\ud800", "\udfff"],
+    ids=["RLO", "LRI", "ZWSP", "RLM", "BOM", "LS", "PS", "surrogato-alto", "surrogato-basso"],
+)
+def test_invisible_format_characters_and_lone_surrogates_are_refused(invisibile):
+    """Bidi controls would show visitors a reversed text; zero-width characters hide what a
+    text says; a lone surrogate is not text at all. Each gets the field's message."""
+    for controllo in (pulisci_titolo, pulisci_testo):
+        with pytest.raises(ErroreValidazione, match="caratteri non ammessi"):
+            controllo(f"Trasparenza{invisibile}e correttezza")
+
+
+def test_a_required_field_needs_a_visible_character():
+    with pytest.raises(ErroreValidazione):
+        pulisci_titolo("\u200b\u200b\u200b")
+    with pytest.raises(ErroreValidazione, match="obbligatorio"):
+        pulisci_titolo("\u3000\u00a0 ")  # ideographic and no-break spaces only
+
+
+def test_ordinary_italian_text_and_emoji_still_pass():
+    assert (
+        pulisci_testo("Perché è così: «qualità» – 100% 😀") == "Perché è così: «qualità» – 100% 😀"
+    )
