@@ -143,5 +143,13 @@ def id_controllo(azione: str, voce: Voce) -> str:
 
     The state moves keyboard focus back to these controls when an editor closes.
     """
-    fine = voce.chiave or (str(voce.id) if voce.id else "")
-    return "-".join(parte for parte in (azione, voce.tipo, fine) if parte)
+    return id_in_elenco(azione, voce.tipo, voce.chiave or (str(voce.id) if voce.id else ""))
+
+
+def id_in_elenco(azione: str, tipo: str, fine):
+    """The same id from its parts; `fine` may be a Reflex string Var (a milestone's id inside
+    `rx.foreach`), and then so is the result."""
+    prefisso = f"{azione}-{tipo}"
+    if isinstance(fine, str) and not fine:
+        return prefisso
+    return prefisso + "-" + fine

@@ -10,7 +10,7 @@ from reflex_base.event import EventChain
 from serena_app.state.accesso import AccessoState
 from serena_app.state.redazione import CONFERMA_ELIMINAZIONE, RedazioneState
 from serena_app.state.staff import StaffState
-from serena_app.tipi import SEZIONE, SEZIONI, Campo, Tipo, Voce, id_controllo
+from serena_app.tipi import SEZIONE, SEZIONI, Campo, Tipo, Voce, id_controllo, id_in_elenco
 
 in_modifica = (AccessoState.nome_staff != "") & StaffState.modifica_attiva
 
@@ -155,7 +155,7 @@ def controlli_elemento(tipo: Tipo, id: Var, numero: Var, titolo: Var) -> rx.Comp
                 rx.el.button(
                     testo,
                     type="button",
-                    id=f"{azione}-{tipo.nome}-" + id.to_string(),
+                    id=id_in_elenco(azione, tipo.nome, id.to_string()),
                     aria_label=f"{testo} " + nome,
                     class_name="pulsante-piccolo",
                     on_click=evento,

@@ -50,12 +50,11 @@ def semina(
     Returns:
         True if the page has been seeded, False if it was left alone.
     """
-    modelli = (Sezione, Tappa, Valore)
     if not sovrascrivi:
         esistente = session.exec(select(Sezione).where(Sezione.pagina == pagina.nome).limit(1))
         if esistente.first() is not None:
             return False
-    for modello in modelli:
+    for modello in (Sezione, Tappa, Valore):
         session.exec(delete(modello).where(modello.pagina == pagina.nome))
     for chiave, testo in contenuto["sezioni"].items():
         session.add(Sezione(pagina=pagina.nome, chiave=chiave, testo=testo))

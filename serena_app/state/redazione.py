@@ -148,8 +148,8 @@ class RedazioneState(StaffState):
     @richiede_staff
     async def aggiungi(self, tipo: str) -> None:
         """Open an empty editor for a new milestone or value."""
-        nuova = voce(tipo, 0)
-        if nuova is not None and nuova.nuova:
+        nuova = voce(tipo, 0)  # None for a section: sections are not added
+        if nuova is not None:
             self._chiudi()
             self.aperto = nuova
             self.campi = {c.nome: "" for c in nuova.genere.campi}
