@@ -21,7 +21,15 @@ def _esci_sincrono(token: str) -> None:
 
 
 class AccessoState(rx.State):
-    """Holds the browser's session secret; who is logged in is checked against the database."""
+    """Holds the browser's session secret; who is logged in is checked against the database.
+
+    Reflex keeps this state under the tab's client token, the UUID in the websocket URL, which
+    reverse proxies log. So the secret counts only on the socket that presented it: whenever
+    `token` is set (the page's hydration and navigations send it from local storage, a login
+    sets it) the socket's id is noted beside it, and `_segreto()` gives the secret to that socket
+    only. Another socket reusing the client token without sending the secret gets nothing, and
+    the powers end with the connection; the page's own reconnect sends the secret again.
+    """
 
     # The secret from `secrets.token_urlsafe(32)`; the database stores only its hash. Kept in
     # the browser's local storage, not a cookie: it is never sent in HTTP headers, so it cannot
@@ -29,6 +37,18 @@ class AccessoState(rx.State):
     token: str = rx.LocalStorage("", name="serena_sessione")
     errore_accesso: str = ""
     _nome_staff: str = ""
+    _connessione: str = ""  # the socket that set `token`
+
+    def __setattr__(self, nome: str, valore) -> None:
+        super().__setattr__(nome, valore)
+        if nome == "token":
+            super().__setattr__("_connessione", self.router.session.session_id)
+
+    def _segreto(self) -> str:
+        """The session secret, if the socket of the event being handled presented it."""
+        if self._connessione and self._connessione == self.router.session.session_id:
+            return self.token
+        return ""
 
     @rx.var
     def nome_staff(self) -> str:
@@ -37,13 +57,11 @@ class AccessoState(rx.State):
 
     @rx.event
     async def verifica(self) -> None:
-        """On page load: show the staff bar only for a live session."""
-        if not self.token:
-            self._nome_staff = ""
-            return
-        staff = await staff_autorizzato(self.token)
+        """On page load: show the staff bar only for a live session presented on this socket."""
+        segreto = self._segreto()
+        staff = await staff_autorizzato(segreto) if segreto else None
         self._nome_staff = staff.nome_utente if staff else ""
-        if staff is None:
+        if staff is None and self.token:
             self.token = ""
 
     @rx.event
@@ -67,7 +85,7 @@ class AccessoState(rx.State):
     @rx.event
     async def esci(self):
         """Log out: the session ends in the database at once."""
-        if self.token:
-            await asyncio.to_thread(_esci_sincrono, self.token)
+        if segreto := self._segreto():
+            await asyncio.to_thread(_esci_sincrono, segreto)
         self.token = ""
         self._nome_staff = ""

@@ -2,7 +2,8 @@
 
 Reflex lets any browser call any event handler by name, with any payload. A handler that
 changes data is wrapped in `richiede_staff`: before its body runs, the guard reads this
-browser's login state (`AccessoState`) and checks its secret against the database. Without a
+browser's login state (`AccessoState`) and checks the secret presented on this socket against
+the database. Without a
 live staff session the body never runs; edit mode ends and the browser is told why.
 `tests/state/test_inventario.py` fails for any handler that changes data without the guard.
 """
@@ -30,7 +31,7 @@ class StaffState(rx.State):
     async def _staff(self) -> Staff | None:
         """The staff member logged in on this browser, checked against the database now."""
         accesso = await self.get_state(AccessoState)
-        return await staff_autorizzato(accesso.token)
+        return await staff_autorizzato(accesso._segreto())
 
     def _rifiuta(self) -> None:
         """No live staff session: leave edit mode and say why."""

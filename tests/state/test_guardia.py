@@ -5,7 +5,9 @@ import asyncio
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from reflex.istate.data import RouterData
 from reflex.state import State
+from reflex_base import constants
 from sqlmodel import Session
 
 from serena_app.pagina import PUBBLICATA, leggi_sezioni
@@ -43,7 +45,9 @@ def _chiama(stato, nome: str, *argomenti):
 
 
 def _stati(token: str) -> tuple[AccessoState, RedazioneState]:
+    """The states of one tab whose socket presented `token`."""
     radice = State(_reflex_internal_init=True)
+    radice.router = RouterData.from_router_data({constants.RouteVar.SESSION_ID: "socket-1"})
     accesso = radice.get_substate(AccessoState.get_full_name().split("."))
     redazione = radice.get_substate(RedazioneState.get_full_name().split("."))
     accesso.token = token
@@ -74,3 +78,13 @@ def test_control_with_a_live_session_the_body_runs(db, contenuto):
     assert redazione.avviso == ""
     assert redazione.aperto == MISSION
     assert redazione.campi == {"testo": contenuto["sezioni"]["mission"]}
+
+
+def test_a_live_secret_set_on_another_socket_does_not_count(db):
+    """The same state reached through another socket (a reused client token) holds a live
+    secret that socket never presented: the body does not run."""
+    _, redazione = _stati(staff_con_sessione(db))
+    redazione.router = RouterData.from_router_data({constants.RouteVar.SESSION_ID: "socket-2"})
+    _chiama(redazione, "apri", "sezione", "mission")
+    assert redazione.avviso == SESSIONE_SCADUTA
+    assert redazione.aperto == NESSUNA

@@ -159,6 +159,7 @@ class ClienteGrezzo:
         intestazioni: dict[str, str] | None = None,
         hashes: list[str] | None = None,
         schema: str | None = None,
+        idrata: bool = True,
         attesa: float = ATTESA,
     ) -> list[dict]:
         """Open the websocket with the hydrate event in the CONNECT packet, as the page does.
@@ -170,10 +171,12 @@ class ClienteGrezzo:
             intestazioni: HTTP headers for the handshake (they may replace `Origin`).
             hashes: The compiled state hashes the page sends, if known.
             schema: The compiled state schema the page sends, if known.
+            idrata: False to skip hydration, as no page does: the CONNECT packet carries no
+                event, and the state the server keeps for the client token is used as it is.
             attesa: Seconds to wait for hydration.
 
         Returns:
-            Every message up to the end of hydration.
+            Every message up to the end of hydration (none without hydration).
         """
         variabili = dict(vars_extra or {})
         if segreto is not None:
@@ -197,13 +200,13 @@ class ClienteGrezzo:
         await self._sio.connect(
             f"{self.url}?token={self.token_client}",
             headers={"Origin": self.url, **(intestazioni or {})},
-            auth=auth,
+            auth=auth if idrata else None,
             transports=["websocket"],
             socketio_path=PERCORSO,
             namespaces=[PERCORSO],
             wait_timeout=attesa,
         )
-        return await self.attendi(idratata, attesa)
+        return await self.attendi(idratata, attesa) if idrata else []
 
     async def _messaggio(self, messaggio: dict) -> None:
         arrivo = time.perf_counter()

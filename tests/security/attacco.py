@@ -1,0 +1,95 @@
+"""What every attack tries: the data-changing events, aimed at real rows, and how a refusal
+looks on the wire."""
+
+from serena_app.state.redazione import RedazioneState
+from serena_app.state.staff import SESSIONE_SCADUTA
+from tests.support.cliente import ClienteGrezzo, vista
+from tests.support.protocollo import ACCESSO, REDAZIONE, STAFF
+
+HACK = "HACK"
+
+PROTETTI = sorted(
+    nome
+    for nome, gestore in RedazioneState.event_handlers.items()
+    if getattr(gestore.fn, "richiede_staff", False)
+)
+"""Every handler of RedazioneState that `richiede_staff` guards."""
+
+NESSUNA = {"tipo": "", "chiave": "", "id": 0}
+"""No item open, as the browser receives it."""
+MISSION = {"tipo": "sezione", "chiave": "mission", "id": 0}
+
+SETVAR = [
+    (STAFF, "modifica_attiva", True),
+    (REDAZIONE, "aperto", MISSION),
+    (REDAZIONE, "da_eliminare", {"tipo": "tappa", "chiave": "", "id": 1}),
+    (REDAZIONE, "_versione", 1),
+    (REDAZIONE, "_versione_da_eliminare", 1),
+    (ACCESSO, "_nome_staff", "admin"),
+    (ACCESSO, "nome_staff", "admin"),
+    (ACCESSO, "token", "un segreto qualsiasi"),
+]
+"""Vars an attacker would like to set directly (state, var, value)."""
+
+
+def sequenza(salvate: dict[str, list[dict]]) -> list[tuple[str, dict]]:
+    """Every data-changing event, in an editor's order, aimed at rows that exist.
+
+    Args:
+        salvate: The content rows (from `righe`), to aim at real milestones and values.
+
+    Returns:
+        (handler name, keyword arguments) pairs.
+    """
+    tappa, valore = salvate["tappa"][-1]["id"], salvate["valore"][-1]["id"]
+    return [
+        ("alterna_modifica", {}),
+        ("apri", {"tipo": "sezione", "chiave": "mission"}),
+        ("salva", {"form_data": {"testo": HACK}}),
+        ("apri", {"tipo": "tappa", "chiave": tappa}),
+        ("salva", {"form_data": {"anno": "2001", "titolo": HACK, "testo": HACK}}),
+        ("aggiungi", {"tipo": "tappa"}),
+        ("salva", {"form_data": {"anno": "", "titolo": HACK, "testo": HACK}}),
+        ("aggiungi", {"tipo": "valore"}),
+        ("salva", {"form_data": {"titolo": HACK, "testo": HACK}}),
+        ("sposta", {"tipo": "tappa", "chiave": tappa, "di": -1}),
+        ("sposta", {"tipo": "valore", "chiave": valore, "di": -1}),
+        ("chiedi_eliminazione", {"tipo": "tappa", "chiave": tappa}),
+        ("elimina", {}),
+        ("chiedi_eliminazione", {"tipo": "valore", "chiave": valore}),
+        ("elimina", {}),
+    ]
+
+
+def rifiutato(messaggi: list[dict]) -> bool:
+    """Whether the answers are `richiede_staff`'s refusal: edit mode off, "session expired",
+    and no editor or confirmation opened."""
+    stati = vista(messaggi)
+    staff, redazione = stati.get(STAFF, {}), stati.get(REDAZIONE, {})
+    return (
+        staff.get("avviso") == SESSIONE_SCADUTA
+        and staff.get("modifica_attiva") is False
+        and redazione.get("aperto", NESSUNA) == NESSUNA
+        and redazione.get("da_eliminare", NESSUNA) == NESSUNA
+    )
+
+
+async def tenta_tutto(cliente: ClienteGrezzo, salvate: dict, *, segreto: str | None = None) -> None:
+    """Try to set protected vars, then send every data-changing event; each must be refused.
+
+    Args:
+        cliente: A connected client.
+        salvate: The content rows, to aim at real items.
+        segreto: A session secret to send again before each event (as the page does), so
+            that the server holds it whenever a handler runs; None for no session.
+    """
+    for stato, variabile, valore in SETVAR:
+        messaggi = await cliente.scambia(
+            f"{stato}.setvar", {"var_name": variabile, "value": valore}
+        )
+        assert vista(messaggi).get(stato, {}).get(variabile) != valore, messaggi
+    for nome, payload in sequenza(salvate):
+        if segreto is not None:
+            await cliente.presenta_segreto(segreto)
+        messaggi = await cliente.scambia(f"{REDAZIONE}.{nome}", payload)
+        assert rifiutato(messaggi), f"{nome}({payload}) was not refused: {messaggi}"
