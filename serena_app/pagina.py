@@ -5,12 +5,18 @@ sandboxes are other pages in the same tables. Each write is one transaction with
 check: a save carries the version the editor started from, `UPDATE … WHERE … AND versione = ?`
 changes nothing if someone saved in between, and `Conflitto` then carries the newer text.
 Every write bumps the page's counter in the same transaction and returns what it changed.
+
+Each write first takes the page's write lock (`_blocca`), so the reads it decides on (the
+list to re-number, the item to delete) cannot change before it commits; another writer waits
+(SQLite's busy timeout) for the few milliseconds a write takes. Ordering costs O(n log n) and
+copes with a list already out of year order (it puts it back in order).
 """
 
 import dataclasses
 from collections.abc import Sequence
 from typing import TypeVar
 
+from sqlalchemy import select as select_sql
 from sqlalchemy import update
 from sqlmodel import Session, select
 
@@ -127,6 +133,24 @@ def incrementa_versione(*, session: Session, pagina: Pagina) -> int:
 # Writes
 
 
+def _blocca(session: Session, pagina: Pagina) -> None:
+    """Start the write's transaction holding the page's write lock, before any read.
+
+    SQLite: `BEGIN IMMEDIATE` takes the database's write lock now (its driver would begin
+    only at the first write, after the reads). PostgreSQL: the page's counter row is locked
+    `FOR UPDATE`, so writers of one page queue behind each other and other pages go on.
+    """
+    connessione = session.connection()
+    if connessione.dialect.name == "sqlite":
+        connessione.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        session.exec(
+            select_sql(VersionePagina.numero)
+            .where(VersionePagina.pagina == pagina.nome)
+            .with_for_update()
+        )
+
+
 def _ordinati(session: Session, pagina: Pagina, tipo: Tipo) -> list:
     return leggi_elenco(session=session, pagina=pagina, modello=MODELLI[tipo.nome])
 
@@ -148,18 +172,30 @@ def _indice(elementi: list, elemento) -> int:
     return next(i for i, e in enumerate(elementi) if e is elemento)
 
 
+def _riordina_anni(elementi: list) -> None:
+    """Put the dated milestones back in year order in the places dated ones hold; undated
+    ones keep theirs. Only needed for data stored out of order before the rule held."""
+    posti = [i for i, e in enumerate(elementi) if getattr(e, "anno", None) is not None]
+    datati = sorted((elementi[i] for i in posti), key=lambda e: e.anno)
+    for posto, elemento in zip(posti, datati, strict=True):
+        elementi[posto] = elemento
+
+
 def _ricolloca(elementi: list, elemento) -> None:
-    """Move `elemento` to the nearest place that keeps the years in order."""
-    if in_ordine_di_anno(elementi):
+    """Move `elemento` (a new or re-dated milestone) to the nearest place that keeps the years
+    in order; an undated one, or a value, stays where it is. O(n log n)."""
+    anno = getattr(elemento, "anno", None)
+    if anno is None or in_ordine_di_anno(elementi):
         return
     partenza = _indice(elementi, elemento)
     del elementi[partenza]
-    posti = [
-        i
-        for i in range(len(elementi) + 1)
-        if in_ordine_di_anno([*elementi[:i], elemento, *elementi[i:]])
-    ]
-    elementi.insert(min(posti, key=lambda i: abs(i - partenza)), elemento)
+    _riordina_anni(elementi)
+    # With the others in order, the places that fit run from just after the last earlier
+    # year to just before the first later one.
+    anni = [e.anno for e in elementi]
+    primo = max((i + 1 for i, a in enumerate(anni) if a is not None and a < anno), default=0)
+    ultimo = min((i for i, a in enumerate(anni) if a is not None and a > anno), default=len(anni))
+    elementi.insert(min(max(partenza, primo), ultimo), elemento)
 
 
 def _fine(session: Session, pagina: Pagina, elemento: Elemento, elenco=None) -> Scrittura:
@@ -177,6 +213,7 @@ def salva(*, session: Session, pagina: Pagina, voce: Voce, campi: dict, versione
         Conflitto: Someone saved it since `versione`.
         NonTrovato: It no longer exists.
     """
+    _blocca(session, pagina)
     modello = MODELLI[voce.tipo]
     trovato = (
         (Sezione.pagina == pagina.nome, Sezione.chiave == voce.chiave)
@@ -203,6 +240,7 @@ def salva(*, session: Session, pagina: Pagina, voce: Voce, campi: dict, versione
 
 def aggiungi(*, session: Session, pagina: Pagina, tipo: Tipo, campi: dict) -> Scrittura:
     """Add a milestone or value at the end of its list, or where its year puts it."""
+    _blocca(session, pagina)
     elenco = _ordinati(session, pagina, tipo)
     elemento = MODELLI[tipo.nome](pagina=pagina.nome, posizione=len(elenco), **campi)
     session.add(elemento)
@@ -215,6 +253,7 @@ def aggiungi(*, session: Session, pagina: Pagina, tipo: Tipo, campi: dict) -> Sc
 
 def elimina(*, session: Session, pagina: Pagina, voce: Voce, versione: int) -> Scrittura:
     """Delete a milestone or value, unless someone changed it since `versione`."""
+    _blocca(session, pagina)
     elemento = leggi_elemento(session=session, pagina=pagina, voce=voce)
     if elemento is None:
         raise NonTrovato(voce)
@@ -235,6 +274,7 @@ def sposta(*, session: Session, pagina: Pagina, voce: Voce, di: int) -> Scrittur
         OrdineNonValido: The move would put dated milestones out of year order, or go
             past either end of the list.
     """
+    _blocca(session, pagina)
     elenco = _ordinati(session, pagina, voce.genere)
     elemento = next((e for e in elenco if e.id == voce.id), None)
     if elemento is None:
@@ -244,7 +284,8 @@ def sposta(*, session: Session, pagina: Pagina, voce: Voce, di: int) -> Scrittur
     if di not in (-1, 1) or not 0 <= arrivo < len(elenco):
         raise OrdineNonValido("È già al limite dell’elenco.")
     elenco[partenza], elenco[arrivo] = elenco[arrivo], elenco[partenza]
-    if not in_ordine_di_anno(elenco):
+    # Swapping neighbours changes the order of these two only.
+    if not in_ordine_di_anno(elenco[min(partenza, arrivo) : max(partenza, arrivo) + 1]):
         raise OrdineNonValido("Le tappe con un anno restano in ordine cronologico.")
     _numera(elenco)
     return _fine(session, pagina, elemento, elenco)
