@@ -5,6 +5,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from sqlalchemy import text
 from sqlmodel import Session, select
 
 from serena_app import pagina
@@ -127,6 +128,30 @@ def test_a_new_year_moves_the_milestone_into_year_order(db):
     )
     assert dove.posizione[0] == 1
     assert [t.anno for t in _tappe(db) if t.anno] == [1980, 1986]
+
+
+def test_a_timeline_stored_out_of_order_is_mended_by_the_next_save(db):
+    """Rows written before the rules held (years out of order, two rows at one place): a
+    move, and a save of any milestone, still work, and the save puts the years back."""
+    db.exec(text("UPDATE tappa SET anno = 2001 WHERE anno = 1986"))
+    db.exec(text("UPDATE tappa SET posizione = 1 WHERE posizione = 2"))
+    db.commit()
+    tappe = _tappe(db)
+    assert not pagina.in_ordine_di_anno(tappe)
+    _sposta(db, tappe[2], -1)
+    tappe = _tappe(db)
+    dove = pagina.salva(
+        session=db,
+        pagina=PUBBLICATA,
+        voce=_voce(tappe[1]),
+        campi={"anno": 1990, "titolo": tappe[1].titolo, "testo": tappe[1].testo},
+        versione=tappe[1].versione,
+    )
+    tappe = _tappe(db)
+    assert pagina.in_ordine_di_anno(tappe)
+    assert [t.anno for t in tappe if t.anno] == [1990, 1994, 2001]
+    assert [t.posizione for t in tappe] == list(range(len(tappe)))
+    assert dove.posizione == (1, len(tappe))
 
 
 def test_added_milestones_go_to_the_end_or_where_their_year_belongs(db):
