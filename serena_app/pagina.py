@@ -18,7 +18,7 @@ from typing import TypeVar
 
 from sqlalchemy import select as select_sql
 from sqlalchemy import update
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from serena_app.models import MODELLI, Sezione, Tappa, Valore, VersionePagina
 from serena_app.tipi import SEZIONE, Tipo, Voce
@@ -48,6 +48,10 @@ class Conflitto(Exception):
     def __init__(self, attuale: Elemento):
         super().__init__("modificato da un’altra persona")
         self.attuale = attuale
+
+
+class LimiteRaggiunto(Exception):
+    """The list already holds as many items as its kind allows (`Tipo.massimo`)."""
 
 
 class OrdineNonValido(ValueError):
@@ -103,6 +107,14 @@ def leggi_elemento(*, session: Session, pagina: Pagina, voce: Voce) -> Elemento 
         return session.get(Sezione, (pagina.nome, voce.chiave))
     elemento = session.get(MODELLI[voce.tipo], voce.id)
     return elemento if elemento is not None and elemento.pagina == pagina.nome else None
+
+
+def quanti(*, session: Session, pagina: Pagina, tipo: Tipo) -> int:
+    """How many milestones or values the page has."""
+    modello = MODELLI[tipo.nome]
+    return session.exec(
+        select(func.count()).select_from(modello).where(modello.pagina == pagina.nome)
+    ).one()
 
 
 def versione_pagina(*, session: Session, pagina: Pagina) -> int:
@@ -239,9 +251,16 @@ def salva(*, session: Session, pagina: Pagina, voce: Voce, campi: dict, versione
 
 
 def aggiungi(*, session: Session, pagina: Pagina, tipo: Tipo, campi: dict) -> Scrittura:
-    """Add a milestone or value at the end of its list, or where its year puts it."""
+    """Add a milestone or value at the end of its list, or where its year puts it.
+
+    Raises:
+        LimiteRaggiunto: The list is full.
+    """
     _blocca(session, pagina)
     elenco = _ordinati(session, pagina, tipo)
+    if len(elenco) >= tipo.massimo:
+        session.rollback()
+        raise LimiteRaggiunto(tipo)
     elemento = MODELLI[tipo.nome](pagina=pagina.nome, posizione=len(elenco), **campi)
     session.add(elemento)
     elenco.append(elemento)

@@ -34,10 +34,13 @@ class Tipo:
     """An editable kind: its name, its fields, and its grammatical gender for the words."""
 
     nome: str
+    plurale: str
     campi: tuple[Campo, ...]
     femminile: bool = False
     in_elenco: bool = True
     """Milestones and values form lists (add, move, delete); sections do not."""
+    massimo: int = 0
+    """How many a list may hold: a page that reads well, and writes that stay quick."""
 
     def campo(self, nome: str) -> Campo:
         """The field called `nome`."""
@@ -55,6 +58,7 @@ class Tipo:
 
 SEZIONE = Tipo(
     nome="sezione",
+    plurale="sezioni",
     campi=(Campo("testo", "Testo", 4000, multilinea=True),),
     in_elenco=False,
 )
@@ -63,7 +67,9 @@ della …" (masculine, like "Testo")."""
 
 TAPPA = Tipo(
     nome="tappa",
+    plurale="tappe",
     femminile=True,
+    massimo=40,
     campi=(
         Campo("anno", "Anno (facoltativo)", 4, controllo=validazione.anno),
         Campo("titolo", "Titolo", 120),
@@ -74,6 +80,8 @@ TAPPA = Tipo(
 
 VALORE = Tipo(
     nome="valore",
+    plurale="valori",
+    massimo=30,
     campi=(Campo("titolo", "Titolo breve", 120), Campo("testo", "Testo", 2000, multilinea=True)),
 )
 """One of the cooperative's values: a short title and the full sentence."""

@@ -13,7 +13,14 @@ from typing import TypeVar
 import reflex as rx
 
 from serena_app import db, istantanea, pagina, validazione
-from serena_app.pagina import Conflitto, Elemento, NonTrovato, OrdineNonValido, Scrittura
+from serena_app.pagina import (
+    Conflitto,
+    Elemento,
+    LimiteRaggiunto,
+    NonTrovato,
+    OrdineNonValido,
+    Scrittura,
+)
 from serena_app.state.contenuto import ContenutoState
 from serena_app.state.diffusione import diffondi
 from serena_app.state.staff import StaffState, richiede_staff
@@ -61,6 +68,16 @@ def _annuncio(voce: Voce, radice: str, scrittura: Scrittura) -> str:
 def _conflitto(voce: Voce, attuale: Elemento) -> str:
     """The text someone else saved meanwhile, shown next to the editor."""
     return "\n\n".join(v for _, v in sorted(campi_di(voce.genere, attuale).items()) if v)
+
+
+def pieno(tipo: Tipo) -> str:
+    """The message when a list is full, e.g. "La pagina ha già 40 tappe, il numero massimo:
+    per aggiungerne una, eliminane prima un’altra."."""
+    una, altra = ("una", "un’altra") if tipo.femminile else ("uno", "un altro")
+    return (
+        f"La pagina ha già {tipo.massimo} {tipo.plurale}, il numero massimo: "
+        f"per aggiungerne {una}, eliminane prima {altra}."
+    )
 
 
 def _metti_a_fuoco(id_html: str):
@@ -149,10 +166,15 @@ class RedazioneState(StaffState):
     async def aggiungi(self, tipo: str) -> None:
         """Open an empty editor for a new milestone or value."""
         nuova = voce(tipo, 0)  # None for a section: sections are not added
-        if nuova is not None:
-            self._chiudi()
-            self.aperto = nuova
-            self.campi = {c.nome: "" for c in nuova.genere.campi}
+        if nuova is None:
+            return
+        self._chiudi()
+        quanti = await asyncio.to_thread(_sul_db, pagina.quanti, tipo=nuova.genere)
+        if quanti >= nuova.genere.massimo:
+            self.avviso = pieno(nuova.genere)
+            return
+        self.aperto = nuova
+        self.campi = {c.nome: "" for c in nuova.genere.campi}
 
     @rx.event
     @richiede_staff
@@ -184,6 +206,10 @@ class RedazioneState(StaffState):
         except NonTrovato:
             self._chiudi()
             self.avviso = NON_TROVATO
+            return None
+        except LimiteRaggiunto:
+            # Someone else filled the list meanwhile: the editor and its text stay open.
+            self.avviso = pieno(aperta.genere)
             return None
         if aperta.nuova:
             return await self._dopo(
@@ -226,7 +252,7 @@ class RedazioneState(StaffState):
 
     @rx.event
     @richiede_staff
-    async def sposta(self, tipo: str, chiave: str | int, di: int):
+    async def sposta(self, tipo: str, chiave: str | int, di: object):
         """Move a milestone or value one place up (-1) or down (1); the result is announced."""
         trovata = voce(tipo, chiave)
         if trovata is None or trovata.nuova or not trovata.genere.in_elenco:

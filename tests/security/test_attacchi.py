@@ -16,8 +16,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from reflex_base.constants.state import FIELD_MARKER
 
+from serena_app import pagina
 from serena_app.db import session as sessione_db
+from serena_app.pagina import PUBBLICATA
 from serena_app.state.redazione import RedazioneState
+from serena_app.tipi import TAPPA
 from tests.factories import ripristina_contenuto
 from tests.security.attacco import (
     HACK,
@@ -444,6 +447,75 @@ def test_invisible_or_broken_text_gets_the_field_message_and_changes_nothing(
             dati = {"nome_utente": "anna\udfff", "password": "password\ud800"}
             stati = vista(await cliente.scambia(f"{ACCESSO}.accedi", {"form_data": dati}))
             assert stati[ACCESSO]["errore_accesso"] == "Nome utente o password non validi."
+
+    ciclo.run(prova())
+    assert righe(db) == prima
+    assert "Traceback" not in server.log_text()[inizio_log:]
+    verifica_che_risponda(server, ciclo)
+
+
+PIENO = (
+    "La pagina ha già 40 tappe, il numero massimo: per aggiungerne una, eliminane prima un’altra."
+)
+
+
+def _riempi_tappe(server, fino_a: int) -> None:
+    """Add undated milestones straight in the database until the page has `fino_a`."""
+    with sessione_db(server.db_url) as session:
+        while pagina.quanti(session=session, pagina=PUBBLICATA, tipo=TAPPA) < fino_a:
+            campi = {"anno": None, "titolo": "Riempitivo", "testo": "Riempitivo."}
+            pagina.aggiungi(session=session, pagina=PUBBLICATA, tipo=TAPPA, campi=campi)
+
+
+def test_a_full_timeline_refuses_one_more_with_a_clear_message(
+    server, db, ciclo, credenziali, contenuto
+):
+    """With a live session: an editor opened at 39 milestones keeps its text when the list
+    fills up meanwhile and says why the save failed; at 40 "Aggiungi" opens no editor."""
+    staff = credenziali("valida")
+    nuova = {"anno": "", "titolo": HACK, "testo": HACK}
+
+    async def oltre() -> None:
+        async with ClienteGrezzo(server.url) as cliente:
+            await cliente.connetti(segreto=staff.token)
+            stati = vista(await cliente.scambia(f"{REDAZIONE}.aggiungi", {"tipo": "tappa"}))
+            assert stati[REDAZIONE]["aperto"]["tipo"] == "tappa"
+            _riempi_tappe(server, 40)
+            stati = vista(await cliente.scambia(f"{REDAZIONE}.salva", {"form_data": nuova}))
+            assert stati[STAFF]["avviso"] == PIENO
+            assert REDAZIONE not in stati or stati[REDAZIONE].get("aperto") != NESSUNA
+            await cliente.scambia(f"{REDAZIONE}.annulla")
+            stati = vista(await cliente.scambia(f"{REDAZIONE}.aggiungi", {"tipo": "tappa"}))
+            assert stati[STAFF]["avviso"] == PIENO
+            assert stati[REDAZIONE]["aperto"] == NESSUNA
+
+    try:
+        _riempi_tappe(server, 39)
+        ciclo.run(oltre())
+        assert len(righe(db)["tappa"]) == 40
+        assert HACK not in {r["titolo"] for r in righe(db)["tappa"]}
+    finally:
+        with sessione_db(server.db_url) as session:
+            ripristina_contenuto(session, contenuto)
+    verifica_che_risponda(server, ciclo)
+
+
+def test_a_move_by_a_non_integer_is_refused_quietly(server, db, ciclo, credenziali):
+    """With a live session: `sposta` by 1.0, "1", "abc", true or null changes nothing and says
+    nothing (no page sends it): never "unexpected error", never a traceback."""
+    staff = credenziali("valida")
+    prima = righe(db)
+    tappa = prima["tappa"][1]["id"]
+    inizio_log = len(server.log_text())
+
+    async def prova() -> None:
+        async with ClienteGrezzo(server.url) as cliente:
+            await cliente.connetti(segreto=staff.token)
+            for di in (1.0, "1", "abc", True, -1.5, None):
+                payload = {"tipo": "tappa", "chiave": tappa, "di": di}
+                stati = vista(await cliente.scambia(f"{REDAZIONE}.sposta", payload))
+                assert STAFF not in stati, (di, stati[STAFF])
+                assert REDAZIONE not in stati, stati
 
     ciclo.run(prova())
     assert righe(db) == prima

@@ -265,7 +265,7 @@ def test_concurrent_writers_wait_for_each_other_and_lose_nothing(engine, db):
     valori_prima = len(pagina.leggi_elenco(session=db, pagina=PUBBLICATA, modello=Valore))
 
     def scrivi(nome: str) -> None:
-        for i in range(15):
+        for i in range(6):  # 18 more values: under the cap of 30
             with Session(engine) as session:
                 pagina.aggiungi(
                     session=session,
@@ -280,6 +280,19 @@ def test_concurrent_writers_wait_for_each_other_and_lose_nothing(engine, db):
             futuro.result(timeout=60)
     db.expire_all()
     assert (
-        len(pagina.leggi_elenco(session=db, pagina=PUBBLICATA, modello=Valore)) == valori_prima + 45
+        len(pagina.leggi_elenco(session=db, pagina=PUBBLICATA, modello=Valore)) == valori_prima + 18
     )
-    assert pagina.versione_pagina(session=db, pagina=PUBBLICATA) == prima + 90
+    assert pagina.versione_pagina(session=db, pagina=PUBBLICATA) == prima + 36
+
+
+@pytest.mark.parametrize("tipo", [TAPPA, VALORE], ids=lambda t: t.nome)
+def test_a_full_list_refuses_one_more_and_changes_nothing(db, tipo):
+    presenti = pagina.quanti(session=db, pagina=PUBBLICATA, tipo=tipo)
+    campi = {"titolo": "Una in più", "testo": "Testo."} | ({"anno": None} if tipo is TAPPA else {})
+    for _ in range(tipo.massimo - presenti):
+        pagina.aggiungi(session=db, pagina=PUBBLICATA, tipo=tipo, campi=campi)
+    versione = pagina.versione_pagina(session=db, pagina=PUBBLICATA)
+    with pytest.raises(pagina.LimiteRaggiunto):
+        pagina.aggiungi(session=db, pagina=PUBBLICATA, tipo=tipo, campi=campi)
+    assert pagina.quanti(session=db, pagina=PUBBLICATA, tipo=tipo) == tipo.massimo
+    assert pagina.versione_pagina(session=db, pagina=PUBBLICATA) == versione
