@@ -16,10 +16,22 @@ _CONTROLLO = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # separators: a visitor would see a reversed, hidden or broken text.
 _INVISIBILI = {"Cf", "Cs", "Zl", "Zp"}
 NON_AMMESSI = "Il testo contiene caratteri non ammessi."
+# Letters and symbols that draw nothing: Hangul fillers, the blank Braille pattern.
+_RIEMPITIVI = {"\u115f", "\u1160", "\u3164", "\uffa0", "\u2800"}
 
 
 def _ammesso(carattere: str) -> bool:
     return unicodedata.category(carattere) not in _INVISIBILI
+
+
+def _visibile(carattere: str) -> bool:
+    """Whether the character draws something by itself (not a space, a mark on nothing, or a
+    blank filler)."""
+    return (
+        not carattere.isspace()
+        and unicodedata.category(carattere)[0] != "M"
+        and carattere not in _RIEMPITIVI
+    )
 
 
 class ErroreValidazione(ValueError):
@@ -35,7 +47,8 @@ class ErroriModulo(ValueError):
 
 
 def testo(valore: object, *, massimo: int, multilinea: bool, obbligatorio: bool = True) -> str:
-    """A text: line breaks normalised, NFC, trimmed; no control characters.
+    """A text: line breaks normalised, NFC, trimmed; no control characters; a required one
+    needs at least one visible character.
 
     Args:
         valore: What the browser sent.
@@ -50,7 +63,7 @@ def testo(valore: object, *, massimo: int, multilinea: bool, obbligatorio: bool 
     pulito = unicodedata.normalize("NFC", valore.replace("\r\n", "\n").replace("\r", "\n")).strip()
     if _CONTROLLO.search(pulito) or (not multilinea and ("\n" in pulito or "\t" in pulito)):
         raise ErroreValidazione(NON_AMMESSI)
-    if obbligatorio and not pulito:
+    if obbligatorio and not any(map(_visibile, pulito)):
         raise ErroreValidazione("Questo campo è obbligatorio.")
     if len(pulito) > massimo:
         msg = f"Al massimo {massimo} caratteri (ora sono {len(pulito)})."

@@ -100,6 +100,10 @@ def test_a_required_field_needs_a_visible_character():
         pulisci_titolo("\u200b\u200b\u200b")
     with pytest.raises(ErroreValidazione, match="obbligatorio"):
         pulisci_titolo("\u3000\u00a0 ")  # ideographic and no-break spaces only
+    for vuoto in ("\u3164\u3164", "\u2800", "\u0301\u0308", "\u115f\u1160\uffa0"):
+        with pytest.raises(ErroreValidazione, match="obbligatorio"):
+            pulisci_titolo(vuoto)  # blank fillers, marks on nothing
+    assert pulisci_titolo("e\u0301") == "\u00e9"  # a mark on a letter is fine
 
 
 def test_ordinary_italian_text_and_emoji_still_pass():
