@@ -16,6 +16,7 @@ from serena_app.pages.area_riservata import area_riservata
 from serena_app.pages.index import index
 from serena_app.seo import meta_condivisione, url_immagine
 from serena_app.servizio import intestazioni
+from serena_app.sito import PERCORSO_ACCESSO
 from serena_app.state.accesso import AccessoState
 from serena_app.state.contenuto import ContenutoState
 from serena_app.state.interfaccia import errore_imprevisto
@@ -56,6 +57,6 @@ app.add_page(
     title=TITOLO_ACCESSO,
     description=DESCRIZIONE_ACCESSO,
     image=url_immagine(),
-    meta=meta_condivisione(TITOLO_ACCESSO, DESCRIZIONE_ACCESSO, "/accesso"),
+    meta=meta_condivisione(TITOLO_ACCESSO, DESCRIZIONE_ACCESSO, PERCORSO_ACCESSO),
     on_load=AccessoState.verifica,
 )

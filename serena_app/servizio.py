@@ -1,8 +1,14 @@
 """HTTP details of serving the site: cache headers, a few security headers, robots.txt.
 
+Every response, whatever its status, gets the security headers. Redirects point at a path
+of this site, never at the Host header a client sent, and like errors and health checks
+they are not stored by any cache.
+
 Passed to `rx.App(api_transformer=...)`; in production's single-port mode it wraps the server
 that sends the built pages and assets too.
 """
+
+from urllib.parse import urlsplit
 
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -12,6 +18,8 @@ from serena_app.sito import url_sito
 IMMUTABILE = "public, max-age=31536000, immutable"  # /assets/* names carry a content hash
 RIVALIDA = "no-cache"  # pages: always revalidated (ETag), so an edit shows at once
 BREVE = "public, max-age=86400"  # other static files (favicon, share image)
+MAI = "no-store"  # redirects, errors, health checks: answers about this moment only
+SALUTE = ("/ping", "/_health")
 
 SICUREZZA = {
     "X-Content-Type-Options": "nosniff",
@@ -25,13 +33,24 @@ def robots_txt() -> str:
     return f"User-agent: *\nAllow: /\n\nSitemap: {url_sito()}/sitemap.xml\n"
 
 
-def cache_control(percorso: str, tipo: str) -> str:
-    """The Cache-Control value for a response to `percorso` with content type `tipo`."""
+def cache_control(percorso: str, stato: int, tipo: str) -> str:
+    """The Cache-Control value for a response to `percorso` with status `stato` and content
+    type `tipo`."""
+    if stato >= 400 or (300 <= stato < 400 and stato != 304) or percorso in SALUTE:
+        return MAI
     if percorso.startswith("/assets/"):
         return IMMUTABILE
     if tipo.startswith("text/html") or percorso in ("/", "/sitemap.xml", "/robots.txt"):
         return RIVALIDA
     return BREVE
+
+
+def solo_percorso(indirizzo: str) -> str:
+    """A redirect's target without scheme and host: `http://evil.example/accesso/` (built
+    from a forged Host header) becomes `/accesso/`."""
+    parti = urlsplit(indirizzo)
+    percorso = "/" + parti.path.lstrip("/")  # "//evil.example" would leave the site
+    return percorso + (f"?{parti.query}" if parti.query else "")
 
 
 async def _rispondi_robots(send: Send) -> None:
@@ -63,9 +82,14 @@ def intestazioni(app: ASGIApp) -> ASGIApp:
             return
 
         async def invia(messaggio: Message) -> None:
-            if messaggio["type"] == "http.response.start" and messaggio["status"] < 400:
+            if messaggio["type"] == "http.response.start":
                 headers = MutableHeaders(scope=messaggio)
-                headers["Cache-Control"] = cache_control(percorso, headers.get("content-type", ""))
+                stato = messaggio["status"]
+                headers["Cache-Control"] = cache_control(
+                    percorso, stato, headers.get("content-type", "")
+                )
+                if "location" in headers:
+                    headers["Location"] = solo_percorso(headers["location"])
                 for nome, valore in SICUREZZA.items():
                     headers.setdefault(nome, valore)
             await send(messaggio)

@@ -6,3 +6,7 @@ from reflex.config import get_config
 def url_sito() -> str:
     """The public base URL, without a trailing slash."""
     return (get_config().deploy_url or "http://localhost:3000").rstrip("/")
+
+
+PERCORSO_ACCESSO = "/accesso/"
+"""The staff login's final address: links and canonical tags use it (`/accesso` redirects)."""

@@ -6,6 +6,7 @@ from serena_app.components.collegamento import collegamento
 from serena_app.sections.footer import footer
 from serena_app.sections.header import header
 from serena_app.seo import canonico
+from serena_app.sito import PERCORSO_ACCESSO
 from serena_app.state.accesso import AccessoState
 
 
@@ -49,7 +50,7 @@ def _modulo() -> rx.Component:
 def area_riservata() -> rx.Component:
     """Login form, or who is logged in."""
     return rx.fragment(
-        canonico("/accesso"),
+        canonico(PERCORSO_ACCESSO),
         header(),
         rx.el.main(
             rx.el.h1("Area riservata"),

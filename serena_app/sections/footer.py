@@ -4,6 +4,7 @@ import reflex as rx
 
 from serena_app.components.collegamento import collegamento
 from serena_app.content import CONTENUTO
+from serena_app.sito import PERCORSO_ACCESSO
 
 
 def footer() -> rx.Component:
@@ -12,7 +13,7 @@ def footer() -> rx.Component:
         rx.el.div(
             rx.el.p(CONTENUTO["nome"], class_name="piede-nome"),
             rx.el.p(CONTENUTO["citta"]),
-            collegamento("Area riservata", href="/accesso"),
+            collegamento("Area riservata", href=PERCORSO_ACCESSO),
             class_name="piede-interno",
         ),
         class_name="piede",

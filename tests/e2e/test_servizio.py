@@ -1,15 +1,18 @@
 """How pages are served: valid HTML, cache headers, compression, search and sharing tags."""
 
+import http.client
 import json
 import re
 import struct
 import subprocess
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
 import pytest
 
 from serena_app.content import CONTENUTO
+from serena_app.servizio import SICUREZZA
 from tests.support.server import BIN
 
 
@@ -80,7 +83,7 @@ def test_each_page_has_its_own_title_description_and_canonical_url(server):
     assert len(set(titoli.values())) == len(set(descrizioni.values())) == 2
     assert "Cooperativa Serena" in titoli["/"]
     assert f'<link href="{server.url}/" rel="canonical"/>' in pagine["/"]
-    assert f'<link href="{server.url}/accesso" rel="canonical"/>' in pagine["/accesso/"]
+    assert f'<link href="{server.url}/accesso/" rel="canonical"/>' in pagine["/accesso/"]
 
 
 def test_share_tags_point_to_an_image_of_the_right_size(server):
@@ -118,3 +121,51 @@ def test_validator_really_reports_errors(tmp_path: Path):
     file = tmp_path / "rotta.html"
     file.write_text("<!DOCTYPE html><html lang=it><title>x</title><p><div></p>", encoding="utf-8")
     assert _valida(file).returncode != 0
+
+
+def _grezza(server, percorso: str, **headers: str) -> http.client.HTTPResponse:
+    """One request with exactly these headers (a forged Host too); redirects not followed."""
+    indirizzo = urllib.parse.urlsplit(server.url)
+    connessione = http.client.HTTPConnection(indirizzo.hostname, indirizzo.port, timeout=10)
+    connessione.putrequest("GET", percorso, skip_host="Host" in headers)
+    for nome, valore in headers.items():
+        connessione.putheader(nome, valore)
+    connessione.endheaders()
+    risposta = connessione.getresponse()
+    risposta.read()
+    connessione.close()
+    return risposta
+
+
+def test_a_redirect_ignores_the_host_header_and_is_never_cached(server):
+    """A cache in front must not keep, or hand to others, a redirect to another site."""
+    risposta = _grezza(server, "/accesso", Host="evil.example")
+    assert 300 <= risposta.status < 400
+    assert risposta.headers["Location"] == "/accesso/"
+    assert risposta.headers["Cache-Control"] == "no-store"
+    assert risposta.headers["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize("percorso", ["/ping", "/_health"])
+def test_health_answers_are_never_cached(server, percorso):
+    risposta = _grezza(server, percorso)
+    assert risposta.status == 200
+    assert risposta.headers["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize("percorso", ["/non-esiste", "/assets/non-esiste.js"])
+def test_errors_carry_the_security_headers(server, percorso):
+    risposta = _grezza(server, percorso)
+    assert risposta.status == 404
+    for nome, valore in SICUREZZA.items():
+        assert risposta.headers[nome] == valore, nome
+    assert risposta.headers["Cache-Control"] == "no-store"
+
+
+def test_internal_links_point_at_final_addresses(server):
+    """Every link of the page to the site itself answers at once, without a redirect."""
+    html = _pagina(server, "/")
+    interni = set(re.findall(r'<a [^>]*href="(/[^"#]*)', html))
+    assert "/accesso/" in interni
+    for percorso in interni:
+        assert _grezza(server, percorso).status == 200, percorso
