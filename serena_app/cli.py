@@ -2,7 +2,9 @@
 
 serena prepare                         migrate and seed the database (before the server starts)
 serena create-staff USERNAME [--password-stdin]
-serena disable-staff USERNAME
+serena reset-password USERNAME [--password-stdin]    also ends the account's sessions
+serena disable-staff USERNAME                        also ends the account's sessions
+serena enable-staff USERNAME
 serena list-staff
 
 Every command works on the database of `DATABASE_URL` (default: `serena.db` in the project),
@@ -15,7 +17,15 @@ import sys
 
 from serena_app import db
 from serena_app.auth.password import PasswordNonValida
-from serena_app.auth.personale import ErrorePersonale, crea_staff, disabilita_staff, elenco_staff
+from serena_app.auth.personale import (
+    ErrorePersonale,
+    abilita_staff,
+    crea_staff,
+    disabilita_staff,
+    elenco_staff,
+    reimposta_password,
+    trova_staff,
+)
 from serena_app.content import semina
 
 
@@ -47,8 +57,17 @@ def _parser() -> argparse.ArgumentParser:
     crea = comandi.add_parser("create-staff", help="crea un account")
     crea.add_argument("username")
     crea.add_argument("--password-stdin", action="store_true", help="legge la password da stdin")
+    reimposta = comandi.add_parser(
+        "reset-password", help="cambia la password di un account e ne chiude le sessioni"
+    )
+    reimposta.add_argument("username")
+    reimposta.add_argument(
+        "--password-stdin", action="store_true", help="legge la password da stdin"
+    )
     disabilita = comandi.add_parser("disable-staff", help="disabilita un account e le sue sessioni")
     disabilita.add_argument("username")
+    abilita = comandi.add_parser("enable-staff", help="riabilita un account disabilitato")
+    abilita.add_argument("username")
     comandi.add_parser("list-staff", help="elenca gli account")
     return parser
 
@@ -66,9 +85,19 @@ def main(argv: list[str] | None = None) -> int:
                 password = _leggi_password(args.password_stdin)
                 crea_staff(session=session, nome_utente=args.username, password=password)
                 print(f"Account «{args.username}» creato.")
+            elif args.comando == "reset-password":
+                trova_staff(session=session, nome_utente=args.username)  # before asking
+                password = _leggi_password(args.password_stdin)
+                reimposta_password(session=session, nome_utente=args.username, password=password)
+                print(f"Password di «{args.username}» cambiata; le sue sessioni sono chiuse.")
             elif args.comando == "disable-staff":
                 disabilita_staff(session=session, nome_utente=args.username)
                 print(f"Account «{args.username}» disabilitato; le sue sessioni sono chiuse.")
+            elif args.comando == "enable-staff":
+                if abilita_staff(session=session, nome_utente=args.username):
+                    print(f"Account «{args.username}» riabilitato: può accedere di nuovo.")
+                else:
+                    print(f"L’account «{args.username}» è già attivo.")
             else:
                 for staff in elenco_staff(session=session):
                     print(f"{staff.nome_utente}\t{'attivo' if staff.attivo else 'disabilitato'}")

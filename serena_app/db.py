@@ -1,4 +1,5 @@
-"""Database engines (one per URL, SQLite settings included), sessions, and migrations."""
+"""Database engines (one per URL, SQLite settings included), sessions, locked transactions,
+and migrations."""
 
 import functools
 import os
@@ -9,7 +10,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, event
-from sqlmodel import Session, create_engine
+from sqlmodel import Session, SQLModel, create_engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -61,6 +62,66 @@ def session(url: str | None = None) -> Iterator[Session]:
     """
     with Session(engine(url or database_url()), expire_on_commit=False) as aperta:
         yield aperta
+
+
+@contextmanager
+def transazione_bloccata(session: Session, *tabelle: type[SQLModel]) -> Iterator[None]:
+    """Run the block as one transaction that holds the write lock from its first statement.
+
+    For read-check-write steps that must not interleave with the same step in another thread
+    or process (count the recent failed logins, then record one; read a version, then write):
+    a second caller waits at the start of its block until the first one has committed, so
+    every read inside the block sees everything committed before it. Plain reads elsewhere
+    are never blocked. Keep the block short: no password hashing or network calls inside.
+
+        with transazione_bloccata(session, TentativoAccesso):
+            falliti = session.exec(select(func.count()) ...).one()
+            session.add(TentativoAccesso(...))
+        # committed here; rolled back if the block raised
+
+    Args:
+        session: The session to use. It must hold no unsaved changes (they would be written
+            outside the lock, so this raises); a transaction opened by earlier reads is
+            committed first, which loses nothing.
+        tabelle: The tables the block reads and writes, at least one. On PostgreSQL they are
+            locked `IN SHARE ROW EXCLUSIVE MODE` (the mode conflicts with itself and with
+            every INSERT, UPDATE and DELETE on them, not with SELECT); on SQLite
+            `BEGIN IMMEDIATE` takes the database's single write lock, whatever the tables
+            (a writer waits up to the 5 s busy timeout, then gets "database is locked").
+
+    Raises:
+        ValueError: No table given.
+        RuntimeError: The session holds unsaved changes.
+        NotImplementedError: A database other than SQLite or PostgreSQL.
+    """
+    if not tabelle:
+        msg = "transazione_bloccata needs the tables the block uses (locked on PostgreSQL)"
+        raise ValueError(msg)
+    if session.new or session.dirty or session.deleted:
+        msg = "transazione_bloccata: the session has unsaved changes; commit them first"
+        raise RuntimeError(msg)
+    if session.in_transaction():
+        session.commit()
+    connessione = session.connection()
+    dialetto = connessione.dialect
+    try:
+        if dialetto.name == "sqlite":
+            # pysqlite begins transactions lazily (at the first write); an explicit
+            # BEGIN IMMEDIATE takes the lock now, and the module then adds no BEGIN of its own.
+            connessione.exec_driver_sql("BEGIN IMMEDIATE")
+        elif dialetto.name == "postgresql":
+            nomi = ", ".join(
+                dialetto.identifier_preparer.format_table(tabella.__table__) for tabella in tabelle
+            )
+            connessione.exec_driver_sql(f"LOCK TABLE {nomi} IN SHARE ROW EXCLUSIVE MODE")
+        else:
+            msg = f"transazione_bloccata: no locking for {dialetto.name} databases"
+            raise NotImplementedError(msg)
+        yield
+    except BaseException:
+        session.rollback()
+        raise
+    session.commit()
 
 
 def migra(engine_: Engine) -> None:

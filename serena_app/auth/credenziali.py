@@ -1,39 +1,19 @@
-"""Login: checking credentials, with a limit on failed attempts per username and per client."""
+"""Login: checking credentials, within the limits on failed attempts of `limiti.py`."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlmodel import Session, col, delete, func, select
+from sqlmodel import Session, select
 
+from serena_app.auth.limiti import LimiteRaggiunto, dimentica_tentativo, registra_tentativo
 from serena_app.auth.password import HASH_FITTIZIO, verifica_password
-from serena_app.auth.sessioni import adesso, crea_sessione
-from serena_app.models import Staff, TentativoAccesso
-
-MAX_TENTATIVI = 5
-FINESTRA = timedelta(minutes=15)
+from serena_app.auth.sessioni import crea_sessione
+from serena_app.models import Staff
 
 CREDENZIALI_NON_VALIDE = "Nome utente o password non validi."
-TROPPI_TENTATIVI = (
-    "Troppi tentativi di accesso non riusciti. Per sicurezza l’accesso è sospeso: "
-    "riprova tra 15 minuti."
-)
 
 
 class AccessoNegato(Exception):
     """Login refused; the message is safe to show (it never says which usernames exist)."""
-
-
-def _troppi_tentativi(session: Session, nome_utente: str, client: str, ora: datetime) -> bool:
-    dal = ora - FINESTRA
-    for colonna, valore in (
-        (TentativoAccesso.nome_utente, nome_utente),
-        (TentativoAccesso.client, client),
-    ):
-        falliti = session.exec(
-            select(func.count()).where(colonna == valore, col(TentativoAccesso.quando) > dal)
-        ).one()
-        if falliti >= MAX_TENTATIVI:
-            return True
-    return False
 
 
 def _unicode_valido(testo: str) -> bool:
@@ -50,33 +30,38 @@ def accedi(
 ) -> str:
     """Check credentials and open a session. Blocking (Argon2): run it off the event loop.
 
+    The attempt is recorded as a failure before the password is checked, unless a limit
+    refuses it first (then no check is made); a success deletes that record.
+
     Args:
-        session: An open database session.
+        session: A database session with no unsaved changes.
         nome_utente: The username typed.
         password: The password typed.
-        client: Who is trying (the client's address), for the per-client limit.
+        client: Who is trying (the client's address), for the limits.
         ora: The current time (tests pass it).
 
     Returns:
         The new session's secret.
 
     Raises:
-        AccessoNegato: Wrong credentials, disabled account, or too many recent failures.
+        AccessoNegato: Wrong credentials, disabled account, or a limit on failed attempts.
     """
-    ora = ora or adesso()
     testo_valido = _unicode_valido(nome_utente) and _unicode_valido(password)
     # A name that is not valid text (a lone surrogate) is recorded escaped, as a failure.
     nome_utente = nome_utente.strip().encode("utf-8", "backslashreplace").decode()[:64]
     client = client[:64]
-    if _troppi_tentativi(session, nome_utente, client, ora):
-        raise AccessoNegato(TROPPI_TENTATIVI)
+    try:
+        tentativo_id = registra_tentativo(
+            session=session, nome_utente=nome_utente, client=client, ora=ora
+        )
+    except LimiteRaggiunto as limite:
+        raise AccessoNegato(str(limite)) from None
     staff = session.exec(select(Staff).where(Staff.nome_utente == nome_utente)).first()
-    valida = testo_valido and verifica_password(
-        staff.hash_password if staff else HASH_FITTIZIO, password
-    )
-    if staff is None or not valida or not staff.attivo:
-        session.add(TentativoAccesso(nome_utente=nome_utente, client=client, quando=ora))
-        session.exec(delete(TentativoAccesso).where(col(TentativoAccesso.quando) < ora - FINESTRA))
-        session.commit()
-        raise AccessoNegato(CREDENZIALI_NON_VALIDE)
+    hash_salvato = staff.hash_password if staff else HASH_FITTIZIO
+    attivo = staff is not None and staff.attivo
+    session.commit()  # no connection is held during the check
+    valida = testo_valido and verifica_password(hash_salvato, password)
+    if not (valida and attivo):
+        raise AccessoNegato(CREDENZIALI_NON_VALIDE)  # the recorded attempt stays: a failure
+    dimentica_tentativo(session=session, tentativo_id=tentativo_id)
     return crea_sessione(session=session, staff=staff, ora=ora)

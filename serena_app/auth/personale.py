@@ -1,4 +1,5 @@
-"""Staff accounts: create, disable, list. Used by the `serena` console command."""
+"""Staff accounts: create, disable, enable, reset a password, list. Used by the `serena`
+console command."""
 
 from sqlmodel import Session, select
 
@@ -29,16 +30,46 @@ def crea_staff(*, session: Session, nome_utente: str, password: str) -> Staff:
     return staff
 
 
-def disabilita_staff(*, session: Session, nome_utente: str) -> None:
-    """Disable an account and end all its sessions at once."""
+def trova_staff(*, session: Session, nome_utente: str) -> Staff:
+    """The account named `nome_utente`; `ErrorePersonale` if there is none."""
     staff = session.exec(select(Staff).where(Staff.nome_utente == nome_utente)).first()
     if staff is None:
         msg = f"Nessun account «{nome_utente}»."
         raise ErrorePersonale(msg)
+    return staff
+
+
+def disabilita_staff(*, session: Session, nome_utente: str) -> None:
+    """Disable an account and end all its sessions at once."""
+    staff = trova_staff(session=session, nome_utente=nome_utente)
     staff.attivo = False
     session.add(staff)
     session.commit()
     revoca_sessioni_di(session=session, staff_id=staff.id)
+
+
+def abilita_staff(*, session: Session, nome_utente: str) -> bool:
+    """Enable a disabled account again. Its old sessions stay ended: it must log in anew.
+
+    Returns:
+        False if the account was already enabled.
+    """
+    staff = trova_staff(session=session, nome_utente=nome_utente)
+    if staff.attivo:
+        return False
+    staff.attivo = True
+    session.add(staff)
+    session.commit()
+    return True
+
+
+def reimposta_password(*, session: Session, nome_utente: str, password: str) -> None:
+    """Give an account a new password (checked against the policy) and end all its sessions,
+    in one transaction: whoever knew the old password is logged out too."""
+    staff = trova_staff(session=session, nome_utente=nome_utente)
+    staff.hash_password = hash_password(password)
+    session.add(staff)
+    revoca_sessioni_di(session=session, staff_id=staff.id)  # commits both
 
 
 def elenco_staff(*, session: Session) -> list[Staff]:

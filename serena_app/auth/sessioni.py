@@ -80,7 +80,8 @@ def revoca_sessione(*, session: Session, token: str) -> None:
 
 
 def revoca_sessioni_di(*, session: Session, staff_id: int) -> None:
-    """End every session of a staff member (used when the account is disabled)."""
+    """End every session of a staff member (when the account is disabled or its password
+    reset); commits."""
     session.exec(
         update(SessioneStaff).where(SessioneStaff.staff_id == staff_id).values(revocata=True)
     )

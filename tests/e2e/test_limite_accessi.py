@@ -1,4 +1,5 @@
-"""Login limits: after five failures, further attempts are refused with a clear message."""
+"""Login limits: after five failures for a name from one address, further attempts are refused
+with a clear message."""
 
 from collections.abc import Iterator
 
@@ -6,7 +7,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlmodel import Session, delete
 
-from serena_app.auth.credenziali import MAX_TENTATIVI, TROPPI_TENTATIVI
+from serena_app.auth.limiti import MAX_PER_NOME_E_CLIENT, TROPPI_TENTATIVI
 from serena_app.db import crea_engine
 from serena_app.models import TentativoAccesso
 from tests.support.server import Server
@@ -36,7 +37,7 @@ def test_after_five_failures_logins_are_refused_with_a_clear_message(
     pagina.goto("/accesso")
     expect(pagina.locator("main")).to_have_attribute("data-idratata", "true")
     avviso = pagina.get_by_role("alert")
-    for _ in range(MAX_TENTATIVI):
+    for _ in range(MAX_PER_NOME_E_CLIENT):
         _prova(pagina, "password-sbagliata")
         expect(avviso).to_have_text("Nome utente o password non validi.")
     _prova(pagina, "un-altra-password-ancora")

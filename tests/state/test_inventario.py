@@ -16,7 +16,7 @@ from serena_app.state.staff import StaffState
 SENZA_DATI = {
     "ContenutoState.aggiorna": "reloads this browser's copy of the published page",
     "AccessoState.verifica": "reads the presented session; clears only this browser's flags",
-    "AccessoState.accedi": "the login itself, limited per username and client",
+    "AccessoState.accedi": "the login itself, within the limits of auth/limiti.py",
     "AccessoState.esci": "revokes only the session this browser presents",
     "RedazioneState.annulla": "closes this browser's open editor; writes nothing",
 }

@@ -1,8 +1,18 @@
-"""The schema comes from migrations, and SQLite runs with WAL, a busy timeout and foreign keys."""
+"""The schema comes from migrations, SQLite runs with WAL, a busy timeout and foreign keys, and
+a locked transaction holds the write lock from its start."""
 
+import sqlite3
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlmodel import SQLModel
+from sqlmodel import Session, SQLModel, func, select
+
+from serena_app.db import transazione_bloccata
+from serena_app.models import Staff, TentativoAccesso
 
 
 def test_migrations_create_exactly_the_models_schema(engine):
@@ -62,3 +72,67 @@ def test_upgrading_a_database_of_the_one_page_schema_keeps_its_content(tmp_path)
             ("pubblicata", 41)
         ]
     engine.dispose()
+
+
+def _tentativo(nome: str) -> TentativoAccesso:
+    return TentativoAccesso(nome_utente=nome, client="10.0.0.1", quando=datetime.now(UTC))
+
+
+def test_a_locked_transaction_holds_the_write_lock_from_its_first_statement(engine, session):
+    """Inside the block, before it writes anything, another connection can read but cannot
+    start writing; after the commit it can. Without the block, reads take no lock."""
+    altra = sqlite3.connect(engine.url.database, timeout=0, isolation_level=None)
+    session.exec(select(Staff)).all()
+    altra.execute("BEGIN IMMEDIATE")  # plain reads in a session lock nothing
+    altra.execute("ROLLBACK")
+    with transazione_bloccata(session, TentativoAccesso):
+        assert altra.execute("SELECT count(*) FROM tentativoaccesso").fetchone() == (0,)
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            altra.execute("BEGIN IMMEDIATE")
+        session.add(_tentativo("anna"))
+    altra.execute("BEGIN IMMEDIATE")
+    assert altra.execute("SELECT nome_utente FROM tentativoaccesso").fetchall() == [("anna",)]
+    altra.execute("ROLLBACK")
+    altra.close()
+
+
+def test_a_locked_transaction_commits_at_the_end_and_rolls_back_on_error(engine, session):
+    with pytest.raises(ZeroDivisionError), transazione_bloccata(session, TentativoAccesso):
+        session.add(_tentativo("annullato"))
+        session.flush()
+        _ = 1 / 0
+    with transazione_bloccata(session, TentativoAccesso):
+        session.add(_tentativo("salvato"))
+    with Session(engine) as altra:
+        assert altra.exec(select(TentativoAccesso.nome_utente)).all() == ["salvato"]
+
+
+def test_a_locked_transaction_refuses_unsaved_changes_and_needs_its_tables(session):
+    session.add(_tentativo("in sospeso"))
+    with (
+        pytest.raises(RuntimeError, match="unsaved"),
+        transazione_bloccata(session, TentativoAccesso),
+    ):
+        pass
+    session.rollback()
+    with pytest.raises(ValueError, match="tables"), transazione_bloccata(session):
+        pass
+
+
+def test_locked_read_then_write_steps_from_many_threads_never_interleave(engine):
+    """20 threads each count the rows and add one named after the count: with the lock every
+    count is different."""
+    insieme = threading.Barrier(20)
+
+    def passo(_numero: int) -> None:
+        with Session(engine) as session:
+            insieme.wait()
+            with transazione_bloccata(session, TentativoAccesso):
+                gia = session.exec(select(func.count()).select_from(TentativoAccesso)).one()
+                session.add(_tentativo(str(gia)))
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        list(pool.map(passo, range(20)))
+    with Session(engine) as session:
+        nomi = session.exec(select(TentativoAccesso.nome_utente)).all()
+    assert sorted(nomi, key=int) == [str(n) for n in range(20)]
