@@ -94,34 +94,45 @@ def transazione_bloccata(session: Session, *tabelle: type[SQLModel]) -> Iterator
         RuntimeError: The session holds unsaved changes.
         NotImplementedError: A database other than SQLite or PostgreSQL.
     """
-    if not tabelle:
-        msg = "transazione_bloccata needs the tables the block uses (locked on PostgreSQL)"
-        raise ValueError(msg)
     if session.new or session.dirty or session.deleted:
         msg = "transazione_bloccata: the session has unsaved changes; commit them first"
         raise RuntimeError(msg)
     if session.in_transaction():
         session.commit()
-    connessione = session.connection()
-    dialetto = connessione.dialect
     try:
-        if dialetto.name == "sqlite":
-            # pysqlite begins transactions lazily (at the first write); an explicit
-            # BEGIN IMMEDIATE takes the lock now, and the module then adds no BEGIN of its own.
-            connessione.exec_driver_sql("BEGIN IMMEDIATE")
-        elif dialetto.name == "postgresql":
-            nomi = ", ".join(
-                dialetto.identifier_preparer.format_table(tabella.__table__) for tabella in tabelle
-            )
-            connessione.exec_driver_sql(f"LOCK TABLE {nomi} IN SHARE ROW EXCLUSIVE MODE")
-        else:
-            msg = f"transazione_bloccata: no locking for {dialetto.name} databases"
-            raise NotImplementedError(msg)
+        blocca(session, *tabelle)
         yield
     except BaseException:
         session.rollback()
         raise
     session.commit()
+
+
+def blocca(session: Session, *tabelle: type[SQLModel]) -> None:
+    """Begin the session's transaction holding the write lock (see `transazione_bloccata`);
+    the caller commits or rolls back. The session must not be in a transaction yet.
+
+    Raises:
+        ValueError: No table given.
+        NotImplementedError: A database other than SQLite or PostgreSQL.
+    """
+    if not tabelle:
+        msg = "blocca needs the tables the transaction uses (locked on PostgreSQL)"
+        raise ValueError(msg)
+    connessione = session.connection()
+    dialetto = connessione.dialect
+    if dialetto.name == "sqlite":
+        # pysqlite begins transactions lazily (at the first write); an explicit
+        # BEGIN IMMEDIATE takes the lock now, and the module then adds no BEGIN of its own.
+        connessione.exec_driver_sql("BEGIN IMMEDIATE")
+    elif dialetto.name == "postgresql":
+        nomi = ", ".join(
+            dialetto.identifier_preparer.format_table(tabella.__table__) for tabella in tabelle
+        )
+        connessione.exec_driver_sql(f"LOCK TABLE {nomi} IN SHARE ROW EXCLUSIVE MODE")
+    else:
+        msg = f"no write lock for {dialetto.name} databases"
+        raise NotImplementedError(msg)
 
 
 def migra(engine_: Engine) -> None:

@@ -6,7 +6,7 @@ check: a save carries the version the editor started from, `UPDATE … WHERE …
 changes nothing if someone saved in between, and `Conflitto` then carries the newer text.
 Every write bumps the page's counter in the same transaction and returns what it changed.
 
-Each write first takes the page's write lock (`_blocca`), so the reads it decides on (the
+Each write first takes the write lock (`_blocca`), so the reads it decides on (the
 list to re-number, the item to delete) cannot change before it commits; another writer waits
 (SQLite's busy timeout) for the few milliseconds a write takes. Ordering costs O(n log n) and
 copes with a list already out of year order (it puts it back in order).
@@ -16,10 +16,10 @@ import dataclasses
 from collections.abc import Sequence
 from typing import TypeVar
 
-from sqlalchemy import select as select_sql
 from sqlalchemy import update
 from sqlmodel import Session, func, select
 
+from serena_app import db
 from serena_app.models import MODELLI, Sezione, Tappa, Valore, VersionePagina
 from serena_app.tipi import SEZIONE, Tipo, Voce
 
@@ -145,22 +145,13 @@ def incrementa_versione(*, session: Session, pagina: Pagina) -> int:
 # Writes
 
 
-def _blocca(session: Session, pagina: Pagina) -> None:
-    """Start the write's transaction holding the page's write lock, before any read.
+def _blocca(session: Session) -> None:
+    """Start the write's transaction holding the write lock, before any read.
 
-    SQLite: `BEGIN IMMEDIATE` takes the database's write lock now (its driver would begin
-    only at the first write, after the reads). PostgreSQL: the page's counter row is locked
-    `FOR UPDATE`, so writers of one page queue behind each other and other pages go on.
+    On SQLite the database's single write lock; on PostgreSQL the page counters' table,
+    which every write updates, so content writers queue behind each other.
     """
-    connessione = session.connection()
-    if connessione.dialect.name == "sqlite":
-        connessione.exec_driver_sql("BEGIN IMMEDIATE")
-    else:
-        session.exec(
-            select_sql(VersionePagina.numero)
-            .where(VersionePagina.pagina == pagina.nome)
-            .with_for_update()
-        )
+    db.blocca(session, VersionePagina)
 
 
 def _ordinati(session: Session, pagina: Pagina, tipo: Tipo) -> list:
@@ -225,7 +216,7 @@ def salva(*, session: Session, pagina: Pagina, voce: Voce, campi: dict, versione
         Conflitto: Someone saved it since `versione`.
         NonTrovato: It no longer exists.
     """
-    _blocca(session, pagina)
+    _blocca(session)
     modello = MODELLI[voce.tipo]
     trovato = (
         (Sezione.pagina == pagina.nome, Sezione.chiave == voce.chiave)
@@ -256,7 +247,7 @@ def aggiungi(*, session: Session, pagina: Pagina, tipo: Tipo, campi: dict) -> Sc
     Raises:
         LimiteRaggiunto: The list is full.
     """
-    _blocca(session, pagina)
+    _blocca(session)
     elenco = _ordinati(session, pagina, tipo)
     if len(elenco) >= tipo.massimo:
         session.rollback()
@@ -272,7 +263,7 @@ def aggiungi(*, session: Session, pagina: Pagina, tipo: Tipo, campi: dict) -> Sc
 
 def elimina(*, session: Session, pagina: Pagina, voce: Voce, versione: int) -> Scrittura:
     """Delete a milestone or value, unless someone changed it since `versione`."""
-    _blocca(session, pagina)
+    _blocca(session)
     elemento = leggi_elemento(session=session, pagina=pagina, voce=voce)
     if elemento is None:
         raise NonTrovato(voce)
@@ -293,7 +284,7 @@ def sposta(*, session: Session, pagina: Pagina, voce: Voce, di: int) -> Scrittur
         OrdineNonValido: The move would put dated milestones out of year order, or go
             past either end of the list.
     """
-    _blocca(session, pagina)
+    _blocca(session)
     elenco = _ordinati(session, pagina, voce.genere)
     elemento = next((e for e in elenco if e.id == voce.id), None)
     if elemento is None:
