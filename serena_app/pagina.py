@@ -50,7 +50,7 @@ class Conflitto(Exception):
         self.attuale = attuale
 
 
-class LimiteRaggiunto(Exception):
+class ElencoPieno(Exception):
     """The list already holds as many items as its kind allows (`Tipo.massimo`)."""
 
 
@@ -245,13 +245,13 @@ def aggiungi(*, session: Session, pagina: Pagina, tipo: Tipo, campi: dict) -> Sc
     """Add a milestone or value at the end of its list, or where its year puts it.
 
     Raises:
-        LimiteRaggiunto: The list is full.
+        ElencoPieno: The list is full.
     """
     _blocca(session)
     elenco = _ordinati(session, pagina, tipo)
     if len(elenco) >= tipo.massimo:
         session.rollback()
-        raise LimiteRaggiunto(tipo)
+        raise ElencoPieno(tipo)
     elemento = MODELLI[tipo.nome](pagina=pagina.nome, posizione=len(elenco), **campi)
     session.add(elemento)
     elenco.append(elemento)

@@ -16,7 +16,7 @@ from serena_app import db, istantanea, pagina, validazione
 from serena_app.pagina import (
     Conflitto,
     Elemento,
-    LimiteRaggiunto,
+    ElencoPieno,
     NonTrovato,
     OrdineNonValido,
     Scrittura,
@@ -207,7 +207,7 @@ class RedazioneState(StaffState):
             self._chiudi()
             self.avviso = NON_TROVATO
             return None
-        except LimiteRaggiunto:
+        except ElencoPieno:
             # Someone else filled the list meanwhile: the editor and its text stay open.
             self.avviso = pieno(aperta.genere)
             return None

@@ -292,7 +292,7 @@ def test_a_full_list_refuses_one_more_and_changes_nothing(db, tipo):
     for _ in range(tipo.massimo - presenti):
         pagina.aggiungi(session=db, pagina=PUBBLICATA, tipo=tipo, campi=campi)
     versione = pagina.versione_pagina(session=db, pagina=PUBBLICATA)
-    with pytest.raises(pagina.LimiteRaggiunto):
+    with pytest.raises(pagina.ElencoPieno):
         pagina.aggiungi(session=db, pagina=PUBBLICATA, tipo=tipo, campi=campi)
     assert pagina.quanti(session=db, pagina=PUBBLICATA, tipo=tipo) == tipo.massimo
     assert pagina.versione_pagina(session=db, pagina=PUBBLICATA) == versione
