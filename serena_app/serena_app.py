@@ -1,7 +1,8 @@
-"""The Reflex app: head tags, serving headers and page registration.
+"""The Reflex app: head tags, serving headers, page registration, error handling and logs.
 
 Importing it touches no database: `serena prepare` migrates and seeds before the server
-starts (`make run` does both).
+starts (`make run` does both). It makes every log line of the process one line
+(`registro.py`).
 """
 
 import logging
@@ -9,6 +10,7 @@ import logging
 import reflex as rx
 from reflex_base.event import EventSpec
 
+from serena_app import registro
 from serena_app.components.connessione import avviso_connessione
 from serena_app.content import CONTENUTO
 from serena_app.head import head_components
@@ -20,6 +22,7 @@ from serena_app.state.accesso import AccessoState
 from serena_app.state.contenuto import ContenutoState
 from serena_app.state.interfaccia import errore_imprevisto
 
+registro.installa()
 logger = logging.getLogger(__name__)
 
 
