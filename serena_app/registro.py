@@ -9,6 +9,9 @@
   are.
 * Tracebacks stay multi-line: their frames are the server's own text. Only the messages of
   the exceptions in them (and their notes), which often quote what a client sent, are escaped.
+* Messages are cut to `MASSIMO_MESSAGGIO` characters and exception messages to
+  `MASSIMO_ECCEZIONE` before escaping, so a 700 KB argument name or value, which Reflex quotes
+  in its warnings and tracebacks, costs the log a few KB.
 * Records that reach the root logger are written by one handler to stderr, one line each
   with time, level and logger; the app's own loggers (`serena_app.*`) log from INFO up, and
   Socket.IO's and Engine.IO's errors come here too, once.
@@ -27,6 +30,8 @@ from types import TracebackType
 _DA_ESCAPARE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 _NOMI = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 FORMATO = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+MASSIMO_MESSAGGIO = 8192
+MASSIMO_ECCEZIONE = 2048
 
 InfoEccezione = tuple[type[BaseException], BaseException, TracebackType | None]
 
@@ -45,15 +50,25 @@ def pulisci(testo: str) -> str:
     return _DA_ESCAPARE.sub(_escape, testo)
 
 
+def accorcia(testo: str, massimo: int) -> str:
+    """`testo` cut to `massimo` characters, the cut marked with the original length."""
+    if len(testo) <= massimo:
+        return testo
+    return f"{testo[:massimo]} [… tagliato: {len(testo):,} caratteri]"
+
+
 def _pulisci_eccezioni(eccezione: traceback.TracebackException, viste: set[int]) -> None:
-    """Escape the message and notes of `eccezione` and of every exception chained to it."""
+    """Cut and escape the message and notes of `eccezione` and of every exception chained to
+    it."""
     if id(eccezione) in viste:
         return
     viste.add(id(eccezione))
     # `_str` holds str(exception) in CPython 3.11 to 3.13; test_registro checks it still does.
-    eccezione._str = pulisci(eccezione._str)
+    eccezione._str = pulisci(accorcia(eccezione._str, MASSIMO_ECCEZIONE))
     if isinstance(eccezione.__notes__, list | tuple):
-        eccezione.__notes__ = [pulisci(str(nota)) for nota in eccezione.__notes__]
+        eccezione.__notes__ = [
+            pulisci(accorcia(str(nota), MASSIMO_ECCEZIONE)) for nota in eccezione.__notes__
+        ]
     collegate = [eccezione.__cause__, eccezione.__context__, *(eccezione.exceptions or [])]
     for collegata in collegate:
         if collegata is not None:
@@ -62,14 +77,15 @@ def _pulisci_eccezioni(eccezione: traceback.TracebackException, viste: set[int])
 
 def traccia(info: InfoEccezione) -> str:
     """The traceback of `info` as `logging` writes it, with every exception's message on one
-    line (see `pulisci`)."""
+    line (see `pulisci`) and cut to `MASSIMO_ECCEZIONE` characters."""
     eccezione = traceback.TracebackException(*info, compact=True)
     _pulisci_eccezioni(eccezione, set())
     return "".join(eccezione.format()).removesuffix("\n")
 
 
 class RecordPulito(logging.LogRecord):
-    """A log record whose message and traceback cannot start a line with a client's text."""
+    """A log record whose message and traceback cannot start a line with a client's text, and
+    whose size a client cannot blow up."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -80,8 +96,8 @@ class RecordPulito(logging.LogRecord):
                 self.exc_text = traccia(self.exc_info)
 
     def getMessage(self) -> str:
-        """The message with its arguments, escaped by `pulisci`."""
-        return pulisci(super().getMessage())
+        """The message with its arguments, cut to `MASSIMO_MESSAGGIO` characters and escaped."""
+        return pulisci(accorcia(super().getMessage(), MASSIMO_MESSAGGIO))
 
 
 class FormatterPulito(logging.Formatter):

@@ -9,7 +9,7 @@ but any socket can send one, with any text up to the 1 MB frame limit. Two piece
   `LUNGHEZZA_MASSIMA` characters. The cut matters before the handler too: Reflex matches the
   text against patterns with nested `.*`, which take time cubic in its length.
 * `registra_errore_frontend`, the app's `frontend_exception_handler`, logs a report as one
-  line of at most `LUNGHEZZA_MASSIMA` characters. It also receives what Reflex's own
+  line, its text cut to `LUNGHEZZA_MASSIMA` characters. It also receives what Reflex's own
   `client_error` socket event reports, which Reflex already limits (5 per socket, 20 per
   minute, 500 characters).
 
@@ -27,7 +27,7 @@ from reflex_base.event import Event
 from reflex_base.event.context import EventContext
 
 from serena_app.limitatore import Esito, Limitatore
-from serena_app.registro import pulisci
+from serena_app.registro import accorcia, pulisci
 
 logger = logging.getLogger(__name__)
 
@@ -36,14 +36,6 @@ LUNGHEZZA_MASSIMA = 2048
 PER_CONNESSIONE = 5
 IN_TOTALE = 60
 FINESTRA_S = 60.0
-TAGLIO = " [… tagliato]"
-
-
-def tronca(testo: str) -> str:
-    """`testo` cut to `LUNGHEZZA_MASSIMA` characters, the cut marked."""
-    if len(testo) <= LUNGHEZZA_MASSIMA:
-        return testo
-    return testo[: LUNGHEZZA_MASSIMA - len(TAGLIO)] + TAGLIO
 
 
 def connessione_attuale() -> str:
@@ -74,7 +66,7 @@ class FiltroSegnalazioni(rx.Middleware):
             return StateUpdate()  # not what a page sends: Reflex's handler would raise
         # The event is Reflex's to handle next: its payload becomes a well-formed, short one.
         payload.clear()
-        payload.update(info=tronca(info), component_stack="")
+        payload.update(info=accorcia(info, LUNGHEZZA_MASSIMA), component_stack="")
         return None
 
     def ammessa(self, connessione: str, ora: float) -> bool:
@@ -103,9 +95,10 @@ class FiltroSegnalazioni(rx.Middleware):
 
 
 def registra_errore_frontend(exception: Exception) -> None:
-    """Log a browser-error report as one line, cut to `LUNGHEZZA_MASSIMA` characters."""
+    """Log a browser-error report as one line, its text cut to `LUNGHEZZA_MASSIMA`
+    characters."""
     logger.warning(
         "errore nel browser (connessione %s): %s",
         connessione_attuale(),
-        tronca(pulisci(str(exception))),
+        pulisci(accorcia(str(exception), LUNGHEZZA_MASSIMA)),
     )

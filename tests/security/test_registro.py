@@ -14,7 +14,7 @@ from serena_app.auth.credenziali import CREDENZIALI_NON_VALIDE, TROPPI_TENTATIVI
 from serena_app.models import TentativoAccesso
 from tests.security.conftest import verifica_che_risponda
 from tests.support.cliente import ClienteGrezzo, evento
-from tests.support.protocollo import ACCESSO, AGGIORNA, ERRORE_FRONTEND
+from tests.support.protocollo import ACCESSO, AGGIORNA, ERRORE_FRONTEND, REDAZIONE
 
 FALSA = "INFO: Accesso riuscito: utente admin dal 203.0.113.7"
 """A line the server could write, which an attacker wants to appear in the log."""
@@ -100,6 +100,30 @@ def test_a_flood_of_error_reports_barely_grows_the_log(server, ciclo):
             await cliente.barriera(attesa=300)
 
     ciclo.run(inonda())
+    crescita = server.log.stat().st_size - inizio
+    assert crescita < 200_000, f"the log grew by {crescita:,} bytes"
+    verifica_che_risponda(server, ciclo)
+
+
+def test_events_with_huge_arguments_log_bounded_records(server, ciclo):
+    """Not only reports: any handler called with a 700 KB argument name (a traceback quoting
+    it) or a 700 KB value of the wrong type (Reflex's warning quoting it), 10 times each. The
+    log grows by less than 200 KB."""
+    inizio = server.log.stat().st_size
+    enormi = [
+        (AGGIORNA, {"A" * 700_000: 1}),
+        (f"{REDAZIONE}.sposta", {"tipo": "tappa", "chiave": 1, "di": "B" * 700_000}),
+    ]
+
+    async def manda() -> None:
+        async with ClienteGrezzo(server.url) as cliente:
+            await cliente.connetti()
+            for _ in range(10):
+                for nome, payload in enormi:
+                    await cliente.emetti(evento(nome, payload))
+            await cliente.barriera(attesa=300)
+
+    ciclo.run(manda())
     crescita = server.log.stat().st_size - inizio
     assert crescita < 200_000, f"the log grew by {crescita:,} bytes"
     verifica_che_risponda(server, ciclo)

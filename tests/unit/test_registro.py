@@ -2,13 +2,14 @@
 in this process and, through `installa()`, in a fresh one whose Reflex logging is set up as
 under `reflex run`."""
 
+import logging
 import subprocess
 import sys
 import textwrap
 
 import pytest
 
-from serena_app.registro import pulisci, traccia
+from serena_app.registro import MASSIMO_ECCEZIONE, MASSIMO_MESSAGGIO, RecordPulito, pulisci, traccia
 from tests.support.server import ROOT
 
 FALSA = "INFO: Accesso riuscito: utente admin dal 203.0.113.7"
@@ -73,6 +74,19 @@ def test_an_exception_group_escapes_its_members():
     righe = traccia((ExceptionGroup, gruppo, None)).splitlines()
     assert not [riga for riga in righe if riga.lstrip(" |").startswith(FALSA)]
     assert any(f"ValueError: uno\\n{FALSA}" in riga for riga in righe)
+
+
+def test_a_huge_message_or_exception_message_is_cut_and_says_how_long_it_was():
+    argomenti = ("\n" * 700_000,)
+    record = RecordPulito("prova", logging.WARNING, __file__, 1, "valore %s", argomenti, None)
+    messaggio = record.getMessage()
+    assert messaggio.startswith("valore \\n")
+    assert messaggio.endswith(" [… tagliato: 700,007 caratteri]")
+    assert messaggio.count("\\n") == MASSIMO_MESSAGGIO - len("valore ")
+    errore = KeyError("A" * 700_000)
+    (ultima,) = [r for r in traccia((KeyError, errore, None)).splitlines() if "KeyError" in r]
+    taglio = " [… tagliato: 700,002 caratteri]"  # str(KeyError) quotes its key: 700,002
+    assert ultima == "KeyError: '" + "A" * (MASSIMO_ECCEZIONE - 1) + taglio
 
 
 PROGRAMMA = textwrap.dedent(

@@ -15,7 +15,6 @@ from serena_app.segnalazioni import (
     PER_CONNESSIONE,
     FiltroSegnalazioni,
     registra_errore_frontend,
-    tronca,
 )
 
 
@@ -27,8 +26,7 @@ def passa(filtro: FiltroSegnalazioni, evento: Event) -> bool:
 def test_a_long_report_reaches_reflex_cut_and_well_formed():
     evento = Event(EVENTO, payload={"info": "x" * 700_000, "component_stack": "y" * 10, "z": 1})
     assert passa(FiltroSegnalazioni(), evento)
-    assert len(evento.payload["info"]) == LUNGHEZZA_MASSIMA
-    assert evento.payload["info"].endswith("[… tagliato]")
+    assert evento.payload["info"] == "x" * LUNGHEZZA_MASSIMA + " [… tagliato: 700,000 caratteri]"
     assert evento.payload == {"info": evento.payload["info"], "component_stack": ""}
 
 
@@ -67,15 +65,12 @@ def test_new_connections_do_not_reset_the_total(caplog):
 
 
 def test_the_handler_logs_one_short_line(caplog):
+    testo = "TypeError: x\nINFO: falsa" + "a" * 5000
     with caplog.at_level(logging.WARNING, logger="serena_app.segnalazioni"):
-        registra_errore_frontend(Exception("TypeError: x\nINFO: falsa" + "a" * 5000))
+        registra_errore_frontend(Exception(testo))
     (record,) = caplog.records
     messaggio = record.getMessage()
     assert messaggio.startswith("errore nel browser (connessione ?): TypeError: x\\nINFO: falsa")
     assert len(messaggio) < LUNGHEZZA_MASSIMA + 100
+    assert messaggio.endswith(f" [… tagliato: {len(testo):,} caratteri]")
     assert messaggio.splitlines() == [messaggio]
-
-
-def test_tronca_leaves_short_text_alone():
-    assert tronca("breve") == "breve"
-    assert tronca("a" * LUNGHEZZA_MASSIMA) == "a" * LUNGHEZZA_MASSIMA
