@@ -1,7 +1,8 @@
-"""The Reflex app: head tags, serving headers and page registration.
+"""The Reflex app: head tags, serving headers, page registration, error handling and logs.
 
 Importing it touches no database: `serena prepare` migrates and seeds before the server
-starts (`make run` does both).
+starts (`make run` does both). It makes every log line of the process one line
+(`registro.py`) and bounds browser-error reports (`segnalazioni.py`).
 """
 
 import logging
@@ -9,11 +10,13 @@ import logging
 import reflex as rx
 from reflex_base.event import EventSpec
 
+from serena_app import registro
 from serena_app.components.connessione import avviso_connessione
 from serena_app.content import CONTENUTO
 from serena_app.head import head_components
 from serena_app.pages.area_riservata import area_riservata
 from serena_app.pages.index import index
+from serena_app.segnalazioni import FiltroSegnalazioni, registra_errore_frontend
 from serena_app.seo import meta_condivisione, url_immagine
 from serena_app.servizio import intestazioni
 from serena_app.sito import PERCORSO_ACCESSO
@@ -21,6 +24,7 @@ from serena_app.state.accesso import AccessoState
 from serena_app.state.contenuto import ContenutoState
 from serena_app.state.interfaccia import errore_imprevisto
 
+registro.installa()
 logger = logging.getLogger(__name__)
 
 
@@ -40,7 +44,9 @@ app = rx.App(
     api_transformer=intestazioni,
     reset_style=False,  # assets/serena.css sets the few base styles it needs
     backend_exception_handler=registra_errore,
+    frontend_exception_handler=registra_errore_frontend,
 )
+app.add_middleware(FiltroSegnalazioni())
 app.app_wraps[(5, "Overlay")] = lambda stateful: avviso_connessione() if stateful else None
 app.add_page(
     index,

@@ -5,7 +5,7 @@ the load generator (`scripts/carico.py`), which all talk to the server as the pa
 `state.js` does.
 """
 
-from reflex.state import State
+from reflex.state import FrontendEventExceptionState, State
 from reflex_base.constants import CompileVars, Endpoint
 from reflex_base.constants.state import FIELD_MARKER
 
@@ -22,5 +22,7 @@ REDAZIONE = RedazioneState.get_full_name()  # the editors (a substate of STAFF)
 ACCESSO = AccessoState.get_full_name()
 IDRATAZIONE = f"{RADICE}.{CompileVars.HYDRATE_AND_LOAD}"
 AGGIORNA = f"{CONTENUTO}.aggiorna"  # the page's read-only on_load event
+# Reflex's built-in browser-error report (`window.onerror` in state.js); any socket can send it.
+ERRORE_FRONTEND = f"{FrontendEventExceptionState.get_full_name()}.handle_frontend_exception"
 VAR_SEGRETO = f"{ACCESSO}.token{FIELD_MARKER}"  # the key the page sends the session secret under
 NOME_SEGRETO = AccessoState.get_fields()["token"].default.name  # "serena_sessione" (storage)
