@@ -35,6 +35,20 @@ MASSIMO_ECCEZIONE = 2048
 
 InfoEccezione = tuple[type[BaseException], BaseException, TracebackType | None]
 
+SCARTI = {
+    "engineio.server": ("message async handler error", (ValueError, RecursionError)),
+    "reflex_base.event.processor.event_processor": (
+        "Error processing event queue entry",
+        (KeyError,),
+    ),
+}
+"""Records that only say a client sent what no page sends: logger -> (message start, the
+exceptions that mean it). A packet that is not JSON, nests too deep or holds a 5,000-digit
+number fails in Socket.IO's decoder; an event that is not an object, or names no handler,
+fails in Reflex. Each is one WARNING line, without a traceback a client could make the
+server write at will."""
+LUNGHEZZA_SCARTO = 300
+
 
 def _escape(trovato: re.Match) -> str:
     carattere = trovato.group()
@@ -83,12 +97,27 @@ def traccia(info: InfoEccezione) -> str:
     return "".join(eccezione.format()).removesuffix("\n")
 
 
+def _scarto_di_un_client(record: logging.LogRecord) -> str | None:
+    """The one-line message for a record in `SCARTI`, or None for any other record."""
+    inizio, eccezioni = SCARTI.get(record.name, ("", ()))
+    errore = record.exc_info[1] if record.exc_info else None
+    if not inizio or not isinstance(errore, eccezioni):
+        return None
+    if not str(record.msg).startswith(inizio):
+        return None
+    motivo = accorcia(f"{type(errore).__name__}: {errore}", LUNGHEZZA_SCARTO)
+    return f"messaggio non valido dal socket, scartato ({motivo})"
+
+
 class RecordPulito(logging.LogRecord):
     """A log record whose message and traceback cannot start a line with a client's text, and
     whose size a client cannot blow up."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        if scarto := _scarto_di_un_client(self):
+            self.msg, self.args, self.exc_info = scarto, (), None
+            self.levelno, self.levelname = logging.WARNING, "WARNING"
         if self.exc_info and self.exc_info[0] is not None:
             # Formatters use `exc_text` when set, instead of formatting `exc_info` themselves.
             # Logging must not raise: should `traccia` fail, formatters use their own.

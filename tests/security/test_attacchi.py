@@ -38,9 +38,17 @@ from tests.support.cliente import (
     ClienteGrezzo,
     ConnessioneChiusa,
     evento,
+    numero_barriera,
     vista,
 )
-from tests.support.protocollo import ACCESSO, NOME_SEGRETO, PERCORSO, REDAZIONE, STAFF
+from tests.support.protocollo import (
+    ACCESSO,
+    AGGIORNA,
+    NOME_SEGRETO,
+    PERCORSO,
+    REDAZIONE,
+    STAFF,
+)
 
 VARS_FALSE = {
     f"{STAFF}.modifica_attiva{FIELD_MARKER}": True,
@@ -215,9 +223,10 @@ PACCHETTI_MALFORMATI = {
 
 @pytest.mark.parametrize("pacchetto", PACCHETTI_MALFORMATI.values(), ids=PACCHETTI_MALFORMATI)
 def test_malformed_packets_change_nothing(server, db, ciclo, pacchetto):
-    """Raw Engine.IO messages no browser sends: the content stays, the server answers (the
-    socket that sent them may be closed or not; today each one survives)."""
+    """Raw Engine.IO messages no browser sends: the content stays, the server answers and
+    logs no traceback (the socket that sent them may be closed or not)."""
     prima = righe(db)
+    inizio_log = len(server.log_text())
 
     async def invia() -> None:
         async with ClienteGrezzo(server.url) as cliente:
@@ -228,6 +237,22 @@ def test_malformed_packets_change_nothing(server, db, ciclo, pacchetto):
     ciclo.run(invia())
     assert righe(db) == prima
     verifica_che_risponda(server, ciclo)
+    assert "Traceback" not in server.log_text()[inizio_log:]
+
+
+def test_a_raw_packet_reaches_reflex(server, ciclo):
+    """The control of the test above: a well-formed event sent the same raw way is handled
+    (its answer comes back), so the malformed ones reach Reflex too."""
+    barriera = {"pathname": "/", "asPath": "/?barriera=grezza"}
+    corpo = json.dumps(evento(AGGIORNA, {}, barriera))
+
+    async def invia() -> list[dict]:
+        async with ClienteGrezzo(server.url) as cliente:
+            await cliente.connetti()
+            await cliente.invia_pacchetto(pacchetto(corpo))
+            return await cliente.attendi(lambda m: numero_barriera(m) == "grezza")
+
+    assert ciclo.run(invia())
 
 
 def test_an_oversized_message_only_costs_its_own_socket(server, db, ciclo):

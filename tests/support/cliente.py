@@ -239,10 +239,14 @@ class ClienteGrezzo:
             raise ConnessioneChiusa("the server closed the websocket") from chiusa
 
     async def invia_pacchetto(self, pacchetto: str) -> None:
-        """Send a raw Engine.IO message, e.g. `42/_event,[...]` (no JSON encoding on our side)."""
+        """Send a raw Engine.IO MESSAGE as it goes on the wire, e.g. `42/_event,[...]`: "4"
+        (Engine.IO message) then the Socket.IO packet, with no JSON encoding on our side."""
         if self._sio is None:
             raise ConnessioneChiusa("not connected")
-        await self._sio.eio.send(pacchetto)
+        if not pacchetto.startswith("4"):
+            msg = f"not an Engine.IO message: {pacchetto[:20]!r}"
+            raise ValueError(msg)
+        await self._sio.eio.send(pacchetto[1:])  # the Engine.IO layer writes the "4" itself
 
     async def attendi(self, fatto: Callable[[dict], bool], attesa: float = ATTESA) -> list[dict]:
         """Collect the server's messages until one satisfies `fatto` (its arrival time goes to

@@ -133,3 +133,20 @@ def test_installed_every_sink_writes_one_line_per_message():
     assert righe.count("Traceback (most recent call last):") == 2, log
     assert righe.count(f"ValueError: [eccezione] d\\n{FALSA}") == 2, log
     assert "Logging error" not in log
+
+
+def _record(nome: str, messaggio: str, errore: BaseException) -> RecordPulito:
+    try:
+        raise errore
+    except BaseException:
+        return RecordPulito(nome, logging.ERROR, __file__, 1, messaggio, (), sys.exc_info())
+
+
+def test_a_packet_no_page_sends_is_one_warning_line_and_a_real_error_keeps_its_traceback():
+    scarto = _record("engineio.server", "message async handler error", RecursionError("json"))
+    assert scarto.levelname == "WARNING"
+    assert scarto.exc_info is None
+    assert scarto.getMessage() == "messaggio non valido dal socket, scartato (RecursionError: json)"
+    guasto = _record("engineio.server", "message async handler error", RuntimeError("bug"))
+    assert guasto.levelname == "ERROR"
+    assert "Traceback" in guasto.exc_text
