@@ -10,7 +10,8 @@ import time
 
 from sqlmodel import Session, delete
 
-from serena_app.auth.credenziali import CREDENZIALI_NON_VALIDE, TROPPI_TENTATIVI
+from serena_app.auth.credenziali import CREDENZIALI_NON_VALIDE
+from serena_app.auth.limiti import TROPPI_TENTATIVI
 from serena_app.models import TentativoAccesso
 from tests.security.conftest import verifica_che_risponda
 from tests.support.cliente import ClienteGrezzo, evento
