@@ -27,6 +27,7 @@ T = TypeVar("T")
 
 TABELLE_CONTENUTO = ("sezione", "tappa", "valore", "versionepagina")
 PASSWORD = "una password lunga abbastanza"
+_NUMERI = itertools.count(1)  # one count for every module: they share one database
 
 
 @dataclass(frozen=True)
@@ -93,12 +94,11 @@ def credenziali(db: Engine) -> Callable[[str], Credenziali]:
     hours ago), "revocata" (logged out), "disabilitata" (live, but the account is disabled),
     "inventata" (a well-formed secret that no session has).
     """
-    numeri = itertools.count(1)
 
     def crea(tipo: str) -> Credenziali:
         with Session(db) as session:
             staff = crea_staff(
-                session=session, nome_utente=f"attacchi-{tipo}-{next(numeri)}", password=PASSWORD
+                session=session, nome_utente=f"attacchi-{tipo}-{next(_NUMERI)}", password=PASSWORD
             )
             if tipo == "inventata":
                 return Credenziali(staff.nome_utente, secrets.token_urlsafe(32))

@@ -4,6 +4,7 @@ attack tests in tests/security/test_registro.py drive the running app."""
 
 import asyncio
 import logging
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from reflex_base.event import Event
@@ -20,7 +21,10 @@ from serena_app.segnalazioni import (
 
 def passa(filtro: FiltroSegnalazioni, evento: Event) -> bool:
     """Whether the middleware lets `evento` through to its handler."""
-    return asyncio.run(filtro.preprocess(None, None, evento)) is None
+    # A thread of its own: Playwright's sync API may hold this thread's event loop.
+    with ThreadPoolExecutor(1) as esecutore:
+        esito = esecutore.submit(asyncio.run, filtro.preprocess(None, None, evento))
+        return esito.result(timeout=30) is None
 
 
 def test_a_long_report_reaches_reflex_cut_and_well_formed():
