@@ -30,7 +30,18 @@ def barra_staff() -> rx.Component:
                 rx.el.p(StaffState.annuncio, role="status", class_name="annuncio"),
                 rx.cond(
                     StaffState.avviso != "",
-                    rx.el.p(StaffState.avviso, role="alert", class_name="avviso"),
+                    # Fixed at the bottom of the window: seen wherever on the page the
+                    # button that caused it was.
+                    rx.el.div(
+                        rx.el.p(StaffState.avviso, role="alert"),
+                        rx.el.button(
+                            "Chiudi",
+                            type="button",
+                            class_name="pulsante pulsante-secondario",
+                            on_click=RedazioneState.chiudi_avviso,
+                        ),
+                        class_name="avviso avviso-staff",
+                    ),
                 ),
                 class_name="barra-staff-interna",
             ),

@@ -145,6 +145,11 @@ class RedazioneState(StaffState):
         return _metti_a_fuoco(id_controllo("aggiungi" if aperta.nuova else "apri", aperta))
 
     @rx.event
+    def chiudi_avviso(self) -> None:
+        """Dismiss the warning; whatever editor is open stays open."""
+        self.avviso = ""
+
+    @rx.event
     @richiede_staff
     async def alterna_modifica(self) -> None:
         """Turn edit mode on or off."""

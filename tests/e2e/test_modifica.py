@@ -6,7 +6,8 @@ from sqlmodel import Session, select
 
 from serena_app.istantanea import paragrafi
 from serena_app.models import Sezione, Tappa, Valore
-from serena_app.pagina import PUBBLICATA, leggi_elenco
+from serena_app.pagina import PUBBLICATA, aggiungi, leggi_elenco, quanti
+from serena_app.tipi import VALORE
 from tests.e2e.pages.staff import PaginaInModifica, accedi
 from tests.support.server import Server
 
@@ -101,6 +102,24 @@ def test_a_move_that_breaks_year_order_is_refused(redattore: PaginaInModifica, c
     expect(redattore.barra.get_by_role("alert")).to_contain_text("ordine cronologico")
     anni = redattore.timeline.locator("time").all_inner_texts()
     assert anni == sorted(anni)
+
+
+def test_a_full_list_says_so_where_the_staff_member_is(redattore: PaginaInModifica, db):
+    """At 30 values "Aggiungi valore", far down the page, opens no editor; the reason shows in
+    the window, not only at the top of the page, until "Chiudi"."""
+    campi = {"titolo": "Un valore in più", "testo": "Testo."}
+    while quanti(session=db, pagina=PUBBLICATA, tipo=VALORE) < VALORE.massimo:
+        aggiungi(session=db, pagina=PUBBLICATA, tipo=VALORE, campi=campi)
+    redattore.page.get_by_role("button", name="Aggiungi valore").click()
+    avviso = redattore.barra.get_by_role("alert")
+    expect(avviso).to_have_text(
+        "La pagina ha già 30 valori, il numero massimo: per aggiungerne uno, "
+        "eliminane prima un altro."
+    )
+    expect(avviso).to_be_in_viewport()
+    expect(redattore.page.get_by_role("button", name="Salva", exact=True)).to_have_count(0)
+    redattore.page.get_by_role("button", name="Chiudi").click()
+    expect(avviso).to_have_count(0)
 
 
 def test_add_move_and_delete_a_value(redattore: PaginaInModifica, contenuto, db):

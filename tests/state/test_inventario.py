@@ -19,6 +19,7 @@ SENZA_DATI = {
     "AccessoState.accedi": "the login itself, within the limits of auth/limiti.py",
     "AccessoState.esci": "revokes only the session this browser presents",
     "RedazioneState.annulla": "closes this browser's open editor; writes nothing",
+    "RedazioneState.chiudi_avviso": "hides this browser's warning; writes nothing",
 }
 BUILTIN = {"setvar", "set_is_hydrated"}
 

@@ -7,7 +7,7 @@ from tests.e2e.pages.chi_siamo import PaginaChiSiamo
 
 def accedi(page: Page, nome_utente: str, password: str) -> None:
     """Log in through /accesso and wait for the staff bar on the page."""
-    page.goto("/accesso")
+    page.goto("/accesso/")
     expect(page.locator("main")).to_have_attribute("data-idratata", "true")
     page.get_by_label("Nome utente").fill(nome_utente)
     page.get_by_label("Password").fill(password)
