@@ -24,5 +24,5 @@ config = rx.Config(
     # A visitor's server-side state is dropped 10 minutes after they leave (Reflex's default
     # is an hour), so memory follows the visitors present rather than the visits of the hour.
     redis_token_expiration=600,
-    plugins=[InlineGlobalStyles()],
+    plugins=[InlineGlobalStyles(), rx.plugins.SitemapPlugin()],
 )

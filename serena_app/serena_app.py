@@ -45,6 +45,9 @@ app = rx.App(
     reset_style=False,  # assets/serena.css sets the few base styles it needs
     backend_exception_handler=registra_errore,
     frontend_exception_handler=registra_errore_frontend,
+    # No toast library: its empty region is labelled in English ("Notifications alt+T") and
+    # the app shows its own Italian notices (`components/connessione.py`).
+    toaster=None,
 )
 app.add_middleware(FiltroSegnalazioni())
 app.app_wraps[(5, "Overlay")] = lambda stateful: avviso_connessione() if stateful else None

@@ -169,3 +169,16 @@ def test_internal_links_point_at_final_addresses(server):
     assert "/accesso/" in interni
     for percorso in interni:
         assert _grezza(server, percorso).status == 200, percorso
+
+
+@pytest.mark.parametrize("percorso", ["/", "/accesso/"])
+def test_no_english_live_region_on_an_italian_page(server, percorso):
+    """Reflex's toaster adds an empty region labelled "Notifications alt+T", which screen
+    readers announce; the app has its own Italian notices."""
+    html = _pagina(server, percorso)
+    assert "Notifications" not in html
+    assert html.count("aria-live") == 0
+
+
+def test_the_server_starts_without_configuration_warnings(server):
+    assert "SitemapPlugin" not in server.log_text()
