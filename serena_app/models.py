@@ -20,6 +20,8 @@ class Sezione(SQLModel, table=True):
     chiave: str = Field(primary_key=True, max_length=40)
     testo: str = Field(default="", max_length=SEZIONE.campo("testo").massimo)
     versione: int = Field(default=1)
+    autore: str | None = Field(default=None, max_length=64)  # in a draft: who changed it
+    modificata: datetime | None = Field(default=None)  # in a draft: when
 
 
 class Tappa(SQLModel, table=True):
@@ -32,6 +34,9 @@ class Tappa(SQLModel, table=True):
     testo: str = Field(max_length=TAPPA.campo("testo").massimo)
     posizione: int = Field(index=True)
     versione: int = Field(default=1)
+    autore: str | None = Field(default=None, max_length=64)  # in a draft: who changed it
+    modificata: datetime | None = Field(default=None)  # in a draft: when
+    origine: int | None = Field(default=None)  # in a draft: the published row it copies
 
 
 class Valore(SQLModel, table=True):
@@ -43,6 +48,9 @@ class Valore(SQLModel, table=True):
     testo: str = Field(max_length=VALORE.campo("testo").massimo)
     posizione: int = Field(index=True)
     versione: int = Field(default=1)
+    autore: str | None = Field(default=None, max_length=64)  # in a draft: who changed it
+    modificata: datetime | None = Field(default=None)  # in a draft: when
+    origine: int | None = Field(default=None)  # in a draft: the published row it copies
 
 
 class VersionePagina(SQLModel, table=True):

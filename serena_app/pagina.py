@@ -14,6 +14,7 @@ copes with a list already out of year order (it puts it back in order).
 
 import dataclasses
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import TypeVar
 
 from sqlalchemy import update
@@ -201,6 +202,11 @@ def _ricolloca(elementi: list, elemento) -> None:
     elementi.insert(min(max(partenza, primo), ultimo), elemento)
 
 
+def firma(autore: str | None) -> dict:
+    """The columns a draft write sets: who and when (nothing for a write without an author)."""
+    return {} if autore is None else {"autore": autore, "modificata": datetime.now(UTC)}
+
+
 def _fine(session: Session, pagina: Pagina, elemento: Elemento, elenco=None) -> Scrittura:
     """Bump the page's counter, commit, and say what changed."""
     scrittura = Scrittura(incrementa_versione(session=session, pagina=pagina), elemento, elenco)
@@ -208,7 +214,15 @@ def _fine(session: Session, pagina: Pagina, elemento: Elemento, elenco=None) -> 
     return scrittura
 
 
-def salva(*, session: Session, pagina: Pagina, voce: Voce, campi: dict, versione: int) -> Scrittura:
+def salva(
+    *,
+    session: Session,
+    pagina: Pagina,
+    voce: Voce,
+    campi: dict,
+    versione: int,
+    autore: str | None = None,
+) -> Scrittura:
     """Save an item's fields if it is still at `versione`; a new year moves a milestone into
     year order.
 
@@ -226,7 +240,7 @@ def salva(*, session: Session, pagina: Pagina, voce: Voce, campi: dict, versione
     risultato = session.exec(
         update(modello)
         .where(*trovato, modello.versione == versione)
-        .values(versione=modello.versione + 1, **campi)
+        .values(versione=modello.versione + 1, **campi, **firma(autore))
     )
     if risultato.rowcount != 1:
         session.rollback()
@@ -241,7 +255,9 @@ def salva(*, session: Session, pagina: Pagina, voce: Voce, campi: dict, versione
     return _fine(session, pagina, elemento, elenco)
 
 
-def aggiungi(*, session: Session, pagina: Pagina, tipo: Tipo, campi: dict) -> Scrittura:
+def aggiungi(
+    *, session: Session, pagina: Pagina, tipo: Tipo, campi: dict, autore: str | None = None
+) -> Scrittura:
     """Add a milestone or value at the end of its list, or where its year puts it.
 
     Raises:
@@ -252,7 +268,9 @@ def aggiungi(*, session: Session, pagina: Pagina, tipo: Tipo, campi: dict) -> Sc
     if len(elenco) >= tipo.massimo:
         session.rollback()
         raise ElencoPieno(tipo)
-    elemento = MODELLI[tipo.nome](pagina=pagina.nome, posizione=len(elenco), **campi)
+    elemento = MODELLI[tipo.nome](
+        pagina=pagina.nome, posizione=len(elenco), **campi, **firma(autore)
+    )
     session.add(elemento)
     elenco.append(elemento)
     _ricolloca(elenco, elemento)
@@ -276,7 +294,9 @@ def elimina(*, session: Session, pagina: Pagina, voce: Voce, versione: int) -> S
     return _fine(session, pagina, elemento, elenco)
 
 
-def sposta(*, session: Session, pagina: Pagina, voce: Voce, di: int) -> Scrittura:
+def sposta(
+    *, session: Session, pagina: Pagina, voce: Voce, di: int, autore: str | None = None
+) -> Scrittura:
     """Move a milestone or value one place up (`di=-1`) or down (`di=1`).
 
     Raises:
@@ -297,5 +317,7 @@ def sposta(*, session: Session, pagina: Pagina, voce: Voce, di: int) -> Scrittur
     # Swapping neighbours changes the order of these two only.
     if not in_ordine_di_anno(elenco[min(partenza, arrivo) : max(partenza, arrivo) + 1]):
         raise OrdineNonValido("Le tappe con un anno restano in ordine cronologico.")
+    for colonna, valore in firma(autore).items():
+        setattr(elemento, colonna, valore)
     _numera(elenco)
     return _fine(session, pagina, elemento, elenco)

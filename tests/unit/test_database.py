@@ -59,11 +59,11 @@ def test_upgrading_a_database_of_the_one_page_schema_keeps_its_content(tmp_path)
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, "head")
     with engine.connect() as connection:
-        assert connection.execute(text("SELECT * FROM sezione")).all() == [
-            ("pubblicata", "mission", "La mission.", 3)
-        ]
-        assert connection.execute(text("SELECT id, pagina, titolo FROM tappa")).all() == [
-            (7, "pubblicata", "Nascita")
+        assert connection.execute(
+            text("SELECT pagina, chiave, testo, versione, autore FROM sezione")
+        ).all() == [("pubblicata", "mission", "La mission.", 3, None)]
+        assert connection.execute(text("SELECT id, pagina, titolo, origine FROM tappa")).all() == [
+            (7, "pubblicata", "Nascita", None)
         ]
         assert connection.execute(text("SELECT id, pagina, versione FROM valore")).all() == [
             (4, "pubblicata", 2)
