@@ -16,6 +16,8 @@ it came from (`origine`; none for an item added in the draft).
 
 import dataclasses
 from collections.abc import Sequence
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, delete
 
@@ -29,6 +31,30 @@ BOZZA = Pagina("bozza")
 
 ELENCHI: tuple[tuple[Tipo, type[Tappa] | type[Valore]], ...] = ((TAPPA, Tappa), (VALORE, Valore))
 CAMPI_ELENCO = {TAPPA.nome: ("anno", "titolo", "testo"), VALORE.nome: ("titolo", "testo")}
+FUSO = ZoneInfo("Europe/Rome")
+MESI = [
+    "gennaio",
+    "febbraio",
+    "marzo",
+    "aprile",
+    "maggio",
+    "giugno",
+    "luglio",
+    "agosto",
+    "settembre",
+    "ottobre",
+    "novembre",
+    "dicembre",
+]
+
+
+def firma(autore: str | None, quando: datetime | None) -> str:
+    """The marker of an item with a draft, e.g. "Bozza di anna · 30 novembre, 19:03" (Italian
+    time); "" for an item without one."""
+    if not autore or quando is None:
+        return ""
+    ora = (quando if quando.tzinfo else quando.replace(tzinfo=UTC)).astimezone(FUSO)
+    return f"Bozza di {autore} · {ora.day} {MESI[ora.month - 1]}, {ora:%H:%M}"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -44,6 +70,21 @@ class Differenza:
     tipo: str
     nome: str
     cosa: str
+
+    def __str__(self) -> str:
+        """E.g. "Tappa «La fondazione»: modificata", "Testo della mission: modificato"."""
+        if self.tipo == SEZIONE.nome:
+            return f"Testo della {self.nome}: {self.cosa[:-1]}o"
+        return f"{self.tipo.capitalize()} «{self.nome}»: {self.cosa}"
+
+
+class BozzaCambiata(Exception):
+    """The working copy changed since the staff member asked to publish or discard it."""
+
+
+def _controlla(session: Session, versione: int | None) -> None:
+    if versione is not None and pagina.versione_pagina(session=session, pagina=BOZZA) != versione:
+        raise BozzaCambiata
 
 
 def _esiste(session: Session) -> bool:
@@ -89,13 +130,21 @@ def apri(*, session: Session) -> None:
             pagina.incrementa_versione(session=session, pagina=BOZZA)
 
 
-def scarta(*, session: Session) -> int:
+def scarta(*, session: Session, versione: int | None = None) -> int:
     """Drop every draft change: the copy is made again from the published page; commits.
+
+    Args:
+        session: A session with no unsaved changes.
+        versione: The working copy's counter the staff member saw, if it must not have changed.
 
     Returns:
         The working copy's new counter.
+
+    Raises:
+        BozzaCambiata: The counter is no longer `versione`; nothing changed.
     """
     with db.transazione_bloccata(session, VersionePagina):
+        _controlla(session, versione)
         _svuota(session)
         session.flush()
         _copia(session)
@@ -140,13 +189,21 @@ def _differenze_elenco(session: Session, tipo: Tipo, modello) -> list[Differenza
     return elenco
 
 
-def pubblica(*, session: Session) -> int:
+def pubblica(*, session: Session, versione: int | None = None) -> int:
     """Publish the working copy in one locked transaction; commits (or changes nothing).
+
+    Args:
+        session: A session with no unsaved changes.
+        versione: The working copy's counter the staff member saw, if it must not have changed.
 
     Returns:
         The published page's new counter.
+
+    Raises:
+        BozzaCambiata: The counter is no longer `versione`; nothing changed.
     """
     with db.transazione_bloccata(session, VersionePagina):
+        _controlla(session, versione)
         pubblicate = pagina.leggi_sezioni(session=session, pagina=PUBBLICATA)
         for chiave, sezione in pagina.leggi_sezioni(session=session, pagina=BOZZA).items():
             originale = pubblicate.get(chiave)

@@ -10,7 +10,7 @@ import threading
 
 from sqlmodel import Session
 
-from serena_app import db
+from serena_app import bozze, db
 from serena_app.models import Sezione, Tappa, Valore
 from serena_app.pagina import (
     PUBBLICATA,
@@ -31,6 +31,7 @@ class TappaVista:
     anno: str
     titolo: str
     testo: str
+    bozza: str = ""  # on the working copy: "Bozza di anna · …" if it has a draft
 
 
 @dataclasses.dataclass(frozen=True)
@@ -41,6 +42,7 @@ class ValoreVista:
     numero: int
     titolo: str
     testo: str
+    bozza: str = ""  # on the working copy: "Bozza di anna · …" if it has a draft
 
 
 @dataclasses.dataclass(frozen=True)
@@ -52,6 +54,10 @@ class Istantanea:
     tappe: list[TappaVista]
     valori: list[ValoreVista]
     versione: int
+    bozze: dict[str, str] = dataclasses.field(default_factory=dict)
+    """On the working copy: the marker of each section with a draft, by key."""
+    modifiche: list[str] = dataclasses.field(default_factory=list)
+    """On the working copy: what publishing would change, one line each."""
 
 
 def paragrafi(testo: str) -> list[str]:
@@ -61,25 +67,38 @@ def paragrafi(testo: str) -> list[str]:
 
 def _tappe(righe: list[Tappa]) -> list[TappaVista]:
     return [
-        TappaVista(t.id or 0, n, "" if t.anno is None else str(t.anno), t.titolo, t.testo)
+        TappaVista(
+            t.id or 0,
+            n,
+            "" if t.anno is None else str(t.anno),
+            t.titolo,
+            t.testo,
+            bozze.firma(t.autore, t.modificata),
+        )
         for n, t in enumerate(righe, start=1)
     ]
 
 
 def _valori(righe: list[Valore]) -> list[ValoreVista]:
-    return [ValoreVista(v.id or 0, n, v.titolo, v.testo) for n, v in enumerate(righe, start=1)]
+    return [
+        ValoreVista(v.id or 0, n, v.titolo, v.testo, bozze.firma(v.autore, v.modificata))
+        for n, v in enumerate(righe, start=1)
+    ]
 
 
 def leggi_istantanea(*, session: Session, pagina: Pagina) -> Istantanea:
-    """Read a whole page from the database."""
+    """Read a whole page from the database (the working copy with its markers and changes)."""
+    sezioni = leggi_sezioni(session=session, pagina=pagina)
     return Istantanea(
         pagina=pagina,
-        sezioni={
-            k: paragrafi(s.testo) for k, s in leggi_sezioni(session=session, pagina=pagina).items()
-        },
+        sezioni={k: paragrafi(s.testo) for k, s in sezioni.items()},
         tappe=_tappe(leggi_elenco(session=session, pagina=pagina, modello=Tappa)),
         valori=_valori(leggi_elenco(session=session, pagina=pagina, modello=Valore)),
         versione=versione_pagina(session=session, pagina=pagina),
+        bozze={k: f for k, s in sezioni.items() if (f := bozze.firma(s.autore, s.modificata))},
+        modifiche=(
+            [str(d) for d in bozze.differenze(session=session)] if pagina == bozze.BOZZA else []
+        ),
     )
 
 
@@ -122,7 +141,10 @@ def aggiornata(pagina: Pagina = PUBBLICATA) -> Istantanea:
 
 def dopo(scrittura: Scrittura, pagina: Pagina) -> Istantanea:
     """The snapshot after `scrittura`: applied in memory when it is the next change of the
-    snapshot held; read again if other writes (another process) came in between."""
+    snapshot held; read again if other writes (another process) came in between, and always
+    for the working copy, whose list of changes depends on both pages."""
+    if pagina != PUBBLICATA:
+        return aggiornata(pagina)
     with _lock:
         attuale = _in_memoria.get(pagina)
         if attuale is not None and attuale.versione == scrittura.versione_pagina - 1:

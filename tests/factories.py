@@ -2,6 +2,7 @@
 
 from sqlmodel import Session
 
+from serena_app import bozze
 from serena_app.auth.personale import crea_staff
 from serena_app.auth.sessioni import crea_sessione
 from serena_app.content.loader import semina
@@ -22,8 +23,10 @@ def db_seminato(session: Session, contenuto: dict) -> Session:
 
 
 def ripristina_contenuto(session: Session, contenuto: dict) -> None:
-    """Put the content file back over the published page (one way for every test).
+    """Put the content file back over the published page, and drop every draft (one way for
+    every test).
 
-    The page's counter goes up, so a running server sees the change and reads it again.
+    Both pages' counters go up, so a running server sees the change and reads them again.
     """
     semina(session=session, contenuto=contenuto, sovrascrivi=True)
+    bozze.scarta(session=session)

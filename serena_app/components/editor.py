@@ -12,7 +12,15 @@ from serena_app.state.redazione import CONFERMA_ELIMINAZIONE, RedazioneState
 from serena_app.state.staff import StaffState
 from serena_app.tipi import SEZIONE, SEZIONI, Campo, Tipo, Voce, id_controllo, id_in_elenco
 
-in_modifica = (AccessoState.nome_staff != "") & StaffState.modifica_attiva
+in_modifica = (AccessoState.nome_staff != "") & StaffState.modifica_attiva & ~StaffState.anteprima
+"""Edit controls and draft markers show: a staff member in edit mode, not in the preview."""
+
+
+def marcatore(firma: Var) -> rx.Component:
+    """ "Bozza di anna · 30 novembre, 19:03" on an item with a draft, in edit mode only: said
+    in words, not by colour alone."""
+    return rx.cond(in_modifica & (firma != ""), rx.el.p(firma, class_name="bozza"))
+
 
 # Escape cancels the open editor, as its "Annulla" button does (Reflex passes the key name).
 _ESC_ANNULLA = Var(

@@ -3,7 +3,13 @@
 import reflex as rx
 from reflex.vars import Var
 
-from serena_app.components.editor import editor, editor_aperto, in_modifica, pulsante_modifica
+from serena_app.components.editor import (
+    editor,
+    editor_aperto,
+    in_modifica,
+    marcatore,
+    pulsante_modifica,
+)
 from serena_app.state.contenuto import ContenutoState
 from serena_app.tipi import SEZIONE
 
@@ -20,6 +26,7 @@ def testo_modificabile(chiave: str, **props) -> rx.Component:
         editor(SEZIONE, sezione=chiave),
         rx.fragment(
             paragrafi(ContenutoState.sezioni[chiave], **props),
+            marcatore(ContenutoState.bozze[chiave].to(str)),
             rx.cond(in_modifica, pulsante_modifica(chiave)),
         ),
     )

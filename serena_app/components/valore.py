@@ -2,7 +2,13 @@
 
 import reflex as rx
 
-from serena_app.components.editor import controlli_elemento, editor, editor_aperto, in_modifica
+from serena_app.components.editor import (
+    controlli_elemento,
+    editor,
+    editor_aperto,
+    in_modifica,
+    marcatore,
+)
 from serena_app.istantanea import ValoreVista
 from serena_app.state.interfaccia import alterna_valore, valori_aperti
 from serena_app.tipi import VALORE
@@ -30,6 +36,7 @@ def voce_valore(valore: rx.Var[ValoreVista]) -> rx.Component:
                     ),
                     class_name="valore-titolo",
                 ),
+                marcatore(valore.bozza),
                 rx.el.div(
                     rx.el.p(valore.testo),
                     id=pannello,

@@ -1,10 +1,86 @@
-"""The staff bar: who is logged in, "Modifica pagina", "Esci", and what just happened."""
+"""The staff bar: who is logged in, "Modifica pagina", "Esci", the drafts ("Pubblica",
+"Scarta bozze", "Anteprima"), and what just happened."""
 
 import reflex as rx
 
 from serena_app.state.accesso import AccessoState
-from serena_app.state.redazione import RedazioneState
+from serena_app.state.contenuto import ContenutoState
+from serena_app.state.redazione import CONFERMA_BOZZE, PUBBLICA, SCARTA, RedazioneState
 from serena_app.state.staff import StaffState
+
+quante = ContenutoState.modifiche.length()
+
+
+def _conferma_bozze() -> rx.Component:
+    """The list of what will change, and the confirming button (which takes focus)."""
+    pubblica = RedazioneState.conferma == "pubblica"
+    return rx.el.div(
+        rx.el.p(
+            rx.cond(
+                pubblica,
+                "Pubblicare queste modifiche? I visitatori le vedranno subito:",
+                "Scartare tutte le bozze? Queste modifiche andranno perse:",
+            ),
+            class_name="conferma-titolo",
+        ),
+        rx.el.ul(rx.foreach(ContenutoState.modifiche, lambda m: rx.el.li(m))),
+        rx.el.div(
+            rx.el.button(
+                rx.cond(pubblica, "Pubblica ora", "Scarta le bozze"),
+                type="button",
+                id=CONFERMA_BOZZE,
+                class_name=rx.cond(pubblica, "pulsante", "pulsante pulsante-pericolo"),
+                on_click=rx.cond(pubblica, RedazioneState.pubblica, RedazioneState.scarta),
+            ),
+            rx.el.button(
+                "Annulla",
+                type="button",
+                class_name="pulsante pulsante-secondario",
+                on_click=RedazioneState.annulla,
+            ),
+            class_name="azioni-modulo",
+        ),
+        class_name="conferma-bozze",
+    )
+
+
+def _bozze() -> rx.Component:
+    """In edit mode: how many changes wait, and what can be done with them."""
+    return rx.fragment(
+        rx.el.p(
+            rx.cond(
+                quante == 0,
+                "Nessuna modifica in bozza.",
+                rx.cond(
+                    quante == 1,
+                    "1 modifica in bozza, non ancora pubblicata.",
+                    quante.to_string() + " modifiche in bozza, non ancora pubblicate.",
+                ),
+            ),
+            class_name="stato-bozze",
+        ),
+        rx.el.button(
+            "Pubblica",
+            type="button",
+            id=PUBBLICA,
+            class_name="pulsante",
+            on_click=RedazioneState.chiedi_pubblicazione,
+        ),
+        rx.el.button(
+            "Scarta bozze",
+            type="button",
+            id=SCARTA,
+            class_name="pulsante pulsante-secondario",
+            on_click=RedazioneState.chiedi_scarto,
+        ),
+        rx.el.button(
+            rx.cond(StaffState.anteprima, "Chiudi anteprima", "Anteprima"),
+            type="button",
+            class_name="pulsante pulsante-secondario",
+            on_click=RedazioneState.alterna_anteprima,
+        ),
+        rx.cond(RedazioneState.conferma != "", _conferma_bozze()),
+    )
 
 
 def barra_staff() -> rx.Component:
@@ -27,6 +103,7 @@ def barra_staff() -> rx.Component:
                     class_name="pulsante pulsante-secondario",
                     on_click=[RedazioneState.annulla, AccessoState.esci],
                 ),
+                rx.cond(StaffState.modifica_attiva, _bozze()),
                 rx.el.p(StaffState.annuncio, role="status", class_name="annuncio"),
                 rx.cond(
                     StaffState.avviso != "",

@@ -7,6 +7,7 @@ from serena_app.components.editor import (
     editor,
     editor_aperto,
     in_modifica,
+    marcatore,
     pulsante_aggiungi,
     pulsante_modifica,
 )
@@ -30,6 +31,7 @@ def _tappa(tappa: rx.Var[TappaVista]) -> rx.Component:
                     rx.el.time(tappa.anno, date_time=tappa.anno, class_name="tappa-anno"),
                 ),
                 rx.el.h3(tappa.titolo, class_name="tappa-titolo"),
+                marcatore(tappa.bozza),
                 rx.el.p(tappa.testo),
                 rx.cond(
                     in_modifica,
@@ -55,6 +57,7 @@ def _storia_completa() -> rx.Component:
                 on_click=storia_aperta.set_value(~storia_aperta.value),
             ),
             rx.cond(in_modifica, pulsante_modifica("storia_testo")),
+            marcatore(ContenutoState.bozze["storia_testo"].to(str)),
             paragrafi(
                 ContenutoState.sezioni["storia_testo"],
                 id="storia-completa",

@@ -29,6 +29,12 @@ class AccessoState(rx.State):
     sets it) the socket's id is noted beside it, and `_segreto()` gives the secret to that socket
     only. Another socket reusing the client token without sending the secret gets nothing, and
     the powers end with the connection; the page's own reconnect sends the secret again.
+
+    What only staff may see (the working copy, an open editor's text, the staff name) is hidden
+    whenever the secret is cleared, as hydration does first, and shown again only when the
+    same secret is set, as hydration does next if the page sent it: all before the state is
+    sent to the socket. States that hold such things implement `_nascondi_vista()` and
+    `_ripristina_vista()`.
     """
 
     # The secret from `secrets.token_urlsafe(32)`; the database stores only its hash. Kept in
@@ -38,11 +44,39 @@ class AccessoState(rx.State):
     errore_accesso: str = ""
     _nome_staff: str = ""
     _connessione: str = ""  # the socket that set `token`
+    _nascosta_per: str = ""  # the secret whose staff view is hidden
+    _nome_nascosto: str = ""
 
     def __setattr__(self, nome: str, valore) -> None:
+        vecchio = self.__dict__.get(nome) if nome == "token" else None
         super().__setattr__(nome, valore)
-        if nome == "token":
-            super().__setattr__("_connessione", self.router.session.session_id)
+        if nome != "token":
+            return
+        super().__setattr__("_connessione", self.router.session.session_id)
+        if vecchio and not valore:
+            super().__setattr__("_nascosta_per", vecchio)
+            self._vista_staff("_nascondi_vista")
+        elif valore and self._nascosta_per:
+            # Only the same secret brings the view back; any other forgets it for good.
+            if valore == self._nascosta_per:
+                self._vista_staff("_ripristina_vista")
+            super().__setattr__("_nascosta_per", "")
+
+    def _vista_staff(self, azione: str) -> None:
+        """Run `azione` on every state of this tab that holds what only staff may see."""
+        radice = self.parent_state
+        da_visitare = list(radice.substates.values()) if radice is not None else []
+        while da_visitare:
+            stato = da_visitare.pop()
+            da_visitare.extend(stato.substates.values())
+            if hasattr(type(stato), azione):
+                getattr(stato, azione)()
+
+    def _nascondi_vista(self) -> None:
+        self._nome_nascosto, self._nome_staff = self._nome_staff, ""
+
+    def _ripristina_vista(self) -> None:
+        self._nome_staff, self._nome_nascosto = self._nome_nascosto, ""
 
     def _segreto(self) -> str:
         """The session secret, if the socket of the event being handled presented it."""
@@ -89,3 +123,4 @@ class AccessoState(rx.State):
             await asyncio.to_thread(_esci_sincrono, segreto)
         self.token = ""
         self._nome_staff = ""
+        self._nascosta_per = ""  # that view never comes back

@@ -1,10 +1,12 @@
-"""The content every visitor sees, copied from the snapshot of the page they look at."""
+"""The content a browser shows, copied from the snapshot of the page it looks at: the published
+page for visitors, the working copy (drafts) for staff in edit mode."""
 
 import asyncio
 
 import reflex as rx
 
 from serena_app import istantanea
+from serena_app.bozze import BOZZA
 from serena_app.istantanea import Istantanea, TappaVista, ValoreVista
 from serena_app.pagina import PUBBLICATA, Pagina
 
@@ -18,15 +20,43 @@ class ContenutoState(rx.State):
     tappe: list[TappaVista] = rx.field(default_factory=lambda: istantanea.in_memoria().tappe)
     valori: list[ValoreVista] = rx.field(default_factory=lambda: istantanea.in_memoria().valori)
     versione: int = rx.field(default_factory=lambda: istantanea.in_memoria().versione)
+    bozze: dict[str, str] = {}  # working copy only: the marker of each section with a draft
+    modifiche: list[str] = []  # working copy only: what publishing would change
     _pagina: Pagina = PUBBLICATA  # the page this browser shows
+    _in_bozza: bool = False  # edit mode shows the working copy
+    _bozza_nascosta: bool = False  # it does, but the secret was cleared (see AccessoState)
+
+    def _passa(self, nuova: Istantanea) -> None:
+        """Show `nuova`, whatever was shown before."""
+        self._pagina = nuova.pagina
+        self.sezioni = nuova.sezioni
+        self.tappe = nuova.tappe
+        self.valori = nuova.valori
+        self.versione = nuova.versione
+        self.bozze = nuova.bozze
+        self.modifiche = nuova.modifiche
 
     def _mostra(self, nuova: Istantanea) -> None:
         """Show `nuova`, if it is of this browser's page and differs from what it has."""
         if nuova.pagina == self._pagina and nuova.versione != self.versione:
-            self.sezioni = nuova.sezioni
-            self.tappe = nuova.tappe
-            self.valori = nuova.valori
-            self.versione = nuova.versione
+            self._passa(nuova)
+
+    def _lascia_bozza(self) -> None:
+        """Show the published page again (edit mode ended)."""
+        self._in_bozza = False
+        if self._pagina != PUBBLICATA:
+            self._passa(istantanea.in_memoria(PUBBLICATA))
+
+    def _nascondi_vista(self) -> None:
+        """The secret was cleared: show what a visitor sees (see `AccessoState`)."""
+        self._bozza_nascosta = self._in_bozza
+        self._lascia_bozza()
+
+    def _ripristina_vista(self) -> None:
+        """The same secret is back on this socket: the working copy again, if it was shown."""
+        if self._bozza_nascosta:
+            self._in_bozza, self._bozza_nascosta = True, False
+            self._passa(istantanea.in_memoria(BOZZA))
 
     @rx.event
     async def aggiorna(self) -> None:

@@ -1,8 +1,9 @@
 """Edit mode: which item is open, its fields, errors, conflicts, and every change to content.
 
-The path of a change: a handler here (guarded by `richiede_staff`) → `validazione` → one
-function of `pagina` in a thread (the database work) → the snapshot and the live push.
-Versions live on the server, never in the browser.
+Staff edit the working copy (`bozze.BOZZA`); visitors see nothing of it until "Pubblica". The
+path of a change: a handler here (guarded by `richiede_staff`) → `validazione` → one function
+of `pagina` on the working copy, in a thread (the database work) → the snapshot and the live
+push to the other staff tabs. Versions live on the server, never in the browser.
 """
 
 import asyncio
@@ -12,7 +13,8 @@ from typing import TypeVar
 
 import reflex as rx
 
-from serena_app import db, istantanea, pagina, validazione
+from serena_app import bozze, db, istantanea, pagina, validazione
+from serena_app.bozze import BOZZA
 from serena_app.pagina import (
     Conflitto,
     Elemento,
@@ -32,6 +34,12 @@ NON_TROVATO = "Questo elemento è stato eliminato da un’altra persona."
 MODIFICATO_NEL_FRATTEMPO = (
     "Nel frattempo un’altra persona ha modificato o eliminato questo elemento."
 )
+NESSUNA_BOZZA = "Non ci sono modifiche in bozza."
+BOZZE_CAMBIATE = (
+    "Nel frattempo un’altra persona ha cambiato le bozze: controlla l’elenco e riprova."
+)
+PUBBLICA, SCARTA = "pubblica", "scarta"  # the ids of the staff bar's two buttons
+CONFERMA_BOZZE = "conferma-bozze"  # the id of the publish or discard confirmation's button
 
 
 def campi_di(tipo: Tipo, elemento: Elemento) -> dict[str, str]:
@@ -86,12 +94,42 @@ def _metti_a_fuoco(id_html: str):
 
 
 def _sul_db(funzione: Callable[..., R], **argomenti) -> R:
-    """Run one function of `pagina` on the published page, in its own database session.
+    """Run one function of `pagina` on the working copy (made first if there is none), in its
+    own database session.
 
     Blocking (SQLite may wait for another writer): handlers call it in a thread.
     """
     with db.session() as session:
-        return funzione(session=session, pagina=pagina.PUBBLICATA, **argomenti)
+        bozze.apri(session=session)
+        return funzione(session=session, pagina=BOZZA, **argomenti)
+
+
+def _vista(in_bozza: bool) -> istantanea.Istantanea:
+    """The snapshot edit mode shows (the working copy, made if needed) or the published one."""
+    if in_bozza:
+        with db.session() as session:
+            bozze.apri(session=session)
+    return istantanea.aggiornata(BOZZA if in_bozza else pagina.PUBBLICATA)
+
+
+def _stato_bozze() -> tuple[int, int]:
+    """The working copy's counter and how many changes it holds."""
+    with db.session() as session:
+        bozze.apri(session=session)
+        quante = len(bozze.differenze(session=session))
+        return pagina.versione_pagina(session=session, pagina=BOZZA), quante
+
+
+def _dopo_bozze(azione: Callable[..., int], versione: int):
+    """Publish or discard the working copy if it is still at `versione`; the snapshots of
+    both pages afterwards."""
+    with db.session() as session:
+        azione(session=session, versione=versione)
+    return istantanea.aggiornata(pagina.PUBBLICATA), istantanea.aggiornata(BOZZA)
+
+
+def _modifiche(quante: int) -> str:
+    return "1 modifica" if quante == 1 else f"{quante} modifiche"
 
 
 class RedazioneState(StaffState):
@@ -102,12 +140,41 @@ class RedazioneState(StaffState):
     errori: dict[str, str] = {}
     conflitto: str = ""  # the text someone else saved meanwhile
     da_eliminare: Voce = NESSUNA  # the item awaiting delete confirmation
+    conferma: str = ""  # "pubblica" or "scarta" while that confirmation is open
     _versione: int = 0
     _versione_da_eliminare: int = 0
+    _versione_bozza: int = 0  # the working copy's counter when the confirmation opened
+    _nascosti: dict = {}  # edit mode and open editors, while the secret is cleared
+
+    def _nascondi_vista(self) -> None:
+        """The secret was cleared: nothing of edit mode (an editor's text could be a draft)
+        is left to send (see `AccessoState`)."""
+        self._nascosti = {
+            nome: getattr(self, nome)
+            for nome in (
+                "modifica_attiva",
+                "anteprima",
+                "aperto",
+                "campi",
+                "errori",
+                "conflitto",
+                "da_eliminare",
+                "conferma",
+            )
+        }
+        self._chiudi()
+        self.modifica_attiva = self.anteprima = False
+
+    def _ripristina_vista(self) -> None:
+        """The same secret is back on this socket: edit mode as it was."""
+        for nome, valore in self._nascosti.items():
+            setattr(self, nome, valore)
+        self._nascosti = {}
 
     def _chiudi(self) -> None:
         self.aperto = NESSUNA
         self.da_eliminare = NESSUNA
+        self.conferma = ""
         self.campi = {}
         self.errori = {}
         self.conflitto = ""
@@ -127,7 +194,7 @@ class RedazioneState(StaffState):
     async def _dopo(self, scrittura: Scrittura, annuncio: str, fuoco: str):
         """After a write: show it here, push it to every other open page, announce it, and put
         keyboard focus on `fuoco` (an element id)."""
-        nuova = await asyncio.to_thread(istantanea.dopo, scrittura, pagina.PUBBLICATA)
+        nuova = await asyncio.to_thread(istantanea.dopo, scrittura, BOZZA)
         contenuto = await self.get_state(ContenutoState)
         contenuto._mostra(nuova)
         diffondi(nuova, escluso=self.router.session.client_token)
@@ -139,7 +206,10 @@ class RedazioneState(StaffState):
     def annulla(self):
         """Close the open editor or confirmation; nothing is saved."""
         aperta = self.aperto if self.aperto != NESSUNA else self.da_eliminare
+        conferma = self.conferma
         self._chiudi()
+        if conferma:
+            return _metti_a_fuoco(PUBBLICA if conferma == "pubblica" else SCARTA)
         if aperta == NESSUNA:
             return None
         return _metti_a_fuoco(id_controllo("aggiungi" if aperta.nuova else "apri", aperta))
@@ -152,9 +222,86 @@ class RedazioneState(StaffState):
     @rx.event
     @richiede_staff
     async def alterna_modifica(self) -> None:
-        """Turn edit mode on or off."""
+        """Turn edit mode on (the working copy is shown) or off (the published page)."""
         self._chiudi()
         self.modifica_attiva = not self.modifica_attiva
+        self.anteprima = False
+        contenuto = await self.get_state(ContenutoState)
+        contenuto._passa(await asyncio.to_thread(_vista, self.modifica_attiva))
+        contenuto._in_bozza = self.modifica_attiva
+
+    @rx.event
+    @richiede_staff
+    async def alterna_anteprima(self) -> None:
+        """In edit mode: show the working copy as visitors will see it, or edit again."""
+        if self.modifica_attiva:
+            self._chiudi()
+            self.anteprima = not self.anteprima
+
+    @rx.event
+    @richiede_staff
+    async def chiedi_pubblicazione(self):
+        """Open the confirmation that lists what "Pubblica" will change."""
+        return await self._chiedi("pubblica")
+
+    @rx.event
+    @richiede_staff
+    async def chiedi_scarto(self):
+        """Open the confirmation before every draft is dropped."""
+        return await self._chiedi("scarta")
+
+    async def _chiedi(self, conferma: str):
+        if not self.modifica_attiva:
+            return None
+        self._chiudi()
+        versione, quante = await asyncio.to_thread(_stato_bozze)
+        if quante == 0:
+            self.avviso = NESSUNA_BOZZA
+            return None
+        self.conferma, self._versione_bozza = conferma, versione
+        return _metti_a_fuoco(CONFERMA_BOZZE)
+
+    @rx.event
+    @richiede_staff
+    async def pubblica(self):
+        """Publish every draft at once: every open page shows it."""
+        if self.conferma != "pubblica":
+            return None
+        contenuto = await self.get_state(ContenutoState)
+        quante = len(contenuto.modifiche)
+        try:
+            pubblicata, bozza = await asyncio.to_thread(
+                _dopo_bozze, bozze.pubblica, self._versione_bozza
+            )
+        except bozze.BozzaCambiata:
+            self._chiudi()
+            self.avviso = BOZZE_CAMBIATE
+            return None
+        self._chiudi()
+        contenuto._mostra(bozza)
+        diffondi(pubblicata, escluso=self.router.session.client_token)
+        diffondi(bozza, escluso=self.router.session.client_token)
+        self.annuncio = f"Pubblicat{'a' if quante == 1 else 'e'} {_modifiche(quante)}."
+        return _metti_a_fuoco(PUBBLICA)
+
+    @rx.event
+    @richiede_staff
+    async def scarta(self):
+        """Drop every draft: the working copy is the published page again."""
+        if self.conferma != "scarta":
+            return None
+        try:
+            _, bozza = await asyncio.to_thread(_dopo_bozze, bozze.scarta, self._versione_bozza)
+        except bozze.BozzaCambiata:
+            self._chiudi()
+            self.avviso = BOZZE_CAMBIATE
+            return None
+        self._chiudi()
+        contenuto = await self.get_state(ContenutoState)
+        contenuto._mostra(bozza)
+        diffondi(bozza, escluso=self.router.session.client_token)
+        self.annuncio = "Bozze scartate: la pagina in modifica è di nuovo quella pubblicata."
+        return _metti_a_fuoco(PUBBLICA)
 
     @rx.event
     @richiede_staff
@@ -194,11 +341,16 @@ class RedazioneState(StaffState):
             )
             if aperta.nuova:
                 scrittura = await asyncio.to_thread(
-                    _sul_db, pagina.aggiungi, tipo=aperta.genere, campi=campi
+                    _sul_db, pagina.aggiungi, tipo=aperta.genere, campi=campi, autore=self._autore
                 )
             else:
                 scrittura = await asyncio.to_thread(
-                    _sul_db, pagina.salva, voce=aperta, campi=campi, versione=self._versione
+                    _sul_db,
+                    pagina.salva,
+                    voce=aperta,
+                    campi=campi,
+                    versione=self._versione,
+                    autore=self._autore,
                 )
         except validazione.ErroriModulo as errori:
             self.errori = errori.errori
@@ -265,7 +417,9 @@ class RedazioneState(StaffState):
         if type(di) is not int or di not in (-1, 1):
             return None
         try:
-            scrittura = await asyncio.to_thread(_sul_db, pagina.sposta, voce=trovata, di=di)
+            scrittura = await asyncio.to_thread(
+                _sul_db, pagina.sposta, voce=trovata, di=di, autore=self._autore
+            )
         except (OrdineNonValido, NonTrovato) as errore:
             self._chiudi()
             self.avviso = NON_TROVATO if isinstance(errore, NonTrovato) else str(errore)

@@ -17,6 +17,7 @@ import reflex as rx
 from serena_app.auth.permessi import staff_autorizzato
 from serena_app.models import Staff
 from serena_app.state.accesso import AccessoState
+from serena_app.state.contenuto import ContenutoState
 
 SESSIONE_SCADUTA = "La sessione è scaduta o non è valida: accedi di nuovo per modificare."
 
@@ -25,18 +26,23 @@ class StaffState(rx.State):
     """Edit mode and what the staff bar tells; the parent of every staff-only state."""
 
     modifica_attiva: bool = False
+    anteprima: bool = False  # in edit mode: the working copy as visitors will see it
     annuncio: str = ""  # read out by screen readers (role="status")
     avviso: str = ""  # a problem that is not tied to one field
+    _autore: str = ""  # who the guard let through: drafts are signed with it
 
     async def _staff(self) -> Staff | None:
         """The staff member logged in on this browser, checked against the database now."""
         accesso = await self.get_state(AccessoState)
         return await staff_autorizzato(accesso._segreto())
 
-    def _rifiuta(self) -> None:
-        """No live staff session: leave edit mode and say why."""
+    async def _rifiuta(self) -> None:
+        """No live staff session: leave edit mode (and the working copy) and say why."""
         self.modifica_attiva = False
+        self.anteprima = False
         self.avviso = SESSIONE_SCADUTA
+        contenuto = await self.get_state(ContenutoState)
+        contenuto._lascia_bozza()
 
 
 def richiede_staff(
@@ -47,9 +53,11 @@ def richiede_staff(
 
     @functools.wraps(handler)
     async def controllato(self: StaffState, *args, **kwargs):
-        if await StaffState._staff(self) is None:
-            StaffState._rifiuta(self)
+        staff = await StaffState._staff(self)
+        if staff is None:
+            await StaffState._rifiuta(self)
             return None
+        self._autore = staff.nome_utente
         return await handler(self, *args, **kwargs)
 
     controllato.richiede_staff = True

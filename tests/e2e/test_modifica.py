@@ -4,9 +4,10 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlmodel import Session, select
 
+from serena_app.bozze import BOZZA
 from serena_app.istantanea import paragrafi
 from serena_app.models import Sezione, Tappa, Valore
-from serena_app.pagina import PUBBLICATA, aggiungi, leggi_elenco, quanti
+from serena_app.pagina import PUBBLICATA, Pagina, aggiungi, leggi_elenco, quanti
 from serena_app.tipi import VALORE
 from tests.e2e.pages.staff import PaginaInModifica, accedi
 from tests.support.server import Server
@@ -18,12 +19,13 @@ def redattore(pagina: Page, staff, contenuto, db) -> PaginaInModifica:
     return PaginaInModifica(pagina, contenuto).apri().attiva_modifica()
 
 
-def _testo_salvato(db: Session, chiave: str) -> str:
+def _testo_salvato(db: Session, chiave: str, pagina: Pagina = BOZZA) -> str:
+    """A section's text on the working copy (or on `pagina`)."""
     db.expire_all()
-    return db.get(Sezione, (PUBBLICATA.nome, chiave)).testo
+    return db.get(Sezione, (pagina.nome, chiave)).testo
 
 
-def test_edit_the_mission_save_reload_and_a_visitor_sees_it_live(
+def test_a_saved_mission_is_a_draft_until_pubblica_then_visitors_see_it_live(
     redattore: PaginaInModifica, browser: Browser, server: Server, contenuto, db
 ):
     visitatore = browser.new_context(base_url=server.url).new_page()
@@ -36,15 +38,65 @@ def test_edit_the_mission_save_reload_and_a_visitor_sees_it_live(
     redattore.salva()
     expect(redattore.annuncio).to_have_text("Testo della mission salvato.")
     expect(redattore.sezione("mission")).to_contain_text("Secondo paragrafo.")
+    expect(redattore.sezione("mission").get_by_text("Bozza di anna ·")).to_be_visible()
     expect(redattore.page.get_by_role("button", name="Modifica mission")).to_be_focused()
+    expect(redattore.barra).to_contain_text("1 modifica in bozza, non ancora pubblicata.")
     assert _testo_salvato(db, "mission") == nuovo
+    assert _testo_salvato(db, "mission", PUBBLICATA) == contenuto["sezioni"]["mission"]
 
+    nuova_visita = browser.new_context(base_url=server.url).new_page()
+    nuova_visita.goto("/")
+    expect(nuova_visita.locator("main")).to_have_attribute("data-idratata", "true")
+    expect(nuova_visita.locator("#mission")).not_to_contain_text("Secondo paragrafo.")
+    expect(visitatore.locator("#mission")).not_to_contain_text("Secondo paragrafo.")
+    nuova_visita.context.close()
+
+    redattore.page.get_by_role("button", name="Pubblica", exact=True).click()
+    conferma = redattore.page.get_by_role("button", name="Pubblica ora")
+    expect(conferma).to_be_focused()
+    expect(redattore.barra.get_by_role("listitem")).to_have_text(
+        ["Testo della mission: modificato"]
+    )
+    conferma.click()
+    expect(redattore.annuncio).to_have_text("Pubblicata 1 modifica.")
+    expect(redattore.barra).to_contain_text("Nessuna modifica in bozza.")
+    expect(redattore.sezione("mission").get_by_text("Bozza di anna ·")).to_have_count(0)
+    assert _testo_salvato(db, "mission", PUBBLICATA) == nuovo
     expect(visitatore.get_by_text("Secondo paragrafo.")).to_be_visible(timeout=2000)
     visitatore.context.close()
 
     redattore.page.reload()
     for paragrafo in paragrafi(nuovo):
         expect(redattore.sezione("mission").get_by_text(paragrafo)).to_be_visible()
+
+
+def test_scarta_bozze_drops_every_draft(redattore: PaginaInModifica, contenuto, db):
+    redattore.page.get_by_role("button", name="Modifica vision").click()
+    redattore.campo("Testo: vision").fill("Una vision da scartare.")
+    redattore.salva()
+    expect(redattore.sezione("vision")).to_contain_text("Una vision da scartare.")
+    redattore.page.get_by_role("button", name="Scarta bozze").click()
+    conferma = redattore.page.get_by_role("button", name="Scarta le bozze")
+    expect(conferma).to_be_focused()
+    conferma.click()
+    expect(redattore.annuncio).to_contain_text("Bozze scartate")
+    expect(redattore.sezione("vision")).not_to_contain_text("Una vision da scartare.")
+    assert _testo_salvato(db, "vision") == contenuto["sezioni"]["vision"]
+
+
+def test_anteprima_shows_the_draft_without_edit_controls(redattore: PaginaInModifica, db):
+    redattore.page.get_by_role("button", name="Modifica vision").click()
+    redattore.campo("Testo: vision").fill("Una vision in anteprima.")
+    redattore.salva()
+    anteprima = redattore.page.get_by_role("button", name="Anteprima")
+    anteprima.click()
+    expect(redattore.sezione("vision")).to_contain_text("Una vision in anteprima.")
+    expect(redattore.page.get_by_text("Bozza di anna ·")).to_have_count(0)
+    expect(redattore.page.get_by_role("button", name="Modifica vision")).to_have_count(0)
+    expect(redattore.page.get_by_role("button", name="Aggiungi tappa")).to_have_count(0)
+    redattore.page.get_by_role("button", name="Chiudi anteprima").click()
+    expect(redattore.page.get_by_role("button", name="Modifica vision")).to_be_visible()
+    expect(redattore.sezione("vision").get_by_text("Bozza di anna ·")).to_be_visible()
 
 
 def test_escape_and_annulla_save_nothing(redattore: PaginaInModifica, db):
@@ -108,8 +160,8 @@ def test_a_full_list_says_so_where_the_staff_member_is(redattore: PaginaInModifi
     """At 30 values "Aggiungi valore", far down the page, opens no editor; the reason shows in
     the window, not only at the top of the page, until "Chiudi"."""
     campi = {"titolo": "Un valore in più", "testo": "Testo."}
-    while quanti(session=db, pagina=PUBBLICATA, tipo=VALORE) < VALORE.massimo:
-        aggiungi(session=db, pagina=PUBBLICATA, tipo=VALORE, campi=campi)
+    while quanti(session=db, pagina=BOZZA, tipo=VALORE) < VALORE.massimo:
+        aggiungi(session=db, pagina=BOZZA, tipo=VALORE, campi=campi)
     redattore.page.get_by_role("button", name="Aggiungi valore").click()
     avviso = redattore.barra.get_by_role("alert")
     expect(avviso).to_have_text(
@@ -149,14 +201,13 @@ def test_add_move_and_delete_a_value(redattore: PaginaInModifica, contenuto, db)
     redattore.page.get_by_role("button", name="Conferma eliminazione").click()
     expect(valori).to_have_count(n)
     db.expire_all()
-    assert len(db.exec(select(Valore)).all()) == n
+    assert len(db.exec(select(Valore).where(Valore.pagina == BOZZA.nome)).all()) == n
 
 
 def test_invalid_input_shows_the_message_and_saves_nothing(redattore: PaginaInModifica, db):
     db.expire_all()
     prima = [
-        (t.anno, t.titolo, t.testo)
-        for t in leggi_elenco(session=db, pagina=PUBBLICATA, modello=Tappa)
+        (t.anno, t.titolo, t.testo) for t in leggi_elenco(session=db, pagina=BOZZA, modello=Tappa)
     ]
     redattore.page.get_by_role("button", name="Modifica tappa 2").click()
     redattore.campo("Anno (facoltativo)").fill("1800")
@@ -170,7 +221,7 @@ def test_invalid_input_shows_the_message_and_saves_nothing(redattore: PaginaInMo
         "Al massimo 2000 caratteri (ora sono 2001)."
     )
     db.expire_all()
-    tappe = leggi_elenco(session=db, pagina=PUBBLICATA, modello=Tappa)
+    tappe = leggi_elenco(session=db, pagina=BOZZA, modello=Tappa)
     assert [(t.anno, t.titolo, t.testo) for t in tappe] == prima
 
 

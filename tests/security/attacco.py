@@ -58,6 +58,11 @@ def sequenza(salvate: dict[str, list[dict]]) -> list[tuple[str, dict]]:
         ("elimina", {}),
         ("chiedi_eliminazione", {"tipo": "valore", "chiave": valore}),
         ("elimina", {}),
+        ("alterna_anteprima", {}),
+        ("chiedi_pubblicazione", {}),
+        ("pubblica", {}),
+        ("chiedi_scarto", {}),
+        ("scarta", {}),
     ]
 
 

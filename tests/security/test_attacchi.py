@@ -16,9 +16,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from reflex_base.constants.state import FIELD_MARKER
 
-from serena_app import pagina
+from serena_app import bozze, pagina
+from serena_app.bozze import BOZZA
 from serena_app.db import session as sessione_db
-from serena_app.pagina import PUBBLICATA
 from serena_app.state.redazione import RedazioneState
 from serena_app.tipi import TAPPA
 from tests.factories import ripristina_contenuto
@@ -485,11 +485,13 @@ PIENO = (
 
 
 def _riempi_tappe(server, fino_a: int) -> None:
-    """Add undated milestones straight in the database until the page has `fino_a`."""
+    """Add undated milestones straight in the database until the working copy staff edit has
+    `fino_a`."""
     with sessione_db(server.db_url) as session:
-        while pagina.quanti(session=session, pagina=PUBBLICATA, tipo=TAPPA) < fino_a:
+        bozze.apri(session=session)
+        while pagina.quanti(session=session, pagina=BOZZA, tipo=TAPPA) < fino_a:
             campi = {"anno": None, "titolo": "Riempitivo", "testo": "Riempitivo."}
-            pagina.aggiungi(session=session, pagina=PUBBLICATA, tipo=TAPPA, campi=campi)
+            pagina.aggiungi(session=session, pagina=BOZZA, tipo=TAPPA, campi=campi)
 
 
 def test_a_full_timeline_refuses_one_more_with_a_clear_message(
@@ -517,8 +519,9 @@ def test_a_full_timeline_refuses_one_more_with_a_clear_message(
     try:
         _riempi_tappe(server, 39)
         ciclo.run(oltre())
-        assert len(righe(db)["tappa"]) == 40
-        assert HACK not in {r["titolo"] for r in righe(db)["tappa"]}
+        nella_bozza = [r for r in righe(db)["tappa"] if r["pagina"] == BOZZA.nome]
+        assert len(nella_bozza) == 40
+        assert HACK not in {r["titolo"] for r in nella_bozza}
     finally:
         with sessione_db(server.db_url) as session:
             ripristina_contenuto(session, contenuto)

@@ -26,6 +26,11 @@ CHIAMATE = [
     ("sposta", ("tappa", 1, -1)),
     ("chiedi_eliminazione", ("tappa", 1)),
     ("elimina", ()),
+    ("alterna_anteprima", ()),
+    ("chiedi_pubblicazione", ()),
+    ("pubblica", ()),
+    ("chiedi_scarto", ()),
+    ("scarta", ()),
 ]
 
 
