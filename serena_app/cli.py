@@ -15,7 +15,7 @@ import argparse
 import getpass
 import sys
 
-from serena_app import db
+from serena_app import db, pubblicazione
 from serena_app.auth.password import PasswordNonValida
 from serena_app.auth.personale import (
     ErrorePersonale,
@@ -27,6 +27,7 @@ from serena_app.auth.personale import (
     trova_staff,
 )
 from serena_app.content import semina
+from serena_app.pubblicazione import Archivio
 
 
 def prepara() -> bool:
@@ -77,6 +78,9 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     seminato = prepara()
     if args.comando == "prepare":
+        # The server about to start builds its pages from the database: no older build
+        # made after a publish may be served instead.
+        Archivio(pubblicazione.cartella()).dimentica()
         print("Database pronto" + (", riempito dal file dei contenuti." if seminato else "."))
         return 0
     try:

@@ -8,11 +8,15 @@ Passed to `rx.App(api_transformer=...)`; in production's single-port mode it wra
 that sends the built pages and assets too.
 """
 
+from pathlib import Path
 from urllib.parse import urlsplit
 
+from reflex.utils.precompressed_staticfiles import PrecompressedStaticFiles
 from starlette.datastructures import MutableHeaders
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from serena_app.pubblicazione import Archivio, ricostruzione
 from serena_app.sito import url_sito
 
 IMMUTABILE = "public, max-age=31536000, immutable"  # /assets/* names carry a content hash
@@ -69,8 +73,45 @@ async def _rispondi_robots(send: Send) -> None:
     await send({"type": "http.response.body", "body": corpo})
 
 
+class BuildCorrente:
+    """Serves the files of the build made after the last publish (`pubblicazione.py`), and
+    the assets of every earlier one; anything else is left to the app."""
+
+    def __init__(self, archivio: Archivio) -> None:
+        self.archivio = archivio
+        self._statici: dict[Path, PrecompressedStaticFiles] = {}
+
+    def _di(self, cartella: Path, *, html: bool) -> PrecompressedStaticFiles:
+        if cartella not in self._statici:
+            self._statici[cartella] = PrecompressedStaticFiles(
+                directory=cartella, html=html, encodings=["brotli", "gzip"]
+            )
+        return self._statici[cartella]
+
+    async def risposta(self, scope: Scope):
+        """The response from the current build for this request, or None."""
+        corrente = self.archivio.corrente()
+        percorso = scope["path"]
+        if corrente is None or scope["method"] not in ("GET", "HEAD") or percorso in SALUTE:
+            return None
+        cartelle = [(corrente[1], True)]
+        if percorso.startswith("/assets/"):
+            cartelle.append((self.archivio.radice, False))
+        for cartella, html in cartelle:
+            statici = self._di(cartella, html=html)
+            try:
+                risposta = await statici.get_response(statici.get_path(scope), scope)
+            except HTTPException:
+                continue
+            if risposta.status_code != 404:  # with html=True a miss is the build's 404 page
+                return risposta
+        return None
+
+
 def intestazioni(app: ASGIApp) -> ASGIApp:
-    """Wrap the server: add Cache-Control and security headers; answer /robots.txt."""
+    """Wrap the server: add Cache-Control and security headers; answer /robots.txt; serve the
+    build that follows the last publish."""
+    build = BuildCorrente(ricostruzione().archivio)
 
     async def servi(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -94,6 +135,9 @@ def intestazioni(app: ASGIApp) -> ASGIApp:
                     headers.setdefault(nome, valore)
             await send(messaggio)
 
+        if (risposta := await build.risposta(scope)) is not None:
+            await risposta(scope, receive, invia)
+            return
         await app(scope, receive, invia)
 
     return servi

@@ -42,6 +42,16 @@ async def _diffondi(nuova: Istantanea, escluso: str) -> None:
         await asyncio.sleep(0)  # other events (the next save, new visitors) get a turn
 
 
+async def avvisa(token: str, testo: str) -> None:
+    """Show `testo` as a warning in the staff bar of the browser with client token `token`."""
+    from serena_app.state.staff import StaffState
+
+    app = RegistrationContext.get().app
+    async with app.modify_state(rx.BaseStateToken(ident=token, cls=StaffState)) as stato:
+        staff = await stato.get_state(StaffState)
+        staff.avviso = testo
+
+
 def diffondi(nuova: Istantanea, *, escluso: str) -> None:
     """Send the snapshot `nuova` to every connected browser but `escluso`, in the background;
     each takes it only if it shows `nuova.pagina`."""

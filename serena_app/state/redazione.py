@@ -7,6 +7,7 @@ push to the other staff tabs. Versions live on the server, never in the browser.
 """
 
 import asyncio
+import functools
 import json
 from collections.abc import Callable
 from typing import TypeVar
@@ -23,8 +24,9 @@ from serena_app.pagina import (
     OrdineNonValido,
     Scrittura,
 )
+from serena_app.pubblicazione import ricostruzione
 from serena_app.state.contenuto import ContenutoState
-from serena_app.state.diffusione import diffondi
+from serena_app.state.diffusione import avvisa, diffondi
 from serena_app.state.staff import StaffState, richiede_staff
 from serena_app.tipi import NESSUNA, SEZIONE, SEZIONI, TAPPA, Tipo, Voce, id_controllo, voce
 
@@ -279,8 +281,10 @@ class RedazioneState(StaffState):
             return None
         self._chiudi()
         contenuto._mostra(bozza)
-        diffondi(pubblicata, escluso=self.router.session.client_token)
-        diffondi(bozza, escluso=self.router.session.client_token)
+        token = self.router.session.client_token
+        diffondi(pubblicata, escluso=token)
+        diffondi(bozza, escluso=token)
+        ricostruzione().richiedi(pubblicata.versione, avviso=functools.partial(avvisa, token))
         self.annuncio = f"Pubblicat{'a' if quante == 1 else 'e'} {_modifiche(quante)}."
         return _metti_a_fuoco(PUBBLICA)
 

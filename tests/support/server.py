@@ -21,11 +21,13 @@ START_TIMEOUT = 600.0
 
 @dataclass
 class Server:
-    """A running app: its base URL, database URL and log file."""
+    """A running app: its base URL, database URL, log file, and where it keeps the builds it
+    makes after each publish."""
 
     url: str
     db_url: str
     log: Path
+    pubblicazioni: Path
 
     def log_text(self) -> str:
         """Everything the server printed so far."""
@@ -87,7 +89,7 @@ def run_app(workdir: Path, db_url: str | None = None, root: Path = ROOT) -> Iter
     port = free_port()
     db_url = db_url or f"sqlite:///{workdir / 'serena.db'}"
     log = workdir / "server.log"
-    env = app_env(port, db_url)
+    env = {**app_env(port, db_url), "SERENA_PUBBLICAZIONI": str(workdir / "pubblicazioni")}
     with log.open("w") as out:
         subprocess.run(
             [str(BIN / "serena"), "prepare"], cwd=root, env=env, stdout=out, stderr=out, check=True
@@ -113,7 +115,7 @@ def run_app(workdir: Path, db_url: str | None = None, root: Path = ROOT) -> Iter
     url = f"http://localhost:{port}"
     try:
         _wait_until_up(url + "/", process, log)
-        yield Server(url=url, db_url=db_url, log=log)
+        yield Server(url=url, db_url=db_url, log=log, pubblicazioni=workdir / "pubblicazioni")
     finally:
         _stop(process)
 

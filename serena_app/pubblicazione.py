@@ -1,0 +1,219 @@
+"""The HTML the server sends follows each publish.
+
+Reflex prerenders the page at build time, with the published content in the HTML and in the
+JavaScript's initial state: both must change together. After a publish the server builds
+the frontend again (`costruisci`: Reflex's own export, about 8 s here, in a working folder of
+its own so the folder being served is never touched) and then serves the new build:
+
+* `Archivio` keeps the builds under `SERENA_PUBBLICAZIONI` (default `.pubblicazioni/` in the
+  project). A new build is copied in full into a folder of its own, its hashed assets also
+  into `assets/`, shared by every build, so pages already open keep loading their chunks;
+  only then does the `corrente` file, replaced atomically, point at it. Each build carries
+  the content counter it was started at least from, and never replaces a newer one.
+* `Ricostruzione` runs one build at a time in the background; publishes made meanwhile are
+  gathered into one more build. A build that fails leaves the previous HTML serving, is
+  logged, is reported to whoever published (in Italian), and is tried again.
+* `servizio.py` serves the current build's files first, the startup build's otherwise.
+
+`serena prepare` forgets the current build: `reflex run` builds from the database at start.
+"""
+
+import asyncio
+import contextlib
+import functools
+import logging
+import os
+import shutil
+import sys
+import tempfile
+import uuid
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+logger = logging.getLogger(__name__)
+
+RADICE_PROGETTO = Path(__file__).resolve().parent.parent
+TENTATIVI = 3
+ATTESA_RIPROVA_S = 20.0
+RICOSTRUZIONE_FALLITA = (
+    "La pagina è pubblicata, ma non è stato possibile aggiornare la versione servita ai "
+    "motori di ricerca e a chi apre il sito: riprovo da solo tra poco. Se il problema "
+    "continua, avvisa chi gestisce il server."
+)
+
+
+def cartella() -> Path:
+    """Where the builds are kept."""
+    return Path(os.environ.get("SERENA_PUBBLICAZIONI", RADICE_PROGETTO / ".pubblicazioni"))
+
+
+class Archivio:
+    """The builds on disk, and which one is current."""
+
+    def __init__(self, radice: Path) -> None:
+        self.radice = radice
+        self.assets = radice / "assets"
+        self._puntatore = radice / "corrente"
+
+    def corrente(self) -> tuple[int, Path] | None:
+        """The current build's content counter and folder, or None (the startup build)."""
+        try:
+            versione, nome = self._puntatore.read_text(encoding="utf-8").split()
+        except (OSError, ValueError):
+            return None
+        return int(versione), self.radice / nome
+
+    def aggiungi(self, client: Path, versione: int) -> bool:
+        """Keep the build in `client` (Reflex's `build/client`), made from content at counter
+        `versione` or later, and make it current unless a newer one already is.
+
+        Returns:
+            Whether it is now the current build.
+        """
+        self.radice.mkdir(parents=True, exist_ok=True)
+        self.assets.mkdir(exist_ok=True)
+        for risorsa in (client / "assets").iterdir():
+            destinazione = self.assets / risorsa.name
+            if not destinazione.exists():  # hashed names: the same name is the same file
+                shutil.copy2(risorsa, destinazione)
+        nome = f"{versione:08d}-{uuid.uuid4().hex[:8]}"
+        shutil.copytree(client, self.radice / nome)
+        attuale = self.corrente()
+        if attuale is not None and attuale[0] > versione:
+            shutil.rmtree(self.radice / nome)
+            return False
+        provvisorio = self._puntatore.with_name(f".corrente-{nome}")
+        provvisorio.write_text(f"{versione} {nome}\n", encoding="utf-8")
+        os.replace(provvisorio, self._puntatore)
+        if attuale is not None:
+            shutil.rmtree(attuale[1], ignore_errors=True)  # its assets stay in `assets/`
+        return True
+
+    def dimentica(self) -> None:
+        """The startup build is current again (its assets stay for pages already open)."""
+        with contextlib.suppress(FileNotFoundError):
+            self._puntatore.unlink()
+
+
+async def costruisci(destinazione: Path) -> Path:
+    """Build the frontend from the database's published content, in a working folder of its
+    own under `destinazione`; Reflex's compile and export, with the app's build plugins.
+
+    Returns:
+        The built `client` folder (HTML pages and `assets/`).
+
+    Raises:
+        RuntimeError: The build failed (its output is in the message).
+    """
+    web = RADICE_PROGETTO / ".web"
+    lavoro = destinazione / "web"
+    shutil.copytree(web, lavoro, ignore=shutil.ignore_patterns("node_modules", "build"))
+    (lavoro / "node_modules").symlink_to(web / "node_modules")
+    # Without the running server's internal Reflex settings ("__REFLEX_SKIP_COMPILE"…).
+    ambiente = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("__REFLEX")},
+        "REFLEX_WEB_WORKDIR": str(lavoro),
+        "REFLEX_USE_NPM": "1",
+        "REFLEX_TELEMETRY_ENABLED": "false",
+    }
+    reflex = Path(sys.executable).with_name("reflex")
+    processo = await asyncio.create_subprocess_exec(
+        str(reflex),
+        "export",
+        "--frontend-only",
+        "--no-zip",
+        "--env",
+        "prod",
+        cwd=RADICE_PROGETTO,
+        env=ambiente,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    uscita, _ = await processo.communicate()
+    client = lavoro / "build" / "client"
+    if processo.returncode != 0 or not (client / "index.html").exists():
+        testo = uscita.decode("utf-8", "replace")[-2000:]
+        msg = f"build exited with {processo.returncode}: {testo}"
+        raise RuntimeError(msg)
+    return client
+
+
+Costruttore = Callable[[Path], Awaitable[Path]]
+Avviso = Callable[[str], Awaitable[None]]
+
+
+class Ricostruzione:
+    """One build at a time, in the background; the last publish is always built."""
+
+    def __init__(
+        self,
+        archivio: Archivio,
+        costruttore: Costruttore = costruisci,
+        attesa_riprova_s: float = ATTESA_RIPROVA_S,
+    ) -> None:
+        self.archivio = archivio
+        self._costruttore = costruttore
+        self._attesa_riprova_s = attesa_riprova_s
+        self._voluta = 0  # the newest content counter asked for
+        self._avvisi: list[Avviso] = []
+        self._compito: asyncio.Task | None = None
+        self.durate: list[float] = []  # seconds per successful build, for the benchmark
+
+    def richiedi(self, versione: int, avviso: Avviso | None = None) -> None:
+        """Build the content at counter `versione` (or later); `avviso` is told in Italian
+        if that fails."""
+        self._voluta = max(self._voluta, versione)
+        if avviso is not None:
+            self._avvisi.append(avviso)
+        if self._compito is None or self._compito.done():
+            self._compito = asyncio.create_task(self._lavora())
+
+    async def attendi(self) -> None:
+        """Wait until no build is running or due (tests and the benchmark)."""
+        while self._compito is not None and not self._compito.done():
+            await asyncio.shield(self._compito)
+
+    async def _lavora(self) -> None:
+        costruita = self.archivio.corrente()[0] if self.archivio.corrente() else 0
+        while self._voluta > costruita:
+            versione = self._voluta
+            if await self._prova(versione):
+                costruita = versione
+                self._avvisi.clear()
+            else:
+                return
+
+    async def _prova(self, versione: int) -> bool:
+        for tentativo in range(1, TENTATIVI + 1):
+            inizio = asyncio.get_running_loop().time()
+            try:
+                with tempfile.TemporaryDirectory(prefix="serena-build-") as lavoro:
+                    client = await self._costruttore(Path(lavoro))
+                    await asyncio.to_thread(self.archivio.aggiungi, client, versione)
+            except Exception:
+                logger.exception(
+                    "ricostruzione della pagina (contenuto %d) non riuscita, tentativo %d di %d",
+                    versione,
+                    tentativo,
+                    TENTATIVI,
+                )
+                if tentativo == 1:
+                    await self._avvisa()
+                if tentativo < TENTATIVI:
+                    await asyncio.sleep(self._attesa_riprova_s)
+                continue
+            self.durate.append(asyncio.get_running_loop().time() - inizio)
+            logger.info("pagina servita aggiornata al contenuto %d", versione)
+            return True
+        return False
+
+    async def _avvisa(self) -> None:
+        for avviso in self._avvisi:
+            with contextlib.suppress(Exception):
+                await avviso(RICOSTRUZIONE_FALLITA)
+
+
+@functools.cache
+def ricostruzione() -> Ricostruzione:
+    """This server process's builds."""
+    return Ricostruzione(Archivio(cartella()))

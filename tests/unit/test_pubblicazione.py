@@ -1,0 +1,140 @@
+"""The builds made after each publish (`serena_app/pubblicazione.py`), on real folders: which
+one is served, that an older one never replaces a newer one, that publishes made during a
+build are gathered into one more, and that a failed build keeps the previous one, is
+reported and tried again. The build itself is Reflex's (about 8 s); here a stand-in writes
+a page naming the content it was asked for, and the e2e tests run the real one."""
+
+import asyncio
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from serena_app.pubblicazione import (
+    RICOSTRUZIONE_FALLITA,
+    TENTATIVI,
+    Archivio,
+    Ricostruzione,
+)
+
+
+def _client(cartella: Path, testo: str) -> Path:
+    """A build's `client` folder: a page and one hashed asset named after `testo`."""
+    client = cartella / "client"
+    (client / "assets").mkdir(parents=True)
+    (client / "index.html").write_text(f"<p>{testo}</p>", encoding="utf-8")
+    (client / "assets" / f"pagina-{testo}.js").write_text("//", encoding="utf-8")
+    return client
+
+
+def _servita(archivio: Archivio) -> str:
+    corrente = archivio.corrente()
+    return "" if corrente is None else (corrente[1] / "index.html").read_text(encoding="utf-8")
+
+
+def _esegui(coroutine):
+    # A thread of its own: Playwright's sync API may hold this thread's event loop.
+    with ThreadPoolExecutor(1) as esecutore:
+        return esecutore.submit(asyncio.run, coroutine).result(timeout=30)
+
+
+def test_a_build_becomes_current_and_an_older_one_never_replaces_it(tmp_path):
+    archivio = Archivio(tmp_path / "pubblicazioni")
+    assert archivio.corrente() is None  # the startup build is served
+    assert archivio.aggiungi(_client(tmp_path / "a", "v5"), 5)
+    assert not archivio.aggiungi(_client(tmp_path / "b", "v4"), 4)
+    assert _servita(archivio) == "<p>v5</p>"
+    assert archivio.aggiungi(_client(tmp_path / "c", "v6"), 6)
+    assert _servita(archivio) == "<p>v6</p>"
+    # Every build's assets stay reachable for pages opened earlier.
+    assert {p.name for p in archivio.assets.iterdir()} == {
+        "pagina-v5.js",
+        "pagina-v4.js",
+        "pagina-v6.js",
+    }
+    archivio.dimentica()
+    assert archivio.corrente() is None
+
+
+def test_publishes_made_during_a_build_are_gathered_into_one_more(tmp_path):
+    archivio = Archivio(tmp_path / "pubblicazioni")
+    chieste: list[int] = []
+    ricostruzione: Ricostruzione
+
+    async def costruisci(lavoro: Path) -> Path:
+        versione = ricostruzione._voluta  # what the database holds when the build reads it
+        chieste.append(versione)
+        if len(chieste) == 1:
+            await via.wait()  # the first build is slow: three publishes come meanwhile
+        return _client(lavoro, f"v{versione}")
+
+    async def prova() -> None:
+        nonlocal ricostruzione, via
+        via = asyncio.Event()
+        ricostruzione = Ricostruzione(archivio, costruisci)
+        ricostruzione.richiedi(1)
+        await asyncio.sleep(0)
+        for versione in (2, 3, 4):
+            ricostruzione.richiedi(versione)
+        via.set()
+        await ricostruzione.attendi()
+
+    via: asyncio.Event
+    _esegui(prova())
+    assert chieste == [1, 4]
+    assert _servita(archivio) == "<p>v4</p>"
+
+
+def test_a_failed_build_keeps_the_page_served_is_reported_and_tried_again(tmp_path, caplog):
+    archivio = Archivio(tmp_path / "pubblicazioni")
+    archivio.aggiungi(_client(tmp_path / "prima", "v1"), 1)
+    avvisi: list[str] = []
+    tentativi = 0
+    servita_durante_il_guasto = ""
+
+    async def costruisci(lavoro: Path) -> Path:
+        nonlocal tentativi, servita_durante_il_guasto
+        tentativi += 1
+        if tentativi == 1:
+            raise RuntimeError("npm: out of memory")
+        servita_durante_il_guasto = _servita(archivio)
+        return _client(lavoro, "v2")
+
+    async def avviso(testo: str) -> None:
+        avvisi.append(testo)
+
+    async def prova() -> None:
+        ricostruzione = Ricostruzione(archivio, costruisci, attesa_riprova_s=0.01)
+        ricostruzione.richiedi(2, avviso)
+        await ricostruzione.attendi()
+
+    with caplog.at_level(logging.ERROR, logger="serena_app.pubblicazione"):
+        _esegui(prova())
+    assert servita_durante_il_guasto == "<p>v1</p>"
+    assert "npm: out of memory" in caplog.text
+    assert avvisi == [RICOSTRUZIONE_FALLITA]
+    assert tentativi == 2
+    assert _servita(archivio) == "<p>v2</p>"
+
+
+def test_a_build_that_keeps_failing_gives_up_and_the_next_publish_tries_again(tmp_path):
+    guasti = TENTATIVI
+    archivio = Archivio(tmp_path / "pubblicazioni")
+    tentativi = 0
+
+    async def costruisci(lavoro: Path) -> Path:
+        nonlocal tentativi
+        tentativi += 1
+        if tentativi <= guasti:
+            raise RuntimeError("guasto")
+        return _client(lavoro, f"tentativo {tentativi}")
+
+    async def prova() -> None:
+        ricostruzione = Ricostruzione(archivio, costruisci, attesa_riprova_s=0.01)
+        ricostruzione.richiedi(1)
+        await ricostruzione.attendi()
+        assert archivio.corrente() is None
+        ricostruzione.richiedi(2)
+        await ricostruzione.attendi()
+
+    _esegui(prova())
+    assert _servita(archivio) == f"<p>tentativo {guasti + 1}</p>"
