@@ -13,7 +13,9 @@ its own so the folder being served is never touched) and then serves the new bui
 * `Ricostruzione` runs one build at a time in the background; publishes made meanwhile are
   gathered into one more build. A build that fails leaves the previous HTML serving, is
   logged, is reported to whoever published (in Italian), and is tried again.
-* `servizio.py` serves the current build's files first, the startup build's otherwise.
+* `servizio.py` serves the current build's files first, the startup build's otherwise. While
+  a build is running, a request for a page waits for it (at most `ATTESA_PAGINA_S`), so that
+  nobody loading the page after a publish sees the older text first.
 
 `serena prepare` forgets the current build: `reflex run` builds from the database at start.
 """
@@ -34,6 +36,7 @@ logger = logging.getLogger(__name__)
 
 RADICE_PROGETTO = Path(__file__).resolve().parent.parent
 TENTATIVI = 3
+ATTESA_PAGINA_S = 15.0
 ATTESA_RIPROVA_S = 20.0
 RICOSTRUZIONE_FALLITA = (
     "La pagina è pubblicata, ma non è stato possibile aggiornare la versione servita ai "
@@ -167,6 +170,10 @@ class Ricostruzione:
             self._avvisi.append(avviso)
         if self._compito is None or self._compito.done():
             self._compito = asyncio.create_task(self._lavora())
+
+    def in_corso(self) -> bool:
+        """Whether a build is running or due: the HTML served is older than the content."""
+        return self._compito is not None and not self._compito.done()
 
     async def attendi(self) -> None:
         """Wait until no build is running or due (tests and the benchmark)."""

@@ -8,6 +8,8 @@ Passed to `rx.App(api_transformer=...)`; in production's single-port mode it wra
 that sends the built pages and assets too.
 """
 
+import asyncio
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -16,7 +18,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from serena_app.pubblicazione import Archivio, ricostruzione
+from serena_app.pubblicazione import ATTESA_PAGINA_S, Ricostruzione, ricostruzione
 from serena_app.sito import url_sito
 
 IMMUTABILE = "public, max-age=31536000, immutable"  # /assets/* names carry a content hash
@@ -75,11 +77,18 @@ async def _rispondi_robots(send: Send) -> None:
 
 class BuildCorrente:
     """Serves the files of the build made after the last publish (`pubblicazione.py`), and
-    the assets of every earlier one; anything else is left to the app."""
+    the assets of every earlier one; anything else is left to the app. A page asked for
+    while a build runs waits for it."""
 
-    def __init__(self, archivio: Archivio) -> None:
-        self.archivio = archivio
+    def __init__(self, ricostruzione: Ricostruzione) -> None:
+        self.ricostruzione = ricostruzione
+        self.archivio = ricostruzione.archivio
         self._statici: dict[Path, PrecompressedStaticFiles] = {}
+
+    async def _attendi_build(self) -> None:
+        fine = time.monotonic() + ATTESA_PAGINA_S
+        while self.ricostruzione.in_corso() and time.monotonic() < fine:
+            await asyncio.sleep(0.05)
 
     def _di(self, cartella: Path, *, html: bool) -> PrecompressedStaticFiles:
         if cartella not in self._statici:
@@ -90,9 +99,13 @@ class BuildCorrente:
 
     async def risposta(self, scope: Scope):
         """The response from the current build for this request, or None."""
-        corrente = self.archivio.corrente()
         percorso = scope["path"]
-        if corrente is None or scope["method"] not in ("GET", "HEAD") or percorso in SALUTE:
+        if scope["method"] not in ("GET", "HEAD") or percorso in SALUTE:
+            return None
+        if not percorso.startswith(("/assets/", "/_")):
+            await self._attendi_build()
+        corrente = self.archivio.corrente()
+        if corrente is None:
             return None
         cartelle = [(corrente[1], True)]
         if percorso.startswith("/assets/"):
@@ -111,7 +124,7 @@ class BuildCorrente:
 def intestazioni(app: ASGIApp) -> ASGIApp:
     """Wrap the server: add Cache-Control and security headers; answer /robots.txt; serve the
     build that follows the last publish."""
-    build = BuildCorrente(ricostruzione().archivio)
+    build = BuildCorrente(ricostruzione())
 
     async def servi(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
