@@ -24,7 +24,7 @@ from sqlmodel import Session, delete
 from serena_app import db, pagina
 from serena_app.models import Sezione, Tappa, Valore, VersionePagina
 from serena_app.pagina import PUBBLICATA, Pagina
-from serena_app.tipi import SEZIONE, SEZIONI, TAPPA, VALORE, Tipo
+from serena_app.tipi import SEZIONE, TAPPA, VALORE, Tipo, testo_di
 
 BOZZA = Pagina("bozza")
 """The working copy staff edit."""
@@ -63,7 +63,7 @@ class Differenza:
 
     Attributes:
         tipo: The kind's name ("sezione", "tappa", "valore").
-        nome: How the item is named: the section's name, or the item's title.
+        nome: The section's key, or the item's title.
         cosa: "modificata", "aggiunta", "eliminata" or "spostata".
     """
 
@@ -74,7 +74,7 @@ class Differenza:
     def __str__(self) -> str:
         """E.g. "Tappa «La fondazione»: modificata", "Testo della mission: modificato"."""
         if self.tipo == SEZIONE.nome:
-            return f"Testo della {self.nome}: {self.cosa[:-1]}o"
+            return f"{testo_di(self.nome)}: {self.cosa[:-1]}o"
         return f"{self.tipo.capitalize()} «{self.nome}»: {self.cosa}"
 
 
@@ -123,10 +123,23 @@ def _svuota(session: Session) -> None:
 
 
 def apri(*, session: Session) -> None:
-    """Make the working copy if there is none yet; commits."""
+    """Make the working copy if there is none yet, or give it the sections a newer version of
+    the site added to the published page; commits."""
     with db.transazione_bloccata(session, VersionePagina):
         if not _esiste(session):
             _copia(session)
+            pagina.incrementa_versione(session=session, pagina=BOZZA)
+            return
+        copiate = pagina.leggi_sezioni(session=session, pagina=BOZZA)
+        mancanti = [
+            s
+            for k, s in pagina.leggi_sezioni(session=session, pagina=PUBBLICATA).items()
+            if k not in copiate
+        ]
+        for sezione in mancanti:
+            session.add(Sezione(pagina=BOZZA.nome, chiave=sezione.chiave, testo=sezione.testo))
+        if mancanti:
+            session.flush()
             pagina.incrementa_versione(session=session, pagina=BOZZA)
 
 
@@ -161,7 +174,7 @@ def differenze(*, session: Session) -> list[Differenza]:
     for chiave, sezione in pagina.leggi_sezioni(session=session, pagina=BOZZA).items():
         originale = pubblicate.get(chiave)
         if originale is None or originale.testo != sezione.testo:
-            elenco.append(Differenza(SEZIONE.nome, SEZIONI.get(chiave, chiave), "modificata"))
+            elenco.append(Differenza(SEZIONE.nome, chiave, "modificata"))
     for tipo, modello in ELENCHI:
         elenco.extend(_differenze_elenco(session, tipo, modello))
     return elenco

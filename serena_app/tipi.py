@@ -89,6 +89,7 @@ VALORE = Tipo(
 TIPI = {t.nome: t for t in (SEZIONE, TAPPA, VALORE)}
 
 SEZIONI = {
+    "sottotitolo": "sottotitolo",
     "storia_intro": "introduzione della storia",
     "storia_testo": "storia completa",
     "mission": "mission",
@@ -99,6 +100,15 @@ SEZIONI = {
 
 SEZIONI_FACOLTATIVE = {"storia_intro"}
 """Sections that may be left empty."""
+
+SEZIONI_MASCHILI = {"sottotitolo"}
+
+
+def testo_di(chiave: str) -> str:
+    """How announcements name a section's text: "Testo della mission", "Testo del
+    sottotitolo"."""
+    preposizione = "del" if chiave in SEZIONI_MASCHILI else "della"
+    return f"Testo {preposizione} {SEZIONI.get(chiave, chiave)}"
 
 
 @dataclasses.dataclass(frozen=True)

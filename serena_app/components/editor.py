@@ -19,7 +19,7 @@ in_modifica = (AccessoState.nome_staff != "") & StaffState.modifica_attiva & ~St
 def marcatore(firma: Var) -> rx.Component:
     """ "Bozza di anna · 30 novembre, 19:03" on an item with a draft, in edit mode only: said
     in words, not by colour alone."""
-    return rx.cond(in_modifica & (firma != ""), rx.el.p(firma, class_name="bozza"))
+    return rx.cond(in_modifica & firma.bool(), rx.el.p(firma, class_name="bozza"))
 
 
 # Escape cancels the open editor, as its "Annulla" button does (Reflex passes the key name).

@@ -31,6 +31,22 @@ CONTENUTO = carica_seed()
 """The seed content, parsed once: page structure (name, titles) is read from here."""
 
 
+def testi_delle_sezioni(contenuto: dict[str, Any]) -> dict[str, str]:
+    """Every editable section's text in the content file, by key (the hero's subtitle too)."""
+    return {"sottotitolo": contenuto["sottotitolo"], **contenuto["sezioni"]}
+
+
+def _completa(session: Session, pagina: Pagina, contenuto: dict, chiavi: set[str]) -> None:
+    """Add the sections a newer version of the site made editable to a page that has content."""
+    mancanti = {k: t for k, t in testi_delle_sezioni(contenuto).items() if k not in chiavi}
+    for chiave, testo in mancanti.items():
+        session.add(Sezione(pagina=pagina.nome, chiave=chiave, testo=testo))
+    if mancanti:
+        session.flush()
+        incrementa_versione(session=session, pagina=pagina)
+        session.commit()
+
+
 def semina(
     *,
     session: Session,
@@ -51,12 +67,13 @@ def semina(
         True if the page has been seeded, False if it was left alone.
     """
     if not sovrascrivi:
-        esistente = session.exec(select(Sezione).where(Sezione.pagina == pagina.nome).limit(1))
-        if esistente.first() is not None:
+        esistenti = session.exec(select(Sezione.chiave).where(Sezione.pagina == pagina.nome))
+        if chiavi := set(esistenti):
+            _completa(session, pagina, contenuto, chiavi)
             return False
     for modello in (Sezione, Tappa, Valore):
         session.exec(delete(modello).where(modello.pagina == pagina.nome))
-    for chiave, testo in contenuto["sezioni"].items():
+    for chiave, testo in testi_delle_sezioni(contenuto).items():
         session.add(Sezione(pagina=pagina.nome, chiave=chiave, testo=testo))
     for posizione, tappa in enumerate(contenuto["tappe"]):
         session.add(Tappa(pagina=pagina.nome, posizione=posizione, **tappa))

@@ -2,14 +2,15 @@
 
 import reflex as rx
 
+from serena_app.components.testo import testo_modificabile
 from serena_app.content import CONTENUTO
 
 
 def hero() -> rx.Component:
-    """Name and a one-line summary drawn from the mission."""
+    """Name and a one-line summary drawn from the mission (editable: "Modifica sottotitolo")."""
     return rx.el.div(
         rx.el.p("Chi siamo", class_name="occhiello"),
         rx.el.h1(CONTENUTO["nome"]),
-        rx.el.p(CONTENUTO["sottotitolo"], class_name="sottotitolo"),
+        testo_modificabile("sottotitolo", class_name="sottotitolo"),
         class_name="apertura",
     )

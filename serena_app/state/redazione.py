@@ -28,7 +28,7 @@ from serena_app.pubblicazione import ricostruzione
 from serena_app.state.contenuto import ContenutoState
 from serena_app.state.diffusione import avvisa, diffondi
 from serena_app.state.staff import StaffState, richiede_staff
-from serena_app.tipi import NESSUNA, SEZIONE, SEZIONI, TAPPA, Tipo, Voce, id_controllo, voce
+from serena_app.tipi import NESSUNA, SEZIONE, TAPPA, Tipo, Voce, id_controllo, testo_di, voce
 
 R = TypeVar("R")
 CONFERMA_ELIMINAZIONE = "conferma-eliminazione"  # the id of the confirmation's button
@@ -52,7 +52,7 @@ def campi_di(tipo: Tipo, elemento: Elemento) -> dict[str, str]:
 def _nome(voce: Voce, titolo: str) -> str:
     """How announcements name an item: "Testo della mission", "Tappa «Fondazione»"."""
     if voce.tipo == SEZIONE.nome:
-        return f"Testo della {SEZIONI[voce.chiave]}"
+        return testo_di(voce.chiave)
     return f"{voce.tipo.capitalize()} «{titolo}»"
 
 

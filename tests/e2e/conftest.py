@@ -5,6 +5,7 @@ A test fails if the app logged an error while it ran, or if the page logged a co
 
 import re
 import subprocess
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -12,12 +13,14 @@ from playwright.sync_api import Browser, Page
 from sqlmodel import Session
 
 from serena_app.db import crea_engine
+from serena_app.pagina import PUBBLICATA, versione_pagina
 from tests.factories import ripristina_contenuto
 from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS
 from tests.support.server import BIN, ROOT, Server, app_env
 
 VIEWPORTS = {"telefono": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
 STAFF_PASSWORD = "password-dello-staff-lunga"
+ATTESA_BUILD_S = 60.0  # a bound for waiting on a build after a publish (they take ~4 s)
 SERVER_ERROR = re.compile(r"^(ERROR|Traceback)|\bERROR\b", re.MULTILINE)
 
 
@@ -92,3 +95,15 @@ def db(server: Server, contenuto) -> Iterator[Session]:
         yield session
         ripristina_contenuto(session, contenuto)
     engine.dispose()
+
+
+def attendi_build(server: Server, db: Session) -> None:
+    """Until the server has built the last published content (no build left running)."""
+    db.expire_all()
+    riga = (
+        f"pagina servita aggiornata al contenuto {versione_pagina(session=db, pagina=PUBBLICATA)}"
+    )
+    fine = time.monotonic() + ATTESA_BUILD_S
+    while riga not in server.log_text():
+        assert time.monotonic() < fine, f"no build of the last publish: {server.log_text()[-3000:]}"
+        time.sleep(0.2)

@@ -1,5 +1,6 @@
 """Staff edit the page in place: save, live update, add/reorder/delete, bad input, conflicts."""
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlmodel import Session, select
@@ -8,7 +9,9 @@ from serena_app.bozze import BOZZA
 from serena_app.istantanea import paragrafi
 from serena_app.models import Sezione, Tappa, Valore
 from serena_app.pagina import PUBBLICATA, Pagina, aggiungi, leggi_elenco, quanti
+from serena_app.pubblicazione import Archivio
 from serena_app.tipi import VALORE
+from tests.e2e.conftest import ATTESA_BUILD_S, attendi_build
 from tests.e2e.pages.staff import PaginaInModifica, accedi
 from tests.support.server import Server
 
@@ -81,6 +84,7 @@ def test_scarta_bozze_drops_every_draft(redattore: PaginaInModifica, contenuto, 
     conferma.click()
     expect(redattore.annuncio).to_contain_text("Bozze scartate")
     expect(redattore.sezione("vision")).not_to_contain_text("Una vision da scartare.")
+    expect(redattore.page.locator(".bozza")).to_have_count(0)  # no marker, not even empty
     assert _testo_salvato(db, "vision") == contenuto["sezioni"]["vision"]
 
 
@@ -276,3 +280,24 @@ def test_logout_removes_the_edit_controls(redattore: PaginaInModifica):
     redattore.page.reload()
     expect(redattore.page.locator("main")).to_have_attribute("data-idratata", "true")
     expect(redattore.page.get_by_role("button", name="Modifica pagina")).to_have_count(0)
+
+
+def test_the_subtitle_is_edited_in_place_and_published(
+    redattore: PaginaInModifica, browser: Browser, server: Server, db
+):
+    nuovo = "Servizi alla persona a Ferrara, dal 1986."
+    redattore.page.get_by_role("button", name="Modifica sottotitolo").click()
+    redattore.campo("Testo: sottotitolo").fill(nuovo)
+    redattore.salva()
+    expect(redattore.annuncio).to_have_text("Testo del sottotitolo salvato.")
+    expect(redattore.page.locator(".apertura")).to_contain_text(nuovo)
+    redattore.page.get_by_role("button", name="Pubblica", exact=True).click()
+    expect(redattore.barra.get_by_role("listitem")).to_have_text(
+        ["Testo del sottotitolo: modificato"]
+    )
+    redattore.page.get_by_role("button", name="Pubblica ora").click()
+    expect(redattore.annuncio).to_have_text("Pubblicata 1 modifica.")
+    assert _testo_salvato(db, "sottotitolo", PUBBLICATA) == nuovo
+    assert nuovo in httpx.get(f"{server.url}/", timeout=ATTESA_BUILD_S).text
+    attendi_build(server, db)
+    Archivio(server.pubblicazioni).dimentica()  # `db` puts the content file back

@@ -9,14 +9,11 @@ from collections.abc import Iterator
 import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
-from sqlmodel import Session
 
-from serena_app.pagina import PUBBLICATA, versione_pagina
 from serena_app.pubblicazione import Archivio
+from tests.e2e.conftest import ATTESA_BUILD_S, attendi_build
 from tests.e2e.pages.staff import PaginaInModifica, accedi
 from tests.support.server import Server
-
-ATTESA_HTML_S = 60.0  # a bound for the polling; the target is 10 s, the figure is printed
 
 
 @pytest.fixture
@@ -37,18 +34,6 @@ def _pubblica(redattore: PaginaInModifica, chiave: str, testo: str) -> None:
     expect(redattore.annuncio).to_contain_text("Pubblicata")
 
 
-def _attendi_build(server: Server, db: Session) -> None:
-    """Until the server has built the last published content (no build left running)."""
-    db.expire_all()
-    riga = (
-        f"pagina servita aggiornata al contenuto {versione_pagina(session=db, pagina=PUBBLICATA)}"
-    )
-    fine = time.monotonic() + ATTESA_HTML_S
-    while riga not in server.log_text():
-        assert time.monotonic() < fine, f"no build of the last publish: {server.log_text()[-3000:]}"
-        time.sleep(0.2)
-
-
 def test_after_pubblica_the_served_html_carries_the_new_text(
     redattore: PaginaInModifica, browser: Browser, server: Server, db
 ):
@@ -58,14 +43,14 @@ def test_after_pubblica_the_served_html_carries_the_new_text(
     assert testo not in httpx.get(f"{server.url}/").text
     _pubblica(redattore, "vision", testo)
     inizio = time.monotonic()
-    assert testo in httpx.get(f"{server.url}/", timeout=ATTESA_HTML_S).text
+    assert testo in httpx.get(f"{server.url}/", timeout=ATTESA_BUILD_S).text
     print(f"\npublish → served HTML: {time.monotonic() - inizio:.1f} s")
     senza_js = browser.new_context(base_url=server.url, java_script_enabled=False)
     pagina = senza_js.new_page()
     pagina.goto("/")
     expect(pagina.get_by_text(testo)).to_be_visible()
     senza_js.close()
-    _attendi_build(server, db)
+    attendi_build(server, db)
 
 
 def test_pages_and_assets_answer_200_during_five_publishes(
@@ -90,7 +75,7 @@ def test_pages_and_assets_answer_200_during_five_publishes(
     try:
         for numero in range(1, 6):
             _pubblica(redattore, "vision", f"Vision numero {numero}.")
-        _attendi_build(server, db)
+        attendi_build(server, db)
         assert "Vision numero 5." in httpx.get(f"{server.url}/").text
     finally:
         basta.set()

@@ -7,7 +7,7 @@ from sqlmodel import Session
 from serena_app import bozze, pagina
 from serena_app.bozze import BOZZA, Differenza
 from serena_app.istantanea import leggi_istantanea
-from serena_app.models import Tappa, Valore
+from serena_app.models import Sezione, Tappa, Valore
 from serena_app.pagina import PUBBLICATA
 from serena_app.tipi import SEZIONE, VALORE, Voce
 from tests.factories import db_seminato
@@ -160,3 +160,12 @@ def test_opening_the_draft_twice_makes_one_copy(db):
     bozze.apri(session=db)
     assert len(_elenco(db, Tappa)) == len(_elenco(db, Tappa, PUBBLICATA))
     assert len(_elenco(db, Valore)) == len(_elenco(db, Valore, PUBBLICATA))
+
+
+def test_a_working_copy_made_before_a_section_was_editable_gets_it(db):
+    db.delete(db.get(Sezione, (BOZZA.nome, "sottotitolo")))
+    db.commit()
+    bozze.apri(session=db)
+    pubblicato = db.get(Sezione, (PUBBLICATA.nome, "sottotitolo")).testo
+    assert db.get(Sezione, (BOZZA.nome, "sottotitolo")).testo == pubblicato
+    assert bozze.differenze(session=db) == []

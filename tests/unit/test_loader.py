@@ -31,7 +31,8 @@ def test_content_file_quotes_the_seed_verbatim(contenuto):
 def test_every_seed_paragraph_lands_exactly_once(session, contenuto):
     assert semina(session=session, contenuto=contenuto) is True
     in_db = _testi_in_db(session)
-    expected = [p for testo in contenuto["sezioni"].values() for p in paragrafi(testo)]
+    sezioni = [contenuto["sottotitolo"], *contenuto["sezioni"].values()]
+    expected = [p for testo in sezioni for p in paragrafi(testo)]
     expected += [v["testo"] for v in contenuto["valori"]]
     assert sorted(in_db) == sorted(expected)
     assert len(set(in_db)) == len(in_db)
@@ -54,6 +55,18 @@ def test_seeding_a_seeded_database_changes_nothing(session, contenuto):
     assert semina(session=session, contenuto=contenuto) is False
     assert session.get(Sezione, ("pubblicata", "mission")).testo == "Testo cambiato dallo staff."
     assert len(session.exec(select(Valore)).all()) == len(contenuto["valori"])
+
+
+def test_a_page_seeded_before_the_subtitle_was_editable_gets_it_from_the_content_file(
+    session, contenuto
+):
+    semina(session=session, contenuto=contenuto)
+    session.delete(session.get(Sezione, ("pubblicata", "sottotitolo")))
+    session.get(Sezione, ("pubblicata", "mission")).testo = "Testo cambiato dallo staff."
+    session.commit()
+    assert semina(session=session, contenuto=contenuto) is False
+    assert session.get(Sezione, ("pubblicata", "sottotitolo")).testo == contenuto["sottotitolo"]
+    assert session.get(Sezione, ("pubblicata", "mission")).testo == "Testo cambiato dallo staff."
     assert len(session.exec(select(Tappa)).all()) == len(contenuto["tappe"])
 
 
