@@ -80,9 +80,12 @@ class AccessoState(rx.State):
 
     def _segreto(self) -> str:
         """The session secret, if the socket of the event being handled presented it."""
-        if self._connessione and self._connessione == self.router.session.session_id:
-            return self.token
-        return ""
+        return self.token if self._presentato_da(self.router.session.session_id) else ""
+
+    def _presentato_da(self, socket: str | None) -> bool:
+        """Whether the socket `socket` presented this tab's secret (a push in the background
+        asks it of the socket the client token is connected on now)."""
+        return bool(self.token) and bool(self._connessione) and self._connessione == socket
 
     @rx.var
     def nome_staff(self) -> str:

@@ -9,6 +9,7 @@ from serena_app import istantanea
 from serena_app.bozze import BOZZA
 from serena_app.istantanea import Istantanea, TappaVista, ValoreVista
 from serena_app.pagina import PUBBLICATA, Pagina
+from serena_app.state.accesso import AccessoState
 
 
 class ContenutoState(rx.State):
@@ -60,5 +61,10 @@ class ContenutoState(rx.State):
 
     @rx.event
     async def aggiorna(self) -> None:
-        """On page load: catch up with the database if it changed since this state was made."""
+        """On page load: catch up with the database if it changed since this state was made.
+        The working copy only for the socket that presented the staff secret."""
+        if self._pagina != PUBBLICATA:
+            accesso = await self.get_state(AccessoState)
+            if not accesso._presentato_da(self.router.session.session_id):
+                self._lascia_bozza()
         self._mostra(await asyncio.to_thread(istantanea.aggiornata, self._pagina))

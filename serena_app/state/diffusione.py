@@ -12,6 +12,8 @@ import reflex as rx
 from reflex_base.registry import RegistrationContext
 
 from serena_app.istantanea import Istantanea
+from serena_app.pagina import PUBBLICATA
+from serena_app.state.accesso import AccessoState
 from serena_app.state.contenuto import ContenutoState
 
 logger = logging.getLogger(__name__)
@@ -23,6 +25,13 @@ RITARDO_S = 0.05  # lets the staff member's own answer leave before the push sta
 async def _aggiorna_client(app, token: str, nuova: Istantanea) -> None:
     async with app.modify_state(rx.BaseStateToken(ident=token, cls=ContenutoState)) as stato:
         contenuto = await stato.get_state(ContenutoState)
+        if nuova.pagina != PUBBLICATA:
+            # The working copy only to a socket that presented the staff secret: not to one
+            # that took over a closed staff tab's client token.
+            accesso = await stato.get_state(AccessoState)
+            if not accesso._presentato_da(app.event_namespace.token_to_sid.get(token)):
+                contenuto._lascia_bozza()
+                return
         contenuto._mostra(nuova)
 
 

@@ -97,3 +97,43 @@ def test_a_staff_tabs_client_token_without_the_secret_gets_no_draft(
         with sessione_db(server.db_url) as session:
             ripristina_contenuto(session, contenuto)
     verifica_che_risponda(server, ciclo)
+
+
+def test_a_socket_that_reuses_a_staff_token_without_hydrating_gets_no_later_draft(
+    server, ciclo, credenziali, contenuto
+):
+    """Right after a staff tab in edit mode closes, a socket takes over its client token and
+    skips hydration; another staff member then saves a new draft. Neither the live push nor
+    the page's `aggiorna` brings it to that socket."""
+    anna, bruno = credenziali("valida"), credenziali("valida")
+    nuovo = "Bozza-successiva-riservata"
+
+    async def prova() -> None:
+        scheda = ClienteGrezzo(server.url)
+        await scheda.connetti(segreto=anna.token)
+        await _scrivi_bozza(scheda, SEGRETO)
+        await scheda.chiudi()
+        async with (
+            ClienteGrezzo(server.url, token_client=scheda.token_client) as intruso,
+            ClienteGrezzo(server.url) as altro,
+            ClienteGrezzo(server.url) as controllo,
+        ):
+            await intruso.connetti(idrata=False)
+            assert intruso.token_nuovo is None  # the staff tab's own state
+            await controllo.connetti(segreto=anna.token)
+            await controllo.scambia(f"{REDAZIONE}.alterna_modifica")
+            await altro.connetti(segreto=bruno.token)
+            await _scrivi_bozza(altro, nuovo)
+            # The push reaches a staff tab showing the working copy (the control)…
+            await controllo.attendi(lambda messaggio: _contiene([messaggio], nuovo))
+            ricevuti = await intruso.barriera()
+            ricevuti += await intruso.scambia(f"{CONTENUTO}.aggiorna")
+            assert not _contiene(ricevuti, nuovo)  # … and not the socket without the secret
+            assert not _contiene(ricevuti, SEGRETO)
+
+    try:
+        ciclo.run(prova())
+    finally:
+        with sessione_db(server.db_url) as session:
+            ripristina_contenuto(session, contenuto)
+    verifica_che_risponda(server, ciclo)
