@@ -3,6 +3,7 @@
 import json
 
 import reflex as rx
+from reflex.vars import Var
 
 from serena_app.content import CONTENUTO
 from serena_app.sito import url_sito
@@ -11,7 +12,7 @@ IMMAGINE = "/condivisione.png"  # 1200x630, made from the site's design by scrip
 IMMAGINE_ALT = f"{CONTENUTO['nome']}, {CONTENUTO['citta']}: {CONTENUTO['sottotitolo']}"
 
 
-def meta_condivisione(titolo: str, descrizione: str, percorso: str) -> list[dict[str, str]]:
+def meta_condivisione(titolo: str, descrizione: str | Var, percorso: str) -> list[dict[str, str]]:
     """Open Graph and Twitter card tags for a page (for `app.add_page(meta=...)`)."""
     immagine = url_sito() + IMMAGINE
     return [
@@ -42,13 +43,14 @@ def canonico(percorso: str) -> rx.Component:
     return rx.el.link(rel="canonical", href=url_sito() + percorso)
 
 
-def dati_strutturati() -> rx.Component:
-    """schema.org NGO data about the cooperative, from the content file."""
+def json_ld(descrizione: str) -> str:
+    """schema.org NGO data about the cooperative, as the text of a JSON-LD script (no "<", so
+    no text can close the script)."""
     dati = {
         "@context": "https://schema.org",
         "@type": "NGO",
         "name": CONTENUTO["nome"],
-        "description": CONTENUTO["descrizione"],
+        "description": descrizione,
         "foundingDate": "1986",
         "url": url_sito() + "/",
         "logo": url_sito() + "/favicon.svg",
@@ -58,4 +60,4 @@ def dati_strutturati() -> rx.Component:
             "addressCountry": "IT",
         },
     }
-    return rx.el.script(json.dumps(dati, ensure_ascii=False), type="application/ld+json")
+    return json.dumps(dati, ensure_ascii=False).replace("<", "\\u003c")

@@ -55,9 +55,9 @@ app.add_page(
     index,
     route="/",
     title=TITOLO,
-    description=CONTENUTO["descrizione"],
+    description=ContenutoState.descrizione,
     image=url_immagine(),
-    meta=meta_condivisione(TITOLO, CONTENUTO["descrizione"], "/"),
+    meta=meta_condivisione(TITOLO, ContenutoState.descrizione, "/"),
     on_load=[ContenutoState.aggiorna, AccessoState.verifica],
 )
 app.add_page(

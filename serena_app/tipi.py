@@ -89,6 +89,7 @@ VALORE = Tipo(
 TIPI = {t.nome: t for t in (SEZIONE, TAPPA, VALORE)}
 
 SEZIONI = {
+    "descrizione": "descrizione della pagina",
     "sottotitolo": "sottotitolo",
     "storia_intro": "introduzione della storia",
     "storia_testo": "storia completa",

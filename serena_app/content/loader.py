@@ -32,8 +32,13 @@ CONTENUTO = carica_seed()
 
 
 def testi_delle_sezioni(contenuto: dict[str, Any]) -> dict[str, str]:
-    """Every editable section's text in the content file, by key (the hero's subtitle too)."""
-    return {"sottotitolo": contenuto["sottotitolo"], **contenuto["sezioni"]}
+    """Every editable section's text in the content file, by key: the hero's subtitle and the
+    page description (search engines, share previews) too."""
+    return {
+        "descrizione": contenuto["descrizione"],
+        "sottotitolo": contenuto["sottotitolo"],
+        **contenuto["sezioni"],
+    }
 
 
 def _completa(session: Session, pagina: Pagina, contenuto: dict, chiavi: set[str]) -> None:

@@ -9,14 +9,15 @@ from serena_app.sections.hero import hero
 from serena_app.sections.mission_vision import mission, vision
 from serena_app.sections.storia import storia
 from serena_app.sections.valori import valori
-from serena_app.seo import canonico, dati_strutturati
+from serena_app.seo import canonico
+from serena_app.state.contenuto import ContenutoState
 
 
 def index() -> rx.Component:
     """The whole page."""
     return rx.fragment(
         canonico("/"),
-        dati_strutturati(),
+        rx.el.script(ContenutoState.dati_strutturati, type="application/ld+json"),
         header(),
         barra_staff(),
         rx.el.main(

@@ -3,6 +3,7 @@
 
 import reflex as rx
 
+from serena_app.components.testo import testo_modificabile
 from serena_app.state.accesso import AccessoState
 from serena_app.state.contenuto import ContenutoState
 from serena_app.state.redazione import CONFERMA_BOZZE, PUBBLICA, SCARTA, RedazioneState
@@ -44,6 +45,21 @@ def _conferma_bozze() -> rx.Component:
     )
 
 
+def _descrizione() -> rx.Component:
+    """The page description (search results, share previews), edited here as it is not on
+    the page; its length, as search engines show about 155 characters."""
+    return rx.el.details(
+        rx.el.summary("Descrizione per motori di ricerca e condivisioni"),
+        testo_modificabile("descrizione", class_name="descrizione-pagina"),
+        rx.el.p(
+            ContenutoState.descrizione.length().to_string()
+            + " caratteri: i motori di ricerca ne mostrano circa 155.",
+            class_name="lunghezza",
+        ),
+        class_name="conferma-bozze",
+    )
+
+
 def _bozze() -> rx.Component:
     """In edit mode: how many changes wait, and what can be done with them."""
     return rx.fragment(
@@ -80,6 +96,7 @@ def _bozze() -> rx.Component:
             on_click=RedazioneState.alterna_anteprima,
         ),
         rx.cond(RedazioneState.conferma != "", _conferma_bozze()),
+        rx.cond(~StaffState.anteprima, _descrizione()),
     )
 
 

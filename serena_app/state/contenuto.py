@@ -9,6 +9,7 @@ from serena_app import istantanea
 from serena_app.bozze import BOZZA
 from serena_app.istantanea import Istantanea, TappaVista, ValoreVista
 from serena_app.pagina import PUBBLICATA, Pagina
+from serena_app.seo import json_ld
 from serena_app.state.accesso import AccessoState
 
 
@@ -26,6 +27,16 @@ class ContenutoState(rx.State):
     _pagina: Pagina = PUBBLICATA  # the page this browser shows
     _in_bozza: bool = False  # edit mode shows the working copy
     _bozza_nascosta: bool = False  # it does, but the secret was cleared (see AccessoState)
+
+    @rx.var
+    def descrizione(self) -> str:
+        """The page description (meta tags, share previews), on one line."""
+        return " ".join(self.sezioni.get("descrizione", []))
+
+    @rx.var
+    def dati_strutturati(self) -> str:
+        """schema.org data about the cooperative (JSON-LD), with the published description."""
+        return json_ld(self.descrizione)
 
     def _passa(self, nuova: Istantanea) -> None:
         """Show `nuova`, whatever was shown before."""

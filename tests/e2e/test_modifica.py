@@ -301,3 +301,27 @@ def test_the_subtitle_is_edited_in_place_and_published(
     assert nuovo in httpx.get(f"{server.url}/", timeout=ATTESA_BUILD_S).text
     attendi_build(server, db)
     Archivio(server.pubblicazioni).dimentica()  # `db` puts the content file back
+
+
+def test_the_page_description_is_edited_from_the_staff_bar_and_reaches_the_meta_tags(
+    redattore: PaginaInModifica, server: Server, db
+):
+    nuova = "Cooperativa Serena di Ferrara: assistenza domiciliare, servizi educativi."
+    barra = redattore.barra
+    barra.get_by_text("Descrizione per motori di ricerca e condivisioni").click()
+    expect(barra).to_contain_text("caratteri: i motori di ricerca ne mostrano circa 155.")
+    barra.get_by_role("button", name="Modifica descrizione della pagina").click()
+    redattore.campo("Testo: descrizione della pagina").fill(nuova)
+    redattore.salva()
+    expect(redattore.annuncio).to_have_text("Testo della descrizione della pagina salvato.")
+    expect(barra).to_contain_text(f"{len(nuova)} caratteri")
+    assert nuova not in httpx.get(f"{server.url}/").text  # a draft
+    redattore.page.get_by_role("button", name="Pubblica", exact=True).click()
+    redattore.page.get_by_role("button", name="Pubblica ora").click()
+    expect(redattore.annuncio).to_have_text("Pubblicata 1 modifica.")
+    html = httpx.get(f"{server.url}/", timeout=ATTESA_BUILD_S).text
+    assert f'<meta content="{nuova}" name="description"/>' in html
+    assert f'<meta content="{nuova}" property="og:description"/>' in html
+    assert f'"description": "{nuova}"' in html
+    attendi_build(server, db)
+    Archivio(server.pubblicazioni).dimentica()  # `db` puts the content file back

@@ -31,7 +31,7 @@ def test_content_file_quotes_the_seed_verbatim(contenuto):
 def test_every_seed_paragraph_lands_exactly_once(session, contenuto):
     assert semina(session=session, contenuto=contenuto) is True
     in_db = _testi_in_db(session)
-    sezioni = [contenuto["sottotitolo"], *contenuto["sezioni"].values()]
+    sezioni = [contenuto["descrizione"], contenuto["sottotitolo"], *contenuto["sezioni"].values()]
     expected = [p for testo in sezioni for p in paragrafi(testo)]
     expected += [v["testo"] for v in contenuto["valori"]]
     assert sorted(in_db) == sorted(expected)
