@@ -45,7 +45,8 @@ def content_first(html: str) -> str:
     return MODULEPRELOAD.sub("", html)
 
 
-def _comprimi(page: Path) -> None:
+def comprimi(page: Path) -> None:
+    """Rewrite the page's .gz and .br copies, where the build made them."""
     data = page.read_bytes()
     for suffix, compress in ((".gz", gzip.compress), (".br", brotli.compress)):
         compressed = page.with_name(page.name + suffix)
@@ -64,4 +65,4 @@ class InlineGlobalStyles(Plugin):
             inlined = content_first(inline_stylesheet(html, static_dir))
             if inlined != html:
                 page.write_text(inlined, encoding="utf-8")
-                _comprimi(page)
+                comprimi(page)

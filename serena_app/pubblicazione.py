@@ -25,12 +25,16 @@ import contextlib
 import functools
 import logging
 import os
+import re
 import shutil
 import sys
 import tempfile
 import uuid
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from pathlib import Path
+
+from serena_app.build_plugin import comprimi
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +54,16 @@ def cartella() -> Path:
     return Path(os.environ.get("SERENA_PUBBLICAZIONI", RADICE_PROGETTO / ".pubblicazioni"))
 
 
+def data_sitemap(sitemap: Path, quando: datetime) -> None:
+    """Give every address of `sitemap` (and its compressed copies) `quando` as `<lastmod>`."""
+    if not sitemap.exists():
+        return
+    data = f"<lastmod>{quando.isoformat(timespec='seconds')}</lastmod>"
+    testo = re.sub(r"\s*<lastmod>[^<]*</lastmod>", "", sitemap.read_text(encoding="utf-8"))
+    sitemap.write_text(testo.replace("</loc>", f"</loc>{data}"), encoding="utf-8")
+    comprimi(sitemap)
+
+
 class Archivio:
     """The builds on disk, and which one is current."""
 
@@ -66,9 +80,10 @@ class Archivio:
             return None
         return int(versione), self.radice / nome
 
-    def aggiungi(self, client: Path, versione: int) -> bool:
+    def aggiungi(self, client: Path, versione: int, pubblicata_il: datetime | None = None) -> bool:
         """Keep the build in `client` (Reflex's `build/client`), made from content at counter
-        `versione` or later, and make it current unless a newer one already is.
+        `versione` or later and published at `pubblicata_il` (its sitemap's `<lastmod>`), and
+        make it current unless a newer one already is.
 
         Returns:
             Whether it is now the current build.
@@ -81,6 +96,8 @@ class Archivio:
                 shutil.copy2(risorsa, destinazione)
         nome = f"{versione:08d}-{uuid.uuid4().hex[:8]}"
         shutil.copytree(client, self.radice / nome)
+        if pubblicata_il is not None:
+            data_sitemap(self.radice / nome / "sitemap.xml", pubblicata_il)
         attuale = self.corrente()
         if attuale is not None and attuale[0] > versione:
             shutil.rmtree(self.radice / nome)
@@ -158,14 +175,16 @@ class Ricostruzione:
         self._costruttore = costruttore
         self._attesa_riprova_s = attesa_riprova_s
         self._voluta = 0  # the newest content counter asked for
+        self._pubblicata_il: datetime | None = None  # when it was published
         self._avvisi: list[Avviso] = []
         self._compito: asyncio.Task | None = None
         self.durate: list[float] = []  # seconds per successful build, for the benchmark
 
     def richiedi(self, versione: int, avviso: Avviso | None = None) -> None:
-        """Build the content at counter `versione` (or later); `avviso` is told in Italian
-        if that fails."""
+        """Build the content at counter `versione` (or later), published now; `avviso` is
+        told in Italian if that fails."""
         self._voluta = max(self._voluta, versione)
+        self._pubblicata_il = datetime.now(UTC)
         if avviso is not None:
             self._avvisi.append(avviso)
         if self._compito is None or self._compito.done():
@@ -196,7 +215,9 @@ class Ricostruzione:
             try:
                 with tempfile.TemporaryDirectory(prefix="serena-build-") as lavoro:
                     client = await self._costruttore(Path(lavoro))
-                    await asyncio.to_thread(self.archivio.aggiungi, client, versione)
+                    await asyncio.to_thread(
+                        self.archivio.aggiungi, client, versione, self._pubblicata_il
+                    )
             except Exception:
                 logger.exception(
                     "ricostruzione della pagina (contenuto %d) non riuscita, tentativo %d di %d",

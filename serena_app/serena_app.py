@@ -67,5 +67,6 @@ app.add_page(
     description=DESCRIZIONE_ACCESSO,
     image=url_immagine(),
     meta=meta_condivisione(TITOLO_ACCESSO, DESCRIZIONE_ACCESSO, PERCORSO_ACCESSO),
+    context={"sitemap": None},  # the staff login is no content for search engines
     on_load=AccessoState.verifica,
 )

@@ -5,6 +5,7 @@ import re
 import threading
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import httpx
 import pytest
@@ -45,6 +46,8 @@ def test_after_pubblica_the_served_html_carries_the_new_text(
     inizio = time.monotonic()
     assert testo in httpx.get(f"{server.url}/", timeout=ATTESA_BUILD_S).text
     print(f"\npublish → served HTML: {time.monotonic() - inizio:.1f} s")
+    sitemap = httpx.get(f"{server.url}/sitemap.xml").text
+    assert f"<lastmod>{datetime.now(UTC):%Y-%m-%d}" in sitemap  # the publish's time
     senza_js = browser.new_context(base_url=server.url, java_script_enabled=False)
     pagina = senza_js.new_page()
     pagina.goto("/")

@@ -114,6 +114,7 @@ def test_robots_and_sitemap(server):
     assert f"Sitemap: {server.url}/sitemap.xml" in robots.decode()
     sitemap = _pagina(server, "/sitemap.xml")
     assert f"<loc>{server.url}/</loc>" in sitemap
+    assert "accesso" not in sitemap  # the staff login is no content for search engines
 
 
 def test_validator_really_reports_errors(tmp_path: Path):

@@ -5,8 +5,10 @@ reported and tried again. The build itself is Reflex's (about 8 s); here a stand
 a page naming the content it was asked for, and the e2e tests run the real one."""
 
 import asyncio
+import gzip
 import logging
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 from pathlib import Path
 
 from serena_app.pubblicazione import (
@@ -138,3 +140,19 @@ def test_a_build_that_keeps_failing_gives_up_and_the_next_publish_tries_again(tm
 
     _esegui(prova())
     assert _servita(archivio) == f"<p>tentativo {guasti + 1}</p>"
+
+
+def test_the_sitemap_of_a_build_says_when_it_was_published(tmp_path):
+    client = _client(tmp_path / "a", "v1")
+    sitemap = client / "sitemap.xml"
+    sitemap.write_text("<urlset><url><loc>https://esempio.it/</loc></url></urlset>", "utf-8")
+    (client / "sitemap.xml.gz").write_bytes(gzip.compress(b"vecchia"))
+    archivio = Archivio(tmp_path / "pubblicazioni")
+    archivio.aggiungi(client, 1, datetime(2026, 11, 30, 18, 5, tzinfo=UTC))
+    servita = archivio.corrente()[1] / "sitemap.xml"
+    atteso = (
+        "<urlset><url><loc>https://esempio.it/</loc>"
+        "<lastmod>2026-11-30T18:05:00+00:00</lastmod></url></urlset>"
+    )
+    assert servita.read_text(encoding="utf-8") == atteso
+    assert gzip.decompress(servita.with_name("sitemap.xml.gz").read_bytes()).decode() == atteso
