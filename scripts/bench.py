@@ -20,7 +20,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from scripts import avvio, carico  # noqa: E402
+from scripts import avvio, carico, pubblicazioni  # noqa: E402
 from scripts.copia import copy_tree  # noqa: E402
 from scripts.plain_page import render  # noqa: E402
 from serena_app.content.loader import carica_seed  # noqa: E402
@@ -341,6 +341,7 @@ def main() -> int:
                 print(f"The app's log ends with:\n{app.log_text()[-3000:]}", file=sys.stderr)
                 raise
             load = run_load(app.url, app.db_url)
+            publishes = pubblicazioni.misura(app.url, app.db_url)
     summaries = {key: summarize(median_run(runs)) for key, runs in reports.items()}
     print(f"\nLighthouse 13, median of {RUNS} runs by performance score\n")
     print_table(summaries)
@@ -349,6 +350,7 @@ def main() -> int:
     print_failing(reports)
     print(f"\nRaw reports: {RESULTS.relative_to(ROOT)}/")
     print_load(load)
+    pubblicazioni.stampa(publishes)
     avvio.stampa(avvio.misura())
     return 0
 

@@ -15,9 +15,11 @@ always comes back, in the same message as the handler's own changes, and marks t
 
 While all visitors are connected, a staff client (an account and session made directly in the
 database, the secret sent as the page sends its `serena_sessione` from local storage: in the
-hydrate event's `vars`) opens the mission (`RedazioneState.apri`) and saves it (`salva`) K
-times; every save is pushed to every visitor (`diffondi`), whose arrival is timed too, by the
-content `versione` it carries. The mission text is put back at the end.
+hydrate event's `vars`) opens the mission (`RedazioneState.apri`), saves it (`salva`, a draft)
+and publishes it (`chiedi_pubblicazione`, `pubblica`) K times; every publish is pushed to every
+visitor (`diffondi`), whose arrival is timed too, by the content `versione` it carries, and
+starts a rebuild of the served HTML on the same machine. The mission text is put back at the
+end.
 
 Usage (from the project folder, with the venv's Python):
     python scripts/carico.py --visitors 500 --arrival-rate 50
@@ -65,12 +67,16 @@ from sqlmodel import Session  # noqa: E402
 from serena_app.auth.personale import crea_staff, disabilita_staff  # noqa: E402
 from serena_app.auth.sessioni import crea_sessione  # noqa: E402
 from serena_app.db import crea_engine  # noqa: E402
+from serena_app.pagina import PUBBLICATA, versione_pagina  # noqa: E402
 from serena_app.tipi import NESSUNA  # noqa: E402
 from tests.support.cliente import ClienteGrezzo, vista  # noqa: E402
 from tests.support.protocollo import ACCESSO, AGGIORNA, CONTENUTO, REDAZIONE  # noqa: E402
 
 APRI = f"{REDAZIONE}.apri"
 SALVA = f"{REDAZIONE}.salva"
+ALTERNA = f"{REDAZIONE}.alterna_modifica"
+CHIEDI_PUBBLICAZIONE = f"{REDAZIONE}.chiedi_pubblicazione"
+PUBBLICA = f"{REDAZIONE}.pubblica"
 MISSIONE = {"tipo": "sezione", "chiave": "mission"}  # `apri`'s payload
 CHIUSO = asdict(NESSUNA)  # an editor slot with nothing open, as sent: {"tipo": "", ...}
 ACCEPT_ENCODING = "br, gzip"
@@ -451,6 +457,7 @@ class Staff:
 
     nome_utente: str
     token: str
+    db_url: str
 
 
 def crea_credenziali(db_url: str) -> Staff:
@@ -463,7 +470,8 @@ def crea_credenziali(db_url: str) -> Staff:
                 nome_utente=f"carico-{secrets.token_hex(4)}",
                 password=secrets.token_urlsafe(24),
             )
-            return Staff(staff.nome_utente, crea_sessione(session=session, staff=staff))
+            token = crea_sessione(session=session, staff=staff)
+            return Staff(staff.nome_utente, token, db_url)
     finally:
         engine.dispose()
 
@@ -504,6 +512,7 @@ class Redattore:
     def __init__(self, url: str, staff: Staff, limiti: Limiti) -> None:
         self.url, self.staff, self.limiti = url, staff, limiti
         self.misurate = MisureStaff()
+        self._db = crea_engine(staff.db_url)  # to read the published page's counter
         self._scheda: Scheda | None = None
         self._originale: str | None = None
 
@@ -514,23 +523,28 @@ class Redattore:
         if not self._scheda.stato.get(ACCESSO, {}).get("nome_staff"):
             msg = "the staff session was not recognised"
             raise RuntimeError(msg)
+        await self._scheda.chiedi(ALTERNA, None, self.limiti.evento)  # edit mode: drafts
 
     async def salva(self, testo: str) -> tuple[float, list[dict]]:
-        """Open the mission's editor, then save `testo`; the save's round trip and answer."""
+        """Open the mission's editor, save `testo` and publish it; the save's round trip and
+        answer."""
         assert self._scheda is not None  # noqa: S101
         apertura, _ = await self._scheda.chiedi(APRI, MISSIONE, self.limiti.evento)
         self.misurate.aperture.append(apertura)
         if self._originale is None:
             self._originale = self._scheda.stato.get(REDAZIONE, {}).get("campi", {}).get("testo")
-        inviato = time.perf_counter()
         durata, messaggi = await self._scheda.chiedi(
             SALVA, {"form_data": {"testo": testo}}, self.limiti.evento
         )
         if not _salvato(messaggi):
             msg = f"save refused: {str(messaggi)[:200]}"
             raise RuntimeError(msg)
-        if (versione := self._scheda.stato.get(CONTENUTO, {}).get("versione")) is not None:
-            self.misurate.inviati[versione] = inviato
+        await self._scheda.chiedi(CHIEDI_PUBBLICAZIONE, None, self.limiti.evento)
+        inviato = time.perf_counter()
+        await self._scheda.chiedi(PUBBLICA, None, self.limiti.evento)
+        with Session(self._db) as session:
+            versione = versione_pagina(session=session, pagina=PUBBLICATA)
+        self.misurate.inviati[versione] = inviato
         return durata, messaggi
 
     async def lavora(self, volte: int, pausa: float) -> None:
@@ -559,6 +573,7 @@ class Redattore:
         except (Exception, TimeoutError) as errore:
             self.misurate.errori.append(f"ripristino: {type(errore).__name__}: {errore}"[:200])
         finally:
+            self._db.dispose()
             if self._scheda is not None:
                 await self._scheda.chiudi()
 
@@ -817,7 +832,7 @@ def stampa(risultato: dict[str, Any]) -> None:
         ("event_round_trip", "event round trip"),
         ("staff_open", "staff apri"),
         ("staff_save", "staff salva"),
-        ("live_update", "save->visitor update"),
+        ("live_update", "publish->visitor update"),
     ):
         s = r[chiave]
         valori = "".join(f"{_ms(s[k]):>9}" for k in ("p50_ms", "p95_ms", "p99_ms", "max_ms"))

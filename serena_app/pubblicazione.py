@@ -125,7 +125,8 @@ async def costruisci(destinazione: Path) -> Path:
     Raises:
         RuntimeError: The build failed (its output is in the message).
     """
-    web = RADICE_PROGETTO / ".web"
+    progetto = Path.cwd()  # where `reflex run` was started, as Reflex's own `.web` is
+    web = progetto / ".web"
     lavoro = destinazione / "web"
     shutil.copytree(web, lavoro, ignore=shutil.ignore_patterns("node_modules", "build"))
     (lavoro / "node_modules").symlink_to(web / "node_modules")
@@ -144,7 +145,7 @@ async def costruisci(destinazione: Path) -> Path:
         "--no-zip",
         "--env",
         "prod",
-        cwd=RADICE_PROGETTO,
+        cwd=progetto,
         env=ambiente,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,

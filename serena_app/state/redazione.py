@@ -280,7 +280,8 @@ class RedazioneState(StaffState):
             self.avviso = BOZZE_CAMBIATE
             return None
         self._chiudi()
-        contenuto._mostra(bozza)
+        contenuto._mostra(bozza)  # whichever of the two this tab shows
+        contenuto._mostra(pubblicata)
         token = self.router.session.client_token
         diffondi(pubblicata, escluso=token)
         diffondi(bozza, escluso=token)
