@@ -128,7 +128,9 @@ async def costruisci(destinazione: Path) -> Path:
     progetto = Path.cwd()  # where `reflex run` was started, as Reflex's own `.web` is
     web = progetto / ".web"
     lavoro = destinazione / "web"
-    shutil.copytree(web, lavoro, ignore=shutil.ignore_patterns("node_modules", "build"))
+    await asyncio.to_thread(
+        shutil.copytree, web, lavoro, ignore=shutil.ignore_patterns("node_modules", "build")
+    )
     (lavoro / "node_modules").symlink_to(web / "node_modules")
     # Without the running server's internal Reflex settings ("__REFLEX_SKIP_COMPILE"…).
     ambiente = {
@@ -179,7 +181,6 @@ class Ricostruzione:
         self._pubblicata_il: datetime | None = None  # when it was published
         self._avvisi: list[Avviso] = []
         self._compito: asyncio.Task | None = None
-        self.durate: list[float] = []  # seconds per successful build, for the benchmark
 
     def richiedi(self, versione: int, avviso: Avviso | None = None) -> None:
         """Build the content at counter `versione` (or later), published now; `avviso` is
@@ -201,7 +202,8 @@ class Ricostruzione:
             await asyncio.shield(self._compito)
 
     async def _lavora(self) -> None:
-        costruita = self.archivio.corrente()[0] if self.archivio.corrente() else 0
+        corrente = self.archivio.corrente()
+        costruita = corrente[0] if corrente else 0
         while self._voluta > costruita:
             versione = self._voluta
             if await self._prova(versione):
@@ -212,7 +214,6 @@ class Ricostruzione:
 
     async def _prova(self, versione: int) -> bool:
         for tentativo in range(1, TENTATIVI + 1):
-            inizio = asyncio.get_running_loop().time()
             try:
                 with tempfile.TemporaryDirectory(prefix="serena-build-") as lavoro:
                     client = await self._costruttore(Path(lavoro))
@@ -231,7 +232,6 @@ class Ricostruzione:
                 if tentativo < TENTATIVI:
                     await asyncio.sleep(self._attesa_riprova_s)
                 continue
-            self.durate.append(asyncio.get_running_loop().time() - inizio)
             logger.info("pagina servita aggiornata al contenuto %d", versione)
             return True
         return False
