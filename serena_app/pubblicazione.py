@@ -181,6 +181,7 @@ class Ricostruzione:
         self._pubblicata_il: datetime | None = None  # when it was published
         self._avvisi: list[Avviso] = []
         self._compito: asyncio.Task | None = None
+        self._costruisce = False  # a build is running now (not waiting to try again)
 
     def richiedi(self, versione: int, avviso: Avviso | None = None) -> None:
         """Build the content at counter `versione` (or later), published now; `avviso` is
@@ -193,8 +194,9 @@ class Ricostruzione:
             self._compito = asyncio.create_task(self._lavora())
 
     def in_corso(self) -> bool:
-        """Whether a build is running or due: the HTML served is older than the content."""
-        return self._compito is not None and not self._compito.done()
+        """Whether a build is running now: the HTML served is older than the content, and
+        will not be for long. Not while a failed build waits to be tried again."""
+        return self._costruisce
 
     async def attendi(self) -> None:
         """Wait until no build is running or due (tests and the benchmark)."""
@@ -215,11 +217,7 @@ class Ricostruzione:
     async def _prova(self, versione: int) -> bool:
         for tentativo in range(1, TENTATIVI + 1):
             try:
-                with tempfile.TemporaryDirectory(prefix="serena-build-") as lavoro:
-                    client = await self._costruttore(Path(lavoro))
-                    await asyncio.to_thread(
-                        self.archivio.aggiungi, client, versione, self._pubblicata_il
-                    )
+                await self._costruisci(versione)
             except Exception:
                 logger.exception(
                     "ricostruzione della pagina (contenuto %d) non riuscita, tentativo %d di %d",
@@ -235,6 +233,17 @@ class Ricostruzione:
             logger.info("pagina servita aggiornata al contenuto %d", versione)
             return True
         return False
+
+    async def _costruisci(self, versione: int) -> None:
+        self._costruisce = True
+        try:
+            with tempfile.TemporaryDirectory(prefix="serena-build-") as lavoro:
+                client = await self._costruttore(Path(lavoro))
+                await asyncio.to_thread(
+                    self.archivio.aggiungi, client, versione, self._pubblicata_il
+                )
+        finally:
+            self._costruisce = False
 
     async def _avvisa(self) -> None:
         for avviso in self._avvisi:

@@ -156,3 +156,25 @@ def test_the_sitemap_of_a_build_says_when_it_was_published(tmp_path):
     )
     assert servita.read_text(encoding="utf-8") == atteso
     assert gzip.decompress(servita.with_name("sitemap.xml.gz").read_bytes()).decode() == atteso
+
+
+def test_pages_wait_only_while_a_build_runs_not_while_a_failed_one_waits_to_retry(tmp_path):
+    archivio = Archivio(tmp_path / "pubblicazioni")
+    visto: list[bool] = []
+
+    async def costruisci(lavoro: Path) -> Path:
+        visto.append(ricostruzione.in_corso())
+        raise RuntimeError("guasto")
+
+    async def prova() -> None:
+        nonlocal ricostruzione
+        ricostruzione = Ricostruzione(archivio, costruisci, attesa_riprova_s=1.0)
+        ricostruzione.richiedi(1)
+        await asyncio.sleep(0.1)  # the first attempt failed; the retry waits
+        visto.append(ricostruzione.in_corso())
+        await ricostruzione.attendi()
+
+    ricostruzione: Ricostruzione
+    _esegui(prova())
+    assert visto[0] is True  # during the build
+    assert visto[1] is False  # waiting to try again: pages are not held
