@@ -22,15 +22,14 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, delete
 
 from serena_app import db, pagina
-from serena_app.models import Sezione, Tappa, Valore, VersionePagina
+from serena_app.models import MODELLI, Sezione, Tappa, Valore, VersionePagina
 from serena_app.pagina import PUBBLICATA, Pagina
 from serena_app.tipi import SEZIONE, TAPPA, VALORE, Tipo, testo_di
 
 BOZZA = Pagina("bozza")
 """The working copy staff edit."""
 
-ELENCHI: tuple[tuple[Tipo, type[Tappa] | type[Valore]], ...] = ((TAPPA, Tappa), (VALORE, Valore))
-CAMPI_ELENCO = {TAPPA.nome: ("anno", "titolo", "testo"), VALORE.nome: ("titolo", "testo")}
+ELENCHI = (TAPPA, VALORE)
 FUSO = ZoneInfo("Europe/Rome")
 MESI = [
     "gennaio",
@@ -87,6 +86,11 @@ def _controlla(session: Session, versione: int | None) -> None:
         raise BozzaCambiata
 
 
+def _campi(tipo: Tipo) -> tuple[str, ...]:
+    """The columns staff edit on an item of `tipo` (as `tipi.py` describes it)."""
+    return tuple(c.nome for c in tipo.campi)
+
+
 def _esiste(session: Session) -> bool:
     return session.get(VersionePagina, BOZZA.nome) is not None
 
@@ -102,9 +106,10 @@ def _copia(session: Session) -> None:
                 versione=sezione.versione,
             )
         )
-    for tipo, modello in ELENCHI:
+    for tipo in ELENCHI:
+        modello = MODELLI[tipo.nome]
         for riga in pagina.leggi_elenco(session=session, pagina=PUBBLICATA, modello=modello):
-            campi = {c: getattr(riga, c) for c in CAMPI_ELENCO[tipo.nome]}
+            campi = {c: getattr(riga, c) for c in _campi(tipo)}
             session.add(
                 modello(
                     pagina=BOZZA.nome,
@@ -175,27 +180,29 @@ def differenze(*, session: Session) -> list[Differenza]:
         originale = pubblicate.get(chiave)
         if originale is None or originale.testo != sezione.testo:
             elenco.append(Differenza(SEZIONE.nome, chiave, "modificata"))
-    for tipo, modello in ELENCHI:
-        elenco.extend(_differenze_elenco(session, tipo, modello))
+    for tipo in ELENCHI:
+        elenco.extend(_differenze_elenco(session, tipo))
     return elenco
 
 
-def _differenze_elenco(session: Session, tipo: Tipo, modello) -> list[Differenza]:
+def _differenze_elenco(session: Session, tipo: Tipo) -> list[Differenza]:
+    modello = MODELLI[tipo.nome]
     pubblicati = pagina.leggi_elenco(session=session, pagina=PUBBLICATA, modello=modello)
     copie = pagina.leggi_elenco(session=session, pagina=BOZZA, modello=modello)
     per_id = {r.id: r for r in pubblicati}
-    ordine_pubblicato = [r.id for r in pubblicati if r.id in {c.origine for c in copie}]
-    ordine_bozza = [c.origine for c in copie if c.origine in per_id]
+    rimasti = {c.origine for c in copie}
+    # Where each item kept in both stands among those kept, on each page: a move changes it.
+    posto_pubblicato = {id_: n for n, id_ in enumerate(r.id for r in pubblicati if r.id in rimasti)}
+    posto_bozza = {id_: n for n, id_ in enumerate(c.origine for c in copie if c.origine in per_id)}
     elenco = []
     for copia in copie:
         originale = per_id.get(copia.origine)
         if originale is None:
             elenco.append(Differenza(tipo.nome, copia.titolo, "aggiunta"))
-        elif any(getattr(copia, c) != getattr(originale, c) for c in CAMPI_ELENCO[tipo.nome]):
+        elif any(getattr(copia, c) != getattr(originale, c) for c in _campi(tipo)):
             elenco.append(Differenza(tipo.nome, copia.titolo, "modificata"))
-        elif ordine_pubblicato.index(originale.id) != ordine_bozza.index(originale.id):
+        elif posto_pubblicato[originale.id] != posto_bozza[originale.id]:
             elenco.append(Differenza(tipo.nome, copia.titolo, "spostata"))
-    rimasti = {c.origine for c in copie}
     elenco.extend(
         Differenza(tipo.nome, r.titolo, "eliminata") for r in pubblicati if r.id not in rimasti
     )
@@ -225,20 +232,21 @@ def pubblica(*, session: Session, versione: int | None = None) -> int:
             elif originale.testo != sezione.testo:
                 originale.testo, originale.versione = sezione.testo, originale.versione + 1
             sezione.autore = sezione.modificata = None
-        for tipo, modello in ELENCHI:
-            _pubblica_elenco(session, tipo, modello)
+        for tipo in ELENCHI:
+            _pubblica_elenco(session, tipo)
         pagina.incrementa_versione(session=session, pagina=BOZZA)
         numero = pagina.incrementa_versione(session=session, pagina=PUBBLICATA)
     return numero
 
 
-def _pubblica_elenco(session: Session, tipo: Tipo, modello) -> None:
+def _pubblica_elenco(session: Session, tipo: Tipo) -> None:
+    modello = MODELLI[tipo.nome]
     pubblicati = {
         r.id: r for r in pagina.leggi_elenco(session=session, pagina=PUBBLICATA, modello=modello)
     }
     copie: Sequence = pagina.leggi_elenco(session=session, pagina=BOZZA, modello=modello)
     for posizione, copia in enumerate(copie):
-        campi = {c: getattr(copia, c) for c in CAMPI_ELENCO[tipo.nome]}
+        campi = {c: getattr(copia, c) for c in _campi(tipo)}
         originale = pubblicati.pop(copia.origine, None) if copia.origine is not None else None
         if originale is None:
             originale = modello(pagina=PUBBLICATA.nome, posizione=posizione, **campi)

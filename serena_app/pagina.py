@@ -202,7 +202,7 @@ def _ricolloca(elementi: list, elemento) -> None:
     elementi.insert(min(max(partenza, primo), ultimo), elemento)
 
 
-def firma(autore: str | None) -> dict:
+def _firmata(autore: str | None) -> dict:
     """The columns a draft write sets: who and when (nothing for a write without an author)."""
     return {} if autore is None else {"autore": autore, "modificata": datetime.now(UTC)}
 
@@ -240,7 +240,7 @@ def salva(
     risultato = session.exec(
         update(modello)
         .where(*trovato, modello.versione == versione)
-        .values(versione=modello.versione + 1, **campi, **firma(autore))
+        .values(versione=modello.versione + 1, **campi, **_firmata(autore))
     )
     if risultato.rowcount != 1:
         session.rollback()
@@ -269,7 +269,7 @@ def aggiungi(
         session.rollback()
         raise ElencoPieno(tipo)
     elemento = MODELLI[tipo.nome](
-        pagina=pagina.nome, posizione=len(elenco), **campi, **firma(autore)
+        pagina=pagina.nome, posizione=len(elenco), **campi, **_firmata(autore)
     )
     session.add(elemento)
     elenco.append(elemento)
@@ -317,7 +317,7 @@ def sposta(
     # Swapping neighbours changes the order of these two only.
     if not in_ordine_di_anno(elenco[min(partenza, arrivo) : max(partenza, arrivo) + 1]):
         raise OrdineNonValido("Le tappe con un anno restano in ordine cronologico.")
-    for colonna, valore in firma(autore).items():
+    for colonna, valore in _firmata(autore).items():
         setattr(elemento, colonna, valore)
     _numera(elenco)
     return _fine(session, pagina, elemento, elenco)

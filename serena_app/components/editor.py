@@ -65,6 +65,17 @@ def _campo(campo: Campo, etichetta: str, righe: int, primo: bool) -> rx.Componen
     )
 
 
+def pulsante_annulla(**props) -> rx.Component:
+    """ "Annulla": closes the open editor or confirmation; nothing is saved."""
+    return rx.el.button(
+        "Annulla",
+        type="button",
+        class_name="pulsante pulsante-secondario",
+        on_click=RedazioneState.annulla,
+        **props,
+    )
+
+
 def _conflitto() -> rx.Component:
     return rx.cond(
         RedazioneState.conflitto != "",
@@ -97,13 +108,7 @@ def editor(tipo: Tipo, *, sezione: str = "") -> rx.Component:
         _conflitto(),
         rx.el.div(
             rx.el.button("Salva", type="submit", class_name="pulsante"),
-            rx.el.button(
-                "Annulla",
-                type="button",
-                id="modifica-annulla",
-                class_name="pulsante pulsante-secondario",
-                on_click=RedazioneState.annulla,
-            ),
+            pulsante_annulla(id="modifica-annulla"),
             class_name="azioni-modulo",
         ),
         on_submit=RedazioneState.salva,
@@ -133,12 +138,7 @@ def _conferma_eliminazione(tipo: Tipo, titolo: Var) -> rx.Component:
             class_name="pulsante pulsante-pericolo",
             on_click=RedazioneState.elimina,
         ),
-        rx.el.button(
-            "Annulla",
-            type="button",
-            class_name="pulsante pulsante-secondario",
-            on_click=RedazioneState.annulla,
-        ),
+        pulsante_annulla(),
         role="group",
         aria_label="Conferma eliminazione",
         class_name="conferma",

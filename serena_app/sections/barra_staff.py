@@ -3,6 +3,7 @@
 
 import reflex as rx
 
+from serena_app.components.editor import pulsante_annulla
 from serena_app.components.testo import testo_modificabile
 from serena_app.state.accesso import AccessoState
 from serena_app.state.contenuto import ContenutoState
@@ -33,12 +34,7 @@ def _conferma_bozze() -> rx.Component:
                 class_name=rx.cond(pubblica, "pulsante", "pulsante pulsante-pericolo"),
                 on_click=rx.cond(pubblica, RedazioneState.pubblica, RedazioneState.scarta),
             ),
-            rx.el.button(
-                "Annulla",
-                type="button",
-                class_name="pulsante pulsante-secondario",
-                on_click=RedazioneState.annulla,
-            ),
+            pulsante_annulla(),
             class_name="azioni-modulo",
         ),
         class_name="conferma-bozze",
