@@ -49,3 +49,24 @@ def test_no_request_leaves_the_site(browser: Browser, server, contenuto):
     esterne = [u for u in richieste if not u.startswith((server.url, "ws://localhost"))]
     assert esterne == []
     assert richieste  # the listener saw the page's own requests
+
+
+def test_the_text_is_painted_before_any_script_is_requested(browser: Browser, server):
+    """The framework's JavaScript (≈ 150 KiB) waits for the first paint of the served text, so
+    it never competes with it on a slow connection."""
+    context = browser.new_context(base_url=server.url)
+    page = context.new_page()
+    page.goto("/")
+    expect(page.locator("main")).to_have_attribute("data-idratata", "true")
+    primo_paint, script = page.evaluate(
+        """() => [
+            performance.getEntriesByName("first-contentful-paint")[0].startTime,
+            performance.getEntriesByType("resource")
+                .filter(r => r.initiatorType === "script" || r.name.endsWith(".js"))
+                .map(r => [r.name, r.startTime]),
+        ]"""
+    )
+    context.close()
+    assert script, "the page loaded no script at all"
+    prima_del_paint = [(nome, round(inizio)) for nome, inizio in script if inizio < primo_paint]
+    assert prima_del_paint == [], f"first contentful paint at {primo_paint:.0f} ms"
