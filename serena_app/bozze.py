@@ -1,7 +1,8 @@
 """Drafts: one working copy of the page, shared by every staff member, published at once.
 
-The working copy is the page `BOZZA` in the same tables as the published one, so every read
-and write of `pagina.py` works on it unchanged; draft writes pass `autore`, which marks the
+The working copy is a page in the same tables as the published one (`BOZZA` for the site; a
+demo sandbox has its own pair, see `Spazio`), so every read and write of `pagina.py` works on
+it unchanged; draft writes pass `autore`, which marks the
 item with who changed it and when. A milestone or value of the copy names the published row
 it came from (`origine`; none for an item added in the draft).
 
@@ -28,6 +29,36 @@ from serena_app.tipi import SEZIONE, TAPPA, VALORE, Tipo, testo_di
 
 BOZZA = Pagina("bozza")
 """The working copy staff edit."""
+
+SUFFISSO_BOZZA = "-bozza"
+
+
+@dataclasses.dataclass(frozen=True)
+class Spazio:
+    """A published page and its working copy: the site's, or a demo sandbox's."""
+
+    pubblicata: Pagina
+    bozza: Pagina
+
+    @classmethod
+    def di(cls, pubblicata: Pagina) -> "Spazio":
+        """The pair of the published page `pubblicata`."""
+        if pubblicata == PUBBLICATA:
+            return SITO
+        return cls(pubblicata, Pagina(pubblicata.nome + SUFFISSO_BOZZA))
+
+    @classmethod
+    def della_bozza(cls, bozza: Pagina) -> "Spazio | None":
+        """The pair whose working copy is `bozza`; None if `bozza` is a published page."""
+        if bozza == BOZZA:
+            return SITO
+        if bozza.nome.endswith(SUFFISSO_BOZZA):
+            return cls(Pagina(bozza.nome.removesuffix(SUFFISSO_BOZZA)), bozza)
+        return None
+
+
+SITO = Spazio(PUBBLICATA, BOZZA)
+"""The site's own pages: what visitors see and what staff edit."""
 
 ELENCHI = (TAPPA, VALORE)
 FUSO = ZoneInfo("Europe/Rome")
@@ -81,8 +112,9 @@ class BozzaCambiata(Exception):
     """The working copy changed since the staff member asked to publish or discard it."""
 
 
-def _controlla(session: Session, versione: int | None) -> None:
-    if versione is not None and pagina.versione_pagina(session=session, pagina=BOZZA) != versione:
+def _controlla(session: Session, spazio: Spazio, versione: int | None) -> None:
+    attuale = pagina.versione_pagina(session=session, pagina=spazio.bozza)
+    if versione is not None and attuale != versione:
         raise BozzaCambiata
 
 
@@ -91,16 +123,16 @@ def _campi(tipo: Tipo) -> tuple[str, ...]:
     return tuple(c.nome for c in tipo.campi)
 
 
-def _esiste(session: Session) -> bool:
-    return session.get(VersionePagina, BOZZA.nome) is not None
+def _esiste(session: Session, spazio: Spazio) -> bool:
+    return session.get(VersionePagina, spazio.bozza.nome) is not None
 
 
-def _copia(session: Session) -> None:
+def _copia(session: Session, spazio: Spazio) -> None:
     """Fill the working copy with the published page (in the caller's locked transaction)."""
-    for sezione in pagina.leggi_sezioni(session=session, pagina=PUBBLICATA).values():
+    for sezione in pagina.leggi_sezioni(session=session, pagina=spazio.pubblicata).values():
         session.add(
             Sezione(
-                pagina=BOZZA.nome,
+                pagina=spazio.bozza.nome,
                 chiave=sezione.chiave,
                 testo=sezione.testo,
                 versione=sezione.versione,
@@ -108,11 +140,11 @@ def _copia(session: Session) -> None:
         )
     for tipo in ELENCHI:
         modello = MODELLI[tipo.nome]
-        for riga in pagina.leggi_elenco(session=session, pagina=PUBBLICATA, modello=modello):
+        for riga in pagina.leggi_elenco(session=session, pagina=spazio.pubblicata, modello=modello):
             campi = {c: getattr(riga, c) for c in _campi(tipo)}
             session.add(
                 modello(
-                    pagina=BOZZA.nome,
+                    pagina=spazio.bozza.nome,
                     origine=riga.id,
                     posizione=riga.posizione,
                     versione=riga.versione,
@@ -122,33 +154,35 @@ def _copia(session: Session) -> None:
     session.flush()
 
 
-def _svuota(session: Session) -> None:
+def _svuota(session: Session, spazio: Spazio) -> None:
     for modello in (Sezione, Tappa, Valore):
-        session.exec(delete(modello).where(modello.pagina == BOZZA.nome))
+        session.exec(delete(modello).where(modello.pagina == spazio.bozza.nome))
 
 
-def apri(*, session: Session) -> None:
+def apri(*, session: Session, spazio: Spazio) -> None:
     """Make the working copy if there is none yet, or give it the sections a newer version of
     the site added to the published page; commits."""
     with db.transazione_bloccata(session, VersionePagina):
-        if not _esiste(session):
-            _copia(session)
-            pagina.incrementa_versione(session=session, pagina=BOZZA)
+        if not _esiste(session, spazio):
+            _copia(session, spazio)
+            pagina.incrementa_versione(session=session, pagina=spazio.bozza)
             return
-        copiate = pagina.leggi_sezioni(session=session, pagina=BOZZA)
+        copiate = pagina.leggi_sezioni(session=session, pagina=spazio.bozza)
         mancanti = [
             s
-            for k, s in pagina.leggi_sezioni(session=session, pagina=PUBBLICATA).items()
+            for k, s in pagina.leggi_sezioni(session=session, pagina=spazio.pubblicata).items()
             if k not in copiate
         ]
         for sezione in mancanti:
-            session.add(Sezione(pagina=BOZZA.nome, chiave=sezione.chiave, testo=sezione.testo))
+            session.add(
+                Sezione(pagina=spazio.bozza.nome, chiave=sezione.chiave, testo=sezione.testo)
+            )
         if mancanti:
             session.flush()
-            pagina.incrementa_versione(session=session, pagina=BOZZA)
+            pagina.incrementa_versione(session=session, pagina=spazio.bozza)
 
 
-def scarta(*, session: Session, versione: int | None = None) -> int:
+def scarta(*, session: Session, spazio: Spazio, versione: int | None = None) -> int:
     """Drop every draft change: the copy is made again from the published page; commits.
 
     Args:
@@ -162,33 +196,33 @@ def scarta(*, session: Session, versione: int | None = None) -> int:
         BozzaCambiata: The counter is no longer `versione`; nothing changed.
     """
     with db.transazione_bloccata(session, VersionePagina):
-        _controlla(session, versione)
-        _svuota(session)
+        _controlla(session, spazio, versione)
+        _svuota(session, spazio)
         session.flush()
-        _copia(session)
-        numero = pagina.incrementa_versione(session=session, pagina=BOZZA)
+        _copia(session, spazio)
+        numero = pagina.incrementa_versione(session=session, pagina=spazio.bozza)
     return numero
 
 
-def differenze(*, session: Session) -> list[Differenza]:
+def differenze(*, session: Session, spazio: Spazio) -> list[Differenza]:
     """What publishing would change, sections first, then milestones and values in order."""
-    if not _esiste(session):
+    if not _esiste(session, spazio):
         return []
     elenco: list[Differenza] = []
-    pubblicate = pagina.leggi_sezioni(session=session, pagina=PUBBLICATA)
-    for chiave, sezione in pagina.leggi_sezioni(session=session, pagina=BOZZA).items():
+    pubblicate = pagina.leggi_sezioni(session=session, pagina=spazio.pubblicata)
+    for chiave, sezione in pagina.leggi_sezioni(session=session, pagina=spazio.bozza).items():
         originale = pubblicate.get(chiave)
         if originale is None or originale.testo != sezione.testo:
             elenco.append(Differenza(SEZIONE.nome, chiave, "modificata"))
     for tipo in ELENCHI:
-        elenco.extend(_differenze_elenco(session, tipo))
+        elenco.extend(_differenze_elenco(session, spazio, tipo))
     return elenco
 
 
-def _differenze_elenco(session: Session, tipo: Tipo) -> list[Differenza]:
+def _differenze_elenco(session: Session, spazio: Spazio, tipo: Tipo) -> list[Differenza]:
     modello = MODELLI[tipo.nome]
-    pubblicati = pagina.leggi_elenco(session=session, pagina=PUBBLICATA, modello=modello)
-    copie = pagina.leggi_elenco(session=session, pagina=BOZZA, modello=modello)
+    pubblicati = pagina.leggi_elenco(session=session, pagina=spazio.pubblicata, modello=modello)
+    copie = pagina.leggi_elenco(session=session, pagina=spazio.bozza, modello=modello)
     per_id = {r.id: r for r in pubblicati}
     rimasti = {c.origine for c in copie}
     # Where each item kept in both stands among those kept, on each page: a move changes it.
@@ -209,7 +243,7 @@ def _differenze_elenco(session: Session, tipo: Tipo) -> list[Differenza]:
     return elenco
 
 
-def pubblica(*, session: Session, versione: int | None = None) -> int:
+def pubblica(*, session: Session, spazio: Spazio, versione: int | None = None) -> int:
     """Publish the working copy in one locked transaction; commits (or changes nothing).
 
     Args:
@@ -223,33 +257,36 @@ def pubblica(*, session: Session, versione: int | None = None) -> int:
         BozzaCambiata: The counter is no longer `versione`; nothing changed.
     """
     with db.transazione_bloccata(session, VersionePagina):
-        _controlla(session, versione)
-        pubblicate = pagina.leggi_sezioni(session=session, pagina=PUBBLICATA)
-        for chiave, sezione in pagina.leggi_sezioni(session=session, pagina=BOZZA).items():
+        _controlla(session, spazio, versione)
+        pubblicate = pagina.leggi_sezioni(session=session, pagina=spazio.pubblicata)
+        for chiave, sezione in pagina.leggi_sezioni(session=session, pagina=spazio.bozza).items():
             originale = pubblicate.get(chiave)
             if originale is None:
-                session.add(Sezione(pagina=PUBBLICATA.nome, chiave=chiave, testo=sezione.testo))
+                session.add(
+                    Sezione(pagina=spazio.pubblicata.nome, chiave=chiave, testo=sezione.testo)
+                )
             elif originale.testo != sezione.testo:
                 originale.testo, originale.versione = sezione.testo, originale.versione + 1
             sezione.autore = sezione.modificata = None
         for tipo in ELENCHI:
-            _pubblica_elenco(session, tipo)
-        pagina.incrementa_versione(session=session, pagina=BOZZA)
-        numero = pagina.incrementa_versione(session=session, pagina=PUBBLICATA)
+            _pubblica_elenco(session, spazio, tipo)
+        pagina.incrementa_versione(session=session, pagina=spazio.bozza)
+        numero = pagina.incrementa_versione(session=session, pagina=spazio.pubblicata)
     return numero
 
 
-def _pubblica_elenco(session: Session, tipo: Tipo) -> None:
+def _pubblica_elenco(session: Session, spazio: Spazio, tipo: Tipo) -> None:
     modello = MODELLI[tipo.nome]
     pubblicati = {
-        r.id: r for r in pagina.leggi_elenco(session=session, pagina=PUBBLICATA, modello=modello)
+        r.id: r
+        for r in pagina.leggi_elenco(session=session, pagina=spazio.pubblicata, modello=modello)
     }
-    copie: Sequence = pagina.leggi_elenco(session=session, pagina=BOZZA, modello=modello)
+    copie: Sequence = pagina.leggi_elenco(session=session, pagina=spazio.bozza, modello=modello)
     for posizione, copia in enumerate(copie):
         campi = {c: getattr(copia, c) for c in _campi(tipo)}
         originale = pubblicati.pop(copia.origine, None) if copia.origine is not None else None
         if originale is None:
-            originale = modello(pagina=PUBBLICATA.nome, posizione=posizione, **campi)
+            originale = modello(pagina=spazio.pubblicata.nome, posizione=posizione, **campi)
             session.add(originale)
             session.flush()  # gives the new published row its id
             copia.origine = originale.id

@@ -57,6 +57,7 @@ DOPO = (
     "setTimeout(avvia,1000)})()</script>"
 )
 
+
 def content_first(html: str) -> str:
     """The page painted before any script or stylesheet is fetched: no JavaScript or stylesheet
     preloads (React adds them back when it hydrates), and the module script that loads the

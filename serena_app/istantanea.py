@@ -89,6 +89,7 @@ def _valori(righe: list[Valore]) -> list[ValoreVista]:
 def leggi_istantanea(*, session: Session, pagina: Pagina) -> Istantanea:
     """Read a whole page from the database (the working copy with its markers and changes)."""
     sezioni = leggi_sezioni(session=session, pagina=pagina)
+    spazio = bozze.Spazio.della_bozza(pagina)
     return Istantanea(
         pagina=pagina,
         sezioni={k: paragrafi(s.testo) for k, s in sezioni.items()},
@@ -97,7 +98,7 @@ def leggi_istantanea(*, session: Session, pagina: Pagina) -> Istantanea:
         versione=versione_pagina(session=session, pagina=pagina),
         bozze={k: f for k, s in sezioni.items() if (f := bozze.firma(s.autore, s.modificata))},
         modifiche=(
-            [str(d) for d in bozze.differenze(session=session)] if pagina == bozze.BOZZA else []
+            [str(d) for d in bozze.differenze(session=session, spazio=spazio)] if spazio else []
         ),
     )
 
@@ -137,6 +138,13 @@ def aggiornata(pagina: Pagina = PUBBLICATA) -> Istantanea:
             if attuale is None or attuale.versione != versione:
                 _in_memoria[pagina] = leggi_istantanea(session=session, pagina=pagina)
             return _in_memoria[pagina]
+
+
+def dimentica(*pagine: Pagina) -> None:
+    """Drop the snapshots of pages that no longer exist (an ended demo sandbox)."""
+    with _lock:
+        for pagina in pagine:
+            _in_memoria.pop(pagina, None)
 
 
 def dopo(scrittura: Scrittura, pagina: Pagina) -> Istantanea:

@@ -90,6 +90,7 @@ class SessioneStaff(SQLModel, table=True):
     creata: datetime
     ultimo_uso: datetime
     revocata: bool = Field(default=False)
+    sandbox: str | None = Field(default=None, max_length=PAGINA_MAX)  # demo: its published page
 
 
 class TentativoAccesso(SQLModel, table=True):

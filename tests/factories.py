@@ -29,4 +29,4 @@ def ripristina_contenuto(session: Session, contenuto: dict) -> None:
     Both pages' counters go up, so a running server sees the change and reads them again.
     """
     semina(session=session, contenuto=contenuto, sovrascrivi=True)
-    bozze.scarta(session=session)
+    bozze.scarta(session=session, spazio=bozze.SITO)

@@ -6,22 +6,38 @@ secret the browser presented before the handler's body runs.
 """
 
 import asyncio
+import dataclasses
 
 from serena_app import db
-from serena_app.auth.sessioni import staff_della_sessione
-from serena_app.models import Staff
+from serena_app.auth.sessioni import sessione_viva
+from serena_app.bozze import SITO, Spazio
+from serena_app.pagina import Pagina
 
 
-def _staff_sincrono(token: str) -> Staff | None:
+@dataclasses.dataclass(frozen=True)
+class Permesso:
+    """Who may edit, and where: the site's pages, or the demo sandbox of their session."""
+
+    nome_utente: str
+    spazio: Spazio
+
+
+def _permesso_sincrono(token: str) -> Permesso | None:
     with db.session() as session:
-        return staff_della_sessione(session=session, token=token)
+        viva = sessione_viva(session=session, token=token)
+        if viva is None:
+            return None
+        staff, sessione = viva
+        spazio = Spazio.di(Pagina(sessione.sandbox)) if sessione.sandbox else SITO
+        return Permesso(staff.nome_utente, spazio)
 
 
-async def staff_autorizzato(token: object) -> Staff | None:
-    """The enabled staff member behind a live session secret, or None (off the event loop).
+async def staff_autorizzato(token: object) -> Permesso | None:
+    """Who may edit with this session secret, and where; None without a live session (read
+    off the event loop).
 
     The session must exist, not be expired or revoked, and its account must be enabled.
     """
     if not isinstance(token, str) or not token:
         return None
-    return await asyncio.to_thread(_staff_sincrono, token)
+    return await asyncio.to_thread(_permesso_sincrono, token)

@@ -6,7 +6,6 @@ import asyncio
 import reflex as rx
 
 from serena_app import istantanea
-from serena_app.bozze import BOZZA
 from serena_app.istantanea import Istantanea, TappaVista, ValoreVista
 from serena_app.pagina import PUBBLICATA, Pagina
 from serena_app.seo import json_ld
@@ -25,8 +24,8 @@ class ContenutoState(rx.State):
     bozze: dict[str, str] = {}  # working copy only: the marker of each section with a draft
     modifiche: list[str] = []  # working copy only: what publishing would change
     _pagina: Pagina = PUBBLICATA  # the page this browser shows
-    _in_bozza: bool = False  # edit mode shows the working copy
-    _bozza_nascosta: bool = False  # it does, but the secret was cleared (see AccessoState)
+    _pubblicata: Pagina = PUBBLICATA  # outside edit mode: the site's, or a demo sandbox's
+    _nascosta: tuple[Pagina, Pagina] | None = None  # shown while the secret was cleared
 
     @rx.var
     def descrizione(self) -> str:
@@ -54,21 +53,23 @@ class ContenutoState(rx.State):
             self._passa(nuova)
 
     def _lascia_bozza(self) -> None:
-        """Show the published page again (edit mode ended)."""
-        self._in_bozza = False
+        """Show the site's published page again (the staff or demo session ended)."""
+        self._pubblicata = PUBBLICATA
         if self._pagina != PUBBLICATA:
             self._passa(istantanea.in_memoria(PUBBLICATA))
 
     def _nascondi_vista(self) -> None:
         """The secret was cleared: show what a visitor sees (see `AccessoState`)."""
-        self._bozza_nascosta = self._in_bozza
+        if self._pagina != PUBBLICATA:
+            self._nascosta = (self._pagina, self._pubblicata)
         self._lascia_bozza()
 
     def _ripristina_vista(self) -> None:
-        """The same secret is back on this socket: the working copy again, if it was shown."""
-        if self._bozza_nascosta:
-            self._in_bozza, self._bozza_nascosta = True, False
-            self._passa(istantanea.in_memoria(BOZZA))
+        """The same secret is back on this socket: the working copy or the demo sandbox
+        again, if it was shown."""
+        if self._nascosta is not None:
+            (pagina, self._pubblicata), self._nascosta = self._nascosta, None
+            self._passa(istantanea.in_memoria(pagina))
 
     @rx.event
     async def aggiorna(self) -> None:

@@ -1,10 +1,10 @@
 """Edit mode: which item is open, its fields, errors, conflicts, and every change to content.
 
-Staff edit the working copy (`bozze.BOZZA`); visitors see nothing of it until "Pubblica". The
-path of a change: a handler here (guarded by `richiede_staff`) → `validazione` → one function
-of `pagina` on the working copy, in a thread (the database work) → the snapshot and the live
-push to the other staff tabs. Versions live on the server, never in the browser.
-"""
+Staff edit the working copy (`bozze.BOZZA`; in a demo sandbox, the sandbox's own); visitors
+see nothing of it until "Pubblica". The path of a change: a handler here (guarded by
+`richiede_staff`, which also says where this session edits) → `validazione` → one function of
+`pagina` on the working copy, in a thread (the database work) → the snapshot and the live push
+to the other staff tabs. Versions live on the server, never in the browser."""
 
 import asyncio
 import functools
@@ -15,7 +15,7 @@ from typing import TypeVar
 import reflex as rx
 
 from serena_app import bozze, db, istantanea, pagina, validazione
-from serena_app.bozze import BOZZA
+from serena_app.bozze import SITO, Spazio
 from serena_app.pagina import (
     Conflitto,
     Elemento,
@@ -95,39 +95,39 @@ def _metti_a_fuoco(id_html: str):
     return rx.call_script(f"document.getElementById({json.dumps(id_html)})?.focus()")
 
 
-def _sul_db(funzione: Callable[..., R], **argomenti) -> R:
-    """Run one function of `pagina` on the working copy (made first if there is none), in its
-    own database session.
+def _sul_db(spazio: Spazio, funzione: Callable[..., R], **argomenti) -> R:
+    """Run one function of `pagina` on the working copy of `spazio` (made first if there is
+    none), in its own database session.
 
     Blocking (SQLite may wait for another writer): handlers call it in a thread.
     """
     with db.session() as session:
-        bozze.apri(session=session)
-        return funzione(session=session, pagina=BOZZA, **argomenti)
+        bozze.apri(session=session, spazio=spazio)
+        return funzione(session=session, pagina=spazio.bozza, **argomenti)
 
 
-def _vista(in_bozza: bool) -> istantanea.Istantanea:
+def _vista(spazio: Spazio, in_bozza: bool) -> istantanea.Istantanea:
     """The snapshot edit mode shows (the working copy, made if needed) or the published one."""
     if in_bozza:
         with db.session() as session:
-            bozze.apri(session=session)
-    return istantanea.aggiornata(BOZZA if in_bozza else pagina.PUBBLICATA)
+            bozze.apri(session=session, spazio=spazio)
+    return istantanea.aggiornata(spazio.bozza if in_bozza else spazio.pubblicata)
 
 
-def _stato_bozze() -> tuple[int, int]:
+def _stato_bozze(spazio: Spazio) -> tuple[int, int]:
     """The working copy's counter and how many changes it holds."""
     with db.session() as session:
-        bozze.apri(session=session)
-        quante = len(bozze.differenze(session=session))
-        return pagina.versione_pagina(session=session, pagina=BOZZA), quante
+        bozze.apri(session=session, spazio=spazio)
+        quante = len(bozze.differenze(session=session, spazio=spazio))
+        return pagina.versione_pagina(session=session, pagina=spazio.bozza), quante
 
 
-def _dopo_bozze(azione: Callable[..., int], versione: int):
+def _dopo_bozze(spazio: Spazio, azione: Callable[..., int], versione: int):
     """Publish or discard the working copy if it is still at `versione`; the snapshots of
     both pages afterwards."""
     with db.session() as session:
-        azione(session=session, versione=versione)
-    return istantanea.aggiornata(pagina.PUBBLICATA), istantanea.aggiornata(BOZZA)
+        azione(session=session, spazio=spazio, versione=versione)
+    return istantanea.aggiornata(spazio.pubblicata), istantanea.aggiornata(spazio.bozza)
 
 
 def _modifiche(quante: int) -> str:
@@ -187,7 +187,7 @@ class RedazioneState(StaffState):
         the item is gone (then says so)."""
         if voce is None or voce.nuova:
             return None
-        elemento = await asyncio.to_thread(_sul_db, pagina.leggi_elemento, voce=voce)
+        elemento = await asyncio.to_thread(_sul_db, self._spazio, pagina.leggi_elemento, voce=voce)
         self._chiudi()
         if elemento is None:
             self.avviso = NON_TROVATO
@@ -196,10 +196,11 @@ class RedazioneState(StaffState):
     async def _dopo(self, scrittura: Scrittura, annuncio: str, fuoco: str):
         """After a write: show it here, push it to every other open page, announce it, and put
         keyboard focus on `fuoco` (an element id)."""
-        nuova = await asyncio.to_thread(istantanea.dopo, scrittura, BOZZA)
+        nuova = await asyncio.to_thread(istantanea.dopo, scrittura, self._spazio.bozza)
         contenuto = await self.get_state(ContenutoState)
         contenuto._mostra(nuova)
-        diffondi(nuova, escluso=self.router.session.client_token)
+        if self._spazio == SITO:  # a demo sandbox is seen by its own browser only
+            diffondi(nuova, escluso=self.router.session.client_token)
         self._chiudi()
         self.annuncio = annuncio
         return _metti_a_fuoco(fuoco)
@@ -229,8 +230,8 @@ class RedazioneState(StaffState):
         self.modifica_attiva = not self.modifica_attiva
         self.anteprima = False
         contenuto = await self.get_state(ContenutoState)
-        contenuto._passa(await asyncio.to_thread(_vista, self.modifica_attiva))
-        contenuto._in_bozza = self.modifica_attiva
+        contenuto._passa(await asyncio.to_thread(_vista, self._spazio, self.modifica_attiva))
+        contenuto._pubblicata = self._spazio.pubblicata
 
     @rx.event
     @richiede_staff
@@ -256,7 +257,7 @@ class RedazioneState(StaffState):
         if not self.modifica_attiva:
             return None
         self._chiudi()
-        versione, quante = await asyncio.to_thread(_stato_bozze)
+        versione, quante = await asyncio.to_thread(_stato_bozze, self._spazio)
         if quante == 0:
             self.avviso = NESSUNA_BOZZA
             return None
@@ -273,7 +274,7 @@ class RedazioneState(StaffState):
         quante = len(contenuto.modifiche)
         try:
             pubblicata, bozza = await asyncio.to_thread(
-                _dopo_bozze, bozze.pubblica, self._versione_bozza
+                _dopo_bozze, self._spazio, bozze.pubblica, self._versione_bozza
             )
         except bozze.BozzaCambiata:
             self._chiudi()
@@ -283,9 +284,10 @@ class RedazioneState(StaffState):
         contenuto._mostra(bozza)  # whichever of the two this tab shows
         contenuto._mostra(pubblicata)
         token = self.router.session.client_token
-        diffondi(pubblicata, escluso=token)
-        diffondi(bozza, escluso=token)
-        ricostruzione().richiedi(pubblicata.versione, avviso=functools.partial(avvisa, token))
+        if self._spazio == SITO:  # a demo sandbox's publish reaches its own browser only
+            diffondi(pubblicata, escluso=token)
+            diffondi(bozza, escluso=token)
+            ricostruzione().richiedi(pubblicata.versione, avviso=functools.partial(avvisa, token))
         self.annuncio = f"Pubblicat{'a' if quante == 1 else 'e'} {_modifiche(quante)}."
         return _metti_a_fuoco(PUBBLICA)
 
@@ -296,7 +298,9 @@ class RedazioneState(StaffState):
         if self.conferma != "scarta":
             return None
         try:
-            _, bozza = await asyncio.to_thread(_dopo_bozze, bozze.scarta, self._versione_bozza)
+            _, bozza = await asyncio.to_thread(
+                _dopo_bozze, self._spazio, bozze.scarta, self._versione_bozza
+            )
         except bozze.BozzaCambiata:
             self._chiudi()
             self.avviso = BOZZE_CAMBIATE
@@ -304,7 +308,8 @@ class RedazioneState(StaffState):
         self._chiudi()
         contenuto = await self.get_state(ContenutoState)
         contenuto._mostra(bozza)
-        diffondi(bozza, escluso=self.router.session.client_token)
+        if self._spazio == SITO:
+            diffondi(bozza, escluso=self.router.session.client_token)
         self.annuncio = "Bozze scartate: la pagina in modifica è di nuovo quella pubblicata."
         return _metti_a_fuoco(PUBBLICA)
 
@@ -326,7 +331,7 @@ class RedazioneState(StaffState):
         if nuova is None:
             return
         self._chiudi()
-        quanti = await asyncio.to_thread(_sul_db, pagina.quanti, tipo=nuova.genere)
+        quanti = await asyncio.to_thread(_sul_db, self._spazio, pagina.quanti, tipo=nuova.genere)
         if quanti >= nuova.genere.massimo:
             self.avviso = pieno(nuova.genere)
             return
@@ -346,11 +351,17 @@ class RedazioneState(StaffState):
             )
             if aperta.nuova:
                 scrittura = await asyncio.to_thread(
-                    _sul_db, pagina.aggiungi, tipo=aperta.genere, campi=campi, autore=self._autore
+                    _sul_db,
+                    self._spazio,
+                    pagina.aggiungi,
+                    tipo=aperta.genere,
+                    campi=campi,
+                    autore=self._autore,
                 )
             else:
                 scrittura = await asyncio.to_thread(
                     _sul_db,
+                    self._spazio,
                     pagina.salva,
                     voce=aperta,
                     campi=campi,
@@ -403,7 +414,11 @@ class RedazioneState(StaffState):
             return None
         try:
             scrittura = await asyncio.to_thread(
-                _sul_db, pagina.elimina, voce=bersaglio, versione=self._versione_da_eliminare
+                _sul_db,
+                self._spazio,
+                pagina.elimina,
+                voce=bersaglio,
+                versione=self._versione_da_eliminare,
             )
         except (Conflitto, NonTrovato):
             self._chiudi()
@@ -423,7 +438,7 @@ class RedazioneState(StaffState):
             return None
         try:
             scrittura = await asyncio.to_thread(
-                _sul_db, pagina.sposta, voce=trovata, di=di, autore=self._autore
+                _sul_db, self._spazio, pagina.sposta, voce=trovata, di=di, autore=self._autore
             )
         except (OrdineNonValido, NonTrovato) as errore:
             self._chiudi()

@@ -14,8 +14,8 @@ from typing import Any
 
 import reflex as rx
 
-from serena_app.auth.permessi import staff_autorizzato
-from serena_app.models import Staff
+from serena_app.auth.permessi import Permesso, staff_autorizzato
+from serena_app.bozze import SITO, Spazio
 from serena_app.state.accesso import AccessoState
 from serena_app.state.contenuto import ContenutoState
 
@@ -30,9 +30,11 @@ class StaffState(rx.State):
     annuncio: str = ""  # read out by screen readers (role="status")
     avviso: str = ""  # a problem that is not tied to one field
     _autore: str = ""  # who the guard let through: drafts are signed with it
+    _spazio: Spazio = SITO  # where they edit: the site, or their demo sandbox
 
-    async def _staff(self) -> Staff | None:
-        """The staff member logged in on this browser, checked against the database now."""
+    async def _staff(self) -> Permesso | None:
+        """Who is logged in on this browser and where they edit, checked against the database
+        now."""
         accesso = await self.get_state(AccessoState)
         return await staff_autorizzato(accesso._segreto())
 
@@ -53,11 +55,11 @@ def richiede_staff(
 
     @functools.wraps(handler)
     async def controllato(self: StaffState, *args, **kwargs):
-        staff = await StaffState._staff(self)
-        if staff is None:
+        permesso = await StaffState._staff(self)
+        if permesso is None:
             await StaffState._rifiuta(self)
             return None
-        self._autore = staff.nome_utente
+        self._autore, self._spazio = permesso.nome_utente, permesso.spazio
         return await handler(self, *args, **kwargs)
 
     controllato.richiede_staff = True

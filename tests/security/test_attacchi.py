@@ -488,7 +488,7 @@ def _riempi_tappe(server, fino_a: int) -> None:
     """Add undated milestones straight in the database until the working copy staff edit has
     `fino_a`."""
     with sessione_db(server.db_url) as session:
-        bozze.apri(session=session)
+        bozze.apri(session=session, spazio=bozze.SITO)
         while pagina.quanti(session=session, pagina=BOZZA, tipo=TAPPA) < fino_a:
             campi = {"anno": None, "titolo": "Riempitivo", "testo": "Riempitivo."}
             pagina.aggiungi(session=session, pagina=BOZZA, tipo=TAPPA, campi=campi)

@@ -18,7 +18,7 @@ MISSION = Voce(SEZIONE.nome, chiave="mission")
 @pytest.fixture
 def db(session, contenuto) -> Session:
     db_seminato(session, contenuto)
-    bozze.apri(session=session)
+    bozze.apri(session=session, spazio=bozze.SITO)
     return session
 
 
@@ -81,7 +81,7 @@ def test_drafts_change_nothing_published_and_list_what_would_change(db):
     _modifica_tutto(db)
     assert _pagina(db, PUBBLICATA) == pubblicata
     assert _pagina(db, BOZZA) != pubblicata
-    cambi = bozze.differenze(session=db)
+    cambi = bozze.differenze(session=db, spazio=bozze.SITO)
     assert Differenza("sezione", "mission", "modificata") in cambi
     assert Differenza("tappa", "Fondazione, in bozza", "modificata") in cambi
     assert Differenza("valore", "Valore nuovo", "aggiunta") in cambi
@@ -97,10 +97,10 @@ def test_publishing_applies_every_draft_and_keeps_published_ids(db):
     _modifica_tutto(db)
     bozza = _pagina(db, BOZZA)
     prima = pagina.versione_pagina(session=db, pagina=PUBBLICATA)
-    assert bozze.pubblica(session=db) == prima + 1
+    assert bozze.pubblica(session=db, spazio=bozze.SITO) == prima + 1
     assert _pagina(db, PUBBLICATA) == bozza
     assert _pagina(db, BOZZA) == bozza
-    assert bozze.differenze(session=db) == []
+    assert bozze.differenze(session=db, spazio=bozze.SITO) == []
     assert [t.id for t in _elenco(db, Tappa, PUBBLICATA)] == ids[:-1]  # the deleted one
     assert not any(r.autore for r in [*_elenco(db, Tappa), *_elenco(db, Valore)])
 
@@ -117,19 +117,19 @@ def test_a_publish_that_fails_midway_leaves_the_published_page_as_it_was(db, mon
 
     monkeypatch.setattr(pagina, "incrementa_versione", guasto)
     with pytest.raises(RuntimeError):
-        bozze.pubblica(session=db)
+        bozze.pubblica(session=db, spazio=bozze.SITO)
     monkeypatch.undo()
     assert _pagina(db, PUBBLICATA) == pubblicata
-    assert len(bozze.differenze(session=db)) == 6
+    assert len(bozze.differenze(session=db, spazio=bozze.SITO)) == 6
 
 
 def test_discarding_drops_every_draft(db):
     pubblicata = _pagina(db, PUBBLICATA)
     _modifica_tutto(db)
-    bozze.scarta(session=db)
+    bozze.scarta(session=db, spazio=bozze.SITO)
     assert _pagina(db, BOZZA) == pubblicata
     assert _pagina(db, PUBBLICATA) == pubblicata
-    assert bozze.differenze(session=db) == []
+    assert bozze.differenze(session=db, spazio=bozze.SITO) == []
 
 
 def test_two_staff_on_the_same_draft_the_stale_save_is_refused(engine, db):
@@ -157,7 +157,7 @@ def test_two_staff_on_the_same_draft_the_stale_save_is_refused(engine, db):
 
 
 def test_opening_the_draft_twice_makes_one_copy(db):
-    bozze.apri(session=db)
+    bozze.apri(session=db, spazio=bozze.SITO)
     assert len(_elenco(db, Tappa)) == len(_elenco(db, Tappa, PUBBLICATA))
     assert len(_elenco(db, Valore)) == len(_elenco(db, Valore, PUBBLICATA))
 
@@ -165,7 +165,7 @@ def test_opening_the_draft_twice_makes_one_copy(db):
 def test_a_working_copy_made_before_a_section_was_editable_gets_it(db):
     db.delete(db.get(Sezione, (BOZZA.nome, "sottotitolo")))
     db.commit()
-    bozze.apri(session=db)
+    bozze.apri(session=db, spazio=bozze.SITO)
     pubblicato = db.get(Sezione, (PUBBLICATA.nome, "sottotitolo")).testo
     assert db.get(Sezione, (BOZZA.nome, "sottotitolo")).testo == pubblicato
-    assert bozze.differenze(session=db) == []
+    assert bozze.differenze(session=db, spazio=bozze.SITO) == []

@@ -1,0 +1,55 @@
+"""Whether this server runs the live demo, and the demo's limits.
+
+Only `serena demo` turns the demo on: it makes a throwaway folder, puts the database in it and
+names it in `SERENA_DEMO`. A server counts as a demo only when that holds, so a production
+server, whose database lives elsewhere, cannot run one even with the variable set.
+"""
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+
+from serena_app import db
+
+SANDBOX_MAX = 50
+INATTIVITA_S = 3600
+
+
+def _cartella() -> Path | None:
+    valore = os.environ.get("SERENA_DEMO", "")
+    return Path(valore).resolve() if valore else None
+
+
+def attiva() -> bool:
+    """Whether this server is a demo: `SERENA_DEMO` names a folder holding its SQLite database."""
+    cartella = _cartella()
+    if cartella is None:
+        return False
+    url = make_url(db.database_url())
+    if url.get_backend_name() != "sqlite" or not url.database:
+        return False
+    return Path(url.database).resolve().is_relative_to(cartella)
+
+
+def _intero(nome: str, predefinito: int) -> int:
+    try:
+        return max(1, int(os.environ.get(nome, predefinito)))
+    except ValueError:
+        return predefinito
+
+
+def sandbox_max() -> int:
+    """How many sandboxes may be open at once (`SERENA_DEMO_SANDBOX_MAX`, default 50)."""
+    return _intero("SERENA_DEMO_SANDBOX_MAX", SANDBOX_MAX)
+
+
+def inattivita() -> timedelta:
+    """How long a sandbox lives unused (`SERENA_DEMO_INATTIVITA_S`, default one hour)."""
+    return timedelta(seconds=_intero("SERENA_DEMO_INATTIVITA_S", INATTIVITA_S))
+
+
+def indirizzo() -> str:
+    """The address phones in the room open (`SERENA_DEMO_INDIRIZZO`), "" if not known."""
+    return os.environ.get("SERENA_DEMO_INDIRIZZO", "")
