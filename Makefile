@@ -9,7 +9,7 @@ export REFLEX_USE_NPM := 1
 export REFLEX_TELEMETRY_ENABLED := false
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install run test test-unit test-e2e lint bench clean
+.PHONY: install run demo test test-unit test-e2e lint bench screenshots clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -23,6 +23,10 @@ install: $(VENV)/.installed
 run: install
 	serena prepare
 	reflex run --env prod --single-port --frontend-port 3000
+
+# The live demo: a throwaway database, every phone on the network gets a private sandbox.
+demo: install
+	serena demo
 
 lint: install
 	ruff check serena_app tests scripts rxconfig.py

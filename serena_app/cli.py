@@ -6,9 +6,10 @@ serena reset-password USERNAME [--password-stdin]    also ends the account's ses
 serena disable-staff USERNAME                        also ends the account's sessions
 serena enable-staff USERNAME
 serena list-staff
+serena demo [--port 3000]              the live demo on a throwaway database (see demo/)
 
 Every command works on the database of `DATABASE_URL` (default: `serena.db` in the project),
-and prepares it first.
+and prepares it first; `demo` makes its own and leaves that one alone.
 """
 
 import argparse
@@ -27,6 +28,7 @@ from serena_app.auth.personale import (
     trova_staff,
 )
 from serena_app.content import semina
+from serena_app.demo import avvio
 from serena_app.pubblicazione import Archivio
 
 
@@ -70,12 +72,18 @@ def _parser() -> argparse.ArgumentParser:
     abilita = comandi.add_parser("enable-staff", help="riabilita un account disabilitato")
     abilita.add_argument("username")
     comandi.add_parser("list-staff", help="elenca gli account")
+    demo = comandi.add_parser(
+        "demo", help="avvia la demo dal vivo su un database temporaneo, raggiungibile in rete"
+    )
+    demo.add_argument("--port", type=int, default=avvio.PORTA, help="la porta (3000)")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command; returns the exit code."""
     args = _parser().parse_args(argv)
+    if args.comando == "demo":
+        return avvio.avvia(args.port)
     seminato = prepara()
     if args.comando == "prepare":
         # The server about to start builds its pages from the database: no older build

@@ -76,6 +76,13 @@ def semina(
         if chiavi := set(esistenti):
             _completa(session, pagina, contenuto, chiavi)
             return False
+    scrivi(session=session, pagina=pagina, contenuto=contenuto)
+    session.commit()
+    return True
+
+
+def scrivi(*, session: Session, pagina: Pagina, contenuto: dict[str, Any] = CONTENUTO) -> None:
+    """Replace whatever the page holds with `contenuto`, in the caller's transaction."""
     for modello in (Sezione, Tappa, Valore):
         session.exec(delete(modello).where(modello.pagina == pagina.nome))
     for chiave, testo in testi_delle_sezioni(contenuto).items():
@@ -86,5 +93,3 @@ def semina(
         session.add(Valore(pagina=pagina.nome, posizione=posizione, **valore))
     session.flush()
     incrementa_versione(session=session, pagina=pagina)
-    session.commit()
-    return True

@@ -1,0 +1,114 @@
+"""Demo sandboxes in the database.
+
+A sandbox is a private pair of pages (`bozze.Spazio`: "demo-…" published and "demo-…-bozza"
+its working copy) seeded from the content file, and a session of the demo editor bound to it
+(`SessioneStaff.sandbox`). Everything staff can do works on it unchanged, because every read
+and write takes the page it works on. At most `modalita.sandbox_max()` are open at once; one
+unused for `modalita.inattivita()`, or whose session ended, is deleted with its pages.
+"""
+
+import secrets
+from datetime import datetime
+
+from sqlmodel import Session, delete, func, or_, select
+
+from serena_app import bozze, db
+from serena_app.auth.sessioni import adesso, nuova_sessione
+from serena_app.bozze import Spazio
+from serena_app.content.loader import scrivi
+from serena_app.demo import modalita
+from serena_app.models import SessioneStaff, Sezione, Staff, Tappa, Valore, VersionePagina
+from serena_app.pagina import Pagina
+
+EDITOR = "demo"
+"""The account every sandbox session belongs to; drafts are signed with it."""
+
+NESSUNA_PASSWORD = "!"  # noqa: S105 (not an Argon2 hash: no password matches it)
+PIENA = "La demo è al completo: riprova tra qualche minuto."
+TABELLE = (SessioneStaff, Staff, Sezione, Tappa, Valore, VersionePagina)
+
+
+class DemoPiena(Exception):
+    """As many sandboxes as allowed are open."""
+
+    def __init__(self) -> None:
+        super().__init__(PIENA)
+
+
+def _editor(session: Session) -> Staff:
+    """The demo editor's account, made the first time; no password opens it."""
+    editor = session.exec(select(Staff).where(Staff.nome_utente == EDITOR)).first()
+    if editor is None:
+        editor = Staff(nome_utente=EDITOR, hash_password=NESSUNA_PASSWORD)
+        session.add(editor)
+        session.flush()
+    return editor
+
+
+def _aperte(session: Session, ora: datetime) -> int:
+    """How many sandboxes are open: their session live and used within the idle limit."""
+    return session.exec(
+        select(func.count())
+        .select_from(SessioneStaff)
+        .where(
+            SessioneStaff.sandbox.is_not(None),
+            SessioneStaff.revocata == False,  # noqa: E712
+            SessioneStaff.ultimo_uso >= ora - modalita.inattivita(),
+        )
+    ).one()
+
+
+def apri(*, session: Session, ora: datetime | None = None) -> str:
+    """Open a sandbox seeded from the content file, with the demo editor's session in it, in
+    one locked transaction; commits.
+
+    Returns:
+        The session secret for the browser.
+
+    Raises:
+        DemoPiena: As many sandboxes as allowed are open; nothing changed.
+    """
+    ora = ora or adesso()
+    with db.transazione_bloccata(session, *TABELLE):
+        if _aperte(session, ora) >= modalita.sandbox_max():
+            raise DemoPiena
+        pubblicata = Pagina(f"demo-{secrets.token_hex(8)}")
+        scrivi(session=session, pagina=pubblicata)
+        return nuova_sessione(
+            session=session, staff=_editor(session), ora=ora, sandbox=pubblicata.nome
+        )
+
+
+def ripristina(*, session: Session, spazio: Spazio) -> None:
+    """Put the sandbox back to the content file: published page and working copy; commits.
+
+    Each page's counter goes on rising, so every browser showing it takes the new content.
+    """
+    with db.transazione_bloccata(session, *TABELLE):
+        scrivi(session=session, pagina=spazio.pubblicata)
+    bozze.scarta(session=session, spazio=spazio)
+
+
+def chiudi_scadute(*, session: Session, ora: datetime | None = None) -> list[Spazio]:
+    """Delete every sandbox unused past the idle limit, or whose session ended, with its pages
+    and its session, in one locked transaction; commits.
+
+    Returns:
+        The sandboxes deleted.
+    """
+    limite = (ora or adesso()) - modalita.inattivita()
+    with db.transazione_bloccata(session, *TABELLE):
+        scadute = session.exec(
+            select(SessioneStaff).where(
+                SessioneStaff.sandbox.is_not(None),
+                or_(SessioneStaff.revocata == True, SessioneStaff.ultimo_uso < limite),  # noqa: E712
+            )
+        ).all()
+        spazi = [Spazio.di(Pagina(s.sandbox)) for s in scadute if s.sandbox]
+        nomi = [p.nome for spazio in spazi for p in (spazio.pubblicata, spazio.bozza)]
+        for modello in (Sezione, Tappa, Valore):
+            session.exec(delete(modello).where(modello.pagina.in_(nomi)))
+        session.exec(delete(VersionePagina).where(VersionePagina.pagina.in_(nomi)))
+        for sessione in scadute:
+            session.delete(sessione)
+    return spazi
