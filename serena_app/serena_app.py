@@ -13,6 +13,8 @@ from reflex_base.event import EventSpec
 from serena_app import registro
 from serena_app.components.connessione import avviso_connessione
 from serena_app.content import CONTENUTO
+from serena_app.demo import modalita
+from serena_app.demo.pulizia import pulizia_periodica
 from serena_app.head import head_components
 from serena_app.pages.area_riservata import area_riservata
 from serena_app.pages.index import index
@@ -22,6 +24,7 @@ from serena_app.servizio import intestazioni
 from serena_app.sito import PERCORSO_ACCESSO
 from serena_app.state.accesso import AccessoState
 from serena_app.state.contenuto import ContenutoState
+from serena_app.state.demo import DemoState
 from serena_app.state.interfaccia import errore_imprevisto
 
 registro.installa()
@@ -50,6 +53,8 @@ app = rx.App(
     toaster=None,
 )
 app.add_middleware(FiltroSegnalazioni())
+if modalita.attiva():
+    app.register_lifespan_task(pulizia_periodica)
 app.app_wraps[(5, "Overlay")] = lambda stateful: avviso_connessione() if stateful else None
 app.add_page(
     index,
@@ -58,7 +63,8 @@ app.add_page(
     description=ContenutoState.descrizione,
     image=url_immagine(),
     meta=meta_condivisione(TITOLO, ContenutoState.descrizione, "/"),
-    on_load=[ContenutoState.aggiorna, AccessoState.verifica],
+    on_load=[ContenutoState.aggiorna, AccessoState.verifica]
+    + ([DemoState.torna_alla_sandbox] if modalita.attiva() else []),
 )
 app.add_page(
     area_riservata,

@@ -3,6 +3,7 @@
 import reflex as rx
 
 from serena_app.sections.barra_staff import barra_staff
+from serena_app.sections.demo import banner_demo
 from serena_app.sections.footer import footer
 from serena_app.sections.header import header
 from serena_app.sections.hero import hero
@@ -19,6 +20,7 @@ def index() -> rx.Component:
         canonico("/"),
         rx.el.script(ContenutoState.dati_strutturati, type="application/ld+json"),
         header(),
+        banner_demo(),
         barra_staff(),
         rx.el.main(
             hero(),

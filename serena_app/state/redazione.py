@@ -90,7 +90,7 @@ def pieno(tipo: Tipo) -> str:
     )
 
 
-def _metti_a_fuoco(id_html: str):
+def metti_a_fuoco(id_html: str):
     """Move keyboard focus to a control after the page changed under it."""
     return rx.call_script(f"document.getElementById({json.dumps(id_html)})?.focus()")
 
@@ -203,7 +203,7 @@ class RedazioneState(StaffState):
             diffondi(nuova, escluso=self.router.session.client_token)
         self._chiudi()
         self.annuncio = annuncio
-        return _metti_a_fuoco(fuoco)
+        return metti_a_fuoco(fuoco)
 
     @rx.event
     def annulla(self):
@@ -212,10 +212,10 @@ class RedazioneState(StaffState):
         conferma = self.conferma
         self._chiudi()
         if conferma:
-            return _metti_a_fuoco(PUBBLICA if conferma == "pubblica" else SCARTA)
+            return metti_a_fuoco(PUBBLICA if conferma == "pubblica" else SCARTA)
         if aperta == NESSUNA:
             return None
-        return _metti_a_fuoco(id_controllo("aggiungi" if aperta.nuova else "apri", aperta))
+        return metti_a_fuoco(id_controllo("aggiungi" if aperta.nuova else "apri", aperta))
 
     @rx.event
     def chiudi_avviso(self) -> None:
@@ -226,11 +226,15 @@ class RedazioneState(StaffState):
     @richiede_staff
     async def alterna_modifica(self) -> None:
         """Turn edit mode on (the working copy is shown) or off (the published page)."""
+        await self._imposta_modifica(not self.modifica_attiva)
+
+    async def _imposta_modifica(self, attiva: bool) -> None:
+        """Edit mode on or off, in the place the guard found for this session."""
         self._chiudi()
-        self.modifica_attiva = not self.modifica_attiva
+        self.modifica_attiva = attiva
         self.anteprima = False
         contenuto = await self.get_state(ContenutoState)
-        contenuto._passa(await asyncio.to_thread(_vista, self._spazio, self.modifica_attiva))
+        contenuto._passa(await asyncio.to_thread(_vista, self._spazio, attiva))
         contenuto._pubblicata = self._spazio.pubblicata
 
     @rx.event
@@ -262,7 +266,7 @@ class RedazioneState(StaffState):
             self.avviso = NESSUNA_BOZZA
             return None
         self.conferma, self._versione_bozza = conferma, versione
-        return _metti_a_fuoco(CONFERMA_BOZZE)
+        return metti_a_fuoco(CONFERMA_BOZZE)
 
     @rx.event
     @richiede_staff
@@ -289,7 +293,7 @@ class RedazioneState(StaffState):
             diffondi(bozza, escluso=token)
             ricostruzione().richiedi(pubblicata.versione, avviso=functools.partial(avvisa, token))
         self.annuncio = f"Pubblicat{'a' if quante == 1 else 'e'} {_modifiche(quante)}."
-        return _metti_a_fuoco(PUBBLICA)
+        return metti_a_fuoco(PUBBLICA)
 
     @rx.event
     @richiede_staff
@@ -311,7 +315,7 @@ class RedazioneState(StaffState):
         if self._spazio == SITO:
             diffondi(bozza, escluso=self.router.session.client_token)
         self.annuncio = "Bozze scartate: la pagina in modifica è di nuovo quella pubblicata."
-        return _metti_a_fuoco(PUBBLICA)
+        return metti_a_fuoco(PUBBLICA)
 
     @rx.event
     @richiede_staff
@@ -403,7 +407,7 @@ class RedazioneState(StaffState):
         if elemento is None:
             return None
         self.da_eliminare, self._versione_da_eliminare = trovata, elemento.versione
-        return _metti_a_fuoco(CONFERMA_ELIMINAZIONE)
+        return metti_a_fuoco(CONFERMA_ELIMINAZIONE)
 
     @rx.event
     @richiede_staff

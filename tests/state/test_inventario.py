@@ -20,6 +20,8 @@ SENZA_DATI = {
     "AccessoState.esci": "revokes only the session this browser presents",
     "RedazioneState.annulla": "closes this browser's open editor; writes nothing",
     "RedazioneState.chiudi_avviso": "hides this browser's warning; writes nothing",
+    "DemoState.prova": "opens a demo sandbox, like a login: demo servers only, within the cap",
+    "DemoState.torna_alla_sandbox": "shows this browser its own sandbox; writes nothing",
 }
 BUILTIN = {"setvar", "set_is_hydrated"}
 
@@ -82,3 +84,13 @@ def test_no_state_var_has_a_setter_a_client_could_call():
         if hasattr(stato, f"set_{var}")
     ]
     assert con_setter == []
+
+
+def test_every_demo_handler_runs_only_on_a_demo_server():
+    senza = [
+        nome
+        for nome, gestore in _gestori()
+        if nome.startswith("DemoState.") and not getattr(gestore.fn, "solo_in_demo", False)
+    ]
+    assert senza == []
+    assert any(nome.startswith("DemoState.") for nome, _ in _gestori())

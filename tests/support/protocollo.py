@@ -11,6 +11,7 @@ from reflex_base.constants.state import FIELD_MARKER
 
 from serena_app.state.accesso import AccessoState
 from serena_app.state.contenuto import ContenutoState
+from serena_app.state.demo import DemoState
 from serena_app.state.redazione import RedazioneState
 from serena_app.state.staff import StaffState
 
@@ -26,3 +27,4 @@ AGGIORNA = f"{CONTENUTO}.aggiorna"  # the page's read-only on_load event
 ERRORE_FRONTEND = f"{FrontendEventExceptionState.get_full_name()}.handle_frontend_exception"
 VAR_SEGRETO = f"{ACCESSO}.token{FIELD_MARKER}"  # the key the page sends the session secret under
 NOME_SEGRETO = AccessoState.get_fields()["token"].default.name  # "serena_sessione" (storage)
+DEMO = DemoState.get_full_name()  # the live demo's banner (its events: demo servers only)

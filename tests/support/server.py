@@ -75,21 +75,33 @@ def _wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
 
 
 @contextmanager
-def run_app(workdir: Path, db_url: str | None = None, root: Path = ROOT) -> Iterator[Server]:
+def run_app(
+    workdir: Path,
+    db_url: str | None = None,
+    root: Path = ROOT,
+    extra_env: dict[str, str] | None = None,
+    port: int | None = None,
+) -> Iterator[Server]:
     """Build and serve the app; stop it (and its children) on exit.
 
     Args:
         workdir: A folder for the database and the log.
         db_url: The database to use; a new SQLite file in `workdir` by default.
         root: The project folder to run from (the benchmark runs a copy).
+        extra_env: More environment variables for the app (a demo server's).
+        port: The port to serve on; a free one by default.
 
     Yields:
         The running server.
     """
-    port = free_port()
+    port = port or free_port()
     db_url = db_url or f"sqlite:///{workdir / 'serena.db'}"
     log = workdir / "server.log"
-    env = {**app_env(port, db_url), "SERENA_PUBBLICAZIONI": str(workdir / "pubblicazioni")}
+    env = {
+        **app_env(port, db_url),
+        "SERENA_PUBBLICAZIONI": str(workdir / "pubblicazioni"),
+        **(extra_env or {}),
+    }
     with log.open("w") as out:
         subprocess.run(
             [str(BIN / "serena"), "prepare"], cwd=root, env=env, stdout=out, stderr=out, check=True

@@ -1,0 +1,114 @@
+"""The live demo's two actions: "Prova la modalità modifica" and "Ripristina demo".
+
+Both change nothing unless this server is a demo (`demo/modalita.py`): a production server
+refuses them whatever a browser sends. "Prova" needs no login: it opens a private sandbox for
+this browser and logs it in as the demo editor, bound to that sandbox, with the same secret
+in local storage as a staff login (so the sandbox survives a reload, and counts only on the
+socket that presented it). Every edit then goes through the staff guard, which tells where
+the session edits.
+"""
+
+import asyncio
+import functools
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import reflex as rx
+
+from serena_app import db, istantanea
+from serena_app.bozze import SITO, Spazio
+from serena_app.demo import modalita, sandbox
+from serena_app.pagina import PUBBLICATA, Pagina
+from serena_app.state.accesso import AccessoState
+from serena_app.state.contenuto import ContenutoState
+from serena_app.state.redazione import RedazioneState, metti_a_fuoco
+from serena_app.state.staff import StaffState, richiede_staff
+
+RIPRISTINATA = "Demo ripristinata: la pagina è di nuovo quella di partenza."
+IN_SANDBOX = "Modalità modifica attiva: quello che cambi resta nella tua sandbox."
+RIPRISTINA = "ripristina-demo"  # the id of the button, where focus goes once the sandbox opens
+
+
+def _apri() -> str:
+    with db.session() as session:
+        return sandbox.apri(session=session)
+
+
+def _ripristina(spazio: Spazio, mostrata: Pagina) -> istantanea.Istantanea:
+    """Reset the sandbox; the page this browser shows, as it is now."""
+    with db.session() as session:
+        sandbox.ripristina(session=session, spazio=spazio)
+    return istantanea.aggiornata(mostrata)
+
+
+def solo_in_demo(handler: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+    """Run `handler` only on a demo server; anywhere else it changes nothing.
+    `tests/state/test_inventario.py` fails for a demo handler without it."""
+
+    @functools.wraps(handler)
+    async def controllato(self, *args, **kwargs):
+        if not modalita.attiva():
+            return None
+        return await handler(self, *args, **kwargs)
+
+    controllato.solo_in_demo = True
+    return controllato
+
+
+class DemoState(StaffState):
+    """What the demo banner says when a sandbox cannot be opened."""
+
+    errore_demo: str = ""
+
+    @rx.event
+    @solo_in_demo
+    async def prova(self):
+        """Give this browser a private sandbox (or its own again) and open edit mode in it."""
+        permesso = await StaffState._staff(self)
+        if permesso is not None and permesso.spazio == SITO:
+            return None  # a staff login stays what it is
+        if permesso is None:
+            try:
+                token = await asyncio.to_thread(_apri)
+            except sandbox.DemoPiena as piena:
+                self.errore_demo = str(piena)
+                return None
+            accesso = await self.get_state(AccessoState)
+            accesso.token = token
+            permesso = await StaffState._staff(self)
+            if permesso is None:
+                return None
+            accesso._nome_staff = permesso.nome_utente
+        self.errore_demo = ""
+        redazione = await self.get_state(RedazioneState)
+        redazione._autore, redazione._spazio = permesso.nome_utente, permesso.spazio
+        await redazione._imposta_modifica(True)
+        redazione.annuncio = IN_SANDBOX
+        # The pressed button is replaced by "Ripristina demo", in the same place.
+        return metti_a_fuoco(RIPRISTINA)
+
+    @rx.event
+    @solo_in_demo
+    async def torna_alla_sandbox(self) -> None:
+        """On page load in a new tab: a browser with a sandbox sees its own published page."""
+        contenuto = await self.get_state(ContenutoState)
+        if contenuto._pagina != PUBBLICATA:
+            return
+        permesso = await StaffState._staff(self)
+        if permesso is None or permesso.spazio == SITO:
+            return
+        contenuto._passa(await asyncio.to_thread(istantanea.aggiornata, permesso.spazio.pubblicata))
+        contenuto._pubblicata = permesso.spazio.pubblicata
+
+    @rx.event
+    @solo_in_demo
+    @richiede_staff
+    async def ripristina(self) -> None:
+        """Put this browser's sandbox back to the content file."""
+        if self._spazio == SITO:
+            return
+        redazione = await self.get_state(RedazioneState)
+        redazione._chiudi()
+        contenuto = await self.get_state(ContenutoState)
+        contenuto._mostra(await asyncio.to_thread(_ripristina, self._spazio, contenuto._pagina))
+        redazione.annuncio = RIPRISTINATA

@@ -1,0 +1,203 @@
+"""The live demo: every browser that presses "Prova la modalità modifica" edits a private
+sandbox; visitors, other sandboxes and the served HTML never see it.
+
+The demo server runs from a copy of the tree (its build must not replace the main test
+server's), with a short idle limit so expiry can be watched, and a small cap.
+"""
+
+import time
+import urllib.request
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+from sqlmodel import Session, func, select, update
+
+from scripts.copia import copy_tree
+from serena_app.db import crea_engine
+from serena_app.models import SessioneStaff, Valore
+from tests.e2e.pages.staff import PaginaInModifica
+from tests.support.server import Server, free_port, run_app
+
+INATTIVITA_S = 20  # the demo server's idle limit: it looks for idle sandboxes every 5 s
+SANDBOX_MAX = 8
+PIENA = "La demo è al completo: riprova tra qualche minuto."
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory) -> Iterator[Server]:
+    """A demo server, as `serena demo` starts it, on a free port."""
+    cartella = tmp_path_factory.mktemp("demo")
+    albero = cartella / "albero"
+    copy_tree(albero)
+    porta = free_port()
+    ambiente = {
+        "SERENA_DEMO": str(cartella),
+        "SERENA_DEMO_INDIRIZZO": f"http://localhost:{porta}/",
+        "SERENA_DEMO_INATTIVITA_S": str(INATTIVITA_S),
+        "SERENA_DEMO_SANDBOX_MAX": str(SANDBOX_MAX),
+    }
+    with run_app(cartella, root=albero, extra_env=ambiente, port=porta) as server:
+        yield server
+
+
+@pytest.fixture
+def db_demo(demo: Server) -> Iterator[Session]:
+    engine = crea_engine(demo.db_url)
+    with Session(engine) as session:
+        yield session
+    engine.dispose()
+
+
+def _apri(browser: Browser, demo: Server, viewport: dict | None = None) -> Page:
+    context = browser.new_context(base_url=demo.url, viewport=viewport, locale="it-IT")
+    page = context.new_page()
+    page.goto("/")
+    expect(page.locator("main")).to_have_attribute("data-idratata", "true")
+    return page
+
+
+def _prova(page: Page, contenuto: dict) -> PaginaInModifica:
+    page.get_by_role("button", name="Prova la modalità modifica").click()
+    redattore = PaginaInModifica(page, contenuto)
+    expect(page.get_by_role("button", name="Modifica pagina")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    expect(redattore.annuncio).to_have_text(
+        "Modalità modifica attiva: quello che cambi resta nella tua sandbox."
+    )
+    expect(page.get_by_role("button", name="Ripristina demo")).to_be_focused()
+    return redattore
+
+
+def _pubblica(redattore: PaginaInModifica) -> None:
+    redattore.page.get_by_role("button", name="Pubblica", exact=True).click()
+    redattore.page.get_by_role("button", name="Pubblica ora").click()
+    expect(redattore.barra).to_contain_text("Nessuna modifica in bozza.")
+
+
+def _html(demo: Server) -> str:
+    with urllib.request.urlopen(demo.url + "/") as risposta:  # noqa: S310 (local test server)
+        return risposta.read().decode("utf-8")
+
+
+@pytest.mark.parametrize("viewport", ["telefono", "desktop"], indirect=True)
+def test_the_banner_offers_the_sandbox_and_the_qr_code_names_the_address(
+    browser: Browser, demo: Server, viewport: dict
+):
+    page = _apri(browser, demo, viewport)
+    banner = page.get_by_role("region", name="Modalità demo")
+    expect(banner).to_be_visible()
+    expect(banner.get_by_role("button", name="Prova la modalità modifica")).to_be_in_viewport()
+    banner.get_by_text("Mostra il codice QR per aprire la demo").click()
+    codice = banner.get_by_role("img", name=f"Codice QR dell’indirizzo {demo.url}/")
+    expect(codice).to_be_visible()
+    larghezza = codice.bounding_box()["width"]
+    assert larghezza >= min(300, viewport["width"] * 0.7)  # scannable from a projection
+    page.context.close()
+
+
+def test_three_sandboxes_edit_the_same_value_and_each_sees_only_its_own(
+    browser: Browser, demo: Server, contenuto
+):
+    visitatore = _apri(browser, demo)
+    primo = contenuto["valori"][0]
+    redattori = [_prova(_apri(browser, demo), contenuto) for _ in range(3)]
+    for n, redattore in enumerate(redattori, start=1):
+        redattore.page.get_by_role("button", name="Modifica valore 1", exact=True).click()
+        redattore.campo("Testo").fill(f"Il primo valore, scritto dal telefono {n}.")
+        redattore.salva()
+        expect(redattore.sezione("valori")).to_contain_text("Bozza di demo ·")
+        _pubblica(redattore)
+    for n, redattore in enumerate(redattori, start=1):
+        redattore.page.reload()
+        expect(redattore.page.locator("main")).to_have_attribute("data-idratata", "true")
+        sezione = redattore.sezione("valori")
+        expect(sezione).to_contain_text(f"scritto dal telefono {n}.")
+        for altro in {1, 2, 3} - {n}:
+            expect(sezione).not_to_contain_text(f"scritto dal telefono {altro}.")
+
+    # Someone who never pressed the button: the seed, live and after a reload, and in the HTML.
+    for pagina in (visitatore, _apri(browser, demo)):
+        expect(pagina.locator("#valori")).to_contain_text(primo["testo"])
+        expect(pagina.locator("#valori")).not_to_contain_text("scritto dal telefono")
+    visitatore.reload()
+    expect(visitatore.locator("#valori")).to_contain_text(primo["testo"])
+    assert "scritto dal telefono" not in _html(demo)
+    for redattore in redattori:
+        redattore.page.context.close()
+    visitatore.context.close()
+
+
+def test_a_sandbox_survives_a_reload_and_ripristina_demo_restores_the_seed(
+    browser: Browser, demo: Server, contenuto
+):
+    redattore = _prova(_apri(browser, demo), contenuto)
+    redattore.page.get_by_role("button", name="Modifica mission").click()
+    redattore.campo("Testo: mission").fill("Una mission di prova.")
+    redattore.salva()
+    _pubblica(redattore)
+    redattore.page.reload()
+    expect(redattore.page.locator("main")).to_have_attribute("data-idratata", "true")
+    expect(redattore.sezione("mission")).to_contain_text("Una mission di prova.")
+    expect(redattore.page.get_by_role("button", name="Modifica pagina")).to_be_visible()
+
+    redattore.page.get_by_role("button", name="Ripristina demo").click()
+    expect(redattore.annuncio).to_have_text(
+        "Demo ripristinata: la pagina è di nuovo quella di partenza."
+    )
+    expect(redattore.sezione("mission")).not_to_contain_text("Una mission di prova.")
+    expect(redattore.sezione("mission")).to_contain_text(contenuto["sezioni"]["mission"][:60])
+    redattore.page.context.close()
+
+
+def test_an_idle_sandbox_is_removed_with_its_data(
+    browser: Browser, demo: Server, contenuto, db_demo: Session
+):
+    redattore = _prova(_apri(browser, demo), contenuto)
+    redattore.page.get_by_role("button", name="Modifica valore 2").click()
+    redattore.campo("Titolo breve").fill("Un titolo che scadrà")
+    redattore.salva()
+    expect(redattore.valore("Un titolo che scadrà")).to_be_visible()
+
+    def righe() -> int:
+        db_demo.expire_all()
+        return db_demo.exec(
+            select(func.count()).select_from(Valore).where(Valore.titolo == "Un titolo che scadrà")
+        ).one()
+
+    assert righe() == 1
+    # Nothing happens in the tab: past the idle limit the server removes the sandbox. No
+    # event to wait on: the database is polled, with a bound.
+    inizio = time.monotonic()
+    while righe() and time.monotonic() < inizio + INATTIVITA_S + 30:
+        time.sleep(0.5)
+    assert righe() == 0
+    print(f"sandbox removed {time.monotonic() - inizio:.1f} s after its last event")
+    redattore.page.reload()
+    expect(redattore.page.locator("main")).to_have_attribute("data-idratata", "true")
+    expect(redattore.page.get_by_role("button", name="Prova la modalità modifica")).to_be_visible()
+    expect(redattore.sezione("valori")).not_to_contain_text("Un titolo che scadrà")
+    redattore.page.context.close()
+
+
+def test_past_the_cap_the_next_phone_is_told_to_try_again_later(
+    browser: Browser, demo: Server, contenuto, db_demo: Session
+):
+    # The earlier tests' sandboxes end, so the cap is reached by this test's phones.
+    db_demo.exec(update(SessioneStaff).values(revocata=True))
+    db_demo.commit()
+    pagine = [_prova(_apri(browser, demo), contenuto).page for _ in range(SANDBOX_MAX)]
+    ultima = _apri(browser, demo)
+    ultima.get_by_role("button", name="Prova la modalità modifica").click()
+    expect(ultima.get_by_role("alert")).to_have_text(PIENA)
+    expect(ultima.get_by_role("button", name="Modifica pagina")).to_have_count(0)
+    db_demo.expire_all()
+    aperte = db_demo.exec(
+        select(func.count())
+        .select_from(SessioneStaff)
+        .where(SessioneStaff.sandbox.is_not(None), SessioneStaff.revocata == False)  # noqa: E712
+    ).one()
+    assert aperte == SANDBOX_MAX
+    for page in [*pagine, ultima]:
+        page.context.close()
