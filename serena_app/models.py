@@ -91,6 +91,7 @@ class SessioneStaff(SQLModel, table=True):
     ultimo_uso: datetime
     revocata: bool = Field(default=False)
     sandbox: str | None = Field(default=None, max_length=PAGINA_MAX)  # demo: its published page
+    client: str | None = Field(default=None, max_length=64)  # demo: the address that opened it
 
 
 class TentativoAccesso(SQLModel, table=True):

@@ -1,5 +1,6 @@
-"""Fixtures shared by every layer: the content file, a fresh migrated SQLite database, and
-the real app (one server for the whole run: each build bakes its port into the bundle)."""
+"""Fixtures shared by every layer: the content file, a fresh migrated SQLite database, the real
+app (one server for the whole run: each build bakes its port into the bundle), and a demo
+server."""
 
 from collections.abc import Iterator
 from pathlib import Path
@@ -9,6 +10,7 @@ from sqlmodel import Session
 
 from serena_app.content.loader import carica_seed
 from serena_app.db import crea_engine, migra
+from tests.support.demo import server_demo
 from tests.support.server import Server, run_app
 
 
@@ -38,4 +40,11 @@ def session(engine) -> Iterator[Session]:
 def server(tmp_path_factory) -> Iterator[Server]:
     """The production build of the app on a free port, with a fresh seeded database."""
     with run_app(tmp_path_factory.mktemp("app")) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory) -> Iterator[Server]:
+    """A demo server (`tests/support/demo.py`), built from a copy of the tree."""
+    with server_demo(tmp_path_factory.mktemp("demo")) as running:
         yield running

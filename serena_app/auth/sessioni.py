@@ -44,13 +44,23 @@ def crea_sessione(
 
 
 def nuova_sessione(
-    *, session: Session, staff: Staff, ora: datetime, sandbox: str | None = None
+    *,
+    session: Session,
+    staff: Staff,
+    ora: datetime,
+    sandbox: str | None = None,
+    client: str | None = None,
 ) -> str:
     """Add a session for `staff` to the caller's transaction; its secret for the browser."""
     token = secrets.token_urlsafe(32)
     session.add(
         SessioneStaff(
-            hash_token=_hash(token), staff_id=staff.id, creata=ora, ultimo_uso=ora, sandbox=sandbox
+            hash_token=_hash(token),
+            staff_id=staff.id,
+            creata=ora,
+            ultimo_uso=ora,
+            sandbox=sandbox,
+            client=client,
         )
     )
     return token

@@ -14,6 +14,7 @@ from sqlalchemy.engine import make_url
 from serena_app import db
 
 SANDBOX_MAX = 50
+PER_INDIRIZZO = 5
 INATTIVITA_S = 3600
 
 
@@ -43,6 +44,12 @@ def _intero(nome: str, predefinito: int) -> int:
 def sandbox_max() -> int:
     """How many sandboxes may be open at once (`SERENA_DEMO_SANDBOX_MAX`, default 50)."""
     return _intero("SERENA_DEMO_SANDBOX_MAX", SANDBOX_MAX)
+
+
+def per_indirizzo() -> int:
+    """How many of them one address may hold (`SERENA_DEMO_SANDBOX_PER_INDIRIZZO`, default 5):
+    one phone cannot take the room's places."""
+    return _intero("SERENA_DEMO_SANDBOX_PER_INDIRIZZO", PER_INDIRIZZO)
 
 
 def inattivita() -> timedelta:

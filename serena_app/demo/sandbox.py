@@ -4,7 +4,8 @@ A sandbox is a private pair of pages (`bozze.Spazio`: "demo-…" published and "
 its working copy) seeded from the content file, and a session of the demo editor bound to it
 (`SessioneStaff.sandbox`). Everything staff can do works on it unchanged, because every read
 and write takes the page it works on. At most `modalita.sandbox_max()` are open at once; one
-unused for `modalita.inattivita()`, or whose session ended, is deleted with its pages.
+unused for `modalita.inattivita()`, or whose session ended, is deleted with its pages. One
+address holds at most `modalita.per_indirizzo()`, so one phone cannot take the room's places.
 """
 
 import secrets
@@ -25,14 +26,13 @@ EDITOR = "demo"
 
 NESSUNA_PASSWORD = "!"  # noqa: S105 (not an Argon2 hash: no password matches it)
 PIENA = "La demo è al completo: riprova tra qualche minuto."
+TROPPE = "Da questo indirizzo sono già aperte troppe prove: riprova tra qualche minuto."
 TABELLE = (SessioneStaff, Staff, Sezione, Tappa, Valore, VersionePagina)
 
 
 class DemoPiena(Exception):
-    """As many sandboxes as allowed are open."""
-
-    def __init__(self) -> None:
-        super().__init__(PIENA)
+    """As many sandboxes as allowed are open, in all or from this address; the message says
+    which."""
 
 
 def _editor(session: Session) -> Staff:
@@ -45,9 +45,10 @@ def _editor(session: Session) -> Staff:
     return editor
 
 
-def _aperte(session: Session, ora: datetime) -> int:
-    """How many sandboxes are open: their session live and used within the idle limit."""
-    return session.exec(
+def _aperte(session: Session, ora: datetime, client: str | None = None) -> int:
+    """How many sandboxes are open (from `client`, if given): their session live and used
+    within the idle limit."""
+    query = (
         select(func.count())
         .select_from(SessioneStaff)
         .where(
@@ -55,27 +56,42 @@ def _aperte(session: Session, ora: datetime) -> int:
             SessioneStaff.revocata == False,  # noqa: E712
             SessioneStaff.ultimo_uso >= ora - modalita.inattivita(),
         )
-    ).one()
+    )
+    if client is not None:
+        query = query.where(SessioneStaff.client == client)
+    return session.exec(query).one()
 
 
-def apri(*, session: Session, ora: datetime | None = None) -> str:
+def apri(*, session: Session, client: str, ora: datetime | None = None) -> str:
     """Open a sandbox seeded from the content file, with the demo editor's session in it, in
     one locked transaction; commits.
+
+    Args:
+        session: A session with no unsaved changes.
+        client: The address of the browser asking.
+        ora: The time now.
 
     Returns:
         The session secret for the browser.
 
     Raises:
-        DemoPiena: As many sandboxes as allowed are open; nothing changed.
+        DemoPiena: As many sandboxes as allowed are open, in all or from `client`; nothing
+            changed.
     """
     ora = ora or adesso()
     with db.transazione_bloccata(session, *TABELLE):
         if _aperte(session, ora) >= modalita.sandbox_max():
-            raise DemoPiena
+            raise DemoPiena(PIENA)
+        if _aperte(session, ora, client) >= modalita.per_indirizzo():
+            raise DemoPiena(TROPPE)
         pubblicata = Pagina(f"demo-{secrets.token_hex(8)}")
         scrivi(session=session, pagina=pubblicata)
         return nuova_sessione(
-            session=session, staff=_editor(session), ora=ora, sandbox=pubblicata.nome
+            session=session,
+            staff=_editor(session),
+            ora=ora,
+            sandbox=pubblicata.nome,
+            client=client[:64],
         )
 
 

@@ -29,9 +29,9 @@ IN_SANDBOX = "Modalità modifica attiva: quello che cambi resta nella tua sandbo
 RIPRISTINA = "ripristina-demo"  # the id of the button, where focus goes once the sandbox opens
 
 
-def _apri() -> str:
+def _apri(client: str) -> str:
     with db.session() as session:
-        return sandbox.apri(session=session)
+        return sandbox.apri(session=session, client=client)
 
 
 def _ripristina(spazio: Spazio, mostrata: Pagina) -> istantanea.Istantanea:
@@ -69,7 +69,8 @@ class DemoState(StaffState):
             return None  # a staff login stays what it is
         if permesso is None:
             try:
-                token = await asyncio.to_thread(_apri)
+                client = self.router.session.client_ip or "sconosciuto"
+                token = await asyncio.to_thread(_apri, client)
             except sandbox.DemoPiena as piena:
                 self.errore_demo = str(piena)
                 return None

@@ -1,48 +1,34 @@
 """The live demo: every browser that presses "Prova la modalità modifica" edits a private
-sandbox; visitors, other sandboxes and the served HTML never see it.
-
-The demo server runs from a copy of the tree (its build must not replace the main test
-server's), with a short idle limit so expiry can be watched, and a small cap.
-"""
+sandbox; visitors, other sandboxes and the served HTML never see it. Each test starts with
+every place free."""
 
 import time
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
-from sqlmodel import Session, func, select, update
+from sqlmodel import Session, func, select
 
-from scripts.copia import copy_tree
 from serena_app.db import crea_engine
+from serena_app.demo import sandbox
 from serena_app.models import SessioneStaff, Valore
 from tests.e2e.pages.staff import PaginaInModifica
-from tests.support.server import Server, free_port, run_app
+from tests.support.demo import INATTIVITA_S, SANDBOX_MAX, chiudi_sandbox
+from tests.support.server import Server
 
-INATTIVITA_S = 20  # the demo server's idle limit: it looks for idle sandboxes every 5 s
-SANDBOX_MAX = 8
 PIENA = "La demo è al completo: riprova tra qualche minuto."
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory) -> Iterator[Server]:
-    """A demo server, as `serena demo` starts it, on a free port."""
-    cartella = tmp_path_factory.mktemp("demo")
-    albero = cartella / "albero"
-    copy_tree(albero)
-    porta = free_port()
-    ambiente = {
-        "SERENA_DEMO": str(cartella),
-        "SERENA_DEMO_INDIRIZZO": f"http://localhost:{porta}/",
-        "SERENA_DEMO_INATTIVITA_S": str(INATTIVITA_S),
-        "SERENA_DEMO_SANDBOX_MAX": str(SANDBOX_MAX),
-    }
-    with run_app(cartella, root=albero, extra_env=ambiente, port=porta) as server:
-        yield server
+@pytest.fixture(autouse=True)
+def _posti_liberi(demo: Server) -> None:
+    chiudi_sandbox(demo.db_url)
 
 
 @pytest.fixture
 def db_demo(demo: Server) -> Iterator[Session]:
+    """A session on the demo server's database."""
     engine = crea_engine(demo.db_url)
     with Session(engine) as session:
         yield session
@@ -182,16 +168,19 @@ def test_an_idle_sandbox_is_removed_with_its_data(
 
 
 def test_past_the_cap_the_next_phone_is_told_to_try_again_later(
-    browser: Browser, demo: Server, contenuto, db_demo: Session
+    browser: Browser, demo: Server, contenuto, db_demo: Session, monkeypatch
 ):
-    # The earlier tests' sandboxes end, so the cap is reached by this test's phones.
-    db_demo.exec(update(SessioneStaff).values(revocata=True))
-    db_demo.commit()
-    pagine = [_prova(_apri(browser, demo), contenuto).page for _ in range(SANDBOX_MAX)]
-    ultima = _apri(browser, demo)
-    ultima.get_by_role("button", name="Prova la modalità modifica").click()
-    expect(ultima.get_by_role("alert")).to_have_text(PIENA)
-    expect(ultima.get_by_role("button", name="Modifica pagina")).to_have_count(0)
+    # Other phones in the room hold every place (opened here as the server would).
+    monkeypatch.setenv("SERENA_DEMO", str(Path(db_demo.get_bind().url.database).parent))
+    monkeypatch.setenv("DATABASE_URL", demo.db_url)
+    monkeypatch.setenv("SERENA_DEMO_SANDBOX_MAX", str(SANDBOX_MAX))
+    for n in range(SANDBOX_MAX):
+        sandbox.apri(session=db_demo, client=f"192.168.1.{n + 10}")
+    page = _apri(browser, demo)
+    page.get_by_role("button", name="Prova la modalità modifica").click()
+    expect(page.get_by_role("alert")).to_have_text(PIENA)
+    expect(page.get_by_role("button", name="Modifica pagina")).to_have_count(0)
+    expect(page.get_by_role("button", name="Prova la modalità modifica")).to_be_visible()
     db_demo.expire_all()
     aperte = db_demo.exec(
         select(func.count())
@@ -199,5 +188,4 @@ def test_past_the_cap_the_next_phone_is_told_to_try_again_later(
         .where(SessioneStaff.sandbox.is_not(None), SessioneStaff.revocata == False)  # noqa: E712
     ).one()
     assert aperte == SANDBOX_MAX
-    for page in [*pagine, ultima]:
-        page.context.close()
+    page.context.close()

@@ -1,17 +1,22 @@
-"""The live demo's events on a server started as `make run` does (not a demo): over the raw
-websocket they open no sandbox and change nothing, and a sandbox session forged straight into
-the database gives no edit powers there."""
+"""The live demo's events over the raw websocket. On a server started as `make run` does (not
+a demo) they open no sandbox and change nothing, and a sandbox session forged straight into
+the database gives no edit powers there. On a demo server, a flood of "Prova" from one address
+opens only that address's share of the places."""
 
+import asyncio
 import secrets
 
 from sqlalchemy import Engine, text
+from sqlmodel import func, select
 
 from serena_app.auth.sessioni import adesso, nuova_sessione
 from serena_app.db import session as sessione_db
-from serena_app.models import Staff
+from serena_app.demo.sandbox import TROPPE
+from serena_app.models import SessioneStaff, Staff
 from tests.security.attacco import tenta_tutto
 from tests.security.conftest import righe, verifica_che_risponda
 from tests.support.cliente import ClienteGrezzo, vista
+from tests.support.demo import PER_INDIRIZZO, chiudi_sandbox
 from tests.support.protocollo import ACCESSO, DEMO, STAFF
 
 EVENTI_DEMO = ("prova", "ripristina", "torna_alla_sandbox")
@@ -72,3 +77,36 @@ def test_a_forged_sandbox_session_gives_no_powers_on_a_production_server(server,
     ciclo.run(attacco())
     assert righe(db) == prima
     verifica_che_risponda(server, ciclo)
+
+
+def _sandbox_aperte(db_url: str) -> int:
+    with sessione_db(db_url) as session:
+        return session.exec(
+            select(func.count())
+            .select_from(SessioneStaff)
+            .where(SessioneStaff.sandbox.is_not(None), SessioneStaff.revocata == False)  # noqa: E712
+        ).one()
+
+
+def test_a_flood_of_prova_from_one_address_opens_only_its_share(demo, ciclo):
+    """Twelve sockets from one address press "Prova" at the same instant, without hydrating."""
+    chiudi_sandbox(demo.db_url)
+
+    async def prova(cliente: ClienteGrezzo) -> dict:
+        await cliente.connetti(idrata=False)
+        return vista(await cliente.scambia(f"{DEMO}.prova", {}))
+
+    async def attacco() -> list[dict]:
+        clienti = [ClienteGrezzo(demo.url) for _ in range(12)]
+        try:
+            return await asyncio.gather(*(prova(c) for c in clienti))
+        finally:
+            await asyncio.gather(*(c.chiudi() for c in clienti))
+
+    risposte = ciclo.run(attacco())
+    aperte = [r for r in risposte if r.get(ACCESSO, {}).get("token")]
+    rifiutate = [r for r in risposte if r.get(DEMO, {}).get("errore_demo") == TROPPE]
+    assert len(aperte) == PER_INDIRIZZO
+    assert len(rifiutate) == 12 - PER_INDIRIZZO
+    assert _sandbox_aperte(demo.db_url) == PER_INDIRIZZO
+    verifica_che_risponda(demo, ciclo)

@@ -28,6 +28,11 @@ def demo(monkeypatch, tmp_path, session):
     return session
 
 
+def _apri(session, client: str = "192.168.1.10") -> str:
+    """Open a sandbox as the phone at `client` asks for one."""
+    return sandbox.apri(session=session, client=client)
+
+
 def _spazio(session, token: str) -> Spazio:
     _, sessione = sessione_viva(session=session, token=token)
     return Spazio.di(Pagina(sessione.sandbox))
@@ -61,14 +66,14 @@ def test_only_the_demo_command_s_folder_makes_a_demo(monkeypatch, tmp_path):
 
 
 def test_a_sandbox_is_seeded_and_its_session_edits_there(demo, contenuto):
-    token = sandbox.apri(session=demo)
+    token = _apri(demo)
     spazio = _spazio(demo, token)
     assert spazio.pubblicata.nome.startswith("demo-")
     assert _mission(demo, spazio.pubblicata) == contenuto["sezioni"]["mission"]
 
 
 def test_what_a_sandbox_publishes_stays_in_it(demo, contenuto):
-    mia, altra = (_spazio(demo, sandbox.apri(session=demo)) for _ in range(2))
+    mia, altra = (_spazio(demo, _apri(demo)) for _ in range(2))
     bozze.apri(session=demo, spazio=mia)
     elemento = pagina.leggi_elemento(session=demo, pagina=mia.bozza, voce=MISSION)
     pagina.salva(
@@ -87,7 +92,7 @@ def test_what_a_sandbox_publishes_stays_in_it(demo, contenuto):
 
 
 def test_reset_puts_the_sandbox_back_to_the_seed(demo, contenuto):
-    spazio = _spazio(demo, sandbox.apri(session=demo))
+    spazio = _spazio(demo, _apri(demo))
     bozze.apri(session=demo, spazio=spazio)
     ultima = pagina.leggi_elenco(session=demo, pagina=spazio.bozza, modello=Valore)[-1]
     voce = Voce("valore", id=ultima.id)
@@ -105,25 +110,38 @@ def test_reset_puts_the_sandbox_back_to_the_seed(demo, contenuto):
 def test_past_the_cap_the_next_visitor_is_told_and_nothing_is_made(demo, monkeypatch):
     monkeypatch.setenv("SERENA_DEMO_SANDBOX_MAX", "3")
     for _ in range(3):
-        sandbox.apri(session=demo)
+        _apri(demo)
     righe = demo.exec(select(func.count()).select_from(Sezione)).one()
     with pytest.raises(sandbox.DemoPiena) as piena:
-        sandbox.apri(session=demo)
+        _apri(demo)
     assert str(piena.value) == "La demo è al completo: riprova tra qualche minuto."
     assert demo.exec(select(func.count()).select_from(Sezione)).one() == righe
+    assert demo.exec(select(func.count()).select_from(SessioneStaff)).one() == 3
+
+
+def test_one_address_cannot_take_the_room_s_places(demo, monkeypatch):
+    monkeypatch.setenv("SERENA_DEMO_SANDBOX_PER_INDIRIZZO", "2")
+    for _ in range(2):
+        _apri(demo, "192.168.1.10")
+    with pytest.raises(sandbox.DemoPiena) as troppe:
+        _apri(demo, "192.168.1.10")
+    assert str(troppe.value) == (
+        "Da questo indirizzo sono già aperte troppe prove: riprova tra qualche minuto."
+    )
+    _apri(demo, "192.168.1.11")  # another phone still gets one
     assert demo.exec(select(func.count()).select_from(SessioneStaff)).one() == 3
 
 
 def test_an_idle_sandbox_ends_with_its_pages_and_frees_a_place(demo, monkeypatch):
     monkeypatch.setenv("SERENA_DEMO_SANDBOX_MAX", "1")
     monkeypatch.setenv("SERENA_DEMO_INATTIVITA_S", "60")
-    token = sandbox.apri(session=demo)
+    token = _apri(demo)
     spazio = _spazio(demo, token)
     bozze.apri(session=demo, spazio=spazio)
     assert sandbox.chiudi_scadute(session=demo, ora=adesso() + timedelta(seconds=30)) == []
     assert _righe(demo, spazio) > 0
     with pytest.raises(sandbox.DemoPiena):
-        sandbox.apri(session=demo)
+        _apri(demo)
 
     fra_due_minuti = adesso() + timedelta(seconds=120)
     assert sandbox.chiudi_scadute(session=demo, ora=fra_due_minuti) == [spazio]
@@ -131,18 +149,18 @@ def test_an_idle_sandbox_ends_with_its_pages_and_frees_a_place(demo, monkeypatch
     assert demo.get(VersionePagina, spazio.pubblicata.nome) is None
     assert sessione_viva(session=demo, token=token) is None
     assert _mission(demo, PUBBLICATA)  # the site's page is untouched
-    sandbox.apri(session=demo)  # the place is free again
+    _apri(demo)  # the place is free again
 
 
 def test_a_sandbox_session_counts_only_on_a_demo_server(demo, monkeypatch):
-    token = sandbox.apri(session=demo)
+    token = _apri(demo)
     assert sessione_viva(session=demo, token=token) is not None
     monkeypatch.delenv("SERENA_DEMO")
     assert sessione_viva(session=demo, token=token) is None
 
 
 def test_no_password_logs_in_as_the_demo_editor(demo):
-    sandbox.apri(session=demo)
+    _apri(demo)
     for tentativo in ("", "!", "demo", "password"):
         with pytest.raises(AccessoNegato):
             accedi(session=demo, nome_utente=sandbox.EDITOR, password=tentativo, client="1.2.3.4")

@@ -6,7 +6,8 @@ Create Date: 2026-11-30 21:00:00
 
 In demo mode the button "Prova la modalità modifica" opens a session of the demo editor bound
 to a private sandbox: `sandbox` names the sandbox's published page ("demo-…"), whose working
-copy is the page of the same name with "-bozza" added. Empty for a staff login.
+copy is the page of the same name with "-bozza" added; `client` is the address that opened
+it (a few per address). Both empty for a staff login.
 """
 
 import sqlalchemy as sa
@@ -24,8 +25,12 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("sandbox", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True)
         )
+        batch_op.add_column(
+            sa.Column("client", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True)
+        )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("sessionestaff") as batch_op:
+        batch_op.drop_column("client")
         batch_op.drop_column("sandbox")

@@ -1,0 +1,44 @@
+"""A demo server as `serena demo` starts it, for the tests: from a copy of the tree (its build
+must not replace the main test server's), with a short idle limit and small caps."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlmodel import Session, update
+
+from scripts.copia import copy_tree
+from serena_app.db import crea_engine
+from serena_app.models import SessioneStaff
+from tests.support.server import Server, free_port, run_app
+
+INATTIVITA_S = 20  # the idle limit: the server looks for idle sandboxes every 5 s
+SANDBOX_MAX = 5
+PER_INDIRIZZO = 4  # every test browser and raw client comes from 127.0.0.1
+
+
+@contextmanager
+def server_demo(cartella: Path) -> Iterator[Server]:
+    """Copy the tree into `cartella` and serve the demo from it, on a free port."""
+    albero = cartella / "albero"
+    copy_tree(albero)
+    porta = free_port()
+    ambiente = {
+        "SERENA_DEMO": str(cartella),
+        "SERENA_DEMO_INDIRIZZO": f"http://localhost:{porta}/",
+        "SERENA_DEMO_INATTIVITA_S": str(INATTIVITA_S),
+        "SERENA_DEMO_SANDBOX_MAX": str(SANDBOX_MAX),
+        "SERENA_DEMO_SANDBOX_PER_INDIRIZZO": str(PER_INDIRIZZO),
+    }
+    with run_app(cartella, root=albero, extra_env=ambiente, port=porta) as server:
+        yield server
+
+
+def chiudi_sandbox(db_url: str) -> None:
+    """End every sandbox's session, so a test starts with all places free (the server
+    removes their rows within seconds)."""
+    engine = crea_engine(db_url)
+    with Session(engine) as session:
+        session.exec(update(SessioneStaff).values(revocata=True))
+        session.commit()
+    engine.dispose()
