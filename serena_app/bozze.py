@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, delete
+from sqlmodel import Session, delete, select
 
 from serena_app import db, pagina
 from serena_app.models import MODELLI, Sezione, Tappa, Valore, VersionePagina
@@ -159,20 +159,26 @@ def _svuota(session: Session, spazio: Spazio) -> None:
         session.exec(delete(modello).where(modello.pagina == spazio.bozza.nome))
 
 
+def _sezioni_mancanti(session: Session, spazio: Spazio) -> list[Sezione]:
+    """The published page's sections the working copy lacks (a newer version of the site
+    made them editable)."""
+    copiate = set(session.exec(select(Sezione.chiave).where(Sezione.pagina == spazio.bozza.nome)))
+    pubblicate = pagina.leggi_sezioni(session=session, pagina=spazio.pubblicata)
+    return [s for k, s in pubblicate.items() if k not in copiate]
+
+
 def apri(*, session: Session, spazio: Spazio) -> None:
     """Make the working copy if there is none yet, or give it the sections a newer version of
-    the site added to the published page; commits."""
+    the site added to the published page; commits. Only reads when there is nothing to do,
+    as on almost every call."""
+    if _esiste(session, spazio) and not _sezioni_mancanti(session, spazio):
+        return
     with db.transazione_bloccata(session, VersionePagina):
         if not _esiste(session, spazio):
             _copia(session, spazio)
             pagina.incrementa_versione(session=session, pagina=spazio.bozza)
             return
-        copiate = pagina.leggi_sezioni(session=session, pagina=spazio.bozza)
-        mancanti = [
-            s
-            for k, s in pagina.leggi_sezioni(session=session, pagina=spazio.pubblicata).items()
-            if k not in copiate
-        ]
+        mancanti = _sezioni_mancanti(session, spazio)
         for sezione in mancanti:
             session.add(
                 Sezione(pagina=spazio.bozza.nome, chiave=sezione.chiave, testo=sezione.testo)

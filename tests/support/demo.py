@@ -18,17 +18,24 @@ PER_INDIRIZZO = 4  # every test browser and raw client comes from 127.0.0.1
 
 
 @contextmanager
-def server_demo(cartella: Path) -> Iterator[Server]:
-    """Copy the tree into `cartella` and serve the demo from it, on a free port."""
+def server_demo(
+    cartella: Path,
+    *,
+    sandbox_max: int = SANDBOX_MAX,
+    per_indirizzo: int = PER_INDIRIZZO,
+    inattivita_s: int = INATTIVITA_S,
+) -> Iterator[Server]:
+    """Copy the tree into `cartella` and serve the demo from it, on a free port, with these
+    limits (the benchmark raises them)."""
     albero = cartella / "albero"
     copy_tree(albero)
     porta = free_port()
     ambiente = {
         "SERENA_DEMO": str(cartella),
         "SERENA_DEMO_INDIRIZZO": f"http://localhost:{porta}/",
-        "SERENA_DEMO_INATTIVITA_S": str(INATTIVITA_S),
-        "SERENA_DEMO_SANDBOX_MAX": str(SANDBOX_MAX),
-        "SERENA_DEMO_SANDBOX_PER_INDIRIZZO": str(PER_INDIRIZZO),
+        "SERENA_DEMO_INATTIVITA_S": str(inattivita_s),
+        "SERENA_DEMO_SANDBOX_MAX": str(sandbox_max),
+        "SERENA_DEMO_SANDBOX_PER_INDIRIZZO": str(per_indirizzo),
     }
     with run_app(cartella, root=albero, extra_env=ambiente, port=porta) as server:
         yield server
