@@ -46,5 +46,9 @@ test-e2e: install
 bench: install
 	$(PY) scripts/bench.py
 
+# The README's pictures, into docs/screenshots/ (look at them before committing them).
+screenshots: install
+	$(PY) scripts/screenshots.py
+
 clean:
 	rm -rf .web .states $(VENV) serena.db*

@@ -1,35 +1,110 @@
-"""Screenshots of the running site at phone and desktop sizes, for a person to look at.
+"""Screenshots for the README, at phone (390x844) and desktop (1280x800) size, into
+`docs/screenshots/`: the visitor page, a value expanded, edit mode with a field open, the staff
+bar with drafts, and the live demo's banner. Look at them before committing them.
 
-Usage: python scripts/screenshots.py [URL] [OUT_DIR]
+Starts the production app and a demo server, each from a private copy of the tree.
+
+Usage: python scripts/screenshots.py   (or `make screenshots`)
 """
 
 import sys
+import tempfile
 from pathlib import Path
 
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
-from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS
+from scripts.copia import copy_tree  # noqa: E402
+from serena_app.auth.personale import crea_staff  # noqa: E402
+from serena_app.db import session as sessione_db  # noqa: E402
+from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from tests.support.demo import server_demo  # noqa: E402
+from tests.support.server import run_app  # noqa: E402
 
-SIZES = {"telefono": (390, 844), "desktop": (1280, 800)}
+OUT = ROOT / "docs" / "screenshots"
+SIZES = {"telefono": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
+PASSWORD = "una password per le immagini"  # noqa: S105 (a throwaway account)
 
 
-def main() -> None:
-    url = sys.argv[1] if len(sys.argv) > 1 else "http://localhost:3000/"
-    out = Path(sys.argv[2] if len(sys.argv) > 2 else "screenshots")
-    out.mkdir(exist_ok=True)
-    with sync_playwright() as p:
+def _pagina(browser: Browser, url: str, size: str) -> Page:
+    page = browser.new_page(viewport=SIZES[size], base_url=url, locale="it-IT")
+    page.goto("/")
+    expect(page.locator("main")).to_have_attribute("data-idratata", "true")
+    return page
+
+
+def visitatore(browser: Browser, url: str) -> None:
+    """The page as a visitor first sees it, and with a value expanded."""
+    for size in SIZES:
+        page = _pagina(browser, url, size)
+        page.screenshot(path=OUT / f"visitatore-{size}.png")
+        valore = page.locator("#valore-pulsante-2")
+        valore.click()
+        expect(valore).to_have_attribute("aria-expanded", "true")
+        page.locator("#valori-2").scroll_into_view_if_needed()
+        page.evaluate("window.scrollBy(0, -120)")
+        page.screenshot(path=OUT / f"valore-aperto-{size}.png")
+        page.close()
+
+
+def redazione(browser: Browser, url: str) -> None:
+    """Edit mode with the mission's editor open, then the staff bar with one draft."""
+    page = browser.new_page(viewport=SIZES["desktop"], base_url=url, locale="it-IT")
+    page.goto("/accesso/")
+    expect(page.locator("main")).to_have_attribute("data-idratata", "true")
+    page.get_by_label("Nome utente").fill("anna")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Accedi").click()
+    page.get_by_role("button", name="Modifica pagina").click()
+    page.get_by_role("button", name="Modifica mission").click()
+    campo = page.get_by_label("Testo: mission", exact=True)
+    page.locator("#mission").scroll_into_view_if_needed()
+    page.evaluate("window.scrollBy(0, -80)")
+    page.screenshot(path=OUT / "modifica-campo-desktop.png")
+    campo.fill(campo.input_value().strip() + "\n\nUn paragrafo nuovo, ancora in bozza.")
+    page.get_by_role("button", name="Salva", exact=True).click()
+    expect(page.get_by_text("1 modifica in bozza, non ancora pubblicata.")).to_be_visible()
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=OUT / "bozze-desktop.png")
+    page.close()
+
+
+def demo(browser: Browser, url: str) -> None:
+    """The demo banner at both sizes, its QR code, and a phone in its sandbox."""
+    for size in SIZES:
+        page = _pagina(browser, url, size)
+        page.screenshot(path=OUT / f"demo-{size}.png")
+        if size == "desktop":
+            page.get_by_text("Mostra il codice QR per aprire la demo").click()
+            page.screenshot(path=OUT / "demo-qr-desktop.png")
+        else:
+            page.get_by_role("button", name="Prova la modalità modifica").click()
+            expect(page.get_by_role("button", name="Ripristina demo")).to_be_focused()
+            page.screenshot(path=OUT / "demo-sandbox-telefono.png")
+        page.close()
+
+
+def main() -> int:
+    OUT.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as cartella, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        for name, (width, height) in SIZES.items():
-            page = browser.new_page(viewport={"width": width, "height": height})
-            page.goto(url)
-            page.wait_for_load_state("networkidle")
-            page.screenshot(path=out / f"{name}.png")
-            page.screenshot(path=out / f"{name}-intera.png", full_page=True)
-            page.close()
+        sito, prova = Path(cartella) / "sito", Path(cartella) / "demo"
+        copy_tree(sito / "albero")
+        with run_app(sito, root=sito / "albero") as server:
+            with sessione_db(server.db_url) as session:
+                crea_staff(session=session, nome_utente="anna", password=PASSWORD)
+            visitatore(browser, server.url)
+            redazione(browser, server.url)
+        prova.mkdir()
+        with server_demo(prova) as server:
+            demo(browser, server.url)
         browser.close()
+    for immagine in sorted(OUT.glob("*.png")):
+        print(immagine.relative_to(ROOT))
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
