@@ -10,7 +10,7 @@ from serena_app.auth.credenziali import AccessoNegato, accedi
 from serena_app.auth.sessioni import adesso, sessione_viva
 from serena_app.bozze import Spazio
 from serena_app.content import semina
-from serena_app.demo import modalita, sandbox
+from serena_app.demo import avvio, modalita, qr, sandbox
 from serena_app.models import SessioneStaff, Sezione, Tappa, Valore, VersionePagina
 from serena_app.pagina import PUBBLICATA, Pagina
 from serena_app.tipi import SEZIONE, Voce
@@ -164,3 +164,20 @@ def test_no_password_logs_in_as_the_demo_editor(demo):
     for tentativo in ("", "!", "demo", "password"):
         with pytest.raises(AccessoNegato):
             accedi(session=demo, nome_utente=sandbox.EDITOR, password=tentativo, client="1.2.3.4")
+
+
+def test_the_terminal_shows_every_address_and_a_qr_code_of_the_network_one():
+    testo = avvio.presentazione(3000, ["192.168.1.20", "10.0.0.5"])
+    assert "http://localhost:3000/" in testo
+    assert "http://192.168.1.20:3000/" in testo
+    assert "http://10.0.0.5:3000/" in testo
+    assert qr.per_terminale("http://192.168.1.20:3000/") in testo
+    assert "Nessuna rete" in avvio.presentazione(3000, [])
+
+
+def test_the_demo_server_s_settings_let_phones_in_and_name_the_address(tmp_path):
+    env = avvio.ambiente(tmp_path, 3000, ["192.168.1.20"])
+    assert env["SERENA_DEMO"] == str(tmp_path)
+    assert env["DATABASE_URL"] == f"sqlite:///{tmp_path / 'demo.db'}"
+    assert "http://192.168.1.20:3000" in env["SERENA_ALLOWED_ORIGINS"].split(",")
+    assert env["SERENA_DEMO_INDIRIZZO"] == "http://192.168.1.20:3000/"

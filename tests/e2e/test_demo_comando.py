@@ -1,0 +1,59 @@
+"""`serena demo`, the presenter's one command, run as a presenter runs it."""
+
+import os
+import signal
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+from scripts.copia import copy_tree
+from tests.support.server import BIN, START_TIMEOUT, app_env, free_port
+
+
+def _pagina(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as risposta:  # noqa: S310 (local server)
+            return risposta.read().decode("utf-8")
+    except OSError:
+        return None
+
+
+def test_serena_demo_prints_the_addresses_and_qr_code_serves_the_banner_and_cleans_up(
+    tmp_path: Path,
+):
+    albero = tmp_path / "albero"
+    copy_tree(albero)
+    porta = free_port()
+    uscita = tmp_path / "terminale.txt"
+    env = {**app_env(porta, "sqlite:///non-usato.db"), "TMPDIR": str(tmp_path)}
+    env.pop("DATABASE_URL")  # the demo makes its own database
+    with uscita.open("w") as terminale:
+        processo = subprocess.Popen(
+            [str(BIN / "serena"), "demo", "--port", str(porta)],
+            cwd=albero,
+            env=env,
+            stdout=terminale,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        fine = time.monotonic() + START_TIMEOUT
+        html = None
+        while html is None and time.monotonic() < fine and processo.poll() is None:
+            html = _pagina(f"http://localhost:{porta}/")
+            time.sleep(0.5)
+        assert html is not None, uscita.read_text()[-3000:]
+        assert "Modalità demo" in html
+        assert "Prova la modalità modifica" in html
+        testo = uscita.read_text()
+        assert f"http://localhost:{porta}/" in testo
+        assert "▀" in testo or "▄" in testo or "█" in testo  # the QR code, drawn in blocks
+        cartelle = list(tmp_path.glob("serena-demo-*"))
+        assert len(cartelle) == 1
+        assert (cartelle[0] / "demo.db").exists()
+        assert not (albero / "serena.db").exists()  # the project's database is left alone
+    finally:
+        os.killpg(processo.pid, signal.SIGINT)
+        processo.wait(timeout=30)
+    assert list(tmp_path.glob("serena-demo-*")) == []
