@@ -7,6 +7,10 @@ serena disable-staff USERNAME                        also ends the account's ses
 serena enable-staff USERNAME
 serena list-staff
 serena demo [--port 3000]              the live demo on a throwaway database (see demo/)
+serena export FILE.json                all content, published and drafts (esportazione.py)
+serena import FILE.json                checked first, then loaded as drafts
+serena backup DIR                      a consistent copy of the live database (backup.py)
+serena restore FILE                    put a checked copy back (stop the site first)
 
 Every command works on the database of `DATABASE_URL` (default: `serena.db` in the project),
 and prepares it first; `demo` makes its own and leaves that one alone.
@@ -15,8 +19,9 @@ and prepares it first; `demo` makes its own and leaves that one alone.
 import argparse
 import getpass
 import sys
+from pathlib import Path
 
-from serena_app import db, pubblicazione
+from serena_app import backup, db, esportazione, pubblicazione
 from serena_app.auth.password import PasswordNonValida
 from serena_app.auth.personale import (
     ErrorePersonale,
@@ -76,7 +81,42 @@ def _parser() -> argparse.ArgumentParser:
         "demo", help="avvia la demo dal vivo su un database temporaneo, raggiungibile in rete"
     )
     demo.add_argument("--port", type=int, default=avvio.PORTA, help="la porta (3000)")
+    esporta = comandi.add_parser("export", help="scrive tutti i contenuti in un file JSON")
+    esporta.add_argument("file", type=Path)
+    importa = comandi.add_parser("import", help="carica un file JSON come bozze, dopo i controlli")
+    importa.add_argument("file", type=Path)
+    copia = comandi.add_parser("backup", help="copia il database mentre il sito è in funzione")
+    copia.add_argument("cartella", type=Path)
+    rimetti = comandi.add_parser("restore", help="rimette una copia del database (sito fermo)")
+    rimetti.add_argument("file", type=Path)
     return parser
+
+
+def _archivio(args: argparse.Namespace) -> int:
+    """export, import, backup, restore: the exit code."""
+    try:
+        if args.comando == "backup":
+            print(f"Copia del database: {backup.backup(args.cartella)} (controllata).")
+        elif args.comando == "restore":
+            backup.ripristina(args.file)
+            print(f"Database ripristinato da {args.file}. Riavvia il sito.")
+        elif args.comando == "export":
+            with db.session() as session:
+                testo = esportazione.in_json(esportazione.esporta(session=session))
+            args.file.write_text(testo, encoding="utf-8")
+            print(f"Contenuti scritti in {args.file}.")
+        else:
+            contenuto = esportazione.leggi(args.file.read_bytes())
+            with db.session() as session:
+                quante = esportazione.importa(session=session, contenuto=contenuto)
+            print(f"File caricato come bozza: {quante} modifiche da rivedere e pubblicare.")
+    except (esportazione.FileNonValido, backup.CopiaNonValida) as errore:
+        print(errore, file=sys.stderr)
+        return 1
+    except OSError as errore:
+        print(f"Impossibile usare il file: {errore.strerror} ({errore.filename}).", file=sys.stderr)
+        return 1
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -85,6 +125,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.comando == "demo":
         return avvio.avvia(args.port)
     seminato = prepara()
+    if args.comando in ("export", "import", "backup", "restore"):
+        return _archivio(args)
     if args.comando == "prepare":
         # The server about to start builds its pages from the database: no older build
         # made after a publish may be served instead.

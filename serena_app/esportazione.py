@@ -1,0 +1,214 @@
+"""`serena export` and `serena import`: all the content in one JSON file, and back as drafts.
+
+The file (format "serena-contenuti", version 1) is meant to be read by people too:
+
+    {
+      "formato": "serena-contenuti",
+      "versione": 1,
+      "esportato": "2026-11-30T21:10:00+00:00",
+      "pagine": {
+        "pubblicata": {
+          "sezioni": {"mission": "…", "vision": "…", …},     every key of tipi.SEZIONI
+          "tappe": [{"anno": 1986, "titolo": "…", "testo": "…"}, …],   anno may be null
+          "valori": [{"titolo": "…", "testo": "…"}, …]
+        },
+        "bozza": { … the same, the working copy with its drafts (only if there is one) … }
+      }
+    }
+
+An import reads the whole file and checks every field with the rules of the edit forms
+(`validazione.py`, limits from `tipi.py`) before it writes anything; the first problem is named
+by its place in the file ("pagine.pubblicata.tappe[3].titolo: …"). A valid file's published
+page becomes the working copy, signed "importazione": staff review it and press "Pubblica".
+"""
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlmodel import Session, delete
+
+from serena_app import bozze, db, pagina
+from serena_app.bozze import BOZZA, SITO
+from serena_app.models import Sezione, Tappa, Valore, VersionePagina
+from serena_app.pagina import PUBBLICATA, Pagina
+from serena_app.tipi import SEZIONE, SEZIONI, SEZIONI_FACOLTATIVE, TAPPA, VALORE, Tipo
+from serena_app.validazione import ErroreValidazione
+
+FORMATO = "serena-contenuti"
+VERSIONE = 1
+MASSIMO_BYTE = 2_000_000  # the real page's content is below 100 KB
+AUTORE = "importazione"
+
+
+class FileNonValido(ValueError):
+    """The file cannot be imported; the message names the first problem, in Italian."""
+
+
+# Export
+
+
+def _pagina(session: Session, quale: Pagina) -> dict[str, Any]:
+    def campi(riga: Tappa | Valore, tipo: Tipo) -> dict[str, Any]:
+        return {c.nome: getattr(riga, c.nome) for c in tipo.campi}
+
+    return {
+        "sezioni": {
+            k: s.testo
+            for k, s in sorted(pagina.leggi_sezioni(session=session, pagina=quale).items())
+        },
+        "tappe": [
+            campi(t, TAPPA)
+            for t in pagina.leggi_elenco(session=session, pagina=quale, modello=Tappa)
+        ],
+        "valori": [
+            campi(v, VALORE)
+            for v in pagina.leggi_elenco(session=session, pagina=quale, modello=Valore)
+        ],
+    }
+
+
+def esporta(*, session: Session) -> dict[str, Any]:
+    """All the content: the published page, and the working copy if there is one."""
+    pagine = {"pubblicata": _pagina(session, PUBBLICATA)}
+    if session.get(VersionePagina, BOZZA.nome) is not None:
+        pagine["bozza"] = _pagina(session, BOZZA)
+    return {
+        "formato": FORMATO,
+        "versione": VERSIONE,
+        "esportato": datetime.now(UTC).isoformat(timespec="seconds"),
+        "pagine": pagine,
+    }
+
+
+def in_json(contenuto: dict[str, Any]) -> str:
+    """The file's text: indented, accented letters as they are."""
+    return json.dumps(contenuto, ensure_ascii=False, indent=2) + "\n"
+
+
+# Import: every check first
+
+
+def _oggetto(valore: object, dove: str, chiavi: set[str], facoltative: set[str] = frozenset()):
+    if not isinstance(valore, dict):
+        raise FileNonValido(f"{dove}: deve essere un oggetto {{…}}.")
+    if sconosciute := sorted(set(valore) - chiavi - facoltative, key=str):
+        raise FileNonValido(f"{dove}: campo sconosciuto «{str(sconosciute[0])[:40]}».")
+    if mancanti := sorted(chiavi - set(valore)):
+        raise FileNonValido(f"{dove}.{mancanti[0]}: manca.")
+    return valore
+
+
+def _campo(tipo: Tipo, nome: str, valore: object, dove: str, obbligatorio: bool = True):
+    campo = tipo.campo(nome)
+    try:
+        return campo.pulisci(valore, obbligatorio=obbligatorio)
+    except ErroreValidazione as errore:
+        raise FileNonValido(f"{dove}: {errore}") from None
+
+
+def _elenco(valore: object, dove: str, tipo: Tipo) -> list[dict[str, Any]]:
+    if not isinstance(valore, list):
+        raise FileNonValido(f"{dove}: deve essere un elenco […].")
+    if len(valore) > tipo.massimo:
+        raise FileNonValido(f"{dove}: al massimo {tipo.massimo} {tipo.plurale}.")
+    nomi = {c.nome for c in tipo.campi}
+    elementi = []
+    for n, elemento in enumerate(valore):
+        qui = f"{dove}[{n}]"
+        _oggetto(elemento, qui, nomi)
+        elementi.append({c: _campo(tipo, c, elemento[c], f"{qui}.{c}") for c in sorted(nomi)})
+    return elementi
+
+
+def _pagina_valida(valore: object, dove: str) -> dict[str, Any]:
+    _oggetto(valore, dove, {"sezioni", "tappe", "valori"})
+    sezioni = _oggetto(valore["sezioni"], f"{dove}.sezioni", set(SEZIONI))
+    testi = {
+        k: _campo(SEZIONE, "testo", sezioni[k], f"{dove}.sezioni.{k}", k not in SEZIONI_FACOLTATIVE)
+        for k in sorted(SEZIONI)
+    }
+    tappe = _elenco(valore["tappe"], f"{dove}.tappe", TAPPA)
+    anni = [t["anno"] for t in tappe if t["anno"] is not None]
+    if anni != sorted(anni):
+        raise FileNonValido(f"{dove}.tappe: le tappe con l’anno devono essere in ordine di anno.")
+    return {
+        "sezioni": testi,
+        "tappe": tappe,
+        "valori": _elenco(valore["valori"], f"{dove}.valori", VALORE),
+    }
+
+
+def leggi(dati: bytes) -> dict[str, Any]:
+    """The published page of an export file, every field checked and cleaned.
+
+    Raises:
+        FileNonValido: The first problem, named by its place in the file.
+    """
+    if len(dati) > MASSIMO_BYTE:
+        msg = f"Il file è troppo grande: al massimo {MASSIMO_BYTE // 1_000_000} MB."
+        raise FileNonValido(msg)
+    try:
+        testo = dati.decode("utf-8")
+    except UnicodeDecodeError as errore:
+        msg = f"Il file non è testo UTF-8 (byte {errore.start})."
+        raise FileNonValido(msg) from None
+    try:
+        radice = json.loads(testo)
+    except json.JSONDecodeError as errore:
+        msg = f"Il file non è JSON valido (riga {errore.lineno}, colonna {errore.colno})."
+        raise FileNonValido(msg) from None
+    except RecursionError:
+        raise FileNonValido("Il file è annidato troppo in profondità.") from None
+    _oggetto(radice, "(file)", {"formato", "versione", "pagine"}, {"esportato"})
+    if radice["formato"] != FORMATO:
+        raise FileNonValido(f"formato: deve essere «{FORMATO}».")
+    if type(radice["versione"]) is not int or radice["versione"] != VERSIONE:
+        msg = f"versione: questo sito legge la versione {VERSIONE}."
+        raise FileNonValido(msg)
+    pagine = _oggetto(radice["pagine"], "pagine", {"pubblicata"}, {"bozza"})
+    if "bozza" in pagine:
+        _pagina_valida(pagine["bozza"], "pagine.bozza")
+    return _pagina_valida(pagine["pubblicata"], "pagine.pubblicata")
+
+
+def importa(*, session: Session, contenuto: dict[str, Any]) -> int:
+    """Make `contenuto` (from `leggi`) the working copy, in one locked transaction; commits.
+
+    Items are matched to the working copy's by title, so "Pubblica" lists what changes.
+
+    Returns:
+        How many changes publishing would now make.
+    """
+    bozze.apri(session=session, spazio=SITO)
+    ora = datetime.now(UTC)
+    with db.transazione_bloccata(session, VersionePagina):
+        for chiave, testo in contenuto["sezioni"].items():
+            sezione = session.get(Sezione, (BOZZA.nome, chiave))
+            if sezione is None:
+                session.add(
+                    Sezione(
+                        pagina=BOZZA.nome, chiave=chiave, testo=testo, autore=AUTORE, modificata=ora
+                    )
+                )
+            elif sezione.testo != testo:
+                sezione.testo, sezione.versione = testo, sezione.versione + 1
+                sezione.autore, sezione.modificata = AUTORE, ora
+        for tipo, modello in ((TAPPA, Tappa), (VALORE, Valore)):
+            esistenti = pagina.leggi_elenco(session=session, pagina=BOZZA, modello=modello)
+            origini = {r.titolo: r.origine for r in esistenti}
+            session.exec(delete(modello).where(modello.pagina == BOZZA.nome))
+            for posizione, campi in enumerate(contenuto[tipo.plurale]):
+                session.add(
+                    modello(
+                        pagina=BOZZA.nome,
+                        posizione=posizione,
+                        origine=origini.get(campi["titolo"]),
+                        autore=AUTORE,
+                        modificata=ora,
+                        **campi,
+                    )
+                )
+        session.flush()
+        pagina.incrementa_versione(session=session, pagina=BOZZA)
+    return len(bozze.differenze(session=session, spazio=SITO))
