@@ -13,24 +13,26 @@ it came from (`origine`; none for an item added in the draft).
   are updated in place (their ids stay), added items inserted, deleted ones removed. The copy
   then equals what is published again.
 * `scarta` drops every change: the copy is made again from the published page.
+
+History (`revisione`) keeps each published page, and each working copy discarded, whole.
 """
 
 import dataclasses
+import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, delete, select
 
 from serena_app import db, pagina
 from serena_app.models import MODELLI, Sezione, Tappa, Valore, VersionePagina
-from serena_app.pagina import PUBBLICATA, Pagina
+from serena_app.pagina import NOME_BOZZA, PUBBLICATA, SUFFISSO_BOZZA, Pagina
 from serena_app.tipi import SEZIONE, TAPPA, VALORE, Tipo, testo_di
 
-BOZZA = Pagina("bozza")
+BOZZA = Pagina(NOME_BOZZA)
 """The working copy staff edit."""
-
-SUFFISSO_BOZZA = "-bozza"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -61,6 +63,7 @@ SITO = Spazio(PUBBLICATA, BOZZA)
 """The site's own pages: what visitors see and what staff edit."""
 
 ELENCHI = (TAPPA, VALORE)
+PAGINA = "pagina"  # history's kind for a whole page (a publish, a discard)
 FUSO = ZoneInfo("Europe/Rome")
 MESI = [
     "gennaio",
@@ -146,6 +149,7 @@ def _copia(session: Session, spazio: Spazio) -> None:
                 modello(
                     pagina=spazio.bozza.nome,
                     origine=riga.id,
+                    codice=riga.codice,
                     posizione=riga.posizione,
                     versione=riga.versione,
                     **campi,
@@ -188,7 +192,9 @@ def apri(*, session: Session, spazio: Spazio) -> None:
             pagina.incrementa_versione(session=session, pagina=spazio.bozza)
 
 
-def scarta(*, session: Session, spazio: Spazio, versione: int | None = None) -> int:
+def scarta(
+    *, session: Session, spazio: Spazio, versione: int | None = None, autore: str | None = None
+) -> int:
     """Drop every draft change: the copy is made again from the published page; commits.
 
     Args:
@@ -203,11 +209,106 @@ def scarta(*, session: Session, spazio: Spazio, versione: int | None = None) -> 
     """
     with db.transazione_bloccata(session, VersionePagina):
         _controlla(session, spazio, versione)
+        if _esiste(session, spazio):
+            pagina.registra(
+                session,
+                pagina=spazio.pubblicata,
+                tipo=PAGINA,
+                chiave="",
+                azione="scartata",
+                autore=autore,
+                prima=pagina.contenuto_di(session=session, pagina=spazio.bozza, codici=True),
+            )
         _svuota(session, spazio)
         session.flush()
         _copia(session, spazio)
         numero = pagina.incrementa_versione(session=session, pagina=spazio.bozza)
     return numero
+
+
+def carica(
+    *,
+    session: Session,
+    spazio: Spazio,
+    contenuto: dict[str, Any],
+    autore: str,
+    azione: str = "ripristinata",
+) -> None:
+    """Make `contenuto` (sections by key, milestones and values in order, as
+    `pagina.contenuto_di` gives them) the working copy, in one locked transaction; commits.
+
+    Each changed item is signed `autore`. Items are matched to the working copy's by their
+    `codice` where `contenuto` has one, else by title, so they keep their history and
+    "Pubblica" lists what changes. The working copy replaced stays in history, whole.
+    """
+    apri(session=session, spazio=spazio)
+    ora = datetime.now(UTC)
+    with db.transazione_bloccata(session, VersionePagina):
+        pagina.registra(
+            session,
+            pagina=spazio.bozza,
+            tipo=PAGINA,
+            chiave="",
+            azione=azione,
+            autore=autore,
+            prima=pagina.contenuto_di(session=session, pagina=spazio.bozza, codici=True),
+            dopo=contenuto,
+        )
+        for chiave, testo in contenuto["sezioni"].items():
+            sezione = session.get(Sezione, (spazio.bozza.nome, chiave))
+            if sezione is None:
+                session.add(
+                    Sezione(
+                        pagina=spazio.bozza.nome,
+                        chiave=chiave,
+                        testo=testo,
+                        autore=autore,
+                        modificata=ora,
+                    )
+                )
+            elif sezione.testo != testo:
+                sezione.testo, sezione.versione = testo, sezione.versione + 1
+                sezione.autore, sezione.modificata = autore, ora
+        for tipo in ELENCHI:
+            modello = MODELLI[tipo.nome]
+            esistenti = pagina.leggi_elenco(session=session, pagina=spazio.bozza, modello=modello)
+            per_codice = {r.codice: r for r in esistenti}
+            per_titolo = {r.titolo: r for r in esistenti}
+            session.exec(delete(modello).where(modello.pagina == spazio.bozza.nome))
+            usati: set[str] = set()
+            for posizione, dati in enumerate(contenuto[tipo.plurale]):
+                campi = {c: dati[c] for c in _campi(tipo)}
+                uguale = per_codice.pop(dati.get("codice"), None) or per_titolo.pop(
+                    dati["titolo"], None
+                )
+                if uguale is not None:  # one item of the copy matches one of `contenuto` only
+                    per_codice.pop(uguale.codice, None)
+                    per_titolo.pop(uguale.titolo, None)
+                cambiato = uguale is None or any(getattr(uguale, c) != v for c, v in campi.items())
+                session.add(
+                    modello(
+                        pagina=spazio.bozza.nome,
+                        posizione=posizione,
+                        origine=uguale.origine if uguale else None,
+                        codice=_codice(uguale, dati.get("codice"), usati),
+                        versione=(uguale.versione + 1) if uguale else 1,
+                        autore=autore if cambiato else uguale.autore,
+                        modificata=ora if cambiato else uguale.modificata,
+                        **campi,
+                    )
+                )
+        session.flush()
+        pagina.incrementa_versione(session=session, pagina=spazio.bozza)
+
+
+def _codice(uguale, proposto: str | None, usati: set[str]) -> str:
+    """The code of an item `carica` writes: its match's, the one it came with (an item back
+    from history), or a new one; never one already used on the page."""
+    codice = uguale.codice if uguale else proposto
+    if not codice or codice in usati:
+        codice = uuid.uuid4().hex
+    usati.add(codice)
+    return codice
 
 
 def differenze(*, session: Session, spazio: Spazio) -> list[Differenza]:
@@ -249,12 +350,15 @@ def _differenze_elenco(session: Session, spazio: Spazio, tipo: Tipo) -> list[Dif
     return elenco
 
 
-def pubblica(*, session: Session, spazio: Spazio, versione: int | None = None) -> int:
+def pubblica(
+    *, session: Session, spazio: Spazio, versione: int | None = None, autore: str | None = None
+) -> int:
     """Publish the working copy in one locked transaction; commits (or changes nothing).
 
     Args:
         session: A session with no unsaved changes.
         versione: The working copy's counter the staff member saw, if it must not have changed.
+        autore: Who publishes; history keeps the published page with their name.
 
     Returns:
         The published page's new counter.
@@ -276,6 +380,16 @@ def pubblica(*, session: Session, spazio: Spazio, versione: int | None = None) -
             sezione.autore = sezione.modificata = None
         for tipo in ELENCHI:
             _pubblica_elenco(session, spazio, tipo)
+        session.flush()
+        pagina.registra(
+            session,
+            pagina=spazio.pubblicata,
+            tipo=PAGINA,
+            chiave="",
+            azione="pubblicata",
+            autore=autore,
+            dopo=pagina.contenuto_di(session=session, pagina=spazio.pubblicata, codici=True),
+        )
         pagina.incrementa_versione(session=session, pagina=spazio.bozza)
         numero = pagina.incrementa_versione(session=session, pagina=spazio.pubblicata)
     return numero
@@ -292,7 +406,9 @@ def _pubblica_elenco(session: Session, spazio: Spazio, tipo: Tipo) -> None:
         campi = {c: getattr(copia, c) for c in _campi(tipo)}
         originale = pubblicati.pop(copia.origine, None) if copia.origine is not None else None
         if originale is None:
-            originale = modello(pagina=spazio.pubblicata.nome, posizione=posizione, **campi)
+            originale = modello(
+                pagina=spazio.pubblicata.nome, posizione=posizione, codice=copia.codice, **campi
+            )
             session.add(originale)
             session.flush()  # gives the new published row its id
             copia.origine = originale.id

@@ -26,12 +26,12 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlmodel import Session, delete
+from sqlmodel import Session
 
-from serena_app import bozze, db, pagina
+from serena_app import bozze, pagina
 from serena_app.bozze import BOZZA, SITO
-from serena_app.models import Sezione, Tappa, Valore, VersionePagina
-from serena_app.pagina import PUBBLICATA, Pagina
+from serena_app.models import VersionePagina
+from serena_app.pagina import PUBBLICATA
 from serena_app.tipi import SEZIONE, SEZIONI, SEZIONI_FACOLTATIVE, TAPPA, VALORE, Tipo
 from serena_app.validazione import ErroreValidazione
 
@@ -48,31 +48,11 @@ class FileNonValido(ValueError):
 # Export
 
 
-def _pagina(session: Session, quale: Pagina) -> dict[str, Any]:
-    def campi(riga: Tappa | Valore, tipo: Tipo) -> dict[str, Any]:
-        return {c.nome: getattr(riga, c.nome) for c in tipo.campi}
-
-    return {
-        "sezioni": {
-            k: s.testo
-            for k, s in sorted(pagina.leggi_sezioni(session=session, pagina=quale).items())
-        },
-        "tappe": [
-            campi(t, TAPPA)
-            for t in pagina.leggi_elenco(session=session, pagina=quale, modello=Tappa)
-        ],
-        "valori": [
-            campi(v, VALORE)
-            for v in pagina.leggi_elenco(session=session, pagina=quale, modello=Valore)
-        ],
-    }
-
-
 def esporta(*, session: Session) -> dict[str, Any]:
     """All the content: the published page, and the working copy if there is one."""
-    pagine = {"pubblicata": _pagina(session, PUBBLICATA)}
+    pagine = {"pubblicata": pagina.contenuto_di(session=session, pagina=PUBBLICATA)}
     if session.get(VersionePagina, BOZZA.nome) is not None:
-        pagine["bozza"] = _pagina(session, BOZZA)
+        pagine["bozza"] = pagina.contenuto_di(session=session, pagina=BOZZA)
     return {
         "formato": FORMATO,
         "versione": VERSIONE,
@@ -173,42 +153,12 @@ def leggi(dati: bytes) -> dict[str, Any]:
 
 
 def importa(*, session: Session, contenuto: dict[str, Any]) -> int:
-    """Make `contenuto` (from `leggi`) the working copy, in one locked transaction; commits.
-
-    Items are matched to the working copy's by title, so "Pubblica" lists what changes.
+    """Make `contenuto` (from `leggi`) the working copy, signed "importazione"; commits.
 
     Returns:
         How many changes publishing would now make.
     """
-    bozze.apri(session=session, spazio=SITO)
-    ora = datetime.now(UTC)
-    with db.transazione_bloccata(session, VersionePagina):
-        for chiave, testo in contenuto["sezioni"].items():
-            sezione = session.get(Sezione, (BOZZA.nome, chiave))
-            if sezione is None:
-                session.add(
-                    Sezione(
-                        pagina=BOZZA.nome, chiave=chiave, testo=testo, autore=AUTORE, modificata=ora
-                    )
-                )
-            elif sezione.testo != testo:
-                sezione.testo, sezione.versione = testo, sezione.versione + 1
-                sezione.autore, sezione.modificata = AUTORE, ora
-        for tipo, modello in ((TAPPA, Tappa), (VALORE, Valore)):
-            esistenti = pagina.leggi_elenco(session=session, pagina=BOZZA, modello=modello)
-            origini = {r.titolo: r.origine for r in esistenti}
-            session.exec(delete(modello).where(modello.pagina == BOZZA.nome))
-            for posizione, campi in enumerate(contenuto[tipo.plurale]):
-                session.add(
-                    modello(
-                        pagina=BOZZA.nome,
-                        posizione=posizione,
-                        origine=origini.get(campi["titolo"]),
-                        autore=AUTORE,
-                        modificata=ora,
-                        **campi,
-                    )
-                )
-        session.flush()
-        pagina.incrementa_versione(session=session, pagina=BOZZA)
+    bozze.carica(
+        session=session, spazio=SITO, contenuto=contenuto, autore=AUTORE, azione="importata"
+    )
     return len(bozze.differenze(session=session, spazio=SITO))

@@ -4,8 +4,10 @@ Content rows belong to a page (`pagina`: "pubblicata" today; drafts and demo san
 other pages in the same tables). Text limits come from the field descriptions in `tipi.py`.
 """
 
+import uuid
 from datetime import datetime
 
+from sqlalchemy import Index, Text
 from sqlmodel import Field, SQLModel
 
 from serena_app.tipi import SEZIONE, TAPPA, VALORE
@@ -37,6 +39,8 @@ class Tappa(SQLModel, table=True):
     autore: str | None = Field(default=None, max_length=64)  # in a draft: who changed it
     modificata: datetime | None = Field(default=None)  # in a draft: when
     origine: int | None = Field(default=None)  # in a draft: the published row it copies
+    codice: str = Field(default_factory=lambda: uuid.uuid4().hex, max_length=32, index=True)
+    """The item's lasting name, the same on every page and after every publish (history)."""
 
 
 class Valore(SQLModel, table=True):
@@ -51,6 +55,8 @@ class Valore(SQLModel, table=True):
     autore: str | None = Field(default=None, max_length=64)  # in a draft: who changed it
     modificata: datetime | None = Field(default=None)  # in a draft: when
     origine: int | None = Field(default=None)  # in a draft: the published row it copies
+    codice: str = Field(default_factory=lambda: uuid.uuid4().hex, max_length=32, index=True)
+    """The item's lasting name, the same on every page and after every publish (history)."""
 
 
 class VersionePagina(SQLModel, table=True):
@@ -62,6 +68,32 @@ class VersionePagina(SQLModel, table=True):
 
     pagina: str = Field(primary_key=True, max_length=PAGINA_MAX)
     numero: int = Field(default=0)
+
+
+class Revisione(SQLModel, table=True):
+    """One change to content, kept for good: rows are only ever added (history, undo).
+
+    `spazio` is the published page of the site or demo sandbox changed; `chiave` the section's
+    key, the item's `codice`, or "" for the whole page (a publish: `dopo` holds the published
+    page). `prima` and `dopo` are the item's fields as JSON (None where it did not exist);
+    `annulla` names the revision an undo reversed.
+    """
+
+    __table_args__ = (
+        Index("ix_revisione_spazio_chiave", "spazio", "chiave"),
+        Index("ix_revisione_spazio_autore", "spazio", "autore"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    spazio: str = Field(max_length=PAGINA_MAX)
+    tipo: str = Field(max_length=16)
+    chiave: str = Field(max_length=40)
+    azione: str = Field(max_length=16)
+    autore: str | None = Field(default=None, max_length=64)
+    quando: datetime
+    prima: str | None = Field(default=None, sa_type=Text)
+    dopo: str | None = Field(default=None, sa_type=Text)
+    annulla: int | None = Field(default=None)
 
 
 MODELLI: dict[str, type[Sezione] | type[Tappa] | type[Valore]] = {

@@ -13,16 +13,17 @@ copes with a list already out of year order (it puts it back in order).
 """
 
 import dataclasses
+import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import update
 from sqlmodel import Session, func, select
 
 from serena_app import db
-from serena_app.models import MODELLI, Sezione, Tappa, Valore, VersionePagina
-from serena_app.tipi import SEZIONE, Tipo, Voce
+from serena_app.models import MODELLI, Revisione, Sezione, Tappa, Valore, VersionePagina
+from serena_app.tipi import SEZIONE, TAPPA, TIPI, VALORE, Tipo, Voce
 
 
 @dataclasses.dataclass(frozen=True)
@@ -34,6 +35,17 @@ class Pagina:
 
 PUBBLICATA = Pagina("pubblicata")
 """The page visitors see."""
+
+NOME_BOZZA = "bozza"  # the site's working copy (see bozze.py)
+SUFFISSO_BOZZA = "-bozza"  # a demo sandbox's working copy: its published page's name + this
+
+
+def pubblicata_di(pagina: Pagina) -> Pagina:
+    """The published page of `pagina`'s pair: itself, or the page whose working copy it is."""
+    if pagina.nome == NOME_BOZZA:
+        return PUBBLICATA
+    return Pagina(pagina.nome.removesuffix(SUFFISSO_BOZZA))
+
 
 Elemento = Sezione | Tappa | Valore
 M = TypeVar("M", Tappa, Valore)
@@ -108,6 +120,27 @@ def leggi_elemento(*, session: Session, pagina: Pagina, voce: Voce) -> Elemento 
         return session.get(Sezione, (pagina.nome, voce.chiave))
     elemento = session.get(MODELLI[voce.tipo], voce.id)
     return elemento if elemento is not None and elemento.pagina == pagina.nome else None
+
+
+def contenuto_di(*, session: Session, pagina: Pagina, codici: bool = False) -> dict[str, Any]:
+    """The page's texts as plain data: sections by key, milestones and values in order (with
+    their lasting `codice` if asked: history's snapshots keep it, exports do not)."""
+
+    def dati(riga: Tappa | Valore, tipo: Tipo) -> dict[str, Any]:
+        campi = {c.nome: getattr(riga, c.nome) for c in tipo.campi}
+        return {**campi, "codice": riga.codice} if codici else campi
+
+    return {
+        "sezioni": {
+            k: s.testo for k, s in sorted(leggi_sezioni(session=session, pagina=pagina).items())
+        },
+        "tappe": [
+            dati(t, TAPPA) for t in leggi_elenco(session=session, pagina=pagina, modello=Tappa)
+        ],
+        "valori": [
+            dati(v, VALORE) for v in leggi_elenco(session=session, pagina=pagina, modello=Valore)
+        ],
+    }
 
 
 def quanti(*, session: Session, pagina: Pagina, tipo: Tipo) -> int:
@@ -202,6 +235,79 @@ def _ricolloca(elementi: list, elemento) -> None:
     elementi.insert(min(max(partenza, primo), ultimo), elemento)
 
 
+def campi_di(elemento: Elemento) -> dict[str, Any]:
+    """An item's editable fields (and, in a list, its place) as history keeps them."""
+    if isinstance(elemento, Sezione):
+        return {"testo": elemento.testo}
+    tipo = TIPI[TAPPA.nome if isinstance(elemento, Tappa) else VALORE.nome]
+    return {
+        **{c.nome: getattr(elemento, c.nome) for c in tipo.campi},
+        "posizione": elemento.posizione,
+    }
+
+
+def chiave_di(elemento: Elemento) -> str:
+    """The name history gives an item: a section's key, a milestone's or value's code."""
+    return elemento.chiave if isinstance(elemento, Sezione) else elemento.codice
+
+
+def registra(
+    session: Session,
+    *,
+    pagina: Pagina,
+    tipo: str,
+    chiave: str,
+    azione: str,
+    autore: str | None,
+    prima: dict | None = None,
+    dopo: dict | None = None,
+    annulla: int | None = None,
+) -> Revisione:
+    """Add one revision to the caller's transaction (history is only ever added to).
+
+    Args:
+        pagina: The page written: the published page or its working copy; the revision
+            belongs to the published page of that pair.
+    """
+    revisione = Revisione(
+        spazio=pubblicata_di(pagina).nome,
+        tipo=tipo,
+        chiave=chiave,
+        azione=azione,
+        autore=autore,
+        quando=datetime.now(UTC),
+        prima=None if prima is None else json.dumps(prima, ensure_ascii=False),
+        dopo=None if dopo is None else json.dumps(dopo, ensure_ascii=False),
+        annulla=annulla,
+    )
+    session.add(revisione)
+    return revisione
+
+
+def _storia(
+    session: Session,
+    pagina: Pagina,
+    elemento: Elemento,
+    azione: str,
+    autore: str | None,
+    prima: dict | None,
+    dopo: dict | None,
+    annulla: int | None = None,
+) -> None:
+    tipo = SEZIONE.nome if isinstance(elemento, Sezione) else type(elemento).__name__.lower()
+    registra(
+        session,
+        pagina=pagina,
+        tipo=tipo,
+        chiave=chiave_di(elemento),
+        azione=azione,
+        autore=autore,
+        prima=prima,
+        dopo=dopo,
+        annulla=annulla,
+    )
+
+
 def _firmata(autore: str | None) -> dict:
     """The columns a draft write sets: who and when (nothing for a write without an author)."""
     return {} if autore is None else {"autore": autore, "modificata": datetime.now(UTC)}
@@ -222,15 +328,23 @@ def salva(
     campi: dict,
     versione: int,
     autore: str | None = None,
+    azione: str = "salvata",
+    annulla: int | None = None,
 ) -> Scrittura:
     """Save an item's fields if it is still at `versione`; a new year moves a milestone into
-    year order.
+    year order. History keeps the fields before and after (`azione`: "salvata", or
+    "ripristinata" and "annullata" for a restore or an undo, which names the revision it
+    reverses in `annulla`).
 
     Raises:
         Conflitto: Someone saved it since `versione`.
         NonTrovato: It no longer exists.
     """
     _blocca(session)
+    vecchio = leggi_elemento(session=session, pagina=pagina, voce=voce)
+    prima = campi_di(vecchio) if vecchio is not None else None
+    if vecchio is not None:
+        session.expire(vecchio)  # the UPDATE below changes the row behind the ORM's back
     modello = MODELLI[voce.tipo]
     trovato = (
         (Sezione.pagina == pagina.nome, Sezione.chiave == voce.chiave)
@@ -247,18 +361,31 @@ def salva(
         attuale = leggi_elemento(session=session, pagina=pagina, voce=voce)
         raise NonTrovato(voce) if attuale is None else Conflitto(attuale)
     if not voce.genere.in_elenco:
-        return _fine(session, pagina, leggi_elemento(session=session, pagina=pagina, voce=voce))
-    elenco = _ordinati(session, pagina, voce.genere)
-    elemento = next(e for e in elenco if e.id == voce.id)
-    _ricolloca(elenco, elemento)
-    _numera(elenco)
+        elemento = leggi_elemento(session=session, pagina=pagina, voce=voce)
+        elenco = None
+    else:
+        elenco = _ordinati(session, pagina, voce.genere)
+        elemento = next(e for e in elenco if e.id == voce.id)
+        _ricolloca(elenco, elemento)
+        _numera(elenco)
+    _storia(session, pagina, elemento, azione, autore, prima, campi_di(elemento), annulla)
     return _fine(session, pagina, elemento, elenco)
 
 
 def aggiungi(
-    *, session: Session, pagina: Pagina, tipo: Tipo, campi: dict, autore: str | None = None
+    *,
+    session: Session,
+    pagina: Pagina,
+    tipo: Tipo,
+    campi: dict,
+    autore: str | None = None,
+    codice: str | None = None,
+    posizione: int | None = None,
+    azione: str = "aggiunta",
+    annulla: int | None = None,
 ) -> Scrittura:
-    """Add a milestone or value at the end of its list, or where its year puts it.
+    """Add a milestone or value at the end of its list (or at `posizione`), or where its year
+    puts it. A restored or undeleted item gets its old `codice` back, so its history goes on.
 
     Raises:
         ElencoPieno: The list is full.
@@ -269,24 +396,40 @@ def aggiungi(
         session.rollback()
         raise ElencoPieno(tipo)
     elemento = MODELLI[tipo.nome](
-        pagina=pagina.nome, posizione=len(elenco), **campi, **_firmata(autore)
+        pagina=pagina.nome,
+        posizione=len(elenco),
+        **campi,
+        **_firmata(autore),
+        **({"codice": codice} if codice else {}),
     )
     session.add(elemento)
-    elenco.append(elemento)
+    elenco.insert(len(elenco) if posizione is None else max(0, posizione), elemento)
     _ricolloca(elenco, elemento)
     _numera(elenco)
     session.flush()  # gives the new row its id
+    _storia(session, pagina, elemento, azione, autore, None, campi_di(elemento), annulla)
     return _fine(session, pagina, elemento, elenco)
 
 
-def elimina(*, session: Session, pagina: Pagina, voce: Voce, versione: int) -> Scrittura:
-    """Delete a milestone or value, unless someone changed it since `versione`."""
+def elimina(
+    *,
+    session: Session,
+    pagina: Pagina,
+    voce: Voce,
+    versione: int,
+    autore: str | None = None,
+    azione: str = "eliminata",
+    annulla: int | None = None,
+) -> Scrittura:
+    """Delete a milestone or value, unless someone changed it since `versione`; history keeps
+    it, so it can come back."""
     _blocca(session)
     elemento = leggi_elemento(session=session, pagina=pagina, voce=voce)
     if elemento is None:
         raise NonTrovato(voce)
     if elemento.versione != versione:
         raise Conflitto(elemento)
+    _storia(session, pagina, elemento, azione, autore, campi_di(elemento), None, annulla)
     session.delete(elemento)
     session.flush()
     elenco = _ordinati(session, pagina, voce.genere)
@@ -295,7 +438,14 @@ def elimina(*, session: Session, pagina: Pagina, voce: Voce, versione: int) -> S
 
 
 def sposta(
-    *, session: Session, pagina: Pagina, voce: Voce, di: int, autore: str | None = None
+    *,
+    session: Session,
+    pagina: Pagina,
+    voce: Voce,
+    di: int,
+    autore: str | None = None,
+    azione: str = "spostata",
+    annulla: int | None = None,
 ) -> Scrittura:
     """Move a milestone or value one place up (`di=-1`) or down (`di=1`).
 
@@ -320,4 +470,8 @@ def sposta(
     for colonna, valore in _firmata(autore).items():
         setattr(elemento, colonna, valore)
     _numera(elenco)
+    dopo = campi_di(elemento)
+    _storia(
+        session, pagina, elemento, azione, autore, {**dopo, "posizione": partenza}, dopo, annulla
+    )
     return _fine(session, pagina, elemento, elenco)

@@ -8,7 +8,14 @@ from typing import Any
 from sqlmodel import Session, delete, select
 
 from serena_app.models import Sezione, Tappa, Valore
-from serena_app.pagina import PUBBLICATA, Pagina, incrementa_versione
+from serena_app.pagina import (
+    PUBBLICATA,
+    Pagina,
+    campi_di,
+    chiave_di,
+    incrementa_versione,
+    registra,
+)
 
 SEED_FILE = Path(__file__).with_name("cooperativa-serena.toml")
 
@@ -44,10 +51,11 @@ def testi_delle_sezioni(contenuto: dict[str, Any]) -> dict[str, str]:
 def _completa(session: Session, pagina: Pagina, contenuto: dict, chiavi: set[str]) -> None:
     """Add the sections a newer version of the site made editable to a page that has content."""
     mancanti = {k: t for k, t in testi_delle_sezioni(contenuto).items() if k not in chiavi}
-    for chiave, testo in mancanti.items():
-        session.add(Sezione(pagina=pagina.nome, chiave=chiave, testo=testo))
+    righe = [Sezione(pagina=pagina.nome, chiave=k, testo=t) for k, t in mancanti.items()]
+    session.add_all(righe)
     if mancanti:
         session.flush()
+        _nella_storia(session, pagina, righe)
         incrementa_versione(session=session, pagina=pagina)
         session.commit()
 
@@ -85,11 +93,29 @@ def scrivi(*, session: Session, pagina: Pagina, contenuto: dict[str, Any] = CONT
     """Replace whatever the page holds with `contenuto`, in the caller's transaction."""
     for modello in (Sezione, Tappa, Valore):
         session.exec(delete(modello).where(modello.pagina == pagina.nome))
-    for chiave, testo in testi_delle_sezioni(contenuto).items():
-        session.add(Sezione(pagina=pagina.nome, chiave=chiave, testo=testo))
-    for posizione, tappa in enumerate(contenuto["tappe"]):
-        session.add(Tappa(pagina=pagina.nome, posizione=posizione, **tappa))
-    for posizione, valore in enumerate(contenuto["valori"]):
-        session.add(Valore(pagina=pagina.nome, posizione=posizione, **valore))
+    righe = [
+        Sezione(pagina=pagina.nome, chiave=k, testo=t)
+        for k, t in testi_delle_sezioni(contenuto).items()
+    ]
+    righe += [Tappa(pagina=pagina.nome, posizione=n, **t) for n, t in enumerate(contenuto["tappe"])]
+    righe += [
+        Valore(pagina=pagina.nome, posizione=n, **v) for n, v in enumerate(contenuto["valori"])
+    ]
+    session.add_all(righe)
     session.flush()
+    _nella_storia(session, pagina, righe)
     incrementa_versione(session=session, pagina=pagina)
+
+
+def _nella_storia(session: Session, pagina: Pagina, righe: list) -> None:
+    """History starts with the content file's text, so that text can come back too."""
+    for riga in righe:
+        registra(
+            session,
+            pagina=pagina,
+            tipo=type(riga).__name__.lower(),
+            chiave=chiave_di(riga),
+            azione="creata",
+            autore=None,
+            dopo=campi_di(riga),
+        )

@@ -18,7 +18,15 @@ from serena_app.auth.sessioni import adesso, nuova_sessione
 from serena_app.bozze import Spazio
 from serena_app.content.loader import scrivi
 from serena_app.demo import modalita
-from serena_app.models import SessioneStaff, Sezione, Staff, Tappa, Valore, VersionePagina
+from serena_app.models import (
+    Revisione,
+    SessioneStaff,
+    Sezione,
+    Staff,
+    Tappa,
+    Valore,
+    VersionePagina,
+)
 from serena_app.pagina import Pagina
 
 EDITOR = "demo"
@@ -27,7 +35,7 @@ EDITOR = "demo"
 NESSUNA_PASSWORD = "!"  # noqa: S105 (not an Argon2 hash: no password matches it)
 PIENA = "La demo è al completo: riprova tra qualche minuto."
 TROPPE = "Da questo indirizzo sono già aperte troppe prove: riprova tra qualche minuto."
-TABELLE = (SessioneStaff, Staff, Sezione, Tappa, Valore, VersionePagina)
+TABELLE = (SessioneStaff, Staff, Sezione, Tappa, Valore, VersionePagina, Revisione)
 
 
 class DemoPiena(Exception):
@@ -125,6 +133,7 @@ def chiudi_scadute(*, session: Session, ora: datetime | None = None) -> list[Spa
         for modello in (Sezione, Tappa, Valore):
             session.exec(delete(modello).where(modello.pagina.in_(nomi)))
         session.exec(delete(VersionePagina).where(VersionePagina.pagina.in_(nomi)))
+        session.exec(delete(Revisione).where(Revisione.spazio.in_(nomi)))
         for sessione in scadute:
             session.delete(sessione)
     return spazi

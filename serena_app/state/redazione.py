@@ -122,11 +122,11 @@ def _stato_bozze(spazio: Spazio) -> tuple[int, int]:
         return pagina.versione_pagina(session=session, pagina=spazio.bozza), quante
 
 
-def _dopo_bozze(spazio: Spazio, azione: Callable[..., int], versione: int):
+def _dopo_bozze(spazio: Spazio, azione: Callable[..., int], versione: int, autore: str):
     """Publish or discard the working copy if it is still at `versione`; the snapshots of
     both pages afterwards."""
     with db.session() as session:
-        azione(session=session, spazio=spazio, versione=versione)
+        azione(session=session, spazio=spazio, versione=versione, autore=autore)
     return istantanea.aggiornata(spazio.pubblicata), istantanea.aggiornata(spazio.bozza)
 
 
@@ -278,7 +278,7 @@ class RedazioneState(StaffState):
         quante = len(contenuto.modifiche)
         try:
             pubblicata, bozza = await asyncio.to_thread(
-                _dopo_bozze, self._spazio, bozze.pubblica, self._versione_bozza
+                _dopo_bozze, self._spazio, bozze.pubblica, self._versione_bozza, self._autore
             )
         except bozze.BozzaCambiata:
             self._chiudi()
@@ -303,7 +303,7 @@ class RedazioneState(StaffState):
             return None
         try:
             _, bozza = await asyncio.to_thread(
-                _dopo_bozze, self._spazio, bozze.scarta, self._versione_bozza
+                _dopo_bozze, self._spazio, bozze.scarta, self._versione_bozza, self._autore
             )
         except bozze.BozzaCambiata:
             self._chiudi()
@@ -423,6 +423,7 @@ class RedazioneState(StaffState):
                 pagina.elimina,
                 voce=bersaglio,
                 versione=self._versione_da_eliminare,
+                autore=self._autore,
             )
         except (Conflitto, NonTrovato):
             self._chiudi()
