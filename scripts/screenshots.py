@@ -1,6 +1,6 @@
 """Screenshots for the README, at phone (390x844) and desktop (1280x800) size, into
 `docs/screenshots/`: the visitor page, a value expanded, edit mode with a field open, the staff
-bar with drafts, and the live demo's banner. Look at them before committing them.
+bar with drafts, an item's history, and the live demo's banner. Look at them before committing them.
 
 Starts the production app and a demo server, each from a private copy of the tree.
 
@@ -68,6 +68,11 @@ def redazione(browser: Browser, url: str) -> None:
     expect(page.get_by_text("1 modifica in bozza, non ancora pubblicata.")).to_be_visible()
     page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=OUT / "bozze-desktop.png")
+    page.get_by_role("button", name="Cronologia mission").click()
+    pannello = page.get_by_role("region", name="Cronologia: mission")
+    expect(pannello).to_be_focused()
+    pannello.locator("time").first.focus()  # the exact time shows on focus
+    page.screenshot(path=OUT / "cronologia-desktop.png")
     page.close()
 
 

@@ -16,6 +16,7 @@ never rewritten.
 import difflib
 import json
 import re
+from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -28,17 +29,25 @@ from serena_app.tipi import SEZIONE, TIPI, Voce
 
 ANNULLABILI = ("salvata", "aggiunta", "eliminata", "spostata", "ripristinata")
 PASSI_ANNULLA = 50  # how far back "Annulla ultima modifica" looks
+CAMBIATA_DA_ALTRI = (
+    "Nel frattempo un’altra persona ha cambiato questo elemento: la tua ultima modifica non si "
+    "può annullare. Usa la cronologia per riprendere il testo."
+)
 
 
 PAROLE = re.compile(r"\s+|[^\s]+")
+RISCRITTO = 0.4  # below this share of words in common, a text counts as rewritten
 
 
 def differenza_parole(prima: str, dopo: str) -> list[tuple[str, str]]:
     """What changed from `prima` to `dopo`, word by word: ("uguale" | "tolto" | "aggiunto",
-    text) pieces that, read in order without the "tolto" ones, give `dopo`."""
+    text) pieces that, read in order without the "tolto" ones, give `dopo`. A text rewritten
+    almost whole is shown as taken out and put in, not as a scatter of common words."""
     vecchie, nuove = PAROLE.findall(prima), PAROLE.findall(dopo)
-    pezzi: list[tuple[str, str]] = []
     confronto = difflib.SequenceMatcher(a=vecchie, b=nuove, autojunk=False)
+    if prima and dopo and confronto.ratio() < RISCRITTO:
+        return [("tolto", prima), ("aggiunto", dopo)]
+    pezzi: list[tuple[str, str]] = []
     for operazione, i1, i2, j1, j2 in confronto.get_opcodes():
         if operazione == "equal":
             pezzi.append(("uguale", "".join(vecchie[i1:i2])))
@@ -192,18 +201,21 @@ def _annullate(session: Session, spazio: Spazio) -> set[int]:
     )
 
 
-def ultima_annullabile(*, session: Session, spazio: Spazio, autore: str) -> Revisione | None:
-    """`autore`'s latest change to an item that no undo has reversed yet."""
+def ultima_annullabile(
+    *, session: Session, spazio: Spazio, autore: str, dal: datetime | None = None
+) -> Revisione | None:
+    """`autore`'s latest change to an item (made since `dal`, their session's start) that no
+    undo has reversed yet."""
     annullate = _annullate(session, spazio)
+    condizioni = [
+        Revisione.spazio == spazio.pubblicata.nome,
+        Revisione.autore == autore,
+        col(Revisione.azione).in_(ANNULLABILI),
+    ]
+    if dal is not None:
+        condizioni.append(Revisione.quando >= dal)
     candidate = session.exec(
-        select(Revisione)
-        .where(
-            Revisione.spazio == spazio.pubblicata.nome,
-            Revisione.autore == autore,
-            col(Revisione.azione).in_(ANNULLABILI),
-        )
-        .order_by(col(Revisione.id).desc())
-        .limit(PASSI_ANNULLA)
+        select(Revisione).where(*condizioni).order_by(col(Revisione.id).desc()).limit(PASSI_ANNULLA)
     )
     return next((r for r in candidate if r.id not in annullate), None)
 
@@ -215,23 +227,22 @@ def _uguale(elemento, dati: dict[str, Any] | None) -> bool:
     return campi_di(elemento) == dati
 
 
-def annulla_ultima(*, session: Session, spazio: Spazio, autore: str) -> Revisione:
-    """Undo `autore`'s latest change not yet undone; the revision undone.
+def annulla_ultima(
+    *, session: Session, spazio: Spazio, autore: str, dal: datetime | None = None
+) -> Revisione:
+    """Undo `autore`'s latest change since `dal` not yet undone; the revision undone.
 
     Raises:
         NonAnnullabile: Nothing to undo, or someone changed that item since.
     """
     bozze.apri(session=session, spazio=spazio)
-    revisione = ultima_annullabile(session=session, spazio=spazio, autore=autore)
+    revisione = ultima_annullabile(session=session, spazio=spazio, autore=autore, dal=dal)
     if revisione is None:
         raise NonAnnullabile("Non ci sono modifiche tue da annullare.")
     prima, dopo = _dati(revisione.prima), _dati(revisione.dopo)
     elemento = _attuale(session, spazio, revisione)
     if not _uguale(elemento, dopo):
-        raise NonAnnullabile(
-            "Nel frattempo un’altra persona ha cambiato questo elemento: la tua ultima "
-            "modifica non si può annullare. Usa la cronologia per riprendere il testo."
-        )
+        raise NonAnnullabile(CAMBIATA_DA_ALTRI)
     if prima is None:  # it was added: undoing takes it away
         pagina.elimina(
             session=session,

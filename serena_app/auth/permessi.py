@@ -7,6 +7,7 @@ secret the browser presented before the handler's body runs.
 
 import asyncio
 import dataclasses
+from datetime import datetime
 
 from serena_app import db
 from serena_app.auth.sessioni import sessione_viva
@@ -20,6 +21,7 @@ class Permesso:
 
     nome_utente: str
     spazio: Spazio
+    dal: datetime  # when the session began: undo reaches back to it, no further
 
 
 def _permesso_sincrono(token: str) -> Permesso | None:
@@ -29,7 +31,7 @@ def _permesso_sincrono(token: str) -> Permesso | None:
             return None
         staff, sessione = viva
         spazio = Spazio.di(Pagina(sessione.sandbox)) if sessione.sandbox else SITO
-        return Permesso(staff.nome_utente, spazio)
+        return Permesso(staff.nome_utente, spazio, sessione.creata)
 
 
 async def staff_autorizzato(token: object) -> Permesso | None:

@@ -145,9 +145,11 @@ def _conferma_eliminazione(tipo: Tipo, titolo: Var) -> rx.Component:
     )
 
 
-def controlli_elemento(tipo: Tipo, id: Var, numero: Var, titolo: Var) -> rx.Component:
-    """Modifica / Sposta su / Sposta giù / Elimina for a milestone or value, and the
-    confirmation that deleting asks for."""
+def controlli_elemento(
+    tipo: Tipo, id: Var, numero: Var, titolo: Var, *altri: rx.Component
+) -> rx.Component:
+    """Modifica / Sposta su / Sposta giù / Elimina (and `altri`) for a milestone or value, and
+    the confirmation that deleting asks for."""
     nome = f"{tipo.nome} " + numero.to_string()
     pulsanti = (
         ("apri", "Modifica", RedazioneState.apri(tipo.nome, id)),
@@ -170,6 +172,7 @@ def controlli_elemento(tipo: Tipo, id: Var, numero: Var, titolo: Var) -> rx.Comp
                 )
                 for azione, testo, evento in pulsanti
             ],
+            *altri,
             class_name="controlli",
         ),
     )

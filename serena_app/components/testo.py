@@ -3,6 +3,7 @@
 import reflex as rx
 from reflex.vars import Var
 
+from serena_app.components.cronologia import cronologia_di, pulsante_cronologia_sezione
 from serena_app.components.editor import (
     editor,
     editor_aperto,
@@ -11,7 +12,7 @@ from serena_app.components.editor import (
     pulsante_modifica,
 )
 from serena_app.state.contenuto import ContenutoState
-from serena_app.tipi import SEZIONE
+from serena_app.tipi import SEZIONE, SEZIONI
 
 
 def paragrafi(testi: Var, **props) -> rx.Component:
@@ -20,13 +21,22 @@ def paragrafi(testi: Var, **props) -> rx.Component:
 
 
 def testo_modificabile(chiave: str, **props) -> rx.Component:
-    """A section's paragraphs; in edit mode, its "Modifica …" button, or its open editor."""
+    """A section's paragraphs; in edit mode, its "Modifica …" and "Cronologia …" buttons and
+    its history when open, or its open editor."""
     return rx.cond(
         editor_aperto(SEZIONE, chiave=chiave),
         editor(SEZIONE, sezione=chiave),
         rx.fragment(
             paragrafi(ContenutoState.sezioni[chiave], **props),
             marcatore(ContenutoState.bozze[chiave].to(str)),
-            rx.cond(in_modifica, pulsante_modifica(chiave)),
+            rx.cond(
+                in_modifica,
+                rx.el.div(
+                    pulsante_modifica(chiave),
+                    pulsante_cronologia_sezione(chiave),
+                    class_name="controlli",
+                ),
+            ),
+            cronologia_di(SEZIONE, SEZIONI[chiave], chiave=chiave),
         ),
     )

@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from serena_app.components.cronologia import cronologia_di, pulsante_cronologia
 from serena_app.components.editor import (
     controlli_elemento,
     editor,
@@ -47,8 +48,17 @@ def voce_valore(valore: rx.Var[ValoreVista]) -> rx.Component:
                 ),
                 rx.cond(
                     in_modifica,
-                    controlli_elemento(VALORE, valore.id, valore.numero, valore.titolo),
+                    controlli_elemento(
+                        VALORE,
+                        valore.id,
+                        valore.numero,
+                        valore.titolo,
+                        pulsante_cronologia(
+                            VALORE, valore.id, "valore " + valore.numero.to_string()
+                        ),
+                    ),
                 ),
+                cronologia_di(VALORE, valore.titolo, id=valore.id),
             ),
         ),
         id=f"valori-{valore.numero}",

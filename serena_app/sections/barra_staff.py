@@ -1,12 +1,15 @@
 """The staff bar: who is logged in, "Modifica pagina", "Esci", the drafts ("Pubblica",
-"Scarta bozze", "Anteprima"), and what just happened."""
+"Scarta bozze", "Anteprima"), history ("Annulla ultima modifica", "Cronologia della pagina"),
+and what just happened."""
 
 import reflex as rx
 
+from serena_app.components.cronologia import cronologia_pagina
 from serena_app.components.editor import pulsante_annulla
 from serena_app.components.testo import testo_modificabile
 from serena_app.state.accesso import AccessoState
 from serena_app.state.contenuto import ContenutoState
+from serena_app.state.cronologia import ANNULLA, CronologiaState
 from serena_app.state.redazione import CONFERMA_BOZZE, PUBBLICA, SCARTA, RedazioneState
 from serena_app.state.staff import StaffState
 
@@ -91,7 +94,23 @@ def _bozze() -> rx.Component:
             class_name="pulsante pulsante-secondario",
             on_click=RedazioneState.alterna_anteprima,
         ),
+        rx.el.button(
+            "Annulla ultima modifica",
+            type="button",
+            id=ANNULLA,
+            aria_keyshortcuts="Control+Z Meta+Z",
+            class_name="pulsante pulsante-secondario",
+            on_click=CronologiaState.annulla_ultima,
+        ),
+        rx.el.button(
+            "Cronologia della pagina",
+            type="button",
+            id="cronologia-pagina",
+            class_name="pulsante pulsante-secondario",
+            on_click=CronologiaState.apri_pubblicazioni,
+        ),
         rx.cond(RedazioneState.conferma != "", _conferma_bozze()),
+        cronologia_pagina(),
         rx.cond(~StaffState.anteprima, _descrizione()),
     )
 

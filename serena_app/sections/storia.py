@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from serena_app.components.cronologia import cronologia_di, pulsante_cronologia
 from serena_app.components.editor import (
     controlli_elemento,
     editor,
@@ -35,8 +36,15 @@ def _tappa(tappa: rx.Var[TappaVista]) -> rx.Component:
                 rx.el.p(tappa.testo),
                 rx.cond(
                     in_modifica,
-                    controlli_elemento(TAPPA, tappa.id, tappa.numero, tappa.titolo),
+                    controlli_elemento(
+                        TAPPA,
+                        tappa.id,
+                        tappa.numero,
+                        tappa.titolo,
+                        pulsante_cronologia(TAPPA, tappa.id, "tappa " + tappa.numero.to_string()),
+                    ),
                 ),
+                cronologia_di(TAPPA, tappa.titolo, id=tappa.id),
             ),
         ),
         class_name="tappa",

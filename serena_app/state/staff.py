@@ -10,6 +10,7 @@ live staff session the body never runs; edit mode ends and the browser is told w
 
 import functools
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Any
 
 import reflex as rx
@@ -31,6 +32,7 @@ class StaffState(rx.State):
     avviso: str = ""  # a problem that is not tied to one field
     _autore: str = ""  # who the guard let through: drafts are signed with it
     _spazio: Spazio = SITO  # where they edit: the site, or their demo sandbox
+    _dal: datetime | None = None  # when their session began (undo reaches back to it)
 
     async def _staff(self) -> Permesso | None:
         """Who is logged in on this browser and where they edit, checked against the database
@@ -59,7 +61,7 @@ def richiede_staff(
         if permesso is None:
             await StaffState._rifiuta(self)
             return None
-        self._autore, self._spazio = permesso.nome_utente, permesso.spazio
+        self._autore, self._spazio, self._dal = permesso.nome_utente, permesso.spazio, permesso.dal
         return await handler(self, *args, **kwargs)
 
     controllato.richiede_staff = True

@@ -55,7 +55,7 @@ def test_axe_edit_mode_with_a_field_open_and_an_error(pagina: Page, contenuto, s
     redattore.salva()
     expect(pagina.locator("#errore-titolo")).to_have_text("Questo campo è obbligatorio.")
     assert _violazioni(pagina) == []
-    pagina.get_by_role("button", name="Annulla").click()
+    pagina.get_by_role("button", name="Annulla", exact=True).click()
 
 
 def _tab_fino_a(page: Page, nome: str, massimo: int = 200) -> list[str]:

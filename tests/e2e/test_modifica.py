@@ -113,7 +113,7 @@ def test_escape_and_annulla_save_nothing(redattore: PaginaInModifica, db):
     expect(apri).to_be_focused()
     apri.click()
     expect(redattore.campo("Testo: vision")).to_have_value(prima)
-    redattore.page.get_by_role("button", name="Annulla").click()
+    redattore.page.get_by_role("button", name="Annulla", exact=True).click()
     assert _testo_salvato(db, "vision") == prima
 
 

@@ -1,10 +1,11 @@
 """What every attack tries: the data-changing events, aimed at real rows, and how a refusal
 looks on the wire."""
 
+from serena_app.state.cronologia import CronologiaState
 from serena_app.state.redazione import RedazioneState
 from serena_app.state.staff import SESSIONE_SCADUTA
 from tests.support.cliente import ClienteGrezzo, vista
-from tests.support.protocollo import ACCESSO, REDAZIONE, STAFF
+from tests.support.protocollo import ACCESSO, CRONOLOGIA, REDAZIONE, STAFF
 
 HACK = "HACK"
 
@@ -14,6 +15,13 @@ PROTETTI = sorted(
     if getattr(gestore.fn, "richiede_staff", False)
 )
 """Every handler of RedazioneState that `richiede_staff` guards."""
+
+PROTETTI_CRONOLOGIA = sorted(
+    nome
+    for nome, gestore in CronologiaState.event_handlers.items()
+    if getattr(gestore.fn, "richiede_staff", False)
+)
+"""Every handler of CronologiaState (history, undo) that `richiede_staff` guards."""
 
 NESSUNA = {"tipo": "", "chiave": "", "id": 0}
 """No item open, as the browser receives it."""
@@ -66,6 +74,20 @@ def sequenza(salvate: dict[str, list[dict]]) -> list[tuple[str, dict]]:
     ]
 
 
+def sequenza_cronologia(salvate: dict[str, list[dict]]) -> list[tuple[str, dict]]:
+    """Every guarded history event, aimed at rows and revisions that exist."""
+    valore = salvate["valore"][-1]["id"]
+    revisione = salvate["revisione"][-1]["id"] if salvate.get("revisione") else 1
+    return [
+        ("apri_cronologia", {"tipo": "sezione", "chiave": "mission"}),
+        ("apri_cronologia", {"tipo": "valore", "chiave": valore}),
+        ("ripristina", {"numero": revisione}),
+        ("apri_pubblicazioni", {}),
+        ("ripristina_pagina", {"numero": revisione}),
+        ("annulla_ultima", {}),
+    ]
+
+
 def rifiutato(messaggi: list[dict]) -> bool:
     """Whether the answers are `richiede_staff`'s refusal: edit mode off, "session expired",
     and no editor or confirmation opened."""
@@ -98,3 +120,10 @@ async def tenta_tutto(cliente: ClienteGrezzo, salvate: dict, *, segreto: str | N
             await cliente.presenta_segreto(segreto)
         messaggi = await cliente.scambia(f"{REDAZIONE}.{nome}", payload)
         assert rifiutato(messaggi), f"{nome}({payload}) was not refused: {messaggi}"
+    for nome, payload in sequenza_cronologia(salvate):
+        if segreto is not None:
+            await cliente.presenta_segreto(segreto)
+        messaggi = await cliente.scambia(f"{CRONOLOGIA}.{nome}", payload)
+        assert rifiutato(messaggi), f"{nome}({payload}) was not refused: {messaggi}"
+        assert not vista(messaggi).get(CRONOLOGIA, {}).get("revisioni"), messaggi
+        assert not vista(messaggi).get(CRONOLOGIA, {}).get("pubblicazioni"), messaggi

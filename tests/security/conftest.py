@@ -25,7 +25,7 @@ from tests.support.server import Server
 
 T = TypeVar("T")
 
-TABELLE_CONTENUTO = ("sezione", "tappa", "valore", "versionepagina")
+TABELLE_CONTENUTO = ("sezione", "tappa", "valore", "versionepagina", "revisione")
 PASSWORD = "una password lunga abbastanza"
 _NUMERI = itertools.count(1)  # one count for every module: they share one database
 

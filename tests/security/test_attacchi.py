@@ -19,6 +19,7 @@ from reflex_base.constants.state import FIELD_MARKER
 from serena_app import bozze, pagina
 from serena_app.bozze import BOZZA
 from serena_app.db import session as sessione_db
+from serena_app.state.cronologia import CronologiaState
 from serena_app.state.redazione import RedazioneState
 from serena_app.tipi import TAPPA
 from tests.factories import ripristina_contenuto
@@ -27,8 +28,10 @@ from tests.security.attacco import (
     MISSION,
     NESSUNA,
     PROTETTI,
+    PROTETTI_CRONOLOGIA,
     rifiutato,
     sequenza,
+    sequenza_cronologia,
     tenta_tutto,
 )
 from tests.security.conftest import righe, verifica_che_risponda
@@ -75,6 +78,9 @@ def test_the_attack_sequence_covers_every_guarded_handler():
     assert {nome for nome, _ in sequenza(salvate)} == set(PROTETTI)
     for nome, payload in sequenza(salvate):
         inspect.signature(RedazioneState.event_handlers[nome].fn).bind(None, **payload)
+    assert {nome for nome, _ in sequenza_cronologia(salvate)} == set(PROTETTI_CRONOLOGIA)
+    for nome, payload in sequenza_cronologia(salvate):
+        inspect.signature(CronologiaState.event_handlers[nome].fn).bind(None, **payload)
 
 
 def test_without_login_no_event_changes_the_content(server, db, ciclo):

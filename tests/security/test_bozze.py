@@ -13,7 +13,7 @@ from serena_app.db import session as sessione_db
 from tests.factories import ripristina_contenuto
 from tests.security.conftest import verifica_che_risponda
 from tests.support.cliente import ATTESA, ClienteGrezzo, vista
-from tests.support.protocollo import CONTENUTO, REDAZIONE
+from tests.support.protocollo import CONTENUTO, CRONOLOGIA, REDAZIONE
 
 SEGRETO = "Testo-di-bozza-riservato"
 
@@ -130,6 +130,42 @@ def test_a_socket_that_reuses_a_staff_token_without_hydrating_gets_no_later_draf
             ricevuti += await intruso.scambia(f"{CONTENUTO}.aggiorna")
             assert not _contiene(ricevuti, nuovo)  # … and not the socket without the secret
             assert not _contiene(ricevuti, SEGRETO)
+
+    try:
+        ciclo.run(prova())
+    finally:
+        with sessione_db(server.db_url) as session:
+            ripristina_contenuto(session, contenuto)
+    verifica_che_risponda(server, ciclo)
+
+
+def test_history_reaches_only_the_staff_tab_that_opened_it(server, ciclo, credenziali, contenuto):
+    """A staff tab saves two drafts and opens the mission's history: its revisions (the older
+    draft, the author) reach that tab only; a visitor's open socket and a socket reusing the
+    tab's client token without the secret receive none of it."""
+    staff = credenziali("valida")
+    vecchia = "Versione-vecchia-della-cronologia"
+
+    async def prova() -> None:
+        async with ClienteGrezzo(server.url) as visitatore:
+            ricevuti = await visitatore.connetti()
+            scheda = ClienteGrezzo(server.url)
+            await scheda.connetti(segreto=staff.token)
+            await _scrivi_bozza(scheda, vecchia)
+            await scheda.scambia(f"{REDAZIONE}.apri", {"tipo": "sezione", "chiave": "mission"})
+            await scheda.scambia(f"{REDAZIONE}.salva", {"form_data": {"testo": SEGRETO}})
+            storia = await scheda.scambia(
+                f"{CRONOLOGIA}.apri_cronologia", {"tipo": "sezione", "chiave": "mission"}
+            )
+            assert _contiene(storia, vecchia)  # control: the history holds the older draft
+            await scheda.chiudi()
+            ricevuti += await visitatore.scambia(f"{CONTENUTO}.aggiorna")
+            assert not _contiene(ricevuti, vecchia)
+            async with ClienteGrezzo(server.url, token_client=scheda.token_client) as intruso:
+                rubati = await intruso.connetti()
+                rubati += await intruso.scambia(f"{CONTENUTO}.aggiorna")
+                assert not _contiene(rubati, vecchia)
+                assert not vista(rubati).get(CRONOLOGIA, {}).get("revisioni")
 
     try:
         ciclo.run(prova())

@@ -22,6 +22,7 @@ SENZA_DATI = {
     "RedazioneState.chiudi_avviso": "hides this browser's warning; writes nothing",
     "DemoState.prova": "opens a demo sandbox, like a login: demo servers only, within the cap",
     "DemoState.torna_alla_sandbox": "shows this browser its own sandbox; writes nothing",
+    "CronologiaState.chiudi_cronologia": "closes this browser's history panel; writes nothing",
 }
 BUILTIN = {"setvar", "set_is_hydrated"}
 

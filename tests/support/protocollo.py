@@ -11,6 +11,7 @@ from reflex_base.constants.state import FIELD_MARKER
 
 from serena_app.state.accesso import AccessoState
 from serena_app.state.contenuto import ContenutoState
+from serena_app.state.cronologia import CronologiaState
 from serena_app.state.demo import DemoState
 from serena_app.state.redazione import RedazioneState
 from serena_app.state.staff import StaffState
@@ -28,3 +29,4 @@ ERRORE_FRONTEND = f"{FrontendEventExceptionState.get_full_name()}.handle_fronten
 VAR_SEGRETO = f"{ACCESSO}.token{FIELD_MARKER}"  # the key the page sends the session secret under
 NOME_SEGRETO = AccessoState.get_fields()["token"].default.name  # "serena_sessione" (storage)
 DEMO = DemoState.get_full_name()  # the live demo's banner (its events: demo servers only)
+CRONOLOGIA = CronologiaState.get_full_name()  # history panels and undo (a substate of STAFF)

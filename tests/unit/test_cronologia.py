@@ -2,6 +2,7 @@
 a staff member's changes can be undone, unless someone changed the item since."""
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import text
@@ -198,3 +199,13 @@ def test_the_word_diff_reads_as_the_new_text_without_what_was_taken_out():
     )
     assert any("sociale" in t for tipo, t in pezzi if tipo == "aggiunto")
     assert any("1986" in t for tipo, t in pezzi if tipo == "tolto")
+
+
+def test_undo_reaches_back_to_the_start_of_the_session_and_no_further(sito):
+    _salva_mission(sito, "Di una sessione di ieri.")
+    inizio = datetime.now(UTC)
+    _salva_mission(sito, "Di questa sessione.")
+    cronologia.annulla_ultima(session=sito, spazio=SITO, autore="anna", dal=inizio)
+    assert _mission(sito) == "Di una sessione di ieri."
+    with pytest.raises(NonAnnullabile, match="Non ci sono modifiche tue da annullare"):
+        cronologia.annulla_ultima(session=sito, spazio=SITO, autore="anna", dal=inizio)
