@@ -1,7 +1,9 @@
-"""Every table of the site: the page's content, staff accounts, their sessions and failed logins.
+"""Every table of the site: the page's content and its history, staff accounts, their sessions
+(a demo sandbox's too) and failed logins.
 
-Content rows belong to a page (`pagina`: "pubblicata" today; drafts and demo sandboxes are
-other pages in the same tables). Text limits come from the field descriptions in `tipi.py`.
+Content rows belong to a page (`pagina`: "pubblicata", the working copy "bozza", a demo
+sandbox's "demo-…" and "demo-…-bozza"; see `bozze.Spazio`). Text limits come from the field
+descriptions in `tipi.py`.
 """
 
 import uuid

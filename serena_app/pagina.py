@@ -1,10 +1,11 @@
 """The page's content in the database: small keyword-only functions taking a session and a page.
 
-A page reference says which page a row belongs to: the published page today; drafts and demo
-sandboxes are other pages in the same tables. Each write is one transaction with a version
+A page reference says which page a row belongs to: the published page, its working copy, a
+demo sandbox's pages, all in the same tables. Each write is one transaction with a version
 check: a save carries the version the editor started from, `UPDATE … WHERE … AND versione = ?`
 changes nothing if someone saved in between, and `Conflitto` then carries the newer text.
-Every write bumps the page's counter in the same transaction and returns what it changed.
+Every write bumps the page's counter and appends its revision to history (`registra`) in the
+same transaction, and returns what it changed.
 
 Each write first takes the write lock (`_blocca`), so the reads it decides on (the
 list to re-number, the item to delete) cannot change before it commits; another writer waits
