@@ -109,6 +109,12 @@ def con_scrittura(istantanea: Istantanea, scrittura: Scrittura) -> Istantanea:
     cambiato: dict = {"versione": scrittura.versione_pagina}
     if isinstance(elemento, Sezione):
         cambiato["sezioni"] = {**istantanea.sezioni, elemento.chiave: paragrafi(elemento.testo)}
+        marcatori = dict(istantanea.bozze)
+        if firma := bozze.firma(elemento.autore, elemento.modificata):
+            marcatori[elemento.chiave] = firma
+        else:
+            marcatori.pop(elemento.chiave, None)
+        cambiato["bozze"] = marcatori
     elif isinstance(elemento, Tappa):
         cambiato["tappe"] = _tappe(list(scrittura.elenco or ()))
     else:
@@ -149,13 +155,18 @@ def dimentica(*pagine: Pagina) -> None:
 
 def dopo(scrittura: Scrittura, pagina: Pagina) -> Istantanea:
     """The snapshot after `scrittura`: applied in memory when it is the next change of the
-    snapshot held; read again if other writes (another process) came in between, and always
-    for the working copy, whose list of changes depends on both pages."""
-    if pagina != PUBBLICATA:
-        return aggiornata(pagina)
+    snapshot held (on a working copy, only its list of changes is read again: it depends on
+    both pages); read again if other writes (another process) came in between."""
     with _lock:
         attuale = _in_memoria.get(pagina)
-        if attuale is not None and attuale.versione == scrittura.versione_pagina - 1:
-            _in_memoria[pagina] = con_scrittura(attuale, scrittura)
-            return _in_memoria[pagina]
-    return aggiornata(pagina)
+    if attuale is None or attuale.versione != scrittura.versione_pagina - 1:
+        return aggiornata(pagina)
+    nuova = con_scrittura(attuale, scrittura)
+    if spazio := bozze.Spazio.della_bozza(pagina):
+        with db.session() as session:
+            modifiche = [str(d) for d in bozze.differenze(session=session, spazio=spazio)]
+        nuova = dataclasses.replace(nuova, modifiche=modifiche)
+    with _lock:
+        if _in_memoria.get(pagina) is attuale:
+            _in_memoria[pagina] = nuova
+    return nuova
