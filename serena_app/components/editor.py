@@ -113,6 +113,12 @@ def editor(tipo: Tipo, *, sezione: str = "") -> rx.Component:
         ),
         on_submit=RedazioneState.salva,
         reset_on_submit=False,
+        # Names the item, so unsaved typing is kept per item (`components/salvaguardie.py`).
+        data_voce=RedazioneState.aperto.tipo
+        + ":"
+        + RedazioneState.aperto.chiave
+        + ":"
+        + RedazioneState.aperto.id.to_string(),
         class_name="editor",
     )
 

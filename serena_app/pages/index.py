@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from serena_app.components.salvaguardie import salvaguardie
 from serena_app.sections.barra_staff import barra_staff
 from serena_app.sections.demo import banner_demo
 from serena_app.sections.footer import footer
@@ -12,16 +13,6 @@ from serena_app.sections.storia import storia
 from serena_app.sections.valori import valori
 from serena_app.seo import canonico
 from serena_app.state.contenuto import ContenutoState
-
-# Ctrl+Z (Cmd+Z on a Mac) outside a text field presses "Annulla ultima modifica", when shown.
-ANNULLA_DA_TASTIERA = """
-document.addEventListener('keydown', (e) => {
-  if (!(e.ctrlKey || e.metaKey) || e.shiftKey || e.altKey || e.key.toLowerCase() !== 'z') return;
-  if (e.target.closest && e.target.closest('input, textarea, select, [contenteditable]')) return;
-  const pulsante = document.getElementById('annulla-ultima');
-  if (pulsante) { e.preventDefault(); pulsante.click(); }
-});
-"""
 
 
 def index() -> rx.Component:
@@ -44,5 +35,5 @@ def index() -> rx.Component:
             data_idratata=rx.cond(rx.State.is_hydrated, "true", "false"),
         ),
         footer(),
-        rx.script(ANNULLA_DA_TASTIERA),
+        salvaguardie(),
     )

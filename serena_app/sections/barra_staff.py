@@ -127,11 +127,13 @@ def barra_staff() -> rx.Component:
                     type="button",
                     class_name="pulsante",
                     aria_pressed=rx.cond(StaffState.modifica_attiva, "true", "false"),
+                    data_lascia_modifica="true",  # asks first if typed text is unsaved
                     on_click=RedazioneState.alterna_modifica,
                 ),
                 rx.el.button(
                     "Esci",
                     type="button",
+                    data_lascia_modifica="true",
                     class_name="pulsante pulsante-secondario",
                     on_click=[RedazioneState.annulla, AccessoState.esci],
                 ),

@@ -1,0 +1,85 @@
+"""What the browser does on its own so that no typing is lost, and the undo shortcut. Plain
+scripts on the page (they need no server round trip); the server never trusts them.
+
+* Text typed in an open editor is kept in local storage, per item and field, until that
+  editor closes in the page (saved, or cancelled on purpose). When the same editor opens
+  again, after a reload, a crash or a reconnect, the text comes back, with a notice.
+* Leaving the page, turning edit mode off or logging out with unsaved text asks first.
+* Ctrl+Z (Cmd+Z on a Mac) outside a text field presses "Annulla ultima modifica".
+"""
+
+import reflex as rx
+
+TESTO_RIPRESO = "Ripreso il testo che non avevi ancora salvato: controllalo e premi Salva."
+CHIEDI_PRIMA = "Hai del testo non salvato: se esci andrà perso. Uscire lo stesso?"
+
+SCRIPT = """
+(() => {
+  const PREFISSO = 'serena-non-salvato:';
+  const EDITOR = 'form.editor[data-voce]';
+  const chiave = (voce, nome) => PREFISSO + voce + ':' + nome;
+  const campi = (form) => form.querySelectorAll('input[name], textarea[name]');
+  const sporchi = () => [...document.querySelectorAll(EDITOR)].some(
+    (form) => [...campi(form)].some((c) => c.value !== c.defaultValue));
+
+  document.addEventListener('input', (e) => {
+    const form = e.target.closest && e.target.closest(EDITOR);
+    if (!form || !e.target.name) return;
+    const k = chiave(form.dataset.voce, e.target.name);
+    if (e.target.value === e.target.defaultValue) localStorage.removeItem(k);
+    else localStorage.setItem(k, e.target.value);
+  });
+
+  const riprendi = (form) => {
+    let ripreso = false;
+    for (const campo of campi(form)) {
+      const salvato = localStorage.getItem(chiave(form.dataset.voce, campo.name));
+      if (salvato !== null && salvato !== campo.value) { campo.value = salvato; ripreso = true; }
+    }
+    if (ripreso && !form.querySelector('.testo-ripreso')) {
+      const avviso = document.createElement('p');
+      avviso.className = 'testo-ripreso';
+      avviso.setAttribute('role', 'status');
+      avviso.textContent = TESTO_RIPRESO;
+      form.prepend(avviso);
+    }
+  };
+  const dimentica = (voce) => {
+    for (const k of Object.keys(localStorage)) {
+      if (k.startsWith(chiave(voce, ''))) localStorage.removeItem(k);
+    }
+  };
+  const aperti = new Map();
+  const osserva = () => {
+    const ora = new Set(document.querySelectorAll(EDITOR));
+    for (const form of ora) {
+      if (!aperti.has(form)) { aperti.set(form, form.dataset.voce); riprendi(form); }
+    }
+    for (const [form, voce] of aperti) {
+      if (!ora.has(form)) { aperti.delete(form); dimentica(voce); }
+    }
+  };
+  new MutationObserver(osserva).observe(document.body, {childList: true, subtree: true});
+
+  window.addEventListener('beforeunload', (e) => {
+    if (sporchi()) { e.preventDefault(); e.returnValue = ''; }
+  });
+  document.addEventListener('click', (e) => {
+    const pulsante = e.target.closest && e.target.closest('[data-lascia-modifica]');
+    if (!pulsante || pulsante.getAttribute('aria-pressed') === 'false' || !sporchi()) return;
+    if (!window.confirm(CHIEDI_PRIMA)) { e.preventDefault(); e.stopImmediatePropagation(); }
+  }, true);
+
+  document.addEventListener('keydown', (e) => {
+    if (!(e.ctrlKey || e.metaKey) || e.shiftKey || e.altKey || e.key.toLowerCase() !== 'z') return;
+    if (e.target.closest && e.target.closest('input, textarea, select, [contenteditable]')) return;
+    const pulsante = document.getElementById('annulla-ultima');
+    if (pulsante) { e.preventDefault(); pulsante.click(); }
+  });
+})();
+""".replace("TESTO_RIPRESO", repr(TESTO_RIPRESO)).replace("CHIEDI_PRIMA", repr(CHIEDI_PRIMA))
+
+
+def salvaguardie() -> rx.Component:
+    """The script, once per page."""
+    return rx.script(SCRIPT)
