@@ -11,6 +11,7 @@ serena export FILE.json                all content, published and drafts (esport
 serena import FILE.json                checked first, then loaded as drafts
 serena backup DIR                      a consistent copy of the live database (backup.py)
 serena restore FILE                    put a checked copy back (stop the site first)
+serena audit [--since DATE] [--user NAME]    who did what and when (audit.py)
 
 Every command works on the database of `DATABASE_URL` (default: `serena.db` in the project),
 and prepares it first; `demo` makes its own and leaves that one alone.
@@ -19,9 +20,10 @@ and prepares it first; `demo` makes its own and leaves that one alone.
 import argparse
 import getpass
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
-from serena_app import backup, db, esportazione, pubblicazione
+from serena_app import audit, backup, db, esportazione, pubblicazione
 from serena_app.auth.password import PasswordNonValida
 from serena_app.auth.personale import (
     ErrorePersonale,
@@ -32,6 +34,7 @@ from serena_app.auth.personale import (
     reimposta_password,
     trova_staff,
 )
+from serena_app.bozze import FUSO
 from serena_app.content import semina
 from serena_app.demo import avvio
 from serena_app.pubblicazione import Archivio
@@ -89,7 +92,20 @@ def _parser() -> argparse.ArgumentParser:
     copia.add_argument("cartella", type=Path)
     rimetti = comandi.add_parser("restore", help="rimette una copia del database (sito fermo)")
     rimetti.add_argument("file", type=Path)
+    registro = comandi.add_parser("audit", help="chi ha fatto cosa, e quando")
+    registro.add_argument("--since", type=_data, help="dal giorno AAAA-MM-GG (ora italiana)")
+    registro.add_argument("--user", help="solo questo nome utente")
     return parser
+
+
+def _data(testo: str) -> datetime:
+    """A day as typed (YYYY-MM-DD), from its first moment in Italian time, in UTC."""
+    try:
+        giorno = datetime.strptime(testo, "%Y-%m-%d")
+    except ValueError:
+        msg = f"«{testo}» non è una data AAAA-MM-GG, ad esempio 2026-11-30."
+        raise argparse.ArgumentTypeError(msg) from None
+    return giorno.replace(tzinfo=FUSO).astimezone(UTC)
 
 
 def _archivio(args: argparse.Namespace) -> int:
@@ -127,6 +143,11 @@ def main(argv: list[str] | None = None) -> int:
     seminato = prepara()
     if args.comando in ("export", "import", "backup", "restore"):
         return _archivio(args)
+    if args.comando == "audit":
+        with db.session() as session:
+            for voce in audit.voci(session=session, dal=args.since, utente=args.user):
+                print(voce)
+        return 0
     if args.comando == "prepare":
         # The server about to start builds its pages from the database: no older build
         # made after a publish may be served instead.

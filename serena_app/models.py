@@ -98,6 +98,18 @@ class Revisione(SQLModel, table=True):
     annulla: int | None = Field(default=None)
 
 
+class Evento(SQLModel, table=True):
+    """Something done with an account, kept for the audit log (`serena audit`): a login, a
+    failed or refused one, an account created, disabled, enabled, or its password changed.
+    Rows are only ever added. Content changes are in `Revisione`."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    quando: datetime = Field(index=True)
+    nome_utente: str = Field(max_length=64, index=True)
+    azione: str = Field(max_length=24)
+    client: str | None = Field(default=None, max_length=64)
+
+
 MODELLI: dict[str, type[Sezione] | type[Tappa] | type[Valore]] = {
     SEZIONE.nome: Sezione,
     TAPPA.nome: Tappa,

@@ -4,6 +4,7 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
+from serena_app.auth import eventi
 from serena_app.auth.limiti import LimiteRaggiunto, dimentica_tentativo, registra_tentativo
 from serena_app.auth.password import HASH_FITTIZIO, verifica_password
 from serena_app.auth.sessioni import crea_sessione
@@ -55,6 +56,7 @@ def accedi(
             session=session, nome_utente=nome_utente, client=client, ora=ora
         )
     except LimiteRaggiunto as limite:
+        _evento(session, eventi.ACCESSO_RIFIUTATO, nome_utente, client, ora)
         raise AccessoNegato(str(limite)) from None
     staff = session.exec(select(Staff).where(Staff.nome_utente == nome_utente)).first()
     hash_salvato = staff.hash_password if staff else HASH_FITTIZIO
@@ -62,6 +64,15 @@ def accedi(
     session.commit()  # no connection is held during the check
     valida = testo_valido and verifica_password(hash_salvato, password)
     if not (valida and attivo):
+        _evento(session, eventi.ACCESSO_FALLITO, nome_utente, client, ora)
         raise AccessoNegato(CREDENZIALI_NON_VALIDE)  # the recorded attempt stays: a failure
     dimentica_tentativo(session=session, tentativo_id=tentativo_id)
-    return crea_sessione(session=session, staff=staff, ora=ora)
+    eventi.registra_evento(
+        session, azione=eventi.ACCESSO, nome_utente=nome_utente, client=client, ora=ora
+    )
+    return crea_sessione(session=session, staff=staff, ora=ora)  # commits the event too
+
+
+def _evento(session: Session, azione: str, nome_utente: str, client: str, ora) -> None:
+    eventi.registra_evento(session, azione=azione, nome_utente=nome_utente, client=client, ora=ora)
+    session.commit()

@@ -1,8 +1,10 @@
 """Staff accounts: create, disable, enable, reset a password, list. Used by the `serena`
-console command."""
+console command; each change is in the audit log (`eventi.py`)."""
 
 from sqlmodel import Session, select
 
+from serena_app.auth import eventi
+from serena_app.auth.eventi import registra_evento
 from serena_app.auth.password import hash_password
 from serena_app.auth.sessioni import revoca_sessioni_di
 from serena_app.models import Staff
@@ -25,6 +27,7 @@ def crea_staff(*, session: Session, nome_utente: str, password: str) -> Staff:
         raise ErrorePersonale(msg)
     staff = Staff(nome_utente=nome_utente, hash_password=hash_password(password))
     session.add(staff)
+    registra_evento(session, azione=eventi.CREATO, nome_utente=nome_utente)
     session.commit()
     session.refresh(staff)
     return staff
@@ -44,6 +47,7 @@ def disabilita_staff(*, session: Session, nome_utente: str) -> None:
     staff = trova_staff(session=session, nome_utente=nome_utente)
     staff.attivo = False
     session.add(staff)
+    registra_evento(session, azione=eventi.DISABILITATO, nome_utente=nome_utente)
     session.commit()
     revoca_sessioni_di(session=session, staff_id=staff.id)
 
@@ -59,6 +63,7 @@ def abilita_staff(*, session: Session, nome_utente: str) -> bool:
         return False
     staff.attivo = True
     session.add(staff)
+    registra_evento(session, azione=eventi.RIABILITATO, nome_utente=nome_utente)
     session.commit()
     return True
 
@@ -69,6 +74,7 @@ def reimposta_password(*, session: Session, nome_utente: str, password: str) -> 
     staff = trova_staff(session=session, nome_utente=nome_utente)
     staff.hash_password = hash_password(password)
     session.add(staff)
+    registra_evento(session, azione=eventi.NUOVA_PASSWORD, nome_utente=nome_utente)
     revoca_sessioni_di(session=session, staff_id=staff.id)  # commits both
 
 
