@@ -86,8 +86,15 @@ def _conflitto() -> rx.Component:
             ),
             rx.el.blockquote(RedazioneState.conflitto, class_name="conflitto-testo"),
             rx.el.p(
-                "Il tuo testo è ancora nei campi qui sopra: premi «Salva» per sostituire "
-                "quella versione con la tua, oppure «Annulla» per tenerla."
+                "Il tuo testo è ancora nei campi qui sopra. Puoi premere «Salva» per "
+                "sostituire quella versione con la tua, unire le due a mano nei campi e poi "
+                "salvare, oppure partire dalla loro versione:"
+            ),
+            rx.el.button(
+                "Usa la loro versione",
+                type="button",
+                class_name="pulsante pulsante-secondario",
+                on_click=RedazioneState.usa_la_loro,
             ),
             role="alert",
             class_name="conflitto",

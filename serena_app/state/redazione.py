@@ -80,6 +80,19 @@ def _conflitto(voce: Voce, attuale: Elemento) -> str:
     return "\n\n".join(v for _, v in sorted(campi_di(voce.genere, attuale).items()) if v)
 
 
+def _riempi(campi: dict[str, str]) -> str:
+    """A script that puts `campi` in the open editor's fields (as if typed, so the browser
+    keeps them until saved) and puts focus on the first."""
+    passi = [
+        f"(c => {{ if (c) {{ c.value = {json.dumps(valore)}; "
+        "c.dispatchEvent(new Event('input', {bubbles: true})); } })"
+        f"(document.getElementById({json.dumps('modifica-' + nome)}))"
+        for nome, valore in campi.items()
+    ]
+    primo = json.dumps("modifica-" + next(iter(campi), ""))
+    return "; ".join([*passi, f"document.getElementById({primo})?.focus()"])
+
+
 def pieno(tipo: Tipo) -> str:
     """The message when a list is full, e.g. "La pagina ha già 40 tappe, il numero massimo:
     per aggiungerne una, eliminane prima un’altra."."""
@@ -141,6 +154,7 @@ class RedazioneState(StaffState):
     campi: dict[str, str] = {}  # its fields as the editor opened them
     errori: dict[str, str] = {}
     conflitto: str = ""  # the text someone else saved meanwhile
+    _loro: dict[str, str] = {}  # its fields, for "Usa la loro versione"
     da_eliminare: Voce = NESSUNA  # the item awaiting delete confirmation
     conferma: str = ""  # "pubblica" or "scarta" while that confirmation is open
     _versione: int = 0
@@ -216,6 +230,16 @@ class RedazioneState(StaffState):
         if aperta == NESSUNA:
             return None
         return metti_a_fuoco(id_controllo("aggiungi" if aperta.nuova else "apri", aperta))
+
+    @rx.event
+    @richiede_staff
+    async def usa_la_loro(self):
+        """In a conflict: put the other person's version in the fields, to save as it is or
+        to merge with one's own by hand; the conflict notice goes."""
+        if not self.conflitto or self.aperto == NESSUNA:
+            return None
+        self.conflitto = ""
+        return rx.call_script(_riempi(self._loro))
 
     @rx.event
     def chiudi_avviso(self) -> None:
@@ -378,6 +402,7 @@ class RedazioneState(StaffState):
         except Conflitto as conflitto:
             # Keep the editor (and the typed text) open; the next save is a deliberate choice.
             self.errori, self.conflitto = {}, _conflitto(aperta, conflitto.attuale)
+            self._loro = campi_di(aperta.genere, conflitto.attuale)
             self._versione = conflitto.attuale.versione
             return None
         except NonTrovato:

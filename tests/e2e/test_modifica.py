@@ -269,6 +269,31 @@ def test_two_staff_members_conflict_and_nothing_is_lost(
     bruno.salva()  # having seen Anna's text, Bruno chooses to replace it
     expect(bruno.annuncio).to_have_text("Testo della mission salvato.")
     assert _testo_salvato(db, "mission") == "La versione di Bruno."
+
+    # Now Anna's save meets Bruno's: she starts from his version and merges by hand.
+    redattore.page.get_by_role("button", name="Modifica mission").click()
+    redattore.campo("Testo: mission").fill("Anna aggiunge una frase.")
+    bruno.page.get_by_role("button", name="Modifica mission").click()
+    bruno.campo("Testo: mission").fill("La versione di Bruno, corretta.")
+    bruno.salva()
+    expect(bruno.annuncio).to_have_text("Testo della mission salvato.")
+    redattore.salva()
+    conflitto = redattore.sezione("mission").get_by_role("alert")
+    expect(conflitto).to_contain_text("La versione di Bruno, corretta.")
+    conflitto.get_by_role("button", name="Usa la loro versione").click()
+    campo = redattore.campo("Testo: mission")
+    expect(campo).to_have_value("La versione di Bruno, corretta.")
+    expect(campo).to_be_focused()
+    expect(conflitto).to_have_count(0)
+    campo.press("End")
+    campo.type(" Anna aggiunge una frase.")
+    redattore.salva()
+    expect(redattore.sezione("mission")).to_contain_text(
+        "La versione di Bruno, corretta. Anna aggiunge una frase."
+    )
+    assert _testo_salvato(db, "mission") == (
+        "La versione di Bruno, corretta. Anna aggiunge una frase."
+    )
     altra.close()
 
 

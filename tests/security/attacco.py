@@ -66,6 +66,7 @@ def sequenza(salvate: dict[str, list[dict]]) -> list[tuple[str, dict]]:
         ("elimina", {}),
         ("chiedi_eliminazione", {"tipo": "valore", "chiave": valore}),
         ("elimina", {}),
+        ("usa_la_loro", {}),
         ("alterna_anteprima", {}),
         ("chiedi_pubblicazione", {}),
         ("pubblica", {}),
