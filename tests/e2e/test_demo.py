@@ -189,3 +189,27 @@ def test_past_the_cap_the_next_phone_is_told_to_try_again_later(
     ).one()
     assert aperte == SANDBOX_MAX
     page.context.close()
+
+
+def test_history_and_undo_work_in_a_sandbox_and_stay_in_it(
+    browser: Browser, demo: Server, contenuto
+):
+    redattore = _prova(_apri(browser, demo), contenuto)
+    redattore.page.get_by_role("button", name="Modifica vision").click()
+    redattore.campo("Testo: vision").fill("Una vision provata nella sandbox.")
+    redattore.salva()
+    redattore.page.get_by_role("button", name="Cronologia vision").click()
+    storia = redattore.page.get_by_role("region", name="Cronologia: vision")
+    expect(storia.get_by_role("listitem").first).to_contain_text("Salvata · demo")
+    storia.get_by_role("button", name="Chiudi cronologia").click()
+    redattore.page.get_by_role("button", name="Annulla ultima modifica").click()
+    expect(redattore.annuncio).to_have_text("Modifica annullata: Testo della vision.")
+    expect(redattore.sezione("vision")).not_to_contain_text("provata nella sandbox")
+
+    altro = _prova(_apri(browser, demo), contenuto)  # another phone's sandbox
+    altro.page.get_by_role("button", name="Cronologia vision").click()
+    storia_altrui = altro.page.get_by_role("region", name="Cronologia: vision")
+    expect(storia_altrui.get_by_role("listitem")).to_have_count(1)  # the seed's text only
+    expect(storia_altrui).not_to_contain_text("provata nella sandbox")
+    redattore.page.context.close()
+    altro.page.context.close()

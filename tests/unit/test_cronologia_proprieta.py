@@ -52,6 +52,9 @@ class DueRedattori(RuleBasedStateMachine):
         self.salvati: set[str] = set()
         self.nella_storia: set[str] = set()
         self.prima_id = self.session.exec(select(func.min(Revisione.id))).one()
+        self.ultima_vista = self.session.exec(select(func.max(Revisione.id))).one()
+        # The working copy as it stood after each revision: what an undo must give back.
+        self.stati = {self.ultima_vista: self._pagina(BOZZA)}
         self.ultima_vista = 0
 
     def teardown(self) -> None:
@@ -176,6 +179,10 @@ class DueRedattori(RuleBasedStateMachine):
         if annullata.prima is not None:
             indietro = json.loads(annullata.prima)
             assert indietro["testo"] in _testi(self._pagina(BOZZA))
+        # Undoing the very last change gives back the whole working copy as it was before it.
+        if annullata.id == self.ultima_vista:
+            precedente = max(i for i in self.stati if i < annullata.id)
+            assert self._pagina(BOZZA) == self.stati[precedente]
 
     @invariant()
     def pubblicato_e_l_ultima_pubblicazione(self):
@@ -192,6 +199,7 @@ class DueRedattori(RuleBasedStateMachine):
                     self.nella_storia.update(_testi(json.loads(dati)))
         if nuove:
             self.ultima_vista = nuove[-1].id
+            self.stati[self.ultima_vista] = self._pagina(BOZZA)
         # Nothing was removed: the oldest revisions are all still there.
         contate = self.session.exec(select(func.count()).select_from(Revisione)).one()
         assert contate == self.ultima_vista - self.prima_id + 1
@@ -211,7 +219,7 @@ def _testi(dati) -> set[str]:
 def test_two_staff_members_never_lose_a_text(modello_db):
     DueRedattori.modello = modello_db
     DueRedattori.TestCase.settings = settings(
-        max_examples=20,
+        max_examples=60,
         stateful_step_count=20,
         deadline=None,
         suppress_health_check=[HealthCheck.too_slow],
