@@ -74,3 +74,42 @@ def test_forty_simultaneous_wrong_logins_get_at_most_five_password_checks(
             )
     assert "Traceback" not in server.log_text()[inizio_log:]
     verifica_che_risponda(server, ciclo)
+
+
+def test_a_made_up_x_forwarded_for_does_not_dodge_the_limits(server, db, ciclo, credenziali):
+    """Each wrong login comes on a socket whose handshake claims another client address in
+    `X-Forwarded-For` (and `X-Real-IP`). No proxy is trusted here, so every attempt counts
+    against 127.0.0.1: after five, even the right password is refused from it."""
+    staff = credenziali("valida")
+    accedi = f"{ACCESSO}.accedi"
+    sbagliati = {"nome_utente": staff.nome_utente, "password": "non è la password"}
+
+    async def prova() -> tuple[list[str], str]:
+        messaggi = []
+        for n in range(MAX_PER_NOME_E_CLIENT + 3):
+            finto = {"X-Forwarded-For": f"203.0.113.{n + 1}", "X-Real-IP": f"198.51.100.{n + 1}"}
+            async with ClienteGrezzo(server.url) as scheda:
+                await scheda.connetti(intestazioni=finto)
+                risposta = await scheda.scambia(accedi, {"form_data": sbagliati})
+                messaggi.append(vista(risposta)[ACCESSO]["errore_accesso"])
+        async with ClienteGrezzo(server.url) as proprietaria:
+            await proprietaria.connetti(intestazioni={"X-Forwarded-For": "192.0.2.250"})
+            giusti = {"nome_utente": staff.nome_utente, "password": PASSWORD}
+            dopo = await proprietaria.scambia(accedi, {"form_data": giusti})
+        return messaggi, vista(dopo)[ACCESSO]["errore_accesso"]
+
+    messaggi, dopo = ciclo.run(prova())
+    assert messaggi[:MAX_PER_NOME_E_CLIENT] == [CREDENZIALI_NON_VALIDE] * MAX_PER_NOME_E_CLIENT
+    assert all(m.startswith(TROPPI_TENTATIVI[:20]) for m in messaggi[MAX_PER_NOME_E_CLIENT:])
+    assert dopo.startswith(TROPPI_TENTATIVI[:20])
+    with db.connect() as connessione:
+        indirizzi = (
+            connessione.execute(
+                text("SELECT DISTINCT client FROM tentativoaccesso WHERE nome_utente = :nome"),
+                {"nome": staff.nome_utente},
+            )
+            .scalars()
+            .all()
+        )
+    assert indirizzi == ["127.0.0.1"]
+    verifica_che_risponda(server, ciclo)
