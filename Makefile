@@ -16,6 +16,7 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
 	bash scripts/install-browser.sh
+	bash scripts/install-services.sh
 	touch $@
 
 install: $(VENV)/.installed

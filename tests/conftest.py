@@ -2,6 +2,7 @@
 app (one server for the whole run: each build bakes its port into the bundle), and a demo
 server."""
 
+import itertools
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from sqlmodel import Session
 from serena_app.content.loader import carica_seed
 from serena_app.db import crea_engine, migra
 from tests.support.demo import server_demo
+from tests.support.postgres import server_postgres
 from tests.support.server import Server, run_app
 
 
@@ -20,10 +22,29 @@ def contenuto() -> dict:
     return carica_seed()
 
 
-@pytest.fixture
-def engine(tmp_path: Path):
-    """A new SQLite database file, migrated to the latest schema."""
-    engine = crea_engine(f"sqlite:///{tmp_path / 'test.db'}")
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[str]:
+    """A throwaway PostgreSQL server for the run (`tests/support/postgres.py`)."""
+    with server_postgres() as url:
+        yield url
+
+
+_DATABASI = itertools.count(1)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request, tmp_path: Path):
+    """A new database, migrated to the latest schema: an SQLite file, and a PostgreSQL
+    database (every test that uses it runs on both)."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'test.db'}"
+    else:
+        server = request.getfixturevalue("postgres")
+        nome = f"prova_{next(_DATABASI)}"
+        with crea_engine(server).execution_options(isolation_level="AUTOCOMMIT").connect() as c:
+            c.exec_driver_sql(f"CREATE DATABASE {nome}")
+        url = server.rsplit("/", 1)[0] + f"/{nome}"
+    engine = crea_engine(url)
     migra(engine)
     yield engine
     engine.dispose()

@@ -29,6 +29,7 @@ def test_migrating_twice_is_harmless(engine):
         assert connection.exec_driver_sql("SELECT version_num FROM alembic_version").all()
 
 
+@pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
 def test_sqlite_pragmas(engine):
     with engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
@@ -78,6 +79,7 @@ def _tentativo(nome: str) -> TentativoAccesso:
     return TentativoAccesso(nome_utente=nome, client="10.0.0.1", quando=datetime.now(UTC))
 
 
+@pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
 def test_a_locked_transaction_holds_the_write_lock_from_its_first_statement(engine, session):
     """Inside the block, before it writes anything, another connection can read but cannot
     start writing; after the commit it can. Without the block, reads take no lock."""

@@ -26,7 +26,9 @@ def upgrade() -> None:
             batch_op.add_column(
                 sa.Column("autore", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True)
             )
-            batch_op.add_column(sa.Column("modificata", sa.DateTime(), nullable=True))
+            batch_op.add_column(
+                sa.Column("modificata", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True)
+            )
             if tabella != "sezione":
                 batch_op.add_column(sa.Column("origine", sa.Integer(), nullable=True))
 
