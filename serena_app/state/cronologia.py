@@ -19,7 +19,7 @@ from serena_app.models import Revisione
 from serena_app.pagina import NonTrovato
 from serena_app.state.contenuto import ContenutoState
 from serena_app.state.diffusione import diffondi
-from serena_app.state.redazione import RedazioneState, metti_a_fuoco, pieno
+from serena_app.state.redazione import NON_TROVATO, RedazioneState, metti_a_fuoco, pieno
 from serena_app.state.staff import StaffState, richiede_staff
 from serena_app.tipi import NESSUNA, SEZIONE, TIPI, Voce, id_controllo, testo_di, voce
 
@@ -177,6 +177,7 @@ class CronologiaState(StaffState):
         self._chiudi_pannelli()
 
     def _ripristina_vista(self) -> None:
+        """The same secret is back on this socket: the panels as they were."""
         for nome, valore in self._nascosti.items():
             setattr(self, nome, valore)
         self._nascosti = {}
@@ -206,7 +207,7 @@ class CronologiaState(StaffState):
         revisioni = await asyncio.to_thread(_revisioni, self._spazio, trovata)
         self._chiudi_pannelli()
         if revisioni is None:
-            self.avviso = "Questo elemento è stato eliminato da un’altra persona."
+            self.avviso = NON_TROVATO
             return None
         self.aperta, self.revisioni = trovata, revisioni
         return metti_a_fuoco("cronologia-pannello")
