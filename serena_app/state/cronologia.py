@@ -19,9 +19,15 @@ from serena_app.models import Revisione
 from serena_app.pagina import NonTrovato
 from serena_app.state.contenuto import ContenutoState
 from serena_app.state.diffusione import diffondi
-from serena_app.state.redazione import NON_TROVATO, RedazioneState, metti_a_fuoco, pieno
+from serena_app.state.redazione import (
+    NON_TROVATO,
+    RedazioneState,
+    metti_a_fuoco,
+    nome_voce,
+    pieno,
+)
 from serena_app.state.staff import StaffState, richiede_staff
-from serena_app.tipi import NESSUNA, SEZIONE, TIPI, Voce, id_controllo, testo_di, voce
+from serena_app.tipi import NESSUNA, SEZIONE, TIPI, Voce, id_controllo, voce
 
 AZIONI = {
     "creata": "Testo di partenza",
@@ -119,10 +125,8 @@ def vista(revisione: Revisione, ora: datetime) -> RevisioneVista:
 
 def nome_di(revisione: Revisione) -> str:
     """How announcements name a revision's item: "Testo della mission", "Valore «Ascolto»"."""
-    if revisione.tipo == SEZIONE.nome:
-        return testo_di(revisione.chiave)
     dati = json.loads(revisione.dopo or revisione.prima or "{}")
-    return f"{revisione.tipo.capitalize()} «{dati.get('titolo', '')}»"
+    return nome_voce(Voce(revisione.tipo, revisione.chiave), dati.get("titolo", ""))
 
 
 def _chiave(session: Session, spazio: Spazio, trovata: Voce) -> str | None:
@@ -242,12 +246,7 @@ class CronologiaState(StaffState):
         except pagina.ElencoPieno:
             self.avviso = pieno(TIPI[aperta.tipo]) if aperta.tipo in TIPI else NESSUNA_REVISIONE
             return None
-        elemento = scrittura.elemento
-        nome = (
-            testo_di(aperta.chiave)
-            if aperta.tipo == SEZIONE.nome
-            else f"{aperta.tipo.capitalize()} «{getattr(elemento, 'titolo', '')}»"
-        )
+        nome = nome_voce(aperta, getattr(scrittura.elemento, "titolo", ""))
         await self._mostra_bozza(f"{nome}: versione ripristinata come bozza, da pubblicare.")
         if aperta != NESSUNA:
             self.revisioni = await asyncio.to_thread(_revisioni, self._spazio, aperta) or []

@@ -49,7 +49,7 @@ def campi_di(tipo: Tipo, elemento: Elemento) -> dict[str, str]:
     return {c.nome: "" if (v := getattr(elemento, c.nome)) is None else str(v) for c in tipo.campi}
 
 
-def _nome(voce: Voce, titolo: str) -> str:
+def nome_voce(voce: Voce, titolo: str) -> str:
     """How announcements name an item: "Testo della mission", "Tappa «Fondazione»"."""
     if voce.tipo == SEZIONE.nome:
         return testo_di(voce.chiave)
@@ -65,7 +65,7 @@ def _annuncio(voce: Voce, radice: str, scrittura: Scrittura) -> str:
         scrittura: What the write returned (the title, and where the item stands now).
     """
     titolo = getattr(scrittura.elemento, "titolo", "")
-    frase = f"{_nome(voce, titolo)} {voce.genere.participio(radice)}"
+    frase = f"{nome_voce(voce, titolo)} {voce.genere.participio(radice)}"
     numero, totale = scrittura.posizione
     if radice == "spostat":
         return f"{frase} in posizione {numero} di {totale}."
