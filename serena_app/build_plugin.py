@@ -5,7 +5,8 @@ render-blocking request delays the first paint. After the production build, this
 the stylesheet's rules (if any are left: the app turns Reflex's reset off) into a `<style>` in
 each prerendered page and leaves the `<link>` in place with `media="print"` (removing it would
 make React's hydration of <head> fail). The page's preloads go, and the framework's JavaScript
-is requested only after the first contentful paint. The pages are then compressed again."""
+is requested only after the first contentful paint. Each page gets its Content-Security-Policy
+(`csp.py`), with the hashes of its inline scripts. The pages are then compressed again."""
 
 import gzip
 import json
@@ -15,6 +16,8 @@ from typing import Any
 
 import brotli
 from reflex.plugins import Plugin
+
+from serena_app.csp import con_politica
 
 GLOBAL_STYLESHEET = re.compile(
     r'<link href="(/assets/__reflex_global_styles-[\w-]+\.css)" rel="stylesheet" type="text/css"/>'
@@ -89,7 +92,7 @@ class InlineGlobalStyles(Plugin):
         static_dir = Path(context["static_dir"])
         for page in static_dir.rglob("*.html"):
             html = page.read_text(encoding="utf-8")
-            inlined = content_first(inline_stylesheet(html, static_dir))
+            inlined = con_politica(content_first(inline_stylesheet(html, static_dir)))
             if inlined != html:
                 page.write_text(inlined, encoding="utf-8")
                 comprimi(page)

@@ -18,6 +18,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from serena_app.csp import INTESTAZIONE
 from serena_app.pubblicazione import ATTESA_PAGINA_S, Ricostruzione, ricostruzione
 from serena_app.sito import url_sito
 
@@ -30,8 +31,11 @@ SALUTE = ("/ping", "/_health")
 SICUREZZA = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "strict-origin-when-cross-origin",
-    "Content-Security-Policy": "frame-ancestors 'none'",
+    "Content-Security-Policy": INTESTAZIONE,  # each page adds its own for scripts (csp.py)
+    "X-Frame-Options": "DENY",  # for browsers that know no frame-ancestors
 }
+# Only over HTTPS: browsers then refuse plain HTTP to this host for two years.
+HSTS = "max-age=63072000; includeSubDomains"
 
 
 def robots_txt() -> str:
@@ -131,9 +135,6 @@ def intestazioni(app: ASGIApp) -> ASGIApp:
             await app(scope, receive, send)
             return
         percorso = scope["path"]
-        if percorso == "/robots.txt":
-            await _rispondi_robots(send)
-            return
 
         async def invia(messaggio: Message) -> None:
             if messaggio["type"] == "http.response.start":
@@ -146,8 +147,13 @@ def intestazioni(app: ASGIApp) -> ASGIApp:
                     headers["Location"] = solo_percorso(headers["location"])
                 for nome, valore in SICUREZZA.items():
                     headers.setdefault(nome, valore)
+                if scope.get("scheme") == "https":
+                    headers.setdefault("Strict-Transport-Security", HSTS)
             await send(messaggio)
 
+        if percorso == "/robots.txt":
+            await _rispondi_robots(invia)
+            return
         if (risposta := await build.risposta(scope)) is not None:
             await risposta(scope, receive, invia)
             return

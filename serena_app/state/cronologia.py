@@ -22,7 +22,6 @@ from serena_app.state.diffusione import diffondi
 from serena_app.state.redazione import (
     NON_TROVATO,
     RedazioneState,
-    metti_a_fuoco,
     nome_voce,
     pieno,
 )
@@ -214,7 +213,7 @@ class CronologiaState(StaffState):
             self.avviso = NON_TROVATO
             return None
         self.aperta, self.revisioni = trovata, revisioni
-        return metti_a_fuoco("cronologia-pannello")
+        self._metti_a_fuoco("cronologia-pannello")
 
     @rx.event
     def chiudi_cronologia(self):
@@ -222,8 +221,9 @@ class CronologiaState(StaffState):
         aperta = self.aperta
         self._chiudi_pannelli()
         if aperta == NESSUNA:
-            return metti_a_fuoco("cronologia-pagina")
-        return metti_a_fuoco(id_controllo("cronologia", aperta))
+            self._metti_a_fuoco("cronologia-pagina")
+            return
+        self._metti_a_fuoco(id_controllo("cronologia", aperta))
 
     @rx.event
     @richiede_staff
@@ -250,7 +250,7 @@ class CronologiaState(StaffState):
         await self._mostra_bozza(f"{nome}: versione ripristinata come bozza, da pubblicare.")
         if aperta != NESSUNA:
             self.revisioni = await asyncio.to_thread(_revisioni, self._spazio, aperta) or []
-        return metti_a_fuoco("cronologia-pannello")
+        self._metti_a_fuoco("cronologia-pannello")
 
     @rx.event
     @richiede_staff
@@ -261,7 +261,7 @@ class CronologiaState(StaffState):
         pubblicazioni = await asyncio.to_thread(_pubblicazioni, self._spazio)
         self._chiudi_pannelli()
         self.pubblicazioni_aperte, self.pubblicazioni = True, pubblicazioni
-        return metti_a_fuoco("cronologia-pannello")
+        self._metti_a_fuoco("cronologia-pannello")
 
     @rx.event
     @richiede_staff
@@ -284,7 +284,7 @@ class CronologiaState(StaffState):
         await self._mostra_bozza(
             f"Pagina ripristinata come bozza: {quante} modifiche da controllare e pubblicare."
         )
-        return metti_a_fuoco("pubblica")
+        self._metti_a_fuoco("pubblica")
 
     @rx.event
     @richiede_staff
@@ -305,4 +305,4 @@ class CronologiaState(StaffState):
             return None
         self._chiudi_pannelli()
         await self._mostra_bozza(f"Modifica annullata: {nome_di(annullata)}.")
-        return metti_a_fuoco(ANNULLA)
+        self._metti_a_fuoco(ANNULLA)

@@ -16,12 +16,13 @@ from typing import Any
 import reflex as rx
 
 from serena_app import db, istantanea
+from serena_app.auth import indirizzo
 from serena_app.bozze import SITO, Spazio
 from serena_app.demo import modalita, sandbox
 from serena_app.pagina import PUBBLICATA, Pagina
 from serena_app.state.accesso import AccessoState
 from serena_app.state.contenuto import ContenutoState
-from serena_app.state.redazione import RedazioneState, metti_a_fuoco
+from serena_app.state.redazione import RedazioneState
 from serena_app.state.staff import StaffState, richiede_staff
 
 RIPRISTINATA = "Demo ripristinata: la pagina è di nuovo quella di partenza."
@@ -69,7 +70,7 @@ class DemoState(StaffState):
             return None  # a staff login stays what it is
         if permesso is None:
             try:
-                client = self.router.session.client_ip or "sconosciuto"
+                client = indirizzo.del_router(self.router)
                 token = await asyncio.to_thread(_apri, client)
             except sandbox.DemoPiena as piena:
                 self.errore_demo = str(piena)
@@ -86,7 +87,7 @@ class DemoState(StaffState):
         await redazione._imposta_modifica(True)
         redazione.annuncio = IN_SANDBOX
         # The pressed button is replaced by "Ripristina demo", in the same place.
-        return metti_a_fuoco(RIPRISTINA)
+        self._metti_a_fuoco(RIPRISTINA)
 
     @rx.event
     @solo_in_demo

@@ -8,7 +8,6 @@ to the other staff tabs. Versions live on the server, never in the browser."""
 
 import asyncio
 import functools
-import json
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -80,19 +79,6 @@ def _conflitto(voce: Voce, attuale: Elemento) -> str:
     return "\n\n".join(v for _, v in sorted(campi_di(voce.genere, attuale).items()) if v)
 
 
-def _riempi(campi: dict[str, str]) -> str:
-    """A script that puts `campi` in the open editor's fields (as if typed, so the browser
-    keeps them until saved) and puts focus on the first."""
-    passi = [
-        f"(c => {{ if (c) {{ c.value = {json.dumps(valore)}; "
-        "c.dispatchEvent(new Event('input', {bubbles: true})); } })"
-        f"(document.getElementById({json.dumps('modifica-' + nome)}))"
-        for nome, valore in campi.items()
-    ]
-    primo = json.dumps("modifica-" + next(iter(campi), ""))
-    return "; ".join([*passi, f"document.getElementById({primo})?.focus()"])
-
-
 def pieno(tipo: Tipo) -> str:
     """The message when a list is full, e.g. "La pagina ha già 40 tappe, il numero massimo:
     per aggiungerne una, eliminane prima un’altra."."""
@@ -101,11 +87,6 @@ def pieno(tipo: Tipo) -> str:
         f"La pagina ha già {tipo.massimo} {tipo.plurale}, il numero massimo: "
         f"per aggiungerne {una}, eliminane prima {altra}."
     )
-
-
-def metti_a_fuoco(id_html: str):
-    """Move keyboard focus to a control after the page changed under it."""
-    return rx.call_script(f"document.getElementById({json.dumps(id_html)})?.focus()")
 
 
 def _sul_db(spazio: Spazio, funzione: Callable[..., R], **argomenti) -> R:
@@ -217,7 +198,7 @@ class RedazioneState(StaffState):
             diffondi(nuova, escluso=self.router.session.client_token)
         self._chiudi()
         self.annuncio = annuncio
-        return metti_a_fuoco(fuoco)
+        self._metti_a_fuoco(fuoco)
 
     @rx.event
     def annulla(self):
@@ -226,10 +207,11 @@ class RedazioneState(StaffState):
         conferma = self.conferma
         self._chiudi()
         if conferma:
-            return metti_a_fuoco(PUBBLICA if conferma == "pubblica" else SCARTA)
+            self._metti_a_fuoco(PUBBLICA if conferma == "pubblica" else SCARTA)
+            return
         if aperta == NESSUNA:
             return None
-        return metti_a_fuoco(id_controllo("aggiungi" if aperta.nuova else "apri", aperta))
+        self._metti_a_fuoco(id_controllo("aggiungi" if aperta.nuova else "apri", aperta))
 
     @rx.event
     @richiede_staff
@@ -239,7 +221,7 @@ class RedazioneState(StaffState):
         if not self.conflitto or self.aperto == NESSUNA:
             return None
         self.conflitto = ""
-        return rx.call_script(_riempi(self._loro))
+        self._metti_a_fuoco("modifica-" + next(iter(self._loro), ""), self._loro)
 
     @rx.event
     def chiudi_avviso(self) -> None:
@@ -290,7 +272,7 @@ class RedazioneState(StaffState):
             self.avviso = NESSUNA_BOZZA
             return None
         self.conferma, self._versione_bozza = conferma, versione
-        return metti_a_fuoco(CONFERMA_BOZZE)
+        self._metti_a_fuoco(CONFERMA_BOZZE)
 
     @rx.event
     @richiede_staff
@@ -317,7 +299,7 @@ class RedazioneState(StaffState):
             diffondi(bozza, escluso=token)
             ricostruzione().richiedi(pubblicata.versione, avviso=functools.partial(avvisa, token))
         self.annuncio = f"Pubblicat{'a' if quante == 1 else 'e'} {_modifiche(quante)}."
-        return metti_a_fuoco(PUBBLICA)
+        self._metti_a_fuoco(PUBBLICA)
 
     @rx.event
     @richiede_staff
@@ -339,7 +321,7 @@ class RedazioneState(StaffState):
         if self._spazio == SITO:
             diffondi(bozza, escluso=self.router.session.client_token)
         self.annuncio = "Bozze scartate: la pagina in modifica è di nuovo quella pubblicata."
-        return metti_a_fuoco(PUBBLICA)
+        self._metti_a_fuoco(PUBBLICA)
 
     @rx.event
     @richiede_staff
@@ -432,7 +414,7 @@ class RedazioneState(StaffState):
         if elemento is None:
             return None
         self.da_eliminare, self._versione_da_eliminare = trovata, elemento.versione
-        return metti_a_fuoco(CONFERMA_ELIMINAZIONE)
+        self._metti_a_fuoco(CONFERMA_ELIMINAZIONE)
 
     @rx.event
     @richiede_staff

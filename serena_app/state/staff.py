@@ -9,6 +9,8 @@ live staff session the body never runs; edit mode ends and the browser is told w
 """
 
 import functools
+import json
+import secrets
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
@@ -30,9 +32,19 @@ class StaffState(rx.State):
     anteprima: bool = False  # in edit mode: the working copy as visitors will see it
     annuncio: str = ""  # read out by screen readers (role="status")
     avviso: str = ""  # a problem that is not tied to one field
+    # For the page's own script (`components/salvaguardie.py`): where to put keyboard focus
+    # and what to put in the open editor's fields, as JSON; each command is new ("n").
+    comando: str = ""
     _autore: str = ""  # who the guard let through: drafts are signed with it
     _spazio: Spazio = SITO  # where they edit: the site, or their demo sandbox
     _dal: datetime | None = None  # when their session began (undo reaches back to it)
+
+    def _metti_a_fuoco(self, id_html: str, campi: dict[str, str] | None = None) -> None:
+        """Move keyboard focus to element `id_html` once the page has changed under it, after
+        putting `campi` (name → text) in the open editor's fields as if typed."""
+        self.comando = json.dumps(
+            {"n": secrets.token_hex(4), "fuoco": id_html, "campi": campi or {}}
+        )
 
     async def _staff(self) -> Permesso | None:
         """Who is logged in on this browser and where they edit, checked against the database
