@@ -6,11 +6,13 @@ starts (`make run` does both). It makes every log line of the process one line
 """
 
 import logging
+import os
 
 import reflex as rx
 from reflex_base.event import EventSpec
 
 from serena_app import registro
+from serena_app.auth.indirizzo import proxy_fidati
 from serena_app.components.connessione import avviso_connessione
 from serena_app.content import CONTENUTO
 from serena_app.demo import modalita
@@ -25,9 +27,11 @@ from serena_app.sito import PERCORSO_ACCESSO
 from serena_app.state.accesso import AccessoState
 from serena_app.state.contenuto import ContenutoState
 from serena_app.state.demo import DemoState
+from serena_app.state.diffusione import ascolta_modifiche
 from serena_app.state.interfaccia import errore_imprevisto
 
 registro.installa()
+proxy_fidati()  # a misspelt SERENA_TRUSTED_PROXIES stops the server at start, not at a login
 logger = logging.getLogger(__name__)
 
 
@@ -55,6 +59,8 @@ app = rx.App(
 app.add_middleware(FiltroSegnalazioni())
 if modalita.attiva():
     app.register_lifespan_task(pulizia_periodica)
+if os.environ.get("REDIS_URL"):  # several app processes: changes reach all their browsers
+    app.register_lifespan_task(ascolta_modifiche)
 app.app_wraps[(5, "Overlay")] = lambda stateful: avviso_connessione() if stateful else None
 app.add_page(
     index,

@@ -9,8 +9,7 @@ Three limits, over the last 15 minutes (`FINESTRA`):
 * per address: 30 failures across all names from one address, then that address is refused.
   Colleagues may share an address (an office router), so this is well above what mistyping
   reaches. Behind a reverse proxy the address must be the visitor's, not the proxy's
-  (Reflex's `trusted_proxy_hops`, env `REFLEX_TRUSTED_PROXY_HOPS`), or this limit is shared
-  by everyone.
+  (`auth/indirizzo.py`, env `SERENA_TRUSTED_PROXIES`), or this limit is shared by everyone.
 * per name, from any address: past 10 failures, each further attempt for that name must wait
   after the latest one, 1 s doubling up to 30 s. This bounds a guesser with many addresses
   to about one try every 30 s, and is a delay, never a lock: whoever comes after the wait

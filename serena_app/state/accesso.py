@@ -5,6 +5,7 @@ import asyncio
 import reflex as rx
 
 from serena_app import db
+from serena_app.auth import indirizzo
 from serena_app.auth.credenziali import AccessoNegato, accedi
 from serena_app.auth.permessi import staff_autorizzato
 from serena_app.auth.sessioni import revoca_sessione
@@ -109,7 +110,7 @@ class AccessoState(rx.State):
         if not isinstance(nome_utente, str) or not isinstance(password, str):
             self.errore_accesso = "Scrivi nome utente e password."
             return None
-        client = self.router.session.client_ip or "sconosciuto"
+        client = indirizzo.del_router(self.router)
         try:
             token = await asyncio.to_thread(_accedi_sincrono, nome_utente, password, client)
         except AccessoNegato as rifiuto:
