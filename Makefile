@@ -9,7 +9,7 @@ export REFLEX_USE_NPM := 1
 export REFLEX_TELEMETRY_ENABLED := false
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install run demo test test-unit test-e2e lint bench screenshots clean
+.PHONY: install run prod demo test test-unit test-e2e lint bench screenshots clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -24,6 +24,11 @@ install: $(VENV)/.installed
 run: install
 	serena prepare
 	reflex run --env prod --single-port --frontend-port 3000
+
+# The production topology on this machine: Caddy on http://localhost:8080, several app
+# processes, Redis and PostgreSQL (their own under var/, unless REDIS_URL/DATABASE_URL).
+prod: install
+	serena prod
 
 # The live demo: a throwaway database, every phone on the network gets a private sandbox.
 demo: install
@@ -52,4 +57,4 @@ screenshots: install
 	$(PY) scripts/screenshots.py
 
 clean:
-	rm -rf .web .states $(VENV) serena.db*
+	rm -rf .web .states $(VENV) serena.db*  # var/ (make prod's data) is kept

@@ -20,7 +20,13 @@ config = rx.Config(
     # The public address: canonical URLs, share tags, sitemap.xml and robots.txt use it.
     deploy_url=os.environ.get("SERENA_SITE_URL", "http://localhost:3000"),
     frontend_compression_formats=["brotli", "gzip"],
-    state_manager_mode=rx.constants.StateManagerMode.MEMORY,
+    # One process (`make run`): states in memory. Several (`make prod`): in Redis, shared.
+    redis_url=os.environ.get("REDIS_URL"),
+    state_manager_mode=(
+        rx.constants.StateManagerMode.REDIS
+        if os.environ.get("REDIS_URL")
+        else rx.constants.StateManagerMode.MEMORY
+    ),
     # A visitor's server-side state is dropped 10 minutes after they leave (Reflex's default
     # is an hour), so memory follows the visitors present rather than the visits of the hour.
     redis_token_expiration=600,

@@ -7,14 +7,16 @@ serena disable-staff USERNAME                        also ends the account's ses
 serena enable-staff USERNAME
 serena list-staff
 serena demo [--port 3000]              the live demo on a throwaway database (see demo/)
+serena prod [--port 8080]              the production topology (see produzione/; make prod)
 serena export FILE.json                all content, published and drafts (esportazione.py)
 serena import FILE.json                checked first, then loaded as drafts
 serena backup DIR                      a consistent copy of the live database (backup.py)
 serena restore FILE                    put a checked copy back (stop the site first)
 serena audit [--since DATE] [--user NAME]    who did what and when (audit.py)
 
-Every command works on the database of `DATABASE_URL` (default: `serena.db` in the project),
-and prepares it first; `demo` makes its own and leaves that one alone.
+Every command works on the database of `DATABASE_URL` (default: `serena.db` in the project;
+while `make prod` runs, the production one: `produzione/impostazioni.py`), and prepares it
+first; `demo` makes its own and leaves that one alone.
 """
 
 import argparse
@@ -37,6 +39,8 @@ from serena_app.auth.personale import (
 from serena_app.bozze import FUSO
 from serena_app.content import semina
 from serena_app.demo import avvio
+from serena_app.produzione import avvio as produzione
+from serena_app.produzione import impostazioni
 from serena_app.pubblicazione import Archivio
 
 
@@ -84,6 +88,8 @@ def _parser() -> argparse.ArgumentParser:
         "demo", help="avvia la demo dal vivo su un database temporaneo, raggiungibile in rete"
     )
     demo.add_argument("--port", type=int, default=avvio.PORTA, help="la porta (3000)")
+    prod = comandi.add_parser("prod", help="avvia il sito come in produzione (make prod)")
+    prod.add_argument("--port", type=int, default=produzione.PORTA, help="la porta (8080)")
     esporta = comandi.add_parser("export", help="scrive tutti i contenuti in un file JSON")
     esporta.add_argument("file", type=Path)
     importa = comandi.add_parser("import", help="carica un file JSON come bozze, dopo i controlli")
@@ -140,6 +146,9 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.comando == "demo":
         return avvio.avvia(args.port)
+    if args.comando == "prod":
+        return produzione.avvia(args.port)
+    impostazioni.applica()
     seminato = prepara()
     if args.comando in ("export", "import", "backup", "restore"):
         return _archivio(args)

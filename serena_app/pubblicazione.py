@@ -8,11 +8,15 @@ its own so the folder being served is never touched) and then serves the new bui
 * `Archivio` keeps the builds under `SERENA_PUBBLICAZIONI` (default `.pubblicazioni/` in the
   project). A new build is copied in full into a folder of its own, its hashed assets also
   into `assets/`, shared by every build, so pages already open keep loading their chunks;
-  only then does the `corrente` file, replaced atomically, point at it. Each build carries
-  the content counter it was started at least from, and never replaces a newer one.
+  only then does the `corrente` file, replaced atomically, point at it (and the `attuale`
+  link, which the front server of `make prod` serves from). Each build carries the content
+  counter it was started at least from, and never replaces a newer one.
 * `Ricostruzione` runs one build at a time in the background; publishes made meanwhile are
-  gathered into one more build. A build that fails leaves the previous HTML serving, is
-  logged, is reported to whoever published (in Italian), and is tried again.
+  gathered into one more build. Processes sharing the archive (the app processes of
+  `make prod`) build one at a time too (a lock file), and a process that finds the content
+  already built by another builds nothing: one build per publish, whoever handled it.
+  A build that fails leaves the previous HTML serving, is logged, is reported to whoever
+  published (in Italian), and is tried again.
 * `servizio.py` serves the current build's files first, the startup build's otherwise. While
   a build is running, a request for a page waits for it (at most `ATTESA_PAGINA_S`), so that
   nobody loading the page after a publish sees the older text first.
@@ -22,6 +26,7 @@ its own so the folder being served is never touched) and then serves the new bui
 
 import asyncio
 import contextlib
+import fcntl
 import functools
 import logging
 import os
@@ -71,6 +76,7 @@ class Archivio:
         self.radice = radice
         self.assets = radice / "assets"
         self._puntatore = radice / "corrente"
+        self.attuale = radice / "attuale"  # a link to the current build's folder
 
     def corrente(self) -> tuple[int, Path] | None:
         """The current build's content counter and folder, or None (the startup build)."""
@@ -104,15 +110,30 @@ class Archivio:
             return False
         provvisorio = self._puntatore.with_name(f".corrente-{nome}")
         provvisorio.write_text(f"{versione} {nome}\n", encoding="utf-8")
+        collegamento = self.attuale.with_name(f".attuale-{nome}")
+        collegamento.symlink_to(nome)
         os.replace(provvisorio, self._puntatore)
+        os.replace(collegamento, self.attuale)
         if attuale is not None:
             shutil.rmtree(attuale[1], ignore_errors=True)  # its assets stay in `assets/`
         return True
 
     def dimentica(self) -> None:
         """The startup build is current again (its assets stay for pages already open)."""
-        with contextlib.suppress(FileNotFoundError):
-            self._puntatore.unlink()
+        for file in (self._puntatore, self.attuale):
+            with contextlib.suppress(FileNotFoundError):
+                file.unlink()
+
+    @contextlib.contextmanager
+    def turno(self):
+        """Hold the archive's build lock: one build at a time across processes."""
+        self.radice.mkdir(parents=True, exist_ok=True)
+        with (self.radice / ".costruzione.lock").open("a") as file:
+            fcntl.flock(file, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(file, fcntl.LOCK_UN)
 
 
 async def costruisci(destinazione: Path) -> Path:
@@ -204,15 +225,20 @@ class Ricostruzione:
             await asyncio.shield(self._compito)
 
     async def _lavora(self) -> None:
-        corrente = self.archivio.corrente()
-        costruita = corrente[0] if corrente else 0
-        while self._voluta > costruita:
-            versione = self._voluta
-            if await self._prova(versione):
-                costruita = versione
-                self._avvisi.clear()
-            else:
-                return
+        turno = self.archivio.turno()
+        await asyncio.to_thread(turno.__enter__)  # waits while another process builds
+        try:
+            corrente = self.archivio.corrente()
+            costruita = corrente[0] if corrente else 0
+            while self._voluta > costruita:
+                versione = self._voluta
+                if await self._prova(versione):
+                    costruita = versione
+                    self._avvisi.clear()
+                else:
+                    return
+        finally:
+            turno.__exit__(None, None, None)
 
     async def _prova(self, versione: int) -> bool:
         for tentativo in range(1, TENTATIVI + 1):

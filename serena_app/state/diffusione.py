@@ -3,21 +3,31 @@
 One state update per connected browser (O(n) per change), instead of linking every visitor
 to a shared state, whose cost grows with the square of the audience. Each browser's
 `ContenutoState` takes the snapshot only if it shows that page.
+
+With several app processes (`make prod`), each process updates the browsers connected to it:
+the process that handled the write announces it on a Redis channel (`CANALE`), and every
+process, itself included, reads the page's snapshot (`istantanea.aggiornata`, one small query
+when it is already current) and pushes it to its own browsers. One message per write and
+process, instead of one hop through Redis per browser.
 """
 
 import asyncio
+import json
 import logging
+import os
 
 import reflex as rx
 from reflex_base.registry import RegistrationContext
 
+from serena_app import istantanea
 from serena_app.istantanea import Istantanea
-from serena_app.pagina import PUBBLICATA
+from serena_app.pagina import PUBBLICATA, Pagina
 from serena_app.state.accesso import AccessoState
 from serena_app.state.contenuto import ContenutoState
 
 logger = logging.getLogger(__name__)
 _in_corso: set[asyncio.Task] = set()
+CANALE = "serena:pagina-cambiata"
 LOTTO = 25  # browsers updated between two yields to the event loop
 RITARDO_S = 0.05  # lets the staff member's own answer leave before the push starts
 
@@ -61,9 +71,58 @@ async def avvisa(token: str, testo: str) -> None:
         staff.avviso = testo
 
 
+def _redis():
+    """The Redis client shared by the app processes, or None with one process."""
+    if not os.environ.get("REDIS_URL"):
+        return None
+    from reflex.utils.prerequisites import get_redis
+
+    return get_redis()
+
+
+def _in_background(coroutine) -> None:
+    task = asyncio.create_task(coroutine)
+    _in_corso.add(task)
+    task.add_done_callback(_in_corso.discard)
+
+
+async def _annuncia(nuova: Istantanea, escluso: str, redis) -> None:
+    messaggio = {"pagina": nuova.pagina.nome, "versione": nuova.versione, "escluso": escluso}
+    try:
+        await redis.publish(CANALE, json.dumps(messaggio))
+    except Exception:
+        # Redis is down: the browsers of this process still get it; the others see the
+        # change at their next page load or reconnection (hydration reads the page).
+        logger.exception("annuncio della modifica su Redis non riuscito")
+        await _diffondi(nuova, escluso)
+
+
 def diffondi(nuova: Istantanea, *, escluso: str) -> None:
     """Send the snapshot `nuova` to every connected browser but `escluso`, in the background;
     each takes it only if it shows `nuova.pagina`."""
-    task = asyncio.create_task(_diffondi(nuova, escluso))
-    _in_corso.add(task)
-    task.add_done_callback(_in_corso.discard)
+    redis = _redis()
+    _in_background(_diffondi(nuova, escluso) if redis is None else _annuncia(nuova, escluso, redis))
+
+
+async def _ricevi(dati: bytes) -> None:
+    messaggio = json.loads(dati)
+    nuova = await asyncio.to_thread(istantanea.aggiornata, Pagina(messaggio["pagina"]))
+    await _diffondi(nuova, messaggio["escluso"])
+
+
+async def ascolta_modifiche() -> None:
+    """For as long as the process runs: push each change announced on `CANALE` to this
+    process's browsers (a lifespan task, with several processes only). If Redis goes away,
+    listen again once it is back."""
+    while True:
+        try:
+            async with _redis().pubsub() as canale:
+                await canale.subscribe(CANALE)
+                async for messaggio in canale.listen():
+                    if messaggio["type"] == "message":
+                        _in_background(_ricevi(messaggio["data"]))
+        except asyncio.CancelledError:
+            raise
+        except Exception as errore:
+            logger.warning("canale delle modifiche interrotto (%r): riprovo", errore)
+            await asyncio.sleep(1)

@@ -66,21 +66,23 @@ def test_publishes_made_during_a_build_are_gathered_into_one_more(tmp_path):
         versione = ricostruzione._voluta  # what the database holds when the build reads it
         chieste.append(versione)
         if len(chieste) == 1:
+            iniziata.set()
             await via.wait()  # the first build is slow: three publishes come meanwhile
         return _client(lavoro, f"v{versione}")
 
     async def prova() -> None:
-        nonlocal ricostruzione, via
-        via = asyncio.Event()
+        nonlocal ricostruzione, via, iniziata
+        via, iniziata = asyncio.Event(), asyncio.Event()
         ricostruzione = Ricostruzione(archivio, costruisci)
         ricostruzione.richiedi(1)
-        await asyncio.sleep(0)
+        await iniziata.wait()
         for versione in (2, 3, 4):
             ricostruzione.richiedi(versione)
         via.set()
         await ricostruzione.attendi()
 
     via: asyncio.Event
+    iniziata: asyncio.Event
     _esegui(prova())
     assert chieste == [1, 4]
     assert _servita(archivio) == "<p>v4</p>"
@@ -178,3 +180,33 @@ def test_pages_wait_only_while_a_build_runs_not_while_a_failed_one_waits_to_retr
     _esegui(prova())
     assert visto[0] is True  # during the build
     assert visto[1] is False  # waiting to try again: pages are not held
+
+
+def test_processes_sharing_the_archive_build_one_at_a_time_and_each_content_once(tmp_path):
+    """Two app processes (two `Ricostruzione`s, each with its own handle on the lock file)
+    told of publishes at the same moment: their builds never overlap, and content already
+    built by one is not built again by the other."""
+    in_corso, sovrapposte, costruite = 0, 0, []
+
+    async def costruisci(lavoro: Path) -> Path:
+        nonlocal in_corso, sovrapposte
+        in_corso += 1
+        sovrapposte = max(sovrapposte, in_corso)
+        await asyncio.sleep(0.05)
+        costruite.append(lavoro)
+        in_corso -= 1
+        return _client(lavoro, "v3")
+
+    async def prova() -> None:
+        processi = [Ricostruzione(Archivio(tmp_path / "pubblicazioni"), costruisci) for _ in "ab"]
+        for processo in processi:
+            processo.richiedi(3)
+        for processo in processi:
+            await processo.attendi()
+
+    _esegui(prova())
+    assert sovrapposte == 1
+    assert len(costruite) == 1
+    assert _servita(Archivio(tmp_path / "pubblicazioni")) == "<p>v3</p>"
+    # What the front server of `make prod` serves:
+    assert (tmp_path / "pubblicazioni" / "attuale" / "index.html").read_text() == "<p>v3</p>"

@@ -1,0 +1,177 @@
+"""`serena prod` (`make prod`): start the production topology, watch it, stop it cleanly.
+
+1. PostgreSQL and Redis: those of `DATABASE_URL` and `REDIS_URL`, or its own (`servizi.py`).
+2. `serena prepare` (migrations, seed) and the settings file `var/produzione.env`.
+3. The frontend, built once (`reflex export`) into the archive of builds
+   (`var/pubblicazioni`), which every later publish updates (`pubblicazione.py`).
+4. `SERENA_WORKERS` app processes (default: the number of cores, at least 2), each Reflex's
+   backend on granian on a port of its own, with the states in Redis.
+5. Caddy in front, on `SERENA_PORT` (default 8080).
+
+A process that exits on its own (a crash, a kill) is started again; the others go on serving.
+Ctrl+C (or SIGTERM) stops everything this command started; data stays under `var/`.
+"""
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from serena_app.produzione import impostazioni
+from serena_app.produzione.caddy import caddyfile
+from serena_app.produzione.servizi import Postgres, Redis, porta_libera
+
+PORTA = 8080
+BIN = Path(sys.executable).parent
+RIAVVIO_S = 1.0  # between a process's exit and its restart
+
+
+def _numero_workers() -> int:
+    return int(os.environ.get("SERENA_WORKERS") or max(2, os.cpu_count() or 1))
+
+
+def ambiente(porta: int, database: str, redis: str, var: Path) -> dict[str, str]:
+    """The environment of the app processes and of the builds."""
+    sito = os.environ.get("SERENA_SITE_URL") or f"http://localhost:{porta}"
+    origini = os.environ.get("SERENA_ALLOWED_ORIGINS") or ",".join(
+        [sito, f"http://localhost:{porta}", f"http://127.0.0.1:{porta}"]
+    )
+    return {
+        **os.environ,
+        "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+        "REFLEX_USE_NPM": "1",
+        "REFLEX_TELEMETRY_ENABLED": "false",
+        "DATABASE_URL": database,
+        "REDIS_URL": redis,
+        "SERENA_SITE_URL": sito,
+        "REFLEX_API_URL": sito,  # the built page opens its websocket at the site itself
+        "SERENA_ALLOWED_ORIGINS": origini,
+        "SERENA_TRUSTED_PROXIES": os.environ.get("SERENA_TRUSTED_PROXIES", "127.0.0.1,::1"),
+        "SERENA_PUBBLICAZIONI": str(var / "pubblicazioni"),
+        "GRANIAN_WORKERS": "1",  # one worker per process: a crash takes only that one
+    }
+
+
+class Processo:
+    """A child process that is started again when it exits on its own."""
+
+    def __init__(self, nome: str, comando: list[str], env: dict[str, str]) -> None:
+        self.nome, self.comando, self.env = nome, comando, env
+        self.popen: subprocess.Popen | None = None
+
+    def avvia(self) -> None:
+        self.popen = subprocess.Popen(  # noqa: S603
+            self.comando, cwd=impostazioni.RADICE_PROGETTO, env=self.env, start_new_session=True
+        )
+
+    def controlla(self) -> None:
+        """Start it again if it exited."""
+        if self.popen is not None and self.popen.poll() is not None:
+            print(
+                f"serena prod: {self.nome} è uscito ({self.popen.returncode}): lo riavvio.",
+                flush=True,
+            )
+            time.sleep(RIAVVIO_S)
+            self.avvia()
+
+    def ferma(self) -> None:
+        if self.popen is None or self.popen.poll() is not None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.popen.pid, signal.SIGTERM)
+        try:
+            self.popen.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.popen.pid, signal.SIGKILL)
+            self.popen.wait()
+
+
+@contextlib.contextmanager
+def _servizio(nome: str, avvia: Callable[[], str], ferma: Callable[[], None]) -> Iterator[str]:
+    url = avvia()
+    print(f"serena prod: {nome} proprio su {url}", flush=True)
+    try:
+        yield url
+    finally:
+        ferma()
+
+
+def _esegui(comando: list[str], env: dict[str, str]) -> None:
+    subprocess.run(comando, cwd=impostazioni.RADICE_PROGETTO, env=env, check=True)  # noqa: S603
+
+
+def _build_iniziale(env: dict[str, str], var: Path) -> None:
+    """Build the frontend from the database and make it the current build."""
+    from serena_app import db
+    from serena_app.pagina import PUBBLICATA, versione_pagina
+    from serena_app.pubblicazione import Archivio
+
+    _esegui([str(BIN / "reflex"), "export", "--frontend-only", "--no-zip", "--env", "prod"], env)
+    with db.session() as session:
+        versione = versione_pagina(session=session, pagina=PUBBLICATA)
+    client = impostazioni.RADICE_PROGETTO / ".web" / "build" / "client"
+    Archivio(var / "pubblicazioni").aggiungi(client, versione)
+
+
+def _processo_app(numero: int, porta: int, env: dict[str, str]) -> Processo:
+    comando = [str(BIN / "reflex"), "run", "--env", "prod", "--backend-only"]
+    comando += ["--backend-host", "127.0.0.1", "--backend-port", str(porta), "--loglevel", "info"]
+    return Processo(f"processo dell'app {numero} (porta {porta})", comando, env)
+
+
+def _caddy(var: Path, porta: int, porte_app: list[int], env: dict[str, str]) -> Processo:
+    config = var / "Caddyfile"
+    backend = [f"127.0.0.1:{p}" for p in porte_app]
+    config.write_text(caddyfile(f"http://:{porta}", var / "pubblicazioni", backend), "utf-8")
+    comando = ["caddy", "run", "--config", str(config), "--adapter", "caddyfile"]
+    # Caddy's own state (autosaved config, certificates) under var/ too, not in the home.
+    propri = {"XDG_CONFIG_HOME": str(var / "caddy"), "XDG_DATA_HOME": str(var / "caddy")}
+    return Processo("Caddy", comando, {**env, **propri})
+
+
+def avvia(porta: int = PORTA, var: Path = impostazioni.VAR) -> int:
+    """Serve the production topology until Ctrl+C or SIGTERM; the exit code."""
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))
+    with contextlib.ExitStack() as pila:
+        try:
+            database = os.environ.get("DATABASE_URL") or pila.enter_context(
+                _servizio(
+                    "PostgreSQL",
+                    (pg := Postgres(var / "postgresql", porta_libera())).avvia,
+                    pg.ferma,
+                )
+            )
+            redis = os.environ.get("REDIS_URL") or pila.enter_context(
+                _servizio("Redis", (rd := Redis(var / "redis", porta_libera())).avvia, rd.ferma)
+            )
+            env = ambiente(porta, database, redis, var)
+            os.environ.update({"DATABASE_URL": database, "REDIS_URL": redis})
+            _esegui([str(BIN / "serena"), "prepare"], env)
+            impostazioni.scrivi({"DATABASE_URL": database, "REDIS_URL": redis})
+            pila.callback(impostazioni.rimuovi)
+            _build_iniziale(env, var)
+
+            porte = [porta_libera() for _ in range(_numero_workers())]
+            processi = [_processo_app(n, p, env) for n, p in enumerate(porte, 1)]
+            processi.append(_caddy(var, porta, porte, env))
+            for processo in processi:
+                processo.avvia()
+                pila.callback(processo.ferma)
+            print(
+                f"serena prod: http://localhost:{porta}/ (Caddy), {len(porte)} processi "
+                f"dell'app, impostazioni in {impostazioni.FILE}. Ctrl+C per fermare.",
+                flush=True,
+            )
+            while True:
+                time.sleep(0.5)
+                for processo in processi:
+                    processo.controlla()
+        except KeyboardInterrupt:
+            return 0
+        except subprocess.CalledProcessError as errore:
+            print(f"serena prod: {errore}", file=sys.stderr)
+            return 1

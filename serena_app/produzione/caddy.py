@@ -1,0 +1,78 @@
+"""The front server's configuration (a Caddyfile), made from the same facts `make run`'s own
+server uses (`servizio.py`): cache lifetimes, security headers, the backend's routes.
+
+Caddy serves the current build from disk (`attuale`, a link that `pubblicazione.Archivio`
+moves after each publish) and the hashed assets of every build, using the `.br` and `.gz`
+copies the build made. Everything the backend answers goes to the app processes, to the one
+with the fewest connections; a process that does not answer is skipped for 10 s while a
+request is tried on the others for up to 5 s.
+"""
+
+from pathlib import Path
+
+from serena_app.servizio import BREVE, HSTS, IMMUTABILE, MAI, RIVALIDA, SICUREZZA
+
+# Reflex's backend routes (reflex_base.constants.Endpoint) and the app's robots.txt.
+BACKEND = "/_event /_event/* /ping /_health /_upload /_upload/* /_all_routes /auth-codespace"
+PAGINE = "/ */ *.html /sitemap.xml /accesso"
+
+
+def _intestazioni(https: bool) -> str:
+    valori = {**SICUREZZA, **({"Strict-Transport-Security": HSTS} if https else {})}
+    righe = [f'\t\t{nome} "{valore}"' for nome, valore in valori.items()]
+    # Deferred: they replace, not repeat, the same headers from the app processes.
+    return "\theader {\n\t\tdefer\n" + "\n".join(righe) + "\n\t\t-Server\n\t}"
+
+
+def caddyfile(indirizzo: str, pubblicazioni: Path, backend: list[str]) -> str:
+    """The configuration for the site at `indirizzo` (e.g. `http://:8080` or
+    `https://www.example.org`), with the builds in `pubblicazioni` and the app processes at
+    `backend` (`host:port` each)."""
+    https = indirizzo.startswith("https://")
+    globali = "\tadmin off\n" + ("" if https else "\tauto_https off\n")
+    return f"""{{
+{globali}}}
+
+{indirizzo} {{
+{_intestazioni(https)}
+
+\t@backend path {BACKEND} /robots.txt
+\thandle @backend {{
+\t\treverse_proxy {" ".join(backend)} {{
+\t\t\tlb_policy least_conn
+\t\t\tlb_try_duration 5s
+\t\t\tfail_duration 10s
+\t\t}}
+\t}}
+
+\thandle /assets/* {{
+\t\troot * {pubblicazioni}
+\t\theader Cache-Control "{IMMUTABILE}"
+\t\tfile_server {{
+\t\t\tprecompressed br gzip
+\t\t}}
+\t}}
+
+\thandle {{
+\t\troot * {pubblicazioni}/attuale
+\t\t@pagine path {PAGINE}
+\t\t@altri {{
+\t\t\tnot path {PAGINE}
+\t\t}}
+\t\theader @pagine Cache-Control "{RIVALIDA}"
+\t\theader @altri Cache-Control "{BREVE}"
+\t\ttry_files {{path}} {{path}}/index.html {{path}}.html
+\t\tfile_server {{
+\t\t\tprecompressed br gzip
+\t\t\thide __spa-fallback.html
+\t\t}}
+\t}}
+
+\thandle_errors {{
+\t\troot * {pubblicazioni}/attuale
+\t\trewrite * /404.html
+\t\theader Cache-Control "{MAI}"
+\t\tfile_server
+\t}}
+}}
+"""

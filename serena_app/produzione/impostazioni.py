@@ -1,0 +1,47 @@
+"""The settings of a running `make prod`, in `var/produzione.env`.
+
+`serena prod` writes the database and Redis addresses it runs with there, and removes the file
+when it stops. While the file is there, every `serena` command run from the project folder
+(`create-staff`, `backup`, `audit`…) works on the production database, and says so, unless
+`DATABASE_URL` names another.
+"""
+
+import os
+import sys
+from pathlib import Path
+
+RADICE_PROGETTO = Path(__file__).resolve().parents[2]
+VAR = RADICE_PROGETTO / "var"
+FILE = VAR / "produzione.env"
+
+
+def scrivi(valori: dict[str, str], file: Path = FILE) -> None:
+    """Record `valori` (readable by the owner only: the URLs may hold passwords)."""
+    file.parent.mkdir(parents=True, exist_ok=True)
+    provvisorio = file.with_suffix(".tmp")
+    provvisorio.write_text("".join(f"{k}={v}\n" for k, v in valori.items()), encoding="utf-8")
+    provvisorio.chmod(0o600)
+    provvisorio.replace(file)
+
+
+def leggi(file: Path = FILE) -> dict[str, str]:
+    """The recorded settings; empty when no `make prod` runs."""
+    try:
+        righe = file.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return {}
+    return dict(riga.split("=", 1) for riga in righe if "=" in riga)
+
+
+def rimuovi(file: Path = FILE) -> None:
+    """`make prod` stopped: `serena` goes back to the default database."""
+    file.unlink(missing_ok=True)
+
+
+def applica(file: Path = FILE) -> None:
+    """Use the running production's settings, unless the environment names a database."""
+    valori = leggi(file)
+    if not valori or os.environ.get("DATABASE_URL"):
+        return
+    os.environ.update(valori)
+    print(f"Database di produzione ({file.relative_to(RADICE_PROGETTO)}).", file=sys.stderr)

@@ -1,0 +1,61 @@
+"""HSTS over HTTPS only, from both servers: `make run`'s own and the front server of
+`make prod` (whose configuration Caddy itself checks)."""
+
+import asyncio
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from serena_app.produzione.caddy import caddyfile
+from serena_app.servizio import HSTS, intestazioni
+
+SEI_MESI_S = 15768000  # the Observatory's minimum
+
+
+def test_hsts_lasts_at_least_six_months():
+    assert int(re.search(r"max-age=(\d+)", HSTS).group(1)) >= SEI_MESI_S
+
+
+@pytest.mark.parametrize(("schema", "atteso"), [("https", HSTS), ("http", None)])
+def test_the_app_server_sends_hsts_only_over_https(schema, atteso):
+    inviati = []
+
+    async def app(scope, receive, send):
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    async def invia(messaggio):
+        inviati.append(messaggio)
+
+    scope = {"type": "http", "scheme": schema, "method": "POST", "path": "/_event", "headers": []}
+    asyncio.run(intestazioni(app)(scope, None, invia))
+    ricevute = {k.decode().lower(): v.decode() for k, v in inviati[0]["headers"]}
+    assert ricevute.get("strict-transport-security") == atteso
+
+
+def _adatta(testo: str, tmp_path: Path) -> dict:
+    """Caddy's own reading of the configuration (it fails on any error)."""
+    file = tmp_path / "Caddyfile"
+    file.write_text(testo, encoding="utf-8")
+    caddy = shutil.which("caddy") or "/usr/bin/caddy"
+    uscita = subprocess.run(
+        [caddy, "adapt", "--config", str(file), "--adapter", "caddyfile"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(uscita.stdout)
+
+
+@pytest.mark.parametrize(
+    ("indirizzo", "con_hsts"), [("https://www.example.org", True), ("http://:8080", False)]
+)
+def test_the_front_server_sends_hsts_only_for_an_https_site(tmp_path, indirizzo, con_hsts):
+    testo = caddyfile(indirizzo, tmp_path / "pubblicazioni", ["127.0.0.1:8101", "127.0.0.1:8102"])
+    config = json.dumps(_adatta(testo, tmp_path))
+    assert ("Strict-Transport-Security" in config) is con_hsts
+    assert "127.0.0.1:8101" in config and "127.0.0.1:8102" in config
