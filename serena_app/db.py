@@ -33,7 +33,13 @@ def crea_engine(url: str) -> Engine:
         The engine.
     """
     sqlite = url.startswith("sqlite")
-    engine = create_engine(url, connect_args={"check_same_thread": False} if sqlite else {})
+    engine = create_engine(
+        url,
+        connect_args={"check_same_thread": False} if sqlite else {},
+        # A server database may restart: a pooled connection is checked before use, so the
+        # first request after a restart does not fail on a connection that is gone.
+        pool_pre_ping=not sqlite,
+    )
     if sqlite:
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine

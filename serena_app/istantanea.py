@@ -135,6 +135,13 @@ def in_memoria(pagina: Pagina = PUBBLICATA) -> Istantanea:
         return _in_memoria[pagina]
 
 
+def gia_letta(pagina: Pagina = PUBBLICATA) -> Istantanea | None:
+    """The snapshot this server last read of `pagina`, without asking the database (it may
+    be down for a moment); None if it has none."""
+    with _lock:
+        return _in_memoria.get(pagina)
+
+
 def aggiornata(pagina: Pagina = PUBBLICATA) -> Istantanea:
     """The current page: the snapshot, read again first if the database has a newer one."""
     with db.session() as session:

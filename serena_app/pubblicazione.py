@@ -45,6 +45,7 @@ logger = logging.getLogger(__name__)
 
 RADICE_PROGETTO = Path(__file__).resolve().parent.parent
 TENTATIVI = 3
+INIZIALE = "iniziale"  # the startup build's folder, where a front server serves from disk
 ATTESA_PAGINA_S = 15.0
 ATTESA_RIPROVA_S = 20.0
 RICOSTRUZIONE_FALLITA = (
@@ -94,12 +95,7 @@ class Archivio:
         Returns:
             Whether it is now the current build.
         """
-        self.radice.mkdir(parents=True, exist_ok=True)
-        self.assets.mkdir(exist_ok=True)
-        for risorsa in (client / "assets").iterdir():
-            destinazione = self.assets / risorsa.name
-            if not destinazione.exists():  # hashed names: the same name is the same file
-                shutil.copy2(risorsa, destinazione)
+        self._copia_assets(client)
         nome = f"{versione:08d}-{uuid.uuid4().hex[:8]}"
         shutil.copytree(client, self.radice / nome)
         if pubblicata_il is not None:
@@ -110,19 +106,46 @@ class Archivio:
             return False
         provvisorio = self._puntatore.with_name(f".corrente-{nome}")
         provvisorio.write_text(f"{versione} {nome}\n", encoding="utf-8")
-        collegamento = self.attuale.with_name(f".attuale-{nome}")
-        collegamento.symlink_to(nome)
         os.replace(provvisorio, self._puntatore)
-        os.replace(collegamento, self.attuale)
+        self._punta(nome)
         if attuale is not None:
             shutil.rmtree(attuale[1], ignore_errors=True)  # its assets stay in `assets/`
         return True
 
+    def _punta(self, nome: str) -> None:
+        collegamento = self.attuale.with_name(f".attuale-{nome}")
+        collegamento.unlink(missing_ok=True)
+        collegamento.symlink_to(nome)
+        os.replace(collegamento, self.attuale)
+
+    def _copia_assets(self, client: Path) -> None:
+        self.assets.mkdir(parents=True, exist_ok=True)
+        for risorsa in (client / "assets").iterdir():
+            destinazione = self.assets / risorsa.name
+            if not destinazione.exists():  # hashed names: the same name is the same file
+                shutil.copy2(risorsa, destinazione)
+
+    def iniziale(self, client: Path) -> None:
+        """Keep the startup build (made at start from the database), for a front server that
+        serves from here (`make prod`), and make it current."""
+        self._copia_assets(client)
+        provvisoria = self.radice / f".iniziale-{uuid.uuid4().hex[:8]}"
+        shutil.copytree(client, provvisoria)
+        cartella, scartata = self.radice / INIZIALE, self.radice / f".vecchia-{provvisoria.name}"
+        if cartella.exists():
+            cartella.rename(scartata)
+        provvisoria.rename(cartella)
+        self.dimentica()
+        shutil.rmtree(scartata, ignore_errors=True)
+
     def dimentica(self) -> None:
         """The startup build is current again (its assets stay for pages already open)."""
-        for file in (self._puntatore, self.attuale):
-            with contextlib.suppress(FileNotFoundError):
-                file.unlink()
+        with contextlib.suppress(FileNotFoundError):
+            self._puntatore.unlink()
+        if (self.radice / INIZIALE).exists():
+            self._punta(INIZIALE)
+        else:
+            self.attuale.unlink(missing_ok=True)
 
     @contextlib.contextmanager
     def turno(self):

@@ -1,6 +1,6 @@
-"""Fixtures shared by every layer: the content file, a fresh migrated SQLite database, the real
-app (one server for the whole run: each build bakes its port into the bundle), and a demo
-server."""
+"""Fixtures shared by every layer: the content file, a fresh migrated database (SQLite and
+PostgreSQL), the real app as `make run` and as `make prod` serve it (one server of each for the
+whole run: each build bakes its port into the bundle), and a demo server."""
 
 import itertools
 from collections.abc import Iterator
@@ -13,6 +13,7 @@ from serena_app.content.loader import carica_seed
 from serena_app.db import crea_engine, migra
 from tests.support.demo import server_demo
 from tests.support.postgres import server_postgres
+from tests.support.produzione import Produzione, server_produzione
 from tests.support.server import Server, run_app
 
 
@@ -58,8 +59,19 @@ def session(engine) -> Iterator[Session]:
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory) -> Iterator[Server]:
-    """The production build of the app on a free port, with a fresh seeded database."""
+def produzione(tmp_path_factory) -> Iterator[Produzione]:
+    """`make prod` (Caddy, two app processes, Redis, PostgreSQL), from a copy of the tree."""
+    with server_produzione(tmp_path_factory.mktemp("produzione")) as running:
+        yield running
+
+
+@pytest.fixture(scope="session", params=["run", "prod"])
+def server(request, tmp_path_factory) -> Iterator[Server]:
+    """The app with a fresh seeded database, as `make run` serves it (one process, SQLite), and
+    as `make prod` does: the end-to-end and security suites run against both."""
+    if request.param == "prod":
+        yield request.getfixturevalue("produzione")
+        return
     with run_app(tmp_path_factory.mktemp("app")) as running:
         yield running
 

@@ -65,7 +65,7 @@ class Processo:
 
     def avvia(self) -> None:
         self.popen = subprocess.Popen(  # noqa: S603
-            self.comando, cwd=impostazioni.RADICE_PROGETTO, env=self.env, start_new_session=True
+            self.comando, env=self.env, start_new_session=True
         )
 
     def controlla(self) -> None:
@@ -101,20 +101,16 @@ def _servizio(nome: str, avvia: Callable[[], str], ferma: Callable[[], None]) ->
 
 
 def _esegui(comando: list[str], env: dict[str, str]) -> None:
-    subprocess.run(comando, cwd=impostazioni.RADICE_PROGETTO, env=env, check=True)  # noqa: S603
+    subprocess.run(comando, env=env, check=True)  # noqa: S603
 
 
 def _build_iniziale(env: dict[str, str], var: Path) -> None:
     """Build the frontend from the database and make it the current build."""
-    from serena_app import db
-    from serena_app.pagina import PUBBLICATA, versione_pagina
     from serena_app.pubblicazione import Archivio
 
     _esegui([str(BIN / "reflex"), "export", "--frontend-only", "--no-zip", "--env", "prod"], env)
-    with db.session() as session:
-        versione = versione_pagina(session=session, pagina=PUBBLICATA)
-    client = impostazioni.RADICE_PROGETTO / ".web" / "build" / "client"
-    Archivio(var / "pubblicazioni").aggiungi(client, versione)
+    client = Path.cwd() / ".web" / "build" / "client"
+    Archivio(var / "pubblicazioni").iniziale(client)
 
 
 def _processo_app(numero: int, porta: int, env: dict[str, str]) -> Processo:
@@ -133,8 +129,9 @@ def _caddy(var: Path, porta: int, porte_app: list[int], env: dict[str, str]) -> 
     return Processo("Caddy", comando, {**env, **propri})
 
 
-def avvia(porta: int = PORTA, var: Path = impostazioni.VAR) -> int:
+def avvia(porta: int = PORTA) -> int:
     """Serve the production topology until Ctrl+C or SIGTERM; the exit code."""
+    var = impostazioni.var()
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))
     with contextlib.ExitStack() as pila:
         try:
@@ -163,7 +160,7 @@ def avvia(porta: int = PORTA, var: Path = impostazioni.VAR) -> int:
                 pila.callback(processo.ferma)
             print(
                 f"serena prod: http://localhost:{porta}/ (Caddy), {len(porte)} processi "
-                f"dell'app, impostazioni in {impostazioni.FILE}. Ctrl+C per fermare.",
+                f"dell'app, impostazioni in var/produzione.env. Ctrl+C per fermare.",
                 flush=True,
             )
             while True:
@@ -172,6 +169,6 @@ def avvia(porta: int = PORTA, var: Path = impostazioni.VAR) -> int:
                     processo.controlla()
         except KeyboardInterrupt:
             return 0
-        except subprocess.CalledProcessError as errore:
+        except (subprocess.CalledProcessError, RuntimeError) as errore:
             print(f"serena prod: {errore}", file=sys.stderr)
             return 1

@@ -4,7 +4,7 @@ server uses (`servizio.py`): cache lifetimes, security headers, the backend's ro
 Caddy serves the current build from disk (`attuale`, a link that `pubblicazione.Archivio`
 moves after each publish) and the hashed assets of every build, using the `.br` and `.gz`
 copies the build made. Everything the backend answers goes to the app processes, to the one
-with the fewest connections; a process that does not answer is skipped for 10 s while a
+with the fewest connections; a process that does not answer is skipped for 3 s while a
 request is tried on the others for up to 5 s.
 """
 
@@ -14,14 +14,18 @@ from serena_app.servizio import BREVE, HSTS, IMMUTABILE, MAI, RIVALIDA, SICUREZZ
 
 # Reflex's backend routes (reflex_base.constants.Endpoint) and the app's robots.txt.
 BACKEND = "/_event /_event/* /ping /_health /_upload /_upload/* /_all_routes /auth-codespace"
-PAGINE = "/ */ *.html /sitemap.xml /accesso"
+PAGINE = "/ */ *.html /sitemap.xml"
 
 
-def _intestazioni(https: bool) -> str:
+DUE = "\t\t"  # two levels in
+
+
+def _intestazioni(https: bool, rientro: str = "\t") -> str:
     valori = {**SICUREZZA, **({"Strict-Transport-Security": HSTS} if https else {})}
-    righe = [f'\t\t{nome} "{valore}"' for nome, valore in valori.items()]
+    righe = ["defer", *(f'{nome} "{valore}"' for nome, valore in valori.items()), "-Server"]
     # Deferred: they replace, not repeat, the same headers from the app processes.
-    return "\theader {\n\t\tdefer\n" + "\n".join(righe) + "\n\t\t-Server\n\t}"
+    corpo = "".join(f"{rientro}\t{riga}\n" for riga in righe)
+    return f"{rientro}header {{\n{corpo}{rientro}}}"
 
 
 def caddyfile(indirizzo: str, pubblicazioni: Path, backend: list[str]) -> str:
@@ -41,7 +45,7 @@ def caddyfile(indirizzo: str, pubblicazioni: Path, backend: list[str]) -> str:
 \t\treverse_proxy {" ".join(backend)} {{
 \t\t\tlb_policy least_conn
 \t\t\tlb_try_duration 5s
-\t\t\tfail_duration 10s
+\t\t\tfail_duration 3s
 \t\t}}
 \t}}
 
@@ -61,7 +65,15 @@ def caddyfile(indirizzo: str, pubblicazioni: Path, backend: list[str]) -> str:
 \t\t}}
 \t\theader @pagine Cache-Control "{RIVALIDA}"
 \t\theader @altri Cache-Control "{BREVE}"
-\t\ttry_files {{path}} {{path}}/index.html {{path}}.html
+\t\t# /accesso → /accesso/, as `make run` answers: a redirect no cache keeps.
+\t\t@cartella {{
+\t\t\tnot path */
+\t\t\tfile {{path}}/index.html
+\t\t}}
+\t\troute @cartella {{
+\t\t\theader Cache-Control "{MAI}"
+\t\t\tredir {{path}}/ 308
+\t\t}}
 \t\tfile_server {{
 \t\t\tprecompressed br gzip
 \t\t\thide __spa-fallback.html
@@ -69,6 +81,7 @@ def caddyfile(indirizzo: str, pubblicazioni: Path, backend: list[str]) -> str:
 \t}}
 
 \thandle_errors {{
+{_intestazioni(https, rientro=DUE)}
 \t\troot * {pubblicazioni}/attuale
 \t\trewrite * /404.html
 \t\theader Cache-Control "{MAI}"

@@ -10,38 +10,45 @@ import os
 import sys
 from pathlib import Path
 
-RADICE_PROGETTO = Path(__file__).resolve().parents[2]
-VAR = RADICE_PROGETTO / "var"
-FILE = VAR / "produzione.env"
+
+def var() -> Path:
+    """`var/` of the project folder, the one `serena` runs from."""
+    return Path.cwd() / "var"
 
 
-def scrivi(valori: dict[str, str], file: Path = FILE) -> None:
+def file() -> Path:
+    """The settings file."""
+    return var() / "produzione.env"
+
+
+def scrivi(valori: dict[str, str]) -> None:
     """Record `valori` (readable by the owner only: the URLs may hold passwords)."""
-    file.parent.mkdir(parents=True, exist_ok=True)
-    provvisorio = file.with_suffix(".tmp")
+    var().mkdir(parents=True, exist_ok=True)
+    provvisorio = file().with_suffix(".tmp")
     provvisorio.write_text("".join(f"{k}={v}\n" for k, v in valori.items()), encoding="utf-8")
     provvisorio.chmod(0o600)
-    provvisorio.replace(file)
+    provvisorio.replace(file())
 
 
-def leggi(file: Path = FILE) -> dict[str, str]:
-    """The recorded settings; empty when no `make prod` runs."""
+def leggi(percorso: Path | None = None) -> dict[str, str]:
+    """The recorded settings (of `percorso`, default `file()`); empty when no `make prod`
+    runs."""
     try:
-        righe = file.read_text(encoding="utf-8").splitlines()
+        righe = (percorso or file()).read_text(encoding="utf-8").splitlines()
     except FileNotFoundError:
         return {}
     return dict(riga.split("=", 1) for riga in righe if "=" in riga)
 
 
-def rimuovi(file: Path = FILE) -> None:
+def rimuovi() -> None:
     """`make prod` stopped: `serena` goes back to the default database."""
-    file.unlink(missing_ok=True)
+    file().unlink(missing_ok=True)
 
 
-def applica(file: Path = FILE) -> None:
+def applica() -> None:
     """Use the running production's settings, unless the environment names a database."""
-    valori = leggi(file)
+    valori = leggi()
     if not valori or os.environ.get("DATABASE_URL"):
         return
     os.environ.update(valori)
-    print(f"Database di produzione ({file.relative_to(RADICE_PROGETTO)}).", file=sys.stderr)
+    print("Database di produzione (var/produzione.env).", file=sys.stderr)

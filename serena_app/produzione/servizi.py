@@ -55,12 +55,19 @@ class Postgres:
         return f"postgresql+psycopg://{UTENTE}@127.0.0.1:{self.porta}/serena"
 
     def _esegui(self, *comando: str, controlla: bool = True) -> subprocess.CompletedProcess:
-        return subprocess.run(  # noqa: S603 (Debian's binaries)
+        fatto = subprocess.run(  # noqa: S603 (Debian's binaries)
             come_postgres([str(self.bin / comando[0]), *comando[1:]]),
-            check=controlla,
+            check=False,
             capture_output=True,
             text=True,
         )
+        if controlla and fatto.returncode != 0:
+            utente = " (come utente postgres: deve poter raggiungere la cartella)"
+            msg = (
+                f"PostgreSQL, {comando[0]} in {self.cartella}{utente if os.geteuid() == 0 else ''}"
+            )
+            raise RuntimeError(f"{msg}:\n{fatto.stderr.strip()}")
+        return fatto
 
     def avvia(self) -> str:
         """Create the cluster and the `serena` database if missing, start; the URL."""

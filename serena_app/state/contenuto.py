@@ -4,6 +4,7 @@ page for visitors, the working copy (drafts) for staff in edit mode."""
 import asyncio
 
 import reflex as rx
+from sqlalchemy.exc import OperationalError
 
 from serena_app import istantanea
 from serena_app.istantanea import Istantanea, TappaVista, ValoreVista
@@ -79,4 +80,10 @@ class ContenutoState(rx.State):
             accesso = await self.get_state(AccessoState)
             if not accesso._presentato_da(self.router.session.session_id):
                 self._lascia_bozza()
-        self._mostra(await asyncio.to_thread(istantanea.aggiornata, self._pagina))
+        try:
+            nuova = await asyncio.to_thread(istantanea.aggiornata, self._pagina)
+        except OperationalError:
+            nuova = istantanea.gia_letta(self._pagina)  # the database is restarting
+            if nuova is None:
+                raise
+        self._mostra(nuova)

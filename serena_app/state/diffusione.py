@@ -8,7 +8,9 @@ With several app processes (`make prod`), each process updates the browsers conn
 the process that handled the write announces it on a Redis channel (`CANALE`), and every
 process, itself included, reads the page's snapshot (`istantanea.aggiornata`, one small query
 when it is already current) and pushes it to its own browsers. One message per write and
-process, instead of one hop through Redis per browser.
+process, instead of one hop through Redis per browser. While Redis restarts nobody hears the
+announcements: the process that made the change pushes it to its own browsers, and every
+process, once it listens again, catches up with the pages that changed meanwhile.
 """
 
 import asyncio
@@ -20,6 +22,7 @@ import reflex as rx
 from reflex_base.registry import RegistrationContext
 
 from serena_app import istantanea
+from serena_app.bozze import BOZZA
 from serena_app.istantanea import Istantanea
 from serena_app.pagina import PUBBLICATA, Pagina
 from serena_app.state.accesso import AccessoState
@@ -28,6 +31,9 @@ from serena_app.state.contenuto import ContenutoState
 logger = logging.getLogger(__name__)
 _in_corso: set[asyncio.Task] = set()
 CANALE = "serena:pagina-cambiata"
+PAGINE_DEL_SITO = (PUBBLICATA, BOZZA)  # what browsers show (a demo sandbox: only its own)
+_diffuse: dict[str, int] = {}  # per page, the newest version this process has pushed
+RIPROVA_S = 0.5
 LOTTO = 25  # browsers updated between two yields to the event loop
 RITARDO_S = 0.05  # lets the staff member's own answer leave before the push starts
 
@@ -46,6 +52,7 @@ async def _aggiorna_client(app, token: str, nuova: Istantanea) -> None:
 
 
 async def _diffondi(nuova: Istantanea, escluso: str) -> None:
+    _diffuse[nuova.pagina.nome] = max(_diffuse.get(nuova.pagina.nome, 0), nuova.versione)
     app = RegistrationContext.get().app
     if app.event_namespace is None:
         return
@@ -89,11 +96,13 @@ def _in_background(coroutine) -> None:
 async def _annuncia(nuova: Istantanea, escluso: str, redis) -> None:
     messaggio = {"pagina": nuova.pagina.nome, "versione": nuova.versione, "escluso": escluso}
     try:
-        await redis.publish(CANALE, json.dumps(messaggio))
-    except Exception:
-        # Redis is down: the browsers of this process still get it; the others see the
-        # change at their next page load or reconnection (hydration reads the page).
-        logger.exception("annuncio della modifica su Redis non riuscito")
+        ascoltatori = await redis.publish(CANALE, json.dumps(messaggio))
+    except Exception as errore:
+        logger.warning("annuncio della modifica su Redis non riuscito: %r", errore)
+        ascoltatori = 0
+    if ascoltatori == 0:
+        # Not even this process listens: Redis is down or was just restarted. The browsers
+        # of this process get it now; the other processes catch up when they listen again.
         await _diffondi(nuova, escluso)
 
 
@@ -110,14 +119,23 @@ async def _ricevi(dati: bytes) -> None:
     await _diffondi(nuova, messaggio["escluso"])
 
 
+async def _recupera() -> None:
+    """Once listening (again): push what changed while this process was not listening."""
+    for pagina in PAGINE_DEL_SITO:
+        nuova = await asyncio.to_thread(istantanea.aggiornata, pagina)
+        if nuova.versione > _diffuse.get(pagina.nome, 0):
+            await _diffondi(nuova, escluso="")
+
+
 async def ascolta_modifiche() -> None:
     """For as long as the process runs: push each change announced on `CANALE` to this
     process's browsers (a lifespan task, with several processes only). If Redis goes away,
-    listen again once it is back."""
+    listen again once it is back, and catch up with what was announced meanwhile."""
     while True:
         try:
             async with _redis().pubsub() as canale:
                 await canale.subscribe(CANALE)
+                await _recupera()
                 async for messaggio in canale.listen():
                     if messaggio["type"] == "message":
                         _in_background(_ricevi(messaggio["data"]))
@@ -125,4 +143,4 @@ async def ascolta_modifiche() -> None:
             raise
         except Exception as errore:
             logger.warning("canale delle modifiche interrotto (%r): riprovo", errore)
-            await asyncio.sleep(1)
+            await asyncio.sleep(RIPROVA_S)

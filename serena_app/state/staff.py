@@ -10,12 +10,14 @@ live staff session the body never runs; edit mode ends and the browser is told w
 
 import functools
 import json
+import logging
 import secrets
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
 import reflex as rx
+from sqlalchemy.exc import OperationalError
 
 from serena_app.auth.permessi import Permesso, staff_autorizzato
 from serena_app.bozze import SITO, Spazio
@@ -23,6 +25,11 @@ from serena_app.state.accesso import AccessoState
 from serena_app.state.contenuto import ContenutoState
 
 SESSIONE_SCADUTA = "La sessione è scaduta o non è valida: accedi di nuovo per modificare."
+DATABASE_NON_RISPONDE = (
+    "Il database non risponde in questo momento: l’ultima operazione non è stata salvata e "
+    "nulla è cambiato. Riprova tra qualche istante."
+)
+logger = logging.getLogger(__name__)
 
 
 class StaffState(rx.State):
@@ -69,12 +76,20 @@ def richiede_staff(
 
     @functools.wraps(handler)
     async def controllato(self: StaffState, *args, **kwargs):
-        permesso = await StaffState._staff(self)
-        if permesso is None:
-            await StaffState._rifiuta(self)
+        try:
+            permesso = await StaffState._staff(self)
+            if permesso is None:
+                await StaffState._rifiuta(self)
+                return None
+            self._autore, self._spazio = permesso.nome_utente, permesso.spazio
+            self._dal = permesso.dal
+            return await handler(self, *args, **kwargs)
+        except OperationalError as errore:
+            # The database is down or restarting: each write is one transaction, rolled
+            # back whole; the person is told, and the open editor keeps what they typed.
+            logger.warning("database non raggiungibile in %s: %s", handler.__name__, errore.orig)
+            self.avviso = DATABASE_NON_RISPONDE
             return None
-        self._autore, self._spazio, self._dal = permesso.nome_utente, permesso.spazio, permesso.dal
-        return await handler(self, *args, **kwargs)
 
     controllato.richiede_staff = True
     return controllato

@@ -8,6 +8,7 @@ import subprocess
 import time
 from collections.abc import Iterator
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, Page
 from sqlmodel import Session
@@ -16,11 +17,13 @@ from serena_app.db import crea_engine
 from serena_app.pagina import PUBBLICATA, versione_pagina
 from tests.factories import ripristina_contenuto
 from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS
+from tests.support.produzione import Produzione
 from tests.support.server import BIN, ROOT, Server, app_env
 
 VIEWPORTS = {"telefono": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
 STAFF_PASSWORD = "password-dello-staff-lunga"
 ATTESA_BUILD_S = 60.0  # a bound for waiting on a build after a publish (they take ~4 s)
+PUBBLICAZIONE_IN_HTML_S = 10.0  # the target from "Pubblica" to the served HTML
 SERVER_ERROR = re.compile(r"^(ERROR|Traceback)|\bERROR\b", re.MULTILINE)
 
 
@@ -71,19 +74,24 @@ def pagina(browser: Browser, server: Server, viewport: dict) -> Iterator[Page]:
     assert errori == []
 
 
+def crea_account(db_url: str, nome: str) -> None:
+    """A staff account with `STAFF_PASSWORD`, created with the `serena` console command."""
+    subprocess.run(
+        [str(BIN / "serena"), "create-staff", nome, "--password-stdin"],
+        input=STAFF_PASSWORD + "\n",
+        text=True,
+        check=True,
+        cwd=ROOT,
+        env=app_env(0, db_url),
+        capture_output=True,
+    )
+
+
 @pytest.fixture(scope="session")
 def staff(server: Server) -> dict[str, str]:
-    """Two staff accounts, created with the `serena` console command."""
+    """Two staff accounts."""
     for nome in ("anna", "bruno"):
-        subprocess.run(
-            [str(BIN / "serena"), "create-staff", nome, "--password-stdin"],
-            input=STAFF_PASSWORD + "\n",
-            text=True,
-            check=True,
-            cwd=ROOT,
-            env=app_env(0, server.db_url),
-            capture_output=True,
-        )
+        crea_account(server.db_url, nome)
     return {"anna": STAFF_PASSWORD, "bruno": STAFF_PASSWORD}
 
 
@@ -107,3 +115,19 @@ def attendi_build(server: Server, db: Session) -> None:
     while riga not in server.log_text():
         assert time.monotonic() < fine, f"no build of the last publish: {server.log_text()[-3000:]}"
         time.sleep(0.2)
+
+
+def html_pubblicato(server: Server, testo: str) -> str:
+    """The page `GET /` returns once it carries `testo`, just published. `make run`'s server
+    holds a page asked for while a build runs until it is done: the first answer has it.
+    Behind `make prod`'s front server the older files are served until the build is done:
+    within `PUBBLICAZIONE_IN_HTML_S`."""
+    if not isinstance(server, Produzione):
+        html = httpx.get(f"{server.url}/", timeout=ATTESA_BUILD_S).text
+        assert testo in html, "the first page after the publish is the older one"
+        return html
+    fine = time.monotonic() + PUBBLICAZIONE_IN_HTML_S
+    while testo not in (html := httpx.get(f"{server.url}/").text):
+        assert time.monotonic() < fine, "the front server still serves the older page"
+        time.sleep(0.1)
+    return html

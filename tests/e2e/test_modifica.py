@@ -11,7 +11,7 @@ from serena_app.models import Sezione, Tappa, Valore
 from serena_app.pagina import PUBBLICATA, Pagina, aggiungi, leggi_elenco, quanti
 from serena_app.pubblicazione import Archivio
 from serena_app.tipi import VALORE
-from tests.e2e.conftest import ATTESA_BUILD_S, attendi_build
+from tests.e2e.conftest import attendi_build, html_pubblicato
 from tests.e2e.pages.staff import PaginaInModifica, accedi
 from tests.support.server import Server
 
@@ -323,7 +323,7 @@ def test_the_subtitle_is_edited_in_place_and_published(
     redattore.page.get_by_role("button", name="Pubblica ora").click()
     expect(redattore.annuncio).to_have_text("Pubblicata 1 modifica.")
     assert _testo_salvato(db, "sottotitolo", PUBBLICATA) == nuovo
-    assert nuovo in httpx.get(f"{server.url}/", timeout=ATTESA_BUILD_S).text
+    html_pubblicato(server, nuovo)
     attendi_build(server, db)
     Archivio(server.pubblicazioni).dimentica()  # `db` puts the content file back
 
@@ -344,8 +344,7 @@ def test_the_page_description_is_edited_from_the_staff_bar_and_reaches_the_meta_
     redattore.page.get_by_role("button", name="Pubblica", exact=True).click()
     redattore.page.get_by_role("button", name="Pubblica ora").click()
     expect(redattore.annuncio).to_have_text("Pubblicata 1 modifica.")
-    html = httpx.get(f"{server.url}/", timeout=ATTESA_BUILD_S).text
-    assert f'<meta content="{nuova}" name="description"/>' in html
+    html = html_pubblicato(server, f'<meta content="{nuova}" name="description"/>')
     assert f'<meta content="{nuova}" property="og:description"/>' in html
     assert f'"description": "{nuova}"' in html
     attendi_build(server, db)

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from serena_app.pubblicazione import Archivio
-from tests.e2e.conftest import ATTESA_BUILD_S, attendi_build
+from tests.e2e.conftest import attendi_build, html_pubblicato
 from tests.e2e.pages.staff import PaginaInModifica, accedi
 from tests.support.server import Server
 
@@ -38,13 +38,14 @@ def _pubblica(redattore: PaginaInModifica, chiave: str, testo: str) -> None:
 def test_after_pubblica_the_served_html_carries_the_new_text(
     redattore: PaginaInModifica, browser: Browser, server: Server, db
 ):
-    """The first GET of / after "Pubblica" already carries the new text: a page asked for
-    while the new build runs waits for it."""
+    """The served HTML carries the new text: under `make run` from the first GET after
+    "Pubblica" (a page asked for while the new build runs waits for it), behind `make prod`'s
+    front server within the target."""
     testo = "La vision pubblicata arriva anche nell’HTML servito."
     assert testo not in httpx.get(f"{server.url}/").text
     _pubblica(redattore, "vision", testo)
     inizio = time.monotonic()
-    assert testo in httpx.get(f"{server.url}/", timeout=ATTESA_BUILD_S).text
+    html_pubblicato(server, testo)
     print(f"\npublish → served HTML: {time.monotonic() - inizio:.1f} s")
     sitemap = httpx.get(f"{server.url}/sitemap.xml").text
     assert f"<lastmod>{datetime.now(UTC):%Y-%m-%d}" in sitemap  # the publish's time

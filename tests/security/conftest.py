@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 import httpx
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, inspect, text
 from sqlmodel import Session
 
 from serena_app.auth.personale import crea_staff
@@ -75,15 +75,14 @@ def ciclo() -> Iterator[CicloDedicato]:
 
 
 def righe(db: Engine, tabelle: tuple[str, ...] = TABELLE_CONTENUTO) -> dict[str, list[dict]]:
-    """Every row of `tabelle`, in storage order, as column -> value."""
+    """Every row of `tabelle`, by primary key, as column -> value (SQLite or PostgreSQL)."""
+    risultato = {}
     with db.connect() as connessione:
-        return {
-            tabella: [
-                dict(riga._mapping)
-                for riga in connessione.execute(text(f"SELECT * FROM {tabella} ORDER BY rowid"))  # noqa: S608
-            ]
-            for tabella in tabelle
-        }
+        for tabella in tabelle:
+            chiave = ", ".join(inspect(db).get_pk_constraint(tabella)["constrained_columns"])
+            sql = text(f"SELECT * FROM {tabella} ORDER BY {chiave}")  # noqa: S608 (our names)
+            risultato[tabella] = [dict(riga._mapping) for riga in connessione.execute(sql)]
+    return risultato
 
 
 @pytest.fixture(scope="module")

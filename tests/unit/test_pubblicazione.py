@@ -210,3 +210,19 @@ def test_processes_sharing_the_archive_build_one_at_a_time_and_each_content_once
     assert _servita(Archivio(tmp_path / "pubblicazioni")) == "<p>v3</p>"
     # What the front server of `make prod` serves:
     assert (tmp_path / "pubblicazioni" / "attuale" / "index.html").read_text() == "<p>v3</p>"
+
+
+def test_a_front_server_serving_from_the_archive_always_finds_a_build(tmp_path):
+    """`make prod`'s Caddy serves `attuale`: the startup build, each publish's build, and the
+    startup build again once it is current again."""
+    archivio = Archivio(tmp_path / "pubblicazioni")
+    servita = lambda: (archivio.attuale / "index.html").read_text()  # noqa: E731
+    archivio.iniziale(_client(tmp_path / "avvio", "avvio"))
+    assert servita() == "<p>avvio</p>"
+    archivio.aggiungi(_client(tmp_path / "uno", "v1"), 1)
+    assert servita() == "<p>v1</p>"
+    archivio.dimentica()
+    assert servita() == "<p>avvio</p>"
+    archivio.iniziale(_client(tmp_path / "riavvio", "riavvio"))  # the next `make prod`
+    assert servita() == "<p>riavvio</p>"
+    assert not list(archivio.radice.glob(".*-*"))  # no half-made or replaced folder is left

@@ -1,0 +1,179 @@
+"""`make prod` for the tests: `serena prod` run from a copy of the tree (its build must not
+replace the main test server's), on a free port, with two app processes, and the PostgreSQL
+and Redis it starts under the copy's `var/`. The fault tests reach into its parts."""
+
+import os
+import pickle
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import redis
+from playwright.sync_api import Page, expect
+from reflex.utils.token_manager import RedisTokenManager
+
+from scripts.copia import copy_tree
+from serena_app.produzione import impostazioni
+from serena_app.produzione.servizi import Postgres, Redis
+from tests.support.server import BIN, Server, _stop, _wait_until_up, app_env, free_port
+
+PROCESSI_APP = 2
+ATTESA_S = 60.0
+
+
+@dataclass
+class Produzione(Server):
+    """A running `serena prod`: the `Server` the suites use, and its parts."""
+
+    radice: Path
+    processo: subprocess.Popen
+
+    @property
+    def var(self) -> Path:
+        return self.radice / "var"
+
+    @property
+    def redis_url(self) -> str:
+        return impostazioni.leggi(self.var / "produzione.env")["REDIS_URL"]
+
+    def porte_app(self) -> list[int]:
+        """The ports of the app processes, as the front server knows them."""
+        testo = (self.var / "Caddyfile").read_text(encoding="utf-8")
+        return [int(p) for p in re.findall(r"127\.0\.0\.1:(\d+)", testo)]
+
+    def pid_worker(self, porta: int) -> int:
+        """The granian worker serving the app process on `porta` (the child of `reflex run`,
+        with the same command line)."""
+        fine = time.monotonic() + ATTESA_S
+        while time.monotonic() < fine:
+            app = {p for p, riga in processi() if f"--backend-port {porta} " in riga}
+            figli = [p for p in app if _genitore(p) in app]
+            if figli:
+                return figli[0]
+            time.sleep(0.2)
+        msg = f"no worker on port {porta}"
+        raise TimeoutError(msg)
+
+    def postgres(self) -> Postgres:
+        """The PostgreSQL of this run (to stop and start it)."""
+        porta = int(re.search(r":(\d+)/", self.db_url).group(1))
+        return Postgres(self.var / "postgresql", porta)
+
+    def porta_redis(self) -> int:
+        return int(self.redis_url.rsplit(":", 1)[1].split("/")[0])
+
+    def riavvia_redis(self) -> None:
+        """Stop Redis and start it again on the same port and data (it then belongs to the
+        test, not to `serena prod`)."""
+        porta = self.porta_redis()
+        inizio = f"{_redis()} 127.0.0.1:{porta}"
+        pid = next(p for p, riga in processi() if riga.startswith(inizio))
+        os.kill(pid, signal.SIGTERM)
+        while any(riga.startswith(inizio) for _, riga in processi()):
+            time.sleep(0.05)
+        Redis(self.var / "redis", porta).avvia()
+
+
+def _redis() -> str:
+    return Redis(Path(), 0).eseguibile
+
+
+def processi() -> Iterator[tuple[int, str]]:
+    """Every process of the machine: its pid and command line."""
+    for cartella in Path("/proc").iterdir():
+        if cartella.name.isdigit():
+            try:
+                riga = (cartella / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            except OSError:
+                continue
+            yield int(cartella.name), riga
+
+
+def _genitore(pid: int) -> int:
+    try:
+        stato = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return 0
+    return int(stato.rsplit(")", 1)[1].split()[1])
+
+
+@contextmanager
+def server_produzione(cartella: Path) -> Iterator[Produzione]:
+    """Copy the tree and run `serena prod` from it until the end; its output goes to
+    `cartella`. The copy is in a folder of /tmp that others may enter: as root, PostgreSQL
+    runs as the `postgres` user, which must reach its data under `var/`."""
+    radice = Path(tempfile.mkdtemp(prefix="serena-prod-")) / "albero"
+    radice.parent.chmod(0o755)
+    copy_tree(radice)
+    porta = free_port()
+    log = cartella / "server.log"
+    env = {k: v for k, v in app_env(porta, "").items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env["SERENA_WORKERS"] = str(PROCESSI_APP)
+    with log.open("w") as uscita:
+        processo = subprocess.Popen(
+            [str(BIN / "serena"), "prod", "--port", str(porta)],
+            cwd=radice,
+            env=env,
+            stdout=uscita,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    url = f"http://localhost:{porta}"
+    try:
+        _wait_until_up(url + "/", processo, log)
+        server = Produzione(
+            url=url,
+            db_url=impostazioni.leggi(radice / "var" / "produzione.env")["DATABASE_URL"],
+            log=log,
+            pubblicazioni=radice / "var" / "pubblicazioni",
+            radice=radice,
+            processo=processo,
+        )
+        for porta_app in server.porte_app():
+            _wait_until_up(f"http://127.0.0.1:{porta_app}/ping", processo, log)
+        yield server
+    finally:
+        _stop(processo)
+        shutil.rmtree(radice.parent, ignore_errors=True)
+
+
+def token_di(page) -> str:
+    """The Reflex client token of a browser tab (kept in its sessionStorage)."""
+    return page.evaluate("window.sessionStorage.getItem('token')")
+
+
+def processo_di(redis_url: str, token: str) -> str | None:
+    """Which app process holds the socket of client `token` now (Reflex's own record in
+    Redis: the process's instance id), or None if it has none."""
+    client = redis.Redis.from_url(redis_url)
+    try:
+        dati = client.get(f"{RedisTokenManager._token_socket_record_prefix}{token}")
+    finally:
+        client.close()
+    return None if dati is None else pickle.loads(dati).instance_id  # noqa: S301 (our Redis)
+
+
+def visitatore_altrove(browser, server: Produzione, processo: str | None, script: str = "") -> Page:
+    """A visitor's page, hydrated, whose socket is on another app process than `processo`
+    (with `script` run in it first). The front server picks the process: new pages are
+    opened until one lands elsewhere; a process just started again may be skipped by it for
+    a few seconds."""
+    fine = time.monotonic() + ATTESA_S
+    while time.monotonic() < fine:
+        pagina = browser.new_context(base_url=server.url).new_page()
+        if script:
+            pagina.add_init_script(script)
+        pagina.goto("/")
+        expect(pagina.locator("main")).to_have_attribute("data-idratata", "true")
+        if processo_di(server.redis_url, token_di(pagina)) not in (processo, None):
+            return pagina
+        pagina.context.close()
+    msg = f"for {ATTESA_S:.0f} s every new visitor landed on process {processo}"
+    raise AssertionError(msg)
