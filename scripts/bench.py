@@ -20,7 +20,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from scripts import avvio, carico, prove_demo, pubblicazioni  # noqa: E402
+from scripts import avvio, carico, prove_demo, pubblicazioni, topologie  # noqa: E402
 from scripts.copia import copy_tree  # noqa: E402
 from scripts.plain_page import render  # noqa: E402
 from serena_app.content.loader import carica_seed  # noqa: E402
@@ -353,6 +353,7 @@ def main() -> int:
     pubblicazioni.stampa(publishes)
     avvio.stampa(avvio.misura())
     prove_demo.stampa(prove_demo.run())
+    topologie.stampa(topologie.misura())
     return 0
 
 

@@ -94,6 +94,15 @@ def campo(nome: str) -> str:
 
 
 @dataclass
+class Processi:
+    """Where a multi-process server spends: the app processes, the front server, Redis."""
+
+    app: list[int]
+    fronte: list[int]
+    redis_url: str | None = None
+
+
+@dataclass
 class Limiti:
     """Timeouts, in seconds: every wait of the run has one."""
 
@@ -206,6 +215,31 @@ def _stat(pid: int) -> list[int]:
     testo = Path(f"/proc/{pid}/stat").read_text()
     dopo = testo.rsplit(")", 1)[1].split()
     return [pid, int(dopo[1]), int(dopo[11]) + int(dopo[12])]
+
+
+def cpu_tutti(pids: list[int]) -> float | None:
+    """CPU seconds the processes `pids` have used so far, together."""
+    valori = [cpu_s(p) for p in pids]
+    return None if not valori or None in valori else sum(valori)
+
+
+def rss_tutti(pids: list[int]) -> float | None:
+    """Resident memory of the processes `pids`, together, in MiB."""
+    valori = [rss_mib(p) for p in pids]
+    return None if not valori or None in valori else sum(valori)
+
+
+def redis_mib(redis_url: str | None) -> float | None:
+    """Memory Redis uses for data (`used_memory`), in MiB; None without Redis."""
+    if redis_url is None:
+        return None
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    try:
+        return client.info("memory")["used_memory"] / 2**20
+    finally:
+        client.close()
 
 
 def rss_mib(pid: int | None) -> float | None:
@@ -624,8 +658,11 @@ async def _esegui(
     limiti: Limiti,
     modo_http: str,
     pausa_salvataggi: float,
+    processi: Processi | None = None,
 ) -> dict[str, Any]:
-    pid = pid_backend(url)
+    pids = processi.app if processi else [pid_backend(url)]
+    fronte = processi.fronte if processi else []
+    redis_url = processi.redis_url if processi else None
     connettore = aiohttp.TCPConnector(limit=0, limit_per_host=0)
     async with aiohttp.ClientSession(
         connector=connettore, auto_decompress=False, cookie_jar=aiohttp.DummyCookieJar()
@@ -634,7 +671,8 @@ async def _esegui(
         redattore = Redattore(url, staff, limiti) if staff and saves else None
         if redattore is not None:
             await redattore.entra(avvio)
-        rss_prima, cpu_prima, cpu_client = rss_mib(pid), cpu_s(pid), time.process_time()
+        rss_prima, cpu_prima, cpu_client = rss_tutti(pids), cpu_tutti(pids), time.process_time()
+        cpu_fronte, redis_prima = cpu_tutti(fronte), redis_mib(redis_url)
         inizio = time.perf_counter()
         visite = [Visita() for _ in range(visitors)]
         compiti = [
@@ -646,12 +684,14 @@ async def _esegui(
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(ctx.tutti_arrivati.wait(), limiti.totale)
         arrivi_s = time.perf_counter() - inizio
-        rss_con, connessioni_con = rss_mib(pid), connessioni(url)
+        rss_con, connessioni_con = rss_tutti(pids), connessioni(url)
+        redis_con = redis_mib(redis_url)
         if redattore is not None:
             await redattore.lavora(saves, pausa_salvataggi)
             ultima = max(redattore.misurate.inviati, default=None)
             await attendi_diffusione(visite, ultima, limiti.diffusione)
-        cpu_server = _differenza(cpu_s(pid), cpu_prima)
+        cpu_server = _differenza(cpu_tutti(pids), cpu_prima)
+        cpu_fronte = _differenza(cpu_tutti(fronte), cpu_fronte)
         cpu_client = time.process_time() - cpu_client
         misure = redattore.misure() if redattore is not None else None
         ctx.fine.set()
@@ -666,9 +706,10 @@ async def _esegui(
     return _risultato(
         visite=visite,
         staff=misure,
-        pid=pid,
-        rss=(rss_prima, rss_con, rss_mib(pid)),
-        cpu=(cpu_server, cpu_client),
+        pid=pids[0] if len(pids) == 1 else pids,
+        rss=(rss_prima, rss_con, rss_tutti(pids)),
+        cpu=(cpu_server, cpu_client, cpu_fronte),
+        redis=(redis_prima, redis_con),
         tempi=(arrivi_s, durata_s),
         parametri={
             "url": url,
@@ -694,7 +735,7 @@ def _differenza(dopo: float | None, prima: float | None) -> float | None:
     return None if dopo is None or prima is None else dopo - prima
 
 
-def _risultato(*, visite, staff, pid, rss, cpu, tempi, parametri) -> dict[str, Any]:
+def _risultato(*, visite, staff, pid, rss, cpu, redis, tempi, parametri) -> dict[str, Any]:
     staff = staff or MisureStaff()
     errori: dict[str, int] = {}
     for errore in [v.errore for v in visite if v.errore] + staff.errori:
@@ -726,7 +767,13 @@ def _risultato(*, visite, staff, pid, rss, cpu, tempi, parametri) -> dict[str, A
         "rss_kib_per_visitor": (rss_con - rss_prima) * 1024 / connessi
         if rss_con is not None and rss_prima is not None and connessi
         else None,
-        "cpu_s": {"server": cpu[0], "load_generator": cpu[1]},
+        "cpu_s": {"server": cpu[0], "load_generator": cpu[1], "front": cpu[2]},
+        "cpu_ms_per_page_view": cpu[0] * 1000 / connessi
+        if cpu[0] is not None and connessi
+        else None,
+        "redis_kib_per_visitor": (redis[1] - redis[0]) * 1024 / connessi
+        if None not in redis and connessi
+        else None,
         "arrivals_s": tempi[0],
         "duration_s": tempi[1],
     }
@@ -742,6 +789,7 @@ def run(
     http: str = "close",
     save_pause: float = 0.5,
     limiti: Limiti | None = None,
+    processi: Processi | None = None,
 ) -> dict[str, Any]:
     """Play `visitors` visitors (and, with `db_url`, `saves` staff saves) against `url`.
 
@@ -756,6 +804,8 @@ def run(
             on the page, as browsers do; "none" skips the download.
         save_pause: Seconds between two saves.
         limiti: Timeouts; `Limiti()` by default.
+        processi: Where the server's CPU and memory are (several app processes, a front
+            server, Redis); by default the one process listening on `url`'s port.
 
     Returns:
         The measurements: durations as p50/p95/p99 in ms, errors, memory, CPU (see keys).
@@ -768,7 +818,18 @@ def run(
     try:
         return asyncio.run(
             asyncio.wait_for(
-                _esegui(url, visitors, arrival_rate, saves, staff, avvio, limiti, http, save_pause),
+                _esegui(
+                    url,
+                    visitors,
+                    arrival_rate,
+                    saves,
+                    staff,
+                    avvio,
+                    limiti,
+                    http,
+                    save_pause,
+                    processi,
+                ),
                 timeout=limiti.totale + 120,
             )
         )
@@ -851,8 +912,12 @@ def stampa(risultato: dict[str, Any]) -> None:
         f"per visitor {_ms(r['rss_kib_per_visitor'])} KiB"
     )
     cpu = r["cpu_s"]
+    if r["redis_kib_per_visitor"] is not None:
+        print(f"Redis memory per visitor: {r['redis_kib_per_visitor']:.1f} KiB")
     print(
-        f"CPU s: server {cpu['server'] or 0:.1f}, load generator {cpu['load_generator']:.1f}; "
+        f"CPU s: app {cpu['server'] or 0:.1f} ({_ms(r['cpu_ms_per_page_view'])} ms per page "
+        f"view), front server {cpu['front'] or 0:.1f}, load generator "
+        f"{cpu['load_generator']:.1f}; "
         f"arrivals {r['arrivals_s']:.1f} s, run {r['duration_s']:.1f} s; "
         f"HTTP {r['http_kib_per_visitor']:.0f} KiB/visitor, hydrate {r['hydrate_bytes']} B; "
         f"machine load average {r['load_average']:.1f} (2 cores)"

@@ -437,7 +437,8 @@ def test_control_a_live_session_does_change_the_content(server, db, ciclo, crede
         ciclo.run(modifica())
         dopo = righe(db)
         assert dopo != prima
-        assert {r["chiave"]: r["testo"] for r in dopo["sezione"]}["mission"] == HACK
+        bozza = {r["chiave"]: r["testo"] for r in dopo["sezione"] if r["pagina"] == BOZZA.nome}
+        assert bozza["mission"] == HACK
     finally:
         with sessione_db(server.db_url) as session:
             ripristina_contenuto(session, contenuto)
