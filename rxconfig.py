@@ -7,6 +7,16 @@ import reflex as rx
 from serena_app.build_plugin import InlineGlobalStyles
 from serena_app.db import database_url
 
+REDIS_URL = os.environ.get("REDIS_URL")
+if REDIS_URL:
+    # Several app processes share the states in Redis. A process keeps the lock of a browser's
+    # state for a second after each event (Reflex's "oplock"), so the next events of that
+    # browser (a page view sends two or more) need no Redis round trip: about 20% less app CPU per
+    # page view here. A lock lives at most 3 s: if its process dies (kill -9), its browsers
+    # are served by another process within that.
+    os.environ.setdefault("REFLEX_OPLOCK_ENABLED", "true")
+    os.environ.setdefault("REFLEX_OPLOCK_HOLD_TIME", "1s")
+
 config = rx.Config(
     app_name="serena_app",
     # Embedded SQLite by default; any SQLAlchemy URL through DATABASE_URL (or REFLEX_DB_URL).
@@ -21,11 +31,10 @@ config = rx.Config(
     deploy_url=os.environ.get("SERENA_SITE_URL", "http://localhost:3000"),
     frontend_compression_formats=["brotli", "gzip"],
     # One process (`make run`): states in memory. Several (`make prod`): in Redis, shared.
-    redis_url=os.environ.get("REDIS_URL"),
+    redis_url=REDIS_URL,
+    redis_lock_expiration=3000,  # ms
     state_manager_mode=(
-        rx.constants.StateManagerMode.REDIS
-        if os.environ.get("REDIS_URL")
-        else rx.constants.StateManagerMode.MEMORY
+        rx.constants.StateManagerMode.REDIS if REDIS_URL else rx.constants.StateManagerMode.MEMORY
     ),
     # A visitor's server-side state is dropped 10 minutes after they leave (Reflex's default
     # is an hour), so memory follows the visitors present rather than the visits of the hour.

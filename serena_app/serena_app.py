@@ -69,7 +69,7 @@ app.add_page(
     description=ContenutoState.descrizione,
     image=url_immagine(),
     meta=meta_condivisione(TITOLO, ContenutoState.descrizione, "/"),
-    on_load=[ContenutoState.aggiorna, AccessoState.verifica]
+    on_load=[ContenutoState.aggiorna]  # which also checks the staff session
     + ([DemoState.torna_alla_sandbox] if modalita.attiva() else []),
 )
 app.add_page(

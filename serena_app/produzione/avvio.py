@@ -18,12 +18,13 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 from serena_app.produzione import impostazioni
 from serena_app.produzione.caddy import caddyfile
 from serena_app.produzione.servizi import Postgres, Redis, porta_libera
+from serena_app.pubblicazione import Archivio
 
 PORTA = 8080
 BIN = Path(sys.executable).parent
@@ -91,13 +92,14 @@ class Processo:
 
 
 @contextlib.contextmanager
-def _servizio(nome: str, avvia: Callable[[], str], ferma: Callable[[], None]) -> Iterator[str]:
-    url = avvia()
-    print(f"serena prod: {nome} proprio su {url}", flush=True)
+def _proprio(nome: str, servizio: Postgres | Redis) -> Iterator[str]:
+    """Run a server of this command's own while the block runs; its URL."""
+    url = servizio.avvia()
+    print(f"serena prod: avviato {nome} su {url}, dati in var/", flush=True)
     try:
         yield url
     finally:
-        ferma()
+        servizio.ferma()
 
 
 def _esegui(comando: list[str], env: dict[str, str]) -> None:
@@ -106,8 +108,6 @@ def _esegui(comando: list[str], env: dict[str, str]) -> None:
 
 def _build_iniziale(env: dict[str, str], var: Path) -> None:
     """Build the frontend from the database and make it the current build."""
-    from serena_app.pubblicazione import Archivio
-
     _esegui([str(BIN / "reflex"), "export", "--frontend-only", "--no-zip", "--env", "prod"], env)
     client = Path.cwd() / ".web" / "build" / "client"
     Archivio(var / "pubblicazioni").iniziale(client)
@@ -129,24 +129,23 @@ def _caddy(var: Path, porta: int, porte_app: list[int], env: dict[str, str]) -> 
     return Processo("Caddy", comando, {**env, **propri})
 
 
+def _interrompi(*_) -> None:
+    raise KeyboardInterrupt  # SIGTERM stops everything as Ctrl+C does
+
+
 def avvia(porta: int = PORTA) -> int:
     """Serve the production topology until Ctrl+C or SIGTERM; the exit code."""
     var = impostazioni.var()
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))
+    signal.signal(signal.SIGTERM, _interrompi)
     with contextlib.ExitStack() as pila:
         try:
             database = os.environ.get("DATABASE_URL") or pila.enter_context(
-                _servizio(
-                    "PostgreSQL",
-                    (pg := Postgres(var / "postgresql", porta_libera())).avvia,
-                    pg.ferma,
-                )
+                _proprio("PostgreSQL", Postgres(var / "postgresql", porta_libera()))
             )
             redis = os.environ.get("REDIS_URL") or pila.enter_context(
-                _servizio("Redis", (rd := Redis(var / "redis", porta_libera())).avvia, rd.ferma)
+                _proprio("Redis", Redis(var / "redis", porta_libera()))
             )
             env = ambiente(porta, database, redis, var)
-            os.environ.update({"DATABASE_URL": database, "REDIS_URL": redis})
             _esegui([str(BIN / "serena"), "prepare"], env)
             impostazioni.scrivi({"DATABASE_URL": database, "REDIS_URL": redis})
             pila.callback(impostazioni.rimuovi)

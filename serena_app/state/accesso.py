@@ -96,6 +96,9 @@ class AccessoState(rx.State):
     @rx.event
     async def verifica(self) -> None:
         """On page load: show the staff bar only for a live session presented on this socket."""
+        await self._verifica()
+
+    async def _verifica(self) -> None:
         segreto = self._segreto()
         staff = await staff_autorizzato(segreto) if segreto else None
         self._nome_staff = staff.nome_utente if staff else ""

@@ -74,12 +74,16 @@ class ContenutoState(rx.State):
 
     @rx.event
     async def aggiorna(self) -> None:
-        """On page load: catch up with the database if it changed since this state was made.
-        The working copy only for the socket that presented the staff secret."""
-        if self._pagina != PUBBLICATA:
-            accesso = await self.get_state(AccessoState)
-            if not accesso._presentato_da(self.router.session.session_id):
-                self._lascia_bozza()
+        """On page load: catch up with the database if it changed since this state was made,
+        and check the staff session (`AccessoState.verifica`, in the same event: one state
+        round trip per page view, which `make prod` pays to Redis). The working copy only for
+        the socket that presented the staff secret."""
+        accesso = await self.get_state(AccessoState)
+        await accesso._verifica()
+        if self._pagina != PUBBLICATA and not accesso._presentato_da(
+            self.router.session.session_id
+        ):
+            self._lascia_bozza()
         try:
             nuova = await asyncio.to_thread(istantanea.aggiornata, self._pagina)
         except OperationalError:

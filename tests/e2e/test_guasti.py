@@ -183,6 +183,12 @@ def test_kill_9_of_an_app_process_under_load(
     assert _testo(db, "vision") == "Vision in bozza prima del guasto."
     _salva(redattore, "vision", "Vision salvata dopo il guasto.")
     assert _testo(db, "vision") == "Vision salvata dopo il guasto."
+    # Every visitor, moved or not, is live: the next publish reaches each within a second.
+    _pubblica(redattore)
+    expect(redattore.annuncio).to_contain_text("Pubblicat")
+    for p in visitatori:
+        expect(p.locator("#vision")).to_contain_text("dopo il guasto", timeout=1000)
+    print(f"kill -9 → a publish reached every visitor again: {time.monotonic() - inizio:.1f} s")
     for p in visitatori:
         p.context.close()
 
