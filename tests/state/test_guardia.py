@@ -1,9 +1,6 @@
 """The guard on the real state classes, instantiated directly (no server, no browser): without
 a live staff session a handler's body never runs; with one, it does."""
 
-import asyncio
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
 from reflex.istate.data import RouterData
 from reflex.state import State
@@ -16,6 +13,7 @@ from serena_app.state.redazione import RedazioneState
 from serena_app.state.staff import SESSIONE_SCADUTA
 from serena_app.tipi import NESSUNA, SEZIONE, Voce
 from tests.factories import db_seminato, staff_con_sessione
+from tests.support.asincrono import esegui
 
 MISSION = Voce(SEZIONE.nome, chiave="mission")
 CHIAMATE = [
@@ -43,10 +41,7 @@ def db(session, contenuto, engine, monkeypatch) -> Session:
 
 def _chiama(stato, nome: str, *argomenti):
     """Run one handler of RedazioneState on `stato`, as Reflex would."""
-    chiamata = RedazioneState.event_handlers[nome].fn(stato, *argomenti)
-    # A thread of its own: Playwright's sync API may hold this thread's event loop.
-    with ThreadPoolExecutor(1) as esecutore:
-        return esecutore.submit(asyncio.run, chiamata).result(timeout=30)
+    return esegui(RedazioneState.event_handlers[nome].fn(stato, *argomenti))
 
 
 def _stati(token: str) -> tuple[AccessoState, RedazioneState]:

@@ -1,7 +1,6 @@
 """HSTS over HTTPS only, from both servers: `make run`'s own and the front server of
 `make prod` (whose configuration Caddy itself checks)."""
 
-import asyncio
 import json
 import re
 import shutil
@@ -12,6 +11,7 @@ import pytest
 
 from serena_app.produzione.caddy import caddyfile
 from serena_app.servizio import HSTS, intestazioni
+from tests.support.asincrono import esegui
 
 SEI_MESI_S = 15768000  # the Observatory's minimum
 
@@ -32,7 +32,7 @@ def test_the_app_server_sends_hsts_only_over_https(schema, atteso):
         inviati.append(messaggio)
 
     scope = {"type": "http", "scheme": schema, "method": "POST", "path": "/_event", "headers": []}
-    asyncio.run(intestazioni(app)(scope, None, invia))
+    esegui(intestazioni(app)(scope, None, invia))
     ricevute = {k.decode().lower(): v.decode() for k, v in inviati[0]["headers"]}
     assert ricevute.get("strict-transport-security") == atteso
 

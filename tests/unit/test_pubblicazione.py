@@ -7,7 +7,6 @@ a page naming the content it was asked for, and the e2e tests run the real one."
 import asyncio
 import gzip
 import logging
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from serena_app.pubblicazione import (
     Archivio,
     Ricostruzione,
 )
+from tests.support.asincrono import esegui
 
 
 def _client(cartella: Path, testo: str) -> Path:
@@ -31,12 +31,6 @@ def _client(cartella: Path, testo: str) -> Path:
 def _servita(archivio: Archivio) -> str:
     corrente = archivio.corrente()
     return "" if corrente is None else (corrente[1] / "index.html").read_text(encoding="utf-8")
-
-
-def _esegui(coroutine):
-    # A thread of its own: Playwright's sync API may hold this thread's event loop.
-    with ThreadPoolExecutor(1) as esecutore:
-        return esecutore.submit(asyncio.run, coroutine).result(timeout=30)
 
 
 def test_a_build_becomes_current_and_an_older_one_never_replaces_it(tmp_path):
@@ -83,7 +77,7 @@ def test_publishes_made_during_a_build_are_gathered_into_one_more(tmp_path):
 
     via: asyncio.Event
     iniziata: asyncio.Event
-    _esegui(prova())
+    esegui(prova())
     assert chieste == [1, 4]
     assert _servita(archivio) == "<p>v4</p>"
 
@@ -112,7 +106,7 @@ def test_a_failed_build_keeps_the_page_served_is_reported_and_tried_again(tmp_pa
         await ricostruzione.attendi()
 
     with caplog.at_level(logging.ERROR, logger="serena_app.pubblicazione"):
-        _esegui(prova())
+        esegui(prova())
     assert servita_durante_il_guasto == "<p>v1</p>"
     assert "npm: out of memory" in caplog.text
     assert avvisi == [RICOSTRUZIONE_FALLITA]
@@ -140,7 +134,7 @@ def test_a_build_that_keeps_failing_gives_up_and_the_next_publish_tries_again(tm
         ricostruzione.richiedi(2)
         await ricostruzione.attendi()
 
-    _esegui(prova())
+    esegui(prova())
     assert _servita(archivio) == f"<p>tentativo {guasti + 1}</p>"
 
 
@@ -177,7 +171,7 @@ def test_pages_wait_only_while_a_build_runs_not_while_a_failed_one_waits_to_retr
         await ricostruzione.attendi()
 
     ricostruzione: Ricostruzione
-    _esegui(prova())
+    esegui(prova())
     assert visto[0] is True  # during the build
     assert visto[1] is False  # waiting to try again: pages are not held
 
@@ -204,7 +198,7 @@ def test_processes_sharing_the_archive_build_one_at_a_time_and_each_content_once
         for processo in processi:
             await processo.attendi()
 
-    _esegui(prova())
+    esegui(prova())
     assert sovrapposte == 1
     assert len(costruite) == 1
     assert _servita(Archivio(tmp_path / "pubblicazioni")) == "<p>v3</p>"

@@ -2,9 +2,7 @@
 Reflex's handler, and the line the app's handler logs. Real Reflex events, no server; the
 attack tests in tests/security/test_registro.py drive the running app."""
 
-import asyncio
 import logging
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from reflex_base.event import Event
@@ -17,14 +15,12 @@ from serena_app.segnalazioni import (
     FiltroSegnalazioni,
     registra_errore_frontend,
 )
+from tests.support.asincrono import esegui
 
 
 def passa(filtro: FiltroSegnalazioni, evento: Event) -> bool:
     """Whether the middleware lets `evento` through to its handler."""
-    # A thread of its own: Playwright's sync API may hold this thread's event loop.
-    with ThreadPoolExecutor(1) as esecutore:
-        esito = esecutore.submit(asyncio.run, filtro.preprocess(None, None, evento))
-        return esito.result(timeout=30) is None
+    return esegui(filtro.preprocess(None, None, evento)) is None
 
 
 def test_a_long_report_reaches_reflex_cut_and_well_formed():
