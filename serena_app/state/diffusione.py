@@ -14,6 +14,7 @@ process, once it listens again, catches up with the pages that changed meanwhile
 """
 
 import asyncio
+import functools
 import json
 import logging
 import os
@@ -78,8 +79,10 @@ async def avvisa(token: str, testo: str) -> None:
         staff.avviso = testo
 
 
+@functools.cache
 def _redis():
-    """The Redis client shared by the app processes, or None with one process."""
+    """This process's client of the Redis the app processes share (one, made on first use:
+    Reflex's `get_redis` makes a new one at each call); None with one process."""
     if not os.environ.get("REDIS_URL"):
         return None
     from reflex.utils.prerequisites import get_redis

@@ -267,7 +267,7 @@ def test_a_restart_of_the_front_server_and_open_pages_reconnect_by_themselves(
     caddy = next(p for p, riga in processi() if "caddy run" in riga and config in riga)
     os.kill(caddy, signal.SIGKILL)
     for p in (redattore.page, visitatore):
-        p.wait_for_function("window.__interruzioni >= 1", timeout=10_000)
+        p.wait_for_function("() => window.__interruzioni >= 1", timeout=10_000)
         expect(p.get_by_text(INTERROTTA)).to_have_count(0, timeout=20_000)
     _salva(redattore, "vision", "Vision salvata dopo il riavvio del server web.")
     _pubblica(redattore)

@@ -12,7 +12,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import redis
@@ -34,6 +34,7 @@ class Produzione(Server):
 
     radice: Path
     processo: subprocess.Popen
+    avviati: list[Redis] = field(default_factory=list)  # by a test: stopped at the end
 
     @property
     def var(self) -> Path:
@@ -78,7 +79,9 @@ class Produzione(Server):
         os.kill(pid, signal.SIGTERM)
         while any(riga.startswith(inizio) for _, riga in processi()):
             time.sleep(0.05)
-        Redis(self.var / "redis", porta).avvia()
+        nuovo = Redis(self.var / "redis", porta)
+        nuovo.avvia()
+        self.avviati.append(nuovo)
 
 
 def _redis() -> str:
@@ -126,6 +129,7 @@ def server_produzione(cartella: Path) -> Iterator[Produzione]:
             start_new_session=True,
         )
     url = f"http://localhost:{porta}"
+    server = None
     try:
         _wait_until_up(url + "/", processo, log)
         server = Produzione(
@@ -141,6 +145,8 @@ def server_produzione(cartella: Path) -> Iterator[Produzione]:
         yield server
     finally:
         _stop(processo)
+        for redis_avviato in server.avviati if server else []:
+            redis_avviato.ferma()
         shutil.rmtree(radice.parent, ignore_errors=True)
 
 
