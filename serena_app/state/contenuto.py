@@ -12,6 +12,12 @@ from serena_app.pagina import PUBBLICATA, Pagina
 from serena_app.seo import json_ld
 from serena_app.state.accesso import AccessoState
 
+NON_PUBBLICATA: dict[str, str] = {}
+"""The browsers of this process that show another page than the published one (staff tabs on
+the working copy, demo sandboxes): client token → page name. Every other browser shows the
+published page, so a live update of one page reaches only the browsers that show it
+(`diffusione.py`) without reading every visitor's state."""
+
 
 class ContenutoState(rx.State):
     """The page's editable texts, as published. Visitors only read it."""
@@ -38,9 +44,17 @@ class ContenutoState(rx.State):
         """schema.org data about the cooperative (JSON-LD), with the published description."""
         return json_ld(self.descrizione)
 
+    def _registra(self) -> None:
+        token = self.router.session.client_token
+        if self._pagina == PUBBLICATA:
+            NON_PUBBLICATA.pop(token, None)
+        else:
+            NON_PUBBLICATA[token] = self._pagina.nome
+
     def _passa(self, nuova: Istantanea) -> None:
         """Show `nuova`, whatever was shown before."""
         self._pagina = nuova.pagina
+        self._registra()
         self.sezioni = nuova.sezioni
         self.tappe = nuova.tappe
         self.valori = nuova.valori
@@ -91,3 +105,4 @@ class ContenutoState(rx.State):
             if nuova is None:
                 raise
         self._mostra(nuova)
+        self._registra()  # a tab that moved here from another process is known from now on

@@ -1,8 +1,9 @@
 """Live updates: after a write, every other browser showing that page receives the new content.
 
 One state update per connected browser (O(n) per change), instead of linking every visitor
-to a shared state, whose cost grows with the square of the audience. Each browser's
-`ContenutoState` takes the snapshot only if it shows that page.
+to a shared state, whose cost grows with the square of the audience. Only a browser showing
+that page takes the snapshot (`contenuto.NON_PUBBLICATA` says which show
+another page than the published one): a draft saved reaches the staff tabs only.
 
 With several app processes (`make prod`), each process updates the browsers connected to it:
 the process that handled the write announces it on a Redis channel (`CANALE`), and every
@@ -27,7 +28,7 @@ from serena_app.bozze import BOZZA
 from serena_app.istantanea import Istantanea
 from serena_app.pagina import PUBBLICATA, Pagina
 from serena_app.state.accesso import AccessoState
-from serena_app.state.contenuto import ContenutoState
+from serena_app.state.contenuto import NON_PUBBLICATA, ContenutoState
 
 logger = logging.getLogger(__name__)
 _in_corso: set[asyncio.Task] = set()
@@ -58,7 +59,11 @@ async def _diffondi(nuova: Istantanea, escluso: str) -> None:
     if app.event_namespace is None:
         return
     await asyncio.sleep(RITARDO_S)
-    tokens = [t for t in list(app.event_namespace.token_to_sid) if t != escluso]
+    tokens = [
+        t
+        for t in list(app.event_namespace.token_to_sid)
+        if t != escluso and NON_PUBBLICATA.get(t, PUBBLICATA.nome) == nuova.pagina.nome
+    ]
     for inizio in range(0, len(tokens), LOTTO):
         risultati = await asyncio.gather(
             *(_aggiorna_client(app, t, nuova) for t in tokens[inizio : inizio + LOTTO]),
