@@ -95,6 +95,11 @@ class Postgres:
         self._esegui("pg_ctl", "-D", str(self.dati), "-m", modo, "-w", "stop", controlla=False)
 
 
+def redis_server() -> str:
+    """The Redis server binary (Debian's)."""
+    return shutil.which("redis-server") or "/usr/bin/redis-server"
+
+
 class Redis:
     """A Redis server with its data in `cartella` (append-only file), on `porta`."""
 
@@ -102,7 +107,6 @@ class Redis:
         self.cartella = cartella
         self.porta = porta
         self.processo: subprocess.Popen | None = None
-        self.eseguibile = shutil.which("redis-server") or "/usr/bin/redis-server"
 
     @property
     def url(self) -> str:
@@ -113,7 +117,7 @@ class Redis:
         self.cartella.mkdir(parents=True, exist_ok=True)
         self.processo = subprocess.Popen(  # noqa: S603
             [
-                self.eseguibile,
+                redis_server(),
                 "--port", str(self.porta),
                 "--bind", "127.0.0.1",
                 "--dir", str(self.cartella),

@@ -21,7 +21,7 @@ from reflex.utils.token_manager import RedisTokenManager
 
 from scripts.copia import copy_tree
 from serena_app.produzione import impostazioni
-from serena_app.produzione.servizi import Postgres, Redis
+from serena_app.produzione.servizi import Postgres, Redis, redis_server
 from tests.support.server import BIN, Server, _stop, _wait_until_up, app_env, free_port
 
 PROCESSI_APP = 2
@@ -74,18 +74,16 @@ class Produzione(Server):
         """Stop Redis and start it again on the same port and data (it then belongs to the
         test, not to `serena prod`)."""
         porta = self.porta_redis()
-        inizio = f"{_redis()} 127.0.0.1:{porta}"
+        inizio = f"{redis_server()} 127.0.0.1:{porta}"
         pid = next(p for p, riga in processi() if riga.startswith(inizio))
         os.kill(pid, signal.SIGTERM)
+        fine = time.monotonic() + ATTESA_S
         while any(riga.startswith(inizio) for _, riga in processi()):
+            assert time.monotonic() < fine, f"Redis on {porta} did not stop"
             time.sleep(0.05)
         nuovo = Redis(self.var / "redis", porta)
         nuovo.avvia()
         self.avviati.append(nuovo)
-
-
-def _redis() -> str:
-    return Redis(Path(), 0).eseguibile
 
 
 def processi() -> Iterator[tuple[int, str]]:
