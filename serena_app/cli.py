@@ -21,6 +21,7 @@ first; `demo` makes its own and leaves that one alone.
 
 import argparse
 import getpass
+import shlex
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -120,8 +121,12 @@ def _archivio(args: argparse.Namespace) -> int:
         if args.comando == "backup":
             print(f"Copia del database: {backup.backup(args.cartella)} (controllata).")
         elif args.comando == "restore":
-            backup.ripristina(args.file)
-            print(f"Database ripristinato da {args.file}. Riavvia il sito.")
+            precedente = backup.ripristina(args.file)
+            print(f"Database ripristinato da {args.file}.")
+            if precedente:
+                comando = f"serena restore {shlex.quote(str(precedente))}"
+                print(f"Il database di prima è in {precedente} (per rimetterlo: {comando}).")
+            print("Riavvia il sito.")
         elif args.comando == "export":
             with db.session() as session:
                 testo = esportazione.in_json(esportazione.esporta(session=session))
@@ -149,8 +154,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.comando == "prod":
         return produzione.avvia(args.port)
     impostazioni.applica()
+    if args.comando == "restore":
+        # Not prepared first: the live database may be the broken one to replace, and a
+        # restore migrates the copy it puts in place.
+        return _archivio(args)
     seminato = prepara()
-    if args.comando in ("export", "import", "backup", "restore"):
+    if args.comando in ("export", "import", "backup"):
         return _archivio(args)
     if args.comando == "audit":
         with db.session() as session:

@@ -1,16 +1,27 @@
 """`serena export`, `import`, `backup` and `restore` as an administrator runs them, on the
-database of `DATABASE_URL` (a fresh SQLite file here)."""
+database of `DATABASE_URL` (a fresh SQLite file here, with the account "anna")."""
 
+import io
 import json
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+from contextlib import closing
 from pathlib import Path
 
 import pytest
+from alembic import command
+from alembic.config import Config
+from alembic.script import ScriptDirectory
 
-from serena_app import db, pagina
+from serena_app import backup, db, pagina
 from serena_app.bozze import BOZZA
 from serena_app.cli import main
 from serena_app.pagina import PUBBLICATA
 from serena_app.tipi import SEZIONE, Voce
+from tests.factories import PASSWORD
 
 MISSION = Voce(SEZIONE.nome, "mission")
 
@@ -19,8 +30,27 @@ MISSION = Voce(SEZIONE.nome, "mission")
 def url(tmp_path: Path, monkeypatch) -> str:
     url = f"sqlite:///{tmp_path / 'serena.db'}"
     monkeypatch.setenv("DATABASE_URL", url)
-    assert main(["prepare"]) == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO(f"{PASSWORD}\n"))
+    assert main(["create-staff", "anna", "--password-stdin"]) == 0
     return url
+
+
+def _vivo(url: str) -> Path:
+    return Path(url.removeprefix("sqlite:///"))
+
+
+def _file_del_vivo(url: str) -> dict[str, bytes]:
+    """The live database's files (the database, its -wal and -shm if any), byte for byte, once
+    this process's connections are closed."""
+    db.engine(url).dispose()
+    vivo = _vivo(url)
+    return {f.name: f.read_bytes() for f in vivo.parent.glob(f"{vivo.name}*")}
+
+
+def _elenco(capsys) -> str:
+    capsys.readouterr()
+    assert main(["list-staff"]) == 0
+    return capsys.readouterr().out
 
 
 def _mission(url: str, quale) -> str | None:
@@ -55,21 +85,203 @@ def test_a_bad_file_is_named_and_changes_nothing(url, tmp_path, capsys):
     assert "Impossibile usare il file" in capsys.readouterr().err
 
 
-def test_backup_then_restore_brings_the_old_text_back(url, tmp_path, capsys):
-    prima = _mission(url, PUBBLICATA)
-    assert main(["backup", str(tmp_path / "copie")]) == 0
-    copia = next((tmp_path / "copie").glob("serena-*.db"))
-    assert str(copia) in capsys.readouterr().out
+def _cambia_mission(url: str, testo: str) -> None:
     with db.session(url) as session:
         elemento = pagina.leggi_elemento(session=session, pagina=PUBBLICATA, voce=MISSION)
         pagina.salva(
             session=session,
             pagina=PUBBLICATA,
             voce=MISSION,
-            campi={"testo": "Cambiata dopo la copia."},
+            campi={"testo": testo},
             versione=elemento.versione,
         )
+
+
+def test_backup_then_restore_brings_the_old_text_back(url, tmp_path, capsys):
+    prima = _mission(url, PUBBLICATA)
+    assert main(["backup", str(tmp_path / "copie")]) == 0
+    copia = next((tmp_path / "copie").glob("serena-*.db"))
+    assert str(copia) in capsys.readouterr().out
+    _cambia_mission(url, "Cambiata dopo la copia.")
     assert main(["restore", str(copia)]) == 0
     assert _mission(url, PUBBLICATA) == prima
     assert main(["restore", str(tmp_path / "manca.db")]) == 1
     assert "non esiste" in capsys.readouterr().err
+
+
+# Restore: everything checked on a copy first; then swapped in whole, the previous kept
+
+
+def _copia(url: str, tmp_path: Path, nome: str, *sql: str) -> Path:
+    """A backup of the live database at `tmp_path / nome`, changed by `sql`."""
+    file = tmp_path / nome
+    file.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(backup.backup(tmp_path / "copie", url), file)
+    with closing(sqlite3.connect(file)) as connessione:
+        for istruzione in sql:
+            connessione.execute(istruzione)
+        connessione.commit()
+    return file
+
+
+GUASTE = {
+    "revisione sconosciuta": (
+        ("UPDATE alembic_version SET version_num = 'f00dcafe1234'",),
+        "versione del sito che questa non conosce (revisione «f00dcafe1234»)",
+    ),
+    "senza revisione": (("DELETE FROM alembic_version",), "non è un database del sito"),
+    "colonna mancante": (
+        ("ALTER TABLE staff DROP COLUMN hash_password",),
+        "manca la colonna «staff.hash_password»",
+    ),
+    "tabella mancante": (("DROP TABLE evento",), "manca la tabella «evento»"),
+}
+
+
+@pytest.mark.parametrize(("sql", "motivo"), GUASTE.values(), ids=GUASTE)
+def test_a_refused_restore_changes_nothing_and_says_why(url, tmp_path, capsys, sql, motivo):
+    file = _copia(url, tmp_path, "copia.db", *sql)
+    prima = _file_del_vivo(url)
+    capsys.readouterr()
+
+    assert main(["restore", str(file)]) == 1
+    uscita = capsys.readouterr()
+    assert motivo in uscita.err
+    assert "Traceback" not in uscita.err
+    assert uscita.out == ""
+    assert _file_del_vivo(url) == prima
+    assert sorted(f.name for f in _vivo(url).parent.iterdir()) == ["copia.db", "copie", "serena.db"]
+    assert "anna\tattivo" in _elenco(capsys)
+
+
+NOMI_STRANI = ["copia?x=1.db", "copia#frammento.db", "una copia %41 al 100%.db", "copia è ü 😀.db"]
+
+
+@pytest.mark.parametrize("nome", [*NOMI_STRANI, "cartella ?#% è/copia.db"])
+def test_a_sound_copy_restores_from_any_path(url, tmp_path, capsys, nome):
+    prima = _mission(url, PUBBLICATA)
+    file = _copia(url, tmp_path, nome)
+    _cambia_mission(url, "Cambiata dopo la copia.")
+    assert main(["restore", str(file)]) == 0
+    assert _mission(url, PUBBLICATA) == prima
+
+
+def test_a_backup_goes_into_any_folder(url, tmp_path, capsys):
+    cartella = tmp_path / "copie ?x=1#f %41 è"
+    assert main(["backup", str(cartella)]) == 0
+    assert len(list(cartella.glob("serena-*.db"))) == 1
+
+
+def _precedente(uscita: str) -> Path:
+    """The previous database, as `serena restore` names it."""
+    trovato = re.search(r"per rimetterlo: serena restore (.+)\)", uscita)
+    assert trovato, uscita
+    return Path(trovato[1])
+
+
+def test_a_restore_keeps_the_previous_database_and_restoring_it_undoes_the_restore(
+    url, tmp_path, capsys
+):
+    prima = _mission(url, PUBBLICATA)
+    copia = backup.backup(tmp_path / "copie", url)
+    _cambia_mission(url, "Cambiata dopo la copia.")
+    capsys.readouterr()
+
+    assert main(["restore", str(copia)]) == 0
+    precedente = _precedente(capsys.readouterr().out)
+    assert precedente.parent == _vivo(url).parent
+    assert _mission(url, PUBBLICATA) == prima
+
+    assert main(["restore", str(precedente)]) == 0
+    assert _mission(url, PUBBLICATA) == "Cambiata dopo la copia."
+    assert _precedente(capsys.readouterr().out) != precedente
+    assert "anna\tattivo" in _elenco(capsys)
+
+
+def test_a_damaged_live_database_can_still_be_restored(url, tmp_path, capsys):
+    """`serena` prepares the database before most commands; not before a restore, which
+    must work precisely when the live database is broken."""
+    prima = _mission(url, PUBBLICATA)
+    copia = backup.backup(tmp_path / "copie", url)
+    db.engine(url).dispose()
+    rovinato = b"non piu un database " * 1000
+    _vivo(url).write_bytes(rovinato)
+    capsys.readouterr()
+
+    assert main(["restore", str(copia)]) == 0
+    assert _precedente(capsys.readouterr().out).read_bytes() == rovinato
+    assert _mission(url, PUBBLICATA) == prima
+    assert "anna\tattivo" in _elenco(capsys)
+
+
+SCRIVI_NEL_WAL = """
+import os, sqlite3, sys
+connessione = sqlite3.connect(sys.argv[1])
+connessione.execute("PRAGMA wal_autocheckpoint=0")
+connessione.execute(
+    "UPDATE sezione SET testo = 'Scritta nel WAL.'"
+    " WHERE pagina = 'pubblicata' AND chiave = 'mission'"
+)
+connessione.commit()
+os._exit(0)  # ended without closing: the write stays in serena.db-wal
+"""
+
+
+def test_a_write_left_in_the_live_wal_goes_to_the_previous_database_not_the_restored_one(
+    url, tmp_path, capsys
+):
+    prima = _mission(url, PUBBLICATA)
+    copia = backup.backup(tmp_path / "copie", url)
+    db.engine(url).dispose()
+    subprocess.run([sys.executable, "-c", SCRIVI_NEL_WAL, _vivo(url)], check=True, timeout=60)
+    assert Path(f"{_vivo(url)}-wal").stat().st_size > 0
+    capsys.readouterr()
+
+    assert main(["restore", str(copia)]) == 0
+    precedente = _precedente(capsys.readouterr().out)
+    assert _mission(url, PUBBLICATA) == prima
+    backup.controlla(_vivo(url))
+    with closing(sqlite3.connect(precedente)) as connessione:
+        testo = connessione.execute(
+            "SELECT testo FROM sezione WHERE pagina = 'pubblicata' AND chiave = 'mission'"
+        ).fetchone()
+    assert testo == ("Scritta nel WAL.",)
+
+
+def test_a_restore_while_the_site_is_running_is_refused(url, tmp_path, capsys):
+    copia = backup.backup(tmp_path / "copie", url)
+    prima = _file_del_vivo(url)
+    capsys.readouterr()
+    with closing(sqlite3.connect(_vivo(url))) as sito:  # a running site keeps one open
+        sito.execute("SELECT count(*) FROM staff").fetchone()
+        assert main(["restore", str(copia)]) == 1
+    uscita = capsys.readouterr()
+    assert "è in uso" in uscita.err
+    assert "Traceback" not in uscita.err
+    assert _file_del_vivo(url) == prima
+
+
+def test_a_copy_from_an_older_version_is_migrated_then_restored(url, tmp_path, capsys):
+    migrazioni = ScriptDirectory(str(db.MIGRATIONS))
+    testa = migrazioni.get_current_head()
+    precedente = migrazioni.get_revision(testa).down_revision
+    file = tmp_path / "vecchia.db"
+    cfg = Config()
+    cfg.set_main_option("script_location", str(db.MIGRATIONS))
+    engine = db.crea_engine(f"sqlite:///{file}")
+    with engine.begin() as connessione:
+        cfg.attributes["connection"] = connessione
+        command.upgrade(cfg, precedente)
+    engine.dispose()
+
+    assert main(["restore", str(file)]) == 0
+    with closing(sqlite3.connect(_vivo(url))) as connessione:
+        assert connessione.execute("SELECT version_num FROM alembic_version").fetchall() == [
+            (testa,)
+        ]
+    backup.controlla(_vivo(url))
+    assert _elenco(capsys) == ""  # that database had no account yet
+    with closing(sqlite3.connect(file)) as connessione:  # the file given is left as it was
+        assert connessione.execute("SELECT version_num FROM alembic_version").fetchall() == [
+            (precedente,)
+        ]
