@@ -133,7 +133,7 @@ def _archivio(args: argparse.Namespace) -> int:
             args.file.write_text(testo, encoding="utf-8")
             print(f"Contenuti scritti in {args.file}.")
         else:
-            contenuto = esportazione.leggi(args.file.read_bytes())
+            contenuto = esportazione.leggi_file(args.file)
             with db.session() as session:
                 quante = esportazione.importa(session=session, contenuto=contenuto)
             print(f"File caricato come bozza: {quante} modifiche da rivedere e pubblicare.")

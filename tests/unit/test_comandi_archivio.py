@@ -3,6 +3,7 @@ database of `DATABASE_URL` (a fresh SQLite file here, with the account "anna")."
 
 import io
 import json
+import os
 import re
 import shutil
 import sqlite3
@@ -285,3 +286,109 @@ def test_a_copy_from_an_older_version_is_migrated_then_restored(url, tmp_path, c
         assert connessione.execute("SELECT version_num FROM alembic_version").fetchall() == [
             (precedente,)
         ]
+
+
+# Import: the file's kind and size checked before anything is read
+
+MISURA = """
+import resource, sys
+from serena_app.cli import main
+
+assert main(["prepare"]) == 0
+with open("/proc/self/status") as stato:
+    virtuale = next(int(r.split()[1]) for r in stato if r.startswith("VmSize:")) * 1024
+resource.setrlimit(resource.RLIMIT_AS, (virtuale + 512 * 2**20,) * 2)  # a regression fails here
+prima = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+codice = main(sys.argv[1:])
+print("crescita KiB:", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - prima)
+sys.exit(codice)
+"""
+
+
+def _serena_misurato(url: str, *argomenti: str) -> tuple[subprocess.CompletedProcess, int]:
+    """`serena ARGOMENTI` in a process of its own, bounded in time and memory; the growth of
+    its peak memory during the command, in KiB."""
+    ambiente = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "PYTHONPATH": str(Path(__file__).parents[2]),
+    }
+    esito = subprocess.run(
+        [sys.executable, "-c", MISURA, *argomenti],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=ambiente,
+        check=False,
+    )
+    crescita = re.search(r"crescita KiB: (\d+)", esito.stdout)
+    return esito, int(crescita[1]) if crescita else -1
+
+
+def test_a_huge_file_is_refused_before_it_is_read(url, tmp_path):
+    enorme = tmp_path / "enorme.json"
+    with enorme.open("wb") as file:
+        file.truncate(200 * 2**20)  # 200 MiB, sparse: nothing written to disk
+
+    esito, crescita = _serena_misurato(url, "import", str(enorme))
+    assert esito.returncode == 1, esito.stderr
+    assert "Il file è troppo grande: al massimo 2 MB." in esito.stderr
+    assert 0 <= crescita < 20 * 1024, crescita  # not read: 200 MiB would show
+
+
+@pytest.mark.parametrize(("quale", "tipo"), [("fifo", "una FIFO"), ("/dev/zero", "un dispositivo")])
+def test_a_fifo_or_a_device_is_refused_without_reading_it(url, tmp_path, quale, tipo):
+    """A FIFO with no writer would block a read forever, /dev/zero would fill the memory: both
+    are refused at once (a regression hits the process's time or memory bound)."""
+    if quale == "fifo":
+        quale = tmp_path / "contenuti.json"
+        os.mkfifo(quale)
+    esito, _ = _serena_misurato(url, "import", str(quale))
+    assert esito.returncode == 1, esito.stderr
+    assert f"non è un file normale ({tipo})." in esito.stderr
+    assert "Traceback" not in esito.stderr
+
+
+def test_a_folder_is_refused(url, tmp_path, capsys):
+    capsys.readouterr()
+    assert main(["import", str(tmp_path)]) == 1
+    assert f"{tmp_path} non è un file normale (una cartella)." in capsys.readouterr().err
+
+
+def _esportato(url: str, tmp_path: Path) -> str:
+    file = tmp_path / "contenuti.json"
+    assert main(["export", str(file)]) == 0
+    return file.read_text(encoding="utf-8")
+
+
+def test_a_file_that_starts_with_a_utf8_bom_is_imported(url, tmp_path, capsys):
+    dati = json.loads(_esportato(url, tmp_path))
+    dati["pagine"]["pubblicata"]["sezioni"]["mission"] = "Salvata da un editor con il BOM."
+    file = tmp_path / "con-bom.json"
+    file.write_bytes(b"\xef\xbb\xbf" + json.dumps(dati).encode("utf-8"))
+    capsys.readouterr()
+    assert main(["import", str(file)]) == 0
+    assert _mission(url, BOZZA) == "Salvata da un editor con il BOM."
+
+
+@pytest.mark.parametrize(
+    ("numero", "messaggio"),
+    [
+        ("1" + "0" * 5000, "Il file contiene un numero troppo lungo (5001 cifre; al massimo 20)."),
+        ("-" + "9" * 25, "Il file contiene un numero troppo lungo (25 cifre; al massimo 20)."),
+        ("NaN", "Il file contiene «NaN», che non è un numero JSON."),
+        ("1e400", "pagine.pubblicata.tappe[0].anno: Valore non valido."),
+        ("123456789012", "pagine.pubblicata.tappe[0].anno: L’anno deve essere compreso tra"),
+    ],
+    ids=["5000 cifre", "25 cifre", "NaN", "1e400", "fuori intervallo"],
+)
+def test_a_number_out_of_range_gets_an_italian_message(url, tmp_path, capsys, numero, messaggio):
+    testo = _esportato(url, tmp_path)
+    dati = json.loads(testo)
+    dati["pagine"]["pubblicata"]["tappe"][0]["anno"] = "SEGNAPOSTO"
+    file = tmp_path / "numero.json"
+    file.write_text(json.dumps(dati).replace('"SEGNAPOSTO"', numero), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["import", str(file)]) == 1
+    assert capsys.readouterr().err.startswith(messaggio)
+    assert _mission(url, BOZZA) is None
