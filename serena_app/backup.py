@@ -32,8 +32,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import SQLModel
 
+import serena_app.models  # noqa: F401  (registers the tables on the metadata)
 from serena_app import db
-from serena_app import models as _models  # noqa: F401  (registers the tables on the metadata)
 
 # The files SQLite keeps beside a database while it is open or after a crash.
 ACCANTO = ("-wal", "-shm", "-journal")
@@ -171,6 +171,7 @@ def _un_solo_file(percorso: Path) -> None:
 def backup(cartella: Path, url: str | None = None) -> Path:
     """Copy the live database into a new file in `cartella`, checked; its path."""
     sorgente = _file_sqlite(url or db.database_url())
+    cartella = cartella.absolute()  # never read as a URI, whatever its name
     cartella.mkdir(parents=True, exist_ok=True)
     destinazione = cartella / f"serena-{datetime.now(UTC):%Y%m%d-%H%M%S-%f}.db"
     provvisoria = _provvisorio(cartella, destinazione.name)

@@ -170,7 +170,9 @@ def test_a_sound_copy_restores_from_any_path(url, tmp_path, capsys, nome):
 def test_a_backup_goes_into_any_folder(url, tmp_path, capsys):
     cartella = tmp_path / "copie ?x=1#f %41 è"
     assert main(["backup", str(cartella)]) == 0
-    assert len(list(cartella.glob("serena-*.db"))) == 1
+    (copia,) = cartella.iterdir()  # one file: no -wal beside it, no partial file left
+    assert re.fullmatch(r"serena-[0-9-]+\.db", copia.name)
+    backup.controlla(copia)
 
 
 def _precedente(uscita: str) -> Path:
