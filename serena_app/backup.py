@@ -3,23 +3,48 @@ while the site runs, and putting one back.
 
 The copy uses SQLite's online backup API, which copies the database as one consistent
 snapshot even while other processes write (a writer that commits mid-copy makes the copy
-start again). Each copy, and each file before it is restored, must pass
-`PRAGMA integrity_check` and hold the site's tables. On PostgreSQL, use `pg_dump`.
+start again). Each copy is one self-contained file (no -wal beside it), checked before it
+takes its name.
+
+A restore checks everything on a copy of the file given, made beside the live database: an
+undamaged SQLite file (`PRAGMA integrity_check`), at a migration revision this version of the
+site knows, migrated there if it is older, then holding every table and column of the models.
+Only then the copy replaces the live database, in one rename; the live database is kept beside
+it (`serena-prima-del-ripristino-….db`), so a restore is undone by restoring that file. A
+refused restore leaves the live database's files untouched, and so does a restore while the
+site runs (an open connection refuses it). On PostgreSQL, use `pg_dump`.
 """
 
+import os
+import shutil
 import sqlite3
+import stat
+import tempfile
+from contextlib import closing, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+from alembic.util import CommandError
+from sqlalchemy import URL
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import SQLModel
 
+import serena_app.models  # noqa: F401  (registers the tables on the metadata)
 from serena_app import db
 
-TABELLE_DEL_SITO = {"alembic_version", "sezione", "tappa", "valore", "staff"}
+# The files SQLite keeps beside a database while it is open or after a crash.
+ACCANTO = ("-wal", "-shm", "-journal")
 
 
 class CopiaNonValida(ValueError):
-    """The file is no sound copy of this site's database; the message says why, in Italian."""
+    """The file cannot be backed up or restored; the message says why, in Italian."""
+
+
+class DatabaseInUso(CopiaNonValida):
+    """The live database is open elsewhere (the site runs): it cannot be replaced now."""
 
 
 def _file_sqlite(url: str) -> Path:
@@ -27,55 +52,261 @@ def _file_sqlite(url: str) -> Path:
     if indirizzo.get_backend_name() != "sqlite" or not indirizzo.database:
         msg = "Il backup con `serena backup` vale per SQLite; per PostgreSQL usa pg_dump."
         raise CopiaNonValida(msg)
-    return Path(indirizzo.database)
+    return Path(indirizzo.database).absolute()
+
+
+def _migrazioni() -> ScriptDirectory:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(db.MIGRATIONS))
+    return ScriptDirectory.from_config(cfg)
+
+
+# The checks, on a connection to a file of ours (a plain file name, never a URI)
+
+
+def _revisione(connessione: sqlite3.Connection, nome: Path) -> str:
+    """Integrity, then the migration revision, which this version must know."""
+    try:
+        esito = connessione.execute("PRAGMA integrity_check").fetchall()
+        tabelle = {
+            r[0] for r in connessione.execute("SELECT name FROM sqlite_master WHERE type='table'")
+        }
+        revisioni = (
+            connessione.execute("SELECT version_num FROM alembic_version").fetchall()
+            if "alembic_version" in tabelle
+            else []
+        )
+    except sqlite3.DatabaseError as errore:
+        msg = f"Il file {nome} non è un database SQLite leggibile ({errore})."
+        raise CopiaNonValida(msg) from None
+    if esito != [("ok",)]:
+        raise CopiaNonValida(f"Il file {nome} è danneggiato: {esito[0][0]}")
+    if len(revisioni) != 1:
+        msg = f"Il file {nome} non è un database del sito (non dice la revisione dello schema)."
+        raise CopiaNonValida(msg)
+    revisione = revisioni[0][0]
+    if revisione not in {s.revision for s in _migrazioni().walk_revisions()}:
+        msg = (
+            f"Il file {nome} viene da una versione del sito che questa non conosce "
+            f"(revisione «{revisione}»): aggiorna il sito, poi ripristina."
+        )
+        raise CopiaNonValida(msg)
+    return revisione
+
+
+def _schema_completo(connessione: sqlite3.Connection, nome: Path) -> None:
+    """Every table and column of the models is there."""
+    for tabella in SQLModel.metadata.sorted_tables:
+        colonne = {r[1] for r in connessione.execute(f'PRAGMA table_info("{tabella.name}")')}
+        if not colonne:
+            msg = (
+                f"Il file {nome} non è un database completo del sito: "
+                f"manca la tabella «{tabella.name}»."
+            )
+            raise CopiaNonValida(msg)
+        if mancanti := [c.name for c in tabella.columns if c.name not in colonne]:
+            msg = (
+                f"Il file {nome} non è un database completo del sito: "
+                f"manca la colonna «{tabella.name}.{mancanti[0]}»."
+            )
+            raise CopiaNonValida(msg)
 
 
 def controlla(percorso: Path) -> None:
-    """Check that `percorso` is a sound SQLite copy of this site's database.
+    """Check that `percorso` is a sound SQLite database of this site, at the latest schema.
+
+    For a file of ours (a backup just made, the live database): it is opened as it is.
 
     Raises:
-        CopiaNonValida: It is missing, not SQLite, damaged, or not this site's.
+        CopiaNonValida: It is missing, not SQLite, damaged, of an older or unknown schema, or
+            lacks a table or column.
     """
     if not percorso.is_file():
         raise CopiaNonValida(f"Il file {percorso} non esiste.")
+    with closing(sqlite3.connect(percorso)) as connessione:
+        revisione = _revisione(connessione, percorso)
+        if revisione != (ultima := _migrazioni().get_current_head()):
+            msg = f"Il file {percorso} ha lo schema «{revisione}», non l’ultimo («{ultima}»)."
+            raise CopiaNonValida(msg)
+        _schema_completo(connessione, percorso)
+
+
+# Files: written beside, synced, renamed
+
+
+def _sincronizza(percorso: Path) -> None:
+    descrittore = os.open(percorso, os.O_RDONLY)
     try:
-        with sqlite3.connect(f"file:{percorso}?mode=ro", uri=True) as connessione:
-            esito = connessione.execute("PRAGMA integrity_check").fetchall()
-            tabelle = {r[0] for r in connessione.execute("SELECT name FROM sqlite_master")}
-    except sqlite3.DatabaseError as errore:
-        msg = f"Il file {percorso} non è un database SQLite leggibile ({errore})."
-        raise CopiaNonValida(msg) from None
-    if esito != [("ok",)]:
-        raise CopiaNonValida(f"Il file {percorso} è danneggiato: {esito[0][0]}")
-    if mancanti := sorted(TABELLE_DEL_SITO - tabelle):
-        raise CopiaNonValida(
-            f"Il file {percorso} non è un database del sito (manca «{mancanti[0]}»)."
-        )
+        os.fsync(descrittore)
+    finally:
+        os.close(descrittore)
 
 
-def _copia(sorgente: Path, destinazione: Path) -> None:
-    with sqlite3.connect(sorgente) as da, sqlite3.connect(destinazione) as a:
-        da.backup(a)
-    # `with` on a sqlite3 connection commits; it does not close.
-    da.close()
-    a.close()
+def _accanto(file: Path, parola: str) -> Path:
+    """A new name beside `file`: its stem, `parola` and the time."""
+    return file.with_name(f"{file.stem}-{parola}-{datetime.now(UTC):%Y%m%d-%H%M%S-%f}.db")
+
+
+def _provvisorio(cartella: Path, nome: str) -> Path:
+    descrittore, percorso = tempfile.mkstemp(dir=cartella, prefix=f".{nome}-", suffix=".parziale")
+    os.close(descrittore)
+    return Path(percorso)
+
+
+def _elimina(file: Path) -> None:
+    for percorso in (file, *(Path(f"{file}{s}") for s in ACCANTO)):
+        percorso.unlink(missing_ok=True)
+
+
+def _un_solo_file(percorso: Path) -> None:
+    """Fold any write-ahead log into the database file, which then stands alone; synced."""
+    with closing(sqlite3.connect(percorso, isolation_level=None)) as connessione:
+        connessione.execute("PRAGMA journal_mode=DELETE")
+    _sincronizza(percorso)
+
+
+# Backup
 
 
 def backup(cartella: Path, url: str | None = None) -> Path:
     """Copy the live database into a new file in `cartella`, checked; its path."""
     sorgente = _file_sqlite(url or db.database_url())
+    cartella = cartella.absolute()  # never read as a URI, whatever its name
     cartella.mkdir(parents=True, exist_ok=True)
-    nome = f"serena-{datetime.now(UTC):%Y%m%d-%H%M%S-%f}.db"
-    destinazione = cartella / nome
-    _copia(sorgente, destinazione)
-    controlla(destinazione)
+    destinazione = cartella / f"serena-{datetime.now(UTC):%Y%m%d-%H%M%S-%f}.db"
+    provvisoria = _provvisorio(cartella, destinazione.name)
+    try:
+        with (
+            closing(sqlite3.connect(sorgente)) as da,
+            closing(sqlite3.connect(provvisoria)) as a,
+        ):
+            da.backup(a)
+        _un_solo_file(provvisoria)
+        controlla(provvisoria)
+        os.replace(provvisoria, destinazione)
+        _sincronizza(cartella)
+    finally:
+        _elimina(provvisoria)
     return destinazione
 
 
-def ripristina(percorso: Path, url: str | None = None) -> None:
-    """Check `percorso`, then make it the live database (migrated to this version of the
-    site). Stop the site first: it keeps the old content in memory."""
-    controlla(percorso)
-    destinazione = _file_sqlite(url or db.database_url())
-    _copia(percorso, destinazione)
-    db.migra(db.engine(url or db.database_url()))
+# Restore
+
+
+def _file_da_leggere(percorso: Path) -> None:
+    try:
+        modo = percorso.stat().st_mode
+    except FileNotFoundError:
+        raise CopiaNonValida(f"Il file {percorso} non esiste.") from None
+    if not stat.S_ISREG(modo):
+        msg = f"{percorso} non è un file normale (è una cartella, una FIFO o un dispositivo)."
+        raise CopiaNonValida(msg)
+
+
+def _copia_dei_byte(sorgente: Path, destinazione: Path) -> None:
+    """The file as it is, with its own write-ahead log or rollback journal if it has one
+    (the file given is never opened by SQLite, so nothing is written beside it)."""
+    shutil.copyfile(sorgente, destinazione)
+    for suffisso in ("-wal", "-journal"):
+        if (registro := Path(f"{sorgente}{suffisso}")).is_file():
+            shutil.copyfile(registro, f"{destinazione}{suffisso}")
+
+
+def _migra(copia: Path, nome: Path) -> None:
+    engine = db.crea_engine(URL.create("sqlite", database=str(copia)))
+    try:
+        db.migra(engine)
+    except (SQLAlchemyError, CommandError) as errore:
+        motivo = str(getattr(errore, "orig", None) or errore).splitlines()[0]
+        msg = f"Il file {nome} non si aggiorna allo schema di questa versione del sito ({motivo})."
+        raise CopiaNonValida(msg) from None
+    finally:
+        engine.dispose()
+
+
+def _verifica_e_aggiorna(copia: Path, nome: Path) -> None:
+    """Every check on `copia` (named `nome` in messages), migrated if it is older."""
+    with closing(sqlite3.connect(copia)) as connessione:
+        revisione = _revisione(connessione, nome)
+    if revisione != _migrazioni().get_current_head():
+        _migra(copia, nome)
+    with closing(sqlite3.connect(copia)) as connessione:
+        _revisione(connessione, nome)
+        _schema_completo(connessione, nome)
+    _un_solo_file(copia)
+
+
+def _conserva(vivo: Path, precedente: Path) -> None:
+    """Keep the live database's file as `precedente` too. A hard link does it without opening
+    the file (closing another descriptor of it would drop SQLite's lock); a copy otherwise."""
+    try:
+        os.link(vivo, precedente)
+    except OSError:
+        shutil.copyfile(vivo, precedente)
+        _sincronizza(precedente)
+
+
+def _stessi_permessi(copia: Path, vivo: Path) -> None:
+    """The restored file gets the live one's mode, and its owner where allowed."""
+    dati = vivo.stat()
+    os.chmod(copia, stat.S_IMODE(dati.st_mode))
+    with suppress(PermissionError):  # not root: the file stays the restoring user's
+        os.chown(copia, dati.st_uid, dati.st_gid)
+
+
+def _al_posto_del_vivo(copia: Path, vivo: Path) -> Path | None:
+    """Rename `copia` over `vivo`; the previous live database kept beside it, its path."""
+    if not any(Path(f"{vivo}{s}").exists() for s in ("", *ACCANTO)):
+        os.replace(copia, vivo)
+        _sincronizza(vivo.parent)
+        return None
+    precedente = _accanto(vivo, "prima-del-ripristino")
+    with closing(sqlite3.connect(vivo, timeout=2, isolation_level=None)) as connessione:
+        try:
+            # Leaving WAL mode folds the -wal into the file and removes -wal and -shm; SQLite
+            # refuses it while another connection is open, and the lock keeps new ones out.
+            modo = connessione.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
+            connessione.execute("BEGIN EXCLUSIVE")
+        except sqlite3.DatabaseError as errore:
+            occupato = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+            # Damaged: kept as it is, with whatever lies beside it.
+            modo = "in uso" if (errore.sqlite_errorcode or 0) & 0xFF in occupato else "danneggiato"
+        if modo in ("in uso", "wal"):
+            msg = (
+                f"Il database del sito ({vivo}) è in uso: ferma il sito, poi ripeti "
+                "`serena restore`."
+            )
+            raise DatabaseInUso(msg)
+        _conserva(vivo, precedente)
+        _stessi_permessi(copia, vivo)
+        for suffisso in ACCANTO:
+            if (resto := Path(f"{vivo}{suffisso}")).exists():
+                os.replace(resto, f"{precedente}{suffisso}")
+        os.replace(copia, vivo)
+        _sincronizza(vivo.parent)
+    return precedente
+
+
+def ripristina(percorso: Path, url: str | None = None) -> Path | None:
+    """Make a copy of `percorso` the live database, once every check has passed on it.
+
+    Stop the site first: a database in use is not replaced.
+
+    Returns:
+        Where the previous live database is kept (None if there was none): restoring it undoes
+        this restore.
+
+    Raises:
+        CopiaNonValida: The file is refused (the message says why); nothing was changed.
+        DatabaseInUso: The site runs; nothing was changed.
+    """
+    vivo = _file_sqlite(url or db.database_url())
+    _file_da_leggere(percorso)
+    db.engine(url or db.database_url()).dispose()  # this process's own pooled connections
+    copia = _provvisorio(vivo.parent, vivo.name)
+    try:
+        _copia_dei_byte(percorso, copia)
+        _verifica_e_aggiorna(copia, percorso)
+        return _al_posto_del_vivo(copia, vivo)
+    finally:
+        _elimina(copia)

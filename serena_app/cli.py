@@ -16,11 +16,14 @@ serena audit [--since DATE] [--user NAME]    who did what and when (audit.py)
 
 Every command works on the database of `DATABASE_URL` (default: `serena.db` in the project;
 while `make prod` runs, the production one: `produzione/impostazioni.py`), and prepares it
-first; `demo` makes its own and leaves that one alone.
+first; `demo` makes its own and leaves that one alone. Whatever a command prints from stored or
+typed text (a user name, a path, a file's content) is escaped (`terminale.sicuro`): a name
+cannot forge a line or send the terminal an escape sequence.
 """
 
 import argparse
 import getpass
+import shlex
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -42,6 +45,7 @@ from serena_app.demo import avvio
 from serena_app.produzione import avvio as produzione
 from serena_app.produzione import impostazioni
 from serena_app.pubblicazione import Archivio
+from serena_app.terminale import sicuro
 
 
 def prepara() -> bool:
@@ -65,8 +69,25 @@ def _leggi_password(da_stdin: bool) -> str:
     return password
 
 
+def _dici(riga: object) -> None:
+    """Print a line, any stored or typed text in it escaped."""
+    print(sicuro(riga))
+
+
+def _errore(riga: object) -> None:
+    """Print a line on stderr, any stored or typed text in it escaped."""
+    print(sicuro(riga), file=sys.stderr)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, whose errors quote what was typed: escaped (its sub-commands' parsers too)."""
+
+    def error(self, message: str):
+        super().error(sicuro(message))
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="serena", description="Il sito di Cooperativa Serena.")
+    parser = _Parser(prog="serena", description="Il sito di Cooperativa Serena.")
     comandi = parser.add_subparsers(dest="comando", required=True)
     comandi.add_parser("prepare", help="aggiorna il database e lo riempie se è vuoto")
     crea = comandi.add_parser("create-staff", help="crea un account")
@@ -118,25 +139,29 @@ def _archivio(args: argparse.Namespace) -> int:
     """export, import, backup, restore: the exit code."""
     try:
         if args.comando == "backup":
-            print(f"Copia del database: {backup.backup(args.cartella)} (controllata).")
+            _dici(f"Copia del database: {backup.backup(args.cartella)} (controllata).")
         elif args.comando == "restore":
-            backup.ripristina(args.file)
-            print(f"Database ripristinato da {args.file}. Riavvia il sito.")
+            precedente = backup.ripristina(args.file)
+            _dici(f"Database ripristinato da {args.file}.")
+            if precedente:
+                comando = f"serena restore {shlex.quote(str(precedente))}"
+                _dici(f"Il database di prima è in {precedente} (per rimetterlo: {comando}).")
+            _dici("Riavvia il sito.")
         elif args.comando == "export":
             with db.session() as session:
                 testo = esportazione.in_json(esportazione.esporta(session=session))
             args.file.write_text(testo, encoding="utf-8")
-            print(f"Contenuti scritti in {args.file}.")
+            _dici(f"Contenuti scritti in {args.file}.")
         else:
-            contenuto = esportazione.leggi(args.file.read_bytes())
+            contenuto = esportazione.leggi_file(args.file)
             with db.session() as session:
                 quante = esportazione.importa(session=session, contenuto=contenuto)
-            print(f"File caricato come bozza: {quante} modifiche da rivedere e pubblicare.")
+            _dici(f"File caricato come bozza: {quante} modifiche da rivedere e pubblicare.")
     except (esportazione.FileNonValido, backup.CopiaNonValida) as errore:
-        print(errore, file=sys.stderr)
+        _errore(errore)
         return 1
     except OSError as errore:
-        print(f"Impossibile usare il file: {errore.strerror} ({errore.filename}).", file=sys.stderr)
+        _errore(f"Impossibile usare il file: {errore.strerror} ({errore.filename}).")
         return 1
     return 0
 
@@ -149,8 +174,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.comando == "prod":
         return produzione.avvia(args.port)
     impostazioni.applica()
+    if args.comando == "restore":
+        # Not prepared first: the live database may be the broken one to replace, and a
+        # restore migrates the copy it puts in place.
+        return _archivio(args)
     seminato = prepara()
-    if args.comando in ("export", "import", "backup", "restore"):
+    if args.comando in ("export", "import", "backup"):
         return _archivio(args)
     if args.comando == "audit":
         with db.session() as session:
@@ -168,25 +197,26 @@ def main(argv: list[str] | None = None) -> int:
             if args.comando == "create-staff":
                 password = _leggi_password(args.password_stdin)
                 crea_staff(session=session, nome_utente=args.username, password=password)
-                print(f"Account «{args.username}» creato.")
+                _dici(f"Account «{args.username}» creato.")
             elif args.comando == "reset-password":
                 trova_staff(session=session, nome_utente=args.username)  # before asking
                 password = _leggi_password(args.password_stdin)
                 reimposta_password(session=session, nome_utente=args.username, password=password)
-                print(f"Password di «{args.username}» cambiata; le sue sessioni sono chiuse.")
+                _dici(f"Password di «{args.username}» cambiata; le sue sessioni sono chiuse.")
             elif args.comando == "disable-staff":
                 disabilita_staff(session=session, nome_utente=args.username)
-                print(f"Account «{args.username}» disabilitato; le sue sessioni sono chiuse.")
+                _dici(f"Account «{args.username}» disabilitato; le sue sessioni sono chiuse.")
             elif args.comando == "enable-staff":
                 if abilita_staff(session=session, nome_utente=args.username):
-                    print(f"Account «{args.username}» riabilitato: può accedere di nuovo.")
+                    _dici(f"Account «{args.username}» riabilitato: può accedere di nuovo.")
                 else:
-                    print(f"L’account «{args.username}» è già attivo.")
+                    _dici(f"L’account «{args.username}» è già attivo.")
             else:
                 for staff in elenco_staff(session=session):
-                    print(f"{staff.nome_utente}\t{'attivo' if staff.attivo else 'disabilitato'}")
+                    stato = "attivo" if staff.attivo else "disabilitato"
+                    print(f"{sicuro(staff.nome_utente)}\t{stato}")
     except (ErrorePersonale, PasswordNonValida) as errore:
-        print(errore, file=sys.stderr)
+        _errore(errore)
         return 1
     return 0
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, event
+from sqlalchemy import URL, Engine, event
+from sqlalchemy.engine import make_url
 from sqlmodel import Session, SQLModel, create_engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -23,16 +24,16 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def crea_engine(url: str) -> Engine:
+def crea_engine(url: str | URL) -> Engine:
     """Create an engine; SQLite gets WAL, a busy timeout and foreign keys.
 
     Args:
-        url: Any SQLAlchemy database URL.
+        url: Any SQLAlchemy database URL (a `URL` for a file whose path holds `?` or `#`).
 
     Returns:
         The engine.
     """
-    sqlite = url.startswith("sqlite")
+    sqlite = make_url(url).get_backend_name() == "sqlite"
     engine = create_engine(
         url,
         connect_args={"check_same_thread": False} if sqlite else {},

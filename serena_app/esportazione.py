@@ -16,14 +16,19 @@ The file (format "serena-contenuti", version 1) is meant to be read by people to
       }
     }
 
-An import reads the whole file and checks every field with the rules of the edit forms
-(`validazione.py`, limits from `tipi.py`) before it writes anything; the first problem is named
-by its place in the file ("pagine.pubblicata.tappe[3].titolo: …"). A valid file's published
-page becomes the working copy, signed "importazione": staff review it and press "Pubblica".
+An import first looks at the file without reading it: a regular file (never a FIFO, a device or
+a folder) of at most 2 MB; it reads at most that much (a UTF-8 BOM is skipped), then checks
+every field with the rules of the edit forms (`validazione.py`, limits from `tipi.py`) before
+it writes anything; the first problem is named by its place in the file
+("pagine.pubblicata.tappe[3].titolo: …"). A valid file's published page becomes the working
+copy, signed "importazione": staff review it and press "Pubblica".
 """
 
 import json
+import os
+import stat
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlmodel import Session
@@ -38,6 +43,7 @@ from serena_app.validazione import ErroreValidazione
 FORMATO = "serena-contenuti"
 VERSIONE = 1
 MASSIMO_BYTE = 2_000_000  # the real page's content is below 100 KB
+CIFRE_MASSIME = 20  # a year has 4; Python refuses to read an integer of more than 4,300
 AUTORE = "importazione"
 
 
@@ -119,6 +125,19 @@ def _pagina_valida(valore: object, dove: str) -> dict[str, Any]:
     }
 
 
+def _numero_intero(cifre: str) -> int:
+    if (quante := len(cifre.lstrip("-"))) > CIFRE_MASSIME:
+        msg = (
+            f"Il file contiene un numero troppo lungo ({quante} cifre; al massimo {CIFRE_MASSIME})."
+        )
+        raise FileNonValido(msg)
+    return int(cifre)
+
+
+def _costante(nome: str) -> None:
+    raise FileNonValido(f"Il file contiene «{nome}», che non è un numero JSON.")
+
+
 def leggi(dati: bytes) -> dict[str, Any]:
     """The published page of an export file, every field checked and cleaned.
 
@@ -129,17 +148,21 @@ def leggi(dati: bytes) -> dict[str, Any]:
         msg = f"Il file è troppo grande: al massimo {MASSIMO_BYTE // 1_000_000} MB."
         raise FileNonValido(msg)
     try:
-        testo = dati.decode("utf-8")
+        testo = dati.decode("utf-8-sig")  # the BOM some editors write first is skipped
     except UnicodeDecodeError as errore:
         msg = f"Il file non è testo UTF-8 (byte {errore.start})."
         raise FileNonValido(msg) from None
     try:
-        radice = json.loads(testo)
+        radice = json.loads(testo, parse_int=_numero_intero, parse_constant=_costante)
+    except FileNonValido:
+        raise
     except json.JSONDecodeError as errore:
         msg = f"Il file non è JSON valido (riga {errore.lineno}, colonna {errore.colno})."
         raise FileNonValido(msg) from None
     except RecursionError:
         raise FileNonValido("Il file è annidato troppo in profondità.") from None
+    except ValueError:
+        raise FileNonValido("Il file contiene un numero che non si può leggere.") from None
     _oggetto(radice, "(file)", {"formato", "versione", "pagine"}, {"esportato"})
     if radice["formato"] != FORMATO:
         raise FileNonValido(f"formato: deve essere «{FORMATO}».")
@@ -150,6 +173,53 @@ def leggi(dati: bytes) -> dict[str, Any]:
     if "bozza" in pagine:
         _pagina_valida(pagine["bozza"], "pagine.bozza")
     return _pagina_valida(pagine["pubblicata"], "pagine.pubblicata")
+
+
+def _non_normale(modo: int) -> str | None:
+    """What a file that is not a regular one is, in words; None for a regular file."""
+    if stat.S_ISREG(modo):
+        return None
+    if stat.S_ISDIR(modo):
+        return "una cartella"
+    if stat.S_ISFIFO(modo):
+        return "una FIFO"
+    if stat.S_ISCHR(modo) or stat.S_ISBLK(modo):
+        return "un dispositivo"
+    return "un file speciale"
+
+
+def _controlla_file(modo: int, dimensione: int, percorso: Path) -> None:
+    if tipo := _non_normale(modo):
+        raise FileNonValido(f"{percorso} non è un file normale ({tipo}).")
+    if dimensione > MASSIMO_BYTE:
+        msg = f"Il file è troppo grande: al massimo {MASSIMO_BYTE // 1_000_000} MB."
+        raise FileNonValido(msg)
+
+
+def leggi_file(percorso: Path) -> dict[str, Any]:
+    """`leggi` on the file at `percorso`, checked before it is read: a regular file of at
+    most `MASSIMO_BYTE`, of which at most one byte more is ever read.
+
+    Raises:
+        FileNonValido: A FIFO, a device, a folder, a file too large, or the first problem in it.
+        OSError: The file cannot be opened.
+    """
+    dati = percorso.stat()  # a device or a FIFO is not even opened
+    _controlla_file(dati.st_mode, dati.st_size, percorso)
+    # Opened without waiting (a FIFO put there meanwhile would block the open), then checked
+    # again on what was opened.
+    descrittore = os.open(percorso, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        dati = os.fstat(descrittore)
+        _controlla_file(dati.st_mode, dati.st_size, percorso)
+        pezzi: list[bytes] = []
+        letti = 0
+        while letti <= MASSIMO_BYTE and (pezzo := os.read(descrittore, MASSIMO_BYTE + 1 - letti)):
+            pezzi.append(pezzo)
+            letti += len(pezzo)
+    finally:
+        os.close(descrittore)
+    return leggi(b"".join(pezzi))  # a file that grew past the limit is refused there
 
 
 def importa(*, session: Session, contenuto: dict[str, Any]) -> int:

@@ -2,8 +2,10 @@
 snapshot that passes `integrity_check`, and a damaged or foreign file is never restored."""
 
 import multiprocessing
+import os
 import sqlite3
 import time
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -19,9 +21,11 @@ from serena_app.models import TentativoAccesso
 SCRIVENTI = 4
 
 
-def _scrivi(url: str, numero: int, fine: float) -> None:
-    """Until `fine`: one transaction at a time, each adding a pair of rows."""
+def _scrivi(url: str, numero: int, durata: float) -> None:
+    """For `durata` seconds from its start: one transaction at a time, each adding a pair of
+    rows."""
     engine = crea_engine(url)
+    fine = time.time() + durata
     while time.time() < fine:
         with Session(engine) as session:
             for lato in ("a", "b"):
@@ -33,7 +37,7 @@ def _scrivi(url: str, numero: int, fine: float) -> None:
 
 
 def _conta(percorso: Path) -> int:
-    with sqlite3.connect(percorso) as connessione:
+    with closing(sqlite3.connect(percorso)) as connessione:  # closed: restore refuses a db in use
         return connessione.execute("SELECT count(*) FROM tentativoaccesso").fetchone()[0]
 
 
@@ -52,18 +56,18 @@ def test_a_backup_taken_while_four_processes_write_is_consistent_and_restores(
     database: str, tmp_path: Path
 ):
     contesto = multiprocessing.get_context("spawn")
-    fine = time.time() + 4
-    scriventi = [
-        contesto.Process(target=_scrivi, args=(database, n, fine)) for n in range(SCRIVENTI)
-    ]
+    scriventi = [contesto.Process(target=_scrivi, args=(database, n, 6)) for n in range(SCRIVENTI)]
     for processo in scriventi:
         processo.start()
     copie = []
     try:
         vivo = Path(database.removeprefix("sqlite:///"))
-        while _conta(vivo) == 0 and time.time() < fine:  # spawned writers take a moment
+        # Spawned writers take a moment, longer on a busy machine: the copies start with them.
+        attesa = time.time() + 60
+        while _conta(vivo) == 0 and time.time() < attesa:
             time.sleep(0.05)
-        while time.time() < fine - 0.5:
+        fine = time.time() + 3
+        while time.time() < fine:
             copie.append(backup.backup(tmp_path / "copie", database))
     finally:
         for processo in scriventi:
@@ -109,3 +113,20 @@ def test_a_damaged_or_foreign_file_is_never_restored(database: str, tmp_path: Pa
 def test_postgresql_is_pointed_to_pg_dump(tmp_path: Path):
     with pytest.raises(CopiaNonValida, match="pg_dump"):
         backup.backup(tmp_path, "postgresql://serena@localhost/serena")
+
+
+def test_a_fifo_or_a_folder_is_refused_without_reading_it(database: str, tmp_path: Path):
+    fifo = tmp_path / "copia.db"
+    os.mkfifo(fifo)
+    for file in (fifo, tmp_path):
+        with pytest.raises(CopiaNonValida, match="non è un file normale"):
+            backup.ripristina(file, database)
+    backup.controlla(Path(database.removeprefix("sqlite:///")))
+
+
+def test_the_restored_file_keeps_the_live_ones_permissions(database: str, tmp_path: Path):
+    vivo = Path(database.removeprefix("sqlite:///"))
+    copia = backup.backup(tmp_path / "copie", database)
+    vivo.chmod(0o640)
+    backup.ripristina(copia, database)
+    assert vivo.stat().st_mode & 0o777 == 0o640

@@ -139,6 +139,11 @@ OSTILI = {
     "enorme": (b" " * (esportazione.MASSIMO_BYTE + 1), "Il file è troppo grande"),
     "vuoto": (b"", "Il file non è JSON valido"),
     "un numero": (b"42", "(file): deve essere un oggetto"),
+    "intero di 5000 cifre": (
+        b'{"versione": ' + b"9" * 5000 + b"}",
+        "Il file contiene un numero troppo lungo (5000 cifre; al massimo 20).",
+    ),
+    "Infinity": (b'{"versione": -Infinity}', "Il file contiene «-Infinity», che non è un numero"),
 }
 
 
@@ -150,3 +155,8 @@ def test_a_hostile_file_is_refused_with_a_clear_message(sito, file):
         esportazione.leggi(dati)
     assert str(errore.value).startswith(messaggio)
     assert sito.exec(select(func.count()).select_from(Sezione)).one() == prima
+
+
+def test_a_utf8_bom_before_the_file_is_skipped(sito):
+    dati = esportazione.in_json(esportazione.esporta(session=sito)).encode("utf-8")
+    assert esportazione.leggi(b"\xef\xbb\xbf" + dati) == esportazione.leggi(dati)
