@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from serena_app import audit, backup, db, esportazione, pubblicazione
+from serena_app.auth import eventi
 from serena_app.auth.password import PasswordNonValida
 from serena_app.auth.personale import (
     ErrorePersonale,
@@ -45,13 +46,20 @@ from serena_app.pubblicazione import Archivio
 
 
 def prepara() -> bool:
-    """Apply pending migrations, then seed the published page if the database has none.
+    """Apply pending migrations, write the retention of login events and delete the older
+    ones (`auth/eventi.py`), then seed the published page if the database has none.
 
     Returns:
         True if the page was seeded now.
+
+    Raises:
+        ConservazioneNonValida: `SERENA_CONSERVAZIONE_ACCESSI_GIORNI` is no number of days.
     """
+    giorni = eventi.conservazione_giorni()
     db.migra(db.engine(db.database_url()))
     with db.session() as session:
+        eventi.imposta_conservazione(session=session, giorni=giorni)
+        eventi.pota(session=session)
         return semina(session=session)
 
 
@@ -149,7 +157,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.comando == "prod":
         return produzione.avvia(args.port)
     impostazioni.applica()
-    seminato = prepara()
+    try:
+        seminato = prepara()
+    except eventi.ConservazioneNonValida as errore:
+        print(errore, file=sys.stderr)
+        return 1
     if args.comando in ("export", "import", "backup", "restore"):
         return _archivio(args)
     if args.comando == "audit":
