@@ -3,6 +3,12 @@
 It reads two append-only tables: `evento` (logins, failed and refused logins, account
 changes) and `revisione` (every change to the site's content and every publish; a demo
 sandbox's are left out).
+
+Anything in a line may come from a visitor (a failed login's name is whatever was typed), so
+every field is printed through `terminale.sicuro`: a newline, an ESC sequence, a bidi or
+invisible character shows as an escape, never raw, and one event is always one line. A login
+attempt with a name that is no account says so in place of the name (`NON_ACCOUNT`), and shows
+the name typed, quoted, after it: it never looks like an account's line.
 """
 
 import dataclasses
@@ -11,10 +17,14 @@ from datetime import UTC, datetime
 
 from sqlmodel import Session, col, select
 
+from serena_app.auth import eventi as azioni
 from serena_app.bozze import FUSO, PAGINA
 from serena_app.models import Evento, Revisione
 from serena_app.pagina import PUBBLICATA
+from serena_app.terminale import sicuro
 from serena_app.tipi import SEZIONE, testo_di
+
+NON_ACCOUNT = "(non è un account)"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -27,8 +37,9 @@ class Voce:
     cosa: str
 
     def __str__(self) -> str:
-        ora = self.quando.astimezone(FUSO)
-        return f"{ora:%Y-%m-%d %H:%M:%S}  {self.chi:<16} {self.azione:<20} {self.cosa}".rstrip()
+        ora = sicuro(f"{self.quando.astimezone(FUSO):%Y-%m-%d %H:%M:%S}")
+        chi, azione, cosa = sicuro(self.chi), sicuro(self.azione), sicuro(self.cosa)
+        return f"{ora}  {chi:<18} {azione:<20} {cosa}".rstrip()
 
 
 def _utc(quando: datetime) -> datetime:
@@ -44,6 +55,17 @@ def _cosa(revisione: Revisione) -> str:
     return f"{revisione.tipo} «{dati.get('titolo', '')}»"
 
 
+def _voce(evento: Evento) -> Voce:
+    cosa = f"da {evento.client}" if evento.client else ""
+    if evento.azione == azioni.ACCESSO_RIFIUTATO and evento.volte > 1:
+        minuti = int(azioni.FINESTRA_RIFIUTI.total_seconds() // 60)
+        cosa += f", {evento.volte} tentativi in {minuti} minuti (il primo con questo nome)"
+    if evento.account:
+        return Voce(_utc(evento.quando), evento.nome_utente, evento.azione, cosa)
+    cosa = f"«{evento.nome_utente}» {cosa}".rstrip()
+    return Voce(_utc(evento.quando), NON_ACCOUNT, evento.azione, cosa)
+
+
 def voci(*, session: Session, dal: datetime | None = None, utente: str | None = None) -> list[Voce]:
     """The audit log from `dal` on, of `utente` only if given, oldest first."""
     eventi = select(Evento)
@@ -54,10 +76,7 @@ def voci(*, session: Session, dal: datetime | None = None, utente: str | None = 
     if utente is not None:
         eventi = eventi.where(Evento.nome_utente == utente)
         revisioni = revisioni.where(Revisione.autore == utente)
-    elenco = [
-        Voce(_utc(e.quando), e.nome_utente, e.azione, f"da {e.client}" if e.client else "")
-        for e in session.exec(eventi.order_by(col(Evento.id)))
-    ]
+    elenco = [_voce(e) for e in session.exec(eventi.order_by(col(Evento.id)))]
     elenco += [
         Voce(_utc(r.quando), r.autore or "(file dei contenuti)", r.azione, _cosa(r))
         for r in session.exec(revisioni.order_by(col(Revisione.id)))

@@ -29,6 +29,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from serena_app import audit, backup, db, esportazione, pubblicazione
+from serena_app.auth import eventi
 from serena_app.auth.password import PasswordNonValida
 from serena_app.auth.personale import (
     ErrorePersonale,
@@ -49,13 +50,20 @@ from serena_app.terminale import sicuro
 
 
 def prepara() -> bool:
-    """Apply pending migrations, then seed the published page if the database has none.
+    """Apply pending migrations, write the retention of login events and delete the older
+    ones (`auth/eventi.py`), then seed the published page if the database has none.
 
     Returns:
         True if the page was seeded now.
+
+    Raises:
+        ConservazioneNonValida: `SERENA_CONSERVAZIONE_ACCESSI_GIORNI` is no number of days.
     """
+    giorni = eventi.conservazione_giorni()
     db.migra(db.engine(db.database_url()))
     with db.session() as session:
+        eventi.imposta_conservazione(session=session, giorni=giorni)
+        eventi.pota(session=session)
         return semina(session=session)
 
 
@@ -178,7 +186,11 @@ def main(argv: list[str] | None = None) -> int:
         # Not prepared first: the live database may be the broken one to replace, and a
         # restore migrates the copy it puts in place.
         return _archivio(args)
-    seminato = prepara()
+    try:
+        seminato = prepara()
+    except eventi.ConservazioneNonValida as errore:
+        _errore(errore)
+        return 1
     if args.comando in ("export", "import", "backup"):
         return _archivio(args)
     if args.comando == "audit":

@@ -1,5 +1,5 @@
 """Every table of the site: the page's content and its history, staff accounts, their sessions
-(a demo sandbox's too) and failed logins.
+(a demo sandbox's too), failed logins, the audit log and a few settings.
 
 Content rows belong to a page (`pagina`: "pubblicata", the working copy "bozza", a demo
 sandbox's "demo-…" and "demo-…-bozza"; see `bozze.Spazio`). Text limits come from the field
@@ -101,13 +101,20 @@ class Revisione(SQLModel, table=True):
 class Evento(SQLModel, table=True):
     """Something done with an account, kept for the audit log (`serena audit`): a login, a
     failed or refused one, an account created, disabled, enabled, or its password changed.
-    Rows are only ever added. Content changes are in `Revisione`."""
+    Content changes are in `Revisione`.
+
+    Rows are only ever added, with two exceptions the database's triggers allow and nothing
+    else (`auth/eventi.py`): a refusal row counts further refusals in `volte`, and login rows
+    older than the retention are deleted.
+    """
 
     id: int | None = Field(default=None, primary_key=True)
     quando: datetime = Field(index=True)
     nome_utente: str = Field(max_length=64, index=True)
     azione: str = Field(max_length=24)
     client: str | None = Field(default=None, max_length=64)
+    account: bool = Field(default=True)  # False: a login attempt with a name that is no account
+    volte: int = Field(default=1)  # a refusal row: how many refused attempts it counts
 
 
 MODELLI: dict[str, type[Sezione] | type[Tappa] | type[Valore]] = {
@@ -141,9 +148,19 @@ class SessioneStaff(SQLModel, table=True):
 
 
 class TentativoAccesso(SQLModel, table=True):
-    """A failed login, kept to refuse further attempts for a while."""
+    """A failed login, kept to refuse further attempts for a while (`auth/limiti.py`)."""
 
     id: int | None = Field(default=None, primary_key=True)
     nome_utente: str = Field(max_length=64, index=True)
     client: str = Field(max_length=64, index=True)
     quando: datetime = Field(index=True)
+    dispositivo: str | None = Field(default=None, max_length=32, index=True)
+    """The nonce of the device token the attempt came with, if the token was honoured."""
+
+
+class Impostazione(SQLModel, table=True):
+    """A setting the database itself needs: the retention of login events (read by the
+    trigger that guards `evento`), the key that signs device tokens."""
+
+    nome: str = Field(primary_key=True, max_length=64)
+    valore: str = Field(max_length=255)

@@ -12,6 +12,7 @@ import reflex as rx
 from reflex_base.event import EventSpec
 
 from serena_app import registro
+from serena_app.auth.eventi import potatura_periodica
 from serena_app.auth.indirizzo import proxy_fidati
 from serena_app.components.connessione import avviso_connessione
 from serena_app.content import CONTENUTO
@@ -57,6 +58,7 @@ app = rx.App(
     toaster=None,
 )
 app.add_middleware(FiltroSegnalazioni())
+app.register_lifespan_task(potatura_periodica)  # old login events go, in every app process
 if modalita.attiva():
     app.register_lifespan_task(pulizia_periodica)
 if os.environ.get("REDIS_URL"):  # several app processes: changes reach all their browsers

@@ -5,15 +5,26 @@ import asyncio
 import reflex as rx
 
 from serena_app import db
-from serena_app.auth import indirizzo
+from serena_app.auth import dispositivo, indirizzo
 from serena_app.auth.credenziali import AccessoNegato, accedi
 from serena_app.auth.permessi import staff_autorizzato
-from serena_app.auth.sessioni import revoca_sessione
+from serena_app.auth.sessioni import revoca_sessione, staff_della_sessione
 
 
-def _accedi_sincrono(nome_utente: str, password: str, client: str) -> str:
+def _accedi_sincrono(
+    nome_utente: str, password: str, client: str, dispositivi: list[str]
+) -> tuple[str, str]:
+    """Log in; the session secret and a new device token for this browser."""
     with db.session() as session:
-        return accedi(session=session, nome_utente=nome_utente, password=password, client=client)
+        segreto = accedi(
+            session=session,
+            nome_utente=nome_utente,
+            password=password,
+            client=client,
+            dispositivi=dispositivi,
+        )
+        staff = staff_della_sessione(session=session, token=segreto)
+        return segreto, dispositivo.emetti(session=session, nome_utente=staff.nome_utente)
 
 
 def _esci_sincrono(token: str) -> None:
@@ -42,15 +53,22 @@ class AccessoState(rx.State):
     # the browser's local storage, not a cookie: it is never sent in HTTP headers, so it cannot
     # end up in request logs, and no other site's request can carry it.
     token: str = rx.LocalStorage("", name="serena_sessione")
+    # The browser's device tokens (`auth/dispositivo.py`), space-separated: one per name that
+    # logged in here. In local storage for the same reasons as the secret, and, like it,
+    # honoured only from the socket that presented them (`_dispositivi_presentati`).
+    dispositivi: str = rx.LocalStorage("", name="serena_dispositivi")
     errore_accesso: str = ""
     _nome_staff: str = ""
     _connessione: str = ""  # the socket that set `token`
+    _connessione_dispositivi: str = ""  # the socket that set `dispositivi`
     _nascosta_per: str = ""  # the secret whose staff view is hidden
     _nome_nascosto: str = ""
 
     def __setattr__(self, nome: str, valore) -> None:
         vecchio = self.__dict__.get(nome) if nome == "token" else None
         super().__setattr__(nome, valore)
+        if nome == "dispositivi":
+            super().__setattr__("_connessione_dispositivi", self.router.session.session_id)
         if nome != "token":
             return
         super().__setattr__("_connessione", self.router.session.session_id)
@@ -83,6 +101,12 @@ class AccessoState(rx.State):
         """The session secret, if the socket of the event being handled presented it."""
         return self.token if self._presentato_da(self.router.session.session_id) else ""
 
+    def _dispositivi_presentati(self) -> list[str]:
+        """The device tokens, if the socket of the event being handled presented them."""
+        if self._connessione_dispositivi != self.router.session.session_id:
+            return []
+        return self.dispositivi.split()
+
     def _presentato_da(self, socket: str | None) -> bool:
         """Whether the socket `socket` presented this tab's secret (a push in the background
         asks it of the socket the client token is connected on now)."""
@@ -107,19 +131,27 @@ class AccessoState(rx.State):
 
     @rx.event
     async def accedi(self, form_data: dict):
-        """Log in with the form's "nome_utente" and "password"; hashing runs off the loop."""
+        """Log in with the form's "nome_utente" and "password"; hashing runs off the loop.
+
+        The browser's device tokens go with the attempt, and a success gives it a new one for
+        that name (`auth/dispositivo.py`).
+        """
         nome_utente = form_data.get("nome_utente") if isinstance(form_data, dict) else None
         password = form_data.get("password") if isinstance(form_data, dict) else None
         if not isinstance(nome_utente, str) or not isinstance(password, str):
             self.errore_accesso = "Scrivi nome utente e password."
             return None
         client = indirizzo.del_router(self.router)
+        presentati = self._dispositivi_presentati()
         try:
-            token = await asyncio.to_thread(_accedi_sincrono, nome_utente, password, client)
+            token, nuovo = await asyncio.to_thread(
+                _accedi_sincrono, nome_utente, password, client, presentati
+            )
         except AccessoNegato as rifiuto:
             self.errore_accesso = str(rifiuto)
             return None
         self.token = token
+        self.dispositivi = dispositivo.conserva(" ".join(presentati), nuovo)
         self.errore_accesso = ""
         return rx.redirect("/")
 

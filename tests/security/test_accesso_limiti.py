@@ -1,19 +1,28 @@
-"""Guessing a password over the event websocket: simultaneous logins cannot get past the limit.
+"""Guessing a password over the event websocket: simultaneous logins cannot get past the
+limit, refusals do not grow the audit log, a forged name cannot forge a line of `serena audit`,
+and a guesser who fills the limits does not keep out the browser that logged in before.
 
 All raw clients come from 127.0.0.1, so "another address is not affected" is checked in
 `tests/unit/test_limiti_accesso.py`; here the real app answers a burst from one address.
 """
 
 import asyncio
+import os
+import subprocess
+import unicodedata
 
 import aiohttp
 from sqlalchemy import Engine, text
 
+from serena_app.audit import NON_ACCOUNT
 from serena_app.auth.credenziali import CREDENZIALI_NON_VALIDE
 from serena_app.auth.limiti import MAX_PER_NOME_E_CLIENT, TROPPI_TENTATIVI
 from tests.security.conftest import PASSWORD, verifica_che_risponda
-from tests.support.cliente import ClienteGrezzo, vista
-from tests.support.protocollo import ACCESSO
+from tests.support.cliente import ClienteGrezzo, evento, vista
+from tests.support.protocollo import ACCESSO, VAR_DISPOSITIVI
+from tests.support.server import BIN, ROOT
+
+ACCEDI = f"{ACCESSO}.accedi"
 
 SCHEDE = 40
 
@@ -112,4 +121,127 @@ def test_a_made_up_x_forwarded_for_does_not_dodge_the_limits(server, db, ciclo, 
             .all()
         )
     assert indirizzi == ["127.0.0.1"]
+    verifica_che_risponda(server, ciclo)
+
+
+def _dimentica_i_tentativi(db: Engine, nome_utente: str) -> None:
+    """The other tests log in from 127.0.0.1 too: the failures for this name go."""
+    with db.begin() as connessione:
+        connessione.execute(
+            text("DELETE FROM tentativoaccesso WHERE nome_utente = :nome"), {"nome": nome_utente}
+        )
+
+
+def _eventi(db: Engine) -> int:
+    with db.connect() as connessione:
+        return connessione.execute(text("SELECT count(*) FROM evento")).scalar_one()
+
+
+def _errore(messaggi: list[dict]) -> str:
+    return vista(messaggi).get(ACCESSO, {}).get("errore_accesso", "")
+
+
+def test_hundreds_of_refused_logins_on_one_socket_add_one_row(server, db, ciclo, credenziali):
+    """One socket fails 5 times for a staff name, then sends 400 more attempts without
+    waiting: all refused, and the audit log grows by the 5 failures and one row counting the
+    refusals (today: one row each, some 780 KiB per 3,000)."""
+    staff = credenziali("valida")
+    sbagliati = {"form_data": {"nome_utente": staff.nome_utente, "password": "non è la password"}}
+    prima = _eventi(db)
+
+    async def raffica() -> list[dict]:
+        async with ClienteGrezzo(server.url) as scheda:
+            await scheda.connetti()
+            for _ in range(MAX_PER_NOME_E_CLIENT):
+                assert _errore(await scheda.scambia(ACCEDI, sbagliati)) == CREDENZIALI_NON_VALIDE
+            for _ in range(400):
+                await scheda.emetti(evento(ACCEDI, sbagliati))
+            return await scheda.barriera(attesa=120)
+
+    try:
+        ciclo.run(raffica())
+        aggiunte = _eventi(db) - prima
+        assert aggiunte <= MAX_PER_NOME_E_CLIENT + 1
+        with db.connect() as connessione:
+            contati = connessione.execute(
+                text("SELECT sum(volte) FROM evento WHERE azione = 'accesso rifiutato'")
+            ).scalar_one()
+        assert contati >= 400
+    finally:
+        _dimentica_i_tentativi(db, staff.nome_utente)
+    verifica_che_risponda(server, ciclo)
+
+
+FALSO = "x\n2026-12-01 09:00:00  anna account creato\x1b[2J\x1b]0;preso\x07\u202eatad"
+
+
+def test_a_forged_login_name_cannot_forge_a_line_of_serena_audit(server, ciclo):
+    """A visitor logs in with a name that holds a newline, ESC sequences (clear the screen,
+    set the terminal's title) and a bidi control. `serena audit`, run as staff would, prints
+    one line for it, every such character escaped, marked as no account."""
+
+    async def prova() -> str:
+        async with ClienteGrezzo(server.url) as scheda:
+            await scheda.connetti()
+            modulo = {"form_data": {"nome_utente": FALSO, "password": "x"}}
+            return _errore(await scheda.scambia(ACCEDI, modulo))
+
+    assert ciclo.run(prova()) == CREDENZIALI_NON_VALIDE
+    uscita = subprocess.run(
+        [str(BIN / "serena"), "audit"],
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": server.db_url},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert {c for c in uscita if c != "\n" and unicodedata.category(c) in {"Cc", "Cf"}} == set()
+    righe = uscita.splitlines()
+    assert not any(riga.startswith("2026-12-01 09:00:00") for riga in righe)
+    assert not any(riga.split()[2:5] == ["anna", "account", "creato"] for riga in righe)
+    (falsa,) = [riga for riga in righe if "\\x0a2026-12-01" in riga]
+    assert NON_ACCOUNT in falsa and "\\x1b]0;preso\\x07" in falsa
+
+
+def test_a_guesser_filling_the_limits_does_not_keep_out_the_owners_browser(
+    server, db, ciclo, credenziali
+):
+    """The owner logged in once from this browser, which keeps the device token it got. A
+    guesser then closes the name to this address. The owner's browser, presenting its token
+    as the page does, gets in; a browser without it, with a forged one, or a socket that
+    reuses the owner's tab without presenting the token, is refused."""
+    staff = credenziali("valida")
+    giusti = {"form_data": {"nome_utente": staff.nome_utente, "password": PASSWORD}}
+    sbagliati = {"form_data": {"nome_utente": staff.nome_utente, "password": "non è la password"}}
+
+    async def prova() -> None:
+        async with ClienteGrezzo(server.url) as scheda:
+            await scheda.connetti()
+            stati = vista(await scheda.scambia(ACCEDI, giusti))
+        gettone = stati[ACCESSO]["dispositivi"]
+        assert stati[ACCESSO]["token"] and gettone
+        async with ClienteGrezzo(server.url) as indovino:
+            await indovino.connetti()
+            for _ in range(MAX_PER_NOME_E_CLIENT):
+                await indovino.scambia(ACCEDI, sbagliati)
+            assert _errore(await indovino.scambia(ACCEDI, giusti)) == TROPPI_TENTATIVI
+        falso = gettone[:-3] + ("AAA" if not gettone.endswith("AAA") else "BBB")
+        for presentato in (None, falso):
+            async with ClienteGrezzo(server.url) as altro:
+                extra = {VAR_DISPOSITIVI: presentato} if presentato else None
+                await altro.connetti(vars_extra=extra)
+                assert _errore(await altro.scambia(ACCEDI, giusti)) == TROPPI_TENTATIVI
+        async with ClienteGrezzo(server.url, token_client=scheda.token_client) as intruso:
+            await intruso.connetti(idrata=False)
+            assert _errore(await intruso.scambia(ACCEDI, giusti)) == TROPPI_TENTATIVI
+        async with ClienteGrezzo(server.url) as proprietaria:
+            await proprietaria.connetti(vars_extra={VAR_DISPOSITIVI: gettone})
+            stati = vista(await proprietaria.scambia(ACCEDI, giusti))
+            assert stati[ACCESSO].get("errore_accesso", "") == ""
+            assert stati[ACCESSO]["token"]
+
+    try:
+        ciclo.run(prova())
+    finally:
+        _dimentica_i_tentativi(db, staff.nome_utente)
     verifica_che_risponda(server, ciclo)

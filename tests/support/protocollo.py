@@ -27,6 +27,7 @@ AGGIORNA = f"{CONTENUTO}.aggiorna"  # the page's read-only on_load event
 # Reflex's built-in browser-error report (`window.onerror` in state.js); any socket can send it.
 ERRORE_FRONTEND = f"{FrontendEventExceptionState.get_full_name()}.handle_frontend_exception"
 VAR_SEGRETO = f"{ACCESSO}.token{FIELD_MARKER}"  # the key the page sends the session secret under
+VAR_DISPOSITIVI = f"{ACCESSO}.dispositivi{FIELD_MARKER}"  # and its device tokens under
 NOME_SEGRETO = AccessoState.get_fields()["token"].default.name  # "serena_sessione" (storage)
 DEMO = DemoState.get_full_name()  # the live demo's banner (its events: demo servers only)
 CRONOLOGIA = CronologiaState.get_full_name()  # history panels and undo (a substate of STAFF)

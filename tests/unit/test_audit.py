@@ -2,6 +2,7 @@
 publishes, with who and when; filters by day and by user; the log is never rewritten."""
 
 import io
+import unicodedata
 from datetime import timedelta
 
 import pytest
@@ -66,13 +67,49 @@ def test_the_log_says_who_did_what(session):
         ("anna", "salvata", "Testo della mission"),
         ("anna", "pubblicata", "la pagina"),
     ]
-    bruno = _righe(session, utente="bruno")
-    assert bruno.count(("bruno", "accesso fallito", "da 10.0.0.9")) == 5
+    bruno = _righe(session, utente="bruno")  # no account: said so, the name typed quoted
+    assert bruno == [(audit.NON_ACCOUNT, "accesso fallito", "«bruno» da 10.0.0.9")] * 5
     # The sixth try is refused by the limits (tests/unit/test_limiti_accesso.py): logged too.
     with pytest.raises(AccessoNegato):
         accedi(session=session, nome_utente="bruno", password="sbagliata!!!", client="10.0.0.9")
-    assert _righe(session, utente="bruno")[-1] == ("bruno", "accesso rifiutato", "da 10.0.0.9")
+    assert _righe(session, utente="bruno")[-1] == (
+        audit.NON_ACCOUNT,
+        "accesso rifiutato",
+        "«bruno» da 10.0.0.9",
+    )
     assert _righe(session, dal=adesso() + timedelta(minutes=1)) == []
+
+
+FALSO = "x\n2026-12-01 09:00:00  anna account creato\x1b[2J\x1b]0;preso\x07\u202eatad"
+"""A user name that forges a line, clears the screen, sets the terminal's title, and
+reverses what follows (64 characters at most: the login keeps no more)."""
+
+
+def _controlli(testo: str) -> set[str]:
+    """The characters of `testo` a terminal would obey or hide, but line ends."""
+    return {c for c in testo if c != "\n" and unicodedata.category(c) in {"Cc", "Cf"}}
+
+
+def test_a_forged_login_name_prints_as_one_marked_line_with_nothing_raw(
+    engine, session, monkeypatch, capsys
+):
+    """A failed login whose name holds a newline, ESC sequences and a bidi control: `serena
+    audit` prints it on one line, every such character escaped, marked as no account."""
+    assert len(FALSO) <= 64
+    crea_staff(session=session, nome_utente="anna", password=PASSWORD)
+    with pytest.raises(AccessoNegato):
+        accedi(session=session, nome_utente=FALSO, password="sbagliata!!!", client="10.0.0.66")
+    monkeypatch.setenv("DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    assert main(["audit"]) == 0
+    uscita = capsys.readouterr().out
+    assert _controlli(uscita) == set()
+    righe = [riga for riga in uscita.splitlines() if "(file dei contenuti)" not in riga]
+    assert len(righe) == 2  # the account created, the failed login: nothing forged
+    assert [riga.split()[2:5] for riga in righe].count(["anna", "account", "creato"]) == 1
+    assert not any(riga.startswith("2026-12-01") for riga in righe)
+    fallito = righe[1]
+    assert fallito.split()[2:7] == ["(non", "è", "un", "account)", "accesso"]
+    assert "\\x0a2026-12-01" in fallito and "\\x1b[2J" in fallito and "\\u202e" in fallito
 
 
 def test_the_log_is_never_rewritten(session):

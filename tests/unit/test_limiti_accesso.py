@@ -2,19 +2,20 @@
 
 The numbers are the policy, written out: 5 failures per name from one address, 30 per address
 across names, and past 10 failures per name (from anywhere) a wait that doubles from 1 s up to
-30 s. Password checks are counted by wrapping the real `verifica_password`.
+30 s; a browser holding a device token for the name skips those, with 5 failures per token.
+Password checks are counted by wrapping the real `verifica_password`.
 """
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlmodel import Session, func, select
 
-from serena_app.auth import credenziali
+from serena_app.auth import credenziali, dispositivo
 from serena_app.auth.credenziali import CREDENZIALI_NON_VALIDE, AccessoNegato, accedi
-from serena_app.auth.limiti import TROPPI_TENTATIVI
+from serena_app.auth.limiti import MAX_PER_DISPOSITIVO, MAX_PER_NOME_E_CLIENT, TROPPI_TENTATIVI
 from serena_app.auth.personale import crea_staff
 from serena_app.auth.sessioni import adesso, staff_della_sessione
 from serena_app.models import TentativoAccesso
@@ -167,3 +168,78 @@ def test_forty_simultaneous_attempts_get_at_most_five_password_checks(engine, an
             select(func.count()).where(TentativoAccesso.nome_utente == "anna")
         ).one()
     assert registrati == 5
+
+
+def _ferma_il_nome(session, ora: datetime) -> datetime:
+    """An attacker with many addresses (one of them anna's office, 10.0.0.1) fails for anna
+    the moment each wait ends, until her name waits 30 s and her office address is closed
+    to her name; the time of the last failure."""
+    for _ in range(MAX_PER_NOME_E_CLIENT):
+        _rifiuto(session, password="sbagliata", client="10.0.0.1", ora=ora)
+    for i, secondi in enumerate([0] * 5 + [1, 2, 4, 8, 16, 30]):
+        ora += timedelta(seconds=secondi)
+        messaggio = _rifiuto(session, password="sbagliata", client=f"10.7.0.{i}", ora=ora)
+        assert messaggio == CREDENZIALI_NON_VALIDE
+    assert _rifiuto(session, client="10.9.9.9", ora=ora) == _attesa(30)
+    return ora
+
+
+def test_an_attacker_holding_the_names_wait_does_not_keep_the_owners_browser_out(
+    session, anna, bruno
+):
+    """The owner's browser logged in before and holds a device token: while an attacker keeps
+    anna's name waiting from many addresses (and from her office), her browser still gets in,
+    from the office or from anywhere. Without the token, she is kept waiting."""
+    ora = adesso()
+    gettone = dispositivo.emetti(session=session, nome_utente="anna", ora=ora)
+    ora = _ferma_il_nome(session, ora)
+    assert _rifiuto(session, client="10.0.0.1", ora=ora) == TROPPI_TENTATIVI  # the control
+    for client in ("10.0.0.1", "10.9.9.9"):
+        _entra(session, anna, client=client, ora=ora, dispositivi=[gettone])
+    # A browser holding other names' tokens too presents them all: the right one counts.
+    altro = dispositivo.emetti(session=session, nome_utente="bruno", ora=ora)
+    _entra(session, anna, client="10.0.0.1", ora=ora, dispositivi=[altro, "rotto", gettone])
+
+
+def test_a_forged_expired_or_foreign_device_token_is_ignored(session, anna, bruno, verifiche):
+    """Tokens that are not a live token of this server for this name are ignored: the attempt
+    waits like any other, with no password check."""
+    ora = adesso()
+    buono = dispositivo.emetti(session=session, nome_utente="anna", ora=ora)
+    corpo, _, firma = buono.rpartition(".")
+    _, nome, nonce, scadenza = corpo.split(".")
+    altra_firma = ("A" if firma[0] != "A" else "B") + firma[1:]
+    lontano = str(int(scadenza) + 10**6)
+    falsi = [
+        f"{corpo}.{altra_firma}",  # the signature changed
+        f"d1.{nome}.{nonce}.{lontano}.{firma}",  # the expiry moved on
+        dispositivo.emetti(session=session, nome_utente="bruno", ora=ora),  # another name's
+        dispositivo.emetti(session=session, nome_utente="anna", ora=ora - timedelta(days=31)),
+        "",
+        "d1....",
+        "x" * 5000,
+    ]
+    ora = _ferma_il_nome(session, ora)
+    controllate = len(verifiche)
+    for falso in falsi:
+        assert _rifiuto(session, client="10.9.9.9", ora=ora, dispositivi=[falso]) == _attesa(30)
+    assert len(verifiche) == controllate
+
+
+def test_a_device_tokens_own_failures_are_limited(session, anna, verifiche):
+    """A stolen device token buys 5 password checks in the window, then it is ignored: the
+    sixth attempt waits like anyone's, even with the right password."""
+    ora = adesso()
+    gettone = dispositivo.emetti(session=session, nome_utente="anna", ora=ora)
+    ora = _ferma_il_nome(session, ora)
+    controllate = len(verifiche)
+    for _ in range(MAX_PER_DISPOSITIVO):
+        messaggio = _rifiuto(
+            session, password="sbagliata", client="10.9.9.9", ora=ora, dispositivi=[gettone]
+        )
+        assert messaggio == CREDENZIALI_NON_VALIDE
+    assert len(verifiche) == controllate + MAX_PER_DISPOSITIVO
+    assert _rifiuto(session, client="10.9.9.9", ora=ora, dispositivi=[gettone]) == _attesa(30)
+    assert len(verifiche) == controllate + MAX_PER_DISPOSITIVO
+    # The token's failures did not count against the name: past its wait, anna gets in.
+    _entra(session, anna, client="10.9.9.9", ora=ora + timedelta(seconds=30))
