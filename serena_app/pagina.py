@@ -23,6 +23,7 @@ from sqlalchemy import update
 from sqlmodel import Session, func, select
 
 from serena_app import db
+from serena_app.demo import capienza
 from serena_app.models import MODELLI, Revisione, Sezione, Tappa, Valore, VersionePagina
 from serena_app.tipi import SEZIONE, TAPPA, TIPI, VALORE, Tipo, Voce
 
@@ -269,6 +270,10 @@ def registra(
     Args:
         pagina: The page written: the published page or its working copy; the revision
             belongs to the published page of that pair.
+
+    Raises:
+        LimiteRaggiunto: A demo sandbox past its caps or its pace (`demo/capienza.py`); the
+            whole write is rolled back.
     """
     revisione = Revisione(
         spazio=pubblicata_di(pagina).nome,
@@ -281,6 +286,11 @@ def registra(
         dopo=None if dopo is None else json.dumps(dopo, ensure_ascii=False),
         annulla=annulla,
     )
+    try:
+        capienza.ammetti(session, revisione)
+    except capienza.LimiteRaggiunto:
+        session.rollback()
+        raise
     session.add(revisione)
     return revisione
 
