@@ -14,6 +14,7 @@ from serena_app.demo import avvio, capienza, modalita, qr, sandbox
 from serena_app.models import Revisione, SessioneStaff, Sezione, Tappa, Valore, VersionePagina
 from serena_app.pagina import PUBBLICATA, Pagina
 from serena_app.tipi import SEZIONE, Voce
+from tests.support.demo import occupa
 
 MISSION = Voce(SEZIONE.nome, "mission")
 
@@ -66,21 +67,6 @@ def _salva(session, spazio: Spazio, testo: str) -> None:
     )
 
 
-def _occupa(session, spazio: Spazio) -> tuple[int, int]:
-    """What the sandbox holds: its revisions, and the UTF-8 bytes of their text and of its
-    pages' text (counted here in Python, not as the app counts them)."""
-    session.expire_all()
-    revisioni = session.exec(
-        select(Revisione).where(Revisione.spazio == spazio.pubblicata.nome)
-    ).all()
-    byte = sum(len((r.prima or "").encode()) + len((r.dopo or "").encode()) for r in revisioni)
-    nomi = [spazio.pubblicata.nome, spazio.bozza.nome]
-    for modello in (Sezione, Tappa, Valore):
-        for riga in session.exec(select(modello).where(modello.pagina.in_(nomi))):
-            byte += sum(len(getattr(riga, c, "").encode()) for c in ("titolo", "testo"))
-    return len(revisioni), byte
-
-
 def _fotografia(session, spazio: Spazio) -> tuple:
     """Everything a refused write must leave as it was: the sandbox's size, its pages' text
     and counters, and its session's idle deadline."""
@@ -89,7 +75,7 @@ def _fotografia(session, spazio: Spazio) -> tuple:
         select(SessioneStaff.ultimo_uso).where(SessioneStaff.sandbox == spazio.pubblicata.nome)
     ).one()
     return (
-        _occupa(session, spazio),
+        occupa(session, spazio),
         pagina.contenuto_di(session=session, pagina=spazio.bozza),
         pagina.contenuto_di(session=session, pagina=spazio.pubblicata),
         pagina.versione_pagina(session=session, pagina=spazio.bozza),
@@ -120,14 +106,14 @@ def test_past_its_revision_cap_a_sandbox_refuses_every_write_and_changes_nothing
     monkeypatch.setenv("SERENA_DEMO_REVISIONI_MAX", "30")
     spazio = _spazio(demo, _apri(demo))
     altra = _spazio(demo, _apri(demo, "192.168.1.11"))
-    iniziali, _ = _occupa(demo, spazio)  # the seed: one revision per item
+    iniziali, _ = occupa(demo, spazio)  # the seed: one revision per item
     salvate = 0
     with pytest.raises(capienza.LimiteRaggiunto) as piena:
         for numero in range(100):
             _salva(demo, spazio, f"Prova numero {numero}.")
             salvate += 1
     assert str(piena.value).startswith("Questa prova ha raggiunto il limite di modifiche: ")
-    assert _occupa(demo, spazio)[0] == 30
+    assert occupa(demo, spazio)[0] == 30
     assert salvate == 30 - iniziali
     prima = _fotografia(demo, spazio)
     with pytest.raises(capienza.LimiteRaggiunto):
@@ -145,7 +131,7 @@ def test_past_its_revision_cap_a_sandbox_refuses_every_write_and_changes_nothing
 
 def test_past_its_size_cap_a_sandbox_refuses_the_write_and_changes_nothing(demo, monkeypatch):
     spazio = _spazio(demo, _apri(demo))
-    _, iniziali = _occupa(demo, spazio)
+    _, iniziali = occupa(demo, spazio)
     monkeypatch.setenv("SERENA_DEMO_BYTE_MAX", str(iniziali + 30_000))
     lungo = "è" * 3000  # 6000 bytes: each save keeps the text before and after
     salvate = 0
@@ -155,9 +141,9 @@ def test_past_its_size_cap_a_sandbox_refuses_the_write_and_changes_nothing(demo,
             salvate += 1
     assert str(piena.value) == capienza.PIENA
     assert 0 < salvate < 20
-    assert _occupa(demo, spazio)[1] <= iniziali + 30_000
+    assert occupa(demo, spazio)[1] <= iniziali + 30_000
     # The app counts the bytes as Python does, on SQLite and PostgreSQL alike.
-    assert capienza.occupati(session=demo, spazio=spazio.pubblicata.nome) == _occupa(demo, spazio)
+    assert capienza.occupati(session=demo, spazio=spazio.pubblicata.nome) == occupa(demo, spazio)
     prima = _fotografia(demo, spazio)
     with pytest.raises(capienza.LimiteRaggiunto):
         _salva(demo, spazio, f"di nuovo {lungo}")
@@ -205,7 +191,7 @@ def test_ripristina_demo_gives_a_full_sandbox_its_room_back(demo, monkeypatch, c
         for numero in range(100):
             _salva(demo, spazio, f"Prova numero {numero}.")
     sandbox.ripristina(session=demo, spazio=spazio)
-    assert _occupa(demo, spazio)[0] < 30
+    assert occupa(demo, spazio)[0] < 30
     assert _mission(demo, spazio.bozza) == contenuto["sezioni"]["mission"]
     _salva(demo, spazio, "Si ricomincia.")
     assert _mission(demo, spazio.bozza) == "Si ricomincia."
