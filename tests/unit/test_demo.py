@@ -1,9 +1,12 @@
 """Demo sandboxes: only a demo server has them; each is private, capped, reset and ended."""
 
+import threading
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
-from sqlmodel import func, select
+from sqlmodel import Session, func, select
 
 from serena_app import bozze, pagina
 from serena_app.auth.credenziali import AccessoNegato, accedi
@@ -11,9 +14,17 @@ from serena_app.auth.sessioni import adesso, sessione_viva
 from serena_app.bozze import Spazio
 from serena_app.content import semina
 from serena_app.demo import avvio, capienza, modalita, qr, sandbox
-from serena_app.models import Revisione, SessioneStaff, Sezione, Tappa, Valore, VersionePagina
+from serena_app.models import (
+    MODELLI,
+    Revisione,
+    SessioneStaff,
+    Sezione,
+    Tappa,
+    Valore,
+    VersionePagina,
+)
 from serena_app.pagina import PUBBLICATA, Pagina
-from serena_app.tipi import SEZIONE, Voce
+from serena_app.tipi import SEZIONE, TAPPA, VALORE, Voce
 from tests.support.demo import occupa
 
 MISSION = Voce(SEZIONE.nome, "mission")
@@ -182,6 +193,61 @@ def test_a_sandbox_written_too_fast_is_refused_until_the_window_passes(demo, mon
         capienza.ammetti(demo, scrittura(adesso()))
     capienza.ammetti(demo, scrittura(adesso() + modalita.FINESTRA_SCRITTURE))
     demo.rollback()
+
+
+def _tutte_insieme(engine, spazio: Spazio, quante: int) -> list[str]:
+    """Saves of `quante` milestones and values of the sandbox, each in a thread and a session
+    of its own, released at the same instant; each one's outcome ("salvata" or the refusal's
+    message)."""
+    with Session(engine) as session:
+        bozze.apri(session=session, spazio=spazio)
+        elementi = [
+            (tipo, elemento)
+            for tipo in (TAPPA, VALORE)
+            for elemento in pagina.leggi_elenco(
+                session=session, pagina=spazio.bozza, modello=MODELLI[tipo.nome]
+            )
+        ][:quante]
+    assert len(elementi) == quante
+    via = threading.Barrier(quante)
+
+    def salva(tipo_ed_elemento) -> str:
+        tipo, elemento = tipo_ed_elemento
+        with Session(engine) as session:
+            via.wait(30)
+            try:
+                pagina.salva(
+                    session=session,
+                    pagina=spazio.bozza,
+                    voce=Voce(tipo.nome, id=elemento.id),
+                    campi={"testo": f"{elemento.testo} (cambiato)"},
+                    versione=elemento.versione,
+                    autore=sandbox.EDITOR,
+                )
+            except capienza.LimiteRaggiunto as rifiuto:
+                return str(rifiuto)
+            return "salvata"
+
+    with ThreadPoolExecutor(quante) as esecutore:
+        return list(esecutore.map(salva, elementi, timeout=60))
+
+
+def test_saves_sent_at_once_cannot_overshoot_the_caps(demo, engine, monkeypatch):
+    """Each write counts what its sandbox holds after taking the write lock, in its own
+    transaction: ten saves at the same instant take exactly the room left."""
+    spazio = _spazio(demo, _apri(demo))
+    iniziali, _ = occupa(demo, spazio)
+    monkeypatch.setenv("SERENA_DEMO_REVISIONI_MAX", str(iniziali + 3))
+    esiti = _tutte_insieme(engine, spazio, 10)
+    assert Counter(esiti) == {"salvata": 3, capienza.PIENA: 7}
+    assert occupa(demo, spazio)[0] == iniziali + 3
+
+    monkeypatch.delenv("SERENA_DEMO_REVISIONI_MAX")
+    monkeypatch.setenv("SERENA_DEMO_SCRITTURE_MAX", "4")
+    altra = _spazio(demo, _apri(demo, "192.168.1.11"))
+    esiti = _tutte_insieme(engine, altra, 10)
+    assert Counter(esiti) == {"salvata": 4, capienza.TROPPO_RAPIDE: 6}
+    assert occupa(demo, altra)[0] == iniziali + 4
 
 
 def test_ripristina_demo_gives_a_full_sandbox_its_room_back(demo, monkeypatch, contenuto):
