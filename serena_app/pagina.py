@@ -5,7 +5,8 @@ demo sandbox's pages, all in the same tables. Each write is one transaction with
 check: a save carries the version the editor started from, `UPDATE … WHERE … AND versione = ?`
 changes nothing if someone saved in between, and `Conflitto` then carries the newer text.
 Every write bumps the page's counter and appends its revision to history (`registra`) in the
-same transaction, and returns what it changed.
+same transaction, and returns what it changed; in a demo sandbox, `registra` first checks the
+sandbox's caps (`demo/capienza.py`).
 
 Each write first takes the write lock (`_blocca`), so the reads it decides on (the
 list to re-number, the item to delete) cannot change before it commits; another writer waits
@@ -275,8 +276,9 @@ def registra(
         LimiteRaggiunto: A demo sandbox past its caps or its pace (`demo/capienza.py`); the
             whole write is rolled back.
     """
+    spazio = pubblicata_di(pagina).nome
     revisione = Revisione(
-        spazio=pubblicata_di(pagina).nome,
+        spazio=spazio,
         tipo=tipo,
         chiave=chiave,
         azione=azione,
@@ -287,7 +289,7 @@ def registra(
         annulla=annulla,
     )
     try:
-        capienza.ammetti(session, revisione)
+        capienza.ammetti(session, revisione, bozza=spazio + SUFFISSO_BOZZA)
     except capienza.LimiteRaggiunto:
         session.rollback()
         raise

@@ -24,8 +24,6 @@ from serena_app.models import Revisione, SessioneStaff, Sezione, Tappa, Valore
 PREFISSO = "demo-"
 """How a sandbox's published page is named: "demo-" and a random part (`sandbox.apri`)."""
 
-SUFFISSO_BOZZA = "-bozza"  # as `pagina.SUFFISSO_BOZZA` (this module cannot import it)
-
 PIENA = (
     "Questa prova ha raggiunto il limite di modifiche: l’ultima non è stata salvata. "
     "Premi «Ripristina demo» per ricominciare da capo."
@@ -64,15 +62,18 @@ def in_sandbox(spazio: str) -> bool:
     return spazio.startswith(PREFISSO)
 
 
-def occupati(*, session: Session, spazio: str) -> tuple[int, int]:
-    """What the sandbox whose published page is `spazio` holds: its revisions, and the bytes
-    of their text and of both its pages' text."""
+def occupati(*, session: Session, pagine: tuple[str, str]) -> tuple[int, int]:
+    """What a sandbox holds: its revisions, and the bytes of their text and of its pages' text.
+
+    Args:
+        pagine: The names of its published page (which its revisions name) and its working
+            copy.
+    """
     revisioni, byte = session.exec(
         select(func.count(), func.sum(_Byte(Revisione.prima) + _Byte(Revisione.dopo))).where(
-            Revisione.spazio == spazio
+            Revisione.spazio == pagine[0]
         )
     ).one()
-    pagine = (spazio, spazio + SUFFISSO_BOZZA)
     testi = [
         select(func.sum(_Byte(Sezione.testo))).where(Sezione.pagina.in_(pagine)),
         *(
@@ -98,11 +99,16 @@ def _recenti(session: Session, revisione: Revisione) -> int:
     ).one()
 
 
-def ammetti(session: Session, revisione: Revisione) -> None:
+def ammetti(session: Session, revisione: Revisione, *, bozza: str) -> None:
     """Admit `revisione` (not yet added) into the caller's locked transaction, or refuse it.
 
     Nothing is checked outside a sandbox. In a sandbox, the write must leave it within its
     caps and its pace; then its idle deadline moves to the revision's time.
+
+    Args:
+        session: The session of the write, holding the write lock.
+        revisione: The write's revision; its `spazio` names the sandbox's published page.
+        bozza: The name of the sandbox's working copy.
 
     Raises:
         LimiteRaggiunto: The sandbox is full (`PIENA`) or writes too fast (`TROPPO_RAPIDE`);
@@ -110,7 +116,7 @@ def ammetti(session: Session, revisione: Revisione) -> None:
     """
     if not in_sandbox(revisione.spazio):
         return
-    revisioni, byte = occupati(session=session, spazio=revisione.spazio)
+    revisioni, byte = occupati(session=session, pagine=(revisione.spazio, bozza))
     nuovi = sum(len((testo or "").encode()) for testo in (revisione.prima, revisione.dopo))
     if revisioni + 1 > modalita.revisioni_max() or byte + nuovi > modalita.byte_max():
         raise LimiteRaggiunto(PIENA)

@@ -154,7 +154,8 @@ def test_past_its_size_cap_a_sandbox_refuses_the_write_and_changes_nothing(demo,
     assert 0 < salvate < 20
     assert occupa(demo, spazio)[1] <= iniziali + 30_000
     # The app counts the bytes as Python does, on SQLite and PostgreSQL alike.
-    assert capienza.occupati(session=demo, spazio=spazio.pubblicata.nome) == occupa(demo, spazio)
+    pagine = (spazio.pubblicata.nome, spazio.bozza.nome)
+    assert capienza.occupati(session=demo, pagine=pagine) == occupa(demo, spazio)
     prima = _fotografia(demo, spazio)
     with pytest.raises(capienza.LimiteRaggiunto):
         _salva(demo, spazio, f"di nuovo {lungo}")
@@ -190,8 +191,9 @@ def test_a_sandbox_written_too_fast_is_refused_until_the_window_passes(demo, mon
         )
 
     with pytest.raises(capienza.LimiteRaggiunto):
-        capienza.ammetti(demo, scrittura(adesso()))
-    capienza.ammetti(demo, scrittura(adesso() + modalita.FINESTRA_SCRITTURE))
+        capienza.ammetti(demo, scrittura(adesso()), bozza=spazio.bozza.nome)
+    dopo_la_finestra = adesso() + modalita.FINESTRA_SCRITTURE
+    capienza.ammetti(demo, scrittura(dopo_la_finestra), bozza=spazio.bozza.nome)
     demo.rollback()
 
 
