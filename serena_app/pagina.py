@@ -5,7 +5,8 @@ demo sandbox's pages, all in the same tables. Each write is one transaction with
 check: a save carries the version the editor started from, `UPDATE … WHERE … AND versione = ?`
 changes nothing if someone saved in between, and `Conflitto` then carries the newer text.
 Every write bumps the page's counter and appends its revision to history (`registra`) in the
-same transaction, and returns what it changed.
+same transaction, and returns what it changed; in a demo sandbox, `registra` first checks the
+sandbox's caps (`demo/capienza.py`).
 
 Each write first takes the write lock (`_blocca`), so the reads it decides on (the
 list to re-number, the item to delete) cannot change before it commits; another writer waits
@@ -23,6 +24,7 @@ from sqlalchemy import update
 from sqlmodel import Session, func, select
 
 from serena_app import db
+from serena_app.demo import capienza
 from serena_app.models import MODELLI, Revisione, Sezione, Tappa, Valore, VersionePagina
 from serena_app.tipi import SEZIONE, TAPPA, TIPI, VALORE, Tipo, Voce
 
@@ -269,9 +271,14 @@ def registra(
     Args:
         pagina: The page written: the published page or its working copy; the revision
             belongs to the published page of that pair.
+
+    Raises:
+        LimiteRaggiunto: A demo sandbox past its caps or its pace (`demo/capienza.py`); the
+            whole write is rolled back.
     """
+    spazio = pubblicata_di(pagina).nome
     revisione = Revisione(
-        spazio=pubblicata_di(pagina).nome,
+        spazio=spazio,
         tipo=tipo,
         chiave=chiave,
         azione=azione,
@@ -281,6 +288,11 @@ def registra(
         dopo=None if dopo is None else json.dumps(dopo, ensure_ascii=False),
         annulla=annulla,
     )
+    try:
+        capienza.ammetti(session, revisione, bozza=spazio + SUFFISSO_BOZZA)
+    except capienza.LimiteRaggiunto:
+        session.rollback()
+        raise
     session.add(revisione)
     return revisione
 

@@ -73,7 +73,8 @@ def sessione_viva(
 
     A session is live if it exists, was not revoked, was used within the idle limit and was
     opened within the absolute limit; a sandbox's session only on a demo server. Using it
-    moves its idle deadline (committed, at most once per twentieth of the idle limit).
+    moves its idle deadline (committed, at most once per twentieth of the idle limit); a
+    sandbox's moves only when the sandbox is written to (`demo/capienza.py`).
     """
     if not token:
         return None
@@ -97,7 +98,7 @@ def sessione_viva(
         return None
     # The idle deadline moves at most once per twentieth of the idle limit: not every event
     # of an editing staff member is a database write.
-    if ora - _utc(sessione.ultimo_uso) > inattivita / 20:
+    if sessione.sandbox is None and ora - _utc(sessione.ultimo_uso) > inattivita / 20:
         sessione.ultimo_uso = ora
         session.add(sessione)
         session.commit()

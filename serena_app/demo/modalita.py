@@ -16,6 +16,10 @@ from serena_app import db
 SANDBOX_MAX = 50
 PER_INDIRIZZO = 5
 INATTIVITA_S = 3600
+REVISIONI_MAX = 500
+BYTE_MAX = 2 * 1024 * 1024
+SCRITTURE_MAX = 20
+FINESTRA_SCRITTURE = timedelta(seconds=10)
 
 
 def _cartella() -> Path | None:
@@ -55,6 +59,24 @@ def per_indirizzo() -> int:
 def inattivita() -> timedelta:
     """How long a sandbox lives unused (`SERENA_DEMO_INATTIVITA_S`, default one hour)."""
     return timedelta(seconds=_intero("SERENA_DEMO_INATTIVITA_S", INATTIVITA_S))
+
+
+def revisioni_max() -> int:
+    """How many revisions one sandbox may hold, its seed's included
+    (`SERENA_DEMO_REVISIONI_MAX`, default 500; a new sandbox starts with one per item)."""
+    return _intero("SERENA_DEMO_REVISIONI_MAX", REVISIONI_MAX)
+
+
+def byte_max() -> int:
+    """How many bytes of text one sandbox may hold: its revisions and both its pages
+    (`SERENA_DEMO_BYTE_MAX`, default 2 MiB; a new sandbox holds about 19 KB)."""
+    return _intero("SERENA_DEMO_BYTE_MAX", BYTE_MAX)
+
+
+def scritture_max() -> int:
+    """How many changes one sandbox may take in any `FINESTRA_SCRITTURE` (10 s)
+    (`SERENA_DEMO_SCRITTURE_MAX`, default 20)."""
+    return _intero("SERENA_DEMO_SCRITTURE_MAX", SCRITTURE_MAX)
 
 
 def indirizzo() -> str:

@@ -4,8 +4,9 @@ A sandbox is a private pair of pages (`bozze.Spazio`: "demo-…" published and "
 its working copy) seeded from the content file, and a session of the demo editor bound to it
 (`SessioneStaff.sandbox`). Everything staff can do works on it unchanged, because every read
 and write takes the page it works on. At most `modalita.sandbox_max()` are open at once; one
-unused for `modalita.inattivita()`, or whose session ended, is deleted with its pages. One
-address holds at most `modalita.per_indirizzo()`, so one phone cannot take the room's places.
+unused for `modalita.inattivita()` (only writes count as use), or whose session ended, is
+deleted with its pages. One address holds at most `modalita.per_indirizzo()`, so one phone
+cannot take the room's places. What one sandbox may hold is `demo/capienza.py`'s.
 """
 
 import secrets
@@ -17,7 +18,7 @@ from serena_app import bozze, db
 from serena_app.auth.sessioni import adesso, nuova_sessione
 from serena_app.bozze import Spazio
 from serena_app.content.loader import scrivi
-from serena_app.demo import modalita
+from serena_app.demo import capienza, modalita
 from serena_app.models import (
     Revisione,
     SessioneStaff,
@@ -92,7 +93,7 @@ def apri(*, session: Session, client: str, ora: datetime | None = None) -> str:
             raise DemoPiena(PIENA)
         if _aperte(session, ora, client) >= modalita.per_indirizzo():
             raise DemoPiena(TROPPE)
-        pubblicata = Pagina(f"demo-{secrets.token_hex(8)}")
+        pubblicata = Pagina(f"{capienza.PREFISSO}{secrets.token_hex(8)}")
         scrivi(session=session, pagina=pubblicata)
         return nuova_sessione(
             session=session,
@@ -104,11 +105,13 @@ def apri(*, session: Session, client: str, ora: datetime | None = None) -> str:
 
 
 def ripristina(*, session: Session, spazio: Spazio) -> None:
-    """Put the sandbox back to the content file: published page and working copy; commits.
+    """Put the sandbox back to the content file: published page, working copy and history (a
+    sandbox full of changes has its room back, `demo/capienza.py`); commits.
 
     Each page's counter goes on rising, so every browser showing it takes the new content.
     """
     with db.transazione_bloccata(session, *TABELLE):
+        session.exec(delete(Revisione).where(Revisione.spazio == spazio.pubblicata.nome))
         scrivi(session=session, pagina=spazio.pubblicata)
     bozze.scarta(session=session, spazio=spazio)
 

@@ -21,6 +21,7 @@ from sqlalchemy.exc import OperationalError
 
 from serena_app.auth.permessi import Permesso, staff_autorizzato
 from serena_app.bozze import SITO, Spazio
+from serena_app.demo.capienza import LimiteRaggiunto
 from serena_app.state.accesso import AccessoState
 from serena_app.state.contenuto import ContenutoState
 
@@ -84,6 +85,11 @@ def richiede_staff(
             self._autore, self._spazio = permesso.nome_utente, permesso.spazio
             self._dal = permesso.dal
             return await handler(self, *args, **kwargs)
+        except LimiteRaggiunto as limite:
+            # A demo sandbox full, or written too fast: the write was rolled back whole, and
+            # the open editor keeps what they typed.
+            self.avviso = str(limite)
+            return None
         except OperationalError as errore:
             # The database is down or restarting: each write is one transaction, rolled
             # back whole; the person is told, and the open editor keeps what they typed.

@@ -5,16 +5,19 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlmodel import Session, update
+from sqlmodel import Session, select, update
 
 from scripts.copia import copy_tree
+from serena_app.bozze import Spazio
 from serena_app.db import crea_engine
-from serena_app.models import SessioneStaff
+from serena_app.models import Revisione, SessioneStaff, Sezione, Tappa, Valore
 from tests.support.server import Server, free_port, run_app
 
 INATTIVITA_S = 20  # the idle limit: the server looks for idle sandboxes every 5 s
 SANDBOX_MAX = 5
 PER_INDIRIZZO = 4  # every test browser and raw client comes from 127.0.0.1
+REVISIONI_MAX = 60  # a new sandbox holds 22 (its seed): room for 38 changes
+SCRITTURE_MAX = 20  # changes per sandbox in any 10 s, as by default
 
 
 @contextmanager
@@ -24,6 +27,7 @@ def server_demo(
     sandbox_max: int = SANDBOX_MAX,
     per_indirizzo: int = PER_INDIRIZZO,
     inattivita_s: int = INATTIVITA_S,
+    revisioni_max: int = REVISIONI_MAX,
 ) -> Iterator[Server]:
     """Copy the tree into `cartella` and serve the demo from it, on a free port, with these
     limits (the benchmark raises them)."""
@@ -36,6 +40,8 @@ def server_demo(
         "SERENA_DEMO_INATTIVITA_S": str(inattivita_s),
         "SERENA_DEMO_SANDBOX_MAX": str(sandbox_max),
         "SERENA_DEMO_SANDBOX_PER_INDIRIZZO": str(per_indirizzo),
+        "SERENA_DEMO_REVISIONI_MAX": str(revisioni_max),
+        "SERENA_DEMO_SCRITTURE_MAX": str(SCRITTURE_MAX),
     }
     with run_app(cartella, root=albero, extra_env=ambiente, port=porta) as server:
         yield server
@@ -49,3 +55,18 @@ def chiudi_sandbox(db_url: str) -> None:
         session.exec(update(SessioneStaff).values(revocata=True))
         session.commit()
     engine.dispose()
+
+
+def occupa(session: Session, spazio: Spazio) -> tuple[int, int]:
+    """What a sandbox holds: its revisions, and the UTF-8 bytes of their text and of its two
+    pages' text (counted here, in Python, not as the app counts them)."""
+    session.expire_all()
+    revisioni = session.exec(
+        select(Revisione).where(Revisione.spazio == spazio.pubblicata.nome)
+    ).all()
+    byte = sum(len((r.prima or "").encode()) + len((r.dopo or "").encode()) for r in revisioni)
+    nomi = [spazio.pubblicata.nome, spazio.bozza.nome]
+    for modello in (Sezione, Tappa, Valore):
+        for riga in session.exec(select(modello).where(modello.pagina.in_(nomi))):
+            byte += sum(len(getattr(riga, c, "").encode()) for c in ("titolo", "testo"))
+    return len(revisioni), byte

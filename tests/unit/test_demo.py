@@ -1,19 +1,31 @@
 """Demo sandboxes: only a demo server has them; each is private, capped, reset and ended."""
 
+import threading
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
-from sqlmodel import func, select
+from sqlmodel import Session, func, select
 
 from serena_app import bozze, pagina
 from serena_app.auth.credenziali import AccessoNegato, accedi
 from serena_app.auth.sessioni import adesso, sessione_viva
 from serena_app.bozze import Spazio
 from serena_app.content import semina
-from serena_app.demo import avvio, modalita, qr, sandbox
-from serena_app.models import SessioneStaff, Sezione, Tappa, Valore, VersionePagina
+from serena_app.demo import avvio, capienza, modalita, qr, sandbox
+from serena_app.models import (
+    MODELLI,
+    Revisione,
+    SessioneStaff,
+    Sezione,
+    Tappa,
+    Valore,
+    VersionePagina,
+)
 from serena_app.pagina import PUBBLICATA, Pagina
-from serena_app.tipi import SEZIONE, Voce
+from serena_app.tipi import SEZIONE, TAPPA, VALORE, Voce
+from tests.support.demo import occupa
 
 MISSION = Voce(SEZIONE.nome, "mission")
 
@@ -50,6 +62,221 @@ def _righe(session, spazio: Spazio) -> int:
             select(func.count()).select_from(modello).where(modello.pagina.in_(nomi))
         ).one()
     return totale
+
+
+def _salva(session, spazio: Spazio, testo: str) -> None:
+    """Save the mission in the sandbox's working copy, as its editor's "Salva" does."""
+    bozze.apri(session=session, spazio=spazio)
+    elemento = pagina.leggi_elemento(session=session, pagina=spazio.bozza, voce=MISSION)
+    pagina.salva(
+        session=session,
+        pagina=spazio.bozza,
+        voce=MISSION,
+        campi={"testo": testo},
+        versione=elemento.versione,
+        autore=sandbox.EDITOR,
+    )
+
+
+def _fotografia(session, spazio: Spazio) -> tuple:
+    """Everything a refused write must leave as it was: the sandbox's size, its pages' text
+    and counters, and its session's idle deadline."""
+    session.expire_all()
+    ultimo_uso = session.exec(
+        select(SessioneStaff.ultimo_uso).where(SessioneStaff.sandbox == spazio.pubblicata.nome)
+    ).one()
+    return (
+        occupa(session, spazio),
+        pagina.contenuto_di(session=session, pagina=spazio.bozza),
+        pagina.contenuto_di(session=session, pagina=spazio.pubblicata),
+        pagina.versione_pagina(session=session, pagina=spazio.bozza),
+        pagina.versione_pagina(session=session, pagina=spazio.pubblicata),
+        ultimo_uso,
+    )
+
+
+def test_the_demo_s_write_limits_have_defaults_and_come_from_the_environment(monkeypatch):
+    for nome in ("REVISIONI_MAX", "BYTE_MAX", "SCRITTURE_MAX"):
+        monkeypatch.delenv(f"SERENA_DEMO_{nome}", raising=False)
+    assert (modalita.revisioni_max(), modalita.byte_max(), modalita.scritture_max()) == (
+        500,
+        2 * 1024 * 1024,
+        20,
+    )
+    monkeypatch.setenv("SERENA_DEMO_REVISIONI_MAX", "40")
+    monkeypatch.setenv("SERENA_DEMO_BYTE_MAX", "100000")
+    monkeypatch.setenv("SERENA_DEMO_SCRITTURE_MAX", "5")
+    assert (modalita.revisioni_max(), modalita.byte_max(), modalita.scritture_max()) == (
+        40,
+        100_000,
+        5,
+    )
+
+
+def test_past_its_revision_cap_a_sandbox_refuses_every_write_and_changes_nothing(demo, monkeypatch):
+    monkeypatch.setenv("SERENA_DEMO_REVISIONI_MAX", "30")
+    spazio = _spazio(demo, _apri(demo))
+    altra = _spazio(demo, _apri(demo, "192.168.1.11"))
+    iniziali, _ = occupa(demo, spazio)  # the seed: one revision per item
+    salvate = 0
+    with pytest.raises(capienza.LimiteRaggiunto) as piena:
+        for numero in range(100):
+            _salva(demo, spazio, f"Prova numero {numero}.")
+            salvate += 1
+    assert str(piena.value).startswith("Questa prova ha raggiunto il limite di modifiche: ")
+    assert occupa(demo, spazio)[0] == 30
+    assert salvate == 30 - iniziali
+    prima = _fotografia(demo, spazio)
+    with pytest.raises(capienza.LimiteRaggiunto):
+        _salva(demo, spazio, "Ancora una.")
+    with pytest.raises(capienza.LimiteRaggiunto):  # a publish is a write like any other
+        bozze.pubblica(session=demo, spazio=spazio, autore=sandbox.EDITOR)
+    assert _fotografia(demo, spazio) == prima
+    assert _mission(demo, spazio.bozza) == f"Prova numero {salvate - 1}."
+    # Another sandbox, and the site, write as before.
+    _salva(demo, altra, "La mia prova.")
+    assert _mission(demo, altra.bozza) == "La mia prova."
+    _salva(demo, bozze.SITO, "Il sito.")
+    assert _mission(demo, bozze.BOZZA) == "Il sito."
+
+
+def test_past_its_size_cap_a_sandbox_refuses_the_write_and_changes_nothing(demo, monkeypatch):
+    spazio = _spazio(demo, _apri(demo))
+    _, iniziali = occupa(demo, spazio)
+    monkeypatch.setenv("SERENA_DEMO_BYTE_MAX", str(iniziali + 30_000))
+    lungo = "è" * 3000  # 6000 bytes: each save keeps the text before and after
+    salvate = 0
+    with pytest.raises(capienza.LimiteRaggiunto) as piena:
+        for numero in range(20):
+            _salva(demo, spazio, f"{numero} {lungo}")
+            salvate += 1
+    assert str(piena.value) == capienza.PIENA
+    assert 0 < salvate < 20
+    assert occupa(demo, spazio)[1] <= iniziali + 30_000
+    # The app counts the bytes as Python does, on SQLite and PostgreSQL alike.
+    pagine = (spazio.pubblicata.nome, spazio.bozza.nome)
+    assert capienza.occupati(session=demo, pagine=pagine) == occupa(demo, spazio)
+    prima = _fotografia(demo, spazio)
+    with pytest.raises(capienza.LimiteRaggiunto):
+        _salva(demo, spazio, f"di nuovo {lungo}")
+    assert _fotografia(demo, spazio) == prima
+
+
+def test_a_sandbox_written_too_fast_is_refused_until_the_window_passes(demo, monkeypatch):
+    monkeypatch.setenv("SERENA_DEMO_SCRITTURE_MAX", "3")
+    spazio = _spazio(demo, _apri(demo))
+    altra = _spazio(demo, _apri(demo, "192.168.1.11"))
+    for numero in range(3):
+        _salva(demo, spazio, f"Veloce {numero}.")
+    prima = _fotografia(demo, spazio)
+    with pytest.raises(capienza.LimiteRaggiunto) as troppe:
+        _salva(demo, spazio, "Troppo veloce.")
+    assert str(troppe.value) == (
+        "Troppe modifiche in pochi secondi: l’ultima non è stata salvata. "
+        "Riprova tra qualche secondo."
+    )
+    assert _fotografia(demo, spazio) == prima
+    _salva(demo, altra, "Con calma.")  # the pace is each sandbox's own
+
+    # The same write ten seconds on is let through (the window holds no change of it).
+    def scrittura(ora):
+        return Revisione(
+            spazio=spazio.pubblicata.nome,
+            tipo=SEZIONE.nome,
+            chiave="mission",
+            azione="salvata",
+            autore=sandbox.EDITOR,
+            quando=ora,
+            dopo='{"testo": "Dopo."}',
+        )
+
+    with pytest.raises(capienza.LimiteRaggiunto):
+        capienza.ammetti(demo, scrittura(adesso()), bozza=spazio.bozza.nome)
+    dopo_la_finestra = adesso() + modalita.FINESTRA_SCRITTURE
+    capienza.ammetti(demo, scrittura(dopo_la_finestra), bozza=spazio.bozza.nome)
+    demo.rollback()
+
+
+def _tutte_insieme(engine, spazio: Spazio, quante: int) -> list[str]:
+    """Saves of `quante` milestones and values of the sandbox, each in a thread and a session
+    of its own, released at the same instant; each one's outcome ("salvata" or the refusal's
+    message)."""
+    with Session(engine) as session:
+        bozze.apri(session=session, spazio=spazio)
+        elementi = [
+            (tipo, elemento)
+            for tipo in (TAPPA, VALORE)
+            for elemento in pagina.leggi_elenco(
+                session=session, pagina=spazio.bozza, modello=MODELLI[tipo.nome]
+            )
+        ][:quante]
+    assert len(elementi) == quante
+    via = threading.Barrier(quante)
+
+    def salva(tipo_ed_elemento) -> str:
+        tipo, elemento = tipo_ed_elemento
+        with Session(engine) as session:
+            via.wait(30)
+            try:
+                pagina.salva(
+                    session=session,
+                    pagina=spazio.bozza,
+                    voce=Voce(tipo.nome, id=elemento.id),
+                    campi={"testo": f"{elemento.testo} (cambiato)"},
+                    versione=elemento.versione,
+                    autore=sandbox.EDITOR,
+                )
+            except capienza.LimiteRaggiunto as rifiuto:
+                return str(rifiuto)
+            return "salvata"
+
+    with ThreadPoolExecutor(quante) as esecutore:
+        return list(esecutore.map(salva, elementi, timeout=60))
+
+
+def test_saves_sent_at_once_cannot_overshoot_the_caps(demo, engine, monkeypatch):
+    """Each write counts what its sandbox holds after taking the write lock, in its own
+    transaction: ten saves at the same instant take exactly the room left."""
+    spazio = _spazio(demo, _apri(demo))
+    iniziali, _ = occupa(demo, spazio)
+    monkeypatch.setenv("SERENA_DEMO_REVISIONI_MAX", str(iniziali + 3))
+    esiti = _tutte_insieme(engine, spazio, 10)
+    assert Counter(esiti) == {"salvata": 3, capienza.PIENA: 7}
+    assert occupa(demo, spazio)[0] == iniziali + 3
+
+    monkeypatch.delenv("SERENA_DEMO_REVISIONI_MAX")
+    monkeypatch.setenv("SERENA_DEMO_SCRITTURE_MAX", "4")
+    altra = _spazio(demo, _apri(demo, "192.168.1.11"))
+    esiti = _tutte_insieme(engine, altra, 10)
+    assert Counter(esiti) == {"salvata": 4, capienza.TROPPO_RAPIDE: 6}
+    assert occupa(demo, altra)[0] == iniziali + 4
+
+
+def test_ripristina_demo_gives_a_full_sandbox_its_room_back(demo, monkeypatch, contenuto):
+    monkeypatch.setenv("SERENA_DEMO_REVISIONI_MAX", "30")
+    spazio = _spazio(demo, _apri(demo))
+    with pytest.raises(capienza.LimiteRaggiunto):
+        for numero in range(100):
+            _salva(demo, spazio, f"Prova numero {numero}.")
+    sandbox.ripristina(session=demo, spazio=spazio)
+    assert occupa(demo, spazio)[0] < 30
+    assert _mission(demo, spazio.bozza) == contenuto["sezioni"]["mission"]
+    _salva(demo, spazio, "Si ricomincia.")
+    assert _mission(demo, spazio.bozza) == "Si ricomincia."
+
+
+def test_only_writes_keep_a_sandbox_alive(demo):
+    """Every event checks its session; only a change moves a sandbox's idle deadline."""
+    aperte = adesso() - timedelta(minutes=50)
+    guardata = sandbox.apri(session=demo, client="192.168.1.10", ora=aperte)
+    scritta = sandbox.apri(session=demo, client="192.168.1.11", ora=aperte)
+    spazio_guardata = _spazio(demo, guardata)
+    assert sessione_viva(session=demo, token=guardata, ora=adesso()) is not None
+    _salva(demo, _spazio(demo, scritta), "Ancora qui.")
+
+    fra_un_quarto_d_ora = adesso() + timedelta(minutes=15)
+    assert sandbox.chiudi_scadute(session=demo, ora=fra_un_quarto_d_ora) == [spazio_guardata]
+    assert sessione_viva(session=demo, token=scritta) is not None
 
 
 def test_only_the_demo_command_s_folder_makes_a_demo(monkeypatch, tmp_path):
