@@ -136,6 +136,30 @@ def anno(valore: object, **_limiti: object) -> int | None:
     return numero
 
 
+NUMERO_NON_VALIDO = (
+    "Richiesta non valida: il numero ricevuto non è accettabile. Ricarica la pagina e riprova."
+)
+MASSIMO_INTERO = 2**31 - 1  # the largest id or version the tables hold (32-bit integers)
+
+
+def intero(valore: object, *, minimo: int = 1, massimo: int = MASSIMO_INTERO) -> int:
+    """A whole number an event carries (an item's or a revision's id, a move): an int, or a
+    string of ASCII digits with an optional minus sign, as a browser may send either, between
+    `minimo` and `massimo`. The default range is an id's.
+
+    Raises:
+        ErroreValidazione: Anything else (a bool, a float, None, a number out of range, a
+            string of 5,000 digits), with `NUMERO_NON_VALIDO`.
+    """
+    if type(valore) is str and 0 < len(valore) <= 12:
+        cifre = valore.removeprefix("-")
+        if cifre.isascii() and cifre.isdecimal():
+            valore = int(valore)
+    if type(valore) is not int or not minimo <= valore <= massimo:
+        raise ErroreValidazione(NUMERO_NON_VALIDO)
+    return valore
+
+
 class _Campo(Protocol):
     nome: str
 

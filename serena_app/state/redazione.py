@@ -8,7 +8,7 @@ to the other staff tabs. Versions live on the server, never in the browser."""
 
 import asyncio
 import functools
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 import reflex as rx
@@ -27,7 +27,17 @@ from serena_app.pubblicazione import ricostruzione
 from serena_app.state.contenuto import ContenutoState
 from serena_app.state.diffusione import avvisa, diffondi
 from serena_app.state.staff import StaffState, richiede_staff
-from serena_app.tipi import NESSUNA, SEZIONE, TAPPA, Tipo, Voce, id_controllo, testo_di, voce
+from serena_app.tipi import (
+    NESSUNA,
+    SEZIONE,
+    TAPPA,
+    TIPI,
+    Tipo,
+    Voce,
+    id_controllo,
+    testo_di,
+    voce,
+)
 
 R = TypeVar("R")
 CONFERMA_ELIMINAZIONE = "conferma-eliminazione"  # the id of the confirmation's button
@@ -41,6 +51,36 @@ BOZZE_CAMBIATE = (
 )
 PUBBLICA, SCARTA = "pubblica", "scarta"  # the ids of the staff bar's two buttons
 CONFERMA_BOZZE = "conferma-bozze"  # the id of the publish or discard confirmation's button
+
+
+def voce_richiesta(tipo: object, chiave: object) -> Voce | None:
+    """The item an event names (see `tipi.voce`), a milestone's or value's id given as a
+    number or a string of digits.
+
+    Raises:
+        validazione.ErroreValidazione: The id is no whole number within an id's range.
+    """
+    if tipo in TIPI and TIPI[tipo].in_elenco:
+        chiave = validazione.intero(chiave)
+    return voce(tipo, chiave)
+
+
+def numeri_controllati(
+    handler: Callable[..., Awaitable[object]],
+) -> Callable[..., Awaitable[object]]:
+    """Run `handler` (of a `StaffState`); a number of its event that `validazione.intero`
+    refuses is told in the staff bar, and nothing changes."""
+
+    @functools.wraps(handler)
+    async def con_numeri(self: StaffState, *args, **kwargs):
+        try:
+            return await handler(self, *args, **kwargs)
+        except validazione.ErroreValidazione as errore:
+            self.avviso = str(errore)
+            return None
+
+    con_numeri.numeri_controllati = True
+    return con_numeri
 
 
 def campi_di(tipo: Tipo, elemento: Elemento) -> dict[str, str]:
@@ -325,9 +365,10 @@ class RedazioneState(StaffState):
 
     @rx.event
     @richiede_staff
+    @numeri_controllati
     async def apri(self, tipo: str, chiave: str | int) -> None:
         """Open the editor of an item, filled with what is stored now."""
-        trovata = voce(tipo, chiave)
+        trovata = voce_richiesta(tipo, chiave)
         elemento = await self._esistente(trovata)
         if elemento is not None:
             self.aperto, self.campi = trovata, campi_di(trovata.genere, elemento)
@@ -405,9 +446,10 @@ class RedazioneState(StaffState):
 
     @rx.event
     @richiede_staff
+    @numeri_controllati
     async def chiedi_eliminazione(self, tipo: str, chiave: str | int):
         """Ask for confirmation before deleting a milestone or value; focus goes to it."""
-        trovata = voce(tipo, chiave)
+        trovata = voce_richiesta(tipo, chiave)
         if trovata is None or not trovata.genere.in_elenco:
             return None
         elemento = await self._esistente(trovata)
@@ -441,12 +483,14 @@ class RedazioneState(StaffState):
 
     @rx.event
     @richiede_staff
-    async def sposta(self, tipo: str, chiave: str | int, di: object):
+    @numeri_controllati
+    async def sposta(self, tipo: str, chiave: str | int, di: int | str):
         """Move a milestone or value one place up (-1) or down (1); the result is announced."""
-        trovata = voce(tipo, chiave)
+        trovata = voce_richiesta(tipo, chiave)
+        di = validazione.intero(di, minimo=-1, massimo=1)
+        if di == 0:
+            raise validazione.ErroreValidazione(validazione.NUMERO_NON_VALIDO)
         if trovata is None or trovata.nuova or not trovata.genere.in_elenco:
-            return None
-        if type(di) is not int or di not in (-1, 1):
             return None
         try:
             scrittura = await asyncio.to_thread(
