@@ -126,7 +126,7 @@ def anno(valore: object, **_limiti: object) -> int | None:
     if isinstance(valore, bool) or not isinstance(valore, str | int):
         raise ErroreValidazione("Valore non valido.")
     cifre = str(valore).strip()
-    if not cifre.isdecimal() or not cifre.isascii():
+    if not cifre.isdecimal() or not cifre.isascii() or len(cifre) > 4:
         raise ErroreValidazione("L’anno deve essere un numero di quattro cifre, ad esempio 1994.")
     numero = int(cifre)
     ultimo = date.today().year

@@ -63,7 +63,7 @@ def test_year_is_optional_and_bounded():
     for fuori in ("1899", str(oggi + 1), "0"):
         with pytest.raises(ErroreValidazione, match="compreso tra 1900"):
             validazione.anno(fuori)
-    for non_numero in ("19a4", "-1994", "١٩٩٤", "1994.0"):
+    for non_numero in ("19a4", "-1994", "١٩٩٤", "1994.0", "9" * 5000, 2**63):
         with pytest.raises(ErroreValidazione, match="quattro cifre"):
             validazione.anno(non_numero)
 
@@ -214,3 +214,25 @@ def test_five_or_more_marks_on_one_letter_are_refused(lettera, segni):
         return
     with pytest.raises(ErroreValidazione, match="caratteri non ammessi"):
         pulisci_testo(f"Parola {lettera}{''.join(segni)}")
+
+
+@pytest.mark.parametrize("numero", [1, "1", 2**31 - 1, str(2**31 - 1), "42"])
+def test_an_id_is_a_whole_number_or_its_digits(numero):
+    assert validazione.intero(numero) == int(numero)
+
+
+@pytest.mark.parametrize(
+    "fuori",
+    [0, -1, 2**31, 2**63, "9" * 5000, "1e3", " 1", "١", "", 1.0, 1e308, True, False, None, [1]],
+)
+def test_an_id_out_of_range_or_not_a_whole_number_is_refused(fuori):
+    with pytest.raises(ErroreValidazione, match="Richiesta non valida"):
+        validazione.intero(fuori)
+
+
+def test_a_move_is_minus_one_to_one():
+    mosse = [validazione.intero(d, minimo=-1, massimo=1) for d in (-1, "-1", 1, "1")]
+    assert mosse == [-1, -1, 1, 1]
+    for fuori in (2, -2, "+1"):
+        with pytest.raises(ErroreValidazione):
+            validazione.intero(fuori, minimo=-1, massimo=1)
