@@ -115,9 +115,15 @@ class BozzaCambiata(Exception):
     """The working copy changed since the staff member asked to publish or discard it."""
 
 
-def _controlla(session: Session, spazio: Spazio, versione: int | None) -> None:
+def _controlla(
+    session: Session, spazio: Spazio, versione: int | None, elenco: Sequence[str] | None = None
+) -> None:
     attuale = pagina.versione_pagina(session=session, pagina=spazio.bozza)
     if versione is not None and attuale != versione:
+        raise BozzaCambiata
+    if elenco is not None and [str(d) for d in differenze(session=session, spazio=spazio)] != list(
+        elenco
+    ):
         raise BozzaCambiata
 
 
@@ -193,22 +199,29 @@ def apri(*, session: Session, spazio: Spazio) -> None:
 
 
 def scarta(
-    *, session: Session, spazio: Spazio, versione: int | None = None, autore: str | None = None
+    *,
+    session: Session,
+    spazio: Spazio,
+    versione: int | None = None,
+    elenco: Sequence[str] | None = None,
+    autore: str | None = None,
 ) -> int:
     """Drop every draft change: the copy is made again from the published page; commits.
 
     Args:
         session: A session with no unsaved changes.
         versione: The working copy's counter the staff member saw, if it must not have changed.
+        elenco: The changes the staff member agreed to drop (as `pubblica` takes them).
 
     Returns:
         The working copy's new counter.
 
     Raises:
-        BozzaCambiata: The counter is no longer `versione`; nothing changed.
+        BozzaCambiata: The counter is no longer `versione`, or the changes are no longer
+            `elenco`; nothing changed.
     """
     with db.transazione_bloccata(session, VersionePagina):
-        _controlla(session, spazio, versione)
+        _controlla(session, spazio, versione, elenco)
         if _esiste(session, spazio):
             pagina.registra(
                 session,
@@ -326,6 +339,15 @@ def differenze(*, session: Session, spazio: Spazio) -> list[Differenza]:
     return elenco
 
 
+def da_pubblicare(*, session: Session, spazio: Spazio) -> tuple[int, list[Differenza]]:
+    """The working copy's counter and what publishing it would change, read together in one
+    locked transaction: the list a confirmation shows, and the counter its publish checks.
+    (Read one after the other, a draft saved in between would be published unlisted.)"""
+    with db.transazione_bloccata(session, VersionePagina):
+        versione = pagina.versione_pagina(session=session, pagina=spazio.bozza)
+        return versione, differenze(session=session, spazio=spazio)
+
+
 def _differenze_elenco(session: Session, spazio: Spazio, tipo: Tipo) -> list[Differenza]:
     modello = MODELLI[tipo.nome]
     pubblicati = pagina.leggi_elenco(session=session, pagina=spazio.pubblicata, modello=modello)
@@ -351,23 +373,31 @@ def _differenze_elenco(session: Session, spazio: Spazio, tipo: Tipo) -> list[Dif
 
 
 def pubblica(
-    *, session: Session, spazio: Spazio, versione: int | None = None, autore: str | None = None
+    *,
+    session: Session,
+    spazio: Spazio,
+    versione: int | None = None,
+    elenco: Sequence[str] | None = None,
+    autore: str | None = None,
 ) -> int:
     """Publish the working copy in one locked transaction; commits (or changes nothing).
 
     Args:
         session: A session with no unsaved changes.
         versione: The working copy's counter the staff member saw, if it must not have changed.
+        elenco: The changes the staff member confirmed (each `Differenza` as text, as
+            `da_pubblicare` listed them), if exactly these must be published.
         autore: Who publishes; history keeps the published page with their name.
 
     Returns:
         The published page's new counter.
 
     Raises:
-        BozzaCambiata: The counter is no longer `versione`; nothing changed.
+        BozzaCambiata: The counter is no longer `versione`, or the changes are no longer
+            `elenco`; nothing changed.
     """
     with db.transazione_bloccata(session, VersionePagina):
-        _controlla(session, spazio, versione)
+        _controlla(session, spazio, versione, elenco)
         pubblicate = pagina.leggi_sezioni(session=session, pagina=spazio.pubblicata)
         for chiave, sezione in pagina.leggi_sezioni(session=session, pagina=spazio.bozza).items():
             originale = pubblicate.get(chiave)

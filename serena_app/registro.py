@@ -18,14 +18,23 @@
 * Reflex's console sink, which prints Reflex's own records with Rich, is made not to wrap
   long lines (Rich wraps at 80 columns when not on a terminal, and a padded message would
   put any text at the start of a line), and to format tracebacks like the rest.
+* What a client sent wrong (a packet no page sends, an event whose payload has the wrong
+  shape) is one short WARNING line without a traceback, and such lines are rate-limited per
+  connection and in total (`SCARTI`, `evento_malformato`, `LIMITE_SCARTI`): a socket cannot
+  make the server write at will.
 """
 
 import contextlib
 import logging
 import re
 import sys
+import threading
+import time
 import traceback
-from types import TracebackType
+from collections.abc import Iterator
+from types import FrameType, TracebackType
+
+from serena_app.limitatore import Esito, Limitatore
 
 _DA_ESCAPARE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 _NOMI = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
@@ -41,13 +50,126 @@ SCARTI = {
         "Error processing event queue entry",
         (KeyError,),
     ),
+    "reflex_base.event.processor.base_state_processor": ("Error transforming event payload", None),
 }
 """Records that only say a client sent what no page sends: logger -> (message start, the
-exceptions that mean it). A packet that is not JSON, nests too deep or holds a 5,000-digit
-number fails in Socket.IO's decoder; an event that is not an object, or names no handler,
-fails in Reflex. Each is one WARNING line, without a traceback a client could make the
-server write at will."""
+exceptions that mean it, or None for a record without one). A packet that is not JSON, nests
+too deep or holds a 5,000-digit number fails in Socket.IO's decoder; an event that is not an
+object, or names no handler, fails in Reflex; arguments Reflex cannot convert to a handler's
+annotations are logged with their value. Each is one short WARNING line, without a traceback
+a client could make the server write at will, and counts against `LIMITE_SCARTI`."""
 LUNGHEZZA_SCARTO = 300
+SCARTI_PER_CONNESSIONE = 5
+SCARTI_IN_TOTALE = 60
+FINESTRA_SCARTI_S = 60.0
+_PREPARAZIONE = {"_prepare_event_payload", "_transform_event_payload", "_apply_client_storage_vars"}
+"""Reflex's functions that read an event's payload before the handler runs (Reflex 0.10)."""
+logger = logging.getLogger(__name__)
+
+
+def connessione_attuale() -> str:
+    """The Socket.IO session id of the socket whose event is being handled ("?" if none)."""
+    from reflex_base.constants import RouteVar
+    from reflex_base.event.context import EventContext
+
+    try:
+        dati = EventContext.get().router_data
+    except LookupError:
+        return "?"
+    return str(dati.get(RouteVar.SESSION_ID) or "?")
+
+
+class LimiteScarti:
+    """How many lines about what clients sent wrong the log takes: at most `per_connessione`
+    per connection and `in_totale` from all of them together in each window of `durata`
+    seconds (so that opening new sockets does not reset the budget). Thread-safe: records
+    are made in any thread."""
+
+    def __init__(self, per_connessione: int, in_totale: int, durata: float) -> None:
+        self.per_connessione = Limitatore(per_connessione, durata)
+        self.in_totale = Limitatore(in_totale, durata)
+        self._lock = threading.Lock()
+
+    def ammesso(self, connessione: str) -> bool:
+        """Whether one more line from `connessione` may be written now; says once when a
+        connection, or all of them together, go over. A line whose connection is unknown
+        ("?": Socket.IO's decoder runs before any event) counts in the total only."""
+        ora = time.monotonic()
+        with self._lock:
+            limite, chi = self.per_connessione, f"dalla connessione {connessione}"
+            esito = Esito.AMMESSO if connessione == "?" else limite.conta(connessione, ora)
+            if esito is Esito.AMMESSO:
+                limite, chi = self.in_totale, "da tutte le connessioni"
+                esito = limite.conta("*", ora)
+        if esito is Esito.PRIMO_SCARTATO:
+            logger.warning(
+                "messaggi non validi %s: più di %d in %.0f s, i prossimi non sono registrati",
+                chi,
+                limite.massimo,
+                limite.durata,
+            )
+        return esito is Esito.AMMESSO
+
+
+LIMITE_SCARTI = LimiteScarti(SCARTI_PER_CONNESSIONE, SCARTI_IN_TOTALE, FINESTRA_SCARTI_S)
+
+
+class FiltroScarti(logging.Filter):
+    """Drops the lines about what a client sent wrong over `LIMITE_SCARTI` (installed on the
+    loggers of `SCARTI`; `registra_evento_malformato` asks the same limit)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """False for a record to drop."""
+        connessione = getattr(record, "scarto_da", None)
+        return connessione is None or LIMITE_SCARTI.ammesso(connessione)
+
+
+def _quadri(eccezione: BaseException) -> Iterator[FrameType]:
+    """The frames of `eccezione`'s traceback and of the exceptions it was raised from."""
+    viste: set[int] = set()
+    while eccezione is not None and id(eccezione) not in viste:
+        viste.add(id(eccezione))
+        passo = eccezione.__traceback__
+        while passo is not None:
+            yield passo.tb_frame
+            passo = passo.tb_next
+        eccezione = eccezione.__cause__ or eccezione.__context__
+
+
+def gestore_di(eccezione: BaseException) -> str:
+    """The handler whose event raised `eccezione` ("State.hydrate_and_load"), or "?"."""
+    for quadro in _quadri(eccezione):
+        if quadro.f_code.co_name == "process_event":
+            return str(quadro.f_locals.get("handler_name", "?"))
+    return "?"
+
+
+def evento_malformato(eccezione: BaseException) -> bool:
+    """Whether `eccezione` only says that an event's payload had the wrong shape: Reflex
+    failed to read it (a string or a list instead of the keyword arguments, stored values
+    that are not an object), or the handler could not be called with it (arguments it does
+    not take, or missing ones). An error inside a handler's own code is not one of these."""
+    if any(quadro.f_code.co_name in _PREPARAZIONE for quadro in _quadri(eccezione)):
+        return True
+    gestore = gestore_di(eccezione)
+    return (
+        isinstance(eccezione, TypeError)
+        and gestore != "?"
+        and str(eccezione).startswith(f"{gestore}()")
+    )
+
+
+def registra_evento_malformato(eccezione: BaseException) -> None:
+    """Log an event with a wrong-shape payload as one line (handler, error kind,
+    connection), within `LIMITE_SCARTI`."""
+    connessione = connessione_attuale()
+    if LIMITE_SCARTI.ammesso(connessione):
+        logger.warning(
+            "evento non valido scartato: %s (%s) dalla connessione %s",
+            accorcia(gestore_di(eccezione), 100),
+            type(eccezione).__name__,
+            connessione,
+        )
 
 
 def _escape(trovato: re.Match) -> str:
@@ -97,16 +219,19 @@ def traccia(info: InfoEccezione) -> str:
     return "".join(eccezione.format()).removesuffix("\n")
 
 
-def _scarto_di_un_client(record: logging.LogRecord) -> str | None:
+def _scarto_di_un_client(record: logging.LogRecord, connessione: str) -> str | None:
     """The one-line message for a record in `SCARTI`, or None for any other record."""
     inizio, eccezioni = SCARTI.get(record.name, ("", ()))
     errore = record.exc_info[1] if record.exc_info else None
-    if not inizio or not isinstance(errore, eccezioni):
+    if not inizio or not str(record.msg).startswith(inizio):
         return None
-    if not str(record.msg).startswith(inizio):
+    if eccezioni is None:
+        motivo = accorcia(str(record.msg), LUNGHEZZA_SCARTO)
+        return f"argomenti non validi dalla connessione {connessione}, ignorati ({motivo})"
+    if not isinstance(errore, eccezioni):
         return None
     motivo = accorcia(f"{type(errore).__name__}: {errore}", LUNGHEZZA_SCARTO)
-    return f"messaggio non valido dal socket, scartato ({motivo})"
+    return f"messaggio non valido dalla connessione {connessione}, scartato ({motivo})"
 
 
 class RecordPulito(logging.LogRecord):
@@ -115,7 +240,9 @@ class RecordPulito(logging.LogRecord):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        if scarto := _scarto_di_un_client(self):
+        connessione = connessione_attuale() if self.name in SCARTI else ""
+        if scarto := _scarto_di_un_client(self, connessione):
+            self.scarto_da = connessione
             self.msg, self.args, self.exc_info = scarto, (), None
             self.levelno, self.levelname = logging.WARNING, "WARNING"
         if self.exc_info and self.exc_info[0] is not None:
@@ -176,8 +303,16 @@ def _adatta_reflex() -> None:
     log._EXC_FORMATTER = FormatterPulito()
 
 
+def _installa_filtri() -> None:
+    for nome in SCARTI:
+        registratore = logging.getLogger(nome)
+        if not any(isinstance(f, FiltroScarti) for f in registratore.filters):
+            registratore.addFilter(FiltroScarti())
+
+
 def installa() -> None:
     """Make every log record of this process one line (tracebacks aside); idempotent."""
     _installa_fabbrica()
     _installa_gestore()
+    _installa_filtri()
     _adatta_reflex()

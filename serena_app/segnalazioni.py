@@ -22,12 +22,10 @@ import time
 
 import reflex as rx
 from reflex.state import BaseState, FrontendEventExceptionState, StateUpdate
-from reflex_base.constants import RouteVar
 from reflex_base.event import Event
-from reflex_base.event.context import EventContext
 
 from serena_app.limitatore import Esito, Limitatore
-from serena_app.registro import accorcia, pulisci
+from serena_app.registro import accorcia, connessione_attuale, pulisci
 
 logger = logging.getLogger(__name__)
 
@@ -36,15 +34,6 @@ LUNGHEZZA_MASSIMA = 2048
 PER_CONNESSIONE = 5
 IN_TOTALE = 60
 FINESTRA_S = 60.0
-
-
-def connessione_attuale() -> str:
-    """The Socket.IO session id of the socket whose event is being handled ("?" if none)."""
-    try:
-        dati = EventContext.get().router_data
-    except LookupError:
-        return "?"
-    return str(dati.get(RouteVar.SESSION_ID) or "?")
 
 
 class FiltroSegnalazioni(rx.Middleware):

@@ -36,8 +36,13 @@ proxy_fidati()  # a misspelt SERENA_TRUSTED_PROXIES stops the server at start, n
 logger = logging.getLogger(__name__)
 
 
-def registra_errore(exception: Exception) -> EventSpec:
-    """Log a handler's unexpected error and tell the person on the page."""
+def registra_errore(exception: Exception) -> EventSpec | None:
+    """Log a handler's unexpected error and tell the person on the page. An event whose
+    payload had the wrong shape (no page sends one) is one short line, and its socket is
+    told nothing."""
+    if registro.evento_malformato(exception):
+        registro.registra_evento_malformato(exception)
+        return None
     logger.error("errore in un gestore di eventi", exc_info=exception)
     return errore_imprevisto.push(True)
 

@@ -13,15 +13,60 @@ ANNO_MINIMO = 1900
 # Control characters (C0, DEL, C1), except tab and newline which texts may hold.
 _CONTROLLO = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # Invisible format characters (bidi controls, zero-width), lone surrogates, line and paragraph
-# separators: a visitor would see a reversed, hidden or broken text.
-_INVISIBILI = {"Cf", "Cs", "Zl", "Zp"}
+# separators: a visitor would see a reversed, hidden or broken text. Private-use and
+# unassigned code points: each font draws them its own way, or not at all.
+_NON_AMMESSE = {"Cf", "Cs", "Zl", "Zp", "Co", "Cn"}
 NON_AMMESSI = "Il testo contiene caratteri non ammessi."
 # Letters and symbols that draw nothing: Hangul fillers, the blank Braille pattern.
 _RIEMPITIVI = {"\u115f", "\u1160", "\u3164", "\uffa0", "\u2800"}
+# Python's `unicodedata` knows one Unicode version (14.0 in Python 3.11): the code points
+# assigned since then are "unassigned" (Cn) to it. These blocks are where Unicode 15 to 17
+# added emoji and scripts; their code points pass even when Python does not know them.
+BLOCCHI_RECENTI = (
+    (0x10EC0, 0x10EFF),  # Arabic Extended-C (15.0)
+    (0x105C0, 0x105FF),  # Todhri (16.0)
+    (0x10D40, 0x10D8F),  # Garay (16.0)
+    (0x11380, 0x113FF),  # Tulu-Tigalari (16.0)
+    (0x116D0, 0x116FF),  # Myanmar Extended-C (16.0)
+    (0x11B00, 0x11B5F),  # Devanagari Extended-A (15.0)
+    (0x11BC0, 0x11BFF),  # Sunuwar (16.0)
+    (0x11F00, 0x11F5F),  # Kawi (15.0)
+    (0x13460, 0x143FF),  # Egyptian Hieroglyphs Extended-A (16.0)
+    (0x16100, 0x1613F),  # Gurung Khema (16.0)
+    (0x16D40, 0x16D7F),  # Kirat Rai (16.0)
+    (0x1CC00, 0x1CEBF),  # Symbols for Legacy Computing Supplement (16.0)
+    (0x1D2C0, 0x1D2DF),  # Kaktovik Numerals (15.0)
+    (0x1E030, 0x1E08F),  # Cyrillic Extended-D (15.0)
+    (0x1E4D0, 0x1E4FF),  # Nag Mundari (15.0)
+    (0x1E5D0, 0x1E5FF),  # Ol Onal (16.0)
+    (0x1F000, 0x1FAFF),  # emoji and pictographs: new ones every year
+    (0x2EBF0, 0x2EE5F),  # CJK Unified Ideographs Extension I (15.1)
+    (0x31350, 0x323AF),  # CJK Unified Ideographs Extension H (15.0)
+)
+# Combining marks in a row on one base character: Italian needs one, other scripts two or
+# three (Vietnamese, vocalised Arabic and Hebrew); a pile of them draws over the lines around.
+MASSIMO_SEGNI = 4
+
+
+def _recente(codice: int) -> bool:
+    return (codice & 0xFFFE) != 0xFFFE and any(a <= codice <= b for a, b in BLOCCHI_RECENTI)
 
 
 def _ammesso(carattere: str) -> bool:
-    return unicodedata.category(carattere) not in _INVISIBILI
+    categoria = unicodedata.category(carattere)
+    if categoria == "Cn":
+        return _recente(ord(carattere))
+    return categoria not in _NON_AMMESSE
+
+
+def _segni_ammassati(testo: str) -> bool:
+    """Whether more than `MASSIMO_SEGNI` combining marks follow one another."""
+    di_fila = 0
+    for carattere in testo:
+        di_fila = di_fila + 1 if unicodedata.category(carattere)[0] == "M" else 0
+        if di_fila > MASSIMO_SEGNI:
+            return True
+    return False
 
 
 def _visibile(carattere: str) -> bool:
@@ -47,8 +92,9 @@ class ErroriModulo(ValueError):
 
 
 def testo(valore: object, *, massimo: int, multilinea: bool, obbligatorio: bool = True) -> str:
-    """A text: line breaks normalised, NFC, trimmed; no control characters; a required one
-    needs at least one visible character.
+    """A text: line breaks normalised, NFC, trimmed; no control, invisible, private-use or
+    unassigned characters, nor more than `MASSIMO_SEGNI` marks in a row; a required one needs
+    at least one visible character.
 
     Args:
         valore: What the browser sent.
@@ -62,6 +108,8 @@ def testo(valore: object, *, massimo: int, multilinea: bool, obbligatorio: bool 
         raise ErroreValidazione(NON_AMMESSI)
     pulito = unicodedata.normalize("NFC", valore.replace("\r\n", "\n").replace("\r", "\n")).strip()
     if _CONTROLLO.search(pulito) or (not multilinea and ("\n" in pulito or "\t" in pulito)):
+        raise ErroreValidazione(NON_AMMESSI)
+    if _segni_ammassati(pulito):
         raise ErroreValidazione(NON_AMMESSI)
     if obbligatorio and not any(map(_visibile, pulito)):
         raise ErroreValidazione("Questo campo è obbligatorio.")
@@ -78,7 +126,7 @@ def anno(valore: object, **_limiti: object) -> int | None:
     if isinstance(valore, bool) or not isinstance(valore, str | int):
         raise ErroreValidazione("Valore non valido.")
     cifre = str(valore).strip()
-    if not cifre.isdecimal() or not cifre.isascii():
+    if not cifre.isdecimal() or not cifre.isascii() or len(cifre) > 4:
         raise ErroreValidazione("L’anno deve essere un numero di quattro cifre, ad esempio 1994.")
     numero = int(cifre)
     ultimo = date.today().year
@@ -86,6 +134,30 @@ def anno(valore: object, **_limiti: object) -> int | None:
         msg = f"L’anno deve essere compreso tra {ANNO_MINIMO} e {ultimo}."
         raise ErroreValidazione(msg)
     return numero
+
+
+NUMERO_NON_VALIDO = (
+    "Richiesta non valida: il numero ricevuto non è accettabile. Ricarica la pagina e riprova."
+)
+MASSIMO_INTERO = 2**31 - 1  # the largest id or version the tables hold (32-bit integers)
+
+
+def intero(valore: object, *, minimo: int = 1, massimo: int = MASSIMO_INTERO) -> int:
+    """A whole number an event carries (an item's or a revision's id, a move): an int, or a
+    string of ASCII digits with an optional minus sign, as a browser may send either, between
+    `minimo` and `massimo`. The default range is an id's.
+
+    Raises:
+        ErroreValidazione: Anything else (a bool, a float, None, a number out of range, a
+            string of 5,000 digits), with `NUMERO_NON_VALIDO`.
+    """
+    if type(valore) is str and 0 < len(valore) <= 12:
+        cifre = valore.removeprefix("-")
+        if cifre.isascii() and cifre.isdecimal():
+            valore = int(valore)
+    if type(valore) is not int or not minimo <= valore <= massimo:
+        raise ErroreValidazione(NUMERO_NON_VALIDO)
+    return valore
 
 
 class _Campo(Protocol):

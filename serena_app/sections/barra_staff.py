@@ -28,7 +28,7 @@ def _conferma_bozze() -> rx.Component:
             ),
             class_name="conferma-titolo",
         ),
-        rx.el.ul(rx.foreach(ContenutoState.modifiche, lambda m: rx.el.li(m))),
+        rx.el.ul(rx.foreach(RedazioneState.elenco, lambda m: rx.el.li(m))),
         rx.el.div(
             rx.el.button(
                 rx.cond(pubblica, "Pubblica ora", "Scarta le bozze"),

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 import reflex as rx
 from sqlmodel import Session
 
-from serena_app import bozze, cronologia, db, istantanea, pagina
+from serena_app import bozze, cronologia, db, istantanea, pagina, validazione
 from serena_app.bozze import FUSO, MESI, SITO, Spazio
 from serena_app.cronologia import CAMBIATA_DA_ALTRI, NonAnnullabile
 from serena_app.models import Revisione
@@ -23,10 +23,12 @@ from serena_app.state.redazione import (
     NON_TROVATO,
     RedazioneState,
     nome_voce,
+    numeri_controllati,
     pieno,
+    voce_richiesta,
 )
 from serena_app.state.staff import StaffState, richiede_staff
-from serena_app.tipi import NESSUNA, SEZIONE, TIPI, Voce, id_controllo, voce
+from serena_app.tipi import NESSUNA, SEZIONE, TIPI, Voce, id_controllo
 
 AZIONI = {
     "creata": "Testo di partenza",
@@ -202,9 +204,10 @@ class CronologiaState(StaffState):
 
     @rx.event
     @richiede_staff
+    @numeri_controllati
     async def apri_cronologia(self, tipo: str, chiave: str | int):
         """Open an item's history, newest first."""
-        trovata = voce(tipo, chiave)
+        trovata = voce_richiesta(tipo, chiave)
         if trovata is None or trovata.nuova or not self.modifica_attiva:
             return None
         revisioni = await asyncio.to_thread(_revisioni, self._spazio, trovata)
@@ -227,9 +230,11 @@ class CronologiaState(StaffState):
 
     @rx.event
     @richiede_staff
-    async def ripristina(self, numero: object):
+    @numeri_controllati
+    async def ripristina(self, numero: int | str):
         """Bring back the text a revision kept, as a draft of the working copy."""
-        if type(numero) is not int or not self.modifica_attiva:
+        numero = validazione.intero(numero)
+        if not self.modifica_attiva:
             return None
         aperta = self.aperta
         try:
@@ -265,9 +270,11 @@ class CronologiaState(StaffState):
 
     @rx.event
     @richiede_staff
-    async def ripristina_pagina(self, numero: object):
+    @numeri_controllati
+    async def ripristina_pagina(self, numero: int | str):
         """Make the working copy the page as a publish left it (as drafts)."""
-        if type(numero) is not int or not self.modifica_attiva:
+        numero = validazione.intero(numero)
+        if not self.modifica_attiva:
             return None
         try:
             quante = await asyncio.to_thread(

@@ -8,7 +8,7 @@ to the other staff tabs. Versions live on the server, never in the browser."""
 
 import asyncio
 import functools
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 import reflex as rx
@@ -27,7 +27,17 @@ from serena_app.pubblicazione import ricostruzione
 from serena_app.state.contenuto import ContenutoState
 from serena_app.state.diffusione import avvisa, diffondi
 from serena_app.state.staff import StaffState, richiede_staff
-from serena_app.tipi import NESSUNA, SEZIONE, TAPPA, Tipo, Voce, id_controllo, testo_di, voce
+from serena_app.tipi import (
+    NESSUNA,
+    SEZIONE,
+    TAPPA,
+    TIPI,
+    Tipo,
+    Voce,
+    id_controllo,
+    testo_di,
+    voce,
+)
 
 R = TypeVar("R")
 CONFERMA_ELIMINAZIONE = "conferma-eliminazione"  # the id of the confirmation's button
@@ -41,6 +51,36 @@ BOZZE_CAMBIATE = (
 )
 PUBBLICA, SCARTA = "pubblica", "scarta"  # the ids of the staff bar's two buttons
 CONFERMA_BOZZE = "conferma-bozze"  # the id of the publish or discard confirmation's button
+
+
+def voce_richiesta(tipo: object, chiave: object) -> Voce | None:
+    """The item an event names (see `tipi.voce`), a milestone's or value's id given as a
+    number or a string of digits.
+
+    Raises:
+        validazione.ErroreValidazione: The id is no whole number within an id's range.
+    """
+    if tipo in TIPI and TIPI[tipo].in_elenco:
+        chiave = validazione.intero(chiave)
+    return voce(tipo, chiave)
+
+
+def numeri_controllati(
+    handler: Callable[..., Awaitable[object]],
+) -> Callable[..., Awaitable[object]]:
+    """Run `handler` (of a `StaffState`); a number of its event that `validazione.intero`
+    refuses is told in the staff bar, and nothing changes."""
+
+    @functools.wraps(handler)
+    async def con_numeri(self: StaffState, *args, **kwargs):
+        try:
+            return await handler(self, *args, **kwargs)
+        except validazione.ErroreValidazione as errore:
+            self.avviso = str(errore)
+            return None
+
+    con_numeri.numeri_controllati = True
+    return con_numeri
 
 
 def campi_di(tipo: Tipo, elemento: Elemento) -> dict[str, str]:
@@ -108,19 +148,21 @@ def _vista(spazio: Spazio, in_bozza: bool) -> istantanea.Istantanea:
     return istantanea.aggiornata(spazio.bozza if in_bozza else spazio.pubblicata)
 
 
-def _stato_bozze(spazio: Spazio) -> tuple[int, int]:
-    """The working copy's counter and how many changes it holds."""
+def _da_pubblicare(spazio: Spazio) -> tuple[int, list[str]]:
+    """The working copy's counter and its changes, one line each, read together."""
     with db.session() as session:
         bozze.apri(session=session, spazio=spazio)
-        quante = len(bozze.differenze(session=session, spazio=spazio))
-        return pagina.versione_pagina(session=session, pagina=spazio.bozza), quante
+        versione, differenze = bozze.da_pubblicare(session=session, spazio=spazio)
+        return versione, [str(d) for d in differenze]
 
 
-def _dopo_bozze(spazio: Spazio, azione: Callable[..., int], versione: int, autore: str):
-    """Publish or discard the working copy if it is still at `versione`; the snapshots of
-    both pages afterwards."""
+def _dopo_bozze(
+    spazio: Spazio, azione: Callable[..., int], versione: int, elenco: list[str], autore: str
+):
+    """Publish or discard the working copy if it is still at `versione` with the changes
+    `elenco`; the snapshots of both pages afterwards."""
     with db.session() as session:
-        azione(session=session, spazio=spazio, versione=versione, autore=autore)
+        azione(session=session, spazio=spazio, versione=versione, elenco=elenco, autore=autore)
     return istantanea.aggiornata(spazio.pubblicata), istantanea.aggiornata(spazio.bozza)
 
 
@@ -138,6 +180,7 @@ class RedazioneState(StaffState):
     _loro: dict[str, str] = {}  # its fields, for "Usa la loro versione"
     da_eliminare: Voce = NESSUNA  # the item awaiting delete confirmation
     conferma: str = ""  # "pubblica" or "scarta" while that confirmation is open
+    elenco: list[str] = []  # the changes that confirmation lists: exactly what it applies
     _versione: int = 0
     _versione_da_eliminare: int = 0
     _versione_bozza: int = 0  # the working copy's counter when the confirmation opened
@@ -157,6 +200,7 @@ class RedazioneState(StaffState):
                 "conflitto",
                 "da_eliminare",
                 "conferma",
+                "elenco",
             )
         }
         self._chiudi()
@@ -172,6 +216,7 @@ class RedazioneState(StaffState):
         self.aperto = NESSUNA
         self.da_eliminare = NESSUNA
         self.conferma = ""
+        self.elenco = []
         self.campi = {}
         self.errori = {}
         self.conflitto = ""
@@ -267,30 +312,52 @@ class RedazioneState(StaffState):
         if not self.modifica_attiva:
             return None
         self._chiudi()
-        versione, quante = await asyncio.to_thread(_stato_bozze, self._spazio)
-        if quante == 0:
+        await self._elenca(conferma)
+
+    async def _elenca(self, conferma: str) -> None:
+        """Open (or open again) the confirmation with the changes as they are now."""
+        versione, elenco = await asyncio.to_thread(_da_pubblicare, self._spazio)
+        if not elenco:
+            self._chiudi()
             self.avviso = NESSUNA_BOZZA
-            return None
-        self.conferma, self._versione_bozza = conferma, versione
+            return
+        self.conferma, self._versione_bozza, self.elenco = conferma, versione, elenco
         self._metti_a_fuoco(CONFERMA_BOZZE)
+
+    async def _applica(self, azione: Callable[..., int]):
+        """Publish or discard exactly the changes the confirmation listed: if the drafts
+        changed meanwhile, nothing happens and the confirmation lists them again.
+
+        Returns:
+            The snapshots of both pages afterwards, or None if the drafts changed.
+        """
+        try:
+            return await asyncio.to_thread(
+                _dopo_bozze,
+                self._spazio,
+                azione,
+                self._versione_bozza,
+                self.elenco,
+                self._autore,
+            )
+        except bozze.BozzaCambiata:
+            await self._elenca(self.conferma)
+            self.avviso = BOZZE_CAMBIATE
+            return None
 
     @rx.event
     @richiede_staff
     async def pubblica(self):
-        """Publish every draft at once: every open page shows it."""
+        """Publish the drafts the confirmation listed: every open page shows them."""
         if self.conferma != "pubblica":
             return None
-        contenuto = await self.get_state(ContenutoState)
-        quante = len(contenuto.modifiche)
-        try:
-            pubblicata, bozza = await asyncio.to_thread(
-                _dopo_bozze, self._spazio, bozze.pubblica, self._versione_bozza, self._autore
-            )
-        except bozze.BozzaCambiata:
-            self._chiudi()
-            self.avviso = BOZZE_CAMBIATE
+        quante = len(self.elenco)
+        pagine = await self._applica(bozze.pubblica)
+        if pagine is None:
             return None
+        pubblicata, bozza = pagine
         self._chiudi()
+        contenuto = await self.get_state(ContenutoState)
         contenuto._mostra(bozza)  # whichever of the two this tab shows
         contenuto._mostra(pubblicata)
         token = self.router.session.client_token
@@ -304,30 +371,27 @@ class RedazioneState(StaffState):
     @rx.event
     @richiede_staff
     async def scarta(self):
-        """Drop every draft: the working copy is the published page again."""
+        """Drop the drafts the confirmation listed: the working copy is the published page
+        again."""
         if self.conferma != "scarta":
             return None
-        try:
-            _, bozza = await asyncio.to_thread(
-                _dopo_bozze, self._spazio, bozze.scarta, self._versione_bozza, self._autore
-            )
-        except bozze.BozzaCambiata:
-            self._chiudi()
-            self.avviso = BOZZE_CAMBIATE
+        pagine = await self._applica(bozze.scarta)
+        if pagine is None:
             return None
         self._chiudi()
         contenuto = await self.get_state(ContenutoState)
-        contenuto._mostra(bozza)
+        contenuto._mostra(pagine[1])
         if self._spazio == SITO:
-            diffondi(bozza, escluso=self.router.session.client_token)
+            diffondi(pagine[1], escluso=self.router.session.client_token)
         self.annuncio = "Bozze scartate: la pagina in modifica è di nuovo quella pubblicata."
         self._metti_a_fuoco(PUBBLICA)
 
     @rx.event
     @richiede_staff
+    @numeri_controllati
     async def apri(self, tipo: str, chiave: str | int) -> None:
         """Open the editor of an item, filled with what is stored now."""
-        trovata = voce(tipo, chiave)
+        trovata = voce_richiesta(tipo, chiave)
         elemento = await self._esistente(trovata)
         if elemento is not None:
             self.aperto, self.campi = trovata, campi_di(trovata.genere, elemento)
@@ -405,9 +469,10 @@ class RedazioneState(StaffState):
 
     @rx.event
     @richiede_staff
+    @numeri_controllati
     async def chiedi_eliminazione(self, tipo: str, chiave: str | int):
         """Ask for confirmation before deleting a milestone or value; focus goes to it."""
-        trovata = voce(tipo, chiave)
+        trovata = voce_richiesta(tipo, chiave)
         if trovata is None or not trovata.genere.in_elenco:
             return None
         elemento = await self._esistente(trovata)
@@ -441,12 +506,14 @@ class RedazioneState(StaffState):
 
     @rx.event
     @richiede_staff
-    async def sposta(self, tipo: str, chiave: str | int, di: object):
+    @numeri_controllati
+    async def sposta(self, tipo: str, chiave: str | int, di: int | str):
         """Move a milestone or value one place up (-1) or down (1); the result is announced."""
-        trovata = voce(tipo, chiave)
+        trovata = voce_richiesta(tipo, chiave)
+        di = validazione.intero(di, minimo=-1, massimo=1)
+        if di == 0:
+            raise validazione.ErroreValidazione(validazione.NUMERO_NON_VALIDO)
         if trovata is None or trovata.nuova or not trovata.genere.in_elenco:
-            return None
-        if type(di) is not int or di not in (-1, 1):
             return None
         try:
             scrittura = await asyncio.to_thread(

@@ -22,6 +22,7 @@ from serena_app.db import session as sessione_db
 from serena_app.state.cronologia import CronologiaState
 from serena_app.state.redazione import RedazioneState
 from serena_app.tipi import TAPPA
+from serena_app.validazione import NUMERO_NON_VALIDO
 from tests.factories import ripristina_contenuto
 from tests.security.attacco import (
     HACK,
@@ -35,6 +36,7 @@ from tests.security.attacco import (
     tenta_tutto,
 )
 from tests.security.conftest import righe, verifica_che_risponda
+from tests.state.test_inventario import parametri_numerici
 from tests.support.cliente import (
     AGGIORNA_VARS,
     PAGINA,
@@ -535,24 +537,74 @@ def test_a_full_timeline_refuses_one_more_with_a_clear_message(
     verifica_che_risponda(server, ciclo)
 
 
-def test_a_move_by_a_non_integer_is_refused_quietly(server, db, ciclo, credenziali):
-    """With a live session: `sposta` by 1.0, "1", "abc", true or null changes nothing and says
-    nothing (no page sends it): never "unexpected error", never a traceback."""
+FUORI_INTERVALLO = [2**63, -1, 0, 1e308, 1.0, "9" * 5000, "abc", True, None, [1], {"n": 1}]
+"""Numbers no page sends: past 64 bits, negative, zero, floats, 5,000 digits, not numbers."""
+
+
+def _plausibili(stato, gestore: str, salvate: dict) -> dict:
+    """Arguments that bind to `gestore` and name rows of the working copy."""
+    tappa = next(r["id"] for r in salvate["tappa"] if r["pagina"] == BOZZA.nome)
+    valori = {"tipo": "tappa", "chiave": tappa, "di": 1, "numero": salvate["revisione"][-1]["id"]}
+    parametri = inspect.signature(stato.event_handlers[gestore].fn).parameters
+    return {nome: valori[nome] for nome in parametri if nome != "self"}
+
+
+def test_every_number_an_event_carries_is_range_checked(server, db, ciclo, credenziali):
+    """With a live session, every handler parameter that takes a number (from the inventory of
+    handlers) gets 64-bit, negative, float, 5,000-digit and non-numbers: each time the staff
+    bar says so in Italian, nothing is written, and the log has no traceback."""
     staff = credenziali("valida")
-    prima = righe(db)
-    tappa = prima["tappa"][1]["id"]
     inizio_log = len(server.log_text())
+    numerici = parametri_numerici()
+    prima: dict = {}
 
     async def prova() -> None:
         async with ClienteGrezzo(server.url) as cliente:
             await cliente.connetti(segreto=staff.token)
-            for di in (1.0, "1", "abc", True, -1.5, None):
-                payload = {"tipo": "tappa", "chiave": tappa, "di": di}
-                stati = vista(await cliente.scambia(f"{REDAZIONE}.sposta", payload))
-                assert STAFF not in stati, (di, stati[STAFF])
-                assert REDAZIONE not in stati, stati
+            await cliente.scambia(f"{REDAZIONE}.alterna_modifica")  # makes the working copy
+            prima.update(righe(db))
+            for stato, gestore, parametro in numerici:
+                for valore in FUORI_INTERVALLO:
+                    if parametro == "di" and valore == -1:
+                        valore = 2  # -1 is a move up
+                    payload = {**_plausibili(stato, gestore, prima), parametro: valore}
+                    await cliente.scambia(f"{REDAZIONE}.chiudi_avviso")
+                    nome = f"{stato.get_full_name()}.{gestore}"
+                    stati = vista(await cliente.scambia(nome, payload))
+                    caso = f"{gestore}({parametro}={str(valore)[:20]})"
+                    assert stati.get(STAFF, {}).get("avviso") == NUMERO_NON_VALIDO, (caso, stati)
 
     ciclo.run(prova())
+    assert len(numerici) >= 7
     assert righe(db) == prima
-    assert "Traceback" not in server.log_text()[inizio_log:]
+    log = server.log_text()[inizio_log:]
+    assert "Traceback" not in log, log[-3000:]
+    verifica_che_risponda(server, ciclo)
+
+
+def test_numbers_as_digit_strings_are_understood(server, db, ciclo, credenziali, contenuto):
+    """The control: the same handlers with an id or a move as a string of digits (as a
+    browser may send) do their work."""
+    staff = credenziali("valida")
+
+    async def prova() -> None:
+        async with ClienteGrezzo(server.url) as cliente:
+            await cliente.connetti(segreto=staff.token)
+            await cliente.scambia(f"{REDAZIONE}.alterna_modifica")
+            valori = [r for r in righe(db)["valore"] if r["pagina"] == BOZZA.nome]
+            secondo = sorted(valori, key=lambda r: r["posizione"])[1]
+            chiave = str(secondo["id"])
+            apri = {"tipo": "valore", "chiave": chiave}
+            stati = vista(await cliente.scambia(f"{REDAZIONE}.apri", apri))
+            assert stati[REDAZIONE]["aperto"]["id"] == secondo["id"]
+            await cliente.scambia(f"{REDAZIONE}.annulla")
+            sposta = {"tipo": "valore", "chiave": chiave, "di": "1"}
+            stati = vista(await cliente.scambia(f"{REDAZIONE}.sposta", sposta))
+            assert "spostato in posizione 3" in stati[STAFF]["annuncio"], stati
+
+    try:
+        ciclo.run(prova())
+    finally:
+        with sessione_db(server.db_url) as session:
+            ripristina_contenuto(session, contenuto)
     verifica_che_risponda(server, ciclo)

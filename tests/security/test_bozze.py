@@ -9,11 +9,14 @@ import json
 
 import httpx
 
+from serena_app.bozze import BOZZA
 from serena_app.db import session as sessione_db
+from serena_app.pagina import PUBBLICATA
+from serena_app.state.redazione import BOZZE_CAMBIATE
 from tests.factories import ripristina_contenuto
-from tests.security.conftest import verifica_che_risponda
-from tests.support.cliente import ATTESA, ClienteGrezzo, vista
-from tests.support.protocollo import CONTENUTO, CRONOLOGIA, REDAZIONE
+from tests.security.conftest import righe, verifica_che_risponda
+from tests.support.cliente import ATTESA, ClienteGrezzo, evento, vista
+from tests.support.protocollo import CONTENUTO, CRONOLOGIA, REDAZIONE, STAFF
 
 SEGRETO = "Testo-di-bozza-riservato"
 
@@ -172,4 +175,81 @@ def test_history_reaches_only_the_staff_tab_that_opened_it(server, ciclo, creden
     finally:
         with sessione_db(server.db_url) as session:
             ripristina_contenuto(session, contenuto)
+    verifica_che_risponda(server, ciclo)
+
+
+def _pubblicata(db) -> tuple:
+    """The published page's texts: sections, values (titles and texts)."""
+    stato = righe(db, ("sezione", "valore"))
+    return (
+        {r["chiave"]: r["testo"] for r in stato["sezione"] if r["pagina"] == PUBBLICATA.nome},
+        [(r["titolo"], r["testo"]) for r in stato["valore"] if r["pagina"] == PUBBLICATA.nome],
+    )
+
+
+def test_a_draft_saved_after_the_list_was_shown_is_not_published_with_it(
+    server, db, ciclo, credenziali, contenuto
+):
+    """Anna saves a value's draft and asks to publish: one change is listed. Bruno saves the
+    mission meanwhile. Anna's "Pubblica ora" publishes nothing, says "Nel frattempo…" and
+    lists both changes; confirmed again, exactly those two go out. Then a draft saved right
+    before she asks: the list she is shown is what goes out, and what she is told."""
+    anna, bruno = credenziali("valida"), credenziali("valida")
+    prima = _pubblicata(db)
+
+    async def salva(scheda: ClienteGrezzo, voce: dict, campi: dict) -> None:
+        await scheda.scambia(f"{REDAZIONE}.apri", voce)
+        stati = vista(await scheda.scambia(f"{REDAZIONE}.salva", {"form_data": campi}))
+        assert "salvat" in stati[STAFF]["annuncio"], stati
+
+    async def prova() -> None:
+        async with ClienteGrezzo(server.url) as a, ClienteGrezzo(server.url) as b:
+            await a.connetti(segreto=anna.token)
+            await b.connetti(segreto=bruno.token)
+            await a.scambia(f"{REDAZIONE}.alterna_modifica")
+            await b.scambia(f"{REDAZIONE}.alterna_modifica")
+            valori = [r for r in righe(db)["valore"] if r["pagina"] == BOZZA.nome]
+            valore = {"tipo": "valore", "chiave": valori[0]["id"]}
+            await salva(a, valore, {"titolo": "Valore di Anna", "testo": valori[0]["testo"]})
+            await a.scambia(f"{REDAZIONE}.chiedi_pubblicazione")
+            assert a.stato[REDAZIONE]["conferma"] == "pubblica"
+            assert a.stato[REDAZIONE]["elenco"] == ["Valore «Valore di Anna»: modificata"]
+
+            mission = {"tipo": "sezione", "chiave": "mission"}
+            await salva(b, mission, {"testo": "La mission di Bruno."})
+            await a.scambia(f"{REDAZIONE}.pubblica")
+            assert a.stato[STAFF]["avviso"] == BOZZE_CAMBIATE
+            assert a.stato[STAFF]["avviso"].startswith("Nel frattempo")
+            assert _pubblicata(db) == prima
+            assert a.stato[REDAZIONE]["conferma"] == "pubblica"
+            assert a.stato[REDAZIONE]["elenco"] == [
+                "Testo della mission: modificato",
+                "Valore «Valore di Anna»: modificata",
+            ]
+            await a.scambia(f"{REDAZIONE}.pubblica")
+            assert a.stato[STAFF]["annuncio"] == "Pubblicate 2 modifiche."
+            sezioni, elenco = _pubblicata(db)
+            assert sezioni["mission"] == "La mission di Bruno."
+            assert elenco[0][0] == "Valore di Anna"
+
+            # Bruno saves, and Anna asks and confirms at once, before his push reaches her.
+            await salva(b, mission, {"testo": "Di nuovo Bruno."})
+            await a.emetti(evento(f"{REDAZIONE}.chiedi_pubblicazione"))
+            await a.emetti(evento(f"{REDAZIONE}.pubblica"))
+            mostrati = [
+                elenco
+                for messaggio in await a.barriera()
+                if (elenco := vista([messaggio]).get(REDAZIONE, {}).get("elenco"))
+            ]
+            assert mostrati == [["Testo della mission: modificato"]]
+            assert a.stato[STAFF]["annuncio"] == "Pubblicata 1 modifica."
+            assert _pubblicata(db)[0]["mission"] == "Di nuovo Bruno."
+
+    try:
+        ciclo.run(prova())
+    finally:
+        with sessione_db(server.db_url) as session:
+            ripristina_contenuto(session, contenuto)
+    # A page asked for while the publishes' build runs waits for it (README: at most 15 s).
+    assert httpx.get(f"{server.url}/", timeout=120).status_code == 200
     verifica_che_risponda(server, ciclo)

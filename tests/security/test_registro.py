@@ -6,6 +6,7 @@ takes any text from any socket. Every test drives the real production app with `
 and reads the log file the server writes (`Server.log`).
 """
 
+import json
 import time
 
 from sqlmodel import Session, delete
@@ -14,8 +15,16 @@ from serena_app.auth.credenziali import CREDENZIALI_NON_VALIDE
 from serena_app.auth.limiti import TROPPI_TENTATIVI
 from serena_app.models import TentativoAccesso
 from tests.security.conftest import verifica_che_risponda
-from tests.support.cliente import ClienteGrezzo, evento
-from tests.support.protocollo import ACCESSO, AGGIORNA, ERRORE_FRONTEND, REDAZIONE
+from tests.support.cliente import AGGIORNA_VARS, ClienteGrezzo, evento
+from tests.support.protocollo import (
+    ACCESSO,
+    AGGIORNA,
+    CRONOLOGIA,
+    ERRORE_FRONTEND,
+    IDRATAZIONE,
+    RADICE,
+    REDAZIONE,
+)
 
 FALSA = "INFO: Accesso riuscito: utente admin dal 203.0.113.7"
 """A line the server could write, which an attacker wants to appear in the log."""
@@ -178,4 +187,59 @@ def test_logins_with_a_lone_surrogate_log_no_traceback(server, db, ciclo):
     assert set(messaggi) <= {CREDENZIALI_NON_VALIDE, TROPPI_TENTATIVI}
     assert messaggi[0] == CREDENZIALI_NON_VALIDE
     assert "Traceback" not in server.log_text()[inizio:]
+    verifica_che_risponda(server, ciclo)
+
+
+MALFORMATI = [
+    (IDRATAZIONE, "una stringa"),
+    (IDRATAZIONE, [1, 2]),
+    (IDRATAZIONE, {"vars": "una stringa"}),
+    (IDRATAZIONE, {"vars": [1, 2]}),
+    (AGGIORNA_VARS, {"vars": "una stringa"}),
+    (AGGIORNA_VARS, {"vars": None}),
+    (AGGIORNA, {"value": 1}),
+    (AGGIORNA, ["a", "b"]),
+    (AGGIORNA, 7),
+    (f"{ACCESSO}.accedi", {}),
+    (f"{ACCESSO}.accedi", {"form_data": {}, "value": 1}),
+    (f"{ACCESSO}.verifica", {"value": "x"}),
+    (f"{ACCESSO}.esci", [{"value": 1}]),
+    (f"{REDAZIONE}.annulla", {"value": 1}),
+    (f"{REDAZIONE}.chiudi_avviso", {"self": 1}),
+    (f"{REDAZIONE}.salva", {"form_data": {}, "extra": 1}),
+    (f"{CRONOLOGIA}.chiudi_cronologia", {"value": True}),
+    (f"{RADICE}.set_is_hydrated", {"value": True, "altro": 1}),
+]
+"""Events whose payload has a shape no page sends: a string or a list instead of the
+keyword arguments, arguments the handler does not take, missing ones."""
+
+
+def test_a_fuzz_of_wrong_shape_events_barely_grows_the_log(server, ciclo):
+    """300 such events from one anonymous socket: no traceback in the log, which grows by a
+    few KB at most (a short line per event, then nothing more from that connection); the
+    socket is told nothing about the error, and it and a new tab are still answered."""
+    inizio = len(server.log_text())
+    inizio_byte = server.log.stat().st_size
+
+    async def manda() -> list[dict]:
+        async with ClienteGrezzo(server.url) as cliente:
+            await cliente.connetti()
+            for numero in range(300):
+                nome, payload = MALFORMATI[numero % len(MALFORMATI)]
+                await cliente.emetti(evento(nome, payload))
+            ricevuti = await cliente.barriera(attesa=120)
+            await cliente.scambia(AGGIORNA)  # still answered
+            return ricevuti
+
+    ricevuti = json.dumps(ciclo.run(manda()))
+    interni = ("Traceback", "TypeError", "AttributeError", "unexpected keyword", "attribute", ".py")
+    for interno in interni:
+        assert interno not in ricevuti, ricevuti[:2000]
+    log = server.log_text()[inizio:]
+    crescita = server.log.stat().st_size - inizio_byte
+    assert "Traceback" not in log, log[:3000]
+    assert crescita < 4_000, f"the log grew by {crescita:,} bytes:\n{log[:3000]}"
+    # The first few are logged, one short line each: handler, error kind, connection.
+    assert "State.hydrate_and_load (AttributeError) dalla connessione" in log, log
+    assert all(len(riga) < 400 for riga in log.splitlines()), log
     verifica_che_risponda(server, ciclo)

@@ -6,7 +6,9 @@ or listed below as changing no data, with the reason.
 """
 
 import importlib
+import inspect
 import pkgutil
+import typing
 
 import reflex as rx
 
@@ -44,6 +46,21 @@ def _gestori():
         for nome, gestore in stato.event_handlers.items():
             if nome not in BUILTIN:
                 yield f"{stato.__name__}.{nome}", gestore
+
+
+def parametri_numerici() -> list[tuple[type[rx.State], str, str]]:
+    """(state, handler, parameter) for every parameter of an app handler that takes a number
+    (annotated `int`, or a union with `int`: an id, a revision, a move)."""
+    trovati = []
+    for stato in _stati_dell_app():
+        for nome, gestore in stato.event_handlers.items():
+            if nome in BUILTIN:
+                continue
+            tipi = typing.get_type_hints(inspect.unwrap(gestore.fn))
+            for parametro, tipo in tipi.items():
+                if parametro != "return" and (tipo is int or int in typing.get_args(tipo)):
+                    trovati.append((stato, nome, parametro))
+    return trovati
 
 
 def test_the_walk_finds_the_app_states():
@@ -95,3 +112,21 @@ def test_every_demo_handler_runs_only_on_a_demo_server():
     ]
     assert senza == []
     assert any(nome.startswith("DemoState.") for nome, _ in _gestori())
+
+
+def test_every_number_a_handler_takes_is_checked():
+    """A handler that takes a number refuses one out of range with a message
+    (`numeri_controllati`); the walk finds ids, revisions and moves."""
+    numerici = parametri_numerici()
+    assert {(p, n) for _, n, p in numerici} >= {
+        ("chiave", "apri"),
+        ("di", "sposta"),
+        ("numero", "ripristina"),
+        ("numero", "ripristina_pagina"),
+    }
+    senza = [
+        f"{stato.__name__}.{nome}"
+        for stato, nome, _ in numerici
+        if not getattr(stato.event_handlers[nome].fn, "numeri_controllati", False)
+    ]
+    assert senza == []

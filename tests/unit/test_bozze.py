@@ -169,3 +169,48 @@ def test_a_working_copy_made_before_a_section_was_editable_gets_it(db):
     pubblicato = db.get(Sezione, (PUBBLICATA.nome, "sottotitolo")).testo
     assert db.get(Sezione, (BOZZA.nome, "sottotitolo")).testo == pubblicato
     assert bozze.differenze(session=db, spazio=bozze.SITO) == []
+
+
+def _salva_mission(session: Session, testo: str, autore: str) -> None:
+    versione = pagina.leggi_elemento(session=session, pagina=BOZZA, voce=MISSION).versione
+    pagina.salva(
+        session=session,
+        pagina=BOZZA,
+        voce=MISSION,
+        campi={"testo": testo},
+        versione=versione,
+        autore=autore,
+    )
+
+
+def test_a_draft_saved_after_the_list_was_shown_is_not_published_with_it(engine, db):
+    """Anna is shown one change; Bruno saves the mission meanwhile, from his own session. Her
+    publish of what she saw is refused and publishes nothing; the list read again has both
+    changes, and publishing it publishes exactly those."""
+    pubblicata = _pagina(db, PUBBLICATA)
+    primo = _elenco(db, Valore)[0]
+    campi = {"titolo": "Valore di Anna", "testo": primo.testo}
+    pagina.salva(
+        session=db,
+        pagina=BOZZA,
+        voce=_voce(primo),
+        campi=campi,
+        versione=primo.versione,
+        autore="anna",
+    )
+    versione, elenco = bozze.da_pubblicare(session=db, spazio=bozze.SITO)
+    visto = [str(d) for d in elenco]
+    assert visto == ["Valore «Valore di Anna»: modificata"]
+    with Session(engine) as bruno:
+        _salva_mission(bruno, "La mission di Bruno.", "bruno")
+    for confermato in ({"versione": versione, "elenco": visto}, {"elenco": visto}):
+        with pytest.raises(bozze.BozzaCambiata):
+            bozze.pubblica(session=db, spazio=bozze.SITO, autore="anna", **confermato)
+        assert _pagina(db, PUBBLICATA) == pubblicata
+    versione, elenco = bozze.da_pubblicare(session=db, spazio=bozze.SITO)
+    visto = [str(d) for d in elenco]
+    assert visto == ["Testo della mission: modificato", "Valore «Valore di Anna»: modificata"]
+    bozze.pubblica(session=db, spazio=bozze.SITO, versione=versione, elenco=visto, autore="anna")
+    assert _pagina(db, PUBBLICATA) == _pagina(db, BOZZA)
+    assert _pagina(db, PUBBLICATA)[0]["mission"] == ["La mission di Bruno."]
+    assert bozze.differenze(session=db, spazio=bozze.SITO) == []

@@ -9,6 +9,7 @@ import textwrap
 
 import pytest
 
+from serena_app import registro
 from serena_app.registro import MASSIMO_ECCEZIONE, MASSIMO_MESSAGGIO, RecordPulito, pulisci, traccia
 from tests.support.server import ROOT
 
@@ -146,7 +147,57 @@ def test_a_packet_no_page_sends_is_one_warning_line_and_a_real_error_keeps_its_t
     scarto = _record("engineio.server", "message async handler error", RecursionError("json"))
     assert scarto.levelname == "WARNING"
     assert scarto.exc_info is None
-    assert scarto.getMessage() == "messaggio non valido dal socket, scartato (RecursionError: json)"
+    assert scarto.getMessage() == (
+        "messaggio non valido dalla connessione ?, scartato (RecursionError: json)"
+    )
     guasto = _record("engineio.server", "message async handler error", RuntimeError("bug"))
     assert guasto.levelname == "ERROR"
     assert "Traceback" in guasto.exc_text
+
+
+class _Stato:
+    def aggiorna(self) -> None:
+        """A handler that takes no argument."""
+
+    def somma(self, numero: int) -> int:
+        """A handler with a bug of its own."""
+        return numero + "1"
+
+
+def process_event(fn, payload: object) -> object:
+    """As Reflex's: it calls the handler with the payload as keyword arguments."""
+    handler_name = fn.__qualname__  # read back from the traceback, as Reflex's local
+    assert handler_name
+    return fn(_Stato(), **payload)
+
+
+def _errore_di(fn, payload) -> BaseException:
+    try:
+        process_event(fn, payload)
+    except BaseException as errore:
+        return errore
+    raise AssertionError("no error")
+
+
+def test_wrong_shape_payloads_are_told_from_errors_in_a_handler():
+    inattesi = _errore_di(_Stato.aggiorna, {"value": 1})
+    assert registro.evento_malformato(inattesi)
+    assert registro.gestore_di(inattesi) == "_Stato.aggiorna"
+    assert registro.evento_malformato(_errore_di(_Stato.somma, {}))  # a missing argument
+    assert not registro.evento_malformato(_errore_di(_Stato.somma, {"numero": 1}))
+
+    def _prepare_event_payload(payload):
+        return payload.items()
+
+    try:
+        _prepare_event_payload("una stringa")
+    except AttributeError as errore:
+        assert registro.evento_malformato(errore)
+
+
+def test_lines_about_what_clients_sent_wrong_are_limited_per_connection_and_in_total():
+    limite = registro.LimiteScarti(per_connessione=2, in_totale=3, durata=60)
+    assert [limite.ammesso("a") for _ in range(4)] == [True, True, False, False]
+    assert limite.ammesso("b") is True
+    assert limite.ammesso("c") is False  # three lines in total already
+    assert limite.ammesso("?") is False
