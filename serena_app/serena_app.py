@@ -13,7 +13,7 @@ from reflex_base.event import EventSpec
 
 from serena_app import registro
 from serena_app.auth.eventi import potatura_periodica
-from serena_app.auth.indirizzo import proxy_fidati
+from serena_app.auth.indirizzo import proxy_fidati, solo_dal_front_server
 from serena_app.components.connessione import avviso_connessione
 from serena_app.content import CONTENUTO
 from serena_app.demo import modalita
@@ -54,7 +54,8 @@ DESCRIZIONE_ACCESSO = f"Accesso del personale di {CONTENUTO['nome']}."
 app = rx.App(
     html_lang="it",
     head_components=head_components(),
-    api_transformer=intestazioni,
+    # The front server's check is outermost: what it removes, nothing inside sees.
+    api_transformer=[intestazioni, solo_dal_front_server],
     reset_style=False,  # assets/serena.css sets the few base styles it needs
     backend_exception_handler=registra_errore,
     frontend_exception_handler=registra_errore_frontend,

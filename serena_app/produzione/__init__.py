@@ -11,8 +11,9 @@
                                    sessions,           changed" channel every worker follows
                                    history)            (`state/diffusione.py`)
 
-Modules: `servizi` (a PostgreSQL and a Redis of its own under `var/` when `DATABASE_URL` and
-`REDIS_URL` name none), `caddy` (the front server's configuration), `impostazioni` (the
-settings file that `serena` reads from the project folder), `avvio` (starts, watches and
+Modules: `servizi` (a PostgreSQL and a Redis of its own, each with a password, under `var/`
+when `DATABASE_URL` and `REDIS_URL` name none), `caddy` (the front server's configuration,
+which sends the app processes a secret before they believe `X-Forwarded-For`), `impostazioni`
+(the settings file that `serena` reads from the project folder), `avvio` (starts, watches and
 stops it all).
 """

@@ -1,12 +1,16 @@
 """`serena prod` (`make prod`): start the production topology, watch it, stop it cleanly.
 
-1. PostgreSQL and Redis: those of `DATABASE_URL` and `REDIS_URL`, or its own (`servizi.py`).
+1. PostgreSQL and Redis: those of `DATABASE_URL` and `REDIS_URL`, or its own (`servizi.py`,
+   each with a password), under `var/`, which only the user running this may enter.
 2. `serena prepare` (migrations, seed) and the settings file `var/produzione.env`.
 3. The frontend, built once (`reflex export`) into the archive of builds
    (`var/pubblicazioni`), which every later publish updates (`pubblicazione.py`).
 4. `SERENA_WORKERS` app processes (default: the number of cores, at least 2), each Reflex's
    backend on granian on a port of its own, with the states in Redis.
-5. Caddy in front, on `SERENA_PORT` (default 8080).
+5. Caddy in front, on `SERENA_PORT` (default 8080). It sends the app processes a secret made
+   at each start (`SERENA_PROXY_SECRET`, given to them and to Caddy in their environment),
+   without which they ignore `X-Forwarded-For`: other local users can reach their ports, but
+   cannot choose the address the login limits count (`auth/indirizzo.py`).
 
 A process that exits on its own (a crash, a kill) is started again; the others go on serving.
 Ctrl+C (or SIGTERM) stops everything this command started; data stays under `var/`.
@@ -14,6 +18,8 @@ Ctrl+C (or SIGTERM) stops everything this command started; data stays under `var
 
 import contextlib
 import os
+import secrets
+import shutil
 import signal
 import subprocess
 import sys
@@ -21,6 +27,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from serena_app.auth.indirizzo import SEGRETO_PROXY
 from serena_app.produzione import impostazioni
 from serena_app.produzione.caddy import caddyfile
 from serena_app.produzione.servizi import Postgres, Redis, porta_libera
@@ -35,8 +42,9 @@ def _numero_workers() -> int:
     return int(os.environ.get("SERENA_WORKERS") or max(2, os.cpu_count() or 1))
 
 
-def ambiente(porta: int, database: str, redis: str, var: Path) -> dict[str, str]:
-    """The environment of the app processes and of the builds."""
+def ambiente(porta: int, database: str, redis: str, var: Path, segreto: str) -> dict[str, str]:
+    """The environment of the app processes and of the builds (`segreto`: the one the front
+    server sends them)."""
     sito = os.environ.get("SERENA_SITE_URL") or f"http://localhost:{porta}"
     origini = os.environ.get("SERENA_ALLOWED_ORIGINS") or ",".join(
         [sito, f"http://localhost:{porta}", f"http://127.0.0.1:{porta}"]
@@ -52,6 +60,7 @@ def ambiente(porta: int, database: str, redis: str, var: Path) -> dict[str, str]
         "REFLEX_API_URL": sito,  # the built page opens its websocket at the site itself
         "SERENA_ALLOWED_ORIGINS": origini,
         "SERENA_TRUSTED_PROXIES": os.environ.get("SERENA_TRUSTED_PROXIES", "127.0.0.1,::1"),
+        SEGRETO_PROXY: segreto,
         "SERENA_PUBBLICAZIONI": str(var / "pubblicazioni"),
         "GRANIAN_WORKERS": "1",  # one worker per process: a crash takes only that one
     }
@@ -91,11 +100,22 @@ class Processo:
             self.popen.wait()
 
 
+def _var_privata(var: Path) -> None:
+    """`var/` holds the data and the passwords: for its owner only. As root, PostgreSQL runs
+    as the `postgres` user, which may pass through (not read) it to reach its own folder."""
+    var.mkdir(parents=True, exist_ok=True)
+    var.chmod(0o700)
+    if os.geteuid() == 0:
+        with contextlib.suppress(LookupError):  # no `postgres` group: PostgreSQL not installed
+            shutil.chown(var, group="postgres")
+            var.chmod(0o710)
+
+
 @contextlib.contextmanager
 def _proprio(nome: str, servizio: Postgres | Redis) -> Iterator[str]:
     """Run a server of this command's own while the block runs; its URL."""
     url = servizio.avvia()
-    print(f"serena prod: avviato {nome} su {url}, dati in var/", flush=True)
+    print(f"serena prod: avviato {nome} su {servizio.indirizzo}, dati in var/", flush=True)
     try:
         yield url
     finally:
@@ -136,6 +156,8 @@ def _interrompi(*_) -> None:
 def avvia(porta: int = PORTA) -> int:
     """Serve the production topology until Ctrl+C or SIGTERM; the exit code."""
     var = impostazioni.var()
+    _var_privata(var)
+    segreto = os.environ.get(SEGRETO_PROXY) or secrets.token_urlsafe(32)
     signal.signal(signal.SIGTERM, _interrompi)
     with contextlib.ExitStack() as pila:
         try:
@@ -145,7 +167,7 @@ def avvia(porta: int = PORTA) -> int:
             redis = os.environ.get("REDIS_URL") or pila.enter_context(
                 _proprio("Redis", Redis(var / "redis", porta_libera()))
             )
-            env = ambiente(porta, database, redis, var)
+            env = ambiente(porta, database, redis, var, segreto)
             _esegui([str(BIN / "serena"), "prepare"], env)
             impostazioni.scrivi({"DATABASE_URL": database, "REDIS_URL": redis})
             pila.callback(impostazioni.rimuovi)

@@ -5,11 +5,14 @@ Caddy serves the current build from disk (`attuale`, a link that `pubblicazione.
 moves after each publish) and the hashed assets of every build, using the `.br` and `.gz`
 copies the build made. Everything the backend answers goes to the app processes, to the one
 with the fewest connections; a process that does not answer is skipped for 3 s while a
-request is tried on the others for up to 5 s.
+request is tried on the others for up to 5 s. Each request to them carries the secret of
+`SERENA_PROXY_SECRET` in `X-Serena-Proxy` (read from Caddy's environment when it runs, so it is
+in no file), without which they ignore `X-Forwarded-For` (`auth/indirizzo.py`).
 """
 
 from pathlib import Path
 
+from serena_app.auth.indirizzo import INTESTAZIONE_PROXY, SEGRETO_PROXY
 from serena_app.servizio import BREVE, HSTS, IMMUTABILE, MAI, RIVALIDA, SICUREZZA
 
 # Reflex's backend routes (reflex_base.constants.Endpoint) and the app's robots.txt.
@@ -46,6 +49,7 @@ def caddyfile(indirizzo: str, pubblicazioni: Path, backend: list[str]) -> str:
 \t\t\tlb_policy least_conn
 \t\t\tlb_try_duration 5s
 \t\t\tfail_duration 3s
+\t\t\theader_up {INTESTAZIONE_PROXY} {{env.{SEGRETO_PROXY}}}
 \t\t}}
 \t}}
 

@@ -1,9 +1,9 @@
 """The settings of a running `make prod`, in `var/produzione.env`.
 
-`serena prod` writes the database and Redis addresses it runs with there, and removes the file
-when it stops. While the file is there, every `serena` command run from the project folder
-(`create-staff`, `backup`, `audit`…) works on the production database, and says so, unless
-`DATABASE_URL` names another.
+`serena prod` writes the database and Redis addresses it runs with there (with their passwords:
+the file is its owner's only), and removes the file when it stops. While the file is there,
+every `serena` command run from the project folder (`create-staff`, `backup`, `audit`…) works
+on the production database, and says so, unless `DATABASE_URL` names another.
 """
 
 import os
@@ -25,8 +25,11 @@ def scrivi(valori: dict[str, str]) -> None:
     """Record `valori` (readable by the owner only: the URLs may hold passwords)."""
     var().mkdir(parents=True, exist_ok=True)
     provvisorio = file().with_suffix(".tmp")
-    provvisorio.write_text("".join(f"{k}={v}\n" for k, v in valori.items()), encoding="utf-8")
-    provvisorio.chmod(0o600)
+    provvisorio.unlink(missing_ok=True)
+    # Created owner-only: not readable by others even for the moment before a chmod.
+    descrittore = os.open(provvisorio, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descrittore, "w", encoding="utf-8") as uscita:
+        uscita.write("".join(f"{k}={v}\n" for k, v in valori.items()))
     provvisorio.replace(file())
 
 

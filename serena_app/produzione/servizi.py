@@ -1,19 +1,42 @@
 """A PostgreSQL and a Redis of `make prod`'s own, from Debian's packages, with their data under
-`var/` (kept from one run to the next), listening on 127.0.0.1 only. Also used by the tests,
-with throwaway folders.
+`var/` (kept from one run to the next), listening on 127.0.0.1 only. Also used by the fault
+tests, which stop and start them.
 
-PostgreSQL refuses to run as root: as root it runs as the `postgres` user the package creates.
+Other users of the machine reach those ports too, so neither lets anyone in without a
+password: each has a random one, made at the first start and kept in `password` in its
+folder (the folder 0700, the file 0600), and it goes into the URLs the app is given.
+
+- PostgreSQL: over TCP only the app role `serena` into the database `serena`, by password
+  (scram-sha-256; pg_hba.conf names nothing else). The role is no superuser and owns only the
+  schema `serena`, where its tables are. The superuser (named after the OS user that runs the
+  server: `postgres` as root, since PostgreSQL refuses to run as root) has no password: it
+  logs in only over the Unix socket in the private folder, by peer authentication, to set up.
+- Redis: `requirepass`, in a configuration file (never on a command line, which every user can
+  read in `/proc`).
 """
 
+import contextlib
+import getpass
 import os
+import secrets
 import shutil
 import socket
 import subprocess
 import time
 from pathlib import Path
 
-UTENTE = "serena"
+import redis
+
+UTENTE = "serena"  # the app's role and database
 ATTESA_S = 30.0
+PRIVATA = 0o700
+# Whom PostgreSQL lets in: the local superuser over the socket (peer: the OS user must have its
+# name), the app role into its database over TCP with its password. Nobody else, nothing else.
+PG_HBA = f"""# Written by serena prod (serena_app/produzione/servizi.py) at every start.
+local\tall\tall\t\t\tpeer
+host\t{UTENTE}\t{UTENTE}\t127.0.0.1/32\tscram-sha-256
+host\t{UTENTE}\t{UTENTE}\t::1/128\t\tscram-sha-256
+"""
 
 
 def porta_libera() -> int:
@@ -34,6 +57,58 @@ def come_postgres(comando: list[str]) -> list[str]:
     return ["runuser", "-u", "postgres", "--", *comando] if os.geteuid() == 0 else comando
 
 
+def superutente() -> str:
+    """The PostgreSQL superuser: the OS user that runs the server (peer authentication)."""
+    return "postgres" if os.geteuid() == 0 else getpass.getuser()
+
+
+def password_custodita(percorso: Path) -> str:
+    """The password kept in `percorso`, made the first time (random; the file readable by
+    its owner only)."""
+    try:
+        return percorso.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        pass
+    valore = secrets.token_urlsafe(32)  # letters, digits, - and _: as is in a URL or in SQL
+    descrittore = os.open(percorso, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descrittore, "w", encoding="utf-8") as file:
+        file.write(valore + "\n")
+    return valore
+
+
+def _cartella_privata(cartella: Path, proprietario: str | None = None) -> None:
+    cartella.mkdir(parents=True, exist_ok=True)
+    cartella.chmod(PRIVATA)
+    if proprietario is not None and os.geteuid() == 0:
+        shutil.chown(cartella, proprietario, proprietario)
+
+
+def _impostazione(password_app: str) -> str:
+    """The set-up script (psql, as the superuser): the app role with its password, its
+    database (owned by the superuser, open to the role only) and its schema. Run at every
+    start: it changes nothing that is already so."""
+    return rf"""\set ON_ERROR_STOP on
+SELECT 'CREATE ROLE {UTENTE}' WHERE NOT EXISTS
+  (SELECT FROM pg_roles WHERE rolname = '{UTENTE}') \gexec
+ALTER ROLE {UTENTE} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS
+  PASSWORD '{password_app}';
+SELECT 'CREATE DATABASE {UTENTE}' WHERE NOT EXISTS
+  (SELECT FROM pg_database WHERE datname = '{UTENTE}') \gexec
+REVOKE ALL ON DATABASE {UTENTE} FROM PUBLIC;
+GRANT CONNECT, TEMPORARY ON DATABASE {UTENTE} TO {UTENTE};
+\connect {UTENTE}
+CREATE SCHEMA IF NOT EXISTS {UTENTE} AUTHORIZATION {UTENTE};
+ALTER ROLE {UTENTE} IN DATABASE {UTENTE} SET search_path = {UTENTE};
+"""  # noqa: S608 (our names; the password is letters, digits, - and _)
+
+
+VECCHIO_CLUSTER = (
+    "{cartella} è stato creato da una versione precedente di `serena prod`, che faceva entrare "
+    "chiunque senza password. Salva i dati (pg_dump), sposta o cancella la cartella e avvia "
+    "di nuovo: ne verrà creata una protetta da password."
+)
+
+
 class Postgres:
     """A PostgreSQL server with its data in `cartella`, on `porta`."""
 
@@ -51,48 +126,77 @@ class Postgres:
         return self.cartella / "dati"
 
     @property
-    def url(self) -> str:
-        return f"postgresql+psycopg://{UTENTE}@127.0.0.1:{self.porta}/serena"
+    def password(self) -> str:
+        """The app role's password (made at the first start)."""
+        return password_custodita(self.cartella / "password")
 
-    def _esegui(self, *comando: str, controlla: bool = True) -> subprocess.CompletedProcess:
+    @property
+    def url(self) -> str:
+        return f"postgresql+psycopg://{UTENTE}:{self.password}@127.0.0.1:{self.porta}/{UTENTE}"
+
+    @property
+    def indirizzo(self) -> str:
+        """Where it listens (for messages: the URL holds the password)."""
+        return f"127.0.0.1:{self.porta}"
+
+    def _esegui(self, *comando: str, input: str | None = None) -> None:
         fatto = subprocess.run(  # noqa: S603 (Debian's binaries)
             come_postgres([str(self.bin / comando[0]), *comando[1:]]),
             check=False,
             capture_output=True,
             text=True,
+            input=input,
+            cwd=self.cartella,  # the postgres user may not enter the caller's folder
         )
-        if controlla and fatto.returncode != 0:
+        if fatto.returncode != 0:
             utente = " (come utente postgres: deve poter raggiungere la cartella)"
             msg = (
                 f"PostgreSQL, {comando[0]} in {self.cartella}{utente if os.geteuid() == 0 else ''}"
             )
-            raise RuntimeError(f"{msg}:\n{fatto.stderr.strip()}")
-        return fatto
+            errore = fatto.stderr.strip().replace(self.password, "***")
+            raise RuntimeError(f"{msg}:\n{errore}")
+
+    def _hba(self) -> None:
+        """Write who may log in (see `PG_HBA`), owned by the server's user."""
+        hba = self.dati / "pg_hba.conf"
+        hba.write_text(PG_HBA, encoding="utf-8")
+        hba.chmod(0o600)
+        if os.geteuid() == 0:
+            shutil.chown(hba, "postgres", "postgres")
+
+    def _vecchio(self) -> bool:
+        """Whether the cluster is one that let anyone in (`trust`): its superuser is the app's."""
+        righe = (self.dati / "pg_hba.conf").read_text(encoding="utf-8").splitlines()
+        return any(r.split()[-1:] == ["trust"] for r in righe if not r.lstrip().startswith("#"))
 
     def avvia(self) -> str:
-        """Create the cluster and the `serena` database if missing, start; the URL."""
-        self.cartella.mkdir(parents=True, exist_ok=True)
-        self.cartella.chmod(0o755)
-        if os.geteuid() == 0:
-            shutil.chown(self.cartella, "postgres", "postgres")
+        """Create the cluster, the app role and its database if missing, start; the URL."""
+        _cartella_privata(self.cartella, "postgres")
+        password_app = self.password
         if not (self.dati / "PG_VERSION").exists():
             extra = ["--no-sync"] if self.veloce else []
-            self._esegui("initdb", "-D", str(self.dati), "-A", "trust", "-U", UTENTE, *extra)
+            self._esegui(
+                "initdb", "-D", str(self.dati), "-U", superutente(),
+                "--auth-local=peer", "--auth-host=scram-sha-256", *extra,
+            )  # fmt: skip
+        elif self._vecchio():
+            raise RuntimeError(VECCHIO_CLUSTER.format(cartella=self.cartella))
+        self._hba()
         opzioni = f"-p {self.porta} -k {self.cartella} -c listen_addresses=127.0.0.1"
-        opzioni += " -c timezone=UTC" + (" -c fsync=off" if self.veloce else "")
+        opzioni += " -c timezone=UTC -c password_encryption=scram-sha-256"
+        opzioni += " -c fsync=off" if self.veloce else ""
         log = str(self.cartella / "postgresql.log")
         self._esegui("pg_ctl", "-D", str(self.dati), "-o", opzioni, "-l", log, "-w", "start")
-        creato = self._esegui(
-            "createdb", "-h", "127.0.0.1", "-p", str(self.porta), "-U", UTENTE, "serena",
-            controlla=False,
+        self._esegui(
+            "psql", "-X", "-q", "-h", str(self.cartella), "-p", str(self.porta),
+            "-U", superutente(), "-d", "postgres", input=_impostazione(password_app),
         )  # fmt: skip
-        if creato.returncode != 0 and "already exists" not in creato.stderr:
-            raise RuntimeError(creato.stderr)
         return self.url
 
     def ferma(self, modo: str = "fast") -> None:
         """Stop the server (`immediate`: as if it crashed)."""
-        self._esegui("pg_ctl", "-D", str(self.dati), "-m", modo, "-w", "stop", controlla=False)
+        with contextlib.suppress(RuntimeError):  # not running
+            self._esegui("pg_ctl", "-D", str(self.dati), "-m", modo, "-w", "stop")
 
 
 def redis_server() -> str:
@@ -109,27 +213,47 @@ class Redis:
         self.processo: subprocess.Popen | None = None
 
     @property
+    def password(self) -> str:
+        """Its password (made at the first start)."""
+        return password_custodita(self.cartella / "password")
+
+    @property
     def url(self) -> str:
-        return f"redis://127.0.0.1:{self.porta}/0"
+        return f"redis://:{self.password}@127.0.0.1:{self.porta}/0"
+
+    @property
+    def indirizzo(self) -> str:
+        """Where it listens (for messages: the URL holds the password)."""
+        return f"127.0.0.1:{self.porta}"
+
+    def _configurazione(self) -> Path:
+        """Its configuration file, owner-only: it holds the password."""
+        config = self.cartella / "redis.conf"
+        righe = {
+            "port": str(self.porta),
+            "bind": "127.0.0.1",
+            "dir": str(self.cartella),
+            "appendonly": "yes",
+            "save": '""',
+            "logfile": str(self.cartella / "redis.log"),
+            "requirepass": self.password,
+        }
+        config.unlink(missing_ok=True)
+        descrittore = os.open(config, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descrittore, "w", encoding="utf-8") as file:
+            file.writelines(f"{chiave} {valore}\n" for chiave, valore in righe.items())
+        return config
 
     def avvia(self) -> str:
         """Start it and wait until it answers; the URL."""
-        self.cartella.mkdir(parents=True, exist_ok=True)
+        _cartella_privata(self.cartella)
         self.processo = subprocess.Popen(  # noqa: S603
-            [
-                redis_server(),
-                "--port", str(self.porta),
-                "--bind", "127.0.0.1",
-                "--dir", str(self.cartella),
-                "--appendonly", "yes",
-                "--save", "",
-                "--logfile", str(self.cartella / "redis.log"),
-            ],
+            [redis_server(), str(self._configurazione())],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+        )
         fine = time.monotonic() + ATTESA_S
-        while not _risponde(self.porta):
+        while not self._risponde():
             if self.processo.poll() is not None or time.monotonic() > fine:
                 log = (self.cartella / "redis.log").read_text(errors="replace")[-2000:]
                 msg = f"Redis non è partito:\n{log}"
@@ -143,11 +267,13 @@ class Redis:
             self.processo.terminate()
             self.processo.wait(timeout=ATTESA_S)
 
-
-def _risponde(porta: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", porta), timeout=0.5) as s:
-            s.sendall(b"PING\r\n")
-            return s.recv(16).startswith(b"+PONG")
-    except OSError:
-        return False
+    def _risponde(self) -> bool:
+        client = redis.Redis(
+            host="127.0.0.1", port=self.porta, password=self.password, socket_timeout=0.5
+        )
+        try:
+            return client.ping()
+        except redis.RedisError:
+            return False
+        finally:
+            client.close()

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import redis
 from playwright.sync_api import Page, expect
@@ -26,6 +27,8 @@ from tests.support.server import BIN, Server, _stop, _wait_until_up, app_env, fr
 
 PROCESSI_APP = 2
 ATTESA_S = 60.0
+SEGRETO = b"SERENA_PROXY_SECRET"
+ALTRO_UTENTE = "nobody"  # another local user, who shares the machine but not its secrets
 
 
 @dataclass
@@ -64,11 +67,24 @@ class Produzione(Server):
 
     def postgres(self) -> Postgres:
         """The PostgreSQL of this run (to stop and start it)."""
-        porta = int(re.search(r":(\d+)/", self.db_url).group(1))
-        return Postgres(self.var / "postgresql", porta)
+        return Postgres(self.var / "postgresql", urlsplit(self.db_url).port)
 
     def porta_redis(self) -> int:
-        return int(self.redis_url.rsplit(":", 1)[1].split("/")[0])
+        return urlsplit(self.redis_url).port
+
+    def segreti(self) -> dict[str, str | None]:
+        """What only `serena prod` and its children may know: the passwords in the URLs it
+        recorded, and the secret the front server sends the app processes (Caddy's
+        environment)."""
+        config = str(self.var / "Caddyfile")
+        caddy = next(p for p, riga in processi() if "caddy run" in riga and config in riga)
+        ambiente = Path(f"/proc/{caddy}/environ").read_bytes().split(b"\0")
+        proxy = [v.split(b"=", 1)[1].decode() for v in ambiente if v.startswith(SEGRETO + b"=")]
+        return {
+            "PostgreSQL": urlsplit(self.db_url).password,
+            "Redis": urlsplit(self.redis_url).password,
+            "front server": proxy[0] if proxy else None,
+        }
 
     def riavvia_redis(self) -> None:
         """Stop Redis and start it again on the same port and data (it then belongs to the
@@ -146,6 +162,18 @@ def server_produzione(cartella: Path) -> Iterator[Produzione]:
         for redis_avviato in server.avviati if server else []:
             redis_avviato.ferma()
         shutil.rmtree(radice.parent, ignore_errors=True)
+
+
+def come_altro_utente(*comando: str) -> subprocess.CompletedProcess:
+    """`comando` run as another local user (the tests run as root), from `/`."""
+    return subprocess.run(
+        ["runuser", "-u", ALTRO_UTENTE, "--", *comando],
+        cwd="/",
+        capture_output=True,
+        text=True,
+        timeout=ATTESA_S,
+        check=False,
+    )
 
 
 def token_di(page) -> str:
