@@ -380,7 +380,10 @@ def test_a_file_that_starts_with_a_utf8_bom_is_imported(url, tmp_path, capsys):
         ("-" + "9" * 25, "Il file contiene un numero troppo lungo (25 cifre; al massimo 20)."),
         ("NaN", "Il file contiene «NaN», che non è un numero JSON."),
         ("1e400", "pagine.pubblicata.tappe[0].anno: Valore non valido."),
-        ("123456789012", "pagine.pubblicata.tappe[0].anno: L’anno deve essere compreso tra"),
+        (
+            "123456789012",
+            "pagine.pubblicata.tappe[0].anno: L’anno deve essere un numero di quattro",
+        ),
     ],
     ids=["5000 cifre", "25 cifre", "NaN", "1e400", "fuori intervallo"],
 )
