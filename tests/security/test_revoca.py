@@ -51,14 +51,20 @@ async def _scheda(
     server, segreto: str, *, sul: str | None = None, non_sul: str | None = None
 ) -> ClienteGrezzo:
     """A tab hydrated with `segreto` whose socket is on process `sul` (if given), not on
-    `non_sul` (if given); with one process, any tab."""
-    for _ in range(TENTATIVI):
-        scheda = ClienteGrezzo(server.url)
-        await scheda.connetti(segreto=segreto)
-        processo = _processo(server, scheda)
-        if processo is None or (sul in (None, processo) and processo != non_sul):
-            return scheda
-        await scheda.chiudi()
+    `non_sul` (if given); with one process, any tab. The front server sends each new socket to
+    the process with fewer connections, so the tabs that land elsewhere stay open meanwhile."""
+    altrove: list[ClienteGrezzo] = []
+    try:
+        for _ in range(TENTATIVI):
+            scheda = ClienteGrezzo(server.url)
+            await scheda.connetti(segreto=segreto)
+            processo = _processo(server, scheda)
+            if processo is None or (sul in (None, processo) and processo != non_sul):
+                return scheda
+            altrove.append(scheda)
+    finally:
+        for scheda in altrove:
+            await scheda.chiudi()
     msg = f"no socket landed on process {sul} / off process {non_sul}"
     raise AssertionError(msg)
 
