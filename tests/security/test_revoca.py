@@ -11,6 +11,7 @@ app process than the revoked tab, and `serena` commands run as processes of thei
 import asyncio
 import json
 import subprocess
+import sys
 import time
 from datetime import timedelta
 
@@ -70,16 +71,16 @@ async def _scheda(
 
 
 def _serena(server, *argomenti: str, stdin: str | None = None) -> None:
-    """Run a `serena` command as an administrator does: a process of its own, on the server's
-    database (under `make prod`, from its folder, whose settings name the database and
-    Redis)."""
+    """Run a `serena` command as an administrator does: a process of its own, from the project
+    folder (its code), on the server's database; under `make prod` the folder's settings name
+    the database and Redis."""
     env = {"PATH": f"{BIN}:/usr/bin:/bin"}
     if isinstance(server, Produzione):
         cartella = server.radice
     else:
         cartella, env["DATABASE_URL"] = ROOT, server.db_url
     subprocess.run(
-        [str(BIN / "serena"), *argomenti],
+        [sys.executable, "-m", "serena_app.cli", *argomenti],
         cwd=cartella,
         env=env,
         input=stdin,
