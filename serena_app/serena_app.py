@@ -30,6 +30,7 @@ from serena_app.state.contenuto import ContenutoState
 from serena_app.state.demo import DemoState
 from serena_app.state.diffusione import ascolta_modifiche
 from serena_app.state.interfaccia import errore_imprevisto
+from serena_app.state.revoca import sorveglia_sessioni
 
 registro.installa()
 proxy_fidati()  # a misspelt SERENA_TRUSTED_PROXIES stops the server at start, not at a login
@@ -67,6 +68,7 @@ app.add_middleware(FiltroSegnalazioni())
 app.register_lifespan_task(potatura_periodica)  # old login events go, in every app process
 if modalita.attiva():
     app.register_lifespan_task(pulizia_periodica)
+app.register_lifespan_task(sorveglia_sessioni)  # a session that ends ends in its open tabs
 if os.environ.get("REDIS_URL"):  # several app processes: changes reach all their browsers
     app.register_lifespan_task(ascolta_modifiche)
 app.app_wraps[(5, "Overlay")] = lambda stateful: avviso_connessione() if stateful else None

@@ -43,7 +43,8 @@ def trova_staff(*, session: Session, nome_utente: str) -> Staff:
 
 
 def disabilita_staff(*, session: Session, nome_utente: str) -> None:
-    """Disable an account and end all its sessions at once."""
+    """Disable an account and end all its sessions at once (and the staff view of the tabs
+    open on them, within a second: `state/revoca.py`)."""
     staff = trova_staff(session=session, nome_utente=nome_utente)
     staff.attivo = False
     session.add(staff)

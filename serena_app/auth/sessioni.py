@@ -2,12 +2,20 @@
 
 A demo sandbox's session (`sandbox` set) lives only on a demo server, and only for the demo's
 idle limit (`demo/modalita.py`).
+
+A session that ends by revocation (logout, the account disabled, its password reset) is
+announced on Redis when the app runs several processes (`CANALE_REVOCHE`): each process then
+ends it at once in the tabs it holds open (`state/revoca.py`), instead of at its next check.
 """
 
 import hashlib
+import logging
+import os
 import secrets
+from collections.abc import Collection
 from datetime import UTC, datetime, timedelta
 
+import redis
 from sqlmodel import Session, select, update
 
 from serena_app.demo import modalita
@@ -15,6 +23,9 @@ from serena_app.models import SessioneStaff, Staff
 
 SCADENZA_INATTIVITA = timedelta(hours=2)
 SCADENZA_ASSOLUTA = timedelta(hours=12)
+CANALE_REVOCHE = "serena:sessioni-revocate"
+ATTESA_REDIS_S = 1.0  # a logout or a `serena` command does not hang on a Redis that is away
+logger = logging.getLogger(__name__)
 
 
 def adesso() -> datetime:
@@ -22,7 +33,8 @@ def adesso() -> datetime:
     return datetime.now(UTC)
 
 
-def _hash(token: str) -> str:
+def hash_segreto(token: str) -> str:
+    """What the database stores of a session's secret (its SHA-256, in hex)."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -55,7 +67,7 @@ def nuova_sessione(
     token = secrets.token_urlsafe(32)
     session.add(
         SessioneStaff(
-            hash_token=_hash(token),
+            hash_token=hash_segreto(token),
             staff_id=staff.id,
             creata=ora,
             ultimo_uso=ora,
@@ -64,6 +76,21 @@ def nuova_sessione(
         )
     )
     return token
+
+
+def _inattivita(sessione: SessioneStaff) -> timedelta:
+    return modalita.inattivita() if sessione.sandbox else SCADENZA_INATTIVITA
+
+
+def _viva(sessione: SessioneStaff, staff: Staff, ora: datetime) -> bool:
+    """Whether the unrevoked `sessione` of `staff` is live at `ora`."""
+    if sessione.sandbox is not None and not modalita.attiva():
+        return False
+    return (
+        staff.attivo
+        and ora - _utc(sessione.ultimo_uso) <= _inattivita(sessione)
+        and ora - _utc(sessione.creata) <= SCADENZA_ASSOLUTA
+    )
 
 
 def sessione_viva(
@@ -82,27 +109,39 @@ def sessione_viva(
     trovata = session.exec(
         select(SessioneStaff, Staff)
         .join(Staff)
-        .where(SessioneStaff.hash_token == _hash(token), SessioneStaff.revocata == False)  # noqa: E712
+        .where(SessioneStaff.hash_token == hash_segreto(token), SessioneStaff.revocata == False)  # noqa: E712
     ).first()
     if trovata is None:
         return None
     sessione, staff = trovata
-    if sessione.sandbox is not None and not modalita.attiva():
-        return None
-    inattivita = modalita.inattivita() if sessione.sandbox else SCADENZA_INATTIVITA
-    if (
-        not staff.attivo
-        or ora - _utc(sessione.ultimo_uso) > inattivita
-        or ora - _utc(sessione.creata) > SCADENZA_ASSOLUTA
-    ):
+    if not _viva(sessione, staff, ora):
         return None
     # The idle deadline moves at most once per twentieth of the idle limit: not every event
     # of an editing staff member is a database write.
-    if sessione.sandbox is None and ora - _utc(sessione.ultimo_uso) > inattivita / 20:
+    if sessione.sandbox is None and ora - _utc(sessione.ultimo_uso) > _inattivita(sessione) / 20:
         sessione.ultimo_uso = ora
         session.add(sessione)
         session.commit()
     return staff, sessione
+
+
+def sessioni_vive(
+    *, session: Session, hash_segreti: Collection[str], ora: datetime | None = None
+) -> set[str]:
+    """Which of the sessions whose secrets hash to `hash_segreti` are live, as `sessione_viva`
+    judges, in one query; watching them does not move their idle deadline (only use does)."""
+    if not hash_segreti:
+        return set()
+    ora = ora or adesso()
+    righe = session.exec(
+        select(SessioneStaff, Staff)
+        .join(Staff)
+        .where(
+            SessioneStaff.hash_token.in_(list(hash_segreti)),
+            SessioneStaff.revocata == False,  # noqa: E712
+        )
+    )
+    return {sessione.hash_token for sessione, staff in righe if _viva(sessione, staff, ora)}
 
 
 def staff_della_sessione(
@@ -114,17 +153,37 @@ def staff_della_sessione(
 
 
 def revoca_sessione(*, session: Session, token: str) -> None:
-    """End the session `token` names (logout)."""
+    """End the session `token` names (logout); the app processes are told."""
     session.exec(
-        update(SessioneStaff).where(SessioneStaff.hash_token == _hash(token)).values(revocata=True)
+        update(SessioneStaff)
+        .where(SessioneStaff.hash_token == hash_segreto(token))
+        .values(revocata=True)
     )
     session.commit()
+    annuncia_revoca()
 
 
 def revoca_sessioni_di(*, session: Session, staff_id: int) -> None:
     """End every session of a staff member (when the account is disabled or its password
-    reset); commits."""
+    reset); commits, and the app processes are told."""
     session.exec(
         update(SessioneStaff).where(SessioneStaff.staff_id == staff_id).values(revocata=True)
     )
     session.commit()
+    annuncia_revoca()
+
+
+def annuncia_revoca() -> None:
+    """Tell every app process that sessions were revoked, on Redis when the app runs several
+    (`REDIS_URL`; a `serena` command finds it in `var/produzione.env`). Without Redis there is
+    one app process, whose periodic check sees it; if Redis does not answer, so do they all."""
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        return
+    try:
+        with redis.Redis.from_url(
+            url, socket_timeout=ATTESA_REDIS_S, socket_connect_timeout=ATTESA_REDIS_S
+        ) as client:
+            client.publish(CANALE_REVOCHE, "1")
+    except redis.RedisError as errore:
+        logger.warning("annuncio della revoca su Redis non riuscito: %r", errore)

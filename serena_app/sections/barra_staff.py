@@ -115,49 +115,62 @@ def _bozze() -> rx.Component:
     )
 
 
-def barra_staff() -> rx.Component:
-    """Shown only to a logged-in staff member; announcements are read out by screen readers."""
+def _strumenti() -> rx.Component:
+    """Who is logged in, "Modifica pagina", "Esci", the drafts, and what just happened."""
+    return rx.fragment(
+        rx.el.p("Area riservata: ", rx.el.strong(AccessoState.nome_staff)),
+        rx.el.button(
+            "Modifica pagina",
+            type="button",
+            class_name="pulsante",
+            aria_pressed=rx.cond(StaffState.modifica_attiva, "true", "false"),
+            data_lascia_modifica="true",  # asks first if typed text is unsaved
+            on_click=RedazioneState.alterna_modifica,
+        ),
+        rx.el.button(
+            "Esci",
+            type="button",
+            data_lascia_modifica="true",
+            class_name="pulsante pulsante-secondario",
+            on_click=[RedazioneState.annulla, AccessoState.esci],
+        ),
+        rx.cond(StaffState.modifica_attiva, _bozze()),
+        rx.el.p(StaffState.annuncio, role="status", class_name="annuncio"),
+    )
+
+
+def _avviso() -> rx.Component:
+    """A problem not tied to one field. Fixed at the bottom of the window: seen wherever on the
+    page the button that caused it was."""
     return rx.cond(
-        AccessoState.nome_staff != "",
+        StaffState.avviso != "",
+        rx.el.div(
+            rx.el.p(StaffState.avviso, role="alert"),
+            rx.el.button(
+                "Chiudi",
+                type="button",
+                class_name="pulsante pulsante-secondario",
+                on_click=RedazioneState.chiudi_avviso,
+            ),
+            class_name="avviso avviso-staff",
+        ),
+    )
+
+
+def barra_staff() -> rx.Component:
+    """Shown only to a logged-in staff member; announcements are read out by screen readers.
+    When the session ends elsewhere (`state/revoca.py`) only its warning stays, until closed."""
+    staff = AccessoState.nome_staff != ""
+    return rx.cond(
+        staff | (StaffState.avviso != ""),
         rx.el.div(
             rx.el.div(
-                rx.el.p("Area riservata: ", rx.el.strong(AccessoState.nome_staff)),
-                rx.el.button(
-                    "Modifica pagina",
-                    type="button",
-                    class_name="pulsante",
-                    aria_pressed=rx.cond(StaffState.modifica_attiva, "true", "false"),
-                    data_lascia_modifica="true",  # asks first if typed text is unsaved
-                    on_click=RedazioneState.alterna_modifica,
-                ),
-                rx.el.button(
-                    "Esci",
-                    type="button",
-                    data_lascia_modifica="true",
-                    class_name="pulsante pulsante-secondario",
-                    on_click=[RedazioneState.annulla, AccessoState.esci],
-                ),
-                rx.cond(StaffState.modifica_attiva, _bozze()),
-                rx.el.p(StaffState.annuncio, role="status", class_name="annuncio"),
-                rx.cond(
-                    StaffState.avviso != "",
-                    # Fixed at the bottom of the window: seen wherever on the page the
-                    # button that caused it was.
-                    rx.el.div(
-                        rx.el.p(StaffState.avviso, role="alert"),
-                        rx.el.button(
-                            "Chiudi",
-                            type="button",
-                            class_name="pulsante pulsante-secondario",
-                            on_click=RedazioneState.chiudi_avviso,
-                        ),
-                        class_name="avviso avviso-staff",
-                    ),
-                ),
-                class_name="barra-staff-interna",
+                rx.cond(staff, _strumenti()),
+                _avviso(),
+                class_name=rx.cond(staff, "barra-staff-interna", ""),
             ),
             role="region",
             aria_label="Strumenti del personale",
-            class_name="barra-staff",
+            class_name=rx.cond(staff, "barra-staff", ""),
         ),
     )

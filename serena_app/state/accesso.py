@@ -9,6 +9,7 @@ from serena_app.auth import dispositivo, indirizzo
 from serena_app.auth.credenziali import AccessoNegato, accedi
 from serena_app.auth.permessi import staff_autorizzato
 from serena_app.auth.sessioni import revoca_sessione, staff_della_sessione
+from serena_app.state import schede_staff
 
 
 def _accedi_sincrono(
@@ -125,6 +126,7 @@ class AccessoState(rx.State):
     async def _verifica(self) -> None:
         segreto = self._segreto()
         staff = await staff_autorizzato(segreto) if segreto else None
+        schede_staff.ricorda(self.router.session.client_token, segreto, staff)  # revoca.py
         self._nome_staff = staff.nome_utente if staff else ""
         if staff is None and self.token:
             self.token = ""

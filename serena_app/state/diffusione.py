@@ -3,7 +3,9 @@
 One state update per connected browser (O(n) per change), instead of linking every visitor
 to a shared state, whose cost grows with the square of the audience. Only a browser showing
 that page takes the snapshot (`contenuto.NON_PUBBLICATA` says which show
-another page than the published one): a draft saved reaches the staff tabs only.
+another page than the published one): a draft saved reaches the staff tabs only, and only
+those whose session is still live, checked against the database in one query per push
+(`revoca.py`).
 
 With several app processes (`make prod`), each process updates the browsers connected to it:
 the process that handled the write announces it on a Redis channel (`CANALE`), and every
@@ -24,11 +26,15 @@ import reflex as rx
 from reflex_base.registry import RegistrationContext
 
 from serena_app import istantanea
+from serena_app.auth.sessioni import CANALE_REVOCHE
 from serena_app.bozze import BOZZA
 from serena_app.istantanea import Istantanea
 from serena_app.pagina import PUBBLICATA, Pagina
+from serena_app.state import revoca
 from serena_app.state.accesso import AccessoState
 from serena_app.state.contenuto import NON_PUBBLICATA, ContenutoState
+from serena_app.state.revoca import Verifica
+from serena_app.state.staff import StaffState
 
 logger = logging.getLogger(__name__)
 _in_corso: set[asyncio.Task] = set()
@@ -40,15 +46,21 @@ LOTTO = 25  # browsers updated between two yields to the event loop
 RITARDO_S = 0.05  # lets the staff member's own answer leave before the push starts
 
 
-async def _aggiorna_client(app, token: str, nuova: Istantanea) -> None:
+async def _aggiorna_client(app, token: str, nuova: Istantanea, sessioni: Verifica | None) -> None:
     async with app.modify_state(rx.BaseStateToken(ident=token, cls=ContenutoState)) as stato:
         contenuto = await stato.get_state(ContenutoState)
-        if nuova.pagina != PUBBLICATA:
+        if sessioni is not None:
             # The working copy only to a socket that presented the staff secret: not to one
-            # that took over a closed staff tab's client token.
+            # that took over a closed staff tab's client token…
             accesso = await stato.get_state(AccessoState)
             if not accesso._presentato_da(app.event_namespace.token_to_sid.get(token)):
                 contenuto._lascia_bozza()
+                return
+            # … and only while that session lives: it may have ended since the tab's last
+            # check (`revoca.py`).
+            if not await sessioni.viva(accesso.token):
+                staff = await stato.get_state(StaffState)
+                await staff._sessione_terminata()
                 return
         contenuto._mostra(nuova)
 
@@ -64,9 +76,11 @@ async def _diffondi(nuova: Istantanea, escluso: str) -> None:
         for t in list(app.event_namespace.token_to_sid)
         if t != escluso and NON_PUBBLICATA.get(t, PUBBLICATA.nome) == nuova.pagina.nome
     ]
+    # The sessions of the staff tabs about to receive a draft, in one query for them all.
+    sessioni = await revoca.verifica(tokens) if nuova.pagina != PUBBLICATA else None
     for inizio in range(0, len(tokens), LOTTO):
         risultati = await asyncio.gather(
-            *(_aggiorna_client(app, t, nuova) for t in tokens[inizio : inizio + LOTTO]),
+            *(_aggiorna_client(app, t, nuova, sessioni) for t in tokens[inizio : inizio + LOTTO]),
             return_exceptions=True,
         )
         for errore in (r for r in risultati if isinstance(r, BaseException)):
@@ -76,8 +90,6 @@ async def _diffondi(nuova: Istantanea, escluso: str) -> None:
 
 async def avvisa(token: str, testo: str) -> None:
     """Show `testo` as a warning in the staff bar of the browser with client token `token`."""
-    from serena_app.state.staff import StaffState
-
     app = RegistrationContext.get().app
     async with app.modify_state(rx.BaseStateToken(ident=token, cls=StaffState)) as stato:
         staff = await stato.get_state(StaffState)
@@ -137,15 +149,21 @@ async def _recupera() -> None:
 
 async def ascolta_modifiche() -> None:
     """For as long as the process runs: push each change announced on `CANALE` to this
-    process's browsers (a lifespan task, with several processes only). If Redis goes away,
+    process's browsers, and check its staff tabs at once when sessions are revoked
+    (`CANALE_REVOCHE`; a lifespan task, with several processes only). If Redis goes away,
     listen again once it is back, and catch up with what was announced meanwhile."""
     while True:
         try:
             async with _redis().pubsub() as canale:
-                await canale.subscribe(CANALE)
+                await canale.subscribe(CANALE, CANALE_REVOCHE)
                 await _recupera()
+                revoca.sveglia()  # a revocation may have gone unheard too
                 async for messaggio in canale.listen():
-                    if messaggio["type"] == "message":
+                    if messaggio["type"] != "message":
+                        continue
+                    if messaggio["channel"] in (CANALE_REVOCHE, CANALE_REVOCHE.encode()):
+                        revoca.sveglia()
+                    else:
                         _in_background(_ricevi(messaggio["data"]))
         except asyncio.CancelledError:
             raise

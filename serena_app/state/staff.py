@@ -22,10 +22,12 @@ from sqlalchemy.exc import OperationalError
 from serena_app.auth.permessi import Permesso, staff_autorizzato
 from serena_app.bozze import SITO, Spazio
 from serena_app.demo.capienza import LimiteRaggiunto
+from serena_app.state import schede_staff
 from serena_app.state.accesso import AccessoState
 from serena_app.state.contenuto import ContenutoState
 
 SESSIONE_SCADUTA = "La sessione è scaduta o non è valida: accedi di nuovo per modificare."
+SESSIONE_TERMINATA = "La sessione è terminata: accedi di nuovo per modificare."
 DATABASE_NON_RISPONDE = (
     "Il database non risponde in questo momento: l’ultima operazione non è stata salvata e "
     "nulla è cambiato. Riprova tra qualche istante."
@@ -58,7 +60,10 @@ class StaffState(rx.State):
         """Who is logged in on this browser and where they edit, checked against the database
         now."""
         accesso = await self.get_state(AccessoState)
-        return await staff_autorizzato(accesso._segreto())
+        segreto = accesso._segreto()
+        permesso = await staff_autorizzato(segreto)
+        schede_staff.ricorda(self.router.session.client_token, segreto, permesso)
+        return permesso
 
     async def _rifiuta(self) -> None:
         """No live staff session: leave edit mode (and the working copy) and say why."""
@@ -67,6 +72,33 @@ class StaffState(rx.State):
         self.avviso = SESSIONE_SCADUTA
         contenuto = await self.get_state(ContenutoState)
         contenuto._lascia_bozza()
+
+    async def _sessione_terminata(self) -> None:
+        """This tab's session ended elsewhere (logout in another tab, the account disabled or
+        its password reset, idle expiry): drop the staff view for good, as "Esci" does, and
+        say why (`revoca.py` and the live push call it)."""
+        radice = type(self).get_root_state()
+        for classe in _con_vista_staff(radice):
+            await self.get_state(classe)  # loaded, so that clearing the secret reaches it
+        accesso = await self.get_state(AccessoState)
+        accesso.token = ""  # every state of the tab hides what only staff may see
+        accesso._nascosta_per = ""  # and that view never comes back
+        self.modifica_attiva = False
+        self.anteprima = False
+        contenuto = await self.get_state(ContenutoState)
+        contenuto._lascia_bozza()
+        self.avviso = SESSIONE_TERMINATA
+        schede_staff.SCHEDE_STAFF.pop(self.router.session.client_token, None)
+
+
+def _con_vista_staff(classe: type[rx.State]) -> list[type[rx.State]]:
+    """The states under `classe` that hold what only staff may see (`_nascondi_vista`)."""
+    trovate = []
+    for sotto in classe.get_substates():
+        if hasattr(sotto, "_nascondi_vista"):
+            trovate.append(sotto)
+        trovate += _con_vista_staff(sotto)
+    return trovate
 
 
 def richiede_staff(

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from sqlalchemy import event
 from sqlmodel import select
 
 from serena_app.auth.personale import crea_staff, disabilita_staff
@@ -10,7 +11,9 @@ from serena_app.auth.sessioni import (
     SCADENZA_INATTIVITA,
     adesso,
     crea_sessione,
+    hash_segreto,
     revoca_sessione,
+    sessioni_vive,
     staff_della_sessione,
 )
 from serena_app.models import SessioneStaff
@@ -69,3 +72,31 @@ def test_disabling_an_account_ends_its_sessions(session):
     token = staff_con_sessione(session)
     disabilita_staff(session=session, nome_utente="anna")
     assert staff_della_sessione(session=session, token=token) is None
+
+
+def test_the_live_sessions_among_many_are_found_in_one_query_without_moving_their_deadline(
+    session, engine
+):
+    """The periodic check of open tabs (`state/revoca.py`): of a live session, a logged-out
+    one, an idle one, one of a disabled account and an unknown hash, only the live one is
+    live, in one query; and watching does not count as use."""
+    inizio = adesso() - SCADENZA_INATTIVITA / 2
+    viva = staff_con_sessione(session, "anna", ora=inizio)
+    uscita = staff_con_sessione(session, "bruno")
+    revoca_sessione(session=session, token=uscita)
+    inattiva = staff_con_sessione(session, "carla", ora=adesso() - SCADENZA_INATTIVITA * 2)
+    disabilitata = staff_con_sessione(session, "dario")
+    disabilita_staff(session=session, nome_utente="dario")
+    segreti = [viva, uscita, inattiva, disabilitata, "inventato"]
+    query = []
+    event.listen(engine, "before_cursor_execute", lambda *a: query.append(a[2]))
+    vive = sessioni_vive(session=session, hash_segreti={hash_segreto(s) for s in segreti})
+    assert vive == {hash_segreto(viva)}
+    assert len(query) == 1
+    sessione = session.exec(
+        select(SessioneStaff).where(SessioneStaff.hash_token == hash_segreto(viva))
+    ).one()
+    session.refresh(sessione)
+    assert abs(sessione.ultimo_uso.replace(tzinfo=None) - inizio.replace(tzinfo=None)) < timedelta(
+        seconds=1
+    )

@@ -1,0 +1,33 @@
+"""A staff tab whose session ends elsewhere shows why, and only what a visitor sees."""
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from serena_app.state.staff import SESSIONE_TERMINATA
+from tests.e2e.pages.chi_siamo import PaginaChiSiamo
+from tests.e2e.pages.staff import PaginaInModifica, accedi
+
+
+@pytest.mark.parametrize("viewport", ["desktop"], indirect=True)
+def test_a_tab_in_edit_mode_logged_out_from_another_tab_says_so_and_leaves_edit_mode(
+    pagina: Page, staff, contenuto, db
+):
+    """Anna's tab is in edit mode with the mission's editor open; she presses "Esci" in
+    another tab of the same browser. The first tab tells her the session ended, and keeps no
+    staff control, no editor and no name of hers."""
+    accedi(pagina, "anna", staff["anna"])
+    redattore = PaginaInModifica(pagina, contenuto).apri().attiva_modifica()
+    pagina.get_by_role("button", name="Modifica mission").click()
+    expect(redattore.campo("Testo: mission")).to_be_visible()
+
+    altra = PaginaChiSiamo(pagina.context.new_page(), contenuto).apri()
+    altra.page.get_by_role("button", name="Esci").click()
+    expect(altra.page.get_by_role("button", name="Esci")).to_have_count(0)
+
+    expect(redattore.barra.get_by_role("alert")).to_have_text(SESSIONE_TERMINATA)
+    expect(pagina.get_by_role("button", name="Modifica pagina")).to_have_count(0)
+    expect(pagina.get_by_role("button", name="Modifica mission")).to_have_count(0)
+    expect(redattore.campo("Testo: mission")).to_have_count(0)
+    expect(redattore.barra).not_to_contain_text("anna")
+    redattore.barra.get_by_role("button", name="Chiudi").click()
+    expect(redattore.barra).to_have_count(0)  # nothing of the staff bar is left
