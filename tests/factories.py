@@ -1,13 +1,16 @@
-"""Small factories for tests: a seeded database, a staff account with a session."""
+"""Small factories for tests: a seeded database, a staff account with a session, a draft of
+the mission."""
 
 from sqlmodel import Session
 
-from serena_app import bozze
+from serena_app import bozze, pagina
 from serena_app.auth.personale import crea_staff
 from serena_app.auth.sessioni import crea_sessione
 from serena_app.content.loader import semina
+from serena_app.tipi import SEZIONE, Voce
 
 PASSWORD = "una-password-lunga-abbastanza"
+MISSION = Voce(SEZIONE.nome, "mission")
 
 
 def staff_con_sessione(session: Session, nome_utente: str = "anna", **kwargs) -> str:
@@ -30,3 +33,16 @@ def ripristina_contenuto(session: Session, contenuto: dict) -> None:
     """
     semina(session=session, contenuto=contenuto, sovrascrivi=True)
     bozze.scarta(session=session, spazio=bozze.SITO)
+
+
+def salva_mission(session: Session, testo: str, autore: str = "anna") -> None:
+    """Save `testo` as the mission's draft, from its current version, signed by `autore`."""
+    versione = pagina.leggi_elemento(session=session, pagina=bozze.BOZZA, voce=MISSION).versione
+    pagina.salva(
+        session=session,
+        pagina=bozze.BOZZA,
+        voce=MISSION,
+        campi={"testo": testo},
+        versione=versione,
+        autore=autore,
+    )

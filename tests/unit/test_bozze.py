@@ -10,7 +10,7 @@ from serena_app.istantanea import leggi_istantanea
 from serena_app.models import Sezione, Tappa, Valore
 from serena_app.pagina import PUBBLICATA
 from serena_app.tipi import SEZIONE, VALORE, Voce
-from tests.factories import db_seminato
+from tests.factories import db_seminato, salva_mission
 
 MISSION = Voce(SEZIONE.nome, chiave="mission")
 
@@ -171,18 +171,6 @@ def test_a_working_copy_made_before_a_section_was_editable_gets_it(db):
     assert bozze.differenze(session=db, spazio=bozze.SITO) == []
 
 
-def _salva_mission(session: Session, testo: str, autore: str) -> None:
-    versione = pagina.leggi_elemento(session=session, pagina=BOZZA, voce=MISSION).versione
-    pagina.salva(
-        session=session,
-        pagina=BOZZA,
-        voce=MISSION,
-        campi={"testo": testo},
-        versione=versione,
-        autore=autore,
-    )
-
-
 def test_a_draft_saved_after_the_list_was_shown_is_not_published_with_it(engine, db):
     """Anna is shown one change; Bruno saves the mission meanwhile, from his own session. Her
     publish of what she saw is refused and publishes nothing; the list read again has both
@@ -202,7 +190,7 @@ def test_a_draft_saved_after_the_list_was_shown_is_not_published_with_it(engine,
     visto = [str(d) for d in elenco]
     assert visto == ["Valore «Valore di Anna»: modificata"]
     with Session(engine) as bruno:
-        _salva_mission(bruno, "La mission di Bruno.", "bruno")
+        salva_mission(bruno, "La mission di Bruno.", "bruno")
     for confermato in ({"versione": versione, "elenco": visto}, {"elenco": visto}):
         with pytest.raises(bozze.BozzaCambiata):
             bozze.pubblica(session=db, spazio=bozze.SITO, autore="anna", **confermato)

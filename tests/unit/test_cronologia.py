@@ -16,6 +16,7 @@ from serena_app.cronologia import NonAnnullabile, differenza_parole
 from serena_app.models import Revisione, Valore
 from serena_app.pagina import PUBBLICATA
 from serena_app.tipi import SEZIONE, VALORE, Voce
+from tests.factories import salva_mission
 
 MISSION = Voce(SEZIONE.nome, "mission")
 
@@ -32,18 +33,6 @@ def _mission(session, quale=BOZZA) -> str:
     return pagina.leggi_elemento(session=session, pagina=quale, voce=MISSION).testo
 
 
-def _salva_mission(session, testo: str, autore: str = "anna") -> None:
-    versione = pagina.leggi_elemento(session=session, pagina=BOZZA, voce=MISSION).versione
-    pagina.salva(
-        session=session,
-        pagina=BOZZA,
-        voce=MISSION,
-        campi={"testo": testo},
-        versione=versione,
-        autore=autore,
-    )
-
-
 def _valori(session, quale=BOZZA) -> list[Valore]:
     session.expire_all()
     return pagina.leggi_elenco(session=session, pagina=quale, modello=Valore)
@@ -55,8 +44,8 @@ def _voce(valore: Valore) -> Voce:
 
 def test_every_change_is_kept_with_who_and_the_text_before_and_after(sito, contenuto):
     originale = contenuto["sezioni"]["mission"]
-    _salva_mission(sito, "Prima versione.")
-    _salva_mission(sito, "Seconda versione.", autore="bruno")
+    salva_mission(sito, "Prima versione.")
+    salva_mission(sito, "Seconda versione.", autore="bruno")
     storia = cronologia.di(session=sito, spazio=SITO, chiave="mission")
     assert [(r.autore, r.azione) for r in storia] == [
         ("bruno", "salvata"),
@@ -73,7 +62,7 @@ def test_every_change_is_kept_with_who_and_the_text_before_and_after(sito, conte
 
 
 def test_history_is_never_rewritten(sito):
-    _salva_mission(sito, "Una versione.")
+    salva_mission(sito, "Una versione.")
     with pytest.raises(DBAPIError, match="la cronologia non si modifica"):
         sito.execute(text("UPDATE revisione SET dopo = 'falso'"))
     sito.rollback()
@@ -85,7 +74,7 @@ def test_history_is_never_rewritten(sito):
 
 def test_a_restore_brings_an_old_text_back_as_a_draft_and_is_a_revision_itself(sito, contenuto):
     originale = contenuto["sezioni"]["mission"]
-    _salva_mission(sito, "Una mission sbagliata.")
+    salva_mission(sito, "Una mission sbagliata.")
     bozze.pubblica(session=sito, spazio=SITO)
     storia = cronologia.di(session=sito, spazio=SITO, chiave="mission")
     assert storia[-1].azione == "creata"  # history starts with the content file's text
@@ -124,7 +113,7 @@ def test_a_deleted_value_comes_back_with_its_history(sito):
 def test_the_whole_page_comes_back_as_the_first_publish_left_it(sito):
     bozze.pubblica(session=sito, spazio=SITO, autore="anna")
     prima = pagina.contenuto_di(session=sito, pagina=PUBBLICATA)
-    _salva_mission(sito, "Cambiata dopo.")
+    salva_mission(sito, "Cambiata dopo.")
     valore = _valori(sito)[0]
     pagina.elimina(session=sito, pagina=BOZZA, voce=_voce(valore), versione=valore.versione)
     bozze.pubblica(session=sito, spazio=SITO, autore="bruno")
@@ -139,7 +128,7 @@ def test_the_whole_page_comes_back_as_the_first_publish_left_it(sito):
 
 def test_undo_reverses_a_save_an_add_a_delete_and_a_move(sito, contenuto):
     prima = pagina.contenuto_di(session=sito, pagina=BOZZA)
-    _salva_mission(sito, "Da annullare.")
+    salva_mission(sito, "Da annullare.")
     pagina.aggiungi(
         session=sito,
         pagina=BOZZA,
@@ -163,15 +152,15 @@ def test_undo_reverses_a_save_an_add_a_delete_and_a_move(sito, contenuto):
 
 def test_undo_goes_back_twenty_steps(sito, contenuto):
     for numero in range(1, 22):
-        _salva_mission(sito, f"Versione {numero}.")
+        salva_mission(sito, f"Versione {numero}.")
     for _ in range(20):
         cronologia.annulla_ultima(session=sito, spazio=SITO, autore="anna")
     assert _mission(sito) == "Versione 1."
 
 
 def test_undo_of_a_change_someone_else_changed_since_is_refused(sito):
-    _salva_mission(sito, "Di anna.")
-    _salva_mission(sito, "Di bruno, dopo.", autore="bruno")
+    salva_mission(sito, "Di anna.")
+    salva_mission(sito, "Di bruno, dopo.", autore="bruno")
     prima = len(sito.exec(select(Revisione)).all())
     with pytest.raises(NonAnnullabile, match="un’altra persona ha cambiato questo elemento"):
         cronologia.annulla_ultima(session=sito, spazio=SITO, autore="anna")
@@ -181,7 +170,7 @@ def test_undo_of_a_change_someone_else_changed_since_is_refused(sito):
 
 def test_a_revision_of_a_demo_sandbox_cannot_be_restored_on_the_site(sito):
     altro = bozze.Spazio.di(pagina.Pagina("demo-x"))
-    _salva_mission(sito, "Del sito.")
+    salva_mission(sito, "Del sito.")
     revisione = cronologia.di(session=sito, spazio=SITO, chiave="mission")[0]
     with pytest.raises(pagina.NonTrovato):
         cronologia.ripristina(session=sito, spazio=altro, numero=revisione.id, autore="demo")
@@ -202,9 +191,9 @@ def test_the_word_diff_reads_as_the_new_text_without_what_was_taken_out():
 
 
 def test_undo_reaches_back_to_the_start_of_the_session_and_no_further(sito):
-    _salva_mission(sito, "Di una sessione di ieri.")
+    salva_mission(sito, "Di una sessione di ieri.")
     inizio = datetime.now(UTC)
-    _salva_mission(sito, "Di questa sessione.")
+    salva_mission(sito, "Di questa sessione.")
     cronologia.annulla_ultima(session=sito, spazio=SITO, autore="anna", dal=inizio)
     assert _mission(sito) == "Di una sessione di ieri."
     with pytest.raises(NonAnnullabile, match="Non ci sono modifiche tue da annullare"):
