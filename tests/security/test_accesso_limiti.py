@@ -172,7 +172,7 @@ def test_hundreds_of_refused_logins_on_one_socket_add_one_row(server, db, ciclo,
     verifica_che_risponda(server, ciclo)
 
 
-FALSO = "x\n2026-12-01 09:00:00  anna account creato\x1b[2J\x1b]0;preso\x07\u202eatad"
+FALSO = "x\n2026-12-01 09:00:00  finta account creato\x1b[2J\x1b]0;preso\x07\u202eatad"
 
 
 def test_a_forged_login_name_cannot_forge_a_line_of_serena_audit(server, ciclo):
@@ -198,7 +198,7 @@ def test_a_forged_login_name_cannot_forge_a_line_of_serena_audit(server, ciclo):
     assert {c for c in uscita if c != "\n" and unicodedata.category(c) in {"Cc", "Cf"}} == set()
     righe = uscita.splitlines()
     assert not any(riga.startswith("2026-12-01 09:00:00") for riga in righe)
-    assert not any(riga.split()[2:5] == ["anna", "account", "creato"] for riga in righe)
+    assert not any(riga.split()[2:5] == ["finta", "account", "creato"] for riga in righe)
     (falsa,) = [riga for riga in righe if "\\x0a2026-12-01" in riga]
     assert NON_ACCOUNT in falsa and "\\x1b]0;preso\\x07" in falsa
 

@@ -22,6 +22,7 @@ from serena_app.cli import main
 from serena_app.db import crea_engine
 from serena_app.models import Evento, TentativoAccesso
 from tests.factories import PASSWORD
+from tests.support.asincrono import esegui
 from tests.support.server import ROOT
 
 RIFIUTATI = 3000
@@ -167,5 +168,5 @@ def test_the_app_process_prunes_at_start_and_then_daily(tmp_path, monkeypatch):
         finally:
             compito.cancel()
 
-    asyncio.run(un_giro())
+    esegui(un_giro())
     engine.dispose()

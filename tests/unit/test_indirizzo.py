@@ -1,8 +1,6 @@
 """Whose address the login limits count: `X-Forwarded-For` only from trusted proxies, and,
 when the front server has a secret, only on requests that carry it."""
 
-import asyncio
-
 import pytest
 
 from serena_app.auth.indirizzo import (
@@ -11,6 +9,7 @@ from serena_app.auth.indirizzo import (
     proxy_fidati,
     solo_dal_front_server,
 )
+from tests.support.asincrono import esegui
 
 FRONT = proxy_fidati("127.0.0.1, ::1")
 
@@ -70,7 +69,7 @@ def _intestazioni_viste(monkeypatch, segreto: str | None, inviate: dict[str, str
         "client": ("127.0.0.1", 50000),
         "headers": [(k.lower().encode(), v.encode()) for k, v in inviate.items()],
     }
-    asyncio.run(solo_dal_front_server(app)(scope, None, None))
+    esegui(solo_dal_front_server(app)(scope, None, None))
     return viste
 
 
