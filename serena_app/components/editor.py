@@ -120,8 +120,11 @@ def editor(tipo: Tipo, *, sezione: str = "") -> rx.Component:
         ),
         on_submit=RedazioneState.salva,
         reset_on_submit=False,
-        # Names the item, so unsaved typing is kept per item (`components/salvaguardie.py`).
-        data_voce=RedazioneState.aperto.tipo
+        # Names who types and the item, so unsaved typing is kept per person and item
+        # (`components/salvaguardie.py`): it never comes back in a colleague's editor.
+        data_voce=AccessoState.nome_staff
+        + ":"
+        + RedazioneState.aperto.tipo
         + ":"
         + RedazioneState.aperto.chiave
         + ":"

@@ -1,9 +1,12 @@
 """What the browser does on its own so that no typing is lost, and the undo shortcut. Plain
 scripts on the page (they need no server round trip); the server never trusts them.
 
-* Text typed in an open editor is kept in local storage, per item and field, until that
-  editor closes in the page (saved, or cancelled on purpose). When the same editor opens
-  again, after a reload, a crash or a reconnect, the text comes back, with a notice.
+* Text typed in an open editor is kept in local storage, per person, item and field, until
+  that editor closes on purpose: saved or cancelled while edit mode stays on, or edit mode
+  left or "Esci" pressed here (asked first). An editor closed by anything else (the session
+  ended elsewhere, the server no longer knows the tab) keeps it: when the same person opens
+  the same editor again, after a reload, a crash, a reconnect or a new login, the text comes
+  back, with a notice.
 * Leaving the page, turning edit mode off or logging out with unsaved text asks first.
 * Ctrl+Z (Cmd+Z on a Mac) outside a text field presses "Annulla ultima modifica".
 * After a change made by the server, keyboard focus goes where `StaffState.comando` says, and
@@ -58,14 +61,21 @@ SCRIPT = """
     }
   };
   const aperti = new Map();
+  // She left edit mode or logged out here: the editors that close now close on purpose.
+  let lasciata = false;
+  const inModifica = () =>
+    document.querySelector('[data-lascia-modifica][aria-pressed="true"]') !== null;
   const osserva = () => {
     const ora = new Set(document.querySelectorAll(EDITOR));
     for (const form of ora) {
       if (!aperti.has(form)) { aperti.set(form, form.dataset.voce); riprendi(form); }
     }
     for (const [form, voce] of aperti) {
-      if (!ora.has(form)) { aperti.delete(form); dimentica(voce); }
+      if (ora.has(form)) continue;
+      aperti.delete(form);
+      if (lasciata || inModifica()) dimentica(voce);
     }
+    if (aperti.size === 0) lasciata = false;
   };
   new MutationObserver(osserva).observe(document.body, {childList: true, subtree: true});
 
@@ -74,8 +84,11 @@ SCRIPT = """
   });
   document.addEventListener('click', (e) => {
     const pulsante = e.target.closest && e.target.closest('[data-lascia-modifica]');
-    if (!pulsante || pulsante.getAttribute('aria-pressed') === 'false' || !sporchi()) return;
-    if (!window.confirm(CHIEDI_PRIMA)) { e.preventDefault(); e.stopImmediatePropagation(); }
+    if (!pulsante || pulsante.getAttribute('aria-pressed') === 'false') return;
+    if (sporchi() && !window.confirm(CHIEDI_PRIMA)) {
+      e.preventDefault(); e.stopImmediatePropagation(); return;
+    }
+    lasciata = true;
   }, true);
 
   document.addEventListener('keydown', (e) => {
