@@ -166,8 +166,11 @@ def test_pages_wait_only_while_a_build_runs_not_while_a_failed_one_waits_to_retr
         nonlocal ricostruzione
         ricostruzione = Ricostruzione(archivio, costruisci, attesa_riprova_s=1.0)
         ricostruzione.richiedi(1)
-        await asyncio.sleep(0.1)  # the first attempt failed; the retry waits
-        visto.append(ricostruzione.in_corso())
+        for _ in range(100):  # bounded: until the first attempt has failed, at most 1 s
+            if visto and not ricostruzione.in_corso():
+                break
+            await asyncio.sleep(0.01)
+        visto.append(ricostruzione.in_corso())  # the retry waits
         await ricostruzione.attendi()
 
     ricostruzione: Ricostruzione
