@@ -11,7 +11,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from scripts.copia import copy_tree  # noqa: E402
+from tests.support.copia import copy_tree  # noqa: E402
 from tests.support.server import run_app  # noqa: E402
 
 

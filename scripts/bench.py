@@ -21,9 +21,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from scripts import avvio, carico, prove_demo, pubblicazioni, topologie  # noqa: E402
-from scripts.copia import copy_tree  # noqa: E402
 from scripts.plain_page import render  # noqa: E402
 from serena_app.content.loader import carica_seed  # noqa: E402
+from tests.support.copia import copy_tree  # noqa: E402
 from tests.support.lighthouse import (  # noqa: E402
     Summary,
     ensure_lighthouse,

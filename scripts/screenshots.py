@@ -16,10 +16,10 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from scripts.copia import copy_tree  # noqa: E402
 from serena_app.auth.personale import crea_staff  # noqa: E402
 from serena_app.db import session as sessione_db  # noqa: E402
 from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from tests.support.copia import copy_tree  # noqa: E402
 from tests.support.demo import server_demo  # noqa: E402
 from tests.support.server import run_app  # noqa: E402
 

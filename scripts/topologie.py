@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from scripts import carico  # noqa: E402
-from scripts.copia import copy_tree  # noqa: E402
+from tests.support.copia import copy_tree  # noqa: E402
 from tests.support.produzione import Produzione, processi, server_produzione  # noqa: E402
 from tests.support.server import Server, run_app  # noqa: E402
 

@@ -7,7 +7,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from scripts.copia import copy_tree
+from tests.support.copia import copy_tree
 from tests.support.server import BIN, START_TIMEOUT, app_env, free_port
 
 

@@ -1,4 +1,5 @@
-"""A private copy of the working tree, so a benchmark's build never clashes with the tests'.
+"""A private copy of the working tree, so a benchmark's or a test server's build never clashes
+with another's.
 
 Every `reflex run` builds into `.web` of its folder with its own port baked into the bundle.
 """
@@ -7,7 +8,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def copy_tree(dest: Path, *, with_web: bool = True) -> None:
@@ -20,7 +21,7 @@ def copy_tree(dest: Path, *, with_web: bool = True) -> None:
         with_web: Copy `.web` too (False: as a fresh clone has it, nothing built).
     """
     listing = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],  # noqa: S607
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
         cwd=ROOT,
         capture_output=True,
         check=True,

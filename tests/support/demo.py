@@ -7,10 +7,10 @@ from pathlib import Path
 
 from sqlmodel import Session, select, update
 
-from scripts.copia import copy_tree
 from serena_app.bozze import Spazio
 from serena_app.db import crea_engine
 from serena_app.models import Revisione, SessioneStaff, Sezione, Tappa, Valore
+from tests.support.copia import copy_tree
 from tests.support.server import Server, free_port, run_app
 
 INATTIVITA_S = 20  # the idle limit: the server looks for idle sandboxes every 5 s

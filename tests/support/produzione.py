@@ -20,9 +20,9 @@ import redis
 from playwright.sync_api import Page, expect
 from reflex.utils.token_manager import RedisTokenManager
 
-from scripts.copia import copy_tree
 from serena_app.produzione import impostazioni
 from serena_app.produzione.servizi import Postgres, Redis, redis_server
+from tests.support.copia import copy_tree
 from tests.support.server import BIN, Server, _stop, _wait_until_up, app_env, free_port
 
 PROCESSI_APP = 2
