@@ -83,10 +83,7 @@ class StaffState(rx.State):
         accesso = await self.get_state(AccessoState)
         accesso.token = ""  # every state of the tab hides what only staff may see
         accesso._nascosta_per = ""  # and that view never comes back
-        self.modifica_attiva = False
-        self.anteprima = False
-        contenuto = await self.get_state(ContenutoState)
-        contenuto._lascia_bozza()
+        await StaffState._rifiuta(self)
         self.avviso = SESSIONE_TERMINATA
         schede_staff.SCHEDE_STAFF.pop(self.router.session.client_token, None)
 
