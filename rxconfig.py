@@ -4,8 +4,8 @@ import os
 
 import reflex as rx
 
-from serena_app.build_plugin import InlineGlobalStyles
 from serena_app.db import database_url
+from serena_app.web.build_plugin import InlineGlobalStyles
 
 REDIS_URL = os.environ.get("REDIS_URL")
 if REDIS_URL:

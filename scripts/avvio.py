@@ -11,14 +11,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.support.copia import copy_tree  # noqa: E402
-from tests.support.server import run_app  # noqa: E402
+from tests.support.copia import copia_albero  # noqa: E402
+from tests.support.server import avvia_app  # noqa: E402
 
 
 def secondi_al_primo_200(albero: Path, lavoro: Path) -> float:
     """Seconds from `reflex run --env prod` to the first 200 on `/`, in `albero`."""
     inizio = time.monotonic()
-    with run_app(lavoro, root=albero):
+    with avvia_app(lavoro, root=albero):
         return time.monotonic() - inizio
 
 
@@ -27,7 +27,7 @@ def misura() -> dict[str, float]:
     with tempfile.TemporaryDirectory() as cartella:
         albero, lavoro = Path(cartella) / "albero", Path(cartella) / "lavoro"
         lavoro.mkdir()
-        copy_tree(albero, with_web=False)
+        copia_albero(albero, with_web=False)
         prima = secondi_al_primo_200(albero, lavoro)
         gia_costruito = secondi_al_primo_200(albero, lavoro)
     return {"clone nuovo (primo build)": prima, "clone già costruito": gia_costruito}

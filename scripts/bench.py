@@ -22,16 +22,16 @@ sys.path.insert(0, str(ROOT))
 
 from scripts import avvio, carico, prove_demo, pubblicazioni, topologie  # noqa: E402
 from scripts.plain_page import render  # noqa: E402
-from serena_app.content.loader import carica_seed  # noqa: E402
-from tests.support.copia import copy_tree  # noqa: E402
+from serena_app.contenuto.seme import carica_seed  # noqa: E402
+from tests.support.copia import copia_albero  # noqa: E402
 from tests.support.lighthouse import (  # noqa: E402
-    Summary,
-    ensure_lighthouse,
+    Riassunto,
+    installa_lighthouse,
     lighthouse,
+    riassumi,
     score,
-    summarize,
 )
-from tests.support.server import Server, run_app  # noqa: E402
+from tests.support.server import Server, avvia_app  # noqa: E402
 
 RESULTS = ROOT / "bench-results"
 PRESETS = ("mobile", "desktop")
@@ -58,8 +58,8 @@ def start_app(workdir: Path) -> Iterator[Server]:
         The running app.
     """
     tree = workdir / "tree"
-    copy_tree(tree)
-    with run_app(workdir, root=tree) as app:
+    copia_albero(tree)
+    with avvia_app(workdir, root=tree) as app:
         yield app
 
 
@@ -241,7 +241,7 @@ def mark(ok: bool) -> str:
     return "✓" if ok else "✗"
 
 
-def print_table(summaries: dict[tuple[str, str], Summary]) -> None:
+def print_table(summaries: dict[tuple[str, str], Riassunto]) -> None:
     """One row per page and preset with the scores and metrics of its median run."""
     header = (
         f"{'':<16}{'Perf':>5}{'A11y':>5}{'BP':>5}{'SEO':>5}"
@@ -264,7 +264,7 @@ def ratio(ours: float, plain: float) -> str:
     return f"{ours / plain:.2f}x" if plain else "n/a"
 
 
-def print_ratios(summaries: dict[tuple[str, str], Summary]) -> None:
+def print_ratios(summaries: dict[tuple[str, str], Riassunto]) -> None:
     """The app's LCP, transfer and TBT as multiples of the plain page's."""
     print("\nserena / plain")
     for preset in PRESETS:
@@ -277,7 +277,7 @@ def print_ratios(summaries: dict[tuple[str, str], Summary]) -> None:
         )
 
 
-def checks(ours: Summary, plain: Summary) -> list[tuple[str, bool]]:
+def checks(ours: Riassunto, plain: Riassunto) -> list[tuple[str, bool]]:
     """The targets and whether the app meets them.
 
     Args:
@@ -301,7 +301,7 @@ def checks(ours: Summary, plain: Summary) -> list[tuple[str, bool]]:
     ]
 
 
-def print_checks(summaries: dict[tuple[str, str], Summary]) -> None:
+def print_checks(summaries: dict[tuple[str, str], Riassunto]) -> None:
     """The app's median runs against the targets, mobile first."""
     for preset in PRESETS:
         print(f"\nTargets, serena {preset}:")
@@ -327,7 +327,7 @@ def main() -> int:
     Returns:
         The exit status: 0 (missed targets are reported, not failures).
     """
-    ensure_lighthouse()
+    installa_lighthouse()
     html = render(carica_seed())
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "plain.html").write_text(html, encoding="utf-8")
@@ -342,7 +342,7 @@ def main() -> int:
                 raise
             load = run_load(app.url, app.db_url)
             publishes = pubblicazioni.misura(app.url, app.db_url)
-    summaries = {key: summarize(median_run(runs)) for key, runs in reports.items()}
+    summaries = {key: riassumi(median_run(runs)) for key, runs in reports.items()}
     print(f"\nLighthouse 13, median of {RUNS} runs by performance score\n")
     print_table(summaries)
     print_ratios(summaries)

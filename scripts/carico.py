@@ -29,7 +29,7 @@ Usage (from the project folder, with the venv's Python):
     python scripts/carico.py --url http://localhost:3000 --db-url sqlite:///serena.db
 
 Needs aiohttp (python-socketio's websocket client; its `asyncio_client` extra no longer pulls
-it in). Without `--url` it serves the production app (`tests.support.server.run_app`) with a new
+it in). Without `--url` it serves the production app (`tests.support.server.avvia_app`) with a new
 database in a temporary folder, a fresh one for each step of a sweep. Only loopback URLs are
 accepted. `run()` is the entry point for other scripts.
 """
@@ -66,9 +66,9 @@ from sqlmodel import Session  # noqa: E402
 
 from serena_app.auth.personale import crea_staff, disabilita_staff  # noqa: E402
 from serena_app.auth.sessioni import crea_sessione  # noqa: E402
+from serena_app.contenuto.pagina import PUBBLICATA, versione_pagina  # noqa: E402
+from serena_app.contenuto.tipi import NESSUNA  # noqa: E402
 from serena_app.db import crea_engine  # noqa: E402
-from serena_app.pagina import PUBBLICATA, versione_pagina  # noqa: E402
-from serena_app.tipi import NESSUNA  # noqa: E402
 from tests.support.cliente import ClienteGrezzo, vista  # noqa: E402
 from tests.support.protocollo import ACCESSO, AGGIORNA, CONTENUTO, REDAZIONE  # noqa: E402
 
@@ -945,11 +945,11 @@ def server(url: str | None, db_url: str | None) -> Iterator[tuple[str, str | Non
     if url is not None:
         yield url, db_url
         return
-    from tests.support.server import run_app
+    from tests.support.server import avvia_app
 
     with (
         tempfile.TemporaryDirectory(prefix="carico-") as cartella,
-        run_app(Path(cartella)) as avviato,
+        avvia_app(Path(cartella)) as avviato,
     ):
         yield avviato.url, avviato.db_url
 

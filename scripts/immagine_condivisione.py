@@ -15,7 +15,7 @@ from playwright.sync_api import sync_playwright
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from serena_app.content import CONTENUTO  # noqa: E402
+from serena_app.contenuto.seme import CONTENUTO  # noqa: E402
 from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 USCITA = ROOT / "assets" / "condivisione.png"

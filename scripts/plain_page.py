@@ -114,7 +114,7 @@ def render(c: dict[str, Any]) -> str:
     """The whole plain page.
 
     Args:
-        c: The parsed content file (see `serena_app.content.loader.carica_seed`).
+        c: The parsed content file (see `serena_app.contenuto.seme.carica_seed`).
 
     Returns:
         A complete HTML document.

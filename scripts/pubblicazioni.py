@@ -80,9 +80,9 @@ def misura(url: str, db_url: str) -> dict[str, Any]:
 def _vision(db_url: str) -> str:
     from sqlmodel import Session
 
+    from serena_app.contenuto.pagina import PUBBLICATA
     from serena_app.db import crea_engine
     from serena_app.models import Sezione
-    from serena_app.pagina import PUBBLICATA
 
     engine = crea_engine(db_url)
     try:

@@ -19,9 +19,9 @@ sys.path.insert(0, str(ROOT))
 from serena_app.auth.personale import crea_staff  # noqa: E402
 from serena_app.db import session as sessione_db  # noqa: E402
 from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-from tests.support.copia import copy_tree  # noqa: E402
+from tests.support.copia import copia_albero  # noqa: E402
 from tests.support.demo import server_demo  # noqa: E402
-from tests.support.server import run_app  # noqa: E402
+from tests.support.server import avvia_app  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
 SIZES = {"telefono": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
@@ -96,8 +96,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as cartella, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         sito, prova = Path(cartella) / "sito", Path(cartella) / "demo"
-        copy_tree(sito / "albero")
-        with run_app(sito, root=sito / "albero") as server:
+        copia_albero(sito / "albero")
+        with avvia_app(sito, root=sito / "albero") as server:
             with sessione_db(server.db_url) as session:
                 crea_staff(session=session, nome_utente="anna", password=PASSWORD)
             visitatore(browser, server.url)

@@ -22,9 +22,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from scripts import carico  # noqa: E402
-from tests.support.copia import copy_tree  # noqa: E402
+from tests.support.copia import copia_albero  # noqa: E402
 from tests.support.produzione import Produzione, processi, server_produzione  # noqa: E402
-from tests.support.server import Server, run_app  # noqa: E402
+from tests.support.server import Server, avvia_app  # noqa: E402
 
 VISITATORI = 1000
 RITMI = (100.0, 200.0, 300.0)  # arrivals per second
@@ -37,8 +37,8 @@ SOGLIA_MS = 500.0
 @contextmanager
 def _make_run(cartella: Path) -> Iterator[tuple[Server, carico.Processi | None]]:
     albero = cartella / "albero"
-    copy_tree(albero)
-    with run_app(cartella, root=albero) as server:
+    copia_albero(albero)
+    with avvia_app(cartella, root=albero) as server:
         yield server, None  # one process: carico finds it by its port
 
 

@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import Index, Text
 from sqlmodel import Field, SQLModel
 
-from serena_app.tipi import SEZIONE, TAPPA, VALORE
+from serena_app.contenuto.tipi import SEZIONE, TAPPA, VALORE
 
 PAGINA_MAX = 64
 

@@ -2,7 +2,7 @@
 
 Importing it touches no database: `serena prepare` migrates and seeds before the server
 starts (`make run` does both). It makes every log line of the process one line
-(`registro.py`) and bounds browser-error reports (`segnalazioni.py`).
+(`registro/log.py`) and bounds browser-error reports (`segnalazioni.py`).
 """
 
 import logging
@@ -11,28 +11,28 @@ import os
 import reflex as rx
 from reflex_base.event import EventSpec
 
-from serena_app import registro
 from serena_app.auth.eventi import potatura_periodica
 from serena_app.auth.indirizzo import proxy_fidati, solo_dal_front_server
 from serena_app.components.connessione import avviso_connessione
-from serena_app.content import CONTENUTO
+from serena_app.contenuto.seme import CONTENUTO
 from serena_app.demo import modalita
 from serena_app.demo.pulizia import pulizia_periodica
-from serena_app.head import head_components
 from serena_app.pages.area_riservata import area_riservata
 from serena_app.pages.index import index
-from serena_app.segnalazioni import FiltroSegnalazioni, registra_errore_frontend
-from serena_app.seo import meta_condivisione, url_immagine
-from serena_app.servizio import intestazioni
-from serena_app.sito import PERCORSO_ACCESSO
+from serena_app.registro import log
+from serena_app.registro.segnalazioni import FiltroSegnalazioni, registra_errore_frontend
 from serena_app.state.accesso import AccessoState
 from serena_app.state.contenuto import ContenutoState
 from serena_app.state.demo import DemoState
 from serena_app.state.diffusione import ascolta_modifiche
 from serena_app.state.interfaccia import errore_imprevisto
 from serena_app.state.revoca import sorveglia_sessioni
+from serena_app.web.head import head_components
+from serena_app.web.seo import meta_condivisione, url_immagine
+from serena_app.web.servizio import intestazioni
+from serena_app.web.sito import PERCORSO_ACCESSO
 
-registro.installa()
+log.installa()
 proxy_fidati()  # a misspelt SERENA_TRUSTED_PROXIES stops the server at start, not at a login
 logger = logging.getLogger(__name__)
 
@@ -41,8 +41,8 @@ def registra_errore(exception: Exception) -> EventSpec | None:
     """Log a handler's unexpected error and tell the person on the page. An event whose
     payload had the wrong shape (no page sends one) is one short line, and its socket is
     told nothing."""
-    if registro.evento_malformato(exception):
-        registro.registra_evento_malformato(exception)
+    if log.evento_malformato(exception):
+        log.registra_evento_malformato(exception)
         return None
     logger.error("errore in un gestore di eventi", exc_info=exception)
     return errore_imprevisto.push(True)

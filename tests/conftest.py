@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session
 
-from serena_app.content.loader import carica_seed
+from serena_app.contenuto.seme import carica_seed
 from serena_app.db import crea_engine, migra
 from tests.support.demo import server_demo
 from tests.support.postgres import server_postgres
 from tests.support.produzione import Produzione, server_produzione
-from tests.support.server import Server, run_app
+from tests.support.server import Server, avvia_app
 
 
 @pytest.fixture(scope="session")
@@ -72,7 +72,7 @@ def server(request, tmp_path_factory) -> Iterator[Server]:
     if request.param == "prod":
         yield request.getfixturevalue("produzione")
         return
-    with run_app(tmp_path_factory.mktemp("app")) as running:
+    with avvia_app(tmp_path_factory.mktemp("app")) as running:
         yield running
 
 

@@ -3,11 +3,11 @@ the mission."""
 
 from sqlmodel import Session
 
-from serena_app import bozze, pagina
 from serena_app.auth.personale import crea_staff
 from serena_app.auth.sessioni import crea_sessione
-from serena_app.content.loader import semina
-from serena_app.tipi import SEZIONE, Voce
+from serena_app.contenuto import bozze, pagina
+from serena_app.contenuto.seme import semina
+from serena_app.contenuto.tipi import SEZIONE, Voce
 
 PASSWORD = "una-password-lunga-abbastanza"
 MISSION = Voce(SEZIONE.nome, "mission")

@@ -11,8 +11,8 @@ from datetime import datetime
 
 from serena_app import db
 from serena_app.auth.sessioni import sessione_viva
-from serena_app.bozze import SITO, Spazio
-from serena_app.pagina import Pagina
+from serena_app.contenuto.bozze import SITO, Spazio
+from serena_app.contenuto.pagina import Pagina
 
 
 @dataclasses.dataclass(frozen=True)

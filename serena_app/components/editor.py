@@ -7,10 +7,18 @@ import reflex as rx
 from reflex.vars import FunctionVar, Var
 from reflex_base.event import EventChain
 
+from serena_app.contenuto.tipi import (
+    SEZIONE,
+    SEZIONI,
+    Campo,
+    Tipo,
+    Voce,
+    id_controllo,
+    id_in_elenco,
+)
 from serena_app.state.accesso import AccessoState
 from serena_app.state.redazione import CONFERMA_ELIMINAZIONE, RedazioneState
 from serena_app.state.staff import StaffState
-from serena_app.tipi import SEZIONE, SEZIONI, Campo, Tipo, Voce, id_controllo, id_in_elenco
 
 in_modifica = (AccessoState.nome_staff != "") & StaffState.modifica_attiva & ~StaffState.anteprima
 """Edit controls and draft markers show: a staff member in edit mode, not in the preview."""

@@ -11,8 +11,8 @@ from serena_app.components.editor import (
     marcatore,
     pulsante_modifica,
 )
+from serena_app.contenuto.tipi import SEZIONE, SEZIONI
 from serena_app.state.contenuto import ContenutoState
-from serena_app.tipi import SEZIONE, SEZIONI
 
 
 def paragrafi(testi: Var, **props) -> rx.Component:

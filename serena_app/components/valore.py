@@ -10,9 +10,9 @@ from serena_app.components.editor import (
     in_modifica,
     marcatore,
 )
-from serena_app.istantanea import ValoreVista
+from serena_app.contenuto.istantanea import ValoreVista
+from serena_app.contenuto.tipi import VALORE
 from serena_app.state.interfaccia import alterna_valore, valori_aperti
-from serena_app.tipi import VALORE
 
 
 def voce_valore(valore: rx.Var[ValoreVista]) -> rx.Component:

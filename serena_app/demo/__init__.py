@@ -4,5 +4,5 @@ that presses "Prova la modalità modifica" gets a private sandbox to edit.
 * `modalita.py`: whether this server is a demo, and its limits (from the environment).
 * `sandbox.py`: opening, resetting and ending sandboxes in the database.
 * `capienza.py`: what one sandbox may hold and how fast it may change, checked by every write.
-* `avvio.py`: the `serena demo` command (the addresses, the QR code, the server).
+* `comando.py`: the `serena demo` command (the addresses, the QR code, the server).
 """

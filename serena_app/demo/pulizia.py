@@ -4,8 +4,9 @@ memory go; the browser that held one finds the button "Prova la modalità modifi
 import asyncio
 import logging
 
-from serena_app import db, istantanea
-from serena_app.bozze import Spazio
+from serena_app import db
+from serena_app.contenuto import istantanea
+from serena_app.contenuto.bozze import Spazio
 from serena_app.demo import modalita, sandbox
 
 logger = logging.getLogger(__name__)

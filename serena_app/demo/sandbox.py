@@ -14,10 +14,12 @@ from datetime import datetime
 
 from sqlmodel import Session, delete, func, or_, select
 
-from serena_app import bozze, db
+from serena_app import db
 from serena_app.auth.sessioni import adesso, nuova_sessione
-from serena_app.bozze import Spazio
-from serena_app.content.loader import scrivi
+from serena_app.contenuto import bozze
+from serena_app.contenuto.bozze import Spazio
+from serena_app.contenuto.pagina import Pagina
+from serena_app.contenuto.seme import scrivi
 from serena_app.demo import capienza, modalita
 from serena_app.models import (
     Revisione,
@@ -28,7 +30,6 @@ from serena_app.models import (
     Valore,
     VersionePagina,
 )
-from serena_app.pagina import Pagina
 
 EDITOR = "demo"
 """The account every sandbox session belongs to; drafts are signed with it."""

@@ -5,9 +5,9 @@ import reflex as rx
 from serena_app.components.collegamento import collegamento
 from serena_app.sections.footer import footer
 from serena_app.sections.header import header
-from serena_app.seo import canonico
-from serena_app.sito import PERCORSO_ACCESSO
 from serena_app.state.accesso import AccessoState
+from serena_app.web.seo import canonico
+from serena_app.web.sito import PERCORSO_ACCESSO
 
 
 def _modulo() -> rx.Component:

@@ -11,8 +11,8 @@ from serena_app.sections.hero import hero
 from serena_app.sections.mission_vision import mission, vision
 from serena_app.sections.storia import storia
 from serena_app.sections.valori import valori
-from serena_app.seo import canonico
 from serena_app.state.contenuto import ContenutoState
+from serena_app.web.seo import canonico
 
 
 def index() -> rx.Component:

@@ -14,6 +14,6 @@
 Modules: `servizi` (a PostgreSQL and a Redis of its own, each with a password, under `var/`
 when `DATABASE_URL` and `REDIS_URL` name none), `caddy` (the front server's configuration,
 which sends the app processes a secret before they believe `X-Forwarded-For`), `impostazioni`
-(the settings file that `serena` reads from the project folder), `avvio` (starts, watches and
+(the settings file that `serena` reads from the project folder), `comando` (starts, watches and
 stops it all).
 """

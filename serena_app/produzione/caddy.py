@@ -13,7 +13,7 @@ in no file), without which they ignore `X-Forwarded-For` (`auth/indirizzo.py`).
 from pathlib import Path
 
 from serena_app.auth.indirizzo import INTESTAZIONE_PROXY, SEGRETO_PROXY
-from serena_app.servizio import BREVE, HSTS, IMMUTABILE, MAI, RIVALIDA, SICUREZZA
+from serena_app.web.servizio import BREVE, HSTS, IMMUTABILE, MAI, RIVALIDA, SICUREZZA
 
 # Reflex's backend routes (reflex_base.constants.Endpoint) and the app's robots.txt.
 BACKEND = "/_event /_event/* /ping /_health /_upload /_upload/* /_all_routes /auth-codespace"

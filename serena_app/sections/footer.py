@@ -3,8 +3,8 @@
 import reflex as rx
 
 from serena_app.components.collegamento import collegamento
-from serena_app.content import CONTENUTO
-from serena_app.sito import PERCORSO_ACCESSO
+from serena_app.contenuto.seme import CONTENUTO
+from serena_app.web.sito import PERCORSO_ACCESSO
 
 
 def footer() -> rx.Component:

@@ -3,7 +3,7 @@
 import reflex as rx
 
 from serena_app.components.collegamento import collegamento
-from serena_app.content import CONTENUTO
+from serena_app.contenuto.seme import CONTENUTO
 from serena_app.state.interfaccia import menu_aperto
 
 VOCI_MENU = [

@@ -3,7 +3,7 @@
 import reflex as rx
 
 from serena_app.components.testo import testo_modificabile
-from serena_app.content import CONTENUTO
+from serena_app.contenuto.seme import CONTENUTO
 
 
 def hero() -> rx.Component:

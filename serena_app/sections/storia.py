@@ -13,11 +13,11 @@ from serena_app.components.editor import (
     pulsante_modifica,
 )
 from serena_app.components.testo import paragrafi, testo_modificabile
-from serena_app.content import CONTENUTO
-from serena_app.istantanea import TappaVista
+from serena_app.contenuto.istantanea import TappaVista
+from serena_app.contenuto.seme import CONTENUTO
+from serena_app.contenuto.tipi import SEZIONE, TAPPA
 from serena_app.state.contenuto import ContenutoState
 from serena_app.state.interfaccia import storia_aperta
-from serena_app.tipi import SEZIONE, TAPPA
 
 
 def _tappa(tappa: rx.Var[TappaVista]) -> rx.Component:

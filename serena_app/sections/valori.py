@@ -5,10 +5,10 @@ import reflex as rx
 from serena_app.components.editor import editor, editor_aperto, in_modifica, pulsante_aggiungi
 from serena_app.components.testo import testo_modificabile
 from serena_app.components.valore import voce_valore
-from serena_app.content import CONTENUTO
+from serena_app.contenuto.seme import CONTENUTO
+from serena_app.contenuto.tipi import VALORE
 from serena_app.state.contenuto import ContenutoState
 from serena_app.state.interfaccia import APRI_DA_INDIRIZZO, valori_aperti
-from serena_app.tipi import VALORE
 
 
 def valori() -> rx.Component:

@@ -6,11 +6,11 @@ import asyncio
 import reflex as rx
 from sqlalchemy.exc import OperationalError
 
-from serena_app import istantanea
-from serena_app.istantanea import Istantanea, TappaVista, ValoreVista
-from serena_app.pagina import PUBBLICATA, Pagina
-from serena_app.seo import json_ld
+from serena_app.contenuto import istantanea
+from serena_app.contenuto.istantanea import Istantanea, TappaVista, ValoreVista
+from serena_app.contenuto.pagina import PUBBLICATA, Pagina
 from serena_app.state.accesso import AccessoState
+from serena_app.web.seo import json_ld
 
 NON_PUBBLICATA: dict[str, str] = {}
 """The browsers of this process that show another page than the published one (staff tabs on

@@ -12,11 +12,13 @@ from datetime import UTC, datetime
 import reflex as rx
 from sqlmodel import Session
 
-from serena_app import bozze, cronologia, db, istantanea, pagina, validazione
-from serena_app.bozze import FUSO, MESI, SITO, Spazio
-from serena_app.cronologia import CAMBIATA_DA_ALTRI, NonAnnullabile
+from serena_app import db
+from serena_app.contenuto import bozze, cronologia, istantanea, pagina, validazione
+from serena_app.contenuto.bozze import FUSO, MESI, SITO, Spazio
+from serena_app.contenuto.cronologia import CAMBIATA_DA_ALTRI, NonAnnullabile
+from serena_app.contenuto.pagina import NonTrovato
+from serena_app.contenuto.tipi import NESSUNA, SEZIONE, TIPI, Voce, id_controllo
 from serena_app.models import Revisione
-from serena_app.pagina import NonTrovato
 from serena_app.state.contenuto import ContenutoState
 from serena_app.state.diffusione import diffondi
 from serena_app.state.redazione import (
@@ -28,7 +30,6 @@ from serena_app.state.redazione import (
     voce_richiesta,
 )
 from serena_app.state.staff import StaffState, richiede_staff
-from serena_app.tipi import NESSUNA, SEZIONE, TIPI, Voce, id_controllo
 
 AZIONI = {
     "creata": "Testo di partenza",

@@ -15,11 +15,12 @@ from typing import Any
 
 import reflex as rx
 
-from serena_app import db, istantanea
+from serena_app import db
 from serena_app.auth import indirizzo
-from serena_app.bozze import SITO, Spazio
+from serena_app.contenuto import istantanea
+from serena_app.contenuto.bozze import SITO, Spazio
+from serena_app.contenuto.pagina import PUBBLICATA, Pagina
 from serena_app.demo import modalita, sandbox
-from serena_app.pagina import PUBBLICATA, Pagina
 from serena_app.state.accesso import AccessoState
 from serena_app.state.contenuto import ContenutoState
 from serena_app.state.redazione import RedazioneState

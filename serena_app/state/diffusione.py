@@ -25,11 +25,11 @@ import os
 import reflex as rx
 from reflex_base.registry import RegistrationContext
 
-from serena_app import istantanea
 from serena_app.auth.sessioni import CANALE_REVOCHE
-from serena_app.bozze import BOZZA
-from serena_app.istantanea import Istantanea
-from serena_app.pagina import PUBBLICATA, Pagina
+from serena_app.contenuto import istantanea
+from serena_app.contenuto.bozze import BOZZA
+from serena_app.contenuto.istantanea import Istantanea
+from serena_app.contenuto.pagina import PUBBLICATA, Pagina
 from serena_app.state import revoca
 from serena_app.state.accesso import AccessoState
 from serena_app.state.contenuto import NON_PUBBLICATA, ContenutoState

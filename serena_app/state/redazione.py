@@ -13,9 +13,10 @@ from typing import TypeVar
 
 import reflex as rx
 
-from serena_app import bozze, db, istantanea, pagina, validazione
-from serena_app.bozze import SITO, Spazio
-from serena_app.pagina import (
+from serena_app import db
+from serena_app.contenuto import bozze, istantanea, pagina, validazione
+from serena_app.contenuto.bozze import SITO, Spazio
+from serena_app.contenuto.pagina import (
     Conflitto,
     Elemento,
     ElencoPieno,
@@ -23,11 +24,7 @@ from serena_app.pagina import (
     OrdineNonValido,
     Scrittura,
 )
-from serena_app.pubblicazione import ricostruzione
-from serena_app.state.contenuto import ContenutoState
-from serena_app.state.diffusione import avvisa, diffondi
-from serena_app.state.staff import StaffState, richiede_staff
-from serena_app.tipi import (
+from serena_app.contenuto.tipi import (
     NESSUNA,
     SEZIONE,
     TAPPA,
@@ -38,6 +35,10 @@ from serena_app.tipi import (
     testo_di,
     voce,
 )
+from serena_app.pubblicazione.build import ricostruzione
+from serena_app.state.contenuto import ContenutoState
+from serena_app.state.diffusione import avvisa, diffondi
+from serena_app.state.staff import StaffState, richiede_staff
 
 R = TypeVar("R")
 CONFERMA_ELIMINAZIONE = "conferma-eliminazione"  # the id of the confirmation's button
@@ -83,7 +84,7 @@ def numeri_controllati(
     return con_numeri
 
 
-def campi_di(tipo: Tipo, elemento: Elemento) -> dict[str, str]:
+def campi_da_mostrare(tipo: Tipo, elemento: Elemento) -> dict[str, str]:
     """An item's editable fields as the editor shows them (text; "" for no year)."""
     return {c.nome: "" if (v := getattr(elemento, c.nome)) is None else str(v) for c in tipo.campi}
 
@@ -116,7 +117,7 @@ def _annuncio(voce: Voce, radice: str, scrittura: Scrittura) -> str:
 
 def _conflitto(voce: Voce, attuale: Elemento) -> str:
     """The text someone else saved meanwhile, shown next to the editor."""
-    return "\n\n".join(v for _, v in sorted(campi_di(voce.genere, attuale).items()) if v)
+    return "\n\n".join(v for _, v in sorted(campi_da_mostrare(voce.genere, attuale).items()) if v)
 
 
 def pieno(tipo: Tipo) -> str:
@@ -394,7 +395,7 @@ class RedazioneState(StaffState):
         trovata = voce_richiesta(tipo, chiave)
         elemento = await self._esistente(trovata)
         if elemento is not None:
-            self.aperto, self.campi = trovata, campi_di(trovata.genere, elemento)
+            self.aperto, self.campi = trovata, campi_da_mostrare(trovata.genere, elemento)
             self._versione = elemento.versione
 
     @rx.event
@@ -448,7 +449,7 @@ class RedazioneState(StaffState):
         except Conflitto as conflitto:
             # Keep the editor (and the typed text) open; the next save is a deliberate choice.
             self.errori, self.conflitto = {}, _conflitto(aperta, conflitto.attuale)
-            self._loro = campi_di(aperta.genere, conflitto.attuale)
+            self._loro = campi_da_mostrare(aperta.genere, conflitto.attuale)
             self._versione = conflitto.attuale.versione
             return None
         except NonTrovato:

@@ -10,7 +10,7 @@ a demo sandbox's working copy is never pushed, and the demo ends idle sandboxes 
 
 from serena_app.auth.permessi import Permesso
 from serena_app.auth.sessioni import hash_segreto
-from serena_app.bozze import SITO
+from serena_app.contenuto.bozze import SITO
 
 SCHEDE_STAFF: dict[str, str] = {}
 

@@ -20,7 +20,7 @@ import reflex as rx
 from sqlalchemy.exc import OperationalError
 
 from serena_app.auth.permessi import Permesso, staff_autorizzato
-from serena_app.bozze import SITO, Spazio
+from serena_app.contenuto.bozze import SITO, Spazio
 from serena_app.demo.capienza import LimiteRaggiunto
 from serena_app.state import schede_staff
 from serena_app.state.accesso import AccessoState

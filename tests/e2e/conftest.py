@@ -13,12 +13,12 @@ import pytest
 from playwright.sync_api import Browser, Page
 from sqlmodel import Session
 
+from serena_app.contenuto.pagina import PUBBLICATA, versione_pagina
 from serena_app.db import crea_engine
-from serena_app.pagina import PUBBLICATA, versione_pagina
 from tests.factories import ripristina_contenuto
 from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS
 from tests.support.produzione import Produzione
-from tests.support.server import BIN, ROOT, Server, app_env
+from tests.support.server import BIN, ROOT, Server, ambiente_app
 
 VIEWPORTS = {"telefono": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
 STAFF_PASSWORD = "password-dello-staff-lunga"
@@ -82,7 +82,7 @@ def crea_account(db_url: str, nome: str) -> None:
         text=True,
         check=True,
         cwd=ROOT,
-        env=app_env(0, db_url),
+        env=ambiente_app(0, db_url),
         capture_output=True,
     )
 

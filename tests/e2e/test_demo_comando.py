@@ -7,8 +7,8 @@ import time
 import urllib.request
 from pathlib import Path
 
-from tests.support.copia import copy_tree
-from tests.support.server import BIN, START_TIMEOUT, app_env, free_port
+from tests.support.copia import copia_albero
+from tests.support.server import BIN, START_TIMEOUT, ambiente_app, porta_libera
 
 
 def _pagina(url: str) -> str | None:
@@ -23,10 +23,10 @@ def test_serena_demo_prints_the_addresses_and_qr_code_serves_the_banner_and_clea
     tmp_path: Path,
 ):
     albero = tmp_path / "albero"
-    copy_tree(albero)
-    porta = free_port()
+    copia_albero(albero)
+    porta = porta_libera()
     uscita = tmp_path / "terminale.txt"
-    env = {**app_env(porta, "sqlite:///non-usato.db"), "TMPDIR": str(tmp_path)}
+    env = {**ambiente_app(porta, "sqlite:///non-usato.db"), "TMPDIR": str(tmp_path)}
     env.pop("DATABASE_URL")  # the demo makes its own database
     with uscita.open("w") as terminale:
         processo = subprocess.Popen(

@@ -13,10 +13,10 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlmodel import Session, select
 
-from serena_app.bozze import BOZZA
+from serena_app.contenuto.bozze import BOZZA
+from serena_app.contenuto.pagina import PUBBLICATA
 from serena_app.db import crea_engine
 from serena_app.models import Sezione
-from serena_app.pagina import PUBBLICATA
 from serena_app.state.staff import DATABASE_NON_RISPONDE
 from tests.e2e.conftest import STAFF_PASSWORD, VIEWPORTS, crea_account
 from tests.e2e.pages.staff import PaginaInModifica, accedi

@@ -6,9 +6,9 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlmodel import Session
 
+from serena_app.contenuto.pagina import PUBBLICATA, incrementa_versione
 from serena_app.db import crea_engine
 from serena_app.models import Sezione
-from serena_app.pagina import PUBBLICATA, incrementa_versione
 from tests.e2e.pages.chi_siamo import PaginaChiSiamo
 from tests.factories import ripristina_contenuto
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.support.lighthouse import ensure_lighthouse, lighthouse, summarize
+from tests.support.lighthouse import installa_lighthouse, lighthouse, riassumi
 
 PAVIMENTO_PRESTAZIONI = 95
 TENTATIVI = 3  # a shared 2-core machine can have one slow run; the best of three is judged
@@ -10,10 +10,10 @@ TENTATIVI = 3  # a shared 2-core machine can have one slow run; the best of thre
 
 @pytest.mark.parametrize("preset", ["mobile"])
 def test_lighthouse_floor(server, tmp_path, preset):
-    ensure_lighthouse()
+    installa_lighthouse()
     migliore = None
     for tentativo in range(TENTATIVI):
-        rapporto = summarize(lighthouse(server.url + "/", preset, tmp_path / f"{tentativo}.json"))
+        rapporto = riassumi(lighthouse(server.url + "/", preset, tmp_path / f"{tentativo}.json"))
         if migliore is None or rapporto.performance > migliore.performance:
             migliore = rapporto
         if migliore.performance >= PAVIMENTO_PRESTAZIONI:

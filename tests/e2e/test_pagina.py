@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from serena_app.istantanea import paragrafi
+from serena_app.contenuto.istantanea import paragrafi
 from tests.e2e.pages.chi_siamo import PaginaChiSiamo
 
 

@@ -5,7 +5,7 @@ import urllib.request
 
 from playwright.sync_api import Browser, expect
 
-from serena_app.istantanea import paragrafi
+from serena_app.contenuto.istantanea import paragrafi
 
 
 def _html(url: str) -> str:

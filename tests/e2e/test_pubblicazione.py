@@ -11,7 +11,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from serena_app.pubblicazione import Archivio
+from serena_app.pubblicazione.build import Archivio
 from tests.e2e.conftest import attendi_build, html_pubblicato
 from tests.e2e.pages.staff import PaginaInModifica, accedi
 from tests.support.server import Server

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from serena_app.content import CONTENUTO
-from serena_app.servizio import SICUREZZA
+from serena_app.contenuto.seme import CONTENUTO
+from serena_app.web.servizio import SICUREZZA
 from tests.support.server import BIN
 
 

@@ -14,9 +14,9 @@ import unicodedata
 import aiohttp
 from sqlalchemy import Engine, text
 
-from serena_app.audit import NON_ACCOUNT
 from serena_app.auth.credenziali import CREDENZIALI_NON_VALIDE
 from serena_app.auth.limiti import MAX_PER_NOME_E_CLIENT, TROPPI_TENTATIVI
+from serena_app.comandi.audit import NON_ACCOUNT
 from tests.security.conftest import PASSWORD, verifica_che_risponda
 from tests.support.cliente import ClienteGrezzo, evento, vista
 from tests.support.protocollo import ACCESSO, VAR_DISPOSITIVI

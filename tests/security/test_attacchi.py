@@ -16,13 +16,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from reflex_base.constants.state import FIELD_MARKER
 
-from serena_app import bozze, pagina
-from serena_app.bozze import BOZZA
+from serena_app.contenuto import bozze, pagina
+from serena_app.contenuto.bozze import BOZZA
+from serena_app.contenuto.tipi import TAPPA
+from serena_app.contenuto.validazione import NUMERO_NON_VALIDO
 from serena_app.db import session as sessione_db
 from serena_app.state.cronologia import CronologiaState
 from serena_app.state.redazione import RedazioneState
-from serena_app.tipi import TAPPA
-from serena_app.validazione import NUMERO_NON_VALIDO
 from tests.factories import ripristina_contenuto
 from tests.security.attacco import (
     HACK,

@@ -13,13 +13,13 @@ from sqlalchemy import Engine, text
 from sqlmodel import func, select
 
 from serena_app.auth.sessioni import adesso, nuova_sessione
-from serena_app.bozze import Spazio
+from serena_app.contenuto.bozze import Spazio
+from serena_app.contenuto.pagina import Pagina
 from serena_app.db import session as sessione_db
 from serena_app.demo import modalita
 from serena_app.demo.capienza import PIENA, TROPPO_RAPIDE
 from serena_app.demo.sandbox import TROPPE
 from serena_app.models import Revisione, SessioneStaff, Sezione, Staff
-from serena_app.pagina import Pagina
 from tests.security.attacco import tenta_tutto
 from tests.security.conftest import righe, verifica_che_risponda
 from tests.support.cliente import ClienteGrezzo, evento, vista

@@ -20,8 +20,8 @@ from sqlalchemy import update
 from sqlmodel import Session, select
 
 from serena_app.auth.sessioni import adesso, hash_segreto
+from serena_app.contenuto.istantanea import paragrafi
 from serena_app.db import session as sessione_db
-from serena_app.istantanea import paragrafi
 from serena_app.models import SessioneStaff
 from serena_app.state.staff import SESSIONE_TERMINATA
 from tests.factories import ripristina_contenuto
@@ -80,7 +80,7 @@ def _serena(server, *argomenti: str, stdin: str | None = None) -> None:
     else:
         cartella, env["DATABASE_URL"] = ROOT, server.db_url
     subprocess.run(
-        [sys.executable, "-m", "serena_app.cli", *argomenti],
+        [sys.executable, "-m", "serena_app.comandi.cli", *argomenti],
         cwd=cartella,
         env=env,
         input=stdin,

@@ -7,11 +7,11 @@ from reflex.state import State
 from reflex_base import constants
 from sqlmodel import Session
 
-from serena_app.pagina import PUBBLICATA, leggi_sezioni
+from serena_app.contenuto.pagina import PUBBLICATA, leggi_sezioni
+from serena_app.contenuto.tipi import NESSUNA, SEZIONE, Voce
 from serena_app.state.accesso import AccessoState
 from serena_app.state.redazione import RedazioneState
 from serena_app.state.staff import SESSIONE_SCADUTA
-from serena_app.tipi import NESSUNA, SEZIONE, Voce
 from tests.factories import db_seminato, staff_con_sessione
 from tests.support.asincrono import esegui
 

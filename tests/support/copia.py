@@ -11,7 +11,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def copy_tree(dest: Path, *, with_web: bool = True) -> None:
+def copia_albero(dest: Path, *, with_web: bool = True) -> None:
     """Copy the working tree (tracked and untracked files, not ignored ones) and `.web` to `dest`.
 
     `.web/node_modules` comes along so the copy needs no npm install; `.web/build` does not.

@@ -7,11 +7,11 @@ from pathlib import Path
 
 from sqlmodel import Session, select, update
 
-from serena_app.bozze import Spazio
+from serena_app.contenuto.bozze import Spazio
 from serena_app.db import crea_engine
 from serena_app.models import Revisione, SessioneStaff, Sezione, Tappa, Valore
-from tests.support.copia import copy_tree
-from tests.support.server import Server, free_port, run_app
+from tests.support.copia import copia_albero
+from tests.support.server import Server, avvia_app, porta_libera
 
 INATTIVITA_S = 20  # the idle limit: the server looks for idle sandboxes every 5 s
 SANDBOX_MAX = 5
@@ -32,8 +32,8 @@ def server_demo(
     """Copy the tree into `cartella` and serve the demo from it, on a free port, with these
     limits (the benchmark raises them)."""
     albero = cartella / "albero"
-    copy_tree(albero)
-    porta = free_port()
+    copia_albero(albero)
+    porta = porta_libera()
     ambiente = {
         "SERENA_DEMO": str(cartella),
         "SERENA_DEMO_INDIRIZZO": f"http://localhost:{porta}/",
@@ -43,7 +43,7 @@ def server_demo(
         "SERENA_DEMO_REVISIONI_MAX": str(revisioni_max),
         "SERENA_DEMO_SCRITTURE_MAX": str(SCRITTURE_MAX),
     }
-    with run_app(cartella, root=albero, extra_env=ambiente, port=porta) as server:
+    with avvia_app(cartella, root=albero, extra_env=ambiente, port=porta) as server:
         yield server
 
 

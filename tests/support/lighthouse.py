@@ -24,7 +24,7 @@ RUN_TIMEOUT = 300
 
 
 @dataclass
-class Summary:
+class Riassunto:
     """The numbers of one Lighthouse report that the table shows."""
 
     performance: float
@@ -37,7 +37,7 @@ class Summary:
     transfer_kib: float
 
 
-def node_env() -> dict[str, str]:
+def ambiente_node() -> dict[str, str]:
     """The environment for npm and Lighthouse: the venv's Node 24 first on PATH, Chromium."""
     return {
         **os.environ,
@@ -46,14 +46,14 @@ def node_env() -> dict[str, str]:
     }
 
 
-def ensure_lighthouse() -> None:
+def installa_lighthouse() -> None:
     """Install Lighthouse 13 into `.bench/` unless it is already there."""
     if LIGHTHOUSE_CLI.exists():
         return
     print("Installing Lighthouse 13 into .bench/ ...", flush=True)
     command = [str(BIN / "npm"), "install", "--prefix", str(LIGHTHOUSE_DIR), "lighthouse@13"]
     subprocess.run(
-        [*command, "--no-audit", "--no-fund", "--loglevel=error"], env=node_env(), check=True
+        [*command, "--no-audit", "--no-fund", "--loglevel=error"], env=ambiente_node(), check=True
     )
 
 
@@ -83,7 +83,12 @@ def lighthouse(url: str, preset: str, output: Path) -> dict[str, Any]:
     if preset == "desktop":
         command.append("--preset=desktop")
     done = subprocess.run(
-        command, env=node_env(), capture_output=True, text=True, timeout=RUN_TIMEOUT, check=False
+        command,
+        env=ambiente_node(),
+        capture_output=True,
+        text=True,
+        timeout=RUN_TIMEOUT,
+        check=False,
     )
     if done.returncode != 0:
         msg = f"lighthouse exited with {done.returncode} on {url}:\n{done.stderr[-4000:]}"
@@ -99,7 +104,7 @@ def score(report: dict[str, Any], category: str) -> float:
     return round((report["categories"][category]["score"] or 0) * 100)
 
 
-def summarize(report: dict[str, Any]) -> Summary:
+def riassumi(report: dict[str, Any]) -> Riassunto:
     """The scores and metrics of one report.
 
     Args:
@@ -113,7 +118,7 @@ def summarize(report: dict[str, Any]) -> Summary:
     def value(audit_id: str) -> float:
         return audits[audit_id].get("numericValue") or 0.0
 
-    return Summary(
+    return Riassunto(
         performance=score(report, "performance"),
         accessibility=score(report, "accessibility"),
         best_practices=score(report, "best-practices"),

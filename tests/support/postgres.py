@@ -11,7 +11,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from tests.support.server import free_port
+from tests.support.server import porta_libera
 
 UTENTE = "serena"
 
@@ -37,7 +37,7 @@ def server_postgres() -> Iterator[str]:
     cartella.chmod(0o755)
     if os.geteuid() == 0:
         shutil.chown(cartella, "postgres", "postgres")
-    dati, porta = cartella / "dati", free_port()
+    dati, porta = cartella / "dati", porta_libera()
     esegui = lambda *c: subprocess.run(_come_postgres(list(c)), check=True, capture_output=True)  # noqa: E731
     try:
         esegui(str(bin_dir / "initdb"), "-D", str(dati), "-A", "trust", "-U", UTENTE, "--no-sync")

@@ -22,8 +22,8 @@ from reflex.utils.token_manager import RedisTokenManager
 
 from serena_app.produzione import impostazioni
 from serena_app.produzione.servizi import Postgres, Redis, redis_server
-from tests.support.copia import copy_tree
-from tests.support.server import BIN, Server, _stop, _wait_until_up, app_env, free_port
+from tests.support.copia import copia_albero
+from tests.support.server import BIN, Server, _attendi_risposta, _stop, ambiente_app, porta_libera
 
 PROCESSI_APP = 2
 ATTESA_S = 60.0
@@ -128,10 +128,12 @@ def server_produzione(cartella: Path) -> Iterator[Produzione]:
     runs as the `postgres` user, which must reach its data under `var/`."""
     radice = Path(tempfile.mkdtemp(prefix="serena-prod-")) / "albero"
     radice.parent.chmod(0o755)
-    copy_tree(radice)
-    porta = free_port()
+    copia_albero(radice)
+    porta = porta_libera()
     log = cartella / "server.log"
-    env = {k: v for k, v in app_env(porta, "").items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env = {
+        k: v for k, v in ambiente_app(porta, "").items() if k not in ("DATABASE_URL", "REDIS_URL")
+    }
     env["SERENA_WORKERS"] = str(PROCESSI_APP)
     with log.open("w") as uscita:
         processo = subprocess.Popen(
@@ -145,7 +147,7 @@ def server_produzione(cartella: Path) -> Iterator[Produzione]:
     url = f"http://localhost:{porta}"
     server = None
     try:
-        _wait_until_up(url + "/", processo, log)
+        _attendi_risposta(url + "/", processo, log)
         server = Produzione(
             url=url,
             db_url=impostazioni.leggi(radice / "var" / "produzione.env")["DATABASE_URL"],
@@ -155,7 +157,7 @@ def server_produzione(cartella: Path) -> Iterator[Produzione]:
             processo=processo,
         )
         for porta_app in server.porte_app():
-            _wait_until_up(f"http://127.0.0.1:{porta_app}/ping", processo, log)
+            _attendi_risposta(f"http://127.0.0.1:{porta_app}/ping", processo, log)
         yield server
     finally:
         _stop(processo)

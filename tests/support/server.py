@@ -34,14 +34,14 @@ class Server:
         return self.log.read_text(encoding="utf-8", errors="replace")
 
 
-def free_port() -> int:
+def porta_libera() -> int:
     """A TCP port nobody listens on right now."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
-def app_env(port: int, db_url: str) -> dict[str, str]:
+def ambiente_app(port: int, db_url: str) -> dict[str, str]:
     """The environment the app runs with: venv first on PATH, npm, no telemetry."""
     origin = f"http://localhost:{port}"
     return {
@@ -55,7 +55,7 @@ def app_env(port: int, db_url: str) -> dict[str, str]:
     }
 
 
-def _wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
+def _attendi_risposta(url: str, process: subprocess.Popen, log: Path) -> None:
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -75,7 +75,7 @@ def _wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
 
 
 @contextmanager
-def run_app(
+def avvia_app(
     workdir: Path,
     db_url: str | None = None,
     root: Path = ROOT,
@@ -94,11 +94,11 @@ def run_app(
     Yields:
         The running server.
     """
-    port = port or free_port()
+    port = port or porta_libera()
     db_url = db_url or f"sqlite:///{workdir / 'serena.db'}"
     log = workdir / "server.log"
     env = {
-        **app_env(port, db_url),
+        **ambiente_app(port, db_url),
         "SERENA_PUBBLICAZIONI": str(workdir / "pubblicazioni"),
         **(extra_env or {}),
     }
@@ -126,7 +126,7 @@ def run_app(
         )
     url = f"http://localhost:{port}"
     try:
-        _wait_until_up(url + "/", process, log)
+        _attendi_risposta(url + "/", process, log)
         yield Server(url=url, db_url=db_url, log=log, pubblicazioni=workdir / "pubblicazioni")
     finally:
         _stop(process)

@@ -9,7 +9,6 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from serena_app import audit, bozze, pagina
 from serena_app.auth.credenziali import AccessoNegato, accedi
 from serena_app.auth.personale import (
     abilita_staff,
@@ -18,17 +17,19 @@ from serena_app.auth.personale import (
     reimposta_password,
 )
 from serena_app.auth.sessioni import adesso
-from serena_app.bozze import BOZZA, SITO
-from serena_app.cli import main
-from serena_app.content import semina
-from serena_app.tipi import SEZIONE, Voce
+from serena_app.comandi import audit
+from serena_app.comandi.cli import main
+from serena_app.contenuto import bozze, pagina
+from serena_app.contenuto.bozze import BOZZA, SITO
+from serena_app.contenuto.seme import semina
+from serena_app.contenuto.tipi import SEZIONE, Voce
 from tests.factories import PASSWORD
 
 NUOVA = "una nuova password lunga"
 
 
 def _righe(session, **filtri) -> list[tuple[str, str, str]]:
-    return [(v.chi, v.azione, v.cosa) for v in audit.voci(session=session, **filtri)]
+    return [(v.chi, v.azione, v.cosa) for v in audit.righe(session=session, **filtri)]
 
 
 def test_the_log_says_who_did_what(session):

@@ -8,15 +8,15 @@ from pathlib import Path
 from sqlalchemy import inspect
 from sqlmodel import Session
 
-from serena_app.cli import main
+from serena_app.comandi.cli import main
+from serena_app.contenuto.pagina import PUBBLICATA, versione_pagina
 from serena_app.db import crea_engine
-from serena_app.pagina import PUBBLICATA, versione_pagina
-from tests.support.server import ROOT, app_env
+from tests.support.server import ROOT, ambiente_app
 
 
 def test_importing_the_app_touches_no_database(tmp_path: Path):
     file_db = tmp_path / "mai-aperto.db"
-    env = app_env(0, f"sqlite:///{file_db}")
+    env = ambiente_app(0, f"sqlite:///{file_db}")
     subprocess.run(
         [sys.executable, "-c", "import serena_app.serena_app"],
         cwd=ROOT,

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session
 
-from serena_app import backup
 from serena_app.auth.sessioni import adesso
-from serena_app.backup import CopiaNonValida
-from serena_app.content import semina
+from serena_app.comandi import backup
+from serena_app.comandi.backup import CopiaNonValida
+from serena_app.contenuto.seme import semina
 from serena_app.db import crea_engine, migra
 from serena_app.models import TentativoAccesso
 

@@ -1,15 +1,15 @@
-"""Drafts (`serena_app/bozze.py`): the working copy changes nothing published until "Pubblica",
-which applies every change in one transaction; "Scarta bozze" drops them all."""
+"""Drafts (`serena_app/contenuto/bozze.py`): the working copy changes nothing published until
+"Pubblica", which applies every change in one transaction; "Scarta bozze" drops them all."""
 
 import pytest
 from sqlmodel import Session
 
-from serena_app import bozze, pagina
-from serena_app.bozze import BOZZA, Differenza
-from serena_app.istantanea import leggi_istantanea
+from serena_app.contenuto import bozze, pagina
+from serena_app.contenuto.bozze import BOZZA, Differenza
+from serena_app.contenuto.istantanea import leggi_istantanea
+from serena_app.contenuto.pagina import PUBBLICATA
+from serena_app.contenuto.tipi import SEZIONE, VALORE, Voce
 from serena_app.models import Sezione, Tappa, Valore
-from serena_app.pagina import PUBBLICATA
-from serena_app.tipi import SEZIONE, VALORE, Voce
 from tests.factories import db_seminato, salva_mission
 
 MISSION = Voce(SEZIONE.nome, chiave="mission")

@@ -17,11 +17,13 @@ from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 
-from serena_app import backup, db, pagina
-from serena_app.bozze import BOZZA
-from serena_app.cli import main
-from serena_app.pagina import PUBBLICATA
-from serena_app.tipi import SEZIONE, Voce
+from serena_app import db
+from serena_app.comandi import backup
+from serena_app.comandi.cli import main
+from serena_app.contenuto import pagina
+from serena_app.contenuto.bozze import BOZZA
+from serena_app.contenuto.pagina import PUBBLICATA
+from serena_app.contenuto.tipi import SEZIONE, Voce
 from tests.factories import PASSWORD
 
 MISSION = Voce(SEZIONE.nome, "mission")
@@ -294,7 +296,7 @@ def test_a_copy_from_an_older_version_is_migrated_then_restored(url, tmp_path, c
 
 MISURA = """
 import resource, sys
-from serena_app.cli import main
+from serena_app.comandi.cli import main
 
 assert main(["prepare"]) == 0
 with open("/proc/self/status") as stato:

@@ -9,7 +9,7 @@ import pytest
 from serena_app import db
 from serena_app.auth.credenziali import CREDENZIALI_NON_VALIDE, AccessoNegato, accedi
 from serena_app.auth.sessioni import staff_della_sessione
-from serena_app.cli import main
+from serena_app.comandi.cli import main
 from tests.factories import PASSWORD
 
 NUOVA = "una nuova password lunga"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from serena_app import db
-from serena_app.cli import main
+from serena_app.comandi.cli import main
 from serena_app.models import Staff
 from tests.factories import PASSWORD
 

@@ -16,10 +16,10 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine, event
 from sqlmodel import Session
 
-from serena_app import pagina
+from serena_app.contenuto import pagina
+from serena_app.contenuto.pagina import PUBBLICATA
+from serena_app.contenuto.tipi import TAPPA, Voce
 from serena_app.models import Tappa
-from serena_app.pagina import PUBBLICATA
-from serena_app.tipi import TAPPA, Voce
 from tests.factories import db_seminato, ripristina_contenuto
 
 ATTESA = 30

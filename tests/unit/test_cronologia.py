@@ -9,13 +9,13 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import select
 
-from serena_app import bozze, cronologia, pagina
-from serena_app.bozze import BOZZA, SITO
-from serena_app.content import semina
-from serena_app.cronologia import NonAnnullabile, differenza_parole
+from serena_app.contenuto import bozze, cronologia, pagina
+from serena_app.contenuto.bozze import BOZZA, SITO
+from serena_app.contenuto.cronologia import NonAnnullabile, differenza_parole
+from serena_app.contenuto.pagina import PUBBLICATA
+from serena_app.contenuto.seme import semina
+from serena_app.contenuto.tipi import SEZIONE, VALORE, Voce
 from serena_app.models import Revisione, Valore
-from serena_app.pagina import PUBBLICATA
-from serena_app.tipi import SEZIONE, VALORE, Voce
 from tests.factories import salva_mission
 
 MISSION = Voce(SEZIONE.nome, "mission")

@@ -12,14 +12,14 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from sqlmodel import Session, func, select
 
-from serena_app import bozze, cronologia, pagina
-from serena_app.bozze import BOZZA, SITO
-from serena_app.content import semina
-from serena_app.cronologia import NonAnnullabile
+from serena_app.contenuto import bozze, cronologia, pagina
+from serena_app.contenuto.bozze import BOZZA, SITO
+from serena_app.contenuto.cronologia import NonAnnullabile
+from serena_app.contenuto.pagina import PUBBLICATA, Conflitto, NonTrovato, OrdineNonValido
+from serena_app.contenuto.seme import semina
+from serena_app.contenuto.tipi import SEZIONE, VALORE, Voce
 from serena_app.db import crea_engine, migra
 from serena_app.models import Revisione, Valore
-from serena_app.pagina import PUBBLICATA, Conflitto, NonTrovato, OrdineNonValido
-from serena_app.tipi import SEZIONE, VALORE, Voce
 
 STAFF = st.sampled_from(["anna", "bruno"])
 TESTI = st.text(alphabet="abcdefghij ", min_size=1, max_size=12).map(lambda t: f"T{t}.")

@@ -8,12 +8,14 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, func, select
 
-from serena_app import bozze, pagina
 from serena_app.auth.credenziali import AccessoNegato, accedi
 from serena_app.auth.sessioni import adesso, sessione_viva
-from serena_app.bozze import Spazio
-from serena_app.content import semina
-from serena_app.demo import avvio, capienza, modalita, qr, sandbox
+from serena_app.contenuto import bozze, pagina
+from serena_app.contenuto.bozze import Spazio
+from serena_app.contenuto.pagina import PUBBLICATA, Pagina
+from serena_app.contenuto.seme import semina
+from serena_app.contenuto.tipi import SEZIONE, TAPPA, VALORE, Voce
+from serena_app.demo import capienza, comando, modalita, qr, sandbox
 from serena_app.models import (
     MODELLI,
     Revisione,
@@ -23,8 +25,6 @@ from serena_app.models import (
     Valore,
     VersionePagina,
 )
-from serena_app.pagina import PUBBLICATA, Pagina
-from serena_app.tipi import SEZIONE, TAPPA, VALORE, Voce
 from tests.support.demo import occupa
 
 MISSION = Voce(SEZIONE.nome, "mission")
@@ -394,16 +394,16 @@ def test_no_password_logs_in_as_the_demo_editor(demo):
 
 
 def test_the_terminal_shows_every_address_and_a_qr_code_of_the_network_one():
-    testo = avvio.presentazione(3000, ["192.168.1.20", "10.0.0.5"])
+    testo = comando.presentazione(3000, ["192.168.1.20", "10.0.0.5"])
     assert "http://localhost:3000/" in testo
     assert "http://192.168.1.20:3000/" in testo
     assert "http://10.0.0.5:3000/" in testo
     assert qr.per_terminale("http://192.168.1.20:3000/") in testo
-    assert "Nessuna rete" in avvio.presentazione(3000, [])
+    assert "Nessuna rete" in comando.presentazione(3000, [])
 
 
 def test_the_demo_server_s_settings_let_phones_in_and_name_the_address(tmp_path):
-    env = avvio.ambiente(tmp_path, 3000, ["192.168.1.20"])
+    env = comando.ambiente(tmp_path, 3000, ["192.168.1.20"])
     assert env["SERENA_DEMO"] == str(tmp_path)
     assert env["DATABASE_URL"] == f"sqlite:///{tmp_path / 'demo.db'}"
     assert "http://192.168.1.20:3000" in env["SERENA_ALLOWED_ORIGINS"].split(",")

@@ -6,13 +6,14 @@ import json
 import pytest
 from sqlmodel import func, select
 
-from serena_app import bozze, esportazione, pagina
-from serena_app.bozze import BOZZA, SITO
-from serena_app.content import semina
-from serena_app.esportazione import FileNonValido
+from serena_app.comandi import esportazione
+from serena_app.comandi.esportazione import FileNonValido
+from serena_app.contenuto import bozze, pagina
+from serena_app.contenuto.bozze import BOZZA, SITO
+from serena_app.contenuto.pagina import PUBBLICATA
+from serena_app.contenuto.seme import semina
+from serena_app.contenuto.tipi import SEZIONE, Voce
 from serena_app.models import Sezione
-from serena_app.pagina import PUBBLICATA
-from serena_app.tipi import SEZIONE, Voce
 
 
 @pytest.fixture

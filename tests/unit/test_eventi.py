@@ -12,13 +12,13 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, func, select
 
-from serena_app import audit
 from serena_app.auth import eventi
 from serena_app.auth.credenziali import CREDENZIALI_NON_VALIDE, AccessoNegato, accedi
 from serena_app.auth.limiti import TROPPI_TENTATIVI
 from serena_app.auth.personale import crea_staff
 from serena_app.auth.sessioni import adesso
-from serena_app.cli import main
+from serena_app.comandi import audit
+from serena_app.comandi.cli import main
 from serena_app.db import crea_engine
 from serena_app.models import Evento, TentativoAccesso
 from tests.factories import PASSWORD
@@ -52,7 +52,7 @@ def test_three_thousand_refused_logins_add_a_handful_of_rows(session):
     print(f"{RIFIUTATI} rifiuti: {aggiunte} righe in evento")  # the figure, with -s
     assert aggiunte == 6  # five failures, one row of refusals
     assert _righe(session, TentativoAccesso) == 5
-    (riga,) = [v for v in audit.voci(session=session) if v.azione == eventi.ACCESSO_RIFIUTATO]
+    (riga,) = [v for v in audit.righe(session=session) if v.azione == eventi.ACCESSO_RIFIUTATO]
     assert riga.cosa.startswith(f"da 10.6.6.6, {RIFIUTATI} tentativi in 15 minuti")
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from serena_app.produzione.caddy import caddyfile
-from serena_app.servizio import HSTS, intestazioni
+from serena_app.web.servizio import HSTS, intestazioni
 from tests.support.asincrono import esegui
 
 SEI_MESI_S = 15768000  # the Observatory's minimum

@@ -1,9 +1,9 @@
 """The snapshot of a page: what every visitor's state starts from."""
 
-from serena_app.content.loader import semina
-from serena_app.istantanea import leggi_istantanea, paragrafi
+from serena_app.contenuto.istantanea import leggi_istantanea, paragrafi
+from serena_app.contenuto.pagina import PUBBLICATA
+from serena_app.contenuto.seme import semina
 from serena_app.models import Tappa
-from serena_app.pagina import PUBBLICATA
 
 
 def test_paragraphs_split_on_blank_lines():

@@ -1,7 +1,7 @@
-"""The per-key counter in fixed windows (`serena_app/limitatore.py`): limits, new windows,
+"""The per-key counter in fixed windows (`serena_app/registro/limitatore.py`): limits, new windows,
 bounded memory. Times are passed explicitly."""
 
-from serena_app.limitatore import Esito, Limitatore
+from serena_app.registro.limitatore import Esito, Limitatore
 
 
 def test_over_the_limit_the_first_refusal_is_told_apart():

@@ -4,10 +4,10 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from serena_app.content.loader import semina
-from serena_app.istantanea import paragrafi
+from serena_app.contenuto.istantanea import paragrafi
+from serena_app.contenuto.pagina import PUBBLICATA, versione_pagina
+from serena_app.contenuto.seme import semina
 from serena_app.models import Sezione, Tappa, Valore
-from serena_app.pagina import PUBBLICATA, versione_pagina
 
 SEED = Path(__file__).resolve().parents[1] / "data" / "cooperativa-serena.txt"
 """The cooperative's own text, as received: the content file must quote it verbatim."""

@@ -1,4 +1,4 @@
-"""The builds made after each publish (`serena_app/pubblicazione.py`), on real folders: which
+"""The builds made after each publish (`serena_app/pubblicazione/build.py`), on real folders: which
 one is served, that an older one never replaces a newer one, that publishes made during a
 build are gathered into one more, and that a failed build keeps the previous one, is
 reported and tried again. The build itself is Reflex's (about 8 s); here a stand-in writes
@@ -10,7 +10,7 @@ import logging
 from datetime import UTC, datetime
 from pathlib import Path
 
-from serena_app.pubblicazione import (
+from serena_app.pubblicazione.build import (
     RICOSTRUZIONE_FALLITA,
     TENTATIVI,
     Archivio,
@@ -105,7 +105,7 @@ def test_a_failed_build_keeps_the_page_served_is_reported_and_tried_again(tmp_pa
         ricostruzione.richiedi(2, avviso)
         await ricostruzione.attendi()
 
-    with caplog.at_level(logging.ERROR, logger="serena_app.pubblicazione"):
+    with caplog.at_level(logging.ERROR, logger="serena_app.pubblicazione.build"):
         esegui(prova())
     assert servita_durante_il_guasto == "<p>v1</p>"
     assert "npm: out of memory" in caplog.text

@@ -1,4 +1,4 @@
-"""One record, one line: the escaping of log messages and tracebacks (`serena_app/registro.py`),
+"""One record, one line: the escaping of log messages and tracebacks (`serena_app/registro/log.py`),
 in this process and, through `installa()`, in a fresh one whose Reflex logging is set up as
 under `reflex run`."""
 
@@ -9,8 +9,14 @@ import textwrap
 
 import pytest
 
-from serena_app import registro
-from serena_app.registro import MASSIMO_ECCEZIONE, MASSIMO_MESSAGGIO, RecordPulito, pulisci, traccia
+from serena_app.registro import log as registro
+from serena_app.registro.log import (
+    MASSIMO_ECCEZIONE,
+    MASSIMO_MESSAGGIO,
+    RecordPulito,
+    pulisci,
+    traccia,
+)
 from tests.support.server import ROOT
 
 FALSA = "INFO: Accesso riuscito: utente admin dal 203.0.113.7"
@@ -96,7 +102,7 @@ PROGRAMMA = textwrap.dedent(
     os.environ["REFLEX_MANAGED_LOGGING"] = "true"
     from reflex_base.utils import log
     log.configure()  # Reflex's Rich sink on the "reflex" logger, as in the server
-    from serena_app import registro
+    from serena_app.registro import log as registro
     registro.installa()
     FALSA = {falsa!r}
     logging.getLogger("reflex.app").warning("[reflex-a-capo] a\\n" + FALSA)

@@ -8,12 +8,12 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import Session, select
 
-from serena_app import pagina
-from serena_app.content.loader import semina
-from serena_app.istantanea import con_scrittura, leggi_istantanea
+from serena_app.contenuto import pagina
+from serena_app.contenuto.istantanea import con_scrittura, leggi_istantanea
+from serena_app.contenuto.pagina import PUBBLICATA, Pagina
+from serena_app.contenuto.seme import semina
+from serena_app.contenuto.tipi import SEZIONE, TAPPA, VALORE, Voce
 from serena_app.models import Tappa, Valore
-from serena_app.pagina import PUBBLICATA, Pagina
-from serena_app.tipi import SEZIONE, TAPPA, VALORE, Voce
 from tests.factories import db_seminato
 
 MISSION = Voce(SEZIONE.nome, chiave="mission")

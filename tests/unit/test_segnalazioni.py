@@ -1,5 +1,5 @@
-"""Browser-error reports (`serena_app/segnalazioni.py`): what the middleware lets through to
-Reflex's handler, and the line the app's handler logs. Real Reflex events, no server; the
+"""Browser-error reports (`serena_app/registro/segnalazioni.py`): what the middleware lets
+through to Reflex's handler, and the line the app's handler logs. Real Reflex events, no server; the
 attack tests in tests/security/test_registro.py drive the running app."""
 
 import logging
@@ -7,7 +7,7 @@ import logging
 import pytest
 from reflex_base.event import Event
 
-from serena_app.segnalazioni import (
+from serena_app.registro.segnalazioni import (
     EVENTO,
     IN_TOTALE,
     LUNGHEZZA_MASSIMA,
@@ -44,7 +44,7 @@ def test_other_events_pass_untouched():
 
 def test_per_connection_limit_and_one_line_about_it(caplog):
     filtro = FiltroSegnalazioni()
-    with caplog.at_level(logging.WARNING, logger="serena_app.segnalazioni"):
+    with caplog.at_level(logging.WARNING, logger="serena_app.registro.segnalazioni"):
         esiti = [filtro.ammessa("sid-1", ora=0) for _ in range(PER_CONNESSIONE + 10)]
         assert filtro.ammessa("sid-2", ora=0)
     assert esiti == [True] * PER_CONNESSIONE + [False] * 10
@@ -56,7 +56,7 @@ def test_per_connection_limit_and_one_line_about_it(caplog):
 
 def test_new_connections_do_not_reset_the_total(caplog):
     filtro = FiltroSegnalazioni()
-    with caplog.at_level(logging.WARNING, logger="serena_app.segnalazioni"):
+    with caplog.at_level(logging.WARNING, logger="serena_app.registro.segnalazioni"):
         ammesse = sum(filtro.ammessa(f"sid-{numero}", ora=0) for numero in range(IN_TOTALE + 20))
     assert ammesse == IN_TOTALE
     assert len(caplog.records) == 1
@@ -66,7 +66,7 @@ def test_new_connections_do_not_reset_the_total(caplog):
 
 def test_the_handler_logs_one_short_line(caplog):
     testo = "TypeError: x\nINFO: falsa" + "a" * 5000
-    with caplog.at_level(logging.WARNING, logger="serena_app.segnalazioni"):
+    with caplog.at_level(logging.WARNING, logger="serena_app.registro.segnalazioni"):
         registra_errore_frontend(Exception(testo))
     (record,) = caplog.records
     messaggio = record.getMessage()

@@ -3,7 +3,7 @@ write in the description, and no text that could close its <script>."""
 
 import json
 
-from serena_app.seo import json_ld
+from serena_app.web.seo import json_ld
 
 
 def test_a_description_with_markup_stays_inside_the_script_and_reads_back_the_same():

@@ -5,7 +5,7 @@ import unicodedata
 
 import pytest
 
-from serena_app.terminale import sicuro
+from serena_app.comandi.terminale import sicuro
 
 ESCAPE = {
     "ESC (clears the screen)": ("\x1b[2J", "\\x1b[2J"),

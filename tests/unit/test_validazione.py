@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from serena_app import validazione
-from serena_app.tipi import SEZIONE, TAPPA, VALORE
-from serena_app.validazione import ErroreValidazione, ErroriModulo
+from serena_app.contenuto import validazione
+from serena_app.contenuto.tipi import SEZIONE, TAPPA, VALORE
+from serena_app.contenuto.validazione import ErroreValidazione, ErroriModulo
 
 pulisci_titolo = TAPPA.campo("titolo").pulisci
 pulisci_testo = TAPPA.campo("testo").pulisci

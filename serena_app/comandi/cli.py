@@ -28,7 +28,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from serena_app import audit, backup, db, esportazione, pubblicazione
+from serena_app import db
 from serena_app.auth import eventi
 from serena_app.auth.password import PasswordNonValida
 from serena_app.auth.personale import (
@@ -40,13 +40,14 @@ from serena_app.auth.personale import (
     reimposta_password,
     trova_staff,
 )
-from serena_app.bozze import FUSO
-from serena_app.content import semina
-from serena_app.demo import avvio
-from serena_app.produzione import avvio as produzione
+from serena_app.comandi import audit, backup, esportazione
+from serena_app.comandi.terminale import sicuro
+from serena_app.contenuto.bozze import FUSO
+from serena_app.contenuto.seme import semina
+from serena_app.demo import comando as demo_comando
+from serena_app.produzione import comando as produzione
 from serena_app.produzione import impostazioni
-from serena_app.pubblicazione import Archivio
-from serena_app.terminale import sicuro
+from serena_app.pubblicazione.build import Archivio, cartella
 
 
 def prepara() -> bool:
@@ -116,7 +117,7 @@ def _parser() -> argparse.ArgumentParser:
     demo = comandi.add_parser(
         "demo", help="avvia la demo dal vivo su un database temporaneo, raggiungibile in rete"
     )
-    demo.add_argument("--port", type=int, default=avvio.PORTA, help="la porta (3000)")
+    demo.add_argument("--port", type=int, default=demo_comando.PORTA, help="la porta (3000)")
     prod = comandi.add_parser("prod", help="avvia il sito come in produzione (make prod)")
     prod.add_argument("--port", type=int, default=produzione.PORTA, help="la porta (8080)")
     esporta = comandi.add_parser("export", help="scrive tutti i contenuti in un file JSON")
@@ -178,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command; returns the exit code."""
     args = _parser().parse_args(argv)
     if args.comando == "demo":
-        return avvio.avvia(args.port)
+        return demo_comando.avvia(args.port)
     if args.comando == "prod":
         return produzione.avvia(args.port)
     impostazioni.applica()
@@ -195,13 +196,13 @@ def main(argv: list[str] | None = None) -> int:
         return _archivio(args)
     if args.comando == "audit":
         with db.session() as session:
-            for voce in audit.voci(session=session, dal=args.since, utente=args.user):
-                print(voce)
+            for riga in audit.righe(session=session, dal=args.since, utente=args.user):
+                print(riga)
         return 0
     if args.comando == "prepare":
         # The server about to start builds its pages from the database: no older build
         # made after a publish may be served instead.
-        Archivio(pubblicazione.cartella()).dimentica()
+        Archivio(cartella()).dimentica()
         print("Database pronto" + (", riempito dal file dei contenuti." if seminato else "."))
         return 0
     try:

@@ -18,9 +18,9 @@ from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from serena_app.csp import INTESTAZIONE
-from serena_app.pubblicazione import ATTESA_PAGINA_S, Ricostruzione, ricostruzione
-from serena_app.sito import url_sito
+from serena_app.pubblicazione.build import ATTESA_PAGINA_S, Ricostruzione, ricostruzione
+from serena_app.web.csp import INTESTAZIONE
+from serena_app.web.sito import url_sito
 
 IMMUTABILE = "public, max-age=31536000, immutable"  # /assets/* names carry a content hash
 RIVALIDA = "no-cache"  # pages: always revalidated (ETag), so an edit shows at once

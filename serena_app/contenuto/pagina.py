@@ -24,9 +24,9 @@ from sqlalchemy import update
 from sqlmodel import Session, func, select
 
 from serena_app import db
+from serena_app.contenuto.tipi import SEZIONE, TAPPA, TIPI, VALORE, Tipo, Voce
 from serena_app.demo import capienza
 from serena_app.models import MODELLI, Revisione, Sezione, Tappa, Valore, VersionePagina
-from serena_app.tipi import SEZIONE, TAPPA, TIPI, VALORE, Tipo, Voce
 
 
 @dataclasses.dataclass(frozen=True)

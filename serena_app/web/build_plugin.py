@@ -17,7 +17,7 @@ from typing import Any
 import brotli
 from reflex.plugins import Plugin
 
-from serena_app.csp import con_politica
+from serena_app.web.csp import con_politica
 
 GLOBAL_STYLESHEET = re.compile(
     r'<link href="(/assets/__reflex_global_styles-[\w-]+\.css)" rel="stylesheet" type="text/css"/>'

@@ -26,10 +26,11 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, delete, select
 
-from serena_app import db, pagina
+from serena_app import db
+from serena_app.contenuto import pagina
+from serena_app.contenuto.pagina import NOME_BOZZA, PUBBLICATA, SUFFISSO_BOZZA, Pagina
+from serena_app.contenuto.tipi import SEZIONE, TAPPA, VALORE, Tipo, testo_di
 from serena_app.models import MODELLI, Sezione, Tappa, Valore, VersionePagina
-from serena_app.pagina import NOME_BOZZA, PUBBLICATA, SUFFISSO_BOZZA, Pagina
-from serena_app.tipi import SEZIONE, TAPPA, VALORE, Tipo, testo_di
 
 BOZZA = Pagina(NOME_BOZZA)
 """The working copy staff edit."""

@@ -8,7 +8,7 @@ the announcements (`state/redazione.py`) all read these descriptions.
 import dataclasses
 from collections.abc import Callable
 
-from serena_app import validazione
+from serena_app.contenuto import validazione
 
 
 @dataclasses.dataclass(frozen=True)

@@ -34,7 +34,7 @@ import traceback
 from collections.abc import Iterator
 from types import FrameType, TracebackType
 
-from serena_app.limitatore import Esito, Limitatore
+from serena_app.registro.limitatore import Esito, Limitatore
 
 _DA_ESCAPARE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 _NOMI = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}

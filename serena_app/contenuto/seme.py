@@ -7,8 +7,7 @@ from typing import Any
 
 from sqlmodel import Session, delete, select
 
-from serena_app.models import Sezione, Tappa, Valore
-from serena_app.pagina import (
+from serena_app.contenuto.pagina import (
     PUBBLICATA,
     Pagina,
     campi_di,
@@ -16,6 +15,7 @@ from serena_app.pagina import (
     incrementa_versione,
     registra,
 )
+from serena_app.models import Sezione, Tappa, Valore
 
 SEED_FILE = Path(__file__).with_name("cooperativa-serena.toml")
 

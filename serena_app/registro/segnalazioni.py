@@ -24,8 +24,8 @@ import reflex as rx
 from reflex.state import BaseState, FrontendEventExceptionState, StateUpdate
 from reflex_base.event import Event
 
-from serena_app.limitatore import Esito, Limitatore
-from serena_app.registro import accorcia, connessione_attuale, pulisci
+from serena_app.registro.limitatore import Esito, Limitatore
+from serena_app.registro.log import accorcia, connessione_attuale, pulisci
 
 logger = logging.getLogger(__name__)
 

@@ -39,11 +39,11 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from serena_app.build_plugin import comprimi
+from serena_app.web.build_plugin import comprimi
 
 logger = logging.getLogger(__name__)
 
-RADICE_PROGETTO = Path(__file__).resolve().parent.parent
+RADICE_PROGETTO = Path(__file__).resolve().parents[2]
 TENTATIVI = 3
 INIZIALE = "iniziale"  # the startup build's folder, where a front server serves from disk
 ATTESA_PAGINA_S = 15.0

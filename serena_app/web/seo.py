@@ -5,8 +5,8 @@ import json
 import reflex as rx
 from reflex.vars import Var
 
-from serena_app.content import CONTENUTO
-from serena_app.sito import url_sito
+from serena_app.contenuto.seme import CONTENUTO
+from serena_app.web.sito import url_sito
 
 IMMAGINE = "/condivisione.png"  # 1200x630, made from the site's design by scripts/
 IMMAGINE_ALT = f"{CONTENUTO['nome']}, {CONTENUTO['citta']}: {CONTENUTO['sottotitolo']}"

@@ -18,17 +18,17 @@ from datetime import UTC, datetime
 from sqlmodel import Session, col, select
 
 from serena_app.auth import eventi as azioni
-from serena_app.bozze import FUSO, PAGINA
+from serena_app.comandi.terminale import sicuro
+from serena_app.contenuto.bozze import FUSO, PAGINA
+from serena_app.contenuto.pagina import PUBBLICATA
+from serena_app.contenuto.tipi import SEZIONE, testo_di
 from serena_app.models import Evento, Revisione
-from serena_app.pagina import PUBBLICATA
-from serena_app.terminale import sicuro
-from serena_app.tipi import SEZIONE, testo_di
 
 NON_ACCOUNT = "(non è un account)"
 
 
 @dataclasses.dataclass(frozen=True)
-class Voce:
+class Riga:
     """One line of the audit log."""
 
     quando: datetime
@@ -55,18 +55,20 @@ def _cosa(revisione: Revisione) -> str:
     return f"{revisione.tipo} «{dati.get('titolo', '')}»"
 
 
-def _voce(evento: Evento) -> Voce:
+def _riga(evento: Evento) -> Riga:
     cosa = f"da {evento.client}" if evento.client else ""
     if evento.azione == azioni.ACCESSO_RIFIUTATO and evento.volte > 1:
         minuti = int(azioni.FINESTRA_RIFIUTI.total_seconds() // 60)
         cosa += f", {evento.volte} tentativi in {minuti} minuti (il primo con questo nome)"
     if evento.account:
-        return Voce(_utc(evento.quando), evento.nome_utente, evento.azione, cosa)
+        return Riga(_utc(evento.quando), evento.nome_utente, evento.azione, cosa)
     cosa = f"«{evento.nome_utente}» {cosa}".rstrip()
-    return Voce(_utc(evento.quando), NON_ACCOUNT, evento.azione, cosa)
+    return Riga(_utc(evento.quando), NON_ACCOUNT, evento.azione, cosa)
 
 
-def voci(*, session: Session, dal: datetime | None = None, utente: str | None = None) -> list[Voce]:
+def righe(
+    *, session: Session, dal: datetime | None = None, utente: str | None = None
+) -> list[Riga]:
     """The audit log from `dal` on, of `utente` only if given, oldest first."""
     eventi = select(Evento)
     revisioni = select(Revisione).where(Revisione.spazio == PUBBLICATA.nome)
@@ -76,9 +78,9 @@ def voci(*, session: Session, dal: datetime | None = None, utente: str | None = 
     if utente is not None:
         eventi = eventi.where(Evento.nome_utente == utente)
         revisioni = revisioni.where(Revisione.autore == utente)
-    elenco = [_voce(e) for e in session.exec(eventi.order_by(col(Evento.id)))]
+    elenco = [_riga(e) for e in session.exec(eventi.order_by(col(Evento.id)))]
     elenco += [
-        Voce(_utc(r.quando), r.autore or "(file dei contenuti)", r.azione, _cosa(r))
+        Riga(_utc(r.quando), r.autore or "(file dei contenuti)", r.azione, _cosa(r))
         for r in session.exec(revisioni.order_by(col(Revisione.id)))
     ]
     return sorted(elenco, key=lambda v: v.quando)

@@ -21,11 +21,11 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from serena_app import bozze, pagina
-from serena_app.bozze import PAGINA, Spazio
+from serena_app.contenuto import bozze, pagina
+from serena_app.contenuto.bozze import PAGINA, Spazio
+from serena_app.contenuto.pagina import NonTrovato, Scrittura, campi_di, leggi_elenco
+from serena_app.contenuto.tipi import SEZIONE, TIPI, Voce
 from serena_app.models import MODELLI, Revisione
-from serena_app.pagina import NonTrovato, Scrittura, campi_di, leggi_elenco
-from serena_app.tipi import SEZIONE, TIPI, Voce
 
 ANNULLABILI = ("salvata", "aggiunta", "eliminata", "spostata", "ripristinata")
 PASSI_ANNULLA = 50  # how far back "Annulla ultima modifica" looks

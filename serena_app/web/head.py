@@ -4,7 +4,7 @@ from pathlib import Path
 
 import reflex as rx
 
-CSS = Path(__file__).parent.parent / "assets" / "serena.css"
+CSS = Path(__file__).resolve().parents[2] / "assets" / "serena.css"
 
 
 def head_components() -> list[rx.Component]:

@@ -10,9 +10,9 @@ import threading
 
 from sqlmodel import Session, select
 
-from serena_app import bozze, db
-from serena_app.models import Sezione, Tappa, Valore, VersionePagina
-from serena_app.pagina import (
+from serena_app import db
+from serena_app.contenuto import bozze
+from serena_app.contenuto.pagina import (
     PUBBLICATA,
     Pagina,
     Scrittura,
@@ -20,6 +20,7 @@ from serena_app.pagina import (
     leggi_sezioni,
     versione_pagina,
 )
+from serena_app.models import Sezione, Tappa, Valore, VersionePagina
 
 
 @dataclasses.dataclass(frozen=True)

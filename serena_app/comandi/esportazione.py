@@ -33,12 +33,12 @@ from typing import Any
 
 from sqlmodel import Session
 
-from serena_app import bozze, pagina
-from serena_app.bozze import BOZZA, SITO
+from serena_app.contenuto import bozze, pagina
+from serena_app.contenuto.bozze import BOZZA, SITO
+from serena_app.contenuto.pagina import PUBBLICATA
+from serena_app.contenuto.tipi import SEZIONE, SEZIONI, SEZIONI_FACOLTATIVE, TAPPA, VALORE, Tipo
+from serena_app.contenuto.validazione import ErroreValidazione
 from serena_app.models import VersionePagina
-from serena_app.pagina import PUBBLICATA
-from serena_app.tipi import SEZIONE, SEZIONI, SEZIONI_FACOLTATIVE, TAPPA, VALORE, Tipo
-from serena_app.validazione import ErroreValidazione
 
 FORMATO = "serena-contenuti"
 VERSIONE = 1
