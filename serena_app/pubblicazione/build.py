@@ -28,6 +28,7 @@ import asyncio
 import contextlib
 import fcntl
 import functools
+import gzip
 import logging
 import os
 import re
@@ -39,7 +40,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from serena_app.web.build_plugin import comprimi
+import brotli
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +59,15 @@ RICOSTRUZIONE_FALLITA = (
 def cartella() -> Path:
     """Where the builds are kept."""
     return Path(os.environ.get("SERENA_PUBBLICAZIONI", RADICE_PROGETTO / ".pubblicazioni"))
+
+
+def comprimi(page: Path) -> None:
+    """Rewrite the page's .gz and .br copies, where the build made them."""
+    data = page.read_bytes()
+    for suffix, compress in ((".gz", gzip.compress), (".br", brotli.compress)):
+        compressed = page.with_name(page.name + suffix)
+        if compressed.exists():
+            compressed.write_bytes(compress(data))
 
 
 def data_sitemap(sitemap: Path, quando: datetime) -> None:
