@@ -1,17 +1,21 @@
 """Database engines (one per URL, SQLite settings included), sessions, locked transactions,
 and migrations."""
 
+import asyncio
 import functools
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import URL, Engine, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, SQLModel, create_engine
+
+R = TypeVar("R")
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -140,6 +144,18 @@ def blocca(session: Session, *tabelle: type[SQLModel]) -> None:
     else:
         msg = f"no write lock for {dialetto.name} databases"
         raise NotImplementedError(msg)
+
+
+async def esegui(funzione: Callable[..., R], /, **argomenti: Any) -> R:
+    """Run `funzione(session=…, **argomenti)` in a thread, in one database session of its own:
+    how the browser side's state reaches the content layer (one thread hop and one database
+    session per operation; SQLite may wait for another writer, so never on the event loop)."""
+
+    def nel_thread() -> R:
+        with session() as aperta:
+            return funzione(session=aperta, **argomenti)
+
+    return await asyncio.to_thread(nel_thread)
 
 
 def migra(engine_: Engine) -> None:

@@ -5,9 +5,10 @@ wrapped in `richiede_staff` (`state/staff.py`), which calls `staff_autorizzato` 
 secret the browser presented before the handler's body runs.
 """
 
-import asyncio
 import dataclasses
 from datetime import datetime
+
+from sqlmodel import Session
 
 from serena_app import db
 from serena_app.auth.sessioni import sessione_viva
@@ -22,13 +23,17 @@ class Permesso:
     dal: datetime  # when the session began: undo reaches back to it, no further
 
 
-def _permesso_sincrono(token: str) -> Permesso | None:
-    with db.session() as session:
-        viva = sessione_viva(session=session, token=token)
-        if viva is None:
-            return None
-        staff, sessione = viva
-        return Permesso(staff.nome_utente, sessione.sandbox, sessione.creata)
+def permesso(*, session: Session, segreto: object) -> Permesso | None:
+    """Who may edit with this session secret, and where, read in the caller's `session`; None
+    without a live session (it must exist, not be expired or revoked, and its account must be
+    enabled)."""
+    if not isinstance(segreto, str) or not segreto:
+        return None
+    viva = sessione_viva(session=session, token=segreto)
+    if viva is None:
+        return None
+    staff, sessione = viva
+    return Permesso(staff.nome_utente, sessione.sandbox, sessione.creata)
 
 
 async def staff_autorizzato(token: object) -> Permesso | None:
@@ -39,4 +44,4 @@ async def staff_autorizzato(token: object) -> Permesso | None:
     """
     if not isinstance(token, str) or not token:
         return None
-    return await asyncio.to_thread(_permesso_sincrono, token)
+    return await db.esegui(permesso, segreto=token)

@@ -6,7 +6,8 @@ from reflex.vars import Var
 
 from serena_app.components.editor import in_modifica
 from serena_app.contenuto.tipi import SEZIONE, SEZIONI, Tipo, Voce, id_controllo, id_in_elenco
-from serena_app.state.cronologia import CronologiaState, RevisioneVista
+from serena_app.contenuto.viste import RevisioneVista
+from serena_app.state.cronologia import CronologiaState
 
 
 def _stessa(tipo: Tipo, chiave: str, id: Var | int) -> Var:

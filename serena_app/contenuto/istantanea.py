@@ -167,18 +167,18 @@ def dimentica(*pagine: Pagina) -> None:
             _in_memoria.pop(pagina, None)
 
 
-def dopo(scrittura: Scrittura, pagina: Pagina) -> Istantanea:
-    """The snapshot after `scrittura`: applied in memory when it is the next change of the
-    snapshot held (on a working copy, only its list of changes is read again: it depends on
-    both pages); read again if other writes (another process) came in between."""
+def dopo(scrittura: Scrittura, pagina: Pagina, *, session: Session) -> Istantanea:
+    """The snapshot after `scrittura`, read in the write's own `session`: applied in memory
+    when it is the next change of the snapshot held (on a working copy, only its list of
+    changes is read again: it depends on both pages); read again if other writes (another
+    process) came in between."""
     with _lock:
         attuale = _in_memoria.get(pagina)
     if attuale is None or attuale.versione != scrittura.versione_pagina - 1:
-        return aggiornata(pagina)
+        return aggiornata(pagina, session=session)
     nuova = con_scrittura(attuale, scrittura)
     if spazio := bozze.Spazio.della_bozza(pagina):
-        with db.session() as session:
-            modifiche = [str(d) for d in bozze.differenze(session=session, spazio=spazio)]
+        modifiche = [str(d) for d in bozze.differenze(session=session, spazio=spazio)]
         nuova = dataclasses.replace(nuova, modifiche=modifiche)
     with _lock:
         if _in_memoria.get(pagina) is attuale:

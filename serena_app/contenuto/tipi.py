@@ -172,3 +172,10 @@ def id_in_elenco(azione: str, tipo: str, fine):
     if isinstance(fine, str) and not fine:
         return prefisso
     return prefisso + "-" + fine
+
+
+def nome_voce(voce: Voce, titolo: str) -> str:
+    """How announcements name an item: "Testo della mission", "Tappa «Fondazione»"."""
+    if voce.tipo == SEZIONE.nome:
+        return testo_di(voce.chiave)
+    return f"{voce.tipo.capitalize()} «{titolo}»"

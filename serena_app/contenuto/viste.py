@@ -25,3 +25,25 @@ class ValoreVista:
     titolo: str
     testo: str
     bozza: str = ""  # on the working copy: "Bozza di anna · …" if it has a draft
+
+
+@dataclasses.dataclass(frozen=True)
+class Pezzo:
+    """A piece of a word diff: "uguale", "tolto" or "aggiunto"."""
+
+    tipo: str
+    testo: str
+
+
+@dataclasses.dataclass(frozen=True)
+class RevisioneVista:
+    """A revision as the panel lists it."""
+
+    numero: int
+    azione: str
+    autore: str
+    quando: str  # "3 minuti fa"
+    esatto: str  # "30 novembre 2026, 21:03" (Italian time)
+    iso: str
+    pezzi: list[Pezzo]
+    ripristinabile: bool

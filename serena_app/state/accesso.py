@@ -1,36 +1,29 @@
 """The login state of this browser: the session secret, who is logged in, login and logout."""
 
-import asyncio
-
 import reflex as rx
+from sqlmodel import Session
 
-from serena_app import db
 from serena_app.auth import dispositivo, indirizzo
 from serena_app.auth.credenziali import AccessoNegato, accedi
 from serena_app.auth.permessi import staff_autorizzato
 from serena_app.auth.sessioni import revoca_sessione, staff_della_sessione
+from serena_app.db import esegui
 from serena_app.state import schede_staff
 
 
-def _accedi_sincrono(
-    nome_utente: str, password: str, client: str, dispositivi: list[str]
+def _accedi(
+    *, session: Session, nome_utente: str, password: str, client: str, dispositivi: list[str]
 ) -> tuple[str, str]:
     """Log in; the session secret and a new device token for this browser."""
-    with db.session() as session:
-        segreto = accedi(
-            session=session,
-            nome_utente=nome_utente,
-            password=password,
-            client=client,
-            dispositivi=dispositivi,
-        )
-        staff = staff_della_sessione(session=session, token=segreto)
-        return segreto, dispositivo.emetti(session=session, nome_utente=staff.nome_utente)
-
-
-def _esci_sincrono(token: str) -> None:
-    with db.session() as session:
-        revoca_sessione(session=session, token=token)
+    segreto = accedi(
+        session=session,
+        nome_utente=nome_utente,
+        password=password,
+        client=client,
+        dispositivi=dispositivi,
+    )
+    staff = staff_della_sessione(session=session, token=segreto)
+    return segreto, dispositivo.emetti(session=session, nome_utente=staff.nome_utente)
 
 
 class AccessoState(rx.State):
@@ -146,8 +139,12 @@ class AccessoState(rx.State):
         client = indirizzo.del_router(self.router)
         presentati = self._dispositivi_presentati()
         try:
-            token, nuovo = await asyncio.to_thread(
-                _accedi_sincrono, nome_utente, password, client, presentati
+            token, nuovo = await esegui(
+                _accedi,
+                nome_utente=nome_utente,
+                password=password,
+                client=client,
+                dispositivi=presentati,
             )
         except AccessoNegato as rifiuto:
             self.errore_accesso = str(rifiuto)
@@ -161,7 +158,7 @@ class AccessoState(rx.State):
     async def esci(self):
         """Log out: the session ends in the database at once."""
         if segreto := self._segreto():
-            await asyncio.to_thread(_esci_sincrono, segreto)
+            await esegui(revoca_sessione, token=segreto)
         self.token = ""
         self._nome_staff = ""
         self._nascosta_per = ""  # that view never comes back

@@ -1,8 +1,6 @@
 """The content a browser shows, copied from the snapshot of the page it looks at: the published
 page for visitors, the working copy (drafts) for staff in edit mode."""
 
-import asyncio
-
 import reflex as rx
 from sqlalchemy.exc import OperationalError
 
@@ -10,6 +8,7 @@ from serena_app.contenuto import istantanea
 from serena_app.contenuto.istantanea import Istantanea
 from serena_app.contenuto.pagina import PUBBLICATA, Pagina
 from serena_app.contenuto.viste import TappaVista, ValoreVista
+from serena_app.db import esegui
 from serena_app.state.accesso import AccessoState
 from serena_app.web.seo import json_ld
 
@@ -100,7 +99,7 @@ class ContenutoState(rx.State):
         ):
             self._lascia_bozza()
         try:
-            nuova = await asyncio.to_thread(istantanea.aggiornata, self._pagina)
+            nuova = await esegui(istantanea.aggiornata, pagina=self._pagina)
         except OperationalError:
             nuova = istantanea.gia_letta(self._pagina)  # the database is restarting
             if nuova is None:

@@ -4,163 +4,49 @@ and "Annulla ultima modifica". Staff only: every handler that shows or changes a
 guarded, and what the panel holds is hidden with the rest of the staff view.
 """
 
-import asyncio
-import dataclasses
-import json
-from datetime import UTC, datetime
+from collections.abc import Callable
+from typing import Any
 
 import reflex as rx
 from sqlmodel import Session
 
-from serena_app import db
-from serena_app.contenuto import bozze, cronologia, istantanea, pagina, validazione
-from serena_app.contenuto.bozze import FUSO, MESI, SITO, Spazio
+from serena_app.contenuto import cronologia, istantanea, pagina, revisioni, validazione
+from serena_app.contenuto.bozze import SITO, Spazio
 from serena_app.contenuto.cronologia import CAMBIATA_DA_ALTRI, NonAnnullabile
 from serena_app.contenuto.pagina import NonTrovato
-from serena_app.contenuto.tipi import NESSUNA, SEZIONE, TIPI, Voce, id_controllo
-from serena_app.models import Revisione
+from serena_app.contenuto.tipi import NESSUNA, TIPI, Voce, id_controllo, nome_voce
+from serena_app.contenuto.viste import RevisioneVista
 from serena_app.state.contenuto import ContenutoState
 from serena_app.state.diffusione import diffondi
 from serena_app.state.redazione import (
     NON_TROVATO,
     RedazioneState,
-    nome_voce,
     numeri_controllati,
     pieno,
     voce_richiesta,
 )
 from serena_app.state.staff import StaffState, richiede_staff
 
-AZIONI = {
-    "creata": "Testo di partenza",
-    "salvata": "Salvata",
-    "aggiunta": "Aggiunta",
-    "eliminata": "Eliminata",
-    "spostata": "Spostata",
-    "ripristinata": "Ripristinata",
-    "annullata": "Modifica annullata",
-    "pubblicata": "Pubblicata",
-}
 ANNULLA = "annulla-ultima"  # the id of "Annulla ultima modifica" (Ctrl/Cmd+Z presses it)
 NESSUNA_REVISIONE = "Questa versione non c’è più: apri di nuovo la cronologia."
 
 
-@dataclasses.dataclass(frozen=True)
-class Pezzo:
-    """A piece of a word diff: "uguale", "tolto" or "aggiunto"."""
-
-    tipo: str
-    testo: str
-
-
-@dataclasses.dataclass(frozen=True)
-class RevisioneVista:
-    """A revision as the panel lists it."""
-
-    numero: int
-    azione: str
-    autore: str
-    quando: str  # "3 minuti fa"
-    esatto: str  # "30 novembre 2026, 21:03" (Italian time)
-    iso: str
-    pezzi: list[Pezzo]
-    ripristinabile: bool
+def _e_poi_la_bozza(
+    *, session: Session, spazio: Spazio, autore: str, funzione: Callable[..., Any], **argomenti
+) -> tuple[Any, istantanea.Istantanea]:
+    """A restore or an undo on the working copy, and its snapshot after, in one session."""
+    esito = funzione(session=session, spazio=spazio, autore=autore, **argomenti)
+    return esito, istantanea.aggiornata(spazio.bozza, session=session)
 
 
-def fa(quando: datetime, ora: datetime) -> str:
-    """How long ago, in Italian: "adesso", "3 minuti fa", "2 ore fa", "ieri", "5 giorni fa"."""
-    secondi = int((ora - quando).total_seconds())
-    if secondi < 60:
-        return "adesso"
-    for unita, singolare, plurale in (
-        (86400, "giorno", "giorni"),
-        (3600, "ora", "ore"),
-        (60, "minuto", "minuti"),
-    ):
-        if secondi >= unita:
-            n = secondi // unita
-            if unita == 86400 and n == 1:
-                return "ieri"
-            return f"{n} {singolare if n == 1 else plurale} fa"
-    return "adesso"
+def _revisioni(
+    *, session: Session, spazio: Spazio, autore: str, voce: Voce
+) -> list[RevisioneVista] | None:
+    return revisioni.di(session=session, spazio=spazio, voce=voce)
 
 
-def esatto(quando: datetime) -> str:
-    ora = quando.astimezone(FUSO)
-    return f"{ora.day} {MESI[ora.month - 1]} {ora.year}, {ora:%H:%M}"
-
-
-def _utc(quando: datetime) -> datetime:
-    return quando if quando.tzinfo else quando.replace(tzinfo=UTC)
-
-
-def _testo(dati: dict | None) -> str:
-    """What a diff compares: an item's fields as lines (the year, the title, the text)."""
-    if not dati:
-        return ""
-    return "\n".join(str(dati[c]) for c in ("anno", "titolo", "testo") if dati.get(c) is not None)
-
-
-def vista(revisione: Revisione, ora: datetime) -> RevisioneVista:
-    prima, dopo = (json.loads(t) if t else None for t in (revisione.prima, revisione.dopo))
-    if revisione.azione == "spostata" and prima and dopo:
-        pezzi = [
-            Pezzo(
-                "uguale",
-                f"Dalla posizione {prima['posizione'] + 1} alla {dopo['posizione'] + 1}.",
-            )
-        ]
-    else:
-        pezzi = [Pezzo(t, s) for t, s in cronologia.differenza_parole(_testo(prima), _testo(dopo))]
-    quando = _utc(revisione.quando)
-    return RevisioneVista(
-        numero=revisione.id or 0,
-        azione=AZIONI.get(revisione.azione, revisione.azione),
-        autore=revisione.autore or "file dei contenuti",
-        quando=fa(quando, ora),
-        esatto=esatto(quando),
-        iso=quando.isoformat(timespec="seconds"),
-        pezzi=pezzi,
-        ripristinabile=bool(revisione.dopo or revisione.prima),
-    )
-
-
-def nome_di(revisione: Revisione) -> str:
-    """How announcements name a revision's item: "Testo della mission", "Valore «Ascolto»"."""
-    dati = json.loads(revisione.dopo or revisione.prima or "{}")
-    return nome_voce(Voce(revisione.tipo, revisione.chiave), dati.get("titolo", ""))
-
-
-def _chiave(session: Session, spazio: Spazio, trovata: Voce) -> str | None:
-    """History's name of an item of the working copy: a section's key, an item's code."""
-    if trovata.tipo == SEZIONE.nome:
-        return trovata.chiave
-    elemento = pagina.leggi_elemento(session=session, pagina=spazio.bozza, voce=trovata)
-    return None if elemento is None else elemento.codice
-
-
-def _revisioni(spazio: Spazio, trovata: Voce) -> list[RevisioneVista] | None:
-    with db.session() as session:
-        bozze.apri(session=session, spazio=spazio)
-        chiave = _chiave(session, spazio, trovata)
-        if chiave is None:
-            return None
-        ora = datetime.now(UTC)
-        return [vista(r, ora) for r in cronologia.di(session=session, spazio=spazio, chiave=chiave)]
-
-
-def _pubblicazioni(spazio: Spazio) -> list[RevisioneVista]:
-    with db.session() as session:
-        ora = datetime.now(UTC)
-        return [
-            dataclasses.replace(vista(r, ora), pezzi=[])
-            for r in cronologia.pubblicazioni(session=session, spazio=spazio)
-        ]
-
-
-def _sul_db(funzione, **argomenti):
-    with db.session() as session:
-        return funzione(session=session, **argomenti)
+def _pubblicazioni(*, session: Session, spazio: Spazio, autore: str) -> list[RevisioneVista]:
+    return revisioni.pubblicazioni(session=session, spazio=spazio)
 
 
 class CronologiaState(StaffState):
@@ -192,9 +78,8 @@ class CronologiaState(StaffState):
         self.aperta, self.revisioni = NESSUNA, []
         self.pubblicazioni_aperte, self.pubblicazioni = False, []
 
-    async def _mostra_bozza(self, annuncio: str) -> None:
+    async def _mostra_bozza(self, nuova: istantanea.Istantanea, annuncio: str) -> None:
         """After a restore or an undo: the working copy here and in the other staff tabs."""
-        nuova = await asyncio.to_thread(istantanea.aggiornata, self._spazio.bozza)
         contenuto = await self.get_state(ContenutoState)
         contenuto._mostra(nuova)
         if self._spazio == SITO:
@@ -211,12 +96,12 @@ class CronologiaState(StaffState):
         trovata = voce_richiesta(tipo, chiave)
         if trovata is None or trovata.nuova or not self.modifica_attiva:
             return None
-        revisioni = await asyncio.to_thread(_revisioni, self._spazio, trovata)
+        elenco = await self._sul_db(_revisioni, voce=trovata)
         self._chiudi_pannelli()
-        if revisioni is None:
+        if elenco is None:
             self.avviso = NON_TROVATO
             return None
-        self.aperta, self.revisioni = trovata, revisioni
+        self.aperta, self.revisioni = trovata, elenco
         self._metti_a_fuoco("cronologia-pannello")
 
     @rx.event
@@ -239,12 +124,8 @@ class CronologiaState(StaffState):
             return None
         aperta = self.aperta
         try:
-            scrittura = await asyncio.to_thread(
-                _sul_db,
-                cronologia.ripristina,
-                spazio=self._spazio,
-                numero=numero,
-                autore=self._autore,
+            scrittura, nuova = await self._sul_db(
+                _e_poi_la_bozza, funzione=cronologia.ripristina, numero=numero
             )
         except NonTrovato:
             self.avviso = NESSUNA_REVISIONE
@@ -253,9 +134,9 @@ class CronologiaState(StaffState):
             self.avviso = pieno(TIPI[aperta.tipo]) if aperta.tipo in TIPI else NESSUNA_REVISIONE
             return None
         nome = nome_voce(aperta, getattr(scrittura.elemento, "titolo", ""))
-        await self._mostra_bozza(f"{nome}: versione ripristinata come bozza, da pubblicare.")
+        await self._mostra_bozza(nuova, f"{nome}: versione ripristinata come bozza, da pubblicare.")
         if aperta != NESSUNA:
-            self.revisioni = await asyncio.to_thread(_revisioni, self._spazio, aperta) or []
+            self.revisioni = await self._sul_db(_revisioni, voce=aperta) or []
         self._metti_a_fuoco("cronologia-pannello")
 
     @rx.event
@@ -264,7 +145,7 @@ class CronologiaState(StaffState):
         """Open the page's history: every publish, newest first."""
         if not self.modifica_attiva:
             return None
-        pubblicazioni = await asyncio.to_thread(_pubblicazioni, self._spazio)
+        pubblicazioni = await self._sul_db(_pubblicazioni)
         self._chiudi_pannelli()
         self.pubblicazioni_aperte, self.pubblicazioni = True, pubblicazioni
         self._metti_a_fuoco("cronologia-pannello")
@@ -278,19 +159,16 @@ class CronologiaState(StaffState):
         if not self.modifica_attiva:
             return None
         try:
-            quante = await asyncio.to_thread(
-                _sul_db,
-                cronologia.ripristina_pagina,
-                spazio=self._spazio,
-                numero=numero,
-                autore=self._autore,
+            quante, nuova = await self._sul_db(
+                _e_poi_la_bozza, funzione=cronologia.ripristina_pagina, numero=numero
             )
         except NonTrovato:
             self.avviso = NESSUNA_REVISIONE
             return None
         self._chiudi_pannelli()
         await self._mostra_bozza(
-            f"Pagina ripristinata come bozza: {quante} modifiche da controllare e pubblicare."
+            nuova,
+            f"Pagina ripristinata come bozza: {quante} modifiche da controllare e pubblicare.",
         )
         self._metti_a_fuoco("pubblica")
 
@@ -301,16 +179,12 @@ class CronologiaState(StaffState):
         if not self.modifica_attiva:
             return None
         try:
-            annullata = await asyncio.to_thread(
-                _sul_db,
-                cronologia.annulla_ultima,
-                spazio=self._spazio,
-                autore=self._autore,
-                dal=self._dal,
+            annullata, nuova = await self._sul_db(
+                _e_poi_la_bozza, funzione=cronologia.annulla_ultima, dal=self._dal
             )
         except (NonAnnullabile, NonTrovato, pagina.Conflitto, pagina.OrdineNonValido) as errore:
             self.avviso = str(errore) if isinstance(errore, NonAnnullabile) else CAMBIATA_DA_ALTRI
             return None
         self._chiudi_pannelli()
-        await self._mostra_bozza(f"Modifica annullata: {nome_di(annullata)}.")
+        await self._mostra_bozza(nuova, f"Modifica annullata: {revisioni.nome_di(annullata)}.")
         self._metti_a_fuoco(ANNULLA)

@@ -8,18 +8,18 @@ socket that presented it). Every edit then goes through the staff guard, which t
 the session edits.
 """
 
-import asyncio
 import functools
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 import reflex as rx
+from sqlmodel import Session
 
-from serena_app import db
 from serena_app.auth import indirizzo
 from serena_app.contenuto import istantanea
 from serena_app.contenuto.bozze import SITO, Spazio
 from serena_app.contenuto.pagina import PUBBLICATA, Pagina
+from serena_app.db import esegui
 from serena_app.demo import modalita, sandbox
 from serena_app.state.accesso import AccessoState
 from serena_app.state.contenuto import ContenutoState
@@ -31,16 +31,12 @@ IN_SANDBOX = "Modalità modifica attiva: quello che cambi resta nella tua sandbo
 RIPRISTINA = "ripristina-demo"  # the id of the button, where focus goes once the sandbox opens
 
 
-def _apri(client: str) -> str:
-    with db.session() as session:
-        return sandbox.apri(session=session, client=client)
-
-
-def _ripristina(spazio: Spazio, mostrata: Pagina) -> istantanea.Istantanea:
+def _ripristina(
+    *, session: Session, spazio: Spazio, autore: str, mostrata: Pagina
+) -> istantanea.Istantanea:
     """Reset the sandbox; the page this browser shows, as it is now."""
-    with db.session() as session:
-        sandbox.ripristina(session=session, spazio=spazio)
-    return istantanea.aggiornata(mostrata)
+    sandbox.ripristina(session=session, spazio=spazio)
+    return istantanea.aggiornata(mostrata, session=session)
 
 
 def solo_in_demo(handler: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
@@ -72,7 +68,7 @@ class DemoState(StaffState):
         if permesso is None:
             try:
                 client = indirizzo.del_router(self.router)
-                token = await asyncio.to_thread(_apri, client)
+                token = await esegui(sandbox.apri, client=client)
             except sandbox.DemoPiena as piena:
                 self.errore_demo = str(piena)
                 return None
@@ -101,7 +97,7 @@ class DemoState(StaffState):
         permesso = await StaffState._staff(self)
         if permesso is None or permesso.sandbox is None:
             return
-        contenuto._passa(await asyncio.to_thread(istantanea.aggiornata, Pagina(permesso.sandbox)))
+        contenuto._passa(await esegui(istantanea.aggiornata, pagina=Pagina(permesso.sandbox)))
         contenuto._pubblicata = Pagina(permesso.sandbox)
 
     @rx.event
@@ -114,5 +110,5 @@ class DemoState(StaffState):
         redazione = await self.get_state(RedazioneState)
         redazione._chiudi()
         contenuto = await self.get_state(ContenutoState)
-        contenuto._mostra(await asyncio.to_thread(_ripristina, self._spazio, contenuto._pagina))
+        contenuto._mostra(await self._sul_db(_ripristina, mostrata=contenuto._pagina))
         redazione.annuncio = RIPRISTINATA

@@ -24,6 +24,7 @@ from reflex_base.registry import RegistrationContext
 from serena_app.contenuto import istantanea
 from serena_app.contenuto.istantanea import Istantanea
 from serena_app.contenuto.pagina import PUBBLICATA, Pagina
+from serena_app.db import esegui
 from serena_app.pubblicazione import annuncio
 from serena_app.state import revoca
 from serena_app.state.accesso import AccessoState
@@ -96,7 +97,7 @@ def _in_background(coroutine) -> None:
 async def _alla_modifica(pagina: Pagina, versione: int, escluso: str) -> None:
     """A page of the site changed (here, in another process, or by a command): this
     process's open pages that show it get it."""
-    nuova = await asyncio.to_thread(istantanea.aggiornata, pagina)
+    nuova = await esegui(istantanea.aggiornata, pagina=pagina)
     await _diffondi(nuova, escluso)
 
 

@@ -6,14 +6,13 @@ see nothing of it until "Pubblica". The path of a change: a handler here (guarde
 `pagina` on the working copy, in a thread (the database work) → the snapshot and the live push
 to the other staff tabs. Versions live on the server, never in the browser."""
 
-import asyncio
 import functools
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 import reflex as rx
+from sqlmodel import Session
 
-from serena_app import db
 from serena_app.contenuto import bozze, istantanea, pagina, validazione
 from serena_app.contenuto.bozze import SITO, Spazio
 from serena_app.contenuto.pagina import (
@@ -26,19 +25,18 @@ from serena_app.contenuto.pagina import (
 )
 from serena_app.contenuto.tipi import (
     NESSUNA,
-    SEZIONE,
     TAPPA,
     TIPI,
     Tipo,
     Voce,
     id_controllo,
-    testo_di,
+    nome_voce,
     voce,
 )
 from serena_app.pubblicazione import pubblica
 from serena_app.state.contenuto import ContenutoState
 from serena_app.state.diffusione import avvisa, diffondi
-from serena_app.state.staff import StaffState, richiede_staff
+from serena_app.state.staff import StaffState, richiede_staff, verifica_nella_scrittura
 
 R = TypeVar("R")
 CONFERMA_ELIMINAZIONE = "conferma-eliminazione"  # the id of the confirmation's button
@@ -89,13 +87,6 @@ def campi_da_mostrare(tipo: Tipo, elemento: Elemento) -> dict[str, str]:
     return {c.nome: "" if (v := getattr(elemento, c.nome)) is None else str(v) for c in tipo.campi}
 
 
-def nome_voce(voce: Voce, titolo: str) -> str:
-    """How announcements name an item: "Testo della mission", "Tappa «Fondazione»"."""
-    if voce.tipo == SEZIONE.nome:
-        return testo_di(voce.chiave)
-    return f"{voce.tipo.capitalize()} «{titolo}»"
-
-
 def _annuncio(voce: Voce, radice: str, scrittura: Scrittura) -> str:
     """The sentence read out after a write, e.g. "Tappa «…» spostata in posizione 2 di 6.".
 
@@ -130,31 +121,38 @@ def pieno(tipo: Tipo) -> str:
     )
 
 
-def _sul_db(spazio: Spazio, funzione: Callable[..., R], **argomenti) -> R:
-    """Run one function of `pagina` on the working copy of `spazio` (made first if there is
-    none), in its own database session.
-
-    Blocking (SQLite may wait for another writer): handlers call it in a thread.
-    """
-    with db.session() as session:
-        bozze.apri(session=session, spazio=spazio)
-        return funzione(session=session, pagina=spazio.bozza, **argomenti)
+def _sulla_bozza(
+    *, session: Session, spazio: Spazio, autore: str, funzione: Callable[..., R], **argomenti
+) -> R:
+    """Run one function of `pagina` on the working copy of `spazio` (no write)."""
+    return funzione(session=session, pagina=spazio.bozza, **argomenti)
 
 
-def _vista(spazio: Spazio, in_bozza: bool) -> istantanea.Istantanea:
-    """The snapshot edit mode shows (the working copy, made if needed) or the published one."""
-    if in_bozza:
-        with db.session() as session:
-            bozze.apri(session=session, spazio=spazio)
-    return istantanea.aggiornata(spazio.bozza if in_bozza else spazio.pubblicata)
+def _scrivi(
+    *,
+    session: Session,
+    spazio: Spazio,
+    autore: str,
+    funzione: Callable[..., Scrittura],
+    **argomenti,
+) -> tuple[Scrittura, istantanea.Istantanea]:
+    """Write with one function of `pagina` on the working copy of `spazio`, signed `autore`,
+    and read the working copy's snapshot after it, in the same database session."""
+    scrittura = funzione(session=session, pagina=spazio.bozza, autore=autore, **argomenti)
+    return scrittura, istantanea.dopo(scrittura, spazio.bozza, session=session)
 
 
-def _da_pubblicare(spazio: Spazio) -> tuple[int, list[str]]:
+def _vista(
+    *, session: Session, spazio: Spazio, autore: str, in_bozza: bool
+) -> istantanea.Istantanea:
+    """The snapshot edit mode shows (the working copy) or the published one."""
+    return istantanea.aggiornata(spazio.bozza if in_bozza else spazio.pubblicata, session=session)
+
+
+def _da_pubblicare(*, session: Session, spazio: Spazio, autore: str) -> tuple[int, list[str]]:
     """The working copy's counter and its changes, one line each, read together."""
-    with db.session() as session:
-        bozze.apri(session=session, spazio=spazio)
-        versione, differenze = bozze.da_pubblicare(session=session, spazio=spazio)
-        return versione, [str(d) for d in differenze]
+    versione, differenze = bozze.da_pubblicare(session=session, spazio=spazio)
+    return versione, [str(d) for d in differenze]
 
 
 def _modifiche(quante: int) -> str:
@@ -218,16 +216,15 @@ class RedazioneState(StaffState):
         the item is gone (then says so)."""
         if voce is None or voce.nuova:
             return None
-        elemento = await asyncio.to_thread(_sul_db, self._spazio, pagina.leggi_elemento, voce=voce)
+        elemento = await self._sul_db(_sulla_bozza, funzione=pagina.leggi_elemento, voce=voce)
         self._chiudi()
         if elemento is None:
             self.avviso = NON_TROVATO
         return elemento
 
-    async def _dopo(self, scrittura: Scrittura, annuncio: str, fuoco: str):
-        """After a write: show it here, push it to every other open page, announce it, and put
-        keyboard focus on `fuoco` (an element id)."""
-        nuova = await asyncio.to_thread(istantanea.dopo, scrittura, self._spazio.bozza)
+    async def _dopo(self, nuova: istantanea.Istantanea, annuncio: str, fuoco: str):
+        """After a write: show the working copy `nuova` here, push it to every other open
+        page, announce it, and put keyboard focus on `fuoco` (an element id)."""
         contenuto = await self.get_state(ContenutoState)
         contenuto._mostra(nuova)
         if self._spazio == SITO:  # a demo sandbox is seen by its own browser only
@@ -276,7 +273,7 @@ class RedazioneState(StaffState):
         self.modifica_attiva = attiva
         self.anteprima = False
         contenuto = await self.get_state(ContenutoState)
-        contenuto._passa(await asyncio.to_thread(_vista, self._spazio, attiva))
+        contenuto._passa(await self._sul_db(_vista, in_bozza=attiva))
         contenuto._pubblicata = self._spazio.pubblicata
 
     @rx.event
@@ -307,7 +304,7 @@ class RedazioneState(StaffState):
 
     async def _elenca(self, conferma: str) -> None:
         """Open (or open again) the confirmation with the changes as they are now."""
-        versione, elenco = await asyncio.to_thread(_da_pubblicare, self._spazio)
+        versione, elenco = await self._sul_db(_da_pubblicare)
         if not elenco:
             self._chiudi()
             self.avviso = NESSUNA_BOZZA
@@ -386,7 +383,7 @@ class RedazioneState(StaffState):
         if nuova is None:
             return
         self._chiudi()
-        quanti = await asyncio.to_thread(_sul_db, self._spazio, pagina.quanti, tipo=nuova.genere)
+        quanti = await self._sul_db(_sulla_bozza, funzione=pagina.quanti, tipo=nuova.genere)
         if quanti >= nuova.genere.massimo:
             self.avviso = pieno(nuova.genere)
             return
@@ -395,6 +392,7 @@ class RedazioneState(StaffState):
 
     @rx.event
     @richiede_staff
+    @verifica_nella_scrittura
     async def salva(self, form_data: dict):
         """Check and save the open editor's fields; a stale save is refused, nothing is lost."""
         aperta = self.aperto
@@ -405,23 +403,16 @@ class RedazioneState(StaffState):
                 aperta.genere.campi, form_data, obbligatorio=not aperta.facoltativa
             )
             if aperta.nuova:
-                scrittura = await asyncio.to_thread(
-                    _sul_db,
-                    self._spazio,
-                    pagina.aggiungi,
-                    tipo=aperta.genere,
-                    campi=campi,
-                    autore=self._autore,
+                scrittura, nuova = await self._sul_db(
+                    _scrivi, funzione=pagina.aggiungi, tipo=aperta.genere, campi=campi
                 )
             else:
-                scrittura = await asyncio.to_thread(
-                    _sul_db,
-                    self._spazio,
-                    pagina.salva,
+                scrittura, nuova = await self._sul_db(
+                    _scrivi,
+                    funzione=pagina.salva,
                     voce=aperta,
                     campi=campi,
                     versione=self._versione,
-                    autore=self._autore,
                 )
         except validazione.ErroriModulo as errori:
             self.errori = errori.errori
@@ -442,10 +433,10 @@ class RedazioneState(StaffState):
             return None
         if aperta.nuova:
             return await self._dopo(
-                scrittura, _annuncio(aperta, "aggiunt", scrittura), id_controllo("aggiungi", aperta)
+                nuova, _annuncio(aperta, "aggiunt", scrittura), id_controllo("aggiungi", aperta)
             )
         return await self._dopo(
-            scrittura, _annuncio(aperta, "salvat", scrittura), id_controllo("apri", aperta)
+            nuova, _annuncio(aperta, "salvat", scrittura), id_controllo("apri", aperta)
         )
 
     @rx.event
@@ -464,30 +455,30 @@ class RedazioneState(StaffState):
 
     @rx.event
     @richiede_staff
+    @verifica_nella_scrittura
     async def elimina(self):
         """Delete the item awaiting confirmation."""
         bersaglio = self.da_eliminare
         if bersaglio == NESSUNA:
             return None
         try:
-            scrittura = await asyncio.to_thread(
-                _sul_db,
-                self._spazio,
-                pagina.elimina,
+            scrittura, nuova = await self._sul_db(
+                _scrivi,
+                funzione=pagina.elimina,
                 voce=bersaglio,
                 versione=self._versione_da_eliminare,
-                autore=self._autore,
             )
         except (Conflitto, NonTrovato):
             self._chiudi()
             self.avviso = MODIFICATO_NEL_FRATTEMPO
             return None
         fuoco = id_controllo("aggiungi", Voce(bersaglio.tipo))
-        return await self._dopo(scrittura, _annuncio(bersaglio, "eliminat", scrittura), fuoco)
+        return await self._dopo(nuova, _annuncio(bersaglio, "eliminat", scrittura), fuoco)
 
     @rx.event
     @richiede_staff
     @numeri_controllati
+    @verifica_nella_scrittura
     async def sposta(self, tipo: str, chiave: str | int, di: int | str):
         """Move a milestone or value one place up (-1) or down (1); the result is announced."""
         trovata = voce_richiesta(tipo, chiave)
@@ -497,8 +488,8 @@ class RedazioneState(StaffState):
         if trovata is None or trovata.nuova or not trovata.genere.in_elenco:
             return None
         try:
-            scrittura = await asyncio.to_thread(
-                _sul_db, self._spazio, pagina.sposta, voce=trovata, di=di, autore=self._autore
+            scrittura, nuova = await self._sul_db(
+                _scrivi, funzione=pagina.sposta, voce=trovata, di=di
             )
         except (OrdineNonValido, NonTrovato) as errore:
             self._chiudi()
@@ -506,4 +497,4 @@ class RedazioneState(StaffState):
             self.annuncio = self.avviso
             return None
         fuoco = id_controllo("su" if di < 0 else "giu", trovata)
-        return await self._dopo(scrittura, _annuncio(trovata, "spostat", scrittura), fuoco)
+        return await self._dopo(nuova, _annuncio(trovata, "spostat", scrittura), fuoco)

@@ -18,9 +18,9 @@ from collections.abc import Iterable
 
 import reflex as rx
 
-from serena_app import db
 from serena_app.auth.permessi import staff_autorizzato
 from serena_app.auth.sessioni import CANALE_REVOCHE, hash_segreto, sessioni_vive
+from serena_app.db import esegui
 from serena_app.pubblicazione import annuncio
 from serena_app.state.accesso import AccessoState
 from serena_app.state.schede_staff import SCHEDE_STAFF
@@ -37,11 +37,6 @@ def sveglia() -> None:
 
 
 annuncio.ascolta_canale(CANALE_REVOCHE, sveglia)
-
-
-def _vive(hash_segreti: frozenset[str]) -> set[str]:
-    with db.session() as session:
-        return sessioni_vive(session=session, hash_segreti=hash_segreti)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -63,7 +58,7 @@ class Verifica:
 async def verifica(client_tokens: Iterable[str]) -> Verifica:
     """The sessions of the staff tabs `client_tokens`, checked in one query."""
     controllate = frozenset(SCHEDE_STAFF[t] for t in client_tokens if t in SCHEDE_STAFF)
-    vive = await asyncio.to_thread(_vive, controllate) if controllate else set()
+    vive = await esegui(sessioni_vive, hash_segreti=controllate) if controllate else set()
     return Verifica(controllate, frozenset(vive))
 
 
@@ -87,7 +82,7 @@ async def controlla(app: rx.App) -> None:
     if not SCHEDE_STAFF:
         return
     schede = dict(SCHEDE_STAFF)
-    vive = await asyncio.to_thread(_vive, frozenset(schede.values()))
+    vive = await esegui(sessioni_vive, hash_segreti=frozenset(schede.values()))
     finite = [(token, hash_) for token, hash_ in schede.items() if hash_ not in vive]
     risultati = await asyncio.gather(
         *(_termina(app, token, hash_) for token, hash_ in finite), return_exceptions=True

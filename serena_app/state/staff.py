@@ -3,8 +3,11 @@
 Reflex lets any browser call any event handler by name, with any payload. A handler that
 changes data is wrapped in `richiede_staff`: before its body runs, the guard reads this
 browser's login state (`AccessoState`) and checks the secret presented on this socket against
-the database. Without a
-live staff session the body never runs; edit mode ends and the browser is told why.
+the database. Without a live staff session the body never runs; edit mode ends and the
+browser is told why. A write (`verifica_nella_scrittura`: save, delete, move) makes the same
+check in its own database session instead, first thing in the one thread hop that writes
+(`StaffState._sul_db`): the body before it only reads the event's payload. If such a body
+writes nothing, the guard checks after it.
 `tests/state/test_inventario.py` fails for any handler that changes data without the guard.
 """
 
@@ -14,13 +17,17 @@ import logging
 import secrets
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import reflex as rx
 from sqlalchemy.exc import OperationalError
+from sqlmodel import Session
 
+from serena_app.auth import permessi
 from serena_app.auth.permessi import Permesso, staff_autorizzato
+from serena_app.contenuto import bozze
 from serena_app.contenuto.bozze import SITO, Spazio
+from serena_app.db import esegui
 from serena_app.demo.capienza import LimiteRaggiunto
 from serena_app.state import schede_staff
 from serena_app.state.accesso import AccessoState
@@ -33,6 +40,25 @@ DATABASE_NON_RISPONDE = (
     "nulla è cambiato. Riprova tra qualche istante."
 )
 logger = logging.getLogger(__name__)
+R = TypeVar("R")
+
+
+class NonAutorizzato(Exception):
+    """No live staff session for the secret this tab presented."""
+
+
+def _da_staff(
+    *, session: Session, segreto: str, operazione: Callable[..., R], **argomenti: Any
+) -> tuple[Permesso, R]:
+    """In one database session: the staff session checked, its working copy made if there is
+    none, and `operazione(session=, spazio=, autore=, **argomenti)` run on it."""
+    permesso = permessi.permesso(session=session, segreto=segreto)
+    if permesso is None:
+        raise NonAutorizzato
+    spazio = Spazio.della_sessione(permesso.sandbox)
+    bozze.apri(session=session, spazio=spazio)
+    risultato = operazione(session=session, spazio=spazio, autore=permesso.nome_utente, **argomenti)
+    return permesso, risultato
 
 
 class StaffState(rx.State):
@@ -48,6 +74,7 @@ class StaffState(rx.State):
     _autore: str = ""  # who the guard let through: drafts are signed with it
     _spazio: Spazio = SITO  # where they edit: the site, or their demo sandbox
     _dal: datetime | None = None  # when their session began (undo reaches back to it)
+    _verificato: bool = False  # this event's staff session has been checked
 
     def _metti_a_fuoco(self, id_html: str, campi: dict[str, str] | None = None) -> None:
         """Move keyboard focus to element `id_html` once the page has changed under it, after
@@ -64,6 +91,36 @@ class StaffState(rx.State):
         permesso = await staff_autorizzato(segreto)
         schede_staff.ricorda(self.router.session.client_token, segreto, permesso)
         return permesso
+
+    def _autorizzato(self, permesso: Permesso) -> None:
+        """The guard let this event through, for `permesso`."""
+        self._autore = permesso.nome_utente
+        self._spazio = Spazio.della_sessione(permesso.sandbox)
+        self._dal = permesso.dal
+        self._verificato = True
+
+    async def _sul_db(self, operazione: Callable[..., R], /, **argomenti: Any) -> R:
+        """Run `operazione(session=, spazio=, autore=, **argomenti)` of the content layer on
+        where this session edits, in one thread hop and one database session, which first
+        check the session (the guard's check) and make the working copy if needed.
+
+        Raises:
+            NonAutorizzato: No live staff session (the guard then refuses the event).
+        """
+        accesso = await self.get_state(AccessoState)
+        segreto = accesso._segreto()
+        try:
+            permesso, risultato = await esegui(
+                _da_staff, segreto=segreto, operazione=operazione, **argomenti
+            )
+        except (NonAutorizzato, OperationalError):
+            raise
+        except Exception:
+            self._verificato = True  # the check passed: the operation itself refused
+            raise
+        schede_staff.ricorda(self.router.session.client_token, segreto, permesso)
+        StaffState._autorizzato(self, permesso)
+        return risultato
 
     async def _rifiuta(self) -> None:
         """No live staff session: leave edit mode (and the working copy) and say why."""
@@ -103,18 +160,21 @@ def richiede_staff(
 ) -> Callable[..., Awaitable[Any]]:
     """Run `handler` (of a `StaffState`) only for a live staff session; otherwise change
     nothing but leaving edit mode."""
+    nella_scrittura = getattr(handler, "verifica_nella_scrittura", False)
 
     @functools.wraps(handler)
     async def controllato(self: StaffState, *args, **kwargs):
         try:
-            permesso = await StaffState._staff(self)
-            if permesso is None:
-                await StaffState._rifiuta(self)
-                return None
-            self._autore = permesso.nome_utente
-            self._spazio = Spazio.della_sessione(permesso.sandbox)
-            self._dal = permesso.dal
-            return await handler(self, *args, **kwargs)
+            self._verificato = False
+            if not nella_scrittura:
+                await _verifica(self)
+            risultato = await handler(self, *args, **kwargs)
+            if not self._verificato:  # a write that wrote nothing: the check, now
+                await _verifica(self)
+            return risultato
+        except NonAutorizzato:
+            await StaffState._rifiuta(self)
+            return None
         except LimiteRaggiunto as limite:
             # A demo sandbox full, or written too fast: the write was rolled back whole, and
             # the open editor keeps what they typed.
@@ -129,3 +189,20 @@ def richiede_staff(
 
     controllato.richiede_staff = True
     return controllato
+
+
+async def _verifica(stato: StaffState) -> None:
+    permesso = await StaffState._staff(stato)
+    if permesso is None:
+        raise NonAutorizzato
+    StaffState._autorizzato(stato, permesso)
+
+
+def verifica_nella_scrittura(
+    handler: Callable[..., Awaitable[Any]],
+) -> Callable[..., Awaitable[Any]]:
+    """Mark a handler (under `richiede_staff`) whose staff check is made by its write, in the
+    write's own thread hop and database session (`StaffState._sul_db`). Its body must change
+    nothing before that write but what the event's payload alone decides."""
+    handler.verifica_nella_scrittura = True
+    return handler

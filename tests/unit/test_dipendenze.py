@@ -132,3 +132,18 @@ def test_tests_never_import_scripts():
         for p in (RADICE / "tests").rglob("*.py")
     }
     assert {p: i for p, i in trovati.items() if i} == {}
+
+
+def test_state_reaches_the_database_only_through_one_helper():
+    """The browser side's state never opens a database session nor reads tables itself: each
+    operation is one call of `db.esegui` (one thread hop, one session)."""
+    trovati = {
+        m: sorted(
+            i
+            for i in MODULI[m]
+            if i.startswith("serena_app.models")
+            or (i.startswith("serena_app.db") and i != "serena_app.db.esegui")
+        )
+        for m in _della_parte("state")
+    }
+    assert {m: i for m, i in trovati.items() if i} == {}
