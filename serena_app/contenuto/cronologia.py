@@ -29,6 +29,10 @@ from serena_app.models import MODELLI, Revisione
 
 ANNULLABILI = ("salvata", "aggiunta", "eliminata", "spostata", "ripristinata")
 PASSI_ANNULLA = 50  # how far back "Annulla ultima modifica" looks
+PAGINA_NON_ANNULLABILE = (
+    "La tua ultima modifica è il ripristino di tutta la pagina, che non si annulla con un "
+    "clic: per tornare indietro usa «Cronologia della pagina» o «Scarta bozze»."
+)
 CAMBIATA_DA_ALTRI = (
     "Nel frattempo un’altra persona ha cambiato questo elemento: la tua ultima modifica non si "
     "può annullare. Usa la cronologia per riprendere il testo."
@@ -239,6 +243,8 @@ def annulla_ultima(
     revisione = ultima_annullabile(session=session, spazio=spazio, autore=autore, dal=dal)
     if revisione is None:
         raise NonAnnullabile("Non ci sono modifiche tue da annullare.")
+    if revisione.tipo == PAGINA:
+        raise NonAnnullabile(PAGINA_NON_ANNULLABILE)
     prima, dopo = _dati(revisione.prima), _dati(revisione.dopo)
     elemento = _attuale(session, spazio, revisione)
     if not _uguale(elemento, dopo):

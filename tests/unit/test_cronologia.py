@@ -198,3 +198,18 @@ def test_undo_reaches_back_to_the_start_of_the_session_and_no_further(sito):
     assert _mission(sito) == "Di una sessione di ieri."
     with pytest.raises(NonAnnullabile, match="Non ci sono modifiche tue da annullare"):
         cronologia.annulla_ultima(session=sito, spazio=SITO, autore="anna", dal=inizio)
+
+
+def test_undo_right_after_restoring_a_whole_page_says_it_cannot_and_changes_nothing(sito):
+    """A page restored from a publish is many changes at once: "Annulla ultima modifica" says
+    so in words (it used to fail with an error) and leaves the working copy as it is."""
+    bozze.pubblica(session=sito, spazio=SITO, autore="anna")
+    salva_mission(sito, "Cambiata dopo.", autore="carla")
+    bozze.pubblica(session=sito, spazio=SITO, autore="carla")
+    primo = cronologia.pubblicazioni(session=sito, spazio=SITO)[-1]
+    cronologia.ripristina_pagina(session=sito, spazio=SITO, numero=primo.id, autore="carla")
+    prima = pagina.contenuto_di(session=sito, pagina=BOZZA)
+    with pytest.raises(NonAnnullabile) as rifiuto:
+        cronologia.annulla_ultima(session=sito, spazio=SITO, autore="carla")
+    assert str(rifiuto.value) == cronologia.PAGINA_NON_ANNULLABILE
+    assert pagina.contenuto_di(session=sito, pagina=BOZZA) == prima
