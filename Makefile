@@ -37,6 +37,7 @@ demo: install
 lint: install
 	ruff check serena_app tests scripts rxconfig.py
 	ruff format --check serena_app tests scripts rxconfig.py
+	pyright
 
 test: install lint
 	pytest

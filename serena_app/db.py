@@ -7,11 +7,11 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import URL, Engine, event
+from sqlalchemy import URL, Engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, SQLModel, create_engine
 
@@ -138,7 +138,8 @@ def blocca(session: Session, *tabelle: type[SQLModel]) -> None:
         connessione.exec_driver_sql("BEGIN IMMEDIATE")
     elif dialetto.name == "postgresql":
         nomi = ", ".join(
-            dialetto.identifier_preparer.format_table(tabella.__table__) for tabella in tabelle
+            dialetto.identifier_preparer.format_table(inspect(tabella).local_table)
+            for tabella in tabelle
         )
         connessione.exec_driver_sql(f"LOCK TABLE {nomi} IN SHARE ROW EXCLUSIVE MODE")
     else:
@@ -156,6 +157,24 @@ async def esegui(funzione: Callable[..., R], /, **argomenti: Any) -> R:
             return funzione(session=aperta, **argomenti)
 
     return await asyncio.to_thread(nel_thread)
+
+
+class _Riga(Protocol):
+    @property
+    def id(self) -> int | None: ...
+
+
+def id_salvato(riga: _Riga) -> int:
+    """The id of a row the database has stored (flushed or read back); a table's `id` is
+    None only on a row not flushed yet.
+
+    Raises:
+        ValueError: The row has not been flushed yet.
+    """
+    if riga.id is None:
+        msg = f"{type(riga).__name__} has no id yet: flush it first"
+        raise ValueError(msg)
+    return riga.id
 
 
 def migra(engine_: Engine) -> None:

@@ -117,10 +117,12 @@ class Evento(SQLModel, table=True):
     volte: int = Field(default=1)  # a refusal row: how many refused attempts it counts
 
 
+MODELLI_ELENCO: dict[str, type[Tappa] | type[Valore]] = {TAPPA.nome: Tappa, VALORE.nome: Valore}
+"""The table of each kind that forms a list (`Tipo.in_elenco`)."""
+
 MODELLI: dict[str, type[Sezione] | type[Tappa] | type[Valore]] = {
     SEZIONE.nome: Sezione,
-    TAPPA.nome: Tappa,
-    VALORE.nome: Valore,
+    **MODELLI_ELENCO,
 }
 """The table of each editable kind."""
 

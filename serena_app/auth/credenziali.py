@@ -83,7 +83,7 @@ def accedi(
         )
         raise AccessoNegato(str(limite)) from None
     valida = testo_valido and verifica_password(hash_salvato, password)
-    if not (valida and attivo):
+    if staff is None or not (valida and attivo):
         eventi.registra_evento(
             session,
             azione=eventi.ACCESSO_FALLITO,

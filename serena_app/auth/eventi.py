@@ -153,8 +153,11 @@ def conservazione_giorni(valore: str | None = None) -> int:
 
 def imposta_conservazione(*, session: Session, giorni: int) -> None:
     """Write the retention where the trigger on `evento` reads it; commits."""
-    impostazione = session.get(Impostazione, CONSERVAZIONE) or Impostazione(nome=CONSERVAZIONE)
-    impostazione.valore = str(giorni)
+    valore = str(giorni)
+    impostazione = session.get(Impostazione, CONSERVAZIONE) or Impostazione(
+        nome=CONSERVAZIONE, valore=valore
+    )
+    impostazione.valore = valore
     session.add(impostazione)
     session.commit()
 

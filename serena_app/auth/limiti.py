@@ -149,6 +149,7 @@ def registra_tentativo(
     Raises:
         LimiteRaggiunto: A limit refuses the attempt; nothing was recorded.
     """
+    tentativo_id: int | None = None
     with transazione_bloccata(session, TentativoAccesso):
         ora = ora or adesso()
         if not _dispositivo_onorato(session, dispositivo, ora):
@@ -164,7 +165,7 @@ def registra_tentativo(
             )
             session.flush()
             tentativo_id = tentativo.id
-    if rifiuto is not None:
+    if tentativo_id is None:  # a limit refused it: nothing recorded
         raise LimiteRaggiunto(rifiuto)
     return tentativo_id
 
@@ -172,4 +173,4 @@ def registra_tentativo(
 def dimentica_tentativo(*, session: Session, tentativo_id: int) -> None:
     """A login that succeeded: its attempt is no failure. Not committed: the caller commits it
     with the new session."""
-    session.exec(delete(TentativoAccesso).where(TentativoAccesso.id == tentativo_id))
+    session.exec(delete(TentativoAccesso).where(col(TentativoAccesso.id) == tentativo_id))

@@ -7,6 +7,7 @@ from serena_app.auth import eventi
 from serena_app.auth.eventi import registra_evento
 from serena_app.auth.password import hash_password
 from serena_app.auth.sessioni import revoca_sessioni_di
+from serena_app.db import id_salvato
 from serena_app.models import Staff
 
 NOME_UTENTE_MAX = 64
@@ -50,7 +51,7 @@ def disabilita_staff(*, session: Session, nome_utente: str) -> None:
     session.add(staff)
     registra_evento(session, azione=eventi.DISABILITATO, nome_utente=nome_utente)
     session.commit()
-    revoca_sessioni_di(session=session, staff_id=staff.id)
+    revoca_sessioni_di(session=session, staff_id=id_salvato(staff))
 
 
 def abilita_staff(*, session: Session, nome_utente: str) -> bool:
@@ -76,7 +77,7 @@ def reimposta_password(*, session: Session, nome_utente: str, password: str) -> 
     staff.hash_password = hash_password(password)
     session.add(staff)
     registra_evento(session, azione=eventi.NUOVA_PASSWORD, nome_utente=nome_utente)
-    revoca_sessioni_di(session=session, staff_id=staff.id)  # commits both
+    revoca_sessioni_di(session=session, staff_id=id_salvato(staff))  # commits both
 
 
 def elenco_staff(*, session: Session) -> list[Staff]:

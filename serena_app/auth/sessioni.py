@@ -17,8 +17,9 @@ from collections.abc import Callable, Collection
 from datetime import UTC, datetime, timedelta
 
 import redis
-from sqlmodel import Session, select, update
+from sqlmodel import Session, col, select, update
 
+from serena_app.db import id_salvato
 from serena_app.models import SessioneStaff, Staff
 
 SCADENZA_INATTIVITA = timedelta(hours=2)
@@ -68,7 +69,7 @@ def nuova_sessione(
     session.add(
         SessioneStaff(
             hash_token=hash_segreto(token),
-            staff_id=staff.id,
+            staff_id=id_salvato(staff),
             creata=ora,
             ultimo_uso=ora,
             sandbox=sandbox,
@@ -151,7 +152,7 @@ def sessioni_vive(
         select(SessioneStaff, Staff)
         .join(Staff)
         .where(
-            SessioneStaff.hash_token.in_(list(hash_segreti)),
+            col(SessioneStaff.hash_token).in_(list(hash_segreti)),
             SessioneStaff.revocata == False,  # noqa: E712
         )
     )
@@ -170,7 +171,7 @@ def revoca_sessione(*, session: Session, token: str) -> None:
     """End the session `token` names (logout); the app processes are told."""
     session.exec(
         update(SessioneStaff)
-        .where(SessioneStaff.hash_token == hash_segreto(token))
+        .where(col(SessioneStaff.hash_token) == hash_segreto(token))
         .values(revocata=True)
     )
     session.commit()
@@ -181,7 +182,7 @@ def revoca_sessioni_di(*, session: Session, staff_id: int) -> None:
     """End every session of a staff member (when the account is disabled or its password
     reset); commits, and the app processes are told."""
     session.exec(
-        update(SessioneStaff).where(SessioneStaff.staff_id == staff_id).values(revocata=True)
+        update(SessioneStaff).where(col(SessioneStaff.staff_id) == staff_id).values(revocata=True)
     )
     session.commit()
     annuncia_revoca()

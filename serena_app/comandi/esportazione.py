@@ -27,6 +27,7 @@ copy, signed "importazione": staff review it and press "Pubblica".
 import json
 import os
 import stat
+from collections.abc import Set
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -75,7 +76,9 @@ def in_json(contenuto: dict[str, Any]) -> str:
 # Import: every check first
 
 
-def _oggetto(valore: object, dove: str, chiavi: set[str], facoltative: set[str] = frozenset()):
+def _oggetto(
+    valore: object, dove: str, chiavi: Set[str], facoltative: Set[str] = frozenset()
+) -> dict[str, object]:
     if not isinstance(valore, dict):
         raise FileNonValido(f"{dove}: deve essere un oggetto {{…}}.")
     if sconosciute := sorted(set(valore) - chiavi - facoltative, key=str):
@@ -102,26 +105,26 @@ def _elenco(valore: object, dove: str, tipo: Tipo) -> list[dict[str, Any]]:
     elementi = []
     for n, elemento in enumerate(valore):
         qui = f"{dove}[{n}]"
-        _oggetto(elemento, qui, nomi)
-        elementi.append({c: _campo(tipo, c, elemento[c], f"{qui}.{c}") for c in sorted(nomi)})
+        campi = _oggetto(elemento, qui, nomi)
+        elementi.append({c: _campo(tipo, c, campi[c], f"{qui}.{c}") for c in sorted(nomi)})
     return elementi
 
 
 def _pagina_valida(valore: object, dove: str) -> dict[str, Any]:
-    _oggetto(valore, dove, {"sezioni", "tappe", "valori"})
-    sezioni = _oggetto(valore["sezioni"], f"{dove}.sezioni", set(SEZIONI))
+    parti = _oggetto(valore, dove, {"sezioni", "tappe", "valori"})
+    sezioni = _oggetto(parti["sezioni"], f"{dove}.sezioni", set(SEZIONI))
     testi = {
         k: _campo(SEZIONE, "testo", sezioni[k], f"{dove}.sezioni.{k}", k not in SEZIONI_FACOLTATIVE)
         for k in sorted(SEZIONI)
     }
-    tappe = _elenco(valore["tappe"], f"{dove}.tappe", TAPPA)
+    tappe = _elenco(parti["tappe"], f"{dove}.tappe", TAPPA)
     anni = [t["anno"] for t in tappe if t["anno"] is not None]
     if anni != sorted(anni):
         raise FileNonValido(f"{dove}.tappe: le tappe con l’anno devono essere in ordine di anno.")
     return {
         "sezioni": testi,
         "tappe": tappe,
-        "valori": _elenco(valore["valori"], f"{dove}.valori", VALORE),
+        "valori": _elenco(parti["valori"], f"{dove}.valori", VALORE),
     }
 
 

@@ -24,13 +24,13 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, delete, select
+from sqlmodel import Session, col, delete, select
 
 from serena_app import db
 from serena_app.contenuto import pagina
 from serena_app.contenuto.pagina import NOME_BOZZA, PUBBLICATA, SUFFISSO_BOZZA, Pagina
 from serena_app.contenuto.tipi import SEZIONE, TAPPA, VALORE, Tipo, testo_di
-from serena_app.models import MODELLI, Sezione, Tappa, Valore, VersionePagina
+from serena_app.models import MODELLI_ELENCO, Sezione, Tappa, Valore, VersionePagina
 
 BOZZA = Pagina(NOME_BOZZA)
 """The working copy staff edit."""
@@ -155,7 +155,7 @@ def _copia(session: Session, spazio: Spazio) -> None:
             )
         )
     for tipo in ELENCHI:
-        modello = MODELLI[tipo.nome]
+        modello = MODELLI_ELENCO[tipo.nome]
         for riga in pagina.leggi_elenco(session=session, pagina=spazio.pubblicata, modello=modello):
             campi = {c: getattr(riga, c) for c in _campi(tipo)}
             session.add(
@@ -173,7 +173,7 @@ def _copia(session: Session, spazio: Spazio) -> None:
 
 def _svuota(session: Session, spazio: Spazio) -> None:
     for modello in (Sezione, Tappa, Valore):
-        session.exec(delete(modello).where(modello.pagina == spazio.bozza.nome))
+        session.exec(delete(modello).where(col(modello.pagina) == spazio.bozza.nome))
 
 
 def _sezioni_mancanti(session: Session, spazio: Spazio) -> list[Sezione]:
@@ -290,11 +290,11 @@ def carica(
                 sezione.testo, sezione.versione = testo, sezione.versione + 1
                 sezione.autore, sezione.modificata = autore, ora
         for tipo in ELENCHI:
-            modello = MODELLI[tipo.nome]
+            modello = MODELLI_ELENCO[tipo.nome]
             esistenti = pagina.leggi_elenco(session=session, pagina=spazio.bozza, modello=modello)
             per_codice = {r.codice: r for r in esistenti}
             per_titolo = {r.titolo: r for r in esistenti}
-            session.exec(delete(modello).where(modello.pagina == spazio.bozza.nome))
+            session.exec(delete(modello).where(col(modello.pagina) == spazio.bozza.nome))
             usati: set[str] = set()
             for posizione, dati in enumerate(contenuto[tipo.plurale]):
                 campi = {c: dati[c] for c in _campi(tipo)}
@@ -312,8 +312,8 @@ def carica(
                         origine=uguale.origine if uguale else None,
                         codice=_codice(uguale, dati.get("codice"), usati),
                         versione=(uguale.versione + 1) if uguale else 1,
-                        autore=autore if cambiato else uguale.autore,
-                        modificata=ora if cambiato else uguale.modificata,
+                        autore=autore if cambiato or uguale is None else uguale.autore,
+                        modificata=ora if cambiato or uguale is None else uguale.modificata,
                         **campi,
                     )
                 )
@@ -356,7 +356,7 @@ def da_pubblicare(*, session: Session, spazio: Spazio) -> tuple[int, list[Differ
 
 
 def _differenze_elenco(session: Session, spazio: Spazio, tipo: Tipo) -> list[Differenza]:
-    modello = MODELLI[tipo.nome]
+    modello = MODELLI_ELENCO[tipo.nome]
     pubblicati = pagina.leggi_elenco(session=session, pagina=spazio.pubblicata, modello=modello)
     copie = pagina.leggi_elenco(session=session, pagina=spazio.bozza, modello=modello)
     per_id = {r.id: r for r in pubblicati}
@@ -433,7 +433,7 @@ def pubblica(
 
 
 def _pubblica_elenco(session: Session, spazio: Spazio, tipo: Tipo) -> None:
-    modello = MODELLI[tipo.nome]
+    modello = MODELLI_ELENCO[tipo.nome]
     pubblicati = {
         r.id: r
         for r in pagina.leggi_elenco(session=session, pagina=spazio.pubblicata, modello=modello)

@@ -23,9 +23,9 @@ from sqlmodel import Session, col, select
 
 from serena_app.contenuto import bozze, pagina
 from serena_app.contenuto.bozze import PAGINA, Spazio
-from serena_app.contenuto.pagina import NonTrovato, Scrittura, campi_di, leggi_elenco
+from serena_app.contenuto.pagina import Elemento, NonTrovato, Scrittura, campi_di, leggi_elenco
 from serena_app.contenuto.tipi import SEZIONE, TIPI, Voce
-from serena_app.models import MODELLI, Revisione
+from serena_app.models import MODELLI_ELENCO, Revisione
 
 ANNULLABILI = ("salvata", "aggiunta", "eliminata", "spostata", "ripristinata")
 PASSI_ANNULLA = 50  # how far back "Annulla ultima modifica" looks
@@ -97,13 +97,13 @@ def _dati(testo: str | None) -> dict[str, Any] | None:
     return None if testo is None else json.loads(testo)
 
 
-def _attuale(session: Session, spazio: Spazio, revisione: Revisione):
+def _attuale(session: Session, spazio: Spazio, revisione: Revisione) -> Elemento | None:
     """The item `revisione` is about, as it stands in the working copy now (None: absent)."""
     if revisione.tipo == SEZIONE.nome:
         return pagina.leggi_elemento(
             session=session, pagina=spazio.bozza, voce=Voce(SEZIONE.nome, revisione.chiave)
         )
-    modello = MODELLI[revisione.tipo]
+    modello = MODELLI_ELENCO[revisione.tipo]
     return next(
         (
             r
@@ -196,13 +196,12 @@ def ripristina_pagina(*, session: Session, spazio: Spazio, numero: int, autore: 
 
 
 def _annullate(session: Session, spazio: Spazio) -> set[int]:
-    return set(
-        session.exec(
-            select(Revisione.annulla).where(
-                Revisione.spazio == spazio.pubblicata.nome, Revisione.annulla.is_not(None)
-            )
+    annullate = session.exec(
+        select(Revisione.annulla).where(
+            Revisione.spazio == spazio.pubblicata.nome, col(Revisione.annulla).is_not(None)
         )
     )
+    return {numero for numero in annullate if numero is not None}
 
 
 def ultima_annullabile(
@@ -250,6 +249,8 @@ def annulla_ultima(
     if not _uguale(elemento, dopo):
         raise NonAnnullabile(CAMBIATA_DA_ALTRI)
     if prima is None:  # it was added: undoing takes it away
+        if elemento is None:  # cannot be: `_uguale` found the item the addition left (`dopo`)
+            raise NonAnnullabile(CAMBIATA_DA_ALTRI)
         pagina.elimina(
             session=session,
             pagina=spazio.bozza,
@@ -260,6 +261,8 @@ def annulla_ultima(
             annulla=revisione.id,
         )
     elif revisione.azione == "spostata":
+        if dopo is None:  # cannot be: a move keeps the item's place after it
+            raise NonAnnullabile(CAMBIATA_DA_ALTRI)
         pagina.sposta(
             session=session,
             pagina=spazio.bozza,

@@ -95,10 +95,10 @@ def con_scrittura(istantanea: Istantanea, scrittura: Scrittura) -> Istantanea:
         else:
             marcatori.pop(elemento.chiave, None)
         cambiato["bozze"] = marcatori
-    elif isinstance(elemento, Tappa):
-        cambiato["tappe"] = _tappe(list(scrittura.elenco or ()))
+    elif isinstance(elemento, Tappa):  # then the list holds milestones only
+        cambiato["tappe"] = _tappe([t for t in scrittura.elenco or () if isinstance(t, Tappa)])
     else:
-        cambiato["valori"] = _valori(list(scrittura.elenco or ()))
+        cambiato["valori"] = _valori([v for v in scrittura.elenco or () if isinstance(v, Valore)])
     return dataclasses.replace(istantanea, **cambiato)
 
 

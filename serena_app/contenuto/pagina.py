@@ -21,11 +21,19 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import update
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from serena_app import db
 from serena_app.contenuto.tipi import SEZIONE, TAPPA, TIPI, VALORE, Tipo, Voce
-from serena_app.models import MODELLI, Revisione, Sezione, Tappa, Valore, VersionePagina
+from serena_app.models import (
+    MODELLI,
+    MODELLI_ELENCO,
+    Revisione,
+    Sezione,
+    Tappa,
+    Valore,
+    VersionePagina,
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -50,7 +58,7 @@ def pubblicata_di(pagina: Pagina) -> Pagina:
 
 
 Elemento = Sezione | Tappa | Valore
-M = TypeVar("M", Tappa, Valore)
+M = TypeVar("M", bound=Tappa | Valore)
 
 
 class NonTrovato(LookupError):
@@ -92,7 +100,10 @@ class Scrittura:
     def posizione(self) -> tuple[int, int]:
         """Where the item stands now: (1-based place, how many there are)."""
         elenco = self.elenco or ()
-        numero = next((i for i, e in enumerate(elenco, 1) if e.id == self.elemento.id), 0)
+        elemento = self.elemento
+        if isinstance(elemento, Sezione):  # sections form no list
+            return 0, len(elenco)
+        numero = next((i for i, e in enumerate(elenco, 1) if e.id == elemento.id), 0)
         return numero, len(elenco)
 
 
@@ -111,7 +122,7 @@ def leggi_elenco(*, session: Session, pagina: Pagina, modello: type[M]) -> list[
         session.exec(
             select(modello)
             .where(modello.pagina == pagina.nome)
-            .order_by(modello.posizione, modello.id)
+            .order_by(col(modello.posizione), col(modello.id))
         )
     )
 
@@ -167,9 +178,9 @@ def incrementa_versione(*, session: Session, pagina: Pagina) -> int:
     """
     numero = session.exec(
         update(VersionePagina)
-        .where(VersionePagina.pagina == pagina.nome)
-        .values(numero=VersionePagina.numero + 1)
-        .returning(VersionePagina.numero)
+        .where(col(VersionePagina.pagina) == pagina.nome)
+        .values(numero=col(VersionePagina.numero) + 1)
+        .returning(col(VersionePagina.numero))
     ).scalar_one_or_none()
     if numero is None:  # the page's first write (seeding)
         session.add(VersionePagina(pagina=pagina.nome, numero=1))
@@ -190,8 +201,8 @@ def _blocca(session: Session) -> None:
     db.blocca(session, VersionePagina)
 
 
-def _ordinati(session: Session, pagina: Pagina, tipo: Tipo) -> list:
-    return leggi_elenco(session=session, pagina=pagina, modello=MODELLI[tipo.nome])
+def _ordinati(session: Session, pagina: Pagina, tipo: Tipo) -> list[Tappa | Valore]:
+    return leggi_elenco(session=session, pagina=pagina, modello=MODELLI_ELENCO[tipo.nome])
 
 
 def _numera(elementi: list) -> None:
@@ -372,14 +383,14 @@ def salva(
         session.expire(vecchio)  # the UPDATE below changes the row behind the ORM's back
     modello = MODELLI[voce.tipo]
     trovato = (
-        (Sezione.pagina == pagina.nome, Sezione.chiave == voce.chiave)
-        if voce.tipo == SEZIONE.nome
-        else (modello.pagina == pagina.nome, modello.id == voce.id)
+        (col(modello.pagina) == pagina.nome, col(modello.chiave) == voce.chiave)
+        if issubclass(modello, Sezione)
+        else (col(modello.pagina) == pagina.nome, col(modello.id) == voce.id)
     )
     risultato = session.exec(
         update(modello)
-        .where(*trovato, modello.versione == versione)
-        .values(versione=modello.versione + 1, **campi, **_firmata(autore))
+        .where(*trovato, col(modello.versione) == versione)
+        .values(versione=col(modello.versione) + 1, **campi, **_firmata(autore))
     )
     if risultato.rowcount != 1:
         session.rollback()
@@ -387,6 +398,8 @@ def salva(
         raise NonTrovato(voce) if attuale is None else Conflitto(attuale)
     if not voce.genere.in_elenco:
         elemento = leggi_elemento(session=session, pagina=pagina, voce=voce)
+        if elemento is None:  # cannot be: the UPDATE above matched it, in this transaction
+            raise NonTrovato(voce)
         elenco = None
     else:
         elenco = _ordinati(session, pagina, voce.genere)
@@ -420,13 +433,11 @@ def aggiungi(
     if len(elenco) >= tipo.massimo:
         session.rollback()
         raise ElencoPieno(tipo)
-    elemento = MODELLI[tipo.nome](
-        pagina=pagina.nome,
-        posizione=len(elenco),
-        **campi,
-        **_firmata(autore),
-        **({"codice": codice} if codice else {}),
+    elemento = MODELLI_ELENCO[tipo.nome](
+        pagina=pagina.nome, posizione=len(elenco), **campi, **_firmata(autore)
     )
+    if codice:
+        elemento.codice = codice
     session.add(elemento)
     elenco.insert(len(elenco) if posizione is None else max(0, posizione), elemento)
     _ricolloca(elenco, elemento)

@@ -12,7 +12,7 @@ from serena_app.contenuto import cronologia, pagina
 from serena_app.contenuto.bozze import FUSO, MESI, Spazio
 from serena_app.contenuto.tipi import SEZIONE, Voce, nome_voce
 from serena_app.contenuto.viste import Pezzo, RevisioneVista
-from serena_app.models import Revisione
+from serena_app.models import Revisione, Tappa, Valore
 
 AZIONI = {
     "creata": "Testo di partenza",
@@ -95,7 +95,7 @@ def _chiave(session: Session, spazio: Spazio, trovata: Voce) -> str | None:
     if trovata.tipo == SEZIONE.nome:
         return trovata.chiave
     elemento = pagina.leggi_elemento(session=session, pagina=spazio.bozza, voce=trovata)
-    return None if elemento is None else elemento.codice
+    return elemento.codice if isinstance(elemento, Tappa | Valore) else None
 
 
 def di(*, session: Session, spazio: Spazio, voce: Voce) -> list[RevisioneVista] | None:

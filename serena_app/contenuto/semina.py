@@ -3,7 +3,7 @@ the seed back."""
 
 from typing import Any
 
-from sqlmodel import Session, delete, select
+from sqlmodel import Session, col, delete, select
 
 from serena_app.contenuto.pagina import (
     PUBBLICATA,
@@ -61,7 +61,7 @@ def semina(
 def scrivi(*, session: Session, pagina: Pagina, contenuto: dict[str, Any] = CONTENUTO) -> None:
     """Replace whatever the page holds with `contenuto`, in the caller's transaction."""
     for modello in (Sezione, Tappa, Valore):
-        session.exec(delete(modello).where(modello.pagina == pagina.nome))
+        session.exec(delete(modello).where(col(modello.pagina) == pagina.nome))
     righe = [
         Sezione(pagina=pagina.nome, chiave=k, testo=t)
         for k, t in testi_delle_sezioni(contenuto).items()

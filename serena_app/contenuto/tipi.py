@@ -150,7 +150,9 @@ def voce(tipo: object, chiave: object) -> Voce | None:
         chiave: A section's key, or a milestone's or value's id (0 for a new one).
     """
     if tipo == SEZIONE.nome:
-        return Voce(tipo, chiave=chiave) if chiave in SEZIONI else None
+        if isinstance(chiave, str) and chiave in SEZIONI:
+            return Voce(SEZIONE.nome, chiave=chiave)
+        return None
     if tipo in TIPI and type(chiave) is int and 0 <= chiave < 2**31:
         return Voce(str(tipo), id=chiave)
     return None

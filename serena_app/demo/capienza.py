@@ -16,7 +16,7 @@ sandbox lives on as long as it is written to, not merely looked at (`auth/sessio
 from sqlalchemy import Integer, update
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from serena_app.contenuto import pagina
 from serena_app.demo import modalita
@@ -76,10 +76,10 @@ def occupati(*, session: Session, pagine: tuple[str, str]) -> tuple[int, int]:
         )
     ).one()
     testi = [
-        select(func.sum(_Byte(Sezione.testo))).where(Sezione.pagina.in_(pagine)),
+        select(func.sum(_Byte(Sezione.testo))).where(col(Sezione.pagina).in_(pagine)),
         *(
             select(func.sum(_Byte(modello.titolo) + _Byte(modello.testo))).where(
-                modello.pagina.in_(pagine)
+                col(modello.pagina).in_(pagine)
             )
             for modello in (Tappa, Valore)
         ),
@@ -94,7 +94,7 @@ def _recenti(session: Session, revisione: Revisione) -> int:
     return session.exec(
         select(func.count()).where(
             Revisione.spazio == revisione.spazio,
-            Revisione.autore.is_not(None),
+            col(Revisione.autore).is_not(None),
             Revisione.quando > inizio,
         )
     ).one()
@@ -125,7 +125,7 @@ def ammetti(session: Session, revisione: Revisione, *, bozza: str) -> None:
         raise LimiteRaggiunto(TROPPO_RAPIDE)
     session.exec(
         update(SessioneStaff)
-        .where(SessioneStaff.sandbox == revisione.spazio)
+        .where(col(SessioneStaff.sandbox) == revisione.spazio)
         .values(ultimo_uso=revisione.quando)
     )
 

@@ -12,7 +12,7 @@ cannot take the room's places. What one sandbox may hold is `demo/capienza.py`'s
 import secrets
 from datetime import datetime
 
-from sqlmodel import Session, delete, func, or_, select
+from sqlmodel import Session, col, delete, func, or_, select
 
 from serena_app import db
 from serena_app.auth.sessioni import adesso, nuova_sessione
@@ -62,7 +62,7 @@ def _aperte(session: Session, ora: datetime, client: str | None = None) -> int:
         select(func.count())
         .select_from(SessioneStaff)
         .where(
-            SessioneStaff.sandbox.is_not(None),
+            col(SessioneStaff.sandbox).is_not(None),
             SessioneStaff.revocata == False,  # noqa: E712
             SessioneStaff.ultimo_uso >= ora - modalita.inattivita(),
         )
@@ -112,7 +112,7 @@ def ripristina(*, session: Session, spazio: Spazio) -> None:
     Each page's counter goes on rising, so every browser showing it takes the new content.
     """
     with db.transazione_bloccata(session, *TABELLE):
-        session.exec(delete(Revisione).where(Revisione.spazio == spazio.pubblicata.nome))
+        session.exec(delete(Revisione).where(col(Revisione.spazio) == spazio.pubblicata.nome))
         scrivi(session=session, pagina=spazio.pubblicata)
     bozze.scarta(session=session, spazio=spazio)
 
@@ -128,16 +128,16 @@ def chiudi_scadute(*, session: Session, ora: datetime | None = None) -> list[Spa
     with db.transazione_bloccata(session, *TABELLE):
         scadute = session.exec(
             select(SessioneStaff).where(
-                SessioneStaff.sandbox.is_not(None),
+                col(SessioneStaff.sandbox).is_not(None),
                 or_(SessioneStaff.revocata == True, SessioneStaff.ultimo_uso < limite),  # noqa: E712
             )
         ).all()
         spazi = [Spazio.di(Pagina(s.sandbox)) for s in scadute if s.sandbox]
         nomi = [p.nome for spazio in spazi for p in (spazio.pubblicata, spazio.bozza)]
         for modello in (Sezione, Tappa, Valore):
-            session.exec(delete(modello).where(modello.pagina.in_(nomi)))
-        session.exec(delete(VersionePagina).where(VersionePagina.pagina.in_(nomi)))
-        session.exec(delete(Revisione).where(Revisione.spazio.in_(nomi)))
+            session.exec(delete(modello).where(col(modello.pagina).in_(nomi)))
+        session.exec(delete(VersionePagina).where(col(VersionePagina.pagina).in_(nomi)))
+        session.exec(delete(Revisione).where(col(Revisione.spazio).in_(nomi)))
         for sessione in scadute:
             session.delete(sessione)
     return spazi

@@ -116,10 +116,11 @@ class Postgres:
         self.cartella = cartella
         self.porta = porta
         self.veloce = veloce  # no fsync: for throwaway test data only
-        self.bin = binari_postgres()
-        if self.bin is None:
+        binari = binari_postgres()
+        if binari is None:
             msg = "PostgreSQL non è installato: esegui scripts/install-services.sh (make install)."
             raise RuntimeError(msg)
+        self.bin = binari
 
     @property
     def dati(self) -> Path:
@@ -272,7 +273,8 @@ class Redis:
             host="127.0.0.1", port=self.porta, password=self.password, socket_timeout=0.5
         )
         try:
-            return client.ping()
+            # redis-py types ping() for its sync and asyncio clients at once; this one is sync.
+            return client.ping()  # pyright: ignore[reportReturnType]
         except redis.RedisError:
             return False
         finally:

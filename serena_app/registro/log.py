@@ -124,7 +124,7 @@ class FiltroScarti(logging.Filter):
         return connessione is None or LIMITE_SCARTI.ammesso(connessione)
 
 
-def _quadri(eccezione: BaseException) -> Iterator[FrameType]:
+def _quadri(eccezione: BaseException | None) -> Iterator[FrameType]:
     """The frames of `eccezione`'s traceback and of the exceptions it was raised from."""
     viste: set[int] = set()
     while eccezione is not None and id(eccezione) not in viste:
@@ -200,7 +200,10 @@ def _pulisci_eccezioni(eccezione: traceback.TracebackException, viste: set[int])
         return
     viste.add(id(eccezione))
     # `_str` holds str(exception) in CPython 3.11 to 3.13; test_registro checks it still does.
-    eccezione._str = pulisci(accorcia(eccezione._str, MASSIMO_ECCEZIONE))
+    # A private attribute, so typeshed rightly does not declare it.
+    eccezione._str = pulisci(  # pyright: ignore[reportAttributeAccessIssue]
+        accorcia(eccezione._str, MASSIMO_ECCEZIONE)  # pyright: ignore[reportAttributeAccessIssue]
+    )
     if isinstance(eccezione.__notes__, list | tuple):
         eccezione.__notes__ = [
             pulisci(accorcia(str(nota), MASSIMO_ECCEZIONE)) for nota in eccezione.__notes__
@@ -262,6 +265,8 @@ class FormatterPulito(logging.Formatter):
 
     def formatException(self, ei) -> str:
         """The traceback, with exception messages escaped."""
+        if ei[0] is None:  # `exc_info=True` outside an exception: (None, None, None)
+            return super().formatException(ei)
         return traccia(ei)
 
 

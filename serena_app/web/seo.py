@@ -12,7 +12,9 @@ IMMAGINE = "/condivisione.png"  # 1200x630, made from the site's design by scrip
 IMMAGINE_ALT = f"{CONTENUTO['nome']}, {CONTENUTO['citta']}: {CONTENUTO['sottotitolo']}"
 
 
-def meta_condivisione(titolo: str, descrizione: str | Var, percorso: str) -> list[dict[str, str]]:
+def meta_condivisione(
+    titolo: str, descrizione: str | Var, percorso: str
+) -> list[dict[str, str | Var]]:
     """Open Graph and Twitter card tags for a page (for `app.add_page(meta=...)`)."""
     immagine = url_sito() + IMMAGINE
     return [
