@@ -143,6 +143,23 @@ def _collega(sorgente: Path, destinazione: Path) -> None:
         shutil.copy2(sorgente, destinazione)
 
 
+class Cronometro:
+    """The time of each phase of a build, for the log."""
+
+    def __init__(self) -> None:
+        self.fasi: dict[str, float] = {}
+        self._ultimo = time.perf_counter()
+
+    def segna(self, fase: str) -> None:
+        """The phase `fase` ended now."""
+        adesso = time.perf_counter()
+        self.fasi[fase] = adesso - self._ultimo
+        self._ultimo = adesso
+
+    def __str__(self) -> str:
+        return ", ".join(f"{fase} {secondi:.2f} s" for fase, secondi in self.fasi.items())
+
+
 class Archivio:
     """The builds on disk, and which one is current."""
 
@@ -171,6 +188,7 @@ class Archivio:
         Returns:
             Whether it is now the current build.
         """
+        cronometro = Cronometro()
         nuovi = self._metti_assets(client)
         nome = f"{versione:08d}-{uuid.uuid4().hex[:8]}"
         cartella = self.radice / nome
@@ -184,13 +202,17 @@ class Archivio:
             provvisorio.write_text(f"{versione} {nome}\n", encoding="utf-8")
             os.replace(provvisorio, self._puntatore)
             self._punta(nome)
+        cronometro.segna("archivio")
+        if diventa_corrente:
             comprimi_cartella(cartella)
         for risorsa in nuovi:
             comprimi_nuovo(risorsa)
+        cronometro.segna("compressione dei file nuovi")
         if attuale is not None and diventa_corrente:
             shutil.rmtree(attuale[1], ignore_errors=True)  # its assets stay in `assets/`
         elif not diventa_corrente:
             shutil.rmtree(cartella)
+        logger.info("build %d: %s", versione, cronometro)
         return diventa_corrente
 
     def _sposta(self, client: Path, cartella: Path) -> None:
@@ -267,23 +289,6 @@ class Archivio:
                 yield
             finally:
                 fcntl.flock(file, fcntl.LOCK_UN)
-
-
-class Cronometro:
-    """The time of each phase of a build, for the log."""
-
-    def __init__(self) -> None:
-        self.fasi: dict[str, float] = {}
-        self._ultimo = time.perf_counter()
-
-    def segna(self, fase: str) -> None:
-        """The phase `fase` ended now."""
-        adesso = time.perf_counter()
-        self.fasi[fase] = adesso - self._ultimo
-        self._ultimo = adesso
-
-    def __str__(self) -> str:
-        return ", ".join(f"{fase} {secondi:.2f} s" for fase, secondi in self.fasi.items())
 
 
 def stato_iniziale() -> tuple[str, str]:
@@ -494,9 +499,7 @@ class Ricostruzione:
         # In the archive's folder: the build is moved into it, not copied.
         with tempfile.TemporaryDirectory(prefix=".lavoro-", dir=self.archivio.radice) as lavoro:
             client = await self._costruttore(Path(lavoro))
-            inizio = time.perf_counter()
             await asyncio.to_thread(self.archivio.aggiungi, client, versione, self._pubblicata_il)
-            logger.info("build: archivio %.2f s", time.perf_counter() - inizio)
 
     async def _avvisa(self) -> None:
         for avviso in self._avvisi:
