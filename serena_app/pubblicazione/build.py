@@ -11,9 +11,9 @@ event, `ContenutoState.aggiorna`, as soon as it hydrates).
   compiled when the server started, from the same code, and only the initial state depends on
   the content. It is compiled in this process, where the app is already imported, with
   Reflex's own functions, into a copy of the server's `.web`; then the `export` script of its
-  `package.json` (React Router's build: Vite and the prerender) runs with Node directly, and
-  Reflex's steps after it (a `route.html` for each `route/index.html`, the build plugins, the
-  404 page). Each phase's time is logged.
+  `package.json` (React Router's build: Vite and the prerender) runs with Node directly
+  (without Vite's report of gzip sizes), and Reflex's steps after it (a `route.html` for each
+  `route/index.html`, the build plugins, the 404 page). Each phase's time is logged.
 * `Archivio` keeps the builds under `SERENA_PUBBLICAZIONI` (default `.pubblicazioni/` in the
   project). A new build's folder is moved there, not copied; its hashed assets go to
   `assets/`, shared by every build, so pages already open keep loading their chunks: a name
@@ -326,6 +326,12 @@ def con_stato_iniziale(contesto: str, righe: tuple[str, str]) -> str:
     return contesto
 
 
+def senza_misura_gzip(config: str) -> str:
+    """Reflex's `vite.config.js` without Vite's report of each chunk's gzip size (it compresses
+    every chunk once more only to print its size; the files built are the same)."""
+    return config.replace("  build: {\n", "  build: {\n    reportCompressedSize: false,\n", 1)
+
+
 def _comando_export(web: Path) -> list[str]:
     """The `export` script of `web/package.json` (`react-router build`), run with Node
     directly where it names a package's command (no npm start-up)."""
@@ -394,6 +400,8 @@ async def costruisci(destinazione: Path) -> Path:
     righe = await asyncio.to_thread(stato_iniziale)
     contesto = lavoro / "utils" / "context.jsx"
     contesto.write_text(con_stato_iniziale(contesto.read_text("utf-8"), righe), "utf-8")
+    vite = lavoro / "vite.config.js"
+    vite.write_text(senza_misura_gzip(vite.read_text("utf-8")), "utf-8")
     cronometro.segna("stato iniziale")
     # Without the running server's internal Reflex settings ("__REFLEX_SKIP_COMPILE"…).
     ambiente = frontend_env({k: v for k, v in os.environ.items() if not k.startswith("__REFLEX")})
