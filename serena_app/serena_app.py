@@ -6,7 +6,6 @@ starts (`make run` does both). It makes every log line of the process one line
 """
 
 import logging
-import os
 
 import reflex as rx
 from reflex_base.event import EventSpec
@@ -19,12 +18,12 @@ from serena_app.demo import modalita
 from serena_app.demo.pulizia import pulizia_periodica
 from serena_app.pages.area_riservata import area_riservata
 from serena_app.pages.index import index
+from serena_app.pubblicazione.annuncio import ascolta_sempre
 from serena_app.registro import log
 from serena_app.registro.segnalazioni import FiltroSegnalazioni, registra_errore_frontend
 from serena_app.state.accesso import AccessoState
 from serena_app.state.contenuto import ContenutoState
 from serena_app.state.demo import DemoState
-from serena_app.state.diffusione import ascolta_modifiche
 from serena_app.state.interfaccia import errore_imprevisto
 from serena_app.state.revoca import sorveglia_sessioni
 from serena_app.web.head import head_components
@@ -69,8 +68,7 @@ app.register_lifespan_task(potatura_periodica)  # old login events go, in every 
 if modalita.attiva():
     app.register_lifespan_task(pulizia_periodica)
 app.register_lifespan_task(sorveglia_sessioni)  # a session that ends ends in its open tabs
-if os.environ.get("REDIS_URL"):  # several app processes: changes reach all their browsers
-    app.register_lifespan_task(ascolta_modifiche)
+app.register_lifespan_task(ascolta_sempre)  # every change reaches this process's browsers
 app.app_wraps[(5, "Overlay")] = lambda stateful: avviso_connessione() if stateful else None
 app.add_page(
     index,

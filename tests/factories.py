@@ -6,8 +6,10 @@ from sqlmodel import Session
 from serena_app.auth.personale import crea_staff
 from serena_app.auth.sessioni import crea_sessione
 from serena_app.contenuto import bozze, pagina
-from serena_app.contenuto.seme import semina
-from serena_app.contenuto.tipi import SEZIONE, Voce
+from serena_app.contenuto.pagina import PUBBLICATA
+from serena_app.contenuto.seme import testi_delle_sezioni
+from serena_app.contenuto.semina import semina
+from serena_app.contenuto.tipi import SEZIONE, TAPPA, VALORE, Voce
 
 PASSWORD = "una-password-lunga-abbastanza"
 MISSION = Voce(SEZIONE.nome, "mission")
@@ -25,13 +27,25 @@ def db_seminato(session: Session, contenuto: dict) -> Session:
     return session
 
 
-def ripristina_contenuto(session: Session, contenuto: dict) -> None:
-    """Put the content file back over the published page, and drop every draft (one way for
-    every test).
+def come_il_seme(session: Session, contenuto: dict) -> bool:
+    """Whether the published page holds exactly the content file's texts."""
+    atteso = {
+        "sezioni": dict(sorted(testi_delle_sezioni(contenuto).items())),
+        "tappe": [{c.nome: t.get(c.nome) for c in TAPPA.campi} for t in contenuto["tappe"]],
+        "valori": [{c.nome: v.get(c.nome) for c in VALORE.campi} for v in contenuto["valori"]],
+    }
+    return pagina.contenuto_di(session=session, pagina=PUBBLICATA) == atteso
 
-    Both pages' counters go up, so a running server sees the change and reads them again.
+
+def ripristina_contenuto(session: Session, contenuto: dict) -> None:
+    """Put the content file back over the published page if it changed, and drop every draft
+    (one way for every test).
+
+    The counters of the pages that changed go up, so a running server sees the change, reads
+    them again and, for the published page, builds the HTML it serves again.
     """
-    semina(session=session, contenuto=contenuto, sovrascrivi=True)
+    if not come_il_seme(session, contenuto):
+        semina(session=session, contenuto=contenuto, sovrascrivi=True)
     bozze.scarta(session=session, spazio=bozze.SITO)
 
 

@@ -11,8 +11,6 @@ from datetime import datetime
 
 from serena_app import db
 from serena_app.auth.sessioni import sessione_viva
-from serena_app.contenuto.bozze import SITO, Spazio
-from serena_app.contenuto.pagina import Pagina
 
 
 @dataclasses.dataclass(frozen=True)
@@ -20,7 +18,7 @@ class Permesso:
     """Who may edit, and where: the site's pages, or the demo sandbox of their session."""
 
     nome_utente: str
-    spazio: Spazio
+    sandbox: str | None  # the published page of their demo sandbox; None: the site
     dal: datetime  # when the session began: undo reaches back to it, no further
 
 
@@ -30,8 +28,7 @@ def _permesso_sincrono(token: str) -> Permesso | None:
         if viva is None:
             return None
         staff, sessione = viva
-        spazio = Spazio.di(Pagina(sessione.sandbox)) if sessione.sandbox else SITO
-        return Permesso(staff.nome_utente, spazio, sessione.creata)
+        return Permesso(staff.nome_utente, sessione.sandbox, sessione.creata)
 
 
 async def staff_autorizzato(token: object) -> Permesso | None:

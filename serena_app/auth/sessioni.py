@@ -1,7 +1,8 @@
 """Staff sessions: a random secret per login, stored hashed, with idle and absolute expiry.
 
-A demo sandbox's session (`sandbox` set) lives only on a demo server, and only for the demo's
-idle limit (`demo/modalita.py`).
+A demo sandbox's session (`sandbox` set) lives only where the demo allows sandboxes, and only
+for the demo's idle limit: `demo/modalita.py` says so through `regole_sandbox`; anywhere the
+demo has not, a sandbox's session is refused.
 
 A session that ends by revocation (logout, the account disabled, its password reset) is
 announced on Redis when the app runs several processes (`CANALE_REVOCHE`): each process then
@@ -12,13 +13,12 @@ import hashlib
 import logging
 import os
 import secrets
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from datetime import UTC, datetime, timedelta
 
 import redis
 from sqlmodel import Session, select, update
 
-from serena_app.demo import modalita
 from serena_app.models import SessioneStaff, Staff
 
 SCADENZA_INATTIVITA = timedelta(hours=2)
@@ -78,17 +78,31 @@ def nuova_sessione(
     return token
 
 
-def _inattivita(sessione: SessioneStaff) -> timedelta:
-    return modalita.inattivita() if sessione.sandbox else SCADENZA_INATTIVITA
+def _nessuna_sandbox() -> timedelta | None:
+    return None
+
+
+_inattivita_sandbox: Callable[[], timedelta | None] = _nessuna_sandbox
+
+
+def regole_sandbox(inattivita: Callable[[], timedelta | None]) -> None:
+    """How long a demo sandbox's session may stay idle on this server, asked at each check;
+    None: no sandbox session lives here. Only the demo sets it (`demo/modalita.py`)."""
+    global _inattivita_sandbox
+    _inattivita_sandbox = inattivita
 
 
 def _viva(sessione: SessioneStaff, staff: Staff, ora: datetime) -> bool:
     """Whether the unrevoked `sessione` of `staff` is live at `ora`."""
-    if sessione.sandbox is not None and not modalita.attiva():
-        return False
+    inattivita = SCADENZA_INATTIVITA
+    if sessione.sandbox is not None:
+        limite = _inattivita_sandbox()
+        if limite is None:
+            return False
+        inattivita = limite
     return (
         staff.attivo
-        and ora - _utc(sessione.ultimo_uso) <= _inattivita(sessione)
+        and ora - _utc(sessione.ultimo_uso) <= inattivita
         and ora - _utc(sessione.creata) <= SCADENZA_ASSOLUTA
     )
 
@@ -118,7 +132,7 @@ def sessione_viva(
         return None
     # The idle deadline moves at most once per twentieth of the idle limit: not every event
     # of an editing staff member is a database write.
-    if sessione.sandbox is None and ora - _utc(sessione.ultimo_uso) > _inattivita(sessione) / 20:
+    if sessione.sandbox is None and ora - _utc(sessione.ultimo_uso) > SCADENZA_INATTIVITA / 20:
         sessione.ultimo_uso = ora
         session.add(sessione)
         session.commit()

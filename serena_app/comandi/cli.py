@@ -42,12 +42,13 @@ from serena_app.auth.personale import (
 )
 from serena_app.comandi import audit, backup, esportazione
 from serena_app.comandi.terminale import sicuro
-from serena_app.contenuto.bozze import FUSO
-from serena_app.contenuto.seme import semina
+from serena_app.contenuto.bozze import FUSO, BozzaCambiata
+from serena_app.contenuto.semina import semina
 from serena_app.demo import comando as demo_comando
 from serena_app.produzione import comando as produzione
 from serena_app.produzione import impostazioni
 from serena_app.pubblicazione.build import Archivio, cartella
+from serena_app.pubblicazione.pubblica import NienteDaPubblicare, pubblica_da_comando
 
 
 def prepara() -> bool:
@@ -120,6 +121,7 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--port", type=int, default=demo_comando.PORTA, help="la porta (3000)")
     prod = comandi.add_parser("prod", help="avvia il sito come in produzione (make prod)")
     prod.add_argument("--port", type=int, default=produzione.PORTA, help="la porta (8080)")
+    comandi.add_parser("publish", help="pubblica tutte le bozze del sito, come «Pubblica»")
     esporta = comandi.add_parser("export", help="scrive tutti i contenuti in un file JSON")
     esporta.add_argument("file", type=Path)
     importa = comandi.add_parser("import", help="carica un file JSON come bozze, dopo i controlli")
@@ -175,6 +177,26 @@ def _archivio(args: argparse.Namespace) -> int:
     return 0
 
 
+def _pubblica() -> int:
+    """publish: the drafts published, each change printed; the exit code."""
+    try:
+        modifiche = pubblica_da_comando()
+    except NienteDaPubblicare as errore:
+        _errore(errore)
+        return 1
+    except BozzaCambiata:
+        _errore(
+            "Nel frattempo qualcuno ha cambiato le bozze: non è stato pubblicato nulla. Riprova."
+        )
+        return 1
+    quante = "1 modifica" if len(modifiche) == 1 else f"{len(modifiche)} modifiche"
+    _dici(f"Pubblicat{'a' if len(modifiche) == 1 else 'e'} {quante}:")
+    for riga in modifiche:
+        _dici(f"- {riga}")
+    _dici("Le pagine aperte e la pagina servita si aggiornano da sole.")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command; returns the exit code."""
     args = _parser().parse_args(argv)
@@ -194,6 +216,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     if args.comando in ("export", "import", "backup"):
         return _archivio(args)
+    if args.comando == "publish":
+        return _pubblica()
     if args.comando == "audit":
         with db.session() as session:
             for riga in audit.righe(session=session, dal=args.since, utente=args.user):

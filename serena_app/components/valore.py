@@ -10,8 +10,8 @@ from serena_app.components.editor import (
     in_modifica,
     marcatore,
 )
-from serena_app.contenuto.istantanea import ValoreVista
 from serena_app.contenuto.tipi import VALORE
+from serena_app.contenuto.viste import ValoreVista
 from serena_app.state.interfaccia import alterna_valore, valori_aperti
 
 

@@ -51,6 +51,12 @@ class Spazio:
         return cls(pubblicata, Pagina(pubblicata.nome + SUFFISSO_BOZZA))
 
     @classmethod
+    def della_sessione(cls, sandbox: str | None) -> "Spazio":
+        """Where a session edits: its demo sandbox (the name of its published page), or the
+        site."""
+        return cls.di(Pagina(sandbox)) if sandbox else SITO
+
+    @classmethod
     def della_bozza(cls, bozza: Pagina) -> "Spazio | None":
         """The pair whose working copy is `bozza`; None if `bozza` is a published page."""
         if bozza == BOZZA:

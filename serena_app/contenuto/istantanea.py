@@ -7,8 +7,9 @@ without reading the page again.
 
 import dataclasses
 import threading
+from collections.abc import Iterable
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from serena_app import db
 from serena_app.contenuto import bozze
@@ -20,30 +21,8 @@ from serena_app.contenuto.pagina import (
     leggi_sezioni,
     versione_pagina,
 )
+from serena_app.contenuto.viste import TappaVista, ValoreVista
 from serena_app.models import Sezione, Tappa, Valore, VersionePagina
-
-
-@dataclasses.dataclass(frozen=True)
-class TappaVista:
-    """A timeline milestone as rendered; `anno` is "" when it has no year, `numero` is 1-based."""
-
-    id: int
-    numero: int
-    anno: str
-    titolo: str
-    testo: str
-    bozza: str = ""  # on the working copy: "Bozza di anna · …" if it has a draft
-
-
-@dataclasses.dataclass(frozen=True)
-class ValoreVista:
-    """A value as rendered; `numero` (1-based) gives its anchor, e.g. `#valori-3`."""
-
-    id: int
-    numero: int
-    titolo: str
-    testo: str
-    bozza: str = ""  # on the working copy: "Bozza di anna · …" if it has a draft
 
 
 @dataclasses.dataclass(frozen=True)
@@ -145,21 +124,40 @@ def gia_letta(pagina: Pagina = PUBBLICATA) -> Istantanea | None:
 
 def _versione(pagina: Pagina) -> int:
     """The page's counter, by the cheapest query (every page view asks it): no ORM session."""
-    consulta = select(VersionePagina.numero).where(VersionePagina.pagina == pagina.nome)
+    return contatori([pagina]).get(pagina.nome, 0)
+
+
+def contatori(pagine: Iterable[Pagina]) -> dict[str, int]:
+    """The counters of `pagine` by page name, in one small query (no ORM session)."""
+    nomi = [p.nome for p in pagine]
+    consulta = select(VersionePagina.pagina, VersionePagina.numero).where(
+        col(VersionePagina.pagina).in_(nomi)
+    )
     with db.engine(db.database_url()).connect() as connessione:
-        return connessione.execute(consulta).scalar() or 0
+        return {nome: numero for nome, numero in connessione.execute(consulta)}
 
 
-def aggiornata(pagina: Pagina = PUBBLICATA) -> Istantanea:
-    """The current page: the snapshot, read again first if the database has a newer one."""
-    versione = _versione(pagina)
+def aggiornata(pagina: Pagina = PUBBLICATA, *, session: Session | None = None) -> Istantanea:
+    """The current page: the snapshot, read again first if the database has a newer one (in
+    `session` if given, else in a connection and a session of its own)."""
+    if session is None:
+        versione = _versione(pagina)
+    else:
+        versione = versione_pagina(session=session, pagina=pagina)
     with _lock:
         attuale = _in_memoria.get(pagina)
         if attuale is not None and attuale.versione == versione:
             return attuale
-    with db.session() as session, _lock:
-        _in_memoria[pagina] = leggi_istantanea(session=session, pagina=pagina)
-        return _in_memoria[pagina]
+    if session is not None:
+        nuova = leggi_istantanea(session=session, pagina=pagina)
+    else:
+        with db.session() as propria:
+            nuova = leggi_istantanea(session=propria, pagina=pagina)
+    with _lock:
+        attuale = _in_memoria.get(pagina)
+        if attuale is None or attuale.versione <= nuova.versione:
+            _in_memoria[pagina] = nuova
+        return nuova
 
 
 def dimentica(*pagine: Pagina) -> None:

@@ -5,8 +5,8 @@ demo sandbox's pages, all in the same tables. Each write is one transaction with
 check: a save carries the version the editor started from, `UPDATE … WHERE … AND versione = ?`
 changes nothing if someone saved in between, and `Conflitto` then carries the newer text.
 Every write bumps the page's counter and appends its revision to history (`registra`) in the
-same transaction, and returns what it changed; in a demo sandbox, `registra` first checks the
-sandbox's caps (`demo/capienza.py`).
+same transaction, and returns what it changed; `registra` first runs the checks others asked
+for on every write (`controlla_ogni_scrittura`: the demo's caps on its sandboxes).
 
 Each write first takes the write lock (`_blocca`), so the reads it decides on (the
 list to re-number, the item to delete) cannot change before it commits; another writer waits
@@ -16,7 +16,7 @@ copes with a list already out of year order (it puts it back in order).
 
 import dataclasses
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -25,7 +25,6 @@ from sqlmodel import Session, func, select
 
 from serena_app import db
 from serena_app.contenuto.tipi import SEZIONE, TAPPA, TIPI, VALORE, Tipo, Voce
-from serena_app.demo import capienza
 from serena_app.models import MODELLI, Revisione, Sezione, Tappa, Valore, VersionePagina
 
 
@@ -254,6 +253,18 @@ def chiave_di(elemento: Elemento) -> str:
     return elemento.chiave if isinstance(elemento, Sezione) else elemento.codice
 
 
+Controllo = Callable[[Session, Revisione, str], None]
+"""A check of every write: the session holding the write lock, the write's revision (not yet
+added; its `spazio` names the published page), the name of that page's working copy. It
+raises to refuse the write."""
+_controlli: list[Controllo] = []
+
+
+def controlla_ogni_scrittura(controllo: Controllo) -> None:
+    """Run `controllo` in every write's transaction, before its revision is added."""
+    _controlli.append(controllo)
+
+
 def registra(
     session: Session,
     *,
@@ -273,8 +284,8 @@ def registra(
             belongs to the published page of that pair.
 
     Raises:
-        LimiteRaggiunto: A demo sandbox past its caps or its pace (`demo/capienza.py`); the
-            whole write is rolled back.
+        Exception: What a check of `controlla_ogni_scrittura` raised (the demo's
+            `LimiteRaggiunto`); the whole write is rolled back.
     """
     spazio = pubblicata_di(pagina).nome
     revisione = Revisione(
@@ -289,8 +300,9 @@ def registra(
         annulla=annulla,
     )
     try:
-        capienza.ammetti(session, revisione, bozza=spazio + SUFFISSO_BOZZA)
-    except capienza.LimiteRaggiunto:
+        for controllo in _controlli:
+            controllo(session, revisione, spazio + SUFFISSO_BOZZA)
+    except Exception:
         session.rollback()
         raise
     session.add(revisione)

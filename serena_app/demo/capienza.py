@@ -18,6 +18,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session, func, select
 
+from serena_app.contenuto import pagina
 from serena_app.demo import modalita
 from serena_app.models import Revisione, SessioneStaff, Sezione, Tappa, Valore
 
@@ -127,3 +128,8 @@ def ammetti(session: Session, revisione: Revisione, *, bozza: str) -> None:
         .where(SessioneStaff.sandbox == revisione.spazio)
         .values(ultimo_uso=revisione.quando)
     )
+
+
+pagina.controlla_ogni_scrittura(
+    lambda session, revisione, bozza: ammetti(session, revisione, bozza=bozza)
+)

@@ -11,8 +11,10 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from serena_app import db
+from serena_app.auth import sessioni
+from serena_app.db import database_url
 
+EDITOR = "demo"  # the account every sandbox's session belongs to
 SANDBOX_MAX = 50
 PER_INDIRIZZO = 5
 INATTIVITA_S = 3600
@@ -32,7 +34,7 @@ def attiva() -> bool:
     cartella = _cartella()
     if cartella is None:
         return False
-    url = make_url(db.database_url())
+    url = make_url(database_url())
     if url.get_backend_name() != "sqlite" or not url.database:
         return False
     return Path(url.database).resolve().is_relative_to(cartella)
@@ -82,3 +84,11 @@ def scritture_max() -> int:
 def indirizzo() -> str:
     """The address phones in the room open (`SERENA_DEMO_INDIRIZZO`), "" if not known."""
     return os.environ.get("SERENA_DEMO_INDIRIZZO", "")
+
+
+def _inattivita_sandbox() -> timedelta | None:
+    """A sandbox's session lives only on a demo server, for the demo's idle limit."""
+    return inattivita() if attiva() else None
+
+
+sessioni.regole_sandbox(_inattivita_sandbox)

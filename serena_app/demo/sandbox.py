@@ -19,8 +19,9 @@ from serena_app.auth.sessioni import adesso, nuova_sessione
 from serena_app.contenuto import bozze
 from serena_app.contenuto.bozze import Spazio
 from serena_app.contenuto.pagina import Pagina
-from serena_app.contenuto.seme import scrivi
+from serena_app.contenuto.semina import scrivi
 from serena_app.demo import capienza, modalita
+from serena_app.demo.modalita import EDITOR
 from serena_app.models import (
     Revisione,
     SessioneStaff,
@@ -31,7 +32,6 @@ from serena_app.models import (
     VersionePagina,
 )
 
-EDITOR = "demo"
 """The account every sandbox session belongs to; drafts are signed with it."""
 
 NESSUNA_PASSWORD = "!"  # noqa: S105 (not an Argon2 hash: no password matches it)

@@ -55,8 +55,6 @@ from pathlib import Path
 
 import brotli
 
-from serena_app.web.build_plugin import comprimi
-
 logger = logging.getLogger(__name__)
 
 RADICE_PROGETTO = Path(__file__).resolve().parents[2]
@@ -80,6 +78,15 @@ HASH_INIZIALI = re.compile(r"^export const initialStateHashes = .*$", re.MULTILI
 def cartella() -> Path:
     """Where the builds are kept."""
     return Path(os.environ.get("SERENA_PUBBLICAZIONI", RADICE_PROGETTO / ".pubblicazioni"))
+
+
+def comprimi(page: Path) -> None:
+    """Rewrite the page's .gz and .br copies, where the build made them."""
+    data = page.read_bytes()
+    for suffix, compress in ((".gz", gzip.compress), (".br", brotli.compress)):
+        compressed = page.with_name(page.name + suffix)
+        if compressed.exists():
+            compressed.write_bytes(compress(data))
 
 
 def data_sitemap(sitemap: Path, quando: datetime) -> None:

@@ -5,7 +5,7 @@ only on a demo server (`demo/modalita.py`)."""
 import reflex as rx
 
 from serena_app.demo import modalita, qr
-from serena_app.demo.sandbox import EDITOR
+from serena_app.demo.modalita import EDITOR
 from serena_app.state.accesso import AccessoState
 from serena_app.state.demo import RIPRISTINA, DemoState
 

@@ -13,9 +13,9 @@ from serena_app.components.editor import (
     pulsante_modifica,
 )
 from serena_app.components.testo import paragrafi, testo_modificabile
-from serena_app.contenuto.istantanea import TappaVista
 from serena_app.contenuto.seme import CONTENUTO
 from serena_app.contenuto.tipi import SEZIONE, TAPPA
+from serena_app.contenuto.viste import TappaVista
 from serena_app.state.contenuto import ContenutoState
 from serena_app.state.interfaccia import storia_aperta
 

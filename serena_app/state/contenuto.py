@@ -7,8 +7,9 @@ import reflex as rx
 from sqlalchemy.exc import OperationalError
 
 from serena_app.contenuto import istantanea
-from serena_app.contenuto.istantanea import Istantanea, TappaVista, ValoreVista
+from serena_app.contenuto.istantanea import Istantanea
 from serena_app.contenuto.pagina import PUBBLICATA, Pagina
+from serena_app.contenuto.viste import TappaVista, ValoreVista
 from serena_app.state.accesso import AccessoState
 from serena_app.web.seo import json_ld
 

@@ -67,7 +67,7 @@ class DemoState(StaffState):
     async def prova(self):
         """Give this browser a private sandbox (or its own again) and open edit mode in it."""
         permesso = await StaffState._staff(self)
-        if permesso is not None and permesso.spazio == SITO:
+        if permesso is not None and permesso.sandbox is None:
             return None  # a staff login stays what it is
         if permesso is None:
             try:
@@ -84,7 +84,8 @@ class DemoState(StaffState):
             accesso._nome_staff = permesso.nome_utente
         self.errore_demo = ""
         redazione = await self.get_state(RedazioneState)
-        redazione._autore, redazione._spazio = permesso.nome_utente, permesso.spazio
+        redazione._autore = permesso.nome_utente
+        redazione._spazio = Spazio.della_sessione(permesso.sandbox)
         await redazione._imposta_modifica(True)
         redazione.annuncio = IN_SANDBOX
         # The pressed button is replaced by "Ripristina demo", in the same place.
@@ -98,10 +99,10 @@ class DemoState(StaffState):
         if contenuto._pagina != PUBBLICATA:
             return
         permesso = await StaffState._staff(self)
-        if permesso is None or permesso.spazio == SITO:
+        if permesso is None or permesso.sandbox is None:
             return
-        contenuto._passa(await asyncio.to_thread(istantanea.aggiornata, permesso.spazio.pubblicata))
-        contenuto._pubblicata = permesso.spazio.pubblicata
+        contenuto._passa(await asyncio.to_thread(istantanea.aggiornata, Pagina(permesso.sandbox)))
+        contenuto._pubblicata = Pagina(permesso.sandbox)
 
     @rx.event
     @solo_in_demo

@@ -7,29 +7,24 @@ another page than the published one): a draft saved reaches the staff tabs only,
 those whose session is still live, checked against the database in one query per push
 (`revoca.py`).
 
-With several app processes (`make prod`), each process updates the browsers connected to it:
-the process that handled the write announces it on a Redis channel (`CANALE`), and every
+Each process updates the browsers connected to it: a change is announced once
+(`pubblicazione/annuncio.py`: on Redis with several processes, to every machine), and every
 process, itself included, reads the page's snapshot (`istantanea.aggiornata`, one small query
 when it is already current) and pushes it to its own browsers. One message per write and
-process, instead of one hop through Redis per browser. While Redis restarts nobody hears the
-announcements: the process that made the change pushes it to its own browsers, and every
-process, once it listens again, catches up with the pages that changed meanwhile.
+process, instead of one hop through Redis per browser; a change nobody heard (a `serena`
+command without Redis, Redis restarting) is found by each process within a second.
 """
 
 import asyncio
-import functools
-import json
 import logging
-import os
 
 import reflex as rx
 from reflex_base.registry import RegistrationContext
 
-from serena_app.auth.sessioni import CANALE_REVOCHE
 from serena_app.contenuto import istantanea
-from serena_app.contenuto.bozze import BOZZA
 from serena_app.contenuto.istantanea import Istantanea
 from serena_app.contenuto.pagina import PUBBLICATA, Pagina
+from serena_app.pubblicazione import annuncio
 from serena_app.state import revoca
 from serena_app.state.accesso import AccessoState
 from serena_app.state.contenuto import NON_PUBBLICATA, ContenutoState
@@ -38,10 +33,6 @@ from serena_app.state.staff import StaffState
 
 logger = logging.getLogger(__name__)
 _in_corso: set[asyncio.Task] = set()
-CANALE = "serena:pagina-cambiata"
-PAGINE_DEL_SITO = (PUBBLICATA, BOZZA)  # what browsers show (a demo sandbox: only its own)
-_diffuse: dict[str, int] = {}  # per page, the newest version this process has pushed
-RIPROVA_S = 0.5
 LOTTO = 25  # browsers updated between two yields to the event loop
 RITARDO_S = 0.05  # lets the staff member's own answer leave before the push starts
 
@@ -66,7 +57,6 @@ async def _aggiorna_client(app, token: str, nuova: Istantanea, sessioni: Verific
 
 
 async def _diffondi(nuova: Istantanea, escluso: str) -> None:
-    _diffuse[nuova.pagina.nome] = max(_diffuse.get(nuova.pagina.nome, 0), nuova.versione)
     app = RegistrationContext.get().app
     if app.event_namespace is None:
         return
@@ -96,77 +86,21 @@ async def avvisa(token: str, testo: str) -> None:
         staff.avviso = testo
 
 
-@functools.cache
-def _redis():
-    """This process's client of the Redis the app processes share (one, made on first use:
-    Reflex's `get_redis` makes a new one at each call); None with one process."""
-    if not os.environ.get("REDIS_URL"):
-        return None
-    from reflex.utils.prerequisites import get_redis
-
-    return get_redis()
-
-
 def _in_background(coroutine) -> None:
     task = asyncio.create_task(coroutine)
     _in_corso.add(task)
     task.add_done_callback(_in_corso.discard)
 
 
-async def _annuncia(nuova: Istantanea, escluso: str, redis) -> None:
-    messaggio = {"pagina": nuova.pagina.nome, "versione": nuova.versione, "escluso": escluso}
-    try:
-        ascoltatori = await redis.publish(CANALE, json.dumps(messaggio))
-    except Exception as errore:
-        logger.warning("annuncio della modifica su Redis non riuscito: %r", errore)
-        ascoltatori = 0
-    if ascoltatori == 0:
-        # Not even this process listens: Redis is down or was just restarted. The browsers
-        # of this process get it now; the other processes catch up when they listen again.
-        await _diffondi(nuova, escluso)
+@annuncio.ascolta
+async def _alla_modifica(pagina: Pagina, versione: int, escluso: str) -> None:
+    """A page of the site changed (here, in another process, or by a command): this
+    process's open pages that show it get it."""
+    nuova = await asyncio.to_thread(istantanea.aggiornata, pagina)
+    await _diffondi(nuova, escluso)
 
 
 def diffondi(nuova: Istantanea, *, escluso: str) -> None:
-    """Send the snapshot `nuova` to every connected browser but `escluso`, in the background;
-    each takes it only if it shows `nuova.pagina`."""
-    redis = _redis()
-    _in_background(_diffondi(nuova, escluso) if redis is None else _annuncia(nuova, escluso, redis))
-
-
-async def _ricevi(dati: bytes) -> None:
-    messaggio = json.loads(dati)
-    nuova = await asyncio.to_thread(istantanea.aggiornata, Pagina(messaggio["pagina"]))
-    await _diffondi(nuova, messaggio["escluso"])
-
-
-async def _recupera() -> None:
-    """Once listening (again): push what changed while this process was not listening."""
-    for pagina in PAGINE_DEL_SITO:
-        nuova = await asyncio.to_thread(istantanea.aggiornata, pagina)
-        if nuova.versione > _diffuse.get(pagina.nome, 0):
-            await _diffondi(nuova, escluso="")
-
-
-async def ascolta_modifiche() -> None:
-    """For as long as the process runs: push each change announced on `CANALE` to this
-    process's browsers, and check its staff tabs at once when sessions are revoked
-    (`CANALE_REVOCHE`; a lifespan task, with several processes only). If Redis goes away,
-    listen again once it is back, and catch up with what was announced meanwhile."""
-    while True:
-        try:
-            async with _redis().pubsub() as canale:
-                await canale.subscribe(CANALE, CANALE_REVOCHE)
-                await _recupera()
-                revoca.sveglia()  # a revocation may have gone unheard too
-                async for messaggio in canale.listen():
-                    if messaggio["type"] != "message":
-                        continue
-                    if messaggio["channel"] in (CANALE_REVOCHE, CANALE_REVOCHE.encode()):
-                        revoca.sveglia()
-                    else:
-                        _in_background(_ricevi(messaggio["data"]))
-        except asyncio.CancelledError:
-            raise
-        except Exception as errore:
-            logger.warning("canale delle modifiche interrotto (%r): riprovo", errore)
-            await asyncio.sleep(RIPROVA_S)
+    """Send the snapshot `nuova` to every connected browser but `escluso`, on every app
+    process, in the background; each takes it only if it shows `nuova.pagina`."""
+    _in_background(annuncio.annuncia(nuova.pagina, nuova.versione, escluso))

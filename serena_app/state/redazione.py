@@ -35,7 +35,7 @@ from serena_app.contenuto.tipi import (
     testo_di,
     voce,
 )
-from serena_app.pubblicazione.build import ricostruzione
+from serena_app.pubblicazione import pubblica
 from serena_app.state.contenuto import ContenutoState
 from serena_app.state.diffusione import avvisa, diffondi
 from serena_app.state.staff import StaffState, richiede_staff
@@ -155,16 +155,6 @@ def _da_pubblicare(spazio: Spazio) -> tuple[int, list[str]]:
         bozze.apri(session=session, spazio=spazio)
         versione, differenze = bozze.da_pubblicare(session=session, spazio=spazio)
         return versione, [str(d) for d in differenze]
-
-
-def _dopo_bozze(
-    spazio: Spazio, azione: Callable[..., int], versione: int, elenco: list[str], autore: str
-):
-    """Publish or discard the working copy if it is still at `versione` with the changes
-    `elenco`; the snapshots of both pages afterwards."""
-    with db.session() as session:
-        azione(session=session, spazio=spazio, versione=versione, elenco=elenco, autore=autore)
-    return istantanea.aggiornata(spazio.pubblicata), istantanea.aggiornata(spazio.bozza)
 
 
 def _modifiche(quante: int) -> str:
@@ -325,26 +315,31 @@ class RedazioneState(StaffState):
         self.conferma, self._versione_bozza, self.elenco = conferma, versione, elenco
         self._metti_a_fuoco(CONFERMA_BOZZE)
 
-    async def _applica(self, azione: Callable[..., int]):
+    async def _applica(self, azione: Callable[..., Awaitable[pubblica.Esito]], **argomenti):
         """Publish or discard exactly the changes the confirmation listed: if the drafts
         changed meanwhile, nothing happens and the confirmation lists them again.
 
         Returns:
-            The snapshots of both pages afterwards, or None if the drafts changed.
+            Both pages afterwards, or None if the drafts changed.
         """
         try:
-            return await asyncio.to_thread(
-                _dopo_bozze,
+            esito = await azione(
                 self._spazio,
-                azione,
-                self._versione_bozza,
-                self.elenco,
-                self._autore,
+                versione=self._versione_bozza,
+                elenco=self.elenco,
+                autore=self._autore,
+                escluso=self.router.session.client_token,
+                **argomenti,
             )
         except bozze.BozzaCambiata:
             await self._elenca(self.conferma)
             self.avviso = BOZZE_CAMBIATE
             return None
+        self._chiudi()
+        contenuto = await self.get_state(ContenutoState)
+        contenuto._mostra(esito.bozza)  # whichever of the two this tab shows
+        contenuto._mostra(esito.pubblicata)
+        return esito
 
     @rx.event
     @richiede_staff
@@ -352,20 +347,11 @@ class RedazioneState(StaffState):
         """Publish the drafts the confirmation listed: every open page shows them."""
         if self.conferma != "pubblica":
             return None
-        quante = len(self.elenco)
-        pagine = await self._applica(bozze.pubblica)
-        if pagine is None:
+        avviso = functools.partial(avvisa, self.router.session.client_token)
+        esito = await self._applica(pubblica.pubblica, avviso=avviso)
+        if esito is None:
             return None
-        pubblicata, bozza = pagine
-        self._chiudi()
-        contenuto = await self.get_state(ContenutoState)
-        contenuto._mostra(bozza)  # whichever of the two this tab shows
-        contenuto._mostra(pubblicata)
-        token = self.router.session.client_token
-        if self._spazio == SITO:  # a demo sandbox's publish reaches its own browser only
-            diffondi(pubblicata, escluso=token)
-            diffondi(bozza, escluso=token)
-            ricostruzione().richiedi(pubblicata.versione, avviso=functools.partial(avvisa, token))
+        quante = len(esito.modifiche)
         self.annuncio = f"Pubblicat{'a' if quante == 1 else 'e'} {_modifiche(quante)}."
         self._metti_a_fuoco(PUBBLICA)
 
@@ -376,14 +362,8 @@ class RedazioneState(StaffState):
         again."""
         if self.conferma != "scarta":
             return None
-        pagine = await self._applica(bozze.scarta)
-        if pagine is None:
+        if await self._applica(pubblica.scarta) is None:
             return None
-        self._chiudi()
-        contenuto = await self.get_state(ContenutoState)
-        contenuto._mostra(pagine[1])
-        if self._spazio == SITO:
-            diffondi(pagine[1], escluso=self.router.session.client_token)
         self.annuncio = "Bozze scartate: la pagina in modifica è di nuovo quella pubblicata."
         self._metti_a_fuoco(PUBBLICA)
 

@@ -5,7 +5,7 @@ disabled or its password reset (`serena`, a process of its own), idle or absolut
 (nobody acts at all). Each app process checks the sessions of its connected staff tabs
 (`schede_staff.SCHEDE_STAFF`) in one query every `INTERVALLO_S`, and at once when a
 revocation is announced on Redis (`sessioni.CANALE_REVOCHE`, heard by
-`diffusione.ascolta_modifiche`); a tab whose session ended leaves the staff view for good and
+`pubblicazione.annuncio`); a tab whose session ended leaves the staff view for good and
 is told (`StaffState._sessione_terminata`). A draft pushed in between is checked the same way,
 once per push (`verifica`).
 """
@@ -20,7 +20,8 @@ import reflex as rx
 
 from serena_app import db
 from serena_app.auth.permessi import staff_autorizzato
-from serena_app.auth.sessioni import hash_segreto, sessioni_vive
+from serena_app.auth.sessioni import CANALE_REVOCHE, hash_segreto, sessioni_vive
+from serena_app.pubblicazione import annuncio
 from serena_app.state.accesso import AccessoState
 from serena_app.state.schede_staff import SCHEDE_STAFF
 from serena_app.state.staff import StaffState
@@ -33,6 +34,9 @@ _sveglia = asyncio.Event()
 def sveglia() -> None:
     """A revocation was announced: check this process's staff tabs now."""
     _sveglia.set()
+
+
+annuncio.ascolta_canale(CANALE_REVOCHE, sveglia)
 
 
 def _vive(hash_segreti: frozenset[str]) -> set[str]:

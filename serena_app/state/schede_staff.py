@@ -10,7 +10,6 @@ a demo sandbox's working copy is never pushed, and the demo ends idle sandboxes 
 
 from serena_app.auth.permessi import Permesso
 from serena_app.auth.sessioni import hash_segreto
-from serena_app.contenuto.bozze import SITO
 
 SCHEDE_STAFF: dict[str, str] = {}
 
@@ -18,7 +17,7 @@ SCHEDE_STAFF: dict[str, str] = {}
 def ricorda(client_token: str, segreto: str, permesso: Permesso | None) -> None:
     """Note which session tab `client_token` presented (`segreto`, just found live for
     `permesso`); with no live staff session, forget the tab."""
-    if permesso is not None and permesso.spazio == SITO:
+    if permesso is not None and permesso.sandbox is None:
         SCHEDE_STAFF[client_token] = hash_segreto(segreto)
     else:
         SCHEDE_STAFF.pop(client_token, None)

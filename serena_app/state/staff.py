@@ -111,7 +111,8 @@ def richiede_staff(
             if permesso is None:
                 await StaffState._rifiuta(self)
                 return None
-            self._autore, self._spazio = permesso.nome_utente, permesso.spazio
+            self._autore = permesso.nome_utente
+            self._spazio = Spazio.della_sessione(permesso.sandbox)
             self._dal = permesso.dal
             return await handler(self, *args, **kwargs)
         except LimiteRaggiunto as limite:

@@ -8,15 +8,14 @@ make React's hydration of <head> fail). The page's preloads go, and the framewor
 is requested only after the first contentful paint. Each page gets its Content-Security-Policy
 (`csp.py`), with the hashes of its inline scripts. The pages are then compressed again."""
 
-import gzip
 import json
 import re
 from pathlib import Path
 from typing import Any
 
-import brotli
 from reflex.plugins import Plugin
 
+from serena_app.pubblicazione.build import comprimi
 from serena_app.web.csp import con_politica
 
 GLOBAL_STYLESHEET = re.compile(
@@ -73,15 +72,6 @@ def content_first(html: str) -> str:
         return PRIMA + codice + DOPO
 
     return MODULE_SCRIPT.sub(dopo_il_paint, html, count=1)
-
-
-def comprimi(page: Path) -> None:
-    """Rewrite the page's .gz and .br copies, where the build made them."""
-    data = page.read_bytes()
-    for suffix, compress in ((".gz", gzip.compress), (".br", brotli.compress)):
-        compressed = page.with_name(page.name + suffix)
-        if compressed.exists():
-            compressed.write_bytes(compress(data))
 
 
 class InlineGlobalStyles(Plugin):

@@ -14,7 +14,7 @@ from sqlmodel import Session
 from serena_app.auth.sessioni import adesso
 from serena_app.comandi import backup
 from serena_app.comandi.backup import CopiaNonValida
-from serena_app.contenuto.seme import semina
+from serena_app.contenuto.semina import semina
 from serena_app.db import crea_engine, migra
 from serena_app.models import TentativoAccesso
 

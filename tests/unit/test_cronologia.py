@@ -13,7 +13,7 @@ from serena_app.contenuto import bozze, cronologia, pagina
 from serena_app.contenuto.bozze import BOZZA, SITO
 from serena_app.contenuto.cronologia import NonAnnullabile, differenza_parole
 from serena_app.contenuto.pagina import PUBBLICATA
-from serena_app.contenuto.seme import semina
+from serena_app.contenuto.semina import semina
 from serena_app.contenuto.tipi import SEZIONE, VALORE, Voce
 from serena_app.models import Revisione, Valore
 from tests.factories import salva_mission

@@ -16,7 +16,7 @@ from serena_app.contenuto import bozze, cronologia, pagina
 from serena_app.contenuto.bozze import BOZZA, SITO
 from serena_app.contenuto.cronologia import NonAnnullabile
 from serena_app.contenuto.pagina import PUBBLICATA, Conflitto, NonTrovato, OrdineNonValido
-from serena_app.contenuto.seme import semina
+from serena_app.contenuto.semina import semina
 from serena_app.contenuto.tipi import SEZIONE, VALORE, Voce
 from serena_app.db import crea_engine, migra
 from serena_app.models import Revisione, Valore

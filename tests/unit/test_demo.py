@@ -13,7 +13,7 @@ from serena_app.auth.sessioni import adesso, sessione_viva
 from serena_app.contenuto import bozze, pagina
 from serena_app.contenuto.bozze import Spazio
 from serena_app.contenuto.pagina import PUBBLICATA, Pagina
-from serena_app.contenuto.seme import semina
+from serena_app.contenuto.semina import semina
 from serena_app.contenuto.tipi import SEZIONE, TAPPA, VALORE, Voce
 from serena_app.demo import capienza, comando, modalita, qr, sandbox
 from serena_app.models import (
@@ -74,7 +74,7 @@ def _salva(session, spazio: Spazio, testo: str) -> None:
         voce=MISSION,
         campi={"testo": testo},
         versione=elemento.versione,
-        autore=sandbox.EDITOR,
+        autore=modalita.EDITOR,
     )
 
 
@@ -130,7 +130,7 @@ def test_past_its_revision_cap_a_sandbox_refuses_every_write_and_changes_nothing
     with pytest.raises(capienza.LimiteRaggiunto):
         _salva(demo, spazio, "Ancora una.")
     with pytest.raises(capienza.LimiteRaggiunto):  # a publish is a write like any other
-        bozze.pubblica(session=demo, spazio=spazio, autore=sandbox.EDITOR)
+        bozze.pubblica(session=demo, spazio=spazio, autore=modalita.EDITOR)
     assert _fotografia(demo, spazio) == prima
     assert _mission(demo, spazio.bozza) == f"Prova numero {salvate - 1}."
     # Another sandbox, and the site, write as before.
@@ -185,7 +185,7 @@ def test_a_sandbox_written_too_fast_is_refused_until_the_window_passes(demo, mon
             tipo=SEZIONE.nome,
             chiave="mission",
             azione="salvata",
-            autore=sandbox.EDITOR,
+            autore=modalita.EDITOR,
             quando=ora,
             dopo='{"testo": "Dopo."}',
         )
@@ -224,7 +224,7 @@ def _tutte_insieme(engine, spazio: Spazio, quante: int) -> list[str]:
                     voce=Voce(tipo.nome, id=elemento.id),
                     campi={"testo": f"{elemento.testo} (cambiato)"},
                     versione=elemento.versione,
-                    autore=sandbox.EDITOR,
+                    autore=modalita.EDITOR,
                 )
             except capienza.LimiteRaggiunto as rifiuto:
                 return str(rifiuto)
@@ -309,7 +309,7 @@ def test_what_a_sandbox_publishes_stays_in_it(demo, contenuto):
         voce=MISSION,
         campi={"testo": "Solo mia."},
         versione=elemento.versione,
-        autore=sandbox.EDITOR,
+        autore=modalita.EDITOR,
     )
     bozze.pubblica(session=demo, spazio=mia)
     assert _mission(demo, mia.pubblicata) == "Solo mia."
@@ -390,7 +390,7 @@ def test_no_password_logs_in_as_the_demo_editor(demo):
     _apri(demo)
     for tentativo in ("", "!", "demo", "password"):
         with pytest.raises(AccessoNegato):
-            accedi(session=demo, nome_utente=sandbox.EDITOR, password=tentativo, client="1.2.3.4")
+            accedi(session=demo, nome_utente=modalita.EDITOR, password=tentativo, client="1.2.3.4")
 
 
 def test_the_terminal_shows_every_address_and_a_qr_code_of_the_network_one():

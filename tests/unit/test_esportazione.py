@@ -11,7 +11,7 @@ from serena_app.comandi.esportazione import FileNonValido
 from serena_app.contenuto import bozze, pagina
 from serena_app.contenuto.bozze import BOZZA, SITO
 from serena_app.contenuto.pagina import PUBBLICATA
-from serena_app.contenuto.seme import semina
+from serena_app.contenuto.semina import semina
 from serena_app.contenuto.tipi import SEZIONE, Voce
 from serena_app.models import Sezione
 

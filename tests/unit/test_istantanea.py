@@ -2,7 +2,7 @@
 
 from serena_app.contenuto.istantanea import leggi_istantanea, paragrafi
 from serena_app.contenuto.pagina import PUBBLICATA
-from serena_app.contenuto.seme import semina
+from serena_app.contenuto.semina import semina
 from serena_app.models import Tappa
 
 

@@ -6,7 +6,7 @@ from sqlmodel import Session, select
 
 from serena_app.contenuto.istantanea import paragrafi
 from serena_app.contenuto.pagina import PUBBLICATA, versione_pagina
-from serena_app.contenuto.seme import semina
+from serena_app.contenuto.semina import semina
 from serena_app.models import Sezione, Tappa, Valore
 
 SEED = Path(__file__).resolve().parents[1] / "data" / "cooperativa-serena.txt"

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from serena_app.contenuto import pagina
 from serena_app.contenuto.istantanea import con_scrittura, leggi_istantanea
 from serena_app.contenuto.pagina import PUBBLICATA, Pagina
-from serena_app.contenuto.seme import semina
+from serena_app.contenuto.semina import semina
 from serena_app.contenuto.tipi import SEZIONE, TAPPA, VALORE, Voce
 from serena_app.models import Tappa, Valore
 from tests.factories import db_seminato

@@ -1,0 +1,135 @@
+"""Publishing and discarding the drafts: one entry point each, whoever calls them.
+
+`pubblica` applies exactly the drafts a person confirmed, in one locked transaction
+(`contenuto/bozze.py`), and returns both pages as they are now. Then, for the site (a demo
+sandbox is seen by its own browser only), in order: the HTML this machine serves is built
+for the new version (`build.py`; every other machine builds when it hears), and the change is
+announced to every app process (`annuncio.py`), which pushes it to its open pages. The staff
+bar's "Pubblica" and `serena publish` both call it; `scarta` is the same for "Scarta bozze".
+"""
+
+import asyncio
+import dataclasses
+from collections.abc import Callable
+
+from serena_app import db
+from serena_app.contenuto import bozze, istantanea
+from serena_app.contenuto.bozze import SITO, Spazio
+from serena_app.contenuto.istantanea import Istantanea
+from serena_app.contenuto.pagina import PUBBLICATA, Pagina
+from serena_app.pubblicazione import annuncio
+from serena_app.pubblicazione.build import Avviso, ricostruzione
+
+AUTORE_COMANDO = "serena publish"  # how history signs a publish made from a terminal
+
+
+class NienteDaPubblicare(Exception):
+    """The working copy holds no change."""
+
+    def __str__(self) -> str:
+        return "Non ci sono modifiche in bozza: niente da pubblicare."
+
+
+@dataclasses.dataclass(frozen=True)
+class Esito:
+    """Both pages of a space after a publish or a discard, and the changes it applied."""
+
+    pubblicata: Istantanea
+    bozza: Istantanea
+    modifiche: list[str]
+
+
+def _applica(
+    azione: Callable[..., int],
+    spazio: Spazio,
+    versione: int | None,
+    elenco: list[str] | None,
+    autore: str,
+) -> Esito:
+    """Run `bozze.pubblica` or `bozze.scarta` and read both pages after, in one database
+    session (blocking: called in a thread)."""
+    with db.session() as session:
+        if elenco is None:  # from a terminal: what is there now, read with its counter
+            bozze.apri(session=session, spazio=spazio)
+            versione, differenze = bozze.da_pubblicare(session=session, spazio=spazio)
+            elenco = [str(d) for d in differenze]
+            if not elenco:
+                raise NienteDaPubblicare
+        azione(session=session, spazio=spazio, versione=versione, elenco=elenco, autore=autore)
+        return Esito(
+            istantanea.aggiornata(spazio.pubblicata, session=session),
+            istantanea.aggiornata(spazio.bozza, session=session),
+            elenco,
+        )
+
+
+async def _annuncia(esito: Esito, escluso: str) -> None:
+    """Tell every app process about both pages of the site, as they are now."""
+    for pagina in (esito.pubblicata, esito.bozza):
+        await annuncio.annuncia(pagina.pagina, pagina.versione, escluso)
+
+
+async def pubblica(
+    spazio: Spazio,
+    *,
+    versione: int,
+    elenco: list[str],
+    autore: str,
+    escluso: str = "",
+    avviso: Avviso | None = None,
+) -> Esito:
+    """Publish exactly the drafts `elenco` of `spazio`, if its working copy is still at
+    `versione`; then build and announce (the site only).
+
+    Args:
+        escluso: The client token of the tab that published (it shows the result itself).
+        avviso: Told in Italian if the build of the served HTML fails.
+
+    Raises:
+        bozze.BozzaCambiata: The drafts changed meanwhile; nothing was published.
+    """
+    esito = await asyncio.to_thread(_applica, bozze.pubblica, spazio, versione, elenco, autore)
+    if spazio == SITO:
+        ricostruzione().richiedi(esito.pubblicata.versione, avviso=avviso)
+        await _annuncia(esito, escluso)
+    return esito
+
+
+async def scarta(
+    spazio: Spazio, *, versione: int, elenco: list[str], autore: str, escluso: str = ""
+) -> Esito:
+    """Drop exactly the drafts `elenco` of `spazio`, if its working copy is still at
+    `versione`; then announce (the site only).
+
+    Raises:
+        bozze.BozzaCambiata: The drafts changed meanwhile; nothing was dropped.
+    """
+    esito = await asyncio.to_thread(_applica, bozze.scarta, spazio, versione, elenco, autore)
+    if spazio == SITO:
+        await _annuncia(esito, escluso)
+    return esito
+
+
+@annuncio.ascolta
+async def _costruisci(pagina: Pagina, versione: int, escluso: str) -> None:
+    """Every app process, on every machine, builds the HTML it serves for each new version of
+    the published page, whoever published it (a process that finds it built by another
+    process sharing its archive builds nothing)."""
+    if pagina == PUBBLICATA:
+        ricostruzione().richiedi(versione)
+
+
+def pubblica_da_comando() -> list[str]:
+    """`serena publish`: publish every draft of the site as it is now, and tell the running
+    app processes (which push it to their open pages and build the HTML they serve).
+
+    Returns:
+        The changes published, one line each.
+
+    Raises:
+        NienteDaPubblicare: There is no draft.
+    """
+    esito = _applica(bozze.pubblica, SITO, None, None, AUTORE_COMANDO)
+    for pagina in (esito.pubblicata, esito.bozza):
+        annuncio.annuncia_da_comando(pagina.pagina, pagina.versione)
+    return esito.modifiche
