@@ -24,9 +24,11 @@ event, `ContenutoState.aggiorna`, as soon as it hydrates).
   whole; until then they are served uncompressed. Each build carries the content counter it
   was started at least from, and never replaces a newer one.
 * `Ricostruzione` runs one build at a time in the background; publishes made meanwhile are
-  gathered into one more build. Processes sharing the archive (the app processes of
-  `make prod`) build one at a time too (a lock file), and a process that finds the content
-  already built by another builds nothing: one build per publish, whoever handled it.
+  gathered into one more build. Every app process, on every machine, asks for one when a
+  publish of the site is announced (`annuncio.py`; the listener is in `pubblica.py`), so each
+  machine serves a build of its own, made from the shared database. Processes sharing the
+  archive (the app processes of `make prod`) build one at a time (a lock file), and a process
+  that finds the content already built by another builds nothing: one build per publish.
   A build that fails leaves the previous HTML serving, is logged, is reported to whoever
   published (in Italian), and is tried again.
 * `servizio.py` serves the current build's files first, the startup build's otherwise.
