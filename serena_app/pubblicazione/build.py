@@ -144,6 +144,17 @@ def comprimi_cartella(cartella: Path) -> None:
         comprimi_nuovo(file)
 
 
+def _comprimi(cartella: Path | None, assets: list[Path]) -> None:
+    """The missing compressed copies of a build's pages and assets; a file that is gone
+    meanwhile (a newer build replaced this one) is skipped."""
+    with contextlib.suppress(FileNotFoundError):
+        if cartella is not None:
+            comprimi_cartella(cartella)
+    for risorsa in assets:
+        with contextlib.suppress(FileNotFoundError):
+            comprimi_nuovo(risorsa)
+
+
 def _collega(sorgente: Path, destinazione: Path) -> None:
     """`destinazione` becomes `sorgente`'s file: a hard link, a copy across file systems."""
     try:
@@ -187,17 +198,26 @@ class Archivio:
         return int(versione), self.radice / nome
 
     def aggiungi(self, client: Path, versione: int, pubblicata_il: datetime | None = None) -> bool:
-        """Keep the build in `client` (React Router's `build/client`; moved, not copied),
-        made from content at counter `versione` or later and published at `pubblicata_il`
-        (its sitemap's `<lastmod>`), and make it current unless a newer one already is.
-
-        Its files get their compressed copies right after: until then they are served
-        uncompressed (the same bytes).
+        """`metti`, then the compressed copies of its files.
 
         Returns:
             Whether it is now the current build.
         """
-        cronometro = Cronometro()
+        corrente, comprimi_dopo = self.metti(client, versione, pubblicata_il)
+        comprimi_dopo()
+        return corrente
+
+    def metti(
+        self, client: Path, versione: int, pubblicata_il: datetime | None = None
+    ) -> tuple[bool, Callable[[], None]]:
+        """Keep the build in `client` (React Router's `build/client`; moved, not copied),
+        made from content at counter `versione` or later and published at `pubblicata_il`
+        (its sitemap's `<lastmod>`), and make it current unless a newer one already is.
+
+        Returns:
+            Whether it is now the current build, and what makes the compressed copies of the
+            files it brought (until it runs they are served uncompressed: the same bytes).
+        """
         nuovi = self._metti_assets(client)
         nome = f"{versione:08d}-{uuid.uuid4().hex[:8]}"
         cartella = self.radice / nome
@@ -205,24 +225,16 @@ class Archivio:
         if pubblicata_il is not None:
             data_sitemap(cartella / "sitemap.xml", pubblicata_il)
         attuale = self.corrente()
-        diventa_corrente = attuale is None or attuale[0] <= versione
-        if diventa_corrente:
-            provvisorio = self._puntatore.with_name(f".corrente-{nome}")
-            provvisorio.write_text(f"{versione} {nome}\n", encoding="utf-8")
-            os.replace(provvisorio, self._puntatore)
-            self._punta(nome)
-        cronometro.segna("archivio")
-        if diventa_corrente:
-            comprimi_cartella(cartella)
-        for risorsa in nuovi:
-            comprimi_nuovo(risorsa)
-        cronometro.segna("compressione dei file nuovi")
-        if attuale is not None and diventa_corrente:
-            shutil.rmtree(attuale[1], ignore_errors=True)  # its assets stay in `assets/`
-        elif not diventa_corrente:
+        if attuale is not None and attuale[0] > versione:
             shutil.rmtree(cartella)
-        logger.info("build %d: %s", versione, cronometro)
-        return diventa_corrente
+            return False, functools.partial(_comprimi, None, nuovi)
+        provvisorio = self._puntatore.with_name(f".corrente-{nome}")
+        provvisorio.write_text(f"{versione} {nome}\n", encoding="utf-8")
+        os.replace(provvisorio, self._puntatore)
+        self._punta(nome)
+        if attuale is not None:
+            shutil.rmtree(attuale[1], ignore_errors=True)  # its assets stay in `assets/`
+        return True, functools.partial(_comprimi, cartella, nuovi)
 
     def _sposta(self, client: Path, cartella: Path) -> None:
         """Move the build's pages to `cartella` (its assets are in `assets/` already)."""
@@ -469,6 +481,7 @@ class Ricostruzione:
         self._pubblicata_il: datetime | None = None  # when it was published
         self._avvisi: list[Avviso] = []
         self._compito: asyncio.Task | None = None
+        self._compressione: asyncio.Task | None = None  # of the last build made
 
     def richiedi(self, versione: int, avviso: Avviso | None = None) -> None:
         """Build the content at counter `versione` (or later), published now; `avviso` is
@@ -481,9 +494,12 @@ class Ricostruzione:
             self._compito = asyncio.create_task(self._lavora())
 
     async def attendi(self) -> None:
-        """Wait until no build is running or due (tests and the benchmark)."""
+        """Wait until no build is running or due, nor its compression (tests and the
+        benchmark)."""
         while self._compito is not None and not self._compito.done():
             await asyncio.shield(self._compito)
+        if self._compressione is not None:
+            await asyncio.shield(self._compressione)
 
     async def _lavora(self) -> None:
         turno = self.archivio.turno()
@@ -530,7 +546,25 @@ class Ricostruzione:
         # In the archive's folder: the build is moved into it, not copied.
         with tempfile.TemporaryDirectory(prefix=".lavoro-", dir=self.archivio.radice) as lavoro:
             client = await self._costruttore(Path(lavoro))
-            await asyncio.to_thread(self.archivio.aggiungi, client, versione, self._pubblicata_il)
+            if self._compressione is not None:  # the previous build's, before its folder goes
+                await self._compressione
+            inizio = time.perf_counter()
+            _, comprimi_dopo = await asyncio.to_thread(
+                self.archivio.metti, client, versione, self._pubblicata_il
+            )
+            logger.info("build %d: archivio %.2f s", versione, time.perf_counter() - inizio)
+        # Served now; the copies are made while the next build may already run (outside the
+        # archive's lock).
+        self._compressione = asyncio.create_task(self._comprimi(versione, comprimi_dopo))
+
+    async def _comprimi(self, versione: int, comprimi_dopo: Callable[[], None]) -> None:
+        inizio = time.perf_counter()
+        try:
+            await asyncio.to_thread(comprimi_dopo)
+        except Exception:
+            logger.exception("compressione della build %d non riuscita", versione)
+            return
+        logger.info("build %d: compressione %.2f s", versione, time.perf_counter() - inizio)
 
     async def _avvisa(self) -> None:
         for avviso in self._avvisi:
