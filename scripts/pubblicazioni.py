@@ -2,9 +2,10 @@
 
 A staff client (an account and session made in the app's database) in edit mode saves the
 vision as a draft and publishes it, `VOLTE` times, one after the other. After each publish a
-plain GET of `/` is repeated until the HTML carries the new text (the server holds a page
-request while its new build runs, so this is when a visitor would get it). The CPU is the
-backend's own plus that of the builds it ran (its children, from /proc), over all publishes.
+plain GET of `/` is repeated until the HTML carries the new text (the server answers with the
+previous build until the new one is current: this is when a visitor without JavaScript would
+get it). The CPU is the backend's own plus that of the builds it ran (its children, from
+/proc), over all publishes. The server's log gives each build's phases (`build: ...`).
 
 Run by `make bench`; alone: `python scripts/pubblicazioni.py --url http://localhost:3000
 --db-url sqlite:///serena.db`.

@@ -2,12 +2,14 @@
 server uses (`servizio.py`): cache lifetimes, security headers, the backend's routes.
 
 Caddy serves the current build from disk (`attuale`, a link that `pubblicazione.Archivio`
-moves after each publish) and the hashed assets of every build, using the `.br` and `.gz`
-copies the build made. Everything the backend answers goes to the app processes, to the one
-with the fewest connections; a process that does not answer is skipped for 3 s while a
-request is tried on the others for up to 5 s. Each request to them carries the secret of
-`SERENA_PROXY_SECRET` in `X-Serena-Proxy` (read from Caddy's environment when it runs, so it is
-in no file), without which they ignore `X-Forwarded-For` (`auth/indirizzo.py`).
+moves once a publish's build is complete: until then the previous one, at once) and the hashed
+assets of every build, using their `.br` and `.gz` copies where they exist (the files a build
+changed get theirs just after it is served; meanwhile the file itself). Everything the
+backend answers goes to the app processes, to the one with the fewest connections; a process
+that does not answer is skipped for 3 s while a request is tried on the others for up to 5 s.
+Each request to them carries the secret of `SERENA_PROXY_SECRET` in `X-Serena-Proxy` (read
+from Caddy's environment when it runs, so it is in no file), without which they ignore
+`X-Forwarded-For` (`auth/indirizzo.py`).
 """
 
 from pathlib import Path

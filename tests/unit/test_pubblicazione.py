@@ -7,15 +7,23 @@ a page naming the content it was asked for, and the e2e tests run the real one."
 import asyncio
 import gzip
 import logging
+import time
 from datetime import UTC, datetime
 from pathlib import Path
+
+import brotli
+import httpx
+import pytest
 
 from serena_app.pubblicazione.build import (
     RICOSTRUZIONE_FALLITA,
     TENTATIVI,
     Archivio,
     Ricostruzione,
+    con_stato_iniziale,
+    ricostruzione,
 )
+from serena_app.web.servizio import intestazioni
 from tests.support.asincrono import esegui
 
 
@@ -154,31 +162,6 @@ def test_the_sitemap_of_a_build_says_when_it_was_published(tmp_path):
     assert gzip.decompress(servita.with_name("sitemap.xml.gz").read_bytes()).decode() == atteso
 
 
-def test_pages_wait_only_while_a_build_runs_not_while_a_failed_one_waits_to_retry(tmp_path):
-    archivio = Archivio(tmp_path / "pubblicazioni")
-    visto: list[bool] = []
-
-    async def costruisci(lavoro: Path) -> Path:
-        visto.append(ricostruzione.in_corso())
-        raise RuntimeError("guasto")
-
-    async def prova() -> None:
-        nonlocal ricostruzione
-        ricostruzione = Ricostruzione(archivio, costruisci, attesa_riprova_s=1.0)
-        ricostruzione.richiedi(1)
-        for _ in range(100):  # bounded: until the first attempt has failed, at most 1 s
-            if visto and not ricostruzione.in_corso():
-                break
-            await asyncio.sleep(0.01)
-        visto.append(ricostruzione.in_corso())  # the retry waits
-        await ricostruzione.attendi()
-
-    ricostruzione: Ricostruzione
-    esegui(prova())
-    assert visto[0] is True  # during the build
-    assert visto[1] is False  # waiting to try again: pages are not held
-
-
 def test_processes_sharing_the_archive_build_one_at_a_time_and_each_content_once(tmp_path):
     """Two app processes (two `Ricostruzione`s, each with its own handle on the lock file)
     told of publishes at the same moment: their builds never overlap, and content already
@@ -223,3 +206,91 @@ def test_a_front_server_serving_from_the_archive_always_finds_a_build(tmp_path):
     archivio.iniziale(_client(tmp_path / "riavvio", "riavvio"))  # the next `make prod`
     assert servita() == "<p>riavvio</p>"
     assert not list(archivio.radice.glob(".*-*"))  # no half-made or replaced folder is left
+
+
+def test_a_page_asked_for_during_a_build_is_answered_at_once_with_the_previous_build(
+    tmp_path, monkeypatch
+):
+    """Nobody waits for a build: while it runs, `/` is the previous publish's page, at once;
+    once it is complete, the new one."""
+    monkeypatch.setenv("SERENA_PUBBLICAZIONI", str(tmp_path / "pubblicazioni"))
+    ricostruzione.cache_clear()
+    Archivio(tmp_path / "pubblicazioni").aggiungi(_client(tmp_path / "prima", "v1"), 1)
+    via = asyncio.Event()
+
+    async def costruisci(lavoro: Path) -> Path:
+        await via.wait()
+        return _client(lavoro, "v2")
+
+    async def app(scope, receive, send) -> None:  # what the app would answer
+        await send({"type": "http.response.start", "status": 404, "headers": []})
+        await send({"type": "http.response.body", "body": b"app"})
+
+    async def prova() -> tuple[str, float, str]:
+        processo = ricostruzione()
+        processo._costruttore = costruisci
+        trasporto = httpx.ASGITransport(app=intestazioni(app))
+        async with httpx.AsyncClient(transport=trasporto, base_url="http://sito") as client:
+            processo.richiedi(2)
+            await asyncio.sleep(0.1)  # the build has started, and waits
+            inizio = time.perf_counter()
+            durante = await asyncio.wait_for(client.get("/"), timeout=5)
+            durata = time.perf_counter() - inizio
+            via.set()
+            await processo.attendi()
+            dopo = await client.get("/")
+        return durante.text, durata, dopo.text
+
+    try:
+        durante, durata, dopo = esegui(prova())
+    finally:
+        ricostruzione.cache_clear()
+    assert durante == "<p>v1</p>"
+    assert durata < 1.0
+    assert dopo == "<p>v2</p>"
+
+
+def test_a_build_serves_every_file_compressed_and_writes_known_assets_only_once(tmp_path):
+    """The `.br` and `.gz` copies a browser gets hold the file's bytes, for the pages and for
+    a new asset; an asset an earlier build already brought (same hashed name) is not written
+    again."""
+    archivio = Archivio(tmp_path / "pubblicazioni")
+    codice = "export const testo = 'condiviso';\n" * 20
+    for nome, testo in (("uno", "v1"), ("due", "v2")):
+        client = _client(tmp_path / nome, testo)
+        (client / "assets" / "condiviso-abc123.js").write_text(codice, encoding="utf-8")
+        (client / "assets" / f"contesto-{testo}.js").write_text(codice + testo, encoding="utf-8")
+        if nome == "uno":
+            archivio.aggiungi(client, 1)
+            condiviso = (archivio.assets / "condiviso-abc123.js.br").stat()
+        else:
+            archivio.aggiungi(client, 2)
+    pagina = archivio.corrente()[1] / "index.html"
+    assert brotli.decompress(pagina.with_name("index.html.br").read_bytes()) == b"<p>v2</p>"
+    assert gzip.decompress(pagina.with_name("index.html.gz").read_bytes()) == b"<p>v2</p>"
+    nuovo = archivio.assets / "contesto-v2.js"
+    assert brotli.decompress(Path(f"{nuovo}.br").read_bytes()).decode() == codice + "v2"
+    assert gzip.decompress(Path(f"{nuovo}.gz").read_bytes()).decode() == codice + "v2"
+    rimasto = (archivio.assets / "condiviso-abc123.js.br").stat()
+    assert (rimasto.st_ino, rimasto.st_mtime_ns) == (condiviso.st_ino, condiviso.st_mtime_ns)
+    assert not list(archivio.assets.glob(".*"))  # no half-written copy is left
+
+
+def test_the_initial_state_compiled_for_a_build_replaces_the_one_compiled_at_start():
+    contesto = (
+        'import { jsx } from "@emotion/react";\n'
+        'export const initialState = {"stato": {"testo": "vecchio"}}\n'
+        'export const initialStateHashes = ["aa", "bb"]\n'
+        "export const stateSchema = {}\n"
+    )
+    nuove = (
+        'export const initialState = {"stato": {"testo": "nuovo $1 \\\\1"}}',
+        'export const initialStateHashes = ["cc", "dd"]',
+    )
+    assert con_stato_iniziale(contesto, nuove) == (
+        'import { jsx } from "@emotion/react";\n'
+        f"{nuove[0]}\n{nuove[1]}\n"
+        "export const stateSchema = {}\n"
+    )
+    with pytest.raises(RuntimeError, match="initialState"):
+        con_stato_iniziale("export const stateSchema = {}\n", nuove)

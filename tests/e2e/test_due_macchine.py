@@ -1,0 +1,112 @@
+"""Two machines that share only the database and Redis: a publish made through one is served,
+complete, by the other. Each app server runs from its own copy of the tree and keeps its
+builds in its own folder; each builds the HTML it serves when the publish is announced
+(`pubblicazione/annuncio.py`, `pubblicazione/build.py`). One pair of servers for the module:
+starting one takes a minute or two."""
+
+import contextlib
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlmodel import Session
+
+from serena_app.auth.personale import crea_staff
+from serena_app.auth.sessioni import crea_sessione
+from serena_app.db import crea_engine
+from serena_app.produzione.servizi import Redis
+from serena_app.pubblicazione.build import Archivio
+from tests.e2e.conftest import SERVER_ERROR
+from tests.support.asincrono import esegui
+from tests.support.cliente import ClienteGrezzo
+from tests.support.copia import copia_albero
+from tests.support.postgres import server_postgres
+from tests.support.protocollo import REDAZIONE
+from tests.support.server import Server, avvia_app, porta_libera
+
+ATTESA_S = 60.0  # a bound: the other machine's build takes a few seconds
+ASSET = re.compile(r"/assets/[\w.-]+\.(?:js|css)")
+
+
+@contextlib.contextmanager
+def redis_usa_e_getta(cartella: Path) -> Iterator[str]:
+    """A Redis server from Debian's binary on a free port, stopped at the end; its URL."""
+    redis = Redis(cartella, porta_libera())
+    try:
+        yield redis.avvia()
+    finally:
+        redis.ferma()
+
+
+@pytest.fixture(scope="module")
+def macchine(tmp_path_factory) -> Iterator[tuple[Server, Server]]:
+    """Two app servers, each from its own copy of the tree with its own build folder, sharing
+    a PostgreSQL database and a Redis."""
+    with contextlib.ExitStack() as pila:
+        db_url = pila.enter_context(server_postgres())
+        redis_url = pila.enter_context(redis_usa_e_getta(tmp_path_factory.mktemp("redis")))
+        avviati = []
+        for nome in ("a", "b"):
+            radice = tmp_path_factory.mktemp(f"macchina-{nome}")
+            copia_albero(radice / "albero")
+            (radice / "lavoro").mkdir()
+            avviati.append(
+                pila.enter_context(
+                    avvia_app(
+                        radice / "lavoro",
+                        db_url,
+                        root=radice / "albero",
+                        extra_env={"REDIS_URL": redis_url},
+                    )
+                )
+            )
+        yield avviati[0], avviati[1]
+
+
+def _sessione_staff(db_url: str) -> str:
+    """A staff account and the secret of a live session, made in the shared database."""
+    engine = crea_engine(db_url)
+    try:
+        with Session(engine) as session:
+            staff = crea_staff(
+                session=session, nome_utente="redazione", password="una password lunga abbastanza"
+            )
+            return crea_sessione(session=session, staff=staff)
+    finally:
+        engine.dispose()
+
+
+async def _pubblica(url: str, segreto: str, testo: str) -> None:
+    """Through the app at `url`, as its staff page does: edit mode, the vision saved as a
+    draft, then published."""
+    async with ClienteGrezzo(url) as staff:
+        await staff.connetti(segreto=segreto)
+        await staff.scambia(f"{REDAZIONE}.alterna_modifica")
+        await staff.scambia(f"{REDAZIONE}.apri", {"tipo": "sezione", "chiave": "vision"})
+        await staff.scambia(f"{REDAZIONE}.salva", {"form_data": {"testo": testo}})
+        await staff.scambia(f"{REDAZIONE}.chiedi_pubblicazione")
+        await staff.scambia(f"{REDAZIONE}.pubblica")
+
+
+def test_a_publish_made_through_one_machine_is_served_complete_by_the_other(macchine):
+    a, b = macchine
+    assert not a.pubblicazioni.is_relative_to(b.pubblicazioni.parent)  # nothing shared on disk
+    testo = "Una vision pubblicata da una macchina e servita dall’altra."
+    assert testo not in httpx.get(f"{b.url}/").text
+    inizio_log = {server.log: len(server.log_text()) for server in (a, b)}
+    esegui(_pubblica(a.url, _sessione_staff(a.db_url), testo))
+    inizio = time.monotonic()
+    while testo not in (html := httpx.get(f"{b.url}/").text):
+        assert time.monotonic() - inizio < ATTESA_S, b.log_text()[-3000:]
+        time.sleep(0.1)
+    print(f"\npublish through A → served by B: {time.monotonic() - inizio:.1f} s")
+    assets = set(ASSET.findall(html))
+    assert assets
+    assert {r: httpx.get(f"{b.url}{r}").status_code for r in assets} == dict.fromkeys(assets, 200)
+    assert Archivio(b.pubblicazioni).corrente() is not None  # B built it, in its own folder
+    for server in (a, b):
+        dopo = server.log_text()[inizio_log[server.log] :]
+        assert not SERVER_ERROR.search(dopo), dopo[-3000:]
