@@ -276,7 +276,7 @@ class Folla:
         """The visitors whose page is open and hydrated."""
         return [v for v in self.visitatori if v.aperto]
 
-    async def attendi_versione(self, versione: int, limite: float = 20.0) -> None:
+    async def attendi_versione(self, versione: int, limite: float = 30.0) -> None:
         """Wait (at most `limite` s) until every open page has received `versione`."""
         fine = time.monotonic() + limite
         while time.monotonic() < fine and any(versione not in v.versioni for v in self.aperti()):

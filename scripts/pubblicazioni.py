@@ -47,6 +47,7 @@ class Redattore:
         self.url, self.db_url, self.segreto, self.avvio = url, db_url, segreto, avvio
         self.cliente = ClienteGrezzo(url)
         self.inviato = 0.0  # when the last `pubblica` was sent (`time.perf_counter()`)
+        self.ultimo = ""  # the text it published
 
     async def __aenter__(self) -> "Redattore":
         await self.cliente.connetti(
@@ -76,9 +77,21 @@ class Redattore:
             msg = f"save refused: {str(redazione.get(REDAZIONE))[:200]}"
             raise RuntimeError(msg)
         await self.cliente.chiedi(CHIEDI_PUBBLICAZIONE)
-        self.inviato = time.perf_counter()
+        self.inviato, self.ultimo = time.perf_counter(), nuovo
         await self.cliente.chiedi(PUBBLICA, attesa=ATTESA_S)
         return self.inviato, await asyncio.to_thread(versione_pubblicata, self.db_url)
+
+
+async def attendi_servita(url: str, atteso: str) -> float:
+    """Poll `GET /` until it returns `atteso` (at most `SERVITA_ENTRO_S`): the server is
+    done with the builds of earlier publishes. Returns the seconds waited."""
+    inizio = time.perf_counter()
+    async with sessione_http() as http:
+        while time.perf_counter() - inizio < SERVITA_ENTRO_S:
+            if atteso in testo(await scarica(http, f"{url}/")):
+                break
+            await asyncio.sleep(0.25)
+    return time.perf_counter() - inizio
 
 
 async def diffusione(folla: Folla, staff: Redattore, volte: int) -> dict[str, Any]:
