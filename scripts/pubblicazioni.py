@@ -51,12 +51,15 @@ class Redattore:
 
     async def __aenter__(self) -> "Redattore":
         await self.cliente.connetti(
-            segreto=self.segreto, hashes=self.avvio.hashes, schema=self.avvio.schema
+            segreto=self.segreto,
+            hashes=self.avvio.hashes,
+            schema=self.avvio.schema,
+            attesa=ATTESA_S,
         )
         if not self.cliente.stato.get(ACCESSO, {}).get("nome_staff"):
             msg = "the staff session was not recognised"
             raise RuntimeError(msg)
-        await self.cliente.chiedi(ALTERNA)
+        await self.cliente.chiedi(ALTERNA, attesa=ATTESA_S)
         return self
 
     async def __aexit__(self, *_errore) -> None:
@@ -69,14 +72,15 @@ class Redattore:
             When `pubblica` was sent (`time.perf_counter()`), and the published page's new
             versione.
         """
-        await self.cliente.chiedi(APRI, MISSIONE)
-        redazione = vista(await self.cliente.chiedi(SALVA, {"form_data": {"testo": nuovo}}))
+        await self.cliente.chiedi(APRI, MISSIONE, attesa=ATTESA_S)
+        salva = await self.cliente.chiedi(SALVA, {"form_data": {"testo": nuovo}}, attesa=ATTESA_S)
+        redazione = vista(salva)
         if redazione.get(REDAZIONE, {}).get("errori") or redazione.get(REDAZIONE, {}).get(
             "conflitto"
         ):
             msg = f"save refused: {str(redazione.get(REDAZIONE))[:200]}"
             raise RuntimeError(msg)
-        await self.cliente.chiedi(CHIEDI_PUBBLICAZIONE)
+        await self.cliente.chiedi(CHIEDI_PUBBLICAZIONE, attesa=ATTESA_S)
         self.inviato, self.ultimo = time.perf_counter(), nuovo
         await self.cliente.chiedi(PUBBLICA, attesa=ATTESA_S)
         return self.inviato, await asyncio.to_thread(versione_pubblicata, self.db_url)
