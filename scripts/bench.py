@@ -1,16 +1,33 @@
-"""Lighthouse benchmark: the real app against a plain static page holding the same text.
+"""The benchmark: Lighthouse, then `make run` against `make prod` under load, in one run.
 
-Starts the production app and a plain page (see `plain_page.py`), runs Lighthouse 13 on both
-with the mobile and the desktop preset, three times each, and prints the median run of each
-against the targets. Raw reports go to `bench-results/`. Exits 0 even when targets are missed.
+1. Lighthouse 13 on the app (served as `make run` serves it) and on a plain static page holding
+   the same text, mobile and desktop presets, three times each: the median run of each against
+   the targets. Raw reports go to `bench-results/`. Slow: `--senza-lighthouse` (or
+   SERENA_BENCH_SENZA_LIGHTHOUSE=1) skips it.
+2. Both topologies, one server each, the same load phases repeated (`scripts/topologie.py`):
+   CPU per page view, Redis per open page, 500 visitors at once, a publish reaching 1,000 open
+   pages, `GET /` while publishing, publish → served HTML, the load generator's own CPU. Printed
+   side by side as min–median–max, and written to `bench-results/bench.json`.
+3. On request only: start-up times (`--avvio`, a fresh clone's first build) and the live
+   demo's room of phones (`--demo`).
 
-Usage: python scripts/bench.py   (or `make bench`)
+Exits 0 even when targets are missed.
+
+Usage: python scripts/bench.py [--senza-lighthouse] [--ripetizioni 3] [--avvio] [--demo]
+(or `make bench`)
 """
 
+import argparse
+import dataclasses
+import datetime
 import gzip
+import json
+import os
 import sys
 import tempfile
 import threading
+import time
+import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -20,10 +37,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from scripts import avvio, carico, prove_demo, pubblicazioni, topologie  # noqa: E402
+from scripts import avvio, prove_demo, topologie  # noqa: E402
 from scripts.plain_page import render  # noqa: E402
-from serena_app.contenuto.seme import carica_seed  # noqa: E402
-from tests.support.copia import copia_albero  # noqa: E402
+from tests.support.dati import contenuto  # noqa: E402
 from tests.support.lighthouse import (  # noqa: E402
     Riassunto,
     installa_lighthouse,
@@ -31,36 +47,12 @@ from tests.support.lighthouse import (  # noqa: E402
     riassumi,
     score,
 )
-from tests.support.server import Server, avvia_app  # noqa: E402
 
 RESULTS = ROOT / "bench-results"
 PRESETS = ("mobile", "desktop")
 TARGETS = ("serena", "plain")
 RUNS = 3
 CHECKED_CATEGORIES = ("accessibility", "best-practices", "seo")
-
-
-# --- the app ---------------------------------------------------------------------------------
-
-
-@contextmanager
-def start_app(workdir: Path) -> Iterator[Server]:
-    """Build and serve the production app from a private copy of the tree.
-
-    Every `reflex run` builds into `.web` of its folder, with its own port baked into the
-    bundle: a copy keeps tests running at the same time in the repo from overwriting the
-    benchmarked build.
-
-    Args:
-        workdir: A temporary folder for the copy, the database and the log.
-
-    Yields:
-        The running app.
-    """
-    tree = workdir / "tree"
-    copia_albero(tree)
-    with avvia_app(workdir, root=tree) as app:
-        yield app
 
 
 # --- the plain page ---------------------------------------------------------------------------
@@ -193,46 +185,6 @@ def run_all(urls: dict[str, str]) -> dict[tuple[str, str], list[dict[str, Any]]]
     return reports
 
 
-# --- load ------------------------------------------------------------------------------------
-
-LOAD_RUNS = ((500, 50.0), (500, 0.0))  # (visitors, arrivals per second; 0 = all at once)
-SWEEPS = {50.0: (750, 1000), 0.0: (100, 250, 500)}  # beyond the runs above, until p95 > 1 s
-
-
-def run_load(url: str, db_url: str) -> dict[str, list[dict[str, Any]]]:
-    """The load runs (with staff saves) and the sweeps for the 1 s crossing.
-
-    Args:
-        url: The running app.
-        db_url: Its database (for the staff session of the saves).
-
-    Returns:
-        "runs": the main runs; "sweep <rate>": each sweep's runs, in order.
-    """
-    print("\nLoad: visitors loading /, hydrating, one event each; staff saving meanwhile ...")
-    results: dict[str, list[dict[str, Any]]] = {"runs": []}
-    for visitors, rate in LOAD_RUNS:
-        results["runs"].append(carico.run(url, visitors, rate, 10, db_url=db_url))
-    for rate, counts in SWEEPS.items():
-        sweep = results.setdefault(f"sweep {rate:g}", [])
-        for visitors in counts:
-            sweep.append(carico.run(url, visitors, rate, 0))
-            if (sweep[-1]["hydration"]["p95_ms"] or 0) > carico.SOGLIA_SWEEP_S * 1000:
-                break
-    return results
-
-
-def print_load(results: dict[str, list[dict[str, Any]]]) -> None:
-    """The load runs and the sweeps."""
-    for result in results["runs"]:
-        carico.stampa(result)
-    for name, sweep in results.items():
-        if name.startswith("sweep"):
-            rate = float(name.split()[1])
-            print(f"\nSweep, arrivals {'all at once' if rate == 0 else f'{rate:g}/s'}:")
-            carico.stampa_sweep(sweep)
-
-
 # --- the report -------------------------------------------------------------------------------
 
 
@@ -321,27 +273,22 @@ def print_failing(reports: dict[tuple[str, str], list[dict[str, Any]]]) -> None:
         print("  none")
 
 
-def main() -> int:
-    """Start both pages, run Lighthouse on them and print the report.
+def _argomenti() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--senza-lighthouse",
+        action="store_true",
+        default=os.environ.get("SERENA_BENCH_SENZA_LIGHTHOUSE") == "1",
+        help="skip Lighthouse (about 5 minutes)",
+    )
+    parser.add_argument("--ripetizioni", type=int, default=3, help="of each load phase")
+    parser.add_argument("--avvio", action="store_true", help="also time the start-up")
+    parser.add_argument("--demo", action="store_true", help="also load the live demo")
+    return parser.parse_args()
 
-    Returns:
-        The exit status: 0 (missed targets are reported, not failures).
-    """
-    installa_lighthouse()
-    html = render(carica_seed())
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "plain.html").write_text(html, encoding="utf-8")
-    with tempfile.TemporaryDirectory() as workdir:
-        print("Starting the app (the first build can take a minute) ...", flush=True)
-        with start_app(Path(workdir)) as app, serve_plain(html) as plain_url:
-            print(f"serena: {app.url}/   plain: {plain_url}", flush=True)
-            try:
-                reports = run_all({"serena": f"{app.url}/", "plain": plain_url})
-            except RuntimeError:
-                print(f"The app's log ends with:\n{app.log_text()[-3000:]}", file=sys.stderr)
-                raise
-            load = run_load(app.url, app.db_url)
-            publishes = pubblicazioni.misura(app.url, app.db_url)
+
+def lighthouse_report(reports: dict[tuple[str, str], list[dict[str, Any]]]) -> dict[str, Any]:
+    """Print Lighthouse's tables; its medians by "target preset", for the JSON."""
     summaries = {key: riassumi(median_run(runs)) for key, runs in reports.items()}
     print(f"\nLighthouse 13, median of {RUNS} runs by performance score\n")
     print_table(summaries)
@@ -349,11 +296,57 @@ def main() -> int:
     print_checks(summaries)
     print_failing(reports)
     print(f"\nRaw reports: {RESULTS.relative_to(ROOT)}/")
-    print_load(load)
-    pubblicazioni.stampa(publishes)
-    avvio.stampa(avvio.misura())
-    prove_demo.stampa(prove_demo.run())
-    topologie.stampa(topologie.misura())
+    return {f"{t} {p}": dataclasses.asdict(s) for (t, p), s in summaries.items()}
+
+
+def main() -> int:
+    """Start each topology once, run Lighthouse on `make run` and the load phases on both,
+    and print the report.
+
+    Returns:
+        The exit status: 0 (missed targets are reported, not failures).
+    """
+    args = _argomenti()
+    inizio = time.monotonic()
+    RESULTS.mkdir(exist_ok=True)
+    html = render(contenuto())
+    (RESULTS / "plain.html").write_text(html, encoding="utf-8")
+    if not args.senza_lighthouse:
+        installa_lighthouse()
+    reports, carichi = {}, {}
+    for nome, avvia in topologie.TOPOLOGIE.items():
+        print(f"Starting {nome} (a build: a minute or more) ...", flush=True)
+        try:
+            with tempfile.TemporaryDirectory() as cartella, avvia(Path(cartella)) as t:
+                print(f"{nome}: {t.url}/", flush=True)
+                if nome == "make run" and not args.senza_lighthouse:
+                    with serve_plain(html) as plain_url:
+                        reports = run_all({"serena": f"{t.url}/", "plain": plain_url})
+                carichi[nome] = topologie.misura(t, args.ripetizioni)
+        except Exception:  # the other topology's figures are still worth printing
+            traceback.print_exc()
+    risultati: dict[str, Any] = {
+        "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "repetitions": args.ripetizioni,
+        "load_average": os.getloadavg(),
+    }
+    if reports:
+        risultati["lighthouse"] = lighthouse_report(reports)
+    if carichi:
+        topologie.stampa(carichi)
+    risultati |= {"figures": topologie.riepilogo(carichi), "runs": carichi}
+    if args.avvio:
+        risultati["start_up_s"] = avvio.misura()
+        avvio.stampa(risultati["start_up_s"])
+    if args.demo:
+        demo = prove_demo.run()
+        prove_demo.stampa(demo)
+    risultati["wall_s"] = time.monotonic() - inizio
+    (RESULTS / "bench.json").write_text(json.dumps(risultati, indent=2, ensure_ascii=False))
+    print(
+        f"\nWritten to {RESULTS.relative_to(ROOT)}/bench.json; "
+        f"the bench took {risultati['wall_s'] / 60:.1f} min"
+    )
     return 0
 
 

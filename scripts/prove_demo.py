@@ -17,11 +17,13 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from scripts.carico import APRI, CHIUSO, MISSIONE, SALVA, pid_backend, riassunto, rss_mib  # noqa: E402
+from scripts.carico import Processi, in_ascolto, radice, riassunto  # noqa: E402
+from scripts.pubblicazioni import APRI, MISSIONE, SALVA  # noqa: E402
 from tests.support.cliente import ClienteGrezzo, vista  # noqa: E402
 from tests.support.demo import server_demo  # noqa: E402
 from tests.support.protocollo import ACCESSO, DEMO, REDAZIONE  # noqa: E402
@@ -66,7 +68,7 @@ async def telefono(
             durata, stato = await _tempo(cliente, SALVA, {"form_data": {"testo": testo}})
             m.eventi.append(durata)
             redazione = stato.get(REDAZIONE, {})
-            if redazione.get("aperto") != CHIUSO or redazione.get("errori"):
+            if (redazione.get("aperto") or {}).get("tipo") or redazione.get("errori"):
                 m.errori.append(f"telefono {numero}: salvataggio rifiutato {redazione}"[:200])
         await fatto.wait()  # every sandbox is made and edited: memory is read now
         await fatto.wait()
@@ -80,10 +82,10 @@ def _mib(percorso: Path) -> float:
 
 async def misura(url: str, db: Path, telefoni: int, modifiche: int, entro: float) -> dict:
     """Run the room against the demo server at `url` (database file `db`)."""
-    pid = pid_backend(url)
+    app = Processi({"app": [radice(in_ascolto(urlsplit(url).port), "reflex")]})
     m = Misure()
     fatto = asyncio.Barrier(telefoni + 1)
-    rss_prima, db_prima = rss_mib(pid), _mib(db)
+    rss_prima, db_prima = app.rss_mib()["app"], _mib(db)
     inizio = time.perf_counter()
     lavori = [
         asyncio.create_task(telefono(url, n, n * entro / telefoni, modifiche, fatto, m))
@@ -91,7 +93,7 @@ async def misura(url: str, db: Path, telefoni: int, modifiche: int, entro: float
     ]
     await fatto.wait()
     durata = time.perf_counter() - inizio
-    rss_dopo, db_dopo = rss_mib(pid), _mib(db)
+    rss_dopo, db_dopo = app.rss_mib()["app"], _mib(db)
     await fatto.wait()
     await asyncio.gather(*lavori)
     return {
