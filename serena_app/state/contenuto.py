@@ -66,7 +66,12 @@ class ContenutoState(rx.State):
             self._nome_pubblicata = pagina.nome
 
     def _istantanea(self) -> Istantanea:
-        return istantanea.in_memoria(self._pagina)
+        vista = istantanea.in_memoria(self._pagina)
+        if vista.versione == 0 and vista.pagina != PUBBLICATA:
+            # The page no longer exists (an ended demo sandbox): until this tab's next page
+            # load takes it back to the site, it shows the site's page, not an empty one.
+            return istantanea.in_memoria(PUBBLICATA)
+        return vista
 
     @rx.var(cache=False)
     def sezioni(self) -> dict[str, list[str]]:
