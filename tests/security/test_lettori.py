@@ -67,15 +67,14 @@ def chiavi_di(redis_url: str, token: str) -> tuple[dict[str, bytes], dict[str, i
 def test_a_visitors_stored_state_is_small_with_no_page_text_and_no_staff_state(
     produzione: Produzione, ciclo, contenuto
 ):
-    """A visitor opens the page (with a browser's handshake headers) and loads it: the keys of
-    its client token in Redis weigh at most 2.5 KiB in all, none holds a phrase of the page,
-    and none is a staff-only state's."""
+    """A visitor opens the page (with a browser's handshake headers; hydration runs the page's
+    on_load event): the keys of its client token in Redis weigh at most 2.5 KiB in all, none
+    holds a phrase of the page, and none is a staff-only state's."""
     cercate = frasi(contenuto)
 
     async def visita() -> tuple[list[dict], dict[str, bytes], dict[str, int]]:
         async with ClienteGrezzo(produzione.url) as visitatore:
             ricevuti = await visitatore.connetti(intestazioni=INTESTAZIONI_BROWSER)
-            ricevuti += await visitatore.scambia(AGGIORNA)
             return ricevuti, *chiavi_di(produzione.redis_url, visitatore.token_client)
 
     ricevuti, valori, pesi = ciclo.run(visita())
