@@ -10,7 +10,7 @@ vars, over that page's snapshot. The working copy's markers and changes are staf
 """
 
 import asyncio
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import reflex as rx
 from reflex_base.constants.state import FIELD_MARKER
@@ -20,6 +20,9 @@ from serena_app.contenuto import istantanea
 from serena_app.contenuto.istantanea import Istantanea, TappaVista, ValoreVista
 from serena_app.contenuto.pagina import PUBBLICATA, Pagina
 from serena_app.state.accesso import AccessoState
+
+if TYPE_CHECKING:
+    from serena_app.state.staff import StaffState
 
 MOSTRATE: dict[str, str] = {}
 """The page each browser of this process shows, by client token (noted on page load and
@@ -98,13 +101,14 @@ class ContenutoState(rx.State):
         """The page description (meta tags, share previews), on one line."""
         return _descrizione(self._istantanea())
 
-    def _staff(self):
+    def _staff(self) -> "StaffState | None":
         """This tab's `StaffState` if this event has loaded it (it holds the working copy's
         markers), else None."""
         from serena_app.state.staff import StaffState  # staff.py imports this module
 
         radice = self.parent_state
-        return None if radice is None else radice.substates.get(StaffState.get_name())
+        trovato = None if radice is None else radice.substates.get(StaffState.get_name())
+        return cast("StaffState | None", trovato)
 
     def _registra(self) -> None:
         MOSTRATE[self.router.session.client_token] = self._nome
@@ -175,7 +179,7 @@ def aggiornamento(vista: Istantanea) -> dict[str, dict[str, Any]]:
     calcolate = ContenutoState.computed_vars
     return {
         ContenutoState.get_full_name(): {
-            nome + FIELD_MARKER: calcolate[nome].fget(finto) for nome in TESTI
+            nome + FIELD_MARKER: calcolate[nome].fget(cast(Any, finto)) for nome in TESTI
         }
     }
 

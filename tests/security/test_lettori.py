@@ -5,6 +5,7 @@ text back."""
 
 import json
 import time
+from typing import cast
 
 import httpx
 import redis
@@ -56,8 +57,8 @@ def chiavi_di(redis_url: str, token: str) -> tuple[dict[str, bytes], dict[str, i
             assert time.monotonic() < fine, "the client's lock was never released"
             time.sleep(0.1)
         chiavi = {k.decode(): k for k in client.scan_iter(match=f"*{token}*")}
-        pesi = {nome: client.memory_usage(k, samples=0) or 0 for nome, k in chiavi.items()}
-        valori = {nome: client.get(k) or b"" for nome, k in chiavi.items()}
+        pesi = {n: cast(int, client.memory_usage(k, samples=0) or 0) for n, k in chiavi.items()}
+        valori = {nome: cast(bytes, client.get(k) or b"") for nome, k in chiavi.items()}
     finally:
         client.close()
     print(f"\nRedis for one visitor: {sum(pesi.values())} B in {pesi}")
