@@ -26,6 +26,7 @@ from serena_app.state.contenuto import ContenutoState
 from serena_app.state.demo import DemoState
 from serena_app.state.interfaccia import errore_imprevisto
 from serena_app.state.revoca import sorveglia_sessioni
+from serena_app.web.connessione import solo_intestazioni_utili
 from serena_app.web.head import head_components
 from serena_app.web.seo import meta_condivisione, url_immagine
 from serena_app.web.servizio import intestazioni
@@ -54,8 +55,9 @@ DESCRIZIONE_ACCESSO = f"Accesso del personale di {CONTENUTO['nome']}."
 app = rx.App(
     html_lang="it",
     head_components=head_components(),
-    # The front server's check is outermost: what it removes, nothing inside sees.
-    api_transformer=[intestazioni, solo_dal_front_server],
+    # The front server's check is outermost: what it removes, nothing inside sees. A
+    # websocket's state keeps only the handshake headers the app reads.
+    api_transformer=[solo_intestazioni_utili, intestazioni, solo_dal_front_server],
     reset_style=False,  # assets/serena.css sets the few base styles it needs
     backend_exception_handler=registra_errore,
     frontend_exception_handler=registra_errore_frontend,

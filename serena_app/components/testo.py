@@ -13,6 +13,7 @@ from serena_app.components.editor import (
 )
 from serena_app.contenuto.tipi import SEZIONE, SEZIONI
 from serena_app.state.contenuto import ContenutoState
+from serena_app.state.staff import StaffState
 
 
 def paragrafi(testi: Var, **props) -> rx.Component:
@@ -28,7 +29,7 @@ def testo_modificabile(chiave: str, **props) -> rx.Component:
         editor(SEZIONE, sezione=chiave),
         rx.fragment(
             paragrafi(ContenutoState.sezioni[chiave], **props),
-            marcatore(ContenutoState.bozze[chiave].to(str)),
+            marcatore(StaffState.bozze[chiave].to(str)),
             rx.cond(
                 in_modifica,
                 rx.el.div(

@@ -12,14 +12,14 @@ from serena_app.sections.mission_vision import mission, vision
 from serena_app.sections.storia import storia
 from serena_app.sections.valori import valori
 from serena_app.state.contenuto import ContenutoState
-from serena_app.web.seo import canonico
+from serena_app.web.seo import canonico, json_ld_di
 
 
 def index() -> rx.Component:
     """The whole page."""
     return rx.fragment(
         canonico("/"),
-        rx.el.script(ContenutoState.dati_strutturati, type="application/ld+json"),
+        rx.el.script(json_ld_di(ContenutoState.descrizione), type="application/ld+json"),
         header(),
         banner_demo(),
         barra_staff(),

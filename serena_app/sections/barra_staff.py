@@ -13,7 +13,7 @@ from serena_app.state.cronologia import ANNULLA, CronologiaState
 from serena_app.state.redazione import CONFERMA_BOZZE, PUBBLICA, SCARTA, RedazioneState
 from serena_app.state.staff import StaffState
 
-quante = ContenutoState.modifiche.length()
+quante = StaffState.modifiche.length()
 
 
 def _conferma_bozze() -> rx.Component:

@@ -18,6 +18,7 @@ from serena_app.contenuto.tipi import SEZIONE, TAPPA
 from serena_app.contenuto.viste import TappaVista
 from serena_app.state.contenuto import ContenutoState
 from serena_app.state.interfaccia import storia_aperta
+from serena_app.state.staff import StaffState
 
 
 def _tappa(tappa: rx.Var[TappaVista]) -> rx.Component:
@@ -65,7 +66,7 @@ def _storia_completa() -> rx.Component:
                 on_click=storia_aperta.set_value(~storia_aperta.value),
             ),
             rx.cond(in_modifica, pulsante_modifica("storia_testo")),
-            marcatore(ContenutoState.bozze["storia_testo"].to(str)),
+            marcatore(StaffState.bozze["storia_testo"].to(str)),
             paragrafi(
                 ContenutoState.sezioni["storia_testo"],
                 id="storia-completa",

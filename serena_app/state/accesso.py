@@ -52,13 +52,16 @@ class AccessoState(rx.State):
     # honoured only from the socket that presented them (`_dispositivi_presentati`).
     dispositivi: str = rx.LocalStorage("", name="serena_dispositivi")
     errore_accesso: str = ""
-    _nome_staff: str = ""
+    # The logged-in staff member's username, "" for a visitor. No setter: no browser sets it.
+    nome_staff: str = ""
     _connessione: str = ""  # the socket that set `token`
     _connessione_dispositivi: str = ""  # the socket that set `dispositivi`
     _nascosta_per: str = ""  # the secret whose staff view is hidden
     _nome_nascosto: str = ""
 
     def __setattr__(self, nome: str, valore) -> None:
+        if nome in ("token", "dispositivi") and not valore and not getattr(self, nome):
+            return  # nothing changes: a visitor's state stays untouched, so it is never stored
         vecchio = self.__dict__.get(nome) if nome == "token" else None
         super().__setattr__(nome, valore)
         if nome == "dispositivi":
@@ -86,10 +89,10 @@ class AccessoState(rx.State):
                 getattr(stato, azione)()
 
     def _nascondi_vista(self) -> None:
-        self._nome_nascosto, self._nome_staff = self._nome_staff, ""
+        self._nome_nascosto, self.nome_staff = self.nome_staff, ""
 
     def _ripristina_vista(self) -> None:
-        self._nome_staff, self._nome_nascosto = self._nome_nascosto, ""
+        self.nome_staff, self._nome_nascosto = self._nome_nascosto, ""
 
     def _segreto(self) -> str:
         """The session secret, if the socket of the event being handled presented it."""
@@ -106,11 +109,6 @@ class AccessoState(rx.State):
         asks it of the socket the client token is connected on now)."""
         return bool(self.token) and bool(self._connessione) and self._connessione == socket
 
-    @rx.var
-    def nome_staff(self) -> str:
-        """The logged-in staff member's username, "" for a visitor."""
-        return self._nome_staff
-
     @rx.event
     async def verifica(self) -> None:
         """On page load: show the staff bar only for a live session presented on this socket."""
@@ -120,7 +118,8 @@ class AccessoState(rx.State):
         segreto = self._segreto()
         staff = await staff_autorizzato(segreto) if segreto else None
         schede_staff.ricorda(self.router.session.client_token, segreto, staff)  # revoca.py
-        self._nome_staff = staff.nome_utente if staff else ""
+        if (nome := staff.nome_utente if staff else "") != self.nome_staff:
+            self.nome_staff = nome
         if staff is None and self.token:
             self.token = ""
 
@@ -160,5 +159,5 @@ class AccessoState(rx.State):
         if segreto := self._segreto():
             await esegui(revoca_sessione, token=segreto)
         self.token = ""
-        self._nome_staff = ""
+        self.nome_staff = ""
         self._nascosta_per = ""  # that view never comes back

@@ -1,7 +1,18 @@
-"""The content a browser shows, copied from the snapshot of the page it looks at: the published
-page for visitors, the working copy (drafts) for staff in edit mode."""
+"""What a browser shows: the name of a page, whose texts come from this process's snapshot of
+it (`contenuto/istantanea.py`), shared by every browser of the process.
+
+A visitor's state holds no text: the texts are computed vars with `cache=False`, recomputed
+from the snapshot for each update, so Redis keeps only the page's name and, per text, a short
+digest of what this browser was last sent (Reflex's `__last_delta_*` records). Staff in edit
+mode show the working copy (`bozze.BOZZA`; in a demo sandbox, the sandbox's own): the same
+vars, over that page's snapshot. The working copy's markers and changes are staff-only
+(`StaffState.bozze`, `StaffState.modifiche`).
+"""
+
+from typing import TYPE_CHECKING, Any, cast
 
 import reflex as rx
+from reflex_base.constants.state import FIELD_MARKER
 from sqlalchemy.exc import OperationalError
 
 from serena_app.contenuto import istantanea
@@ -10,61 +21,111 @@ from serena_app.contenuto.pagina import PUBBLICATA, Pagina
 from serena_app.contenuto.viste import TappaVista, ValoreVista
 from serena_app.db import esegui
 from serena_app.state.accesso import AccessoState
-from serena_app.web.seo import json_ld
 
-NON_PUBBLICATA: dict[str, str] = {}
-"""The browsers of this process that show another page than the published one (staff tabs on
-the working copy, demo sandboxes): client token → page name. Every other browser shows the
-published page, so a live update of one page reaches only the browsers that show it
-(`diffusione.py`) without reading every visitor's state."""
+if TYPE_CHECKING:
+    from serena_app.state.staff import StaffState
+
+MOSTRATE: dict[str, str] = {}
+"""The page each browser of this process shows, by client token (noted on page load and
+whenever it changes): a live update of one page reaches only the browsers that show it
+(`diffusione.py`), without reading any visitor's state."""
+TESTI = ("sezioni", "tappe", "valori", "versione", "descrizione")
+"""The vars of `ContenutoState` that come from the snapshot: what a live update sends."""
+
+
+class Testo(str):
+    """A text sent as a plain string, whose record of being sent is a digest.
+
+    Reflex notes, per browser, what each uncached var last sent (`__last_delta_<var>`, stored
+    with the state): a plain `str` by its whole value, any other type by a 16-byte digest
+    (`reflex_base.vars.base._delta_value_key`). So the page's texts never sit in a visitor's
+    stored state.
+    """
+
+
+def _descrizione(vista: Istantanea) -> Testo:
+    return Testo(" ".join(vista.sezioni.get("descrizione", [])))
 
 
 class ContenutoState(rx.State):
-    """The page's editable texts, as published. Visitors only read it."""
+    """The page this browser shows; its texts, from the process's snapshot of that page."""
 
-    sezioni: dict[str, list[str]] = rx.field(
-        default_factory=lambda: istantanea.in_memoria().sezioni
-    )
-    tappe: list[TappaVista] = rx.field(default_factory=lambda: istantanea.in_memoria().tappe)
-    valori: list[ValoreVista] = rx.field(default_factory=lambda: istantanea.in_memoria().valori)
-    versione: int = rx.field(default_factory=lambda: istantanea.in_memoria().versione)
-    bozze: dict[str, str] = {}  # working copy only: the marker of each section with a draft
-    modifiche: list[str] = []  # working copy only: what publishing would change
-    _pagina: Pagina = PUBBLICATA  # the page this browser shows
-    _pubblicata: Pagina = PUBBLICATA  # outside edit mode: the site's, or a demo sandbox's
-    _nascosta: tuple[Pagina, Pagina] | None = None  # shown while the secret was cleared
+    _nome: str = PUBBLICATA.nome  # the page this browser shows
+    _nome_pubblicata: str = PUBBLICATA.nome  # outside edit mode: the site's, or a sandbox's
+    _nascosta: tuple[str, str] | None = None  # those two, while the secret was cleared
 
-    @rx.var
+    @property
+    def _pagina(self) -> Pagina:
+        """The page this browser shows."""
+        return Pagina(self._nome)
+
+    @property
+    def _pubblicata(self) -> Pagina:
+        """The page shown outside edit mode: the site's, or a demo sandbox's."""
+        return Pagina(self._nome_pubblicata)
+
+    @_pubblicata.setter
+    def _pubblicata(self, pagina: Pagina) -> None:
+        if pagina.nome != self._nome_pubblicata:
+            self._nome_pubblicata = pagina.nome
+
+    def _istantanea(self) -> Istantanea:
+        vista = istantanea.in_memoria(self._pagina)
+        if vista.versione == 0 and vista.pagina != PUBBLICATA:
+            # The page no longer exists (an ended demo sandbox): until this tab's next page
+            # load takes it back to the site, it shows the site's page, not an empty one.
+            return istantanea.in_memoria(PUBBLICATA)
+        return vista
+
+    @rx.var(cache=False)
+    def sezioni(self) -> dict[str, list[str]]:
+        """Each section's paragraphs, by key."""
+        return self._istantanea().sezioni
+
+    @rx.var(cache=False)
+    def tappe(self) -> list[TappaVista]:
+        """The timeline's milestones."""
+        return self._istantanea().tappe
+
+    @rx.var(cache=False)
+    def valori(self) -> list[ValoreVista]:
+        """The values."""
+        return self._istantanea().valori
+
+    @rx.var(cache=False)
+    def versione(self) -> int:
+        """The page's change counter when its snapshot was read."""
+        return self._istantanea().versione
+
+    @rx.var(cache=False)
     def descrizione(self) -> str:
         """The page description (meta tags, share previews), on one line."""
-        return " ".join(self.sezioni.get("descrizione", []))
+        return _descrizione(self._istantanea())
 
-    @rx.var
-    def dati_strutturati(self) -> str:
-        """schema.org data about the cooperative (JSON-LD), with the published description."""
-        return json_ld(self.descrizione)
+    def _staff(self) -> "StaffState | None":
+        """This tab's `StaffState` if this event has loaded it (it holds the working copy's
+        markers), else None."""
+        from serena_app.state.staff import StaffState  # staff.py imports this module
+
+        radice = self.parent_state
+        trovato = None if radice is None else radice.substates.get(StaffState.get_name())
+        return cast("StaffState | None", trovato)
 
     def _registra(self) -> None:
-        token = self.router.session.client_token
-        if self._pagina == PUBBLICATA:
-            NON_PUBBLICATA.pop(token, None)
-        else:
-            NON_PUBBLICATA[token] = self._pagina.nome
+        MOSTRATE[self.router.session.client_token] = self._nome
 
     def _passa(self, nuova: Istantanea) -> None:
         """Show `nuova`, whatever was shown before."""
-        self._pagina = nuova.pagina
+        if nuova.pagina.nome != self._nome:
+            self._nome = nuova.pagina.nome
         self._registra()
-        self.sezioni = nuova.sezioni
-        self.tappe = nuova.tappe
-        self.valori = nuova.valori
-        self.versione = nuova.versione
-        self.bozze = nuova.bozze
-        self.modifiche = nuova.modifiche
+        if (staff := self._staff()) is not None:
+            staff._segna(nuova)  # a published page has no markers and no changes
 
     def _mostra(self, nuova: Istantanea) -> None:
-        """Show `nuova`, if it is of this browser's page and differs from what it has."""
-        if nuova.pagina == self._pagina and nuova.versione != self.versione:
+        """Show `nuova`, if it is of this browser's page (its texts are the snapshot's: this
+        brings the working copy's markers up to date)."""
+        if nuova.pagina == self._pagina:
             self._passa(nuova)
 
     def _lascia_bozza(self) -> None:
@@ -72,32 +133,36 @@ class ContenutoState(rx.State):
         self._pubblicata = PUBBLICATA
         if self._pagina != PUBBLICATA:
             self._passa(istantanea.in_memoria(PUBBLICATA))
+        elif (staff := self._staff()) is not None:
+            staff._segna(None)
 
     def _nascondi_vista(self) -> None:
         """The secret was cleared: show what a visitor sees (see `AccessoState`)."""
         if self._pagina != PUBBLICATA:
-            self._nascosta = (self._pagina, self._pubblicata)
+            self._nascosta = (self._nome, self._nome_pubblicata)
         self._lascia_bozza()
 
     def _ripristina_vista(self) -> None:
         """The same secret is back on this socket: the working copy or the demo sandbox
         again, if it was shown."""
         if self._nascosta is not None:
-            (pagina, self._pubblicata), self._nascosta = self._nascosta, None
-            self._passa(istantanea.in_memoria(pagina))
+            (pagina, self._nome_pubblicata), self._nascosta = self._nascosta, None
+            self._passa(istantanea.in_memoria(Pagina(pagina)))
 
     @rx.event
     async def aggiorna(self) -> None:
-        """On page load: catch up with the database if it changed since this state was made,
-        and check the staff session (`AccessoState.verifica`, in the same event: one state
-        round trip per page view, which `make prod` pays to Redis). The working copy only for
-        the socket that presented the staff secret."""
+        """On page load: catch up with the database if it changed since this process read
+        the page, and check the staff session (`AccessoState.verifica`, in the same event:
+        one state round trip per page view, which `make prod` pays to Redis). The working
+        copy only for the socket that presented the staff secret."""
         accesso = await self.get_state(AccessoState)
         await accesso._verifica()
-        if self._pagina != PUBBLICATA and not accesso._presentato_da(
-            self.router.session.session_id
-        ):
-            self._lascia_bozza()
+        if self._pagina != PUBBLICATA:
+            from serena_app.state.staff import StaffState  # staff.py imports this module
+
+            await self.get_state(StaffState)  # its markers follow the page shown
+            if not accesso._presentato_da(self.router.session.session_id):
+                self._lascia_bozza()
         try:
             nuova = await esegui(istantanea.aggiornata, pagina=self._pagina)
         except OperationalError:
@@ -106,3 +171,25 @@ class ContenutoState(rx.State):
                 raise
         self._mostra(nuova)
         self._registra()  # a tab that moved here from another process is known from now on
+
+
+def aggiornamento(vista: Istantanea) -> dict[str, dict[str, Any]]:
+    """The state delta that brings a browser showing `vista.pagina` to `vista`: the vars of
+    `TESTI` as Reflex sends them (state full name → var name with its marker → value)."""
+    finto = _Finto(vista)
+    calcolate = ContenutoState.computed_vars
+    return {
+        ContenutoState.get_full_name(): {
+            nome + FIELD_MARKER: calcolate[nome].fget(cast(Any, finto)) for nome in TESTI
+        }
+    }
+
+
+class _Finto:
+    """Stands in for a `ContenutoState` showing `vista`, to compute its vars' values."""
+
+    def __init__(self, vista: Istantanea) -> None:
+        self._vista = vista
+
+    def _istantanea(self) -> Istantanea:
+        return self._vista

@@ -77,7 +77,7 @@ class DemoState(StaffState):
             permesso = await StaffState._staff(self)
             if permesso is None:
                 return None
-            accesso._nome_staff = permesso.nome_utente
+            accesso.nome_staff = permesso.nome_utente
         self.errore_demo = ""
         redazione = await self.get_state(RedazioneState)
         redazione._autore = permesso.nome_utente

@@ -1,11 +1,14 @@
 """Live updates: after a write, every other browser showing that page receives the new content.
 
-One state update per connected browser (O(n) per change), instead of linking every visitor
-to a shared state, whose cost grows with the square of the audience. Only a browser showing
-that page takes the snapshot (`contenuto.NON_PUBBLICATA` says which show
-another page than the published one): a draft saved reaches the staff tabs only, and only
-those whose session is still live, checked against the database in one query per push
-(`revoca.py`).
+The published page goes to visitors without touching their states: the process sends one
+Socket.IO message, a state delta in Reflex's own format (`contenuto.aggiornamento`), to the
+sockets of all its browsers that show it (`contenuto.MOSTRATE`). Their states hold no text
+(the texts are computed from this process's snapshot), so nothing of theirs needs loading,
+changing or storing; their next event computes the same texts, never older ones.
+
+A working copy goes to the few staff tabs that show it, each through its own state (one
+`modify_state` per tab), and only to those whose session is still live, checked against the
+database in one query per push (`revoca.py`).
 
 Each process updates the browsers connected to it: a change is announced once
 (`pubblicazione/annuncio.py`: on Redis with several processes, to every machine), and every
@@ -19,6 +22,8 @@ import asyncio
 import logging
 
 import reflex as rx
+from reflex.state import StateUpdate
+from reflex_base.constants import SocketEvent
 from reflex_base.registry import RegistrationContext
 
 from serena_app.contenuto import istantanea
@@ -28,33 +33,54 @@ from serena_app.db import esegui
 from serena_app.pubblicazione import annuncio
 from serena_app.state import revoca
 from serena_app.state.accesso import AccessoState
-from serena_app.state.contenuto import NON_PUBBLICATA, ContenutoState
+from serena_app.state.contenuto import MOSTRATE, ContenutoState, aggiornamento
 from serena_app.state.revoca import Verifica
 from serena_app.state.staff import StaffState
 
 logger = logging.getLogger(__name__)
 _in_corso: set[asyncio.Task] = set()
-LOTTO = 25  # browsers updated between two yields to the event loop
+LOTTO = 25  # staff tabs updated between two yields to the event loop
+LOTTO_VISITATORI = 200  # sockets of one emit of the published page
 RITARDO_S = 0.05  # lets the staff member's own answer leave before the push starts
 
 
-async def _aggiorna_client(app, token: str, nuova: Istantanea, sessioni: Verifica | None) -> None:
+async def _aggiorna_scheda(app, token: str, nuova: Istantanea, sessioni: Verifica) -> None:
+    """Bring a staff tab that shows the working copy `nuova.pagina` to `nuova`."""
     async with app.modify_state(rx.BaseStateToken(ident=token, cls=ContenutoState)) as stato:
         contenuto = await stato.get_state(ContenutoState)
-        if sessioni is not None:
-            # The working copy only to a socket that presented the staff secret: not to one
-            # that took over a closed staff tab's client token…
-            accesso = await stato.get_state(AccessoState)
-            if not accesso._presentato_da(app.event_namespace.token_to_sid.get(token)):
-                contenuto._lascia_bozza()
-                return
-            # … and only while that session lives: it may have ended since the tab's last
-            # check (`revoca.py`).
-            if not await sessioni.viva(accesso.token):
-                staff = await stato.get_state(StaffState)
-                await staff._sessione_terminata()
-                return
+        staff = await stato.get_state(StaffState)  # the working copy's markers
+        # The working copy only to a socket that presented the staff secret: not to one
+        # that took over a closed staff tab's client token…
+        accesso = await stato.get_state(AccessoState)
+        if not accesso._presentato_da(app.event_namespace.token_to_sid.get(token)):
+            contenuto._lascia_bozza()
+            return
+        # … and only while that session lives: it may have ended since the tab's last
+        # check (`revoca.py`).
+        if not await sessioni.viva(accesso.token):
+            await staff._sessione_terminata()
+            return
         contenuto._mostra(nuova)
+
+
+async def _ai_visitatori(app, sids: list[str]) -> None:
+    """Send the published page, as this process holds it now, to the sockets `sids`: one
+    encoded message for all of them, no state loaded. What is sent is read at send time, so
+    two pushes in a row never leave a browser on the older one."""
+    attuale = istantanea.gia_letta(PUBBLICATA) or istantanea.in_memoria(PUBBLICATA)
+    messaggio = StateUpdate(delta=aggiornamento(attuale))
+    for inizio in range(0, len(sids), LOTTO_VISITATORI):
+        destinatari = sids[inizio : inizio + LOTTO_VISITATORI]
+        await app.event_namespace.emit(str(SocketEvent.EVENT), messaggio, to=destinatari)
+
+
+def _di_chi_mostra(app, pagina: Pagina, escluso: str) -> list[str]:
+    """The client tokens of this process's browsers that show `pagina`, but `escluso`; the
+    browsers that left are forgotten."""
+    connessi = app.event_namespace.token_to_sid
+    for token in [t for t in MOSTRATE if t not in connessi]:
+        MOSTRATE.pop(token, None)
+    return [t for t, nome in list(MOSTRATE.items()) if nome == pagina.nome and t != escluso]
 
 
 async def _diffondi(nuova: Istantanea, escluso: str) -> None:
@@ -62,16 +88,16 @@ async def _diffondi(nuova: Istantanea, escluso: str) -> None:
     if app.event_namespace is None:
         return
     await asyncio.sleep(RITARDO_S)
-    tokens = [
-        t
-        for t in list(app.event_namespace.token_to_sid)
-        if t != escluso and NON_PUBBLICATA.get(t, PUBBLICATA.nome) == nuova.pagina.nome
-    ]
+    tokens = _di_chi_mostra(app, nuova.pagina, escluso)
+    if nuova.pagina == PUBBLICATA:
+        connessi = app.event_namespace.token_to_sid
+        await _ai_visitatori(app, [s for t in tokens if (s := connessi.get(t)) is not None])
+        return
     # The sessions of the staff tabs about to receive a draft, in one query for them all.
-    sessioni = await revoca.verifica(tokens) if nuova.pagina != PUBBLICATA else None
+    sessioni = await revoca.verifica(tokens)
     for inizio in range(0, len(tokens), LOTTO):
         risultati = await asyncio.gather(
-            *(_aggiorna_client(app, t, nuova, sessioni) for t in tokens[inizio : inizio + LOTTO]),
+            *(_aggiorna_scheda(app, t, nuova, sessioni) for t in tokens[inizio : inizio + LOTTO]),
             return_exceptions=True,
         )
         for errore in (r for r in risultati if isinstance(r, BaseException)):

@@ -27,6 +27,7 @@ from serena_app.auth import permessi
 from serena_app.auth.permessi import Permesso, staff_autorizzato
 from serena_app.contenuto import bozze
 from serena_app.contenuto.bozze import SITO, Spazio
+from serena_app.contenuto.istantanea import Istantanea
 from serena_app.db import esegui
 from serena_app.demo.capienza import LimiteRaggiunto
 from serena_app.state import schede_staff
@@ -71,6 +72,11 @@ class StaffState(rx.State):
     # For the page's own script (`components/salvaguardie.py`): where to put keyboard focus
     # and what to put in the open editor's fields, as JSON; each command is new ("n").
     comando: str = ""
+    # The working copy this tab shows (`ContenutoState`): the marker of each section with a
+    # draft, by key, and what publishing would change. Set for staff tabs only, so a
+    # visitor's browser never has this state stored.
+    bozze: dict[str, str] = {}
+    modifiche: list[str] = []
     _autore: str = ""  # who the guard let through: drafts are signed with it
     _spazio: Spazio = SITO  # where they edit: the site, or their demo sandbox
     _dal: datetime | None = None  # when their session began (undo reaches back to it)
@@ -82,6 +88,15 @@ class StaffState(rx.State):
         self.comando = json.dumps(
             {"n": secrets.token_hex(4), "fuoco": id_html, "campi": campi or {}}
         )
+
+    def _segna(self, vista: Istantanea | None) -> None:
+        """Show the working copy's markers and changes of `vista` (a published page has
+        none; None: none either). Changes nothing that is already so."""
+        bozze, modifiche = (vista.bozze, vista.modifiche) if vista is not None else ({}, [])
+        if bozze != self.bozze:
+            self.bozze = bozze
+        if modifiche != self.modifiche:
+            self.modifiche = modifiche
 
     async def _staff(self) -> Permesso | None:
         """Who is logged in on this browser and where they edit, checked against the database

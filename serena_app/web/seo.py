@@ -63,3 +63,15 @@ def json_ld(descrizione: str) -> str:
         },
     }
     return json.dumps(dati, ensure_ascii=False).replace("<", "\\u003c")
+
+
+def json_ld_di(descrizione: Var) -> Var:
+    """`json_ld` of the description var, computed in the browser: the same text, and live
+    updates carry the description only."""
+    segnaposto = "\0"
+    prima, dopo = json_ld(segnaposto).split(json.dumps(segnaposto))
+    espressione = (
+        f"({json.dumps(prima)} + JSON.stringify({descrizione})"
+        f'.replaceAll("<", "\\\\u003c") + {json.dumps(dopo)})'
+    )
+    return Var(espressione, _var_type=str, _var_data=descrizione._get_all_var_data())

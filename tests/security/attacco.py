@@ -33,7 +33,6 @@ SETVAR = [
     (REDAZIONE, "da_eliminare", {"tipo": "tappa", "chiave": "", "id": 1}),
     (REDAZIONE, "_versione", 1),
     (REDAZIONE, "_versione_da_eliminare", 1),
-    (ACCESSO, "_nome_staff", "admin"),
     (ACCESSO, "nome_staff", "admin"),
     (ACCESSO, "token", "un segreto qualsiasi"),
 ]

@@ -59,7 +59,7 @@ VARS_FALSE = {
     f"{STAFF}.modifica_attiva{FIELD_MARKER}": True,
     f"{REDAZIONE}.aperto{FIELD_MARKER}": MISSION,
     f"{REDAZIONE}._versione{FIELD_MARKER}": 1,
-    f"{ACCESSO}._nome_staff{FIELD_MARKER}": "admin",
+    f"{ACCESSO}.nome_staff{FIELD_MARKER}": "admin",
 }
 """Vars that are not browser storage, smuggled in where the page sends its stored values."""
 

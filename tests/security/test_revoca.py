@@ -184,7 +184,7 @@ def test_a_revoked_staff_tab_gets_no_later_draft_and_leaves_edit_mode_within_a_s
             assert stato[REDAZIONE]["campi"] == {}
             assert stato[ACCESSO]["token"] == ""
             assert stato[ACCESSO]["nome_staff"] == ""
-            assert stato[CONTENUTO]["bozze"] == {}
+            assert stato[STAFF]["bozze"] == {}  # the working copy's markers, staff-only
             assert stato[CONTENUTO]["sezioni"]["mission"] == paragrafi(
                 contenuto["sezioni"]["mission"]
             )
