@@ -1,5 +1,6 @@
 """Start the real app on a free port with its own database: `serena prepare`, then
-`reflex run --env prod`, as `make run` does."""
+`reflex run --env prod`, as `make run` does. Its log is followed (`registro_server.py`): an
+error in it fails the test that was running."""
 
 import contextlib
 import os
@@ -13,6 +14,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from tests.support.registro_server import segui
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -126,8 +129,9 @@ def run_app(
         )
     url = f"http://localhost:{port}"
     try:
-        _wait_until_up(url + "/", process, log)
-        yield Server(url=url, db_url=db_url, log=log, pubblicazioni=workdir / "pubblicazioni")
+        with segui(log):
+            _wait_until_up(url + "/", process, log)
+            yield Server(url=url, db_url=db_url, log=log, pubblicazioni=workdir / "pubblicazioni")
     finally:
         _stop(process)
 
