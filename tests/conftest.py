@@ -27,8 +27,8 @@ def _nessun_errore_nei_server(request) -> Iterator[None]:
     `@pytest.mark.errori_attesi(r"regex", ...)`."""
     yield
     attesi = [a for m in request.node.iter_markers("errori_attesi") for a in m.args]
-    errori = nuovi_errori(attesi)
-    assert not errori, descrivi(errori)
+    if errori := nuovi_errori(attesi):
+        pytest.fail(descrivi(errori), pytrace=False)
 
 
 @pytest.fixture(scope="session")

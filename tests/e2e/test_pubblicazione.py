@@ -63,16 +63,20 @@ def test_pages_and_assets_answer_200_during_five_publishes(
     """A visitor reloads `/` and every asset it names in a loop meanwhile; a page opened
     before the publishes can still load every asset it named."""
     risposte: list[tuple[str, int]] = []
+    errori: list[Exception] = []  # the visitor's: a request that timed out or failed
     basta = threading.Event()
     prima = set(re.findall(r'"(/assets/[\w.-]+)"', httpx.get(f"{server.url}/").text))
 
     def visitatore() -> None:
-        with httpx.Client(base_url=server.url, timeout=10) as client:
-            while not basta.is_set():
-                html = client.get("/")
-                risposte.append(("/", html.status_code))
-                for risorsa in set(re.findall(r'"(/assets/[\w.-]+)"', html.text)):
-                    risposte.append((risorsa, client.get(risorsa).status_code))
+        try:
+            with httpx.Client(base_url=server.url, timeout=10) as client:
+                while not basta.is_set():
+                    html = client.get("/")
+                    risposte.append(("/", html.status_code))
+                    for risorsa in set(re.findall(r'"(/assets/[\w.-]+)"', html.text)):
+                        risposte.append((risorsa, client.get(risorsa).status_code))
+        except Exception as errore:  # the test raises it: a visitor left without an answer
+            errori.append(errore)
 
     filo = threading.Thread(target=visitatore)
     filo.start()
@@ -84,6 +88,9 @@ def test_pages_and_assets_answer_200_during_five_publishes(
     finally:
         basta.set()
         filo.join(timeout=30)
+    assert not filo.is_alive(), "the visitor still waits for an answer"
+    if errori:
+        raise errori[0]
     falliti = [r for r in risposte if r[1] != 200]
     assert falliti == []
     assert len(risposte) > 20
