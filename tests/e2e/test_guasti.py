@@ -33,6 +33,7 @@ from tests.support.produzione import (
 RICONNESSIONE_S = 5.0  # visitors of a killed process are back (hydrated) within this
 AVVIO_S = 90.0  # an app process started again answers within this
 INTERROTTA = "Connessione al server interrotta"
+WORKER_UCCISO = r"\[ERROR\] Unexpected exit from worker-\d+"  # granian, on the kill
 # Counts every time the page shows that its connection is down.
 OSSERVA_INTERRUZIONI = """
 window.__interruzioni = 0;
@@ -127,6 +128,7 @@ def _carico(server: Produzione, basta: threading.Event, errori: list[str]) -> No
                     errori.append(f"{percorso}: {stato}")
 
 
+@pytest.mark.errori_attesi(WORKER_UCCISO)
 def test_kill_9_of_an_app_process_under_load(
     redattore: PaginaInModifica, browser: Browser, guasti: Produzione, db
 ):
