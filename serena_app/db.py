@@ -59,10 +59,27 @@ def database_url() -> str:
     )
 
 
+_motori: list[Engine] = []
+
+
 @functools.cache
 def engine(url: str) -> Engine:
     """The engine of the database at `url`, made once per process."""
-    return crea_engine(url)
+    motore = crea_engine(url)
+    _motori.append(motore)
+    return motore
+
+
+def _nel_processo_figlio() -> None:
+    """A process forked from this one (Reflex's app workers are, once the app is compiled,
+    which reads the page) must not use the parent's pooled connections: two processes on one
+    connection garble each other's statements. The child's pools start empty; the parent's
+    connections stay the parent's."""
+    for motore in _motori:
+        motore.dispose(close=False)
+
+
+os.register_at_fork(after_in_child=_nel_processo_figlio)
 
 
 @contextmanager

@@ -1,6 +1,9 @@
 """Fixtures shared by every layer: the content file, a fresh migrated database (SQLite and
 PostgreSQL), the real app as `make run` and as `make prod` serve it (one server of each for the
-whole run: each build bakes its port into the bundle), and a demo server."""
+whole run: each build bakes its port into the bundle), and a demo server.
+
+A test fails if a server the tests started logged an error while it ran, unless the test
+declares it (`@pytest.mark.errori_attesi`, `tests/support/registro_server.py`)."""
 
 import itertools
 from collections.abc import Iterator
@@ -14,7 +17,18 @@ from serena_app.db import crea_engine, migra
 from tests.support.demo import server_demo
 from tests.support.postgres import server_postgres
 from tests.support.produzione import Produzione, server_produzione
+from tests.support.registro_server import descrivi, nuovi_errori
 from tests.support.server import Server, avvia_app
+
+
+@pytest.fixture(autouse=True)
+def _nessun_errore_nei_server(request) -> Iterator[None]:
+    """Fail the test if a running server logged an error it does not declare with
+    `@pytest.mark.errori_attesi(r"regex", ...)`."""
+    yield
+    attesi = [a for m in request.node.iter_markers("errori_attesi") for a in m.args]
+    if errori := nuovi_errori(attesi):
+        pytest.fail(descrivi(errori), pytrace=False)
 
 
 @pytest.fixture(scope="session")

@@ -45,7 +45,7 @@ def ambiente(cartella: Path, porta: int, rete: list[str]) -> dict[str, str]:
         "DATABASE_URL": f"sqlite:///{cartella / 'demo.db'}",
         "SERENA_DEMO": str(cartella),
         "SERENA_DEMO_INDIRIZZO": pubblico + "/",
-        "SERENA_PUBBLICAZIONI": str(cartella / "pubblicazioni"),
+        "SERENA_BUILD": str(cartella / "build"),
         "SERENA_ALLOWED_ORIGINS": ",".join(indirizzi),
         "SERENA_SITE_URL": pubblico,
     }

@@ -33,9 +33,9 @@ def _intestazioni(https: bool, rientro: str = "\t") -> str:
     return f"{rientro}header {{\n{corpo}{rientro}}}"
 
 
-def caddyfile(indirizzo: str, pubblicazioni: Path, backend: list[str]) -> str:
+def caddyfile(indirizzo: str, build: Path, backend: list[str]) -> str:
     """The configuration for the site at `indirizzo` (e.g. `http://:8080` or
-    `https://www.example.org`), with the builds in `pubblicazioni` and the app processes at
+    `https://www.example.org`), with the builds in `build` and the app processes at
     `backend` (`host:port` each)."""
     https = indirizzo.startswith("https://")
     globali = "\tadmin off\n" + ("" if https else "\tauto_https off\n")
@@ -56,7 +56,7 @@ def caddyfile(indirizzo: str, pubblicazioni: Path, backend: list[str]) -> str:
 \t}}
 
 \thandle /assets/* {{
-\t\troot * {pubblicazioni}
+\t\troot * {build}
 \t\theader Cache-Control "{IMMUTABILE}"
 \t\tfile_server {{
 \t\t\tprecompressed br gzip
@@ -64,7 +64,7 @@ def caddyfile(indirizzo: str, pubblicazioni: Path, backend: list[str]) -> str:
 \t}}
 
 \thandle {{
-\t\troot * {pubblicazioni}/attuale
+\t\troot * {build}/attuale
 \t\t@pagine path {PAGINE}
 \t\t@altri {{
 \t\t\tnot path {PAGINE}
@@ -88,7 +88,7 @@ def caddyfile(indirizzo: str, pubblicazioni: Path, backend: list[str]) -> str:
 
 \thandle_errors {{
 {_intestazioni(https, rientro=DUE)}
-\t\troot * {pubblicazioni}/attuale
+\t\troot * {build}/attuale
 \t\trewrite * /404.html
 \t\theader Cache-Control "{MAI}"
 \t\tfile_server

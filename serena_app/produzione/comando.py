@@ -4,7 +4,7 @@
    each with a password), under `var/`, which only the user running this may enter.
 2. `serena prepare` (migrations, seed) and the settings file `var/produzione.env`.
 3. The frontend, built once (`reflex export`) into the archive of builds
-   (`var/pubblicazioni`), which every later publish updates (`pubblicazione.py`).
+   (`var/build`), which every later publish updates (`pubblicazione/build.py`).
 4. `SERENA_WORKERS` app processes (default: the number of cores, at least 2), each Reflex's
    backend on granian on a port of its own, with the states in Redis.
 5. Caddy in front, on `SERENA_PORT` (default 8080). It sends the app processes a secret made
@@ -61,7 +61,7 @@ def ambiente(porta: int, database: str, redis: str, var: Path, segreto: str) -> 
         "SERENA_ALLOWED_ORIGINS": origini,
         "SERENA_TRUSTED_PROXIES": os.environ.get("SERENA_TRUSTED_PROXIES", "127.0.0.1,::1"),
         SEGRETO_PROXY: segreto,
-        "SERENA_PUBBLICAZIONI": str(var / "pubblicazioni"),
+        "SERENA_BUILD": str(var / "build"),
         "GRANIAN_WORKERS": "1",  # one worker per process: a crash takes only that one
     }
 
@@ -130,7 +130,7 @@ def _build_iniziale(env: dict[str, str], var: Path) -> None:
     """Build the frontend from the database and make it the current build."""
     _esegui([str(BIN / "reflex"), "export", "--frontend-only", "--no-zip", "--env", "prod"], env)
     client = Path.cwd() / ".web" / "build" / "client"
-    Archivio(var / "pubblicazioni").iniziale(client)
+    Archivio(var / "build").iniziale(client)
 
 
 def _processo_app(numero: int, porta: int, env: dict[str, str]) -> Processo:
@@ -142,7 +142,7 @@ def _processo_app(numero: int, porta: int, env: dict[str, str]) -> Processo:
 def _caddy(var: Path, porta: int, porte_app: list[int], env: dict[str, str]) -> Processo:
     config = var / "Caddyfile"
     backend = [f"127.0.0.1:{p}" for p in porte_app]
-    config.write_text(caddyfile(f"http://:{porta}", var / "pubblicazioni", backend), "utf-8")
+    config.write_text(caddyfile(f"http://:{porta}", var / "build", backend), "utf-8")
     comando = ["caddy", "run", "--config", str(config), "--adapter", "caddyfile"]
     # Caddy's own state (autosaved config, certificates) under var/ too, not in the home.
     propri = {"XDG_CONFIG_HOME": str(var / "caddy"), "XDG_DATA_HOME": str(var / "caddy")}

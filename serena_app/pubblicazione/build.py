@@ -14,7 +14,7 @@ event, `ContenutoState.aggiorna`, as soon as it hydrates).
   `package.json` (React Router's build: Vite and the prerender) runs with Node directly
   (without Vite's report of gzip sizes), and Reflex's steps after it (a `route.html` for each
   `route/index.html`, the build plugins, the 404 page). Each phase's time is logged.
-* `Archivio` keeps the builds under `SERENA_PUBBLICAZIONI` (default `.pubblicazioni/` in the
+* `Archivio` keeps the builds under `SERENA_BUILD` (default `.build/` in the
   project). A new build's folder is moved there, not copied; its hashed assets go to
   `assets/`, shared by every build, so pages already open keep loading their chunks: a name
   already there is the same file and is skipped, a new one is linked there. Only then does
@@ -79,7 +79,7 @@ HASH_INIZIALI = re.compile(r"^export const initialStateHashes = .*$", re.MULTILI
 
 def cartella() -> Path:
     """Where the builds are kept."""
-    return Path(os.environ.get("SERENA_PUBBLICAZIONI", RADICE_PROGETTO / ".pubblicazioni"))
+    return Path(os.environ.get("SERENA_BUILD", RADICE_PROGETTO / ".build"))
 
 
 def comprimi(page: Path) -> None:

@@ -8,6 +8,7 @@ import urllib.request
 from pathlib import Path
 
 from tests.support.copia import copia_albero
+from tests.support.registro_server import segui
 from tests.support.server import BIN, START_TIMEOUT, ambiente_app, porta_libera
 
 
@@ -38,21 +39,22 @@ def test_serena_demo_prints_the_addresses_and_qr_code_serves_the_banner_and_clea
             start_new_session=True,
         )
     try:
-        fine = time.monotonic() + START_TIMEOUT
-        html = None
-        while html is None and time.monotonic() < fine and processo.poll() is None:
-            html = _pagina(f"http://localhost:{porta}/")
-            time.sleep(0.5)
-        assert html is not None, uscita.read_text()[-3000:]
-        assert "Modalità demo" in html
-        assert "Prova la modalità modifica" in html
-        testo = uscita.read_text()
-        assert f"http://localhost:{porta}/" in testo
-        assert "▀" in testo or "▄" in testo or "█" in testo  # the QR code, drawn in blocks
-        cartelle = list(tmp_path.glob("serena-demo-*"))
-        assert len(cartelle) == 1
-        assert (cartelle[0] / "demo.db").exists()
-        assert not (albero / "serena.db").exists()  # the project's database is left alone
+        with segui(uscita):
+            fine = time.monotonic() + START_TIMEOUT
+            html = None
+            while html is None and time.monotonic() < fine and processo.poll() is None:
+                html = _pagina(f"http://localhost:{porta}/")
+                time.sleep(0.5)
+            assert html is not None, uscita.read_text()[-3000:]
+            assert "Modalità demo" in html
+            assert "Prova la modalità modifica" in html
+            testo = uscita.read_text()
+            assert f"http://localhost:{porta}/" in testo
+            assert "▀" in testo or "▄" in testo or "█" in testo  # the QR code, drawn in blocks
+            cartelle = list(tmp_path.glob("serena-demo-*"))
+            assert len(cartelle) == 1
+            assert (cartelle[0] / "demo.db").exists()
+            assert not (albero / "serena.db").exists()  # the project's database is left alone
     finally:
         os.killpg(processo.pid, signal.SIGINT)
         processo.wait(timeout=30)

@@ -93,7 +93,7 @@ async def _pubblica(url: str, segreto: str, testo: str) -> None:
 
 def test_a_publish_made_through_one_machine_is_served_complete_by_the_other(macchine):
     a, b = macchine
-    assert not a.pubblicazioni.is_relative_to(b.pubblicazioni.parent)  # nothing shared on disk
+    assert not a.build.is_relative_to(b.build.parent)  # nothing shared on disk
     testo = "Una vision pubblicata da una macchina e servita dall’altra."
     assert testo not in httpx.get(f"{b.url}/").text
     inizio_log = {server.log: len(server.log_text()) for server in (a, b)}
@@ -106,7 +106,7 @@ def test_a_publish_made_through_one_machine_is_served_complete_by_the_other(macc
     assets = set(ASSET.findall(html))
     assert assets
     assert {r: httpx.get(f"{b.url}{r}").status_code for r in assets} == dict.fromkeys(assets, 200)
-    assert Archivio(b.pubblicazioni).corrente() is not None  # B built it, in its own folder
+    assert Archivio(b.build).corrente() is not None  # B built it, in its own folder
     for server in (a, b):
         dopo = server.log_text()[inizio_log[server.log] :]
         assert not SERVER_ERROR.search(dopo), dopo[-3000:]

@@ -325,7 +325,7 @@ def test_the_subtitle_is_edited_in_place_and_published(
     assert _testo_salvato(db, "sottotitolo", PUBBLICATA) == nuovo
     html_pubblicato(server, nuovo)
     attendi_build(server, db)
-    Archivio(server.pubblicazioni).dimentica()  # `db` puts the content file back
+    Archivio(server.build).dimentica()  # `db` puts the content file back
 
 
 def test_the_page_description_is_edited_from_the_staff_bar_and_reaches_the_meta_tags(
@@ -348,4 +348,4 @@ def test_the_page_description_is_edited_from_the_staff_bar_and_reaches_the_meta_
     assert f'<meta content="{nuova}" property="og:description"/>' in html
     assert f'"description": "{nuova}"' in html
     attendi_build(server, db)
-    Archivio(server.pubblicazioni).dimentica()  # `db` puts the content file back
+    Archivio(server.build).dimentica()  # `db` puts the content file back

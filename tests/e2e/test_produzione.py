@@ -36,7 +36,7 @@ def redattore(browser: Browser, produzione: Produzione, contenuto) -> Iterator[P
     with Session(engine) as session:
         ripristina_contenuto(session, contenuto)
     engine.dispose()
-    Archivio(produzione.pubblicazioni).dimentica()
+    Archivio(produzione.build).dimentica()
 
 
 def test_a_publish_reaches_a_visitor_on_another_process_within_a_second_and_builds_once(

@@ -34,7 +34,7 @@ def redattore(pagina: Page, staff, contenuto, db, server: Server) -> Iterator[Pa
     accedi(pagina, "anna", staff["anna"])
     yield PaginaInModifica(pagina, contenuto).apri().attiva_modifica()
     # `db` puts the content file back; the startup build, made from it, is served again.
-    Archivio(server.pubblicazioni).dimentica()
+    Archivio(server.build).dimentica()
 
 
 def _pubblica(redattore: PaginaInModifica, chiave: str, testo: str) -> None:
@@ -51,8 +51,8 @@ def _pubblica(redattore: PaginaInModifica, chiave: str, testo: str) -> None:
 def build_trattenuta(server: Server) -> Iterator[None]:
     """Hold the archive's build lock, as another process building would: the server's
     next build waits until the block ends."""
-    server.pubblicazioni.mkdir(parents=True, exist_ok=True)
-    with (server.pubblicazioni / ".costruzione.lock").open("a") as file:
+    server.build.mkdir(parents=True, exist_ok=True)
+    with (server.build / ".costruzione.lock").open("a") as file:
         fcntl.flock(file, fcntl.LOCK_EX)
         try:
             yield
@@ -156,7 +156,9 @@ def test_pages_and_assets_answer_200_during_five_publishes(
     finally:
         basta.set()
         filo.join(timeout=30)
-    assert errori == []
+    assert not filo.is_alive(), "the visitor still waits for an answer"
+    if errori:
+        raise errori[0]
     assert [r for r in risposte if r[1] != 200] == []
     assert [r for r in risposte if r[2] >= RISPOSTA_S] == []
     assert len(risposte) > 20
@@ -207,4 +209,4 @@ def test_serena_publish_reaches_open_pages_and_the_served_html(
         assert "niente da pubblicare" in ancora.stderr
         attendi_build(server, db)
     finally:
-        Archivio(server.pubblicazioni).dimentica()
+        Archivio(server.build).dimentica()

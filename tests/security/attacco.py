@@ -38,6 +38,12 @@ SETVAR = [
 ]
 """Vars an attacker would like to set directly (state, var, value)."""
 
+# The one error an attack makes the server log (for `@pytest.mark.errori_attesi`); the others
+# (a `setvar`, a packet of the wrong shape) are one short rate-limited line each
+# (`registro/log.py`), which the tests' check of the server log holds them to.
+ORIGINE_RIFIUTATA = r"ERROR engineio\.server: \S+ is not an accepted origin"
+"""A socket opened from another site (logged once per process, then at INFO)."""
+
 
 def sequenza(salvate: dict[str, list[dict]]) -> list[tuple[str, dict]]:
     """Every data-changing event, in an editor's order, aimed at rows that exist.

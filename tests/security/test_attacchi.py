@@ -28,6 +28,7 @@ from tests.security.attacco import (
     HACK,
     MISSION,
     NESSUNA,
+    ORIGINE_RIFIUTATA,
     PROTETTI,
     PROTETTI_CRONOLOGIA,
     rifiutato,
@@ -164,6 +165,7 @@ def test_another_tabs_client_token_does_not_carry_its_session(server, db, ciclo,
     verifica_che_risponda(server, ciclo)
 
 
+@pytest.mark.errori_attesi(ORIGINE_RIFIUTATA)
 def test_a_foreign_origin_cannot_open_the_socket(server, db, ciclo, credenziali):
     """Cross-site websocket hijacking: another site's page, even holding the secret, is
     refused at the handshake."""

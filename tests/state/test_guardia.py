@@ -1,5 +1,7 @@
 """The guard on the real state classes, instantiated directly (no server, no browser): without
-a live staff session a handler's body never runs; with one, it does."""
+a live staff session a handler's body never runs, and neither the published page nor the
+working copy (the page "bozza" the handlers write) changes; with one, it does run, and writes
+the working copy only."""
 
 import asyncio
 
@@ -7,28 +9,37 @@ import pytest
 from reflex.istate.data import RouterData
 from reflex.state import State
 from reflex_base import constants
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from serena_app import db as serena_db
 from serena_app.auth.sessioni import revoca_sessione
-from serena_app.contenuto.bozze import BOZZA
-from serena_app.contenuto.pagina import PUBBLICATA, leggi_sezioni
+from serena_app.contenuto.bozze import BOZZA, SITO, apri, da_pubblicare
+from serena_app.contenuto.pagina import (
+    PUBBLICATA,
+    Pagina,
+    leggi_elemento,
+    leggi_elenco,
+    leggi_sezioni,
+)
 from serena_app.contenuto.tipi import NESSUNA, SEZIONE, Voce
+from serena_app.models import Sezione, Tappa, Valore
 from serena_app.state import redazione as redazione_modulo
 from serena_app.state.accesso import AccessoState
 from serena_app.state.redazione import RedazioneState
 from serena_app.state.staff import SESSIONE_SCADUTA
-from tests.factories import db_seminato, staff_con_sessione
+from tests.factories import db_seminato, salva_mission, staff_con_sessione
 from tests.support.asincrono import esegui
 
 MISSION = Voce(SEZIONE.nome, chiave="mission")
+TAPPA_IN_BOZZA = "<una tappa della bozza>"  # stand for ids known once the working copy is made
+VALORE_IN_BOZZA = "<il secondo valore della bozza>"
 CHIAMATE = [
     ("alterna_modifica", ()),
     ("apri", ("sezione", "mission")),
     ("aggiungi", ("tappa",)),
     ("salva", ({"testo": "scritto senza sessione"},)),
-    ("sposta", ("tappa", 1, -1)),
-    ("chiedi_eliminazione", ("tappa", 1)),
+    ("sposta", ("valore", VALORE_IN_BOZZA, -1)),
+    ("chiedi_eliminazione", ("tappa", TAPPA_IN_BOZZA)),
     ("elimina", ()),
     ("alterna_anteprima", ()),
     ("chiedi_pubblicazione", ()),
@@ -43,6 +54,21 @@ def db(session, contenuto, engine, monkeypatch) -> Session:
     """The app's database for these states: a fresh seeded SQLite file."""
     monkeypatch.setenv("DATABASE_URL", str(engine.url))
     return db_seminato(session, contenuto)
+
+
+def _righe(db: Session, pagina: Pagina) -> dict[str, list[dict]]:
+    """Every row of `pagina` (sections, milestones, values), every column."""
+    db.expire_all()
+    return {
+        modello.__name__: sorted(
+            (
+                riga.model_dump()
+                for riga in db.exec(select(modello).where(modello.pagina == pagina.nome))
+            ),
+            key=repr,
+        )
+        for modello in (Sezione, Tappa, Valore)
+    }
 
 
 def _chiama(stato, nome: str, *argomenti):
@@ -63,16 +89,33 @@ def _stati(token: str) -> tuple[AccessoState, RedazioneState]:
 @pytest.mark.parametrize(("nome", "argomenti"), CHIAMATE, ids=[n for n, _ in CHIAMATE])
 @pytest.mark.parametrize("token", ["", "un-segreto-inventato"], ids=["senza", "inventato"])
 def test_without_a_live_session_the_body_never_runs(db, nome, argomenti, token):
+    apri(session=db, spazio=SITO)
+    salva_mission(db, "una bozza da pubblicare")  # "pubblica" and "scarta" would change a page
+    tappa = leggi_elenco(session=db, pagina=BOZZA, modello=Tappa)[0]
+    valore = leggi_elenco(session=db, pagina=BOZZA, modello=Valore)[1]
+    ids = {TAPPA_IN_BOZZA: tappa.id, VALORE_IN_BOZZA: valore.id}
+    argomenti = tuple(ids.get(a, a) if isinstance(a, str) else a for a in argomenti)
     _, redazione = _stati(token)
     redazione.modifica_attiva = True
-    redazione.aperto = MISSION  # as if an editor were open: "salva" would write
-    redazione.da_eliminare = Voce("tappa", id=1)  # "elimina" would delete
+    # As if an editor and a confirmation were open on the working copy: "salva" would write,
+    # "elimina" would delete.
+    redazione.aperto = MISSION
+    redazione._versione = leggi_elemento(session=db, pagina=BOZZA, voce=MISSION).versione
+    redazione.da_eliminare = Voce("tappa", id=tappa.id)
+    redazione._versione_da_eliminare = tappa.versione
+    # And "pubblica" or "scarta" its confirmation, listing the mission's draft.
+    versione, differenze = da_pubblicare(session=db, spazio=SITO)
+    redazione.conferma = nome if nome in ("pubblica", "scarta") else ""
+    redazione._versione_bozza, redazione.elenco = versione, [str(d) for d in differenze]
     prima = {k: s.testo for k, s in leggi_sezioni(session=db, pagina=PUBBLICATA).items()}
+    pubblicata, bozza = _righe(db, PUBBLICATA), _righe(db, BOZZA)
     _chiama(redazione, nome, *argomenti)
     assert redazione.modifica_attiva is False
     assert redazione.avviso == SESSIONE_SCADUTA
     db.expire_all()
     assert {k: s.testo for k, s in leggi_sezioni(session=db, pagina=PUBBLICATA).items()} == prima
+    assert _righe(db, PUBBLICATA) == pubblicata
+    assert _righe(db, BOZZA) == bozza
 
 
 def test_control_with_a_live_session_the_body_runs(db, contenuto):
@@ -139,3 +182,24 @@ def test_a_refused_save_writes_nothing_and_leaves_edit_mode(db):
     assert redazione.avviso == SESSIONE_SCADUTA
     db.expire_all()
     assert leggi_sezioni(session=db, pagina=BOZZA)["mission"].testo == prima
+
+
+def test_control_with_a_live_session_a_save_writes_the_working_copy_only(db, contenuto):
+    """The refused "salva" above would have written: with a live session it changes the
+    mission in the working copy, and no row of the published page."""
+    _, redazione = _stati(staff_con_sessione(db))
+    _chiama(redazione, "apri", "sezione", "mission")
+    pubblicata, bozza = _righe(db, PUBBLICATA), _righe(db, BOZZA)
+    _chiama(redazione, "salva", {"testo": "scritto con una sessione valida"})
+    assert redazione.avviso == ""
+    assert redazione.errori == {}
+    assert _righe(db, PUBBLICATA) == pubblicata
+    assert _righe(db, BOZZA) != bozza
+    db.expire_all()
+    assert leggi_sezioni(session=db, pagina=BOZZA)["mission"].testo == (
+        "scritto con una sessione valida"
+    )
+    assert (
+        leggi_sezioni(session=db, pagina=PUBBLICATA)["mission"].testo
+        == (contenuto["sezioni"]["mission"])
+    )

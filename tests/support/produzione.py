@@ -23,6 +23,7 @@ from reflex.utils.token_manager import RedisTokenManager
 from serena_app.produzione import impostazioni
 from serena_app.produzione.servizi import Postgres, Redis, redis_server
 from tests.support.copia import copia_albero
+from tests.support.registro_server import segui
 from tests.support.server import BIN, Server, _attendi_risposta, _stop, ambiente_app, porta_libera
 
 PROCESSI_APP = 2
@@ -123,9 +124,10 @@ def _genitore(pid: int) -> int:
 
 @contextmanager
 def server_produzione(cartella: Path) -> Iterator[Produzione]:
-    """Copy the tree and run `serena prod` from it until the end; its output goes to
-    `cartella`. The copy is in a folder of /tmp that others may enter: as root, PostgreSQL
-    runs as the `postgres` user, which must reach its data under `var/`."""
+    """Copy the tree and run `serena prod` from it until the end; its output (its app
+    processes' and Caddy's too) goes to `cartella` and is followed (`registro_server.py`).
+    The copy is in a folder of /tmp that others may enter: as root, PostgreSQL runs as the
+    `postgres` user, which must reach its data under `var/`."""
     radice = Path(tempfile.mkdtemp(prefix="serena-prod-")) / "albero"
     radice.parent.chmod(0o755)
     copia_albero(radice)
@@ -147,18 +149,19 @@ def server_produzione(cartella: Path) -> Iterator[Produzione]:
     url = f"http://localhost:{porta}"
     server = None
     try:
-        _attendi_risposta(url + "/", processo, log)
-        server = Produzione(
-            url=url,
-            db_url=impostazioni.leggi(radice / "var" / "produzione.env")["DATABASE_URL"],
-            log=log,
-            pubblicazioni=radice / "var" / "pubblicazioni",
-            radice=radice,
-            processo=processo,
-        )
-        for porta_app in server.porte_app():
-            _attendi_risposta(f"http://127.0.0.1:{porta_app}/ping", processo, log)
-        yield server
+        with segui(log):
+            _attendi_risposta(url + "/", processo, log)
+            server = Produzione(
+                url=url,
+                db_url=impostazioni.leggi(radice / "var" / "produzione.env")["DATABASE_URL"],
+                log=log,
+                build=radice / "var" / "build",
+                radice=radice,
+                processo=processo,
+            )
+            for porta_app in server.porte_app():
+                _attendi_risposta(f"http://127.0.0.1:{porta_app}/ping", processo, log)
+            yield server
     finally:
         _stop(processo)
         for redis_avviato in server.avviati if server else []:

@@ -1,5 +1,6 @@
 """Start the real app on a free port with its own database: `serena prepare`, then
-`reflex run --env prod`, as `make run` does."""
+`reflex run --env prod`, as `make run` does. Its log is followed (`registro_server.py`): an
+error in it fails the test that was running."""
 
 import contextlib
 import os
@@ -14,6 +15,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.support.registro_server import segui
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 START_TIMEOUT = 600.0
@@ -27,7 +30,7 @@ class Server:
     url: str
     db_url: str
     log: Path
-    pubblicazioni: Path
+    build: Path
 
     def log_text(self) -> str:
         """Everything the server printed so far."""
@@ -99,7 +102,7 @@ def avvia_app(
     log = workdir / "server.log"
     env = {
         **ambiente_app(port, db_url),
-        "SERENA_PUBBLICAZIONI": str(workdir / "pubblicazioni"),
+        "SERENA_BUILD": str(workdir / "build"),
         **(extra_env or {}),
     }
     with log.open("w") as out:
@@ -126,8 +129,9 @@ def avvia_app(
         )
     url = f"http://localhost:{port}"
     try:
-        _attendi_risposta(url + "/", process, log)
-        yield Server(url=url, db_url=db_url, log=log, pubblicazioni=workdir / "pubblicazioni")
+        with segui(log):
+            _attendi_risposta(url + "/", process, log)
+            yield Server(url=url, db_url=db_url, log=log, build=workdir / "build")
     finally:
         _stop(process)
 

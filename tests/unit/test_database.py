@@ -1,6 +1,7 @@
 """The schema comes from migrations, SQLite runs with WAL, a busy timeout and foreign keys, and
 a locked transaction holds the write lock from its start."""
 
+import os
 import sqlite3
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -11,6 +12,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlmodel import Session, SQLModel, func, select
 
+from serena_app import db
 from serena_app.db import transazione_bloccata
 from serena_app.models import Staff, TentativoAccesso
 
@@ -138,3 +140,25 @@ def test_locked_read_then_write_steps_from_many_threads_never_interleave(engine)
     with Session(engine) as session:
         nomi = session.exec(select(TentativoAccesso.nome_utente)).all()
     assert sorted(nomi, key=int) == [str(n) for n in range(20)]
+
+
+def test_a_forked_process_never_uses_its_parents_pooled_connections(engine):
+    """Reflex forks its app workers after compiling the app, which reads the page: a worker
+    that took its parent's pooled connection would garble the parent's statements (on
+    PostgreSQL: "can't change 'autocommit' now"). The child's pool starts empty."""
+    motore = db.engine(engine.url.render_as_string(hide_password=False))
+    with motore.connect() as connessione:
+        connessione.exec_driver_sql("SELECT 1")
+    assert motore.pool.checkedin() == 1  # the parent keeps one
+    lettura, scrittura = os.pipe()
+    figlio = os.fork()
+    if figlio == 0:  # the child reports through the pipe
+        ereditate = motore.pool.checkedin()
+        with motore.connect() as connessione:
+            connessione.exec_driver_sql("SELECT 1")
+        os.write(scrittura, f"{ereditate} {motore.pool.checkedin()}".encode())
+        os._exit(0)
+    os.waitpid(figlio, 0)
+    assert os.read(lettura, 16) == b"0 1"  # none inherited; the one it opened itself
+    with motore.connect() as connessione:
+        assert connessione.exec_driver_sql("SELECT 1").scalar() == 1

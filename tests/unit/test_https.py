@@ -55,7 +55,7 @@ def _adatta(testo: str, tmp_path: Path) -> dict:
     ("indirizzo", "con_hsts"), [("https://www.example.org", True), ("http://:8080", False)]
 )
 def test_the_front_server_sends_hsts_only_for_an_https_site(tmp_path, indirizzo, con_hsts):
-    testo = caddyfile(indirizzo, tmp_path / "pubblicazioni", ["127.0.0.1:8101", "127.0.0.1:8102"])
+    testo = caddyfile(indirizzo, tmp_path / "build", ["127.0.0.1:8101", "127.0.0.1:8102"])
     config = json.dumps(_adatta(testo, tmp_path))
     assert ("Strict-Transport-Security" in config) is con_hsts
     assert "127.0.0.1:8101" in config and "127.0.0.1:8102" in config
@@ -66,7 +66,7 @@ def test_the_deploy_caddyfile_is_the_one_the_code_makes():
     radice = Path(__file__).resolve().parents[2]
     scritto = (radice / "deploy" / "Caddyfile").read_text(encoding="utf-8")
     app = ["10.0.0.11:8001", "10.0.0.11:8002", "10.0.0.12:8001", "10.0.0.12:8002"]
-    atteso = caddyfile("https://www.example.org", Path("/srv/serena-pubblicazioni"), app)
+    atteso = caddyfile("https://www.example.org", Path("/srv/serena-build"), app)
     assert "\n".join(r for r in scritto.splitlines() if not r.startswith("#")) == atteso.rstrip(
         "\n"
     )

@@ -42,7 +42,7 @@ def _servita(archivio: Archivio) -> str:
 
 
 def test_a_build_becomes_current_and_an_older_one_never_replaces_it(tmp_path):
-    archivio = Archivio(tmp_path / "pubblicazioni")
+    archivio = Archivio(tmp_path / "build")
     assert archivio.corrente() is None  # the startup build is served
     assert archivio.aggiungi(_client(tmp_path / "a", "v5"), 5)
     assert not archivio.aggiungi(_client(tmp_path / "b", "v4"), 4)
@@ -60,7 +60,7 @@ def test_a_build_becomes_current_and_an_older_one_never_replaces_it(tmp_path):
 
 
 def test_publishes_made_during_a_build_are_gathered_into_one_more(tmp_path):
-    archivio = Archivio(tmp_path / "pubblicazioni")
+    archivio = Archivio(tmp_path / "build")
     chieste: list[int] = []
     ricostruzione: Ricostruzione
 
@@ -91,7 +91,7 @@ def test_publishes_made_during_a_build_are_gathered_into_one_more(tmp_path):
 
 
 def test_a_failed_build_keeps_the_page_served_is_reported_and_tried_again(tmp_path, caplog):
-    archivio = Archivio(tmp_path / "pubblicazioni")
+    archivio = Archivio(tmp_path / "build")
     archivio.aggiungi(_client(tmp_path / "prima", "v1"), 1)
     avvisi: list[str] = []
     tentativi = 0
@@ -124,7 +124,7 @@ def test_a_failed_build_keeps_the_page_served_is_reported_and_tried_again(tmp_pa
 
 def test_a_build_that_keeps_failing_gives_up_and_the_next_publish_tries_again(tmp_path):
     guasti = TENTATIVI
-    archivio = Archivio(tmp_path / "pubblicazioni")
+    archivio = Archivio(tmp_path / "build")
     tentativi = 0
 
     async def costruisci(lavoro: Path) -> Path:
@@ -151,7 +151,7 @@ def test_the_sitemap_of_a_build_says_when_it_was_published(tmp_path):
     sitemap = client / "sitemap.xml"
     sitemap.write_text("<urlset><url><loc>https://esempio.it/</loc></url></urlset>", "utf-8")
     (client / "sitemap.xml.gz").write_bytes(gzip.compress(b"vecchia"))
-    archivio = Archivio(tmp_path / "pubblicazioni")
+    archivio = Archivio(tmp_path / "build")
     archivio.aggiungi(client, 1, datetime(2026, 11, 30, 18, 5, tzinfo=UTC))
     servita = archivio.corrente()[1] / "sitemap.xml"
     atteso = (
@@ -178,7 +178,7 @@ def test_processes_sharing_the_archive_build_one_at_a_time_and_each_content_once
         return _client(lavoro, "v3")
 
     async def prova() -> None:
-        processi = [Ricostruzione(Archivio(tmp_path / "pubblicazioni"), costruisci) for _ in "ab"]
+        processi = [Ricostruzione(Archivio(tmp_path / "build"), costruisci) for _ in "ab"]
         for processo in processi:
             processo.richiedi(3)
         for processo in processi:
@@ -187,15 +187,15 @@ def test_processes_sharing_the_archive_build_one_at_a_time_and_each_content_once
     esegui(prova())
     assert sovrapposte == 1
     assert len(costruite) == 1
-    assert _servita(Archivio(tmp_path / "pubblicazioni")) == "<p>v3</p>"
+    assert _servita(Archivio(tmp_path / "build")) == "<p>v3</p>"
     # What the front server of `make prod` serves:
-    assert (tmp_path / "pubblicazioni" / "attuale" / "index.html").read_text() == "<p>v3</p>"
+    assert (tmp_path / "build" / "attuale" / "index.html").read_text() == "<p>v3</p>"
 
 
 def test_a_front_server_serving_from_the_archive_always_finds_a_build(tmp_path):
     """`make prod`'s Caddy serves `attuale`: the startup build, each publish's build, and the
     startup build again once it is current again."""
-    archivio = Archivio(tmp_path / "pubblicazioni")
+    archivio = Archivio(tmp_path / "build")
     servita = lambda: (archivio.attuale / "index.html").read_text()  # noqa: E731
     archivio.iniziale(_client(tmp_path / "avvio", "avvio"))
     assert servita() == "<p>avvio</p>"
@@ -213,9 +213,9 @@ def test_a_page_asked_for_during_a_build_is_answered_at_once_with_the_previous_b
 ):
     """Nobody waits for a build: while it runs, `/` is the previous publish's page, at once;
     once it is complete, the new one."""
-    monkeypatch.setenv("SERENA_PUBBLICAZIONI", str(tmp_path / "pubblicazioni"))
+    monkeypatch.setenv("SERENA_BUILD", str(tmp_path / "build"))
     ricostruzione.cache_clear()
-    Archivio(tmp_path / "pubblicazioni").aggiungi(_client(tmp_path / "prima", "v1"), 1)
+    Archivio(tmp_path / "build").aggiungi(_client(tmp_path / "prima", "v1"), 1)
     via = asyncio.Event()
 
     async def costruisci(lavoro: Path) -> Path:
@@ -254,7 +254,7 @@ def test_a_build_serves_every_file_compressed_and_writes_known_assets_only_once(
     """The `.br` and `.gz` copies a browser gets hold the file's bytes, for the pages and for
     a new asset; an asset an earlier build already brought (same hashed name) is not written
     again."""
-    archivio = Archivio(tmp_path / "pubblicazioni")
+    archivio = Archivio(tmp_path / "build")
     codice = "export const testo = 'condiviso';\n" * 20
     for nome, testo in (("uno", "v1"), ("due", "v2")):
         client = _client(tmp_path / nome, testo)
