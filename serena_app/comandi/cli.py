@@ -47,7 +47,7 @@ from serena_app.contenuto.semina import semina
 from serena_app.demo import comando as demo_comando
 from serena_app.produzione import comando as produzione
 from serena_app.produzione import impostazioni
-from serena_app.pubblicazione.build import Archivio, cartella
+from serena_app.pubblicazione.archivio import Archivio, cartella
 from serena_app.pubblicazione.pubblica import NienteDaPubblicare, pubblica_da_comando
 
 

@@ -31,7 +31,7 @@ from serena_app.auth.indirizzo import SEGRETO_PROXY
 from serena_app.produzione import impostazioni
 from serena_app.produzione.caddy import caddyfile
 from serena_app.produzione.servizi import Postgres, Redis, porta_libera
-from serena_app.pubblicazione.build import Archivio
+from serena_app.pubblicazione.archivio import Archivio
 
 PORTA = 8080
 BIN = Path(sys.executable).parent

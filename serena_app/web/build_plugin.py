@@ -15,7 +15,7 @@ from typing import Any
 
 from reflex.plugins import Plugin
 
-from serena_app.pubblicazione.build import comprimi
+from serena_app.pubblicazione.archivio import comprimi
 from serena_app.web.csp import con_politica
 
 GLOBAL_STYLESHEET = re.compile(

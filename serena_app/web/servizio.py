@@ -16,7 +16,8 @@ from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from serena_app.pubblicazione.build import Archivio, ricostruzione
+from serena_app.pubblicazione.archivio import Archivio
+from serena_app.pubblicazione.build import ricostruzione
 from serena_app.web.csp import INTESTAZIONE
 from serena_app.web.sito import url_sito
 

@@ -18,7 +18,7 @@ from serena_app.auth.personale import crea_staff
 from serena_app.auth.sessioni import crea_sessione
 from serena_app.db import crea_engine
 from serena_app.produzione.servizi import Redis
-from serena_app.pubblicazione.build import Archivio
+from serena_app.pubblicazione.archivio import Archivio
 from tests.e2e.conftest import SERVER_ERROR
 from tests.support.asincrono import esegui
 from tests.support.cliente import ClienteGrezzo

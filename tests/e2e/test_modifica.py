@@ -10,7 +10,7 @@ from serena_app.contenuto.istantanea import paragrafi
 from serena_app.contenuto.pagina import PUBBLICATA, Pagina, aggiungi, leggi_elenco, quanti
 from serena_app.contenuto.tipi import VALORE
 from serena_app.models import Sezione, Tappa, Valore
-from serena_app.pubblicazione.build import Archivio
+from serena_app.pubblicazione.archivio import Archivio
 from tests.e2e.conftest import attendi_build, html_pubblicato
 from tests.e2e.pages.staff import PaginaInModifica, accedi
 from tests.support.server import Server

@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, expect
 from sqlmodel import Session
 
 from serena_app.db import crea_engine
-from serena_app.pubblicazione.build import Archivio
+from serena_app.pubblicazione.archivio import Archivio
 from tests.e2e.conftest import STAFF_PASSWORD, VIEWPORTS, crea_account
 from tests.e2e.pages.staff import PaginaInModifica, accedi
 from tests.factories import ripristina_contenuto

@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from serena_app.contenuto import bozze
-from serena_app.pubblicazione.build import Archivio
+from serena_app.pubblicazione.archivio import Archivio
 from tests.e2e.conftest import ATTESA_BUILD_S, attendi_build, html_pubblicato
 from tests.e2e.pages.chi_siamo import PaginaChiSiamo
 from tests.e2e.pages.staff import PaginaInModifica, accedi

@@ -1,8 +1,8 @@
-"""The builds made after each publish (`serena_app/pubblicazione/build.py`), on real folders: which
-one is served, that an older one never replaces a newer one, that publishes made during a
-build are gathered into one more, and that a failed build keeps the previous one, is
-reported and tried again. The build itself is Reflex's (about 8 s); here a stand-in writes
-a page naming the content it was asked for, and the e2e tests run the real one."""
+"""The builds made after each publish (`serena_app/pubblicazione/build.py`, `archivio.py`),
+on real folders: which one is served, that an older one never replaces a newer one, that
+publishes made during a build are gathered into one more, and that a failed build keeps the
+previous one, is reported and tried again. Here a stand-in for the build writes a page naming
+the content it was asked for; the e2e tests run the real one."""
 
 import asyncio
 import gzip
@@ -15,10 +15,10 @@ import brotli
 import httpx
 import pytest
 
+from serena_app.pubblicazione.archivio import Archivio
 from serena_app.pubblicazione.build import (
     RICOSTRUZIONE_FALLITA,
     TENTATIVI,
-    Archivio,
     Ricostruzione,
     con_stato_iniziale,
     ricostruzione,
