@@ -62,18 +62,8 @@ LUNGHEZZA_SCARTO = 300
 SCARTI_PER_CONNESSIONE = 5
 SCARTI_IN_TOTALE = 60
 FINESTRA_SCARTI_S = 60.0
-_PREPARAZIONE = {
-    "_prepare_event_payload",
-    "_transform_event_payload",
-    "_apply_client_storage_vars",
-    "setvar",
-}
-"""Reflex's functions that read an event's payload before the handler runs (Reflex 0.10), and
-its `setvar` event: every var of the app has no setter (every handler is explicit), so a
-`setvar` only ever comes from a client sending what no page sends."""
-_RICEZIONE = {"on_event", "_url_from_router_data"}
-"""Reflex's functions that read a socket's event before any handler is chosen: an error there
-is a packet of the wrong shape (`router_data` or the event's name of the wrong type)."""
+_PREPARAZIONE = {"_prepare_event_payload", "_transform_event_payload", "_apply_client_storage_vars"}
+"""Reflex's functions that read an event's payload before the handler runs (Reflex 0.10)."""
 logger = logging.getLogger(__name__)
 
 
@@ -144,15 +134,6 @@ def _quadri(eccezione: BaseException | None) -> Iterator[FrameType]:
             yield passo.tb_frame
             passo = passo.tb_next
         eccezione = eccezione.__cause__ or eccezione.__context__
-
-
-def _nella_ricezione(errore: BaseException | None) -> bool:
-    """Whether `errore` was raised while Reflex read a socket's event, before any handler."""
-    return (
-        errore is not None
-        and any(quadro.f_code.co_name in _RICEZIONE for quadro in _quadri(errore))
-        and not any(quadro.f_code.co_name == "process_event" for quadro in _quadri(errore))
-    )
 
 
 def gestore_di(eccezione: BaseException) -> str:
@@ -250,7 +231,7 @@ def _scarto_di_un_client(record: logging.LogRecord, connessione: str) -> str | N
     if eccezioni is None:
         motivo = accorcia(str(record.msg), LUNGHEZZA_SCARTO)
         return f"argomenti non validi dalla connessione {connessione}, ignorati ({motivo})"
-    if not isinstance(errore, eccezioni) and not _nella_ricezione(errore):
+    if not isinstance(errore, eccezioni):
         return None
     motivo = accorcia(f"{type(errore).__name__}: {errore}", LUNGHEZZA_SCARTO)
     return f"messaggio non valido dalla connessione {connessione}, scartato ({motivo})"

@@ -38,11 +38,21 @@ SETVAR = [
 ]
 """Vars an attacker would like to set directly (state, var, value)."""
 
-# The one error an attack makes the server log (for `@pytest.mark.errori_attesi`); the others
-# (a `setvar`, a packet of the wrong shape) are one short rate-limited line each
-# (`registro/log.py`), which the tests' check of the server log holds them to.
+# The errors the attacks make the server log (for `@pytest.mark.errori_attesi`), each one
+# logged with its traceback: a client can make the server write them at will.
+SETVAR_SENZA_SETTER = r"reflex/state\.py\S*, line \d+, in setvar\n"
+"""A `setvar` of a var with no setter (every var: the app's handlers are all explicit), or
+whose name is no string, failing in Reflex's `setvar`."""
 ORIGINE_RIFIUTATA = r"ERROR engineio\.server: \S+ is not an accepted origin"
 """A socket opened from another site (logged once per process, then at INFO)."""
+PACCHETTO_MALFORMATO = (
+    r"ERROR engineio\.server: message async handler error(?s:.*)reflex/app\.py\S*, line \d+, "
+    r"in on_event\n"
+)
+"""An event whose `router_data` or name is of the wrong type, failing in Reflex's `on_event`
+before any handler."""
+URL_MALFORMATA = r"in _url_from_router_data\n(?s:.*)TypeError: can only concatenate str"
+"""An event whose `router_data` holds a pathname or headers of the wrong type."""
 
 
 def sequenza(salvate: dict[str, list[dict]]) -> list[tuple[str, dict]]:

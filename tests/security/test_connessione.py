@@ -11,7 +11,7 @@ import asyncio
 
 import pytest
 
-from tests.security.attacco import tenta_tutto
+from tests.security.attacco import SETVAR_SENZA_SETTER, tenta_tutto
 from tests.security.conftest import righe, verifica_che_risponda
 from tests.support.cliente import ClienteGrezzo, vista
 from tests.support.produzione import Produzione, processo_di
@@ -20,6 +20,7 @@ from tests.support.protocollo import ACCESSO, REDAZIONE, STAFF
 ALTERNA = f"{REDAZIONE}.alterna_modifica"
 
 
+@pytest.mark.errori_attesi(SETVAR_SENZA_SETTER)
 @pytest.mark.parametrize("scheda", ["chiusa", "aperta"])
 def test_a_staff_tabs_client_token_without_the_secret_gives_no_staff_powers(
     server, db, ciclo, credenziali, scheda

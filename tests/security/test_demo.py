@@ -9,6 +9,7 @@ import hashlib
 import secrets
 import time
 
+import pytest
 from sqlalchemy import Engine, text
 from sqlmodel import func, select
 
@@ -20,7 +21,7 @@ from serena_app.demo import modalita
 from serena_app.demo.capienza import PIENA, TROPPO_RAPIDE
 from serena_app.demo.sandbox import TROPPE
 from serena_app.models import Revisione, SessioneStaff, Sezione, Staff
-from tests.security.attacco import tenta_tutto
+from tests.security.attacco import SETVAR_SENZA_SETTER, tenta_tutto
 from tests.security.conftest import righe, verifica_che_risponda
 from tests.support.cliente import ClienteGrezzo, evento, vista
 from tests.support.demo import (
@@ -43,6 +44,7 @@ def _sandbox_nel_db(db: Engine) -> int:
         ).scalar_one()
 
 
+@pytest.mark.errori_attesi(SETVAR_SENZA_SETTER)
 def test_demo_events_open_no_sandbox_on_a_production_server(server, db, ciclo):
     prima = righe(db, ("sezione", "tappa", "valore", "versionepagina", "sessionestaff", "staff"))
 
@@ -68,6 +70,7 @@ def test_demo_events_open_no_sandbox_on_a_production_server(server, db, ciclo):
     verifica_che_risponda(server, ciclo)
 
 
+@pytest.mark.errori_attesi(SETVAR_SENZA_SETTER)
 def test_a_forged_sandbox_session_gives_no_powers_on_a_production_server(server, db, ciclo):
     """A sandbox session row in a production database (as a copied demo database would hold):
     the server is no demo, so the secret counts for nothing, and nothing changes."""

@@ -201,51 +201,6 @@ def test_wrong_shape_payloads_are_told_from_errors_in_a_handler():
         assert registro.evento_malformato(errore)
 
 
-def test_a_setvar_from_a_client_is_a_wrong_shape_event():
-    """No var of the app has a setter: a `setvar` (a name without one, or no name at all)
-    only comes from a client, and is one short line, not a traceback."""
-
-    def setvar(var_name, value):
-        return getattr(_Stato(), "set_" + var_name)(value)
-
-    for nome in ("modifica_attiva", 3):
-        try:
-            setvar(nome, True)
-        except (AttributeError, TypeError) as errore:
-            assert registro.evento_malformato(errore)
-
-
-def _record_di_engineio(errore: BaseException) -> logging.LogRecord:
-    return registro.RecordPulito(
-        "engineio.server",
-        logging.ERROR,
-        __file__,
-        1,
-        "message async handler error",
-        (),
-        (type(errore), errore, errore.__traceback__),
-    )
-
-
-def test_a_packet_reflex_cannot_read_is_one_warning_and_a_handlers_error_is_not():
-    """An event whose name or router data has the wrong type fails while Reflex reads it
-    (`on_event`), before any handler: one WARNING line without a traceback. An error raised
-    under `process_event` (a handler's own code) keeps its ERROR and traceback."""
-
-    def on_event(dati):
-        return "/" + dati["pathname"]
-
-    try:
-        on_event({"pathname": 3})
-    except TypeError as errore:
-        record = _record_di_engineio(errore)
-    assert (record.levelname, record.exc_info) == ("WARNING", None)
-    assert "messaggio non valido" in record.getMessage()
-    record = _record_di_engineio(_errore_di(_Stato.somma, {"numero": 1}))
-    assert record.levelname == "ERROR"
-    assert record.exc_info is not None
-
-
 def test_lines_about_what_clients_sent_wrong_are_limited_per_connection_and_in_total():
     limite = registro.LimiteScarti(per_connessione=2, in_totale=3, durata=60)
     assert [limite.ammesso("a") for _ in range(4)] == [True, True, False, False]
