@@ -216,9 +216,10 @@ def test_a_page_asked_for_during_a_build_is_answered_at_once_with_the_previous_b
     monkeypatch.setenv("SERENA_BUILD", str(tmp_path / "build"))
     ricostruzione.cache_clear()
     Archivio(tmp_path / "build").aggiungi(_client(tmp_path / "prima", "v1"), 1)
-    via = asyncio.Event()
+    via, iniziata = asyncio.Event(), asyncio.Event()
 
     async def costruisci(lavoro: Path) -> Path:
+        iniziata.set()
         await via.wait()
         return _client(lavoro, "v2")
 
@@ -232,7 +233,7 @@ def test_a_page_asked_for_during_a_build_is_answered_at_once_with_the_previous_b
         trasporto = httpx.ASGITransport(app=intestazioni(app))
         async with httpx.AsyncClient(transport=trasporto, base_url="http://sito") as client:
             processo.richiedi(2)
-            await asyncio.sleep(0.1)  # the build has started, and waits
+            await asyncio.wait_for(iniziata.wait(), timeout=5)  # the build runs, and waits
             inizio = time.perf_counter()
             durante = await asyncio.wait_for(client.get("/"), timeout=5)
             durata = time.perf_counter() - inizio
