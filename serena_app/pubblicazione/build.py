@@ -287,13 +287,25 @@ class Ricostruzione:
             inizio = time.perf_counter()
             try:
                 await self._costruisci(versione)
-            except Exception:
-                logger.exception(
-                    "ricostruzione della pagina (contenuto %d) non riuscita, tentativo %d di %d",
-                    versione,
-                    tentativo,
-                    TENTATIVI,
-                )
+            except Exception as errore:
+                if tentativo < TENTATIVI:  # tried again: one line, no traceback
+                    logger.warning(
+                        "ricostruzione della pagina (contenuto %d) non riuscita, tentativo %d "
+                        "di %d, riprovo tra %.0f s: %r",
+                        versione,
+                        tentativo,
+                        TENTATIVI,
+                        self._attesa_riprova_s,
+                        errore,
+                    )
+                else:
+                    logger.exception(
+                        "ricostruzione della pagina (contenuto %d) non riuscita, tentativo %d "
+                        "di %d: rinuncio fino alla prossima pubblicazione",
+                        versione,
+                        tentativo,
+                        TENTATIVI,
+                    )
                 if tentativo == 1:
                     await self._avvisa()
                 if tentativo < TENTATIVI:

@@ -34,11 +34,6 @@ RICONNESSIONE_S = 5.0  # visitors of a killed process are back (hydrated) within
 AVVIO_S = 90.0  # an app process started again answers within this
 INTERROTTA = "Connessione al server interrotta"
 WORKER_UCCISO = r"\[ERROR\] Unexpected exit from worker-\d+"  # granian, on the kill
-# A build started while PostgreSQL is down or starting up fails; one that is tried again.
-BUILD_SENZA_DATABASE = (
-    r"ricostruzione della pagina \(contenuto \d+\) non riuscita, tentativo (\d+) di (?!\1\b)\d+\n"
-    r"(?s:.*)psycopg\.OperationalError"
-)
 # Counts every time the page shows that its connection is down.
 OSSERVA_INTERRUZIONI = """
 window.__interruzioni = 0;
@@ -241,7 +236,6 @@ def test_postgresql_down_during_saves_a_clear_message_nothing_changed_then_it_wo
     assert _testo(db, "mission") == "Mission scritta mentre il database è fermo."
 
 
-@pytest.mark.errori_attesi(BUILD_SENZA_DATABASE)
 def test_postgresql_killed_during_a_publish_applies_all_of_it_or_none(
     redattore: PaginaInModifica, guasti: Produzione, contenuto, db
 ):
