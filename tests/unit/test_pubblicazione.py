@@ -125,9 +125,7 @@ def test_a_failed_build_keeps_the_page_served_is_reported_and_tried_again(tmp_pa
     assert _servita(archivio) == "<p>v2</p>"
 
 
-def test_a_build_that_keeps_failing_gives_up_and_the_next_publish_tries_again(
-    tmp_path, caplog
-):
+def test_a_build_that_keeps_failing_gives_up_and_the_next_publish_tries_again(tmp_path, caplog):
     guasti = TENTATIVI
     archivio = Archivio(tmp_path / "build")
     tentativi = 0
