@@ -62,7 +62,7 @@ def _campo(campo: Campo, etichetta: str, righe: int, primo: bool) -> rx.Componen
         rx.el.textarea(rows=righe, **props)
         if campo.multilinea
         else rx.el.input(
-            type="text", inputmode="numeric" if campo.nome == "anno" else "text", **props
+            type="text", input_mode="numeric" if campo.nome == "anno" else "text", **props
         )
     )
     return rx.el.div(

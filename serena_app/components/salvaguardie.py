@@ -101,11 +101,14 @@ SCRIPT = """
 """.replace("TESTO_RIPRESO", repr(TESTO_RIPRESO)).replace("CHIEDI_PRIMA", repr(CHIEDI_PRIMA))
 
 
-# Runs each time `StaffState.comando` changes, once React has drawn the change.
+# Runs each time `StaffState.comando` changes, once React has drawn the change; once per
+# command in this tab (a reload receives the last one again with the state).
 ESEGUI = """
 () => {
   if (!COMANDO) return;
-  const {fuoco, campi} = JSON.parse(COMANDO);
+  const {n, fuoco, campi} = JSON.parse(COMANDO);
+  if (sessionStorage.getItem('serena-comando') === n) return;
+  sessionStorage.setItem('serena-comando', n);
   for (const [nome, valore] of Object.entries(campi)) {
     const campo = document.getElementById('modifica-' + nome);
     if (!campo) continue;

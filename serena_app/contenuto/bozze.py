@@ -29,7 +29,7 @@ from sqlmodel import Session, col, delete, select
 from serena_app import db
 from serena_app.contenuto import pagina
 from serena_app.contenuto.pagina import NOME_BOZZA, PUBBLICATA, SUFFISSO_BOZZA, Pagina
-from serena_app.contenuto.tipi import SEZIONE, TAPPA, VALORE, Tipo, testo_di
+from serena_app.contenuto.tipi import SEZIONE, TAPPA, TIPI, VALORE, Tipo, testo_di
 from serena_app.models import MODELLI_ELENCO, Sezione, Tappa, Valore, VersionePagina
 
 BOZZA = Pagina(NOME_BOZZA)
@@ -112,10 +112,12 @@ class Differenza:
     cosa: str
 
     def __str__(self) -> str:
-        """E.g. "Tappa «La fondazione»: modificata", "Testo della mission: modificato"."""
+        """E.g. "Tappa «La fondazione»: modificata", "Valore «Ascolto»: modificato", "Testo
+        della mission: modificato" (the participle agrees with "Testo", or with the kind)."""
+        radice = self.cosa[:-1]
         if self.tipo == SEZIONE.nome:
-            return f"{testo_di(self.nome)}: {self.cosa[:-1]}o"
-        return f"{self.tipo.capitalize()} «{self.nome}»: {self.cosa}"
+            return f"{testo_di(self.nome)}: {SEZIONE.participio(radice)}"
+        return f"{self.tipo.capitalize()} «{self.nome}»: {TIPI[self.tipo].participio(radice)}"
 
 
 class BozzaCambiata(Exception):

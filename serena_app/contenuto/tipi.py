@@ -176,6 +176,11 @@ def id_in_elenco(azione: str, tipo: str, fine):
     return prefisso + "-" + fine
 
 
+def modifiche(quante: int) -> str:
+    """ "1 modifica", "3 modifiche"."""
+    return "1 modifica" if quante == 1 else f"{quante} modifiche"
+
+
 def nome_voce(voce: Voce, titolo: str) -> str:
     """How announcements name an item: "Testo della mission", "Tappa «Fondazione»"."""
     if voce.tipo == SEZIONE.nome:

@@ -64,7 +64,9 @@ def presentazione(porta: int, rete: list[str]) -> str:
         righe.append(qr.per_terminale(f"http://{rete[0]}:{porta}/"))
     else:
         righe.append("  Nessuna rete trovata: la demo si apre solo da questo computer.")
-    righe.append("Ctrl+C per fermare la demo: le sandbox e il database temporaneo spariscono.")
+    righe.append(
+        "Ctrl+C per fermare la demo: le copie di prova e il database temporaneo spariscono."
+    )
     return "\n".join(righe)
 
 

@@ -19,6 +19,7 @@ def _modulo() -> rx.Component:
                 name="nome_utente",
                 type="text",
                 auto_complete="username",
+                auto_focus=True,
                 required=True,
                 max_length=64,
             ),

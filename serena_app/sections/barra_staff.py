@@ -7,13 +7,25 @@ import reflex as rx
 from serena_app.components.cronologia import cronologia_pagina
 from serena_app.components.editor import pulsante_annulla
 from serena_app.components.testo import testo_modificabile
+from serena_app.demo import modalita
 from serena_app.state.accesso import AccessoState
 from serena_app.state.contenuto import ContenutoState
 from serena_app.state.cronologia import ANNULLA, CronologiaState
+from serena_app.state.interfaccia import BARRA_STAFF
 from serena_app.state.redazione import CONFERMA_BOZZE, PUBBLICA, SCARTA, RedazioneState
 from serena_app.state.staff import StaffState
 
 quante = StaffState.modifiche.length()
+
+
+def _chi_le_vedra() -> rx.Var | str:
+    """The publish question: visitors see a publish at once; in a demo's copy, only the one
+    who made it."""
+    sito = "Pubblicare queste modifiche? I visitatori le vedranno subito:"
+    if not modalita.attiva():
+        return sito
+    copia = "Pubblicare queste modifiche? Le vedrai solo tu, su questo telefono:"
+    return rx.cond(AccessoState.nome_staff == modalita.EDITOR, copia, sito)
 
 
 def _conferma_bozze() -> rx.Component:
@@ -23,7 +35,7 @@ def _conferma_bozze() -> rx.Component:
         rx.el.p(
             rx.cond(
                 pubblica,
-                "Pubblicare queste modifiche? I visitatori le vedranno subito:",
+                _chi_le_vedra(),
                 "Scartare tutte le bozze? Queste modifiche andranno perse:",
             ),
             class_name="conferma-titolo",
@@ -172,5 +184,7 @@ def barra_staff() -> rx.Component:
             role="region",
             aria_label="Strumenti del personale",
             class_name=rx.cond(staff, "barra-staff", ""),
+            id=BARRA_STAFF,
+            tab_index=-1,
         ),
     )

@@ -4,7 +4,8 @@ import reflex as rx
 
 from serena_app.components.collegamento import collegamento
 from serena_app.contenuto.seme import CONTENUTO
-from serena_app.state.interfaccia import menu_aperto
+from serena_app.state.interfaccia import CHIUDI_MENU_DA_FUORI, menu_aperto
+from serena_app.web.sito import PERCORSO_ACCESSO
 
 VOCI_MENU = [
     ("storia", "Storia"),
@@ -20,8 +21,17 @@ def _voce(ancora: str, etichetta: str) -> rx.Component:
     )
 
 
+def _voce_area_riservata() -> rx.Component:
+    """The staff's door, in the phone menu (on a desktop it is in the footer only)."""
+    return rx.el.li(
+        collegamento("Area riservata", href=PERCORSO_ACCESSO),
+        class_name="voce-area-riservata",
+    )
+
+
 def header() -> rx.Component:
-    """Skip link, name and navigation; on a phone the navigation opens from a menu button."""
+    """Skip link, name and navigation; on a phone the navigation opens from a menu button, and
+    closes on Escape or a tap outside it."""
     return rx.fragment(
         collegamento("Vai al contenuto", href="#contenuto", class_name="salta"),
         rx.el.header(
@@ -39,11 +49,14 @@ def header() -> rx.Component:
                     ),
                     rx.el.ul(
                         *[_voce(ancora, etichetta) for ancora, etichetta in VOCI_MENU],
+                        _voce_area_riservata(),
                         id="menu-sezioni",
                         class_name="menu",
                         data_aperto=rx.cond(menu_aperto.value, "true", "false"),
                     ),
                     aria_label="Sezioni della pagina",
+                    class_name="navigazione",
+                    on_mount=CHIUDI_MENU_DA_FUORI,
                 ),
                 class_name="testata-interna",
             ),

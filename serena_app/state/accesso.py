@@ -9,6 +9,7 @@ from serena_app.auth.permessi import staff_autorizzato
 from serena_app.auth.sessioni import revoca_sessione, staff_della_sessione
 from serena_app.db import esegui
 from serena_app.state import schede_staff
+from serena_app.state.interfaccia import BARRA_STAFF
 
 
 def _accedi(
@@ -58,6 +59,7 @@ class AccessoState(rx.State):
     _connessione_dispositivi: str = ""  # the socket that set `dispositivi`
     _nascosta_per: str = ""  # the secret whose staff view is hidden
     _nome_nascosto: str = ""
+    _appena_entrata: bool = False  # from a login until the page shows the staff bar
 
     def __setattr__(self, nome: str, valore) -> None:
         if nome in ("token", "dispositivi") and not valore and not getattr(self, nome):
@@ -122,6 +124,12 @@ class AccessoState(rx.State):
             self.nome_staff = nome
         if staff is None and self.token:
             self.token = ""
+        if staff is not None and self._appena_entrata:
+            self._appena_entrata = False
+            from serena_app.state.staff import StaffState  # it builds on this state
+
+            # Right after the login, keyboard focus starts on the staff bar, drawn by this event.
+            (await self.get_state(StaffState))._metti_a_fuoco(BARRA_STAFF)
 
     @rx.event
     async def accedi(self, form_data: dict):
@@ -151,6 +159,7 @@ class AccessoState(rx.State):
         self.token = token
         self.dispositivi = dispositivo.conserva(" ".join(presentati), nuovo)
         self.errore_accesso = ""
+        self._appena_entrata = True
         return rx.redirect("/")
 
     @rx.event

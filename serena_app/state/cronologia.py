@@ -14,7 +14,14 @@ from serena_app.contenuto import cronologia, istantanea, pagina, revisioni, vali
 from serena_app.contenuto.bozze import SITO, Spazio
 from serena_app.contenuto.cronologia import CAMBIATA_DA_ALTRI, NonAnnullabile
 from serena_app.contenuto.pagina import NonTrovato
-from serena_app.contenuto.tipi import NESSUNA, TIPI, Voce, id_controllo, nome_voce
+from serena_app.contenuto.tipi import (
+    NESSUNA,
+    TIPI,
+    Voce,
+    id_controllo,
+    modifiche,
+    nome_voce,
+)
 from serena_app.contenuto.viste import RevisioneVista
 from serena_app.state.contenuto import ContenutoState
 from serena_app.state.diffusione import diffondi
@@ -168,7 +175,7 @@ class CronologiaState(StaffState):
         self._chiudi_pannelli()
         await self._mostra_bozza(
             nuova,
-            f"Pagina ripristinata come bozza: {quante} modifiche da controllare e pubblicare.",
+            f"Pagina ripristinata come bozza: {modifiche(quante)} da controllare e pubblicare.",
         )
         self._metti_a_fuoco("pubblica")
 

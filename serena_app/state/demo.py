@@ -27,8 +27,8 @@ from serena_app.state.redazione import RedazioneState
 from serena_app.state.staff import StaffState, richiede_staff
 
 RIPRISTINATA = "Demo ripristinata: la pagina è di nuovo quella di partenza."
-IN_SANDBOX = "Modalità modifica attiva: quello che cambi resta nella tua sandbox."
-RIPRISTINA = "ripristina-demo"  # the id of the button, where focus goes once the sandbox opens
+IN_SANDBOX = "Modalità modifica attiva: quello che cambi resta nella tua copia di prova."
+COPIA_APERTA = "demo-aperta"  # the id of the line that replaces "Prova" once the copy opens
 
 
 def _ripristina(
@@ -84,8 +84,9 @@ class DemoState(StaffState):
         redazione._spazio = Spazio.della_sessione(permesso.sandbox)
         await redazione._imposta_modifica(True)
         redazione.annuncio = IN_SANDBOX
-        # The pressed button is replaced by "Ripristina demo", in the same place.
-        self._metti_a_fuoco(RIPRISTINA)
+        # Focus goes to the line that takes the pressed button's place: no scroll, and no
+        # button under a second tap (`sections/demo.py`).
+        self._metti_a_fuoco(COPIA_APERTA)
 
     @rx.event
     @solo_in_demo

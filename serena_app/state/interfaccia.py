@@ -8,6 +8,7 @@ menu_aperto = ClientStateVar.create("menu_aperto", default=False)
 storia_aperta = ClientStateVar.create("storia_aperta", default=False)
 valori_aperti = ClientStateVar.create("valori_aperti", default=[])
 errore_imprevisto = ClientStateVar.create("errore_imprevisto", default=False)
+conferma_ripristino = ClientStateVar.create("conferma_ripristino", default=False)  # demo
 
 
 def alterna_valore(numero: Var) -> Var:
@@ -37,3 +38,30 @@ APRI_DA_INDIRIZZO = Var(
 }""",
     _var_data=valori_aperti._var_data,
 ).to(FunctionVar, EventChain)
+
+
+# Closes the phone menu on Escape (focus goes back to its button) or on a tap outside it.
+CHIUDI_MENU_DA_FUORI = Var(
+    """() => {
+  if (window.__menuChiudibile) return;
+  window.__menuChiudibile = true;
+  const chiudi = () => {
+    if (!refs['_client_state_menu_aperto']) return false;
+    refs['_client_state_setMenu_aperto'](false);
+    return true;
+  };
+  document.addEventListener('keydown', (evento) => {
+    if (evento.key !== 'Escape') return;
+    const pulsante = document.querySelector('.pulsante-menu');
+    const dentro = document.querySelector('.navigazione')?.contains(document.activeElement);
+    if (chiudi() && dentro) pulsante?.focus();
+  });
+  document.addEventListener('pointerdown', (evento) => {
+    if (!evento.target.closest?.('.navigazione')) chiudi();
+  });
+}""",
+    _var_data=menu_aperto._var_data,
+).to(FunctionVar, EventChain)
+
+
+BARRA_STAFF = "barra-staff"  # the staff bar's id: focus goes there after a login

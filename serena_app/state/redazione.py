@@ -30,6 +30,7 @@ from serena_app.contenuto.tipi import (
     Tipo,
     Voce,
     id_controllo,
+    modifiche,
     nome_voce,
     voce,
 )
@@ -153,10 +154,6 @@ def _da_pubblicare(*, session: Session, spazio: Spazio, autore: str) -> tuple[in
     """The working copy's counter and its changes, one line each, read together."""
     versione, differenze = bozze.da_pubblicare(session=session, spazio=spazio)
     return versione, [str(d) for d in differenze]
-
-
-def _modifiche(quante: int) -> str:
-    return "1 modifica" if quante == 1 else f"{quante} modifiche"
 
 
 class RedazioneState(StaffState):
@@ -349,7 +346,7 @@ class RedazioneState(StaffState):
         if esito is None:
             return None
         quante = len(esito.modifiche)
-        self.annuncio = f"Pubblicat{'a' if quante == 1 else 'e'} {_modifiche(quante)}."
+        self.annuncio = f"Pubblicat{'a' if quante == 1 else 'e'} {modifiche(quante)}."
         self._metti_a_fuoco(PUBBLICA)
 
     @rx.event

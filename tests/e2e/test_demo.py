@@ -14,7 +14,9 @@ from sqlmodel import Session, func, select
 from serena_app.db import crea_engine
 from serena_app.demo import sandbox
 from serena_app.models import SessioneStaff, Valore
+from tests.e2e.conftest import VIEWPORTS
 from tests.e2e.pages.staff import PaginaInModifica
+from tests.support.axe import violazioni
 from tests.support.demo import INATTIVITA_S, SANDBOX_MAX, chiudi_sandbox
 from tests.support.server import Server
 
@@ -50,9 +52,9 @@ def _prova(page: Page, contenuto: dict) -> PaginaInModifica:
         "aria-pressed", "true"
     )
     expect(redattore.annuncio).to_have_text(
-        "Modalità modifica attiva: quello che cambi resta nella tua sandbox."
+        "Modalità modifica attiva: quello che cambi resta nella tua copia di prova."
     )
-    expect(page.get_by_role("button", name="Ripristina demo")).to_be_focused()
+    expect(page.get_by_text("La tua copia di prova è aperta")).to_be_focused()
     return redattore
 
 
@@ -67,20 +69,81 @@ def _html(demo: Server) -> str:
         return risposta.read().decode("utf-8")
 
 
+def test_the_qr_code_is_open_on_a_large_screen_and_absent_on_a_phone(
+    browser: Browser, demo: Server
+):
+    grande = _apri(browser, demo, VIEWPORTS["desktop"])
+    banner = grande.get_by_role("region", name="Modalità demo")
+    expect(banner.get_by_role("button", name="Prova la modalità modifica")).to_be_in_viewport()
+    codice = banner.get_by_role("img", name=f"Codice QR dell’indirizzo {demo.url}/")
+    expect(codice).to_be_visible()  # no click needed
+    assert codice.bounding_box()["width"] >= 300  # scannable from a projection
+    grande.context.close()
+
+    telefono = _apri(browser, demo, VIEWPORTS["telefono"])
+    banner = telefono.get_by_role("region", name="Modalità demo")
+    expect(banner.get_by_role("button", name="Prova la modalità modifica")).to_be_in_viewport()
+    expect(banner.get_by_role("img")).to_be_hidden()
+    telefono.context.close()
+
+
 @pytest.mark.parametrize("viewport", ["telefono", "desktop"], indirect=True)
-def test_the_banner_offers_the_sandbox_and_the_qr_code_names_the_address(
-    browser: Browser, demo: Server, viewport: dict
+def test_a_double_tap_on_prova_opens_a_copy_and_ripristina_asks_first(
+    browser: Browser, demo: Server, contenuto, viewport: dict
 ):
     page = _apri(browser, demo, viewport)
-    banner = page.get_by_role("region", name="Modalità demo")
-    expect(banner).to_be_visible()
-    expect(banner.get_by_role("button", name="Prova la modalità modifica")).to_be_in_viewport()
-    banner.get_by_text("Mostra il codice QR per aprire la demo").click()
-    codice = banner.get_by_role("img", name=f"Codice QR dell’indirizzo {demo.url}/")
-    expect(codice).to_be_visible()
-    larghezza = codice.bounding_box()["width"]
-    assert larghezza >= min(300, viewport["width"] * 0.7)  # scannable from a projection
+    prova = page.get_by_role("button", name="Prova la modalità modifica")
+    riquadro = prova.bounding_box()
+    page.mouse.dblclick(riquadro["x"] + riquadro["width"] / 2, riquadro["y"] + 10)
+    redattore = PaginaInModifica(page, contenuto)
+    expect(redattore.annuncio).to_contain_text("nella tua copia di prova")
+    ripristina = page.get_by_role("button", name="Ripristina demo")
+    expect(ripristina).to_be_visible()
+    expect(page.get_by_text("La tua copia di prova è aperta")).to_be_focused()
+    # Under the finger now: no button (and the page did not scroll one there).
+    sotto_il_dito = page.evaluate(
+        "([x, y]) => document.elementFromPoint(x, y)?.closest('button')?.textContent ?? ''",
+        [riquadro["x"] + riquadro["width"] / 2, riquadro["y"] + 10],
+    )
+    assert sotto_il_dito == ""
+    expect(page.get_by_text("Ripristinare la demo?")).to_have_count(0)
+
+    # Keyboard alone: "Ripristina demo" asks; "No, torna indietro" keeps the copy.
+    redattore.page.get_by_role("button", name="Modifica mission").click()
+    redattore.campo("Testo: mission").fill("Una mission che resta.")
+    redattore.salva()
+    expect(redattore.annuncio).to_have_text("Testo della mission salvato.")
+    ripristina.focus()
+    page.keyboard.press("Enter")
+    no = page.get_by_role("button", name="No, torna indietro")
+    expect(no).to_be_focused()
+    assert violazioni(page) == []
+    page.keyboard.press("Enter")
+    expect(ripristina).to_be_focused()
+    expect(redattore.sezione("mission")).to_contain_text("Una mission che resta.")
+
+    ripristina.press("Enter")
+    page.get_by_role("button", name="Sì, ripristina la demo").press("Enter")
+    expect(redattore.annuncio).to_have_text(
+        "Demo ripristinata: la pagina è di nuovo quella di partenza."
+    )
+    expect(redattore.sezione("mission")).not_to_contain_text("Una mission che resta.")
     page.context.close()
+
+
+def test_publishing_in_a_copy_says_only_this_phone_will_see_it(
+    browser: Browser, demo: Server, contenuto
+):
+    redattore = _prova(_apri(browser, demo), contenuto)
+    redattore.page.get_by_role("button", name="Modifica vision").click()
+    redattore.campo("Testo: vision").fill("Una vision di prova.")
+    redattore.salva()
+    redattore.page.get_by_role("button", name="Pubblica", exact=True).click()
+    expect(redattore.barra).to_contain_text(
+        "Pubblicare queste modifiche? Le vedrai solo tu, su questo telefono:"
+    )
+    expect(redattore.barra).not_to_contain_text("I visitatori")
+    redattore.page.context.close()
 
 
 def test_three_sandboxes_edit_the_same_value_and_each_sees_only_its_own(
@@ -129,6 +192,7 @@ def test_a_sandbox_survives_a_reload_and_ripristina_demo_restores_the_seed(
     expect(redattore.page.get_by_role("button", name="Modifica pagina")).to_be_visible()
 
     redattore.page.get_by_role("button", name="Ripristina demo").click()
+    redattore.page.get_by_role("button", name="Sì, ripristina la demo").click()
     expect(redattore.annuncio).to_have_text(
         "Demo ripristinata: la pagina è di nuovo quella di partenza."
     )

@@ -1,0 +1,69 @@
+"""Every Italian sentence the app builds from an item's kind agrees with it: "Tappa «…»
+modificata", "Valore «…» modificato", "Testo della mission: modificato" (the participle
+follows "Testo"), "la tappa", "il valore", "una / un’altra", "uno / un altro", "1 modifica"."""
+
+import re
+
+import pytest
+
+from serena_app.contenuto.bozze import Differenza
+from serena_app.contenuto.pagina import Scrittura
+from serena_app.contenuto.tipi import SEZIONE, TAPPA, TIPI, VALORE, Voce, modifiche
+from serena_app.models import Sezione, Tappa, Valore
+from serena_app.state.redazione import _annuncio, pieno
+
+PARTICIPIO = re.compile(r"\b(?:salvat|aggiunt|eliminat|spostat|modificat|ripristinat)([aoie])\b")
+# The ending each kind's sentences must use: a section's sentences speak of its "Testo".
+DESINENZA = {SEZIONE.nome: "o", TAPPA.nome: "a", VALORE.nome: "o"}
+RADICI = ("salvat", "aggiunt", "eliminat", "spostat")
+COSE = ("modificata", "aggiunta", "eliminata", "spostata")
+
+
+def _elemento(tipo: str):
+    if tipo == SEZIONE.nome:
+        return Sezione(id=1, pagina="p", chiave="mission", testo="…")
+    modello = Tappa if tipo == TAPPA.nome else Valore
+    return modello(id=1, pagina="p", titolo="Ascolto", testo="…", posizione=0)
+
+
+def _voce(tipo: str) -> Voce:
+    return Voce(tipo, chiave="mission") if tipo == SEZIONE.nome else Voce(tipo, id=1)
+
+
+def _frasi(tipo: str) -> list[str]:
+    elemento = _elemento(tipo)
+    scrittura = Scrittura(1, elemento, None if tipo == SEZIONE.nome else [elemento])
+    frasi = [_annuncio(_voce(tipo), radice, scrittura) for radice in RADICI]
+    nome = "mission" if tipo == SEZIONE.nome else "Ascolto"
+    frasi += [str(Differenza(tipo, nome, cosa)) for cosa in COSE]
+    return frasi
+
+
+@pytest.mark.parametrize("tipo", list(TIPI))
+def test_every_participle_agrees_with_the_kind(tipo):
+    frasi = _frasi(tipo)
+    for frase in frasi:
+        desinenze = PARTICIPIO.findall(frase)
+        assert desinenze, frase
+        assert set(desinenze) == {DESINENZA[tipo]}, frase
+
+
+def test_the_publish_list_names_a_value_in_the_masculine_and_a_milestone_in_the_feminine():
+    assert str(Differenza("valore", "Ascolto", "modificata")) == "Valore «Ascolto»: modificato"
+    assert str(Differenza("tappa", "1986", "aggiunta")) == "Tappa «1986»: aggiunta"
+    assert str(Differenza("sezione", "vision", "modificata")) == "Testo della vision: modificato"
+    assert str(Differenza("sezione", "sottotitolo", "spostata")) == (
+        "Testo del sottotitolo: spostato"
+    )
+
+
+def test_articles_and_pronouns_follow_the_kind():
+    assert f"Eliminare {TAPPA.articolo} {TAPPA.nome}" == "Eliminare la tappa"
+    assert f"Eliminare {VALORE.articolo} {VALORE.nome}" == "Eliminare il valore"
+    assert pieno(TAPPA).endswith("per aggiungerne una, eliminane prima un’altra.")
+    assert pieno(VALORE).endswith("per aggiungerne uno, eliminane prima un altro.")
+
+
+def test_counts_agree_in_number():
+    assert modifiche(1) == "1 modifica"
+    assert modifiche(2) == "2 modifiche"
