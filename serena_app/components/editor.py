@@ -33,7 +33,7 @@ def _stessa(voce: Var, tipo: Tipo, chiave: str, id: Var | int) -> Var:
     return (voce.tipo == tipo.nome) & (voce.chiave == chiave) & (voce.id == id)
 
 
-def esito(tipo: Tipo, *, chiave: str = "", id: Var | int = 0) -> rx.Component:
+def esito_voce(tipo: Tipo, *, chiave: str = "", id: Var | int = 0) -> rx.Component:
     """Under an item in edit mode: what the last change did to it ("Salvata come bozza:
     pubblica dalla barra in alto."), one item at a time. A polite live region that is always
     there, so that it is heard when it fills; a list's (id 0) says a deletion."""
@@ -272,5 +272,5 @@ def pulsante_aggiungi(tipo: Tipo) -> rx.Component:
             class_name="pulsante pulsante-secondario",
             on_click=RedazioneState.aggiungi(tipo.nome),
         ),
-        esito(tipo),
+        esito_voce(tipo),
     )

@@ -1,5 +1,6 @@
-"""What the browser does on its own so that no typing is lost, and the undo shortcut. Plain
-scripts on the page (they need no server round trip); the server never trusts them.
+"""What the browser does on its own so that no typing is lost or cut, the counts of the
+editors' fields, and the undo shortcut. Plain scripts on the page (they need no server round
+trip); the server never trusts them.
 
 * Text typed in an open editor is kept in local storage, per person, item and field, until
   that editor closes on purpose: saved or cancelled while edit mode stays on, or edit mode

@@ -7,7 +7,7 @@ from serena_app.components.cronologia import cronologia_di, pulsante_cronologia_
 from serena_app.components.editor import (
     editor,
     editor_aperto,
-    esito,
+    esito_voce,
     in_modifica,
     marcatore,
     pulsante_modifica,
@@ -39,7 +39,7 @@ def testo_modificabile(chiave: str, **props) -> rx.Component:
                         pulsante_cronologia_sezione(chiave),
                         class_name="controlli",
                     ),
-                    esito(SEZIONE, chiave=chiave),
+                    esito_voce(SEZIONE, chiave=chiave),
                 ),
             ),
             cronologia_di(SEZIONE, SEZIONI[chiave], chiave=chiave),

@@ -7,7 +7,7 @@ from serena_app.components.editor import (
     controlli_elemento,
     editor,
     editor_aperto,
-    esito,
+    esito_voce,
     in_modifica,
     marcatore,
     pulsante_aggiungi,
@@ -46,7 +46,7 @@ def _tappa(tappa: rx.Var[TappaVista]) -> rx.Component:
                         pulsante_cronologia(TAPPA, tappa.id, "tappa " + tappa.numero.to_string()),
                     ),
                 ),
-                rx.cond(in_modifica, esito(TAPPA, id=tappa.id)),
+                rx.cond(in_modifica, esito_voce(TAPPA, id=tappa.id)),
                 cronologia_di(TAPPA, tappa.titolo, id=tappa.id),
             ),
         ),
@@ -70,7 +70,7 @@ def _storia_completa() -> rx.Component:
             rx.cond(
                 in_modifica,
                 rx.fragment(
-                    pulsante_modifica("storia_testo"), esito(SEZIONE, chiave="storia_testo")
+                    pulsante_modifica("storia_testo"), esito_voce(SEZIONE, chiave="storia_testo")
                 ),
             ),
             marcatore(StaffState.bozze["storia_testo"].to(str)),

@@ -21,7 +21,7 @@ from serena_app.state.diffusione import diffondi
 from serena_app.state.redazione import (
     NON_TROVATO,
     RedazioneState,
-    esito,
+    esito_di,
     numeri_controllati,
     pieno,
     voce_richiesta,
@@ -138,7 +138,7 @@ class CronologiaState(StaffState):
         await self._mostra_bozza(nuova, f"{nome}: versione ripristinata come bozza, da pubblicare.")
         if aperta != NESSUNA:
             redazione = await self.get_state(RedazioneState)
-            redazione.esito, redazione.esito_testo = esito(aperta, "ripristinat", scrittura)
+            redazione.esito, redazione.esito_testo = esito_di(aperta, "ripristinat", scrittura)
             self.revisioni = await self._sul_db(_revisioni, voce=aperta) or []
         self._metti_a_fuoco("cronologia-pannello")
 

@@ -108,7 +108,7 @@ def _annuncio(voce: Voce, radice: str, scrittura: Scrittura) -> str:
     return f"{frase}."
 
 
-def esito(voce: Voce, radice: str, scrittura: Scrittura) -> tuple[Voce, str]:
+def esito_di(voce: Voce, radice: str, scrittura: Scrittura) -> tuple[Voce, str]:
     """What is said under the item after a write, and the item: "Salvata come bozza:
     pubblica dalla barra in alto.". A deleted item is gone: the list says it, by its
     "Aggiungi …" button.
@@ -262,7 +262,7 @@ class RedazioneState(StaffState):
         detto: tuple[Voce, str],
     ):
         """After a write: show the working copy `nuova` here, push it to every other open
-        page, announce it, say `detto` (item, words: see `esito`) under its item, and put
+        page, announce it, say `detto` (item, words: see `esito_di`) under its item, and put
         keyboard focus on `fuoco` (an element id)."""
         contenuto = await self.get_state(ContenutoState)
         contenuto._mostra(nuova)
@@ -480,13 +480,13 @@ class RedazioneState(StaffState):
                 nuova,
                 _annuncio(aperta, "aggiunt", scrittura),
                 id_controllo("aggiungi", aperta),
-                esito(aperta, "aggiunt", scrittura),
+                esito_di(aperta, "aggiunt", scrittura),
             )
         return await self._dopo(
             nuova,
             _annuncio(aperta, "salvat", scrittura),
             id_controllo("apri", aperta),
-            esito(aperta, "salvat", scrittura),
+            esito_di(aperta, "salvat", scrittura),
         )
 
     @rx.event
@@ -527,7 +527,7 @@ class RedazioneState(StaffState):
             nuova,
             _annuncio(bersaglio, "eliminat", scrittura),
             fuoco,
-            esito(bersaglio, "eliminat", scrittura),
+            esito_di(bersaglio, "eliminat", scrittura),
         )
 
     @rx.event
@@ -556,5 +556,5 @@ class RedazioneState(StaffState):
             nuova,
             _annuncio(trovata, "spostat", scrittura),
             fuoco,
-            esito(trovata, "spostat", scrittura),
+            esito_di(trovata, "spostat", scrittura),
         )
