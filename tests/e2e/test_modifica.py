@@ -199,9 +199,10 @@ def test_a_move_that_breaks_year_order_is_refused(redattore: PaginaInModifica, c
     redattore.page.get_by_role("button", name="Sposta su tappa 1").click()
     expect(redattore.barra.get_by_role("alert")).to_have_text("È già al limite dell’elenco.")
     ultima = len(contenuto["tappe"])  # 1994, just below undated milestones
-    redattore.page.get_by_role("button", name=f"Sposta su tappa {ultima}").click()
-    redattore.page.get_by_role("button", name=f"Sposta su tappa {ultima - 1}").click()
-    redattore.page.get_by_role("button", name=f"Sposta su tappa {ultima - 2}").click()
+    for posizione in (ultima, ultima - 1, ultima - 2):
+        redattore.page.get_by_role("button", name=f"Sposta su tappa {posizione}").click()
+        # Each move lands (and the page settles) before the next button is found by number.
+        expect(redattore.annuncio).to_contain_text(f"in posizione {posizione - 1} di")
     redattore.page.get_by_role("button", name=f"Sposta su tappa {ultima - 3}").click()
     expect(redattore.barra.get_by_role("alert")).to_contain_text("ordine cronologico")
     anni = redattore.timeline.locator("time").all_inner_texts()
