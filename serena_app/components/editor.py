@@ -64,7 +64,7 @@ def _contatore(campo: Campo) -> tuple[rx.Component, ...]:
 
 def _campo(campo: Campo, etichetta: str, righe: int, primo: bool) -> rx.Component:
     errore = RedazioneState.errori[campo.nome].to(str)
-    descrizioni = [f"errore-{campo.nome}"] + [f"conta-{campo.nome}"] * campo.contato
+    descritto_da = f"errore-{campo.nome}" + (f" conta-{campo.nome}" if campo.contato else "")
     props = {
         "id": f"modifica-{campo.nome}",
         "name": campo.nome,
@@ -72,7 +72,7 @@ def _campo(campo: Campo, etichetta: str, righe: int, primo: bool) -> rx.Componen
         # No maxlength: it would cut a paste silently. The count shows the limit, the server
         # refuses past it with the rule's message, and she shortens the text herself.
         "aria_invalid": rx.cond(errore, "true", "false"),
-        "aria_describedby": " ".join(descrizioni),
+        "aria_describedby": descritto_da,
         "auto_focus": primo,
     }
     if campo.contato:
