@@ -4,8 +4,7 @@ Fields, labels and limits come from the kinds in `tipi.py`; control ids from `id
 """
 
 import reflex as rx
-from reflex.vars import FunctionVar, Var
-from reflex_base.event import EventChain
+from reflex.vars import Var
 
 from serena_app.contenuto.tipi import (
     SEZIONE,
@@ -17,7 +16,7 @@ from serena_app.contenuto.tipi import (
     id_in_elenco,
 )
 from serena_app.state.accesso import AccessoState
-from serena_app.state.redazione import CONFERMA_ELIMINAZIONE, RedazioneState
+from serena_app.state.redazione import CONFERMA_ELIMINAZIONE, RIEPILOGO_ERRORI, RedazioneState
 from serena_app.state.staff import StaffState
 
 in_modifica = (AccessoState.nome_staff != "") & StaffState.modifica_attiva & ~StaffState.anteprima
@@ -30,14 +29,19 @@ def marcatore(firma: Var) -> rx.Component:
     return rx.cond(in_modifica & firma.bool(), rx.el.p(firma, class_name="bozza"))
 
 
-# Escape cancels the open editor, as its "Annulla" button does (Reflex passes the key name).
-_ESC_ANNULLA = Var(
-    "(tasto) => { if (tasto === 'Escape') document.getElementById('modifica-annulla')?.click(); }"
-).to(FunctionVar, EventChain)
-
-
 def _stessa(voce: Var, tipo: Tipo, chiave: str, id: Var | int) -> Var:
     return (voce.tipo == tipo.nome) & (voce.chiave == chiave) & (voce.id == id)
+
+
+def esito_voce(tipo: Tipo, *, chiave: str = "", id: Var | int = 0) -> rx.Component:
+    """Under an item in edit mode: what the last change did to it ("Salvata come bozza:
+    pubblica dalla barra in alto."), one item at a time. A polite live region that is always
+    there, so that it is heard when it fills; a list's (id 0) says a deletion."""
+    return rx.el.p(
+        rx.cond(_stessa(RedazioneState.esito, tipo, chiave, id), RedazioneState.esito_testo, ""),
+        role="status",
+        class_name="esito-voce",
+    )
 
 
 def editor_aperto(tipo: Tipo, *, chiave: str = "", id: Var | int = 0) -> Var:
@@ -46,18 +50,33 @@ def editor_aperto(tipo: Tipo, *, chiave: str = "", id: Var | int = 0) -> Var:
     return in_modifica & _stessa(RedazioneState.aperto, tipo, chiave, id)
 
 
+def _contatore(campo: Campo) -> tuple[rx.Component, ...]:
+    """The field's count against its limit ("1.850 / 2.000 caratteri"), kept by the page's
+    script as she types (`salvaguardie.py`), and what a screen reader is told of it: only
+    when it comes near the limit or passes it."""
+    if not campo.contato:
+        return ()
+    return (
+        rx.el.p(id=f"conta-{campo.nome}", class_name="conta"),
+        rx.el.p(id=f"conta-annuncio-{campo.nome}", aria_live="polite", class_name="solo-lettori"),
+    )
+
+
 def _campo(campo: Campo, etichetta: str, righe: int, primo: bool) -> rx.Component:
     errore = RedazioneState.errori[campo.nome].to(str)
+    descritto_da = f"errore-{campo.nome}" + (f" conta-{campo.nome}" if campo.contato else "")
     props = {
         "id": f"modifica-{campo.nome}",
         "name": campo.nome,
         "default_value": RedazioneState.campi[campo.nome].to(str),
-        "max_length": campo.massimo + 200,  # the server gives the clear message past the limit
+        # No maxlength: it would cut a paste silently. The count shows the limit, the server
+        # refuses past it with the rule's message, and she shortens the text herself.
         "aria_invalid": rx.cond(errore, "true", "false"),
-        "aria_describedby": f"errore-{campo.nome}",
+        "aria_describedby": descritto_da,
         "auto_focus": primo,
-        "on_key_down": _ESC_ANNULLA,
     }
+    if campo.contato:
+        props["data_massimo"] = campo.massimo
     controllo = (
         rx.el.textarea(rows=righe, **props)
         if campo.multilinea
@@ -68,8 +87,45 @@ def _campo(campo: Campo, etichetta: str, righe: int, primo: bool) -> rx.Componen
     return rx.el.div(
         rx.el.label(etichetta, html_for=f"modifica-{campo.nome}"),
         controllo,
+        *_contatore(campo),
         rx.el.p(errore, id=f"errore-{campo.nome}", class_name="errore-campo"),
         class_name="campo",
+    )
+
+
+def _riepilogo(etichette: dict[str, str]) -> rx.Component:
+    """Above a form refused for several fields: how many, and a link to each with its message
+    (focus goes here; a link puts focus in its field, by the page's script)."""
+    errori = RedazioneState.errori
+    return rx.cond(
+        errori.keys().length() > 1,
+        rx.el.div(
+            rx.el.p(
+                errori.keys().length().to_string() + " campi da correggere prima di salvare:",
+                id=f"{RIEPILOGO_ERRORI}-titolo",
+            ),
+            rx.el.ul(
+                *[
+                    rx.cond(
+                        errori[nome].to(str),
+                        rx.el.li(
+                            rx.el.a(
+                                f"{etichetta}: ",
+                                errori[nome].to(str),
+                                href=f"#modifica-{nome}",
+                                data_campo=f"modifica-{nome}",
+                            )
+                        ),
+                    )
+                    for nome, etichetta in etichette.items()
+                ]
+            ),
+            id=RIEPILOGO_ERRORI,
+            role="group",
+            aria_labelledby=f"{RIEPILOGO_ERRORI}-titolo",
+            tab_index=-1,
+            class_name="riepilogo-errori",
+        ),
     )
 
 
@@ -111,19 +167,22 @@ def _conflitto() -> rx.Component:
 
 
 def editor(tipo: Tipo, *, sezione: str = "") -> rx.Component:
-    """The open editor's form: the kind's labelled fields, "Salva" and "Annulla"; Escape
-    cancels. A section's text is labelled with its name ("Testo: mission")."""
-    etichette = {"testo": f"Testo: {SEZIONI[sezione]}"} if sezione else {}
+    """The open editor's form: the kind's labelled fields with their counts, "Salva" and
+    "Annulla"; Escape cancels. A section's text is labelled with its name ("Testo:
+    mission"). Refused for several fields, it lists them first."""
+    etichette = {c.nome: c.etichetta for c in tipo.campi}
+    if sezione:
+        etichette["testo"] = f"Testo: {SEZIONI[sezione]}"
     righe = 5 if tipo.in_elenco else 8  # a section's running text is the longest
     return rx.el.form(
-        *[
-            _campo(c, etichette.get(c.nome, c.etichetta), righe, primo=i == 0)
-            for i, c in enumerate(tipo.campi)
-        ],
+        _riepilogo(etichette),
+        *[_campo(c, etichette[c.nome], righe, primo=i == 0) for i, c in enumerate(tipo.campi)],
         _conflitto(),
         rx.el.div(
             rx.el.button("Salva", type="submit", class_name="pulsante"),
-            pulsante_annulla(id="modifica-annulla"),
+            # Escape anywhere in the form presses it; with typed text it asks first (both
+            # by the page's script, `salvaguardie.py`).
+            pulsante_annulla(id="modifica-annulla", data_annulla="true"),
             class_name="azioni-modulo",
         ),
         on_submit=RedazioneState.salva,
@@ -203,11 +262,15 @@ def controlli_elemento(
 
 
 def pulsante_aggiungi(tipo: Tipo) -> rx.Component:
-    """ "Aggiungi tappa" / "Aggiungi valore"."""
-    return rx.el.button(
-        f"Aggiungi {tipo.nome}",
-        type="button",
-        id=id_controllo("aggiungi", Voce(tipo.nome)),
-        class_name="pulsante pulsante-secondario",
-        on_click=RedazioneState.aggiungi(tipo.nome),
+    """ "Aggiungi tappa" / "Aggiungi valore", and under it what a deletion from the list did
+    (focus comes back here)."""
+    return rx.fragment(
+        rx.el.button(
+            f"Aggiungi {tipo.nome}",
+            type="button",
+            id=id_controllo("aggiungi", Voce(tipo.nome)),
+            class_name="pulsante pulsante-secondario",
+            on_click=RedazioneState.aggiungi(tipo.nome),
+        ),
+        esito_voce(tipo),
     )

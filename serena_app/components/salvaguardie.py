@@ -1,5 +1,6 @@
-"""What the browser does on its own so that no typing is lost, and the undo shortcut. Plain
-scripts on the page (they need no server round trip); the server never trusts them.
+"""What the browser does on its own so that no typing is lost or cut, the counts of the
+editors' fields, and the undo shortcut. Plain scripts on the page (they need no server round
+trip); the server never trusts them.
 
 * Text typed in an open editor is kept in local storage, per person, item and field, until
   that editor closes on purpose: saved or cancelled while edit mode stays on, or edit mode
@@ -7,7 +8,14 @@ scripts on the page (they need no server round trip); the server never trusts th
   ended elsewhere, the server no longer knows the tab) keeps it: when the same person opens
   the same editor again, after a reload, a crash, a reconnect or a new login, the text comes
   back, with a notice.
-* Leaving the page, turning edit mode off or logging out with unsaved text asks first.
+* Leaving the page, turning edit mode off or logging out with unsaved text asks first; so
+  do an editor's "Annulla" and Escape, wherever the focus is in the editor (with nothing
+  typed they close it at once).
+* Every field with a limit of length counts its characters as she types ("1.850 / 2.000
+  caratteri", the rule's way of counting), past the limit in an error state; a screen reader
+  is told only when the count comes near the limit or passes it. Nothing is ever cut: the
+  server refuses the text with the rule's message and she shortens it herself.
+* A link of the list of a refused form's errors puts focus in its field.
 * Ctrl+Z (Cmd+Z on a Mac) outside a text field presses "Annulla ultima modifica".
 * After a change made by the server, keyboard focus goes where `StaffState.comando` says, and
   "Usa la loro versione" puts the other person's text in the editor's fields.
@@ -23,6 +31,7 @@ from serena_app.state.staff import StaffState
 
 TESTO_RIPRESO = "Ripreso il testo che non avevi ancora salvato: controllalo e premi Salva."
 CHIEDI_PRIMA = "Hai del testo non salvato: se esci andrà perso. Uscire lo stesso?"
+CHIEDI_ANNULLA = "Hai del testo non salvato: se annulli andrà perso. Annullare lo stesso?"
 
 SCRIPT = """
 () => {
@@ -30,12 +39,38 @@ SCRIPT = """
   const EDITOR = 'form.editor[data-voce]';
   const chiave = (voce, nome) => PREFISSO + voce + ':' + nome;
   const campi = (form) => form.querySelectorAll('input[name], textarea[name]');
-  const sporchi = () => [...document.querySelectorAll(EDITOR)].some(
-    (form) => [...campi(form)].some((c) => c.value !== c.defaultValue));
+  const modificato = (form) => [...campi(form)].some((c) => c.value !== c.defaultValue);
+  const sporchi = () => [...document.querySelectorAll(EDITOR)].some(modificato);
+
+  // The count of a field with a limit (`data-massimo`), as the server counts: code points of
+  // the trimmed NFC text. Said to a screen reader only when its zone changes (near, past).
+  const cifre = (n) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, '.');
+  const zone = new WeakMap();
+  const conta = (campo, annuncia) => {
+    const massimo = Number(campo.dataset.massimo);
+    const contatore = document.getElementById('conta-' + campo.name);
+    if (!massimo || !contatore) return;
+    const n = [...campo.value.normalize('NFC').trim()].length;
+    const oltre = n > massimo;
+    const resto = massimo - n;
+    contatore.textContent = cifre(n) + ' / ' + cifre(massimo) + ' caratteri' + (oltre
+      ? ': ' + cifre(n - massimo) + ' di troppo, accorcia il testo prima di salvare.' : '');
+    contatore.dataset.oltre = String(oltre);
+    const zona = oltre ? 'oltre' : resto <= Math.max(10, Math.floor(massimo / 10)) ? 'vicino' : '';
+    const annuncio = document.getElementById('conta-annuncio-' + campo.name);
+    if (annuncia && annuncio && zona !== zone.get(campo)) {
+      annuncio.textContent = zona === 'oltre'
+        ? 'Oltre il limite di ' + cifre(massimo) + ' caratteri: ora sono ' + cifre(n) + '.'
+        : zona === 'vicino' ? 'Restano ' + cifre(resto) + ' caratteri su ' + cifre(massimo) + '.'
+        : '';
+    }
+    zone.set(campo, zona);
+  };
 
   document.addEventListener('input', (e) => {
     const form = e.target.closest && e.target.closest(EDITOR);
     if (!form || !e.target.name) return;
+    conta(e.target, true);
     const k = chiave(form.dataset.voce, e.target.name);
     if (e.target.value === e.target.defaultValue) localStorage.removeItem(k);
     else localStorage.setItem(k, e.target.value);
@@ -68,7 +103,10 @@ SCRIPT = """
   const osserva = () => {
     const ora = new Set(document.querySelectorAll(EDITOR));
     for (const form of ora) {
-      if (!aperti.has(form)) { aperti.set(form, form.dataset.voce); riprendi(form); }
+      if (aperti.has(form)) continue;
+      aperti.set(form, form.dataset.voce);
+      riprendi(form);
+      for (const campo of campi(form)) conta(campo, false);
     }
     for (const [form, voce] of aperti) {
       if (ora.has(form)) continue;
@@ -91,6 +129,25 @@ SCRIPT = """
     lasciata = true;
   }, true);
 
+  // An editor's "Annulla" asks first if there is typed text; Escape anywhere in it presses it.
+  document.addEventListener('click', (e) => {
+    const annulla = e.target.closest && e.target.closest(EDITOR + ' [data-annulla]');
+    if (!annulla || !modificato(annulla.closest(EDITOR))) return;
+    if (!window.confirm(CHIEDI_ANNULLA)) { e.preventDefault(); e.stopImmediatePropagation(); }
+  }, true);
+  document.addEventListener('keydown', (e) => {
+    if (e.key !== 'Escape' || e.isComposing) return;
+    const form = e.target.closest && e.target.closest(EDITOR);
+    const annulla = form && form.querySelector('[data-annulla]');
+    if (annulla) { e.preventDefault(); annulla.click(); }
+  });
+  // A link of a refused form's list of errors: focus in its field (an id alone only scrolls).
+  document.addEventListener('click', (e) => {
+    const link = e.target.closest && e.target.closest('a[data-campo]');
+    const campo = link && document.getElementById(link.dataset.campo);
+    if (campo) { e.preventDefault(); campo.focus(); }
+  });
+
   document.addEventListener('keydown', (e) => {
     if (!(e.ctrlKey || e.metaKey) || e.shiftKey || e.altKey || e.key.toLowerCase() !== 'z') return;
     if (e.target.closest && e.target.closest('input, textarea, select, [contenteditable]')) return;
@@ -98,7 +155,13 @@ SCRIPT = """
     if (pulsante) { e.preventDefault(); pulsante.click(); }
   });
 }
-""".replace("TESTO_RIPRESO", repr(TESTO_RIPRESO)).replace("CHIEDI_PRIMA", repr(CHIEDI_PRIMA))
+"""
+for _nome, _testo in (
+    ("TESTO_RIPRESO", TESTO_RIPRESO),
+    ("CHIEDI_PRIMA", CHIEDI_PRIMA),
+    ("CHIEDI_ANNULLA", CHIEDI_ANNULLA),
+):
+    SCRIPT = SCRIPT.replace(_nome, repr(_testo))
 
 
 # Runs each time `StaffState.comando` changes, once React has drawn the change; once per

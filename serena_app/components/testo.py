@@ -7,6 +7,7 @@ from serena_app.components.cronologia import cronologia_di, pulsante_cronologia_
 from serena_app.components.editor import (
     editor,
     editor_aperto,
+    esito_voce,
     in_modifica,
     marcatore,
     pulsante_modifica,
@@ -32,10 +33,13 @@ def testo_modificabile(chiave: str, **props) -> rx.Component:
             marcatore(StaffState.bozze[chiave].to(str)),
             rx.cond(
                 in_modifica,
-                rx.el.div(
-                    pulsante_modifica(chiave),
-                    pulsante_cronologia_sezione(chiave),
-                    class_name="controlli",
+                rx.fragment(
+                    rx.el.div(
+                        pulsante_modifica(chiave),
+                        pulsante_cronologia_sezione(chiave),
+                        class_name="controlli",
+                    ),
+                    esito_voce(SEZIONE, chiave=chiave),
                 ),
             ),
             cronologia_di(SEZIONE, SEZIONI[chiave], chiave=chiave),

@@ -7,6 +7,7 @@ from serena_app.components.editor import (
     controlli_elemento,
     editor,
     editor_aperto,
+    esito_voce,
     in_modifica,
     marcatore,
 )
@@ -58,6 +59,7 @@ def voce_valore(valore: rx.Var[ValoreVista]) -> rx.Component:
                         ),
                     ),
                 ),
+                rx.cond(in_modifica, esito_voce(VALORE, id=valore.id)),
                 cronologia_di(VALORE, valore.titolo, id=valore.id),
             ),
         ),

@@ -22,6 +22,12 @@ class Campo:
     controllo: Callable[..., object] = validazione.testo
     """Called as `controllo(valore, massimo=…, multilinea=…, obbligatorio=…)`."""
 
+    @property
+    def contato(self) -> bool:
+        """Whether its limit is a length, counted as she types (a text; a year is checked by
+        its range)."""
+        return self.controllo is validazione.testo
+
     def pulisci(self, valore: object, *, obbligatorio: bool = True) -> object:
         """The clean value (raises `validazione.ErroreValidazione` with the message)."""
         return self.controllo(

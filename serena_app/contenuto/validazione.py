@@ -91,6 +91,11 @@ class ErroriModulo(ValueError):
         self.errori = errori
 
 
+def cifre(numero: int) -> str:
+    """A count as Italian writes it, with a dot between thousands: 2.000, 12.500."""
+    return f"{numero:,}".replace(",", ".")
+
+
 def testo(valore: object, *, massimo: int, multilinea: bool, obbligatorio: bool = True) -> str:
     """A text: line breaks normalised, NFC, trimmed; no control, invisible, private-use or
     unassigned characters, nor more than `MASSIMO_SEGNI` marks in a row; a required one needs
@@ -114,7 +119,7 @@ def testo(valore: object, *, massimo: int, multilinea: bool, obbligatorio: bool 
     if obbligatorio and not any(map(_visibile, pulito)):
         raise ErroreValidazione("Questo campo è obbligatorio.")
     if len(pulito) > massimo:
-        msg = f"Al massimo {massimo} caratteri (ora sono {len(pulito)})."
+        msg = f"Al massimo {cifre(massimo)} caratteri (ora sono {cifre(len(pulito))})."
         raise ErroreValidazione(msg)
     return pulito
 

@@ -7,6 +7,7 @@ from serena_app.components.editor import (
     controlli_elemento,
     editor,
     editor_aperto,
+    esito_voce,
     in_modifica,
     marcatore,
     pulsante_aggiungi,
@@ -45,6 +46,7 @@ def _tappa(tappa: rx.Var[TappaVista]) -> rx.Component:
                         pulsante_cronologia(TAPPA, tappa.id, "tappa " + tappa.numero.to_string()),
                     ),
                 ),
+                rx.cond(in_modifica, esito_voce(TAPPA, id=tappa.id)),
                 cronologia_di(TAPPA, tappa.titolo, id=tappa.id),
             ),
         ),
@@ -65,7 +67,12 @@ def _storia_completa() -> rx.Component:
                 aria_controls="storia-completa",
                 on_click=storia_aperta.set_value(~storia_aperta.value),
             ),
-            rx.cond(in_modifica, pulsante_modifica("storia_testo")),
+            rx.cond(
+                in_modifica,
+                rx.fragment(
+                    pulsante_modifica("storia_testo"), esito_voce(SEZIONE, chiave="storia_testo")
+                ),
+            ),
             marcatore(StaffState.bozze["storia_testo"].to(str)),
             paragrafi(
                 ContenutoState.sezioni["storia_testo"],

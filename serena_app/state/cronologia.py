@@ -28,6 +28,7 @@ from serena_app.state.diffusione import diffondi
 from serena_app.state.redazione import (
     NON_TROVATO,
     RedazioneState,
+    esito_di,
     numeri_controllati,
     pieno,
     voce_richiesta,
@@ -143,6 +144,8 @@ class CronologiaState(StaffState):
         nome = nome_voce(aperta, getattr(scrittura.elemento, "titolo", ""))
         await self._mostra_bozza(nuova, f"{nome}: versione ripristinata come bozza, da pubblicare.")
         if aperta != NESSUNA:
+            redazione = await self.get_state(RedazioneState)
+            redazione.esito, redazione.esito_testo = esito_di(aperta, "ripristinat", scrittura)
             self.revisioni = await self._sul_db(_revisioni, voce=aperta) or []
         self._metti_a_fuoco("cronologia-pannello")
 

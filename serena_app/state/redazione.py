@@ -51,6 +51,8 @@ BOZZE_CAMBIATE = (
 )
 PUBBLICA, SCARTA = "pubblica", "scarta"  # the ids of the staff bar's two buttons
 CONFERMA_BOZZE = "conferma-bozze"  # the id of the publish or discard confirmation's button
+RIEPILOGO_ERRORI = "riepilogo-errori"  # the id of a refused form's list of its errors
+DA_PUBBLICARE = "pubblica dalla barra in alto."
 
 
 def voce_richiesta(tipo: object, chiave: object) -> Voce | None:
@@ -105,6 +107,31 @@ def _annuncio(voce: Voce, radice: str, scrittura: Scrittura) -> str:
     if radice == "aggiunt" or (radice == "salvat" and voce.tipo == TAPPA.nome):
         return f"{frase}, posizione {numero} di {totale}."
     return f"{frase}."
+
+
+def esito_di(voce: Voce, radice: str, scrittura: Scrittura) -> tuple[Voce, str]:
+    """What is said under the item after a write, and the item: "Salvata come bozza:
+    pubblica dalla barra in alto.". A deleted item is gone: the list says it, by its
+    "Aggiungi …" button.
+
+    Args:
+        voce: The item written (a new one has no id yet: the write gave it one).
+        radice: As in `_annuncio`, or "ripristinat".
+        scrittura: What the write returned.
+    """
+    participio = voce.genere.participio(radice)
+    if radice == "eliminat":
+        titolo = getattr(scrittura.elemento, "titolo", "")
+        detto = f"{nome_voce(voce, titolo)} {participio} dalla bozza: {DA_PUBBLICARE}"
+        return Voce(voce.tipo), detto
+    if radice == "spostat":
+        numero, totale = scrittura.posizione
+        frase = f"{participio.capitalize()} in posizione {numero} di {totale}, come bozza:"
+    else:
+        frase = f"{participio.capitalize()} come bozza:"
+    if voce.nuova:
+        voce = Voce(voce.tipo, id=scrittura.elemento.id)
+    return voce, f"{frase} {DA_PUBBLICARE}"
 
 
 def _conflitto(voce: Voce, attuale: Elemento) -> str:
@@ -167,6 +194,8 @@ class RedazioneState(StaffState):
     da_eliminare: Voce = NESSUNA  # the item awaiting delete confirmation
     conferma: str = ""  # "pubblica" or "scarta" while that confirmation is open
     elenco: list[str] = []  # the changes that confirmation lists: exactly what it applies
+    esito: Voce = NESSUNA  # the item the last change concerns: it says so under it
+    esito_testo: str = ""
     _versione: int = 0
     _versione_da_eliminare: int = 0
     _versione_bozza: int = 0  # the working copy's counter when the confirmation opened
@@ -187,6 +216,8 @@ class RedazioneState(StaffState):
                 "da_eliminare",
                 "conferma",
                 "elenco",
+                "esito",
+                "esito_testo",
             )
         }
         self._chiudi()
@@ -207,6 +238,7 @@ class RedazioneState(StaffState):
         self.errori = {}
         self.conflitto = ""
         self.avviso = ""
+        self.esito, self.esito_testo = NESSUNA, ""
 
     async def _esistente(self, voce: Voce | None) -> Elemento | None:
         """The stored item (closing any open editor); None if `voce` names no saved item, or
@@ -219,15 +251,23 @@ class RedazioneState(StaffState):
             self.avviso = NON_TROVATO
         return elemento
 
-    async def _dopo(self, nuova: istantanea.Istantanea, annuncio: str, fuoco: str):
+    async def _dopo(
+        self,
+        nuova: istantanea.Istantanea,
+        annuncio: str,
+        fuoco: str,
+        detto: tuple[Voce, str],
+    ):
         """After a write: show the working copy `nuova` here, push it to every other open
-        page, announce it, and put keyboard focus on `fuoco` (an element id)."""
+        page, announce it, say `detto` (item, words: see `esito_di`) under its item, and put
+        keyboard focus on `fuoco` (an element id)."""
         contenuto = await self.get_state(ContenutoState)
         contenuto._mostra(nuova)
         if self._spazio == SITO:  # a demo sandbox is seen by its own browser only
             diffondi(nuova, escluso=self.router.session.client_token)
         self._chiudi()
         self.annuncio = annuncio
+        self.esito, self.esito_testo = detto
         self._metti_a_fuoco(fuoco)
 
     @rx.event
@@ -412,7 +452,11 @@ class RedazioneState(StaffState):
                     versione=self._versione,
                 )
         except validazione.ErroriModulo as errori:
+            # Heard, not only seen: focus on the refused field, read with its message, or on
+            # the list of them when there are several.
             self.errori = errori.errori
+            primo = next(iter(self.errori))
+            self._metti_a_fuoco(RIEPILOGO_ERRORI if len(self.errori) > 1 else f"modifica-{primo}")
             return None
         except Conflitto as conflitto:
             # Keep the editor (and the typed text) open; the next save is a deliberate choice.
@@ -430,10 +474,16 @@ class RedazioneState(StaffState):
             return None
         if aperta.nuova:
             return await self._dopo(
-                nuova, _annuncio(aperta, "aggiunt", scrittura), id_controllo("aggiungi", aperta)
+                nuova,
+                _annuncio(aperta, "aggiunt", scrittura),
+                id_controllo("aggiungi", aperta),
+                esito_di(aperta, "aggiunt", scrittura),
             )
         return await self._dopo(
-            nuova, _annuncio(aperta, "salvat", scrittura), id_controllo("apri", aperta)
+            nuova,
+            _annuncio(aperta, "salvat", scrittura),
+            id_controllo("apri", aperta),
+            esito_di(aperta, "salvat", scrittura),
         )
 
     @rx.event
@@ -470,7 +520,12 @@ class RedazioneState(StaffState):
             self.avviso = MODIFICATO_NEL_FRATTEMPO
             return None
         fuoco = id_controllo("aggiungi", Voce(bersaglio.tipo))
-        return await self._dopo(nuova, _annuncio(bersaglio, "eliminat", scrittura), fuoco)
+        return await self._dopo(
+            nuova,
+            _annuncio(bersaglio, "eliminat", scrittura),
+            fuoco,
+            esito_di(bersaglio, "eliminat", scrittura),
+        )
 
     @rx.event
     @richiede_staff
@@ -494,4 +549,9 @@ class RedazioneState(StaffState):
             self.annuncio = self.avviso
             return None
         fuoco = id_controllo("su" if di < 0 else "giu", trovata)
-        return await self._dopo(nuova, _annuncio(trovata, "spostat", scrittura), fuoco)
+        return await self._dopo(
+            nuova,
+            _annuncio(trovata, "spostat", scrittura),
+            fuoco,
+            esito_di(trovata, "spostat", scrittura),
+        )

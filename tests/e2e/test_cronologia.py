@@ -65,6 +65,8 @@ def test_an_older_published_mission_comes_back_for_visitors(
         "Testo della mission: versione ripristinata come bozza, da pubblicare."
     )
     expect(redattore.sezione("mission")).to_contain_text("La mission di ottobre, ben scritta.")
+    expect(redattore.esiti).to_have_text(["Ripristinato come bozza: pubblica dalla barra in alto."])
+    expect(redattore.sezione("mission").locator(".esito-voce:not(:empty)")).to_have_count(1)
     expect(voci.first).to_contain_text("Ripristinata · anna")
     expect(visitatore.locator("#mission")).to_contain_text("con un errore")  # a draft, so far
     _pubblica(redattore)

@@ -1,19 +1,24 @@
 """Staff edit the page in place: save, live update, add/reorder/delete, bad input, conflicts."""
 
+import re
+
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Dialog, Page, expect
 from sqlmodel import Session, select
 
 from serena_app.contenuto.bozze import BOZZA
 from serena_app.contenuto.istantanea import paragrafi
 from serena_app.contenuto.pagina import PUBBLICATA, Pagina, aggiungi, leggi_elenco, quanti
-from serena_app.contenuto.tipi import VALORE
+from serena_app.contenuto.tipi import TAPPA, VALORE
 from serena_app.models import Sezione, Tappa, Valore
 from serena_app.pubblicazione.archivio import Archivio
 from tests.e2e.conftest import attendi_build, html_pubblicato
 from tests.e2e.pages.staff import PaginaInModifica, accedi
+from tests.e2e.test_accessibilita import _violazioni
 from tests.support.server import Server
+
+PUBBLICA_DALLA_BARRA = "pubblica dalla barra in alto."
 
 
 @pytest.fixture
@@ -108,6 +113,7 @@ def test_escape_and_annulla_save_nothing(redattore: PaginaInModifica, db):
     apri = redattore.page.get_by_role("button", name="Modifica vision")
     apri.click()
     redattore.campo("Testo: vision").fill("Testo che non va salvato.")
+    redattore.page.once("dialog", lambda dialogo: dialogo.accept())  # typed text: it asks
     redattore.page.keyboard.press("Escape")
     expect(redattore.campo("Testo: vision")).to_be_hidden()
     expect(apri).to_be_focused()
@@ -129,6 +135,19 @@ def test_add_move_and_delete_a_milestone(redattore: PaginaInModifica, db):
     )
     expect(tappe).to_have_count(n + 1)
     expect(tappe.last.get_by_role("heading", level=3)).to_have_text("Una nuova tappa")
+    # Said where she works too, under the item, not only in the bar at the top.
+    expect(tappe.last.get_by_role("status")).to_have_text(
+        f"Aggiunta come bozza: {PUBBLICA_DALLA_BARRA}"
+    )
+    _controlli_grandi_e_raccolti(redattore.page, tappe)
+
+    redattore.page.get_by_role("button", name=f"Modifica tappa {n + 1}").click()
+    redattore.campo("Testo").fill("Il testo della nuova tappa, corretto.")
+    redattore.salva()
+    expect(tappe.last.get_by_role("status")).to_have_text(
+        f"Salvata come bozza: {PUBBLICA_DALLA_BARRA}"
+    )
+    expect(redattore.esiti).to_have_count(1)
 
     redattore.page.get_by_role("button", name=f"Sposta su tappa {n + 1}").click()
     expect(redattore.annuncio).to_have_text(
@@ -136,6 +155,10 @@ def test_add_move_and_delete_a_milestone(redattore: PaginaInModifica, db):
     )
     expect(tappe.nth(n - 1).get_by_role("heading", level=3)).to_have_text("Una nuova tappa")
     expect(redattore.page.get_by_role("button", name=f"Sposta su tappa {n}")).to_be_focused()
+    expect(tappe.nth(n - 1).get_by_role("status")).to_have_text(
+        f"Spostata in posizione {n} di {n + 1}, come bozza: {PUBBLICA_DALLA_BARRA}"
+    )
+    expect(redattore.esiti).to_have_count(1)  # one item at a time
 
     redattore.page.get_by_role("button", name=f"Elimina tappa {n}").press("Enter")
     conferma = redattore.page.get_by_role("button", name="Conferma eliminazione")
@@ -143,17 +166,43 @@ def test_add_move_and_delete_a_milestone(redattore: PaginaInModifica, db):
     conferma.press("Enter")
     expect(redattore.annuncio).to_have_text("Tappa «Una nuova tappa» eliminata.")
     expect(tappe).to_have_count(n)
+    # The item is gone: said by "Aggiungi tappa", where the focus is.
+    expect(redattore.page.get_by_role("button", name="Aggiungi tappa")).to_be_focused()
+    expect(redattore.esiti).to_have_text(
+        [f"Tappa «Una nuova tappa» eliminata dalla bozza: {PUBBLICA_DALLA_BARRA}"]
+    )
+    expect(redattore.sezione("storia").locator(".esito-voce:not(:empty)")).to_have_count(1)
     db.expire_all()
     assert db.exec(select(Tappa).where(Tappa.titolo == "Una nuova tappa")).first() is None
+
+
+def _controlli_grandi_e_raccolti(page: Page, tappe) -> None:
+    """Every item control shown is at least 44 px tall, and sits inside its item's visible
+    frame."""
+    altezze = page.locator(".controlli button").evaluate_all(
+        "(pulsanti) => pulsanti.filter((p) => p.getClientRects().length)"
+        ".map((p) => p.getBoundingClientRect().height)"
+    )
+    assert min(altezze) >= 44, altezze
+    for i in (0, tappe.count() - 1):
+        cornice = tappe.nth(i).evaluate(
+            """(li) => { const r = li.getBoundingClientRect();
+                 const c = li.querySelector(':scope > .controlli').getBoundingClientRect();
+                 return {bordo: getComputedStyle(li).borderTopStyle,
+                         dentro: c.top >= r.top && c.bottom <= r.bottom
+                                 && c.left >= r.left && c.right <= r.right}; }"""
+        )
+        assert cornice == {"bordo": "solid", "dentro": True}
 
 
 def test_a_move_that_breaks_year_order_is_refused(redattore: PaginaInModifica, contenuto):
     redattore.page.get_by_role("button", name="Sposta su tappa 1").click()
     expect(redattore.barra.get_by_role("alert")).to_have_text("È già al limite dell’elenco.")
     ultima = len(contenuto["tappe"])  # 1994, just below undated milestones
-    redattore.page.get_by_role("button", name=f"Sposta su tappa {ultima}").click()
-    redattore.page.get_by_role("button", name=f"Sposta su tappa {ultima - 1}").click()
-    redattore.page.get_by_role("button", name=f"Sposta su tappa {ultima - 2}").click()
+    for posizione in (ultima, ultima - 1, ultima - 2):
+        redattore.page.get_by_role("button", name=f"Sposta su tappa {posizione}").click()
+        # Each move lands (and the page settles) before the next button is found by number.
+        expect(redattore.annuncio).to_contain_text(f"in posizione {posizione - 1} di")
     redattore.page.get_by_role("button", name=f"Sposta su tappa {ultima - 3}").click()
     expect(redattore.barra.get_by_role("alert")).to_contain_text("ordine cronologico")
     anni = redattore.timeline.locator("time").all_inner_texts()
@@ -222,7 +271,7 @@ def test_invalid_input_shows_the_message_and_saves_nothing(redattore: PaginaInMo
     expect(redattore.page.locator("#errore-anno")).to_contain_text("compreso tra 1900")
     expect(redattore.page.locator("#errore-titolo")).to_have_text("Questo campo è obbligatorio.")
     expect(redattore.page.locator("#errore-testo")).to_have_text(
-        "Al massimo 2000 caratteri (ora sono 2001)."
+        "Al massimo 2.000 caratteri (ora sono 2.001)."
     )
     db.expire_all()
     tappe = leggi_elenco(session=db, pagina=BOZZA, modello=Tappa)
@@ -349,3 +398,145 @@ def test_the_page_description_is_edited_from_the_staff_bar_and_reaches_the_meta_
     assert f'"description": "{nuova}"' in html
     attendi_build(server, db)
     Archivio(server.build).dimentica()  # `db` puts the content file back
+
+
+CHIEDE_ANNULLA = "Hai del testo non salvato: se annulli andrà perso. Annullare lo stesso?"
+
+
+def _tappe(db: Session) -> list[tuple]:
+    db.expire_all()
+    return [
+        (t.anno, t.titolo, t.testo) for t in leggi_elenco(session=db, pagina=BOZZA, modello=Tappa)
+    ]
+
+
+@pytest.mark.parametrize("server", ["run"], indirect=True)
+@pytest.mark.parametrize("viewport", ["desktop"], indirect=True)
+def test_cancelling_with_typed_text_asks_first_from_every_field(redattore: PaginaInModifica, db):
+    page = redattore.page
+    prima = _tappe(db)
+    domande: list[str] = []
+    accetta = [False]
+
+    def rispondi(dialogo: Dialog) -> None:
+        domande.append(dialogo.message)
+        dialogo.accept() if accetta[0] else dialogo.dismiss()
+
+    page.on("dialog", rispondi)
+    apri = page.get_by_role("button", name="Modifica tappa 2")
+    titolo = redattore.campo("Titolo")
+
+    # Nothing typed: Escape and "Annulla" close at once.
+    apri.click()
+    redattore.campo("Anno (facoltativo)").press("Escape")
+    expect(titolo).to_have_count(0)
+    expect(apri).to_be_focused()
+    apri.press("Enter")
+    page.get_by_role("button", name="Annulla", exact=True).click()
+    expect(titolo).to_have_count(0)
+    assert domande == []
+
+    # Typed text: Escape from every field and button of the editor, and "Annulla", ask.
+    apri.press("Enter")
+    titolo.fill("Un titolo non salvato")
+    controlli = [
+        redattore.campo("Anno (facoltativo)"),
+        titolo,
+        redattore.campo("Testo"),
+        page.get_by_role("button", name="Salva", exact=True),
+    ]
+    for i, controllo in enumerate(controlli, start=1):
+        controllo.press("Escape")
+        expect(titolo).to_have_value("Un titolo non salvato")
+        assert domande == [CHIEDE_ANNULLA] * i
+    annulla = page.get_by_role("button", name="Annulla", exact=True)
+    annulla.click()
+    expect(titolo).to_have_value("Un titolo non salvato")
+    assert domande == [CHIEDE_ANNULLA] * 5
+
+    accetta[0] = True
+    annulla.click()
+    expect(titolo).to_have_count(0)
+    expect(apri).to_be_focused()
+    assert len(domande) == 6
+    assert _tappe(db) == prima
+
+
+def _cifre(numero: int) -> str:
+    return f"{numero:,}".replace(",", ".")
+
+
+@pytest.mark.parametrize("server", ["run"], indirect=True)
+@pytest.mark.parametrize("viewport", ["desktop"], indirect=True)
+def test_a_long_paste_is_kept_whole_counted_and_refused_and_errors_are_heard(
+    redattore: PaginaInModifica, db
+):
+    page = redattore.page
+    prima = _tappe(db)
+    massimo = TAPPA.campo("testo").massimo
+    page.get_by_role("button", name="Modifica tappa 2").click()
+    testo = redattore.campo("Testo")
+    contatore, annuncio = redattore.contatore("testo"), redattore.annuncio_contatore("testo")
+    expect(contatore).to_have_text(f"{_cifre(len(prima[1][2]))} / {_cifre(massimo)} caratteri")
+    assert "conta-testo" in testo.get_attribute("aria-describedby").split()
+    expect(annuncio).to_have_text("")
+
+    # Near the limit the count is said once, not on every key.
+    testo.fill("a" * (massimo - 10))
+    expect(contatore).to_have_text(f"{_cifre(massimo - 10)} / {_cifre(massimo)} caratteri")
+    expect(annuncio).to_have_text(f"Restano 10 caratteri su {_cifre(massimo)}.")
+    testo.press("End")
+    page.keyboard.type("b")
+    expect(contatore).to_have_text(f"{_cifre(massimo - 9)} / {_cifre(massimo)} caratteri")
+    expect(annuncio).to_have_text(f"Restano 10 caratteri su {_cifre(massimo)}.")
+
+    # A 5,000-character paste is kept whole: she shortens it herself.
+    lungo = ("Una frase lunga, incollata da un documento. " * 120)[:4999] + "."
+    redattore.incolla(testo, lungo)
+    expect(testo).to_have_value(lungo)
+    expect(contatore).to_contain_text(f"5.000 / {_cifre(massimo)} caratteri")
+    expect(contatore).to_have_attribute("data-oltre", "true")
+    expect(annuncio).to_contain_text(f"limite di {_cifre(massimo)} caratteri")
+    redattore.salva()
+    expect(page.locator("#errore-testo")).to_have_text(
+        f"Al massimo {_cifre(massimo)} caratteri (ora sono 5.000)."
+    )
+    expect(testo).to_be_focused()  # the one refused field: read with its message
+    expect(testo).to_have_attribute("aria-invalid", "true")
+    assert "errore-testo" in testo.get_attribute("aria-describedby").split()
+    expect(testo).to_have_value(lungo)
+    assert _tappe(db) == prima
+    assert _violazioni(page) == []
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert _violazioni(page) == []
+    page.set_viewport_size({"width": 1280, "height": 800})
+
+    # Several refused fields: a summary at the top of the form, focused, links to each.
+    redattore.campo("Anno (facoltativo)").fill("1800")
+    redattore.campo("Titolo").fill("")
+    testo.fill("Un testo corto.")
+    redattore.salva()
+    riepilogo = page.get_by_role("group", name="2 campi da correggere")
+    expect(riepilogo).to_be_focused()
+    expect(riepilogo.get_by_role("link")).to_have_text(
+        [
+            re.compile(r"^Anno \(facoltativo\): L’anno deve essere compreso tra 1900"),
+            "Titolo: Questo campo è obbligatorio.",
+        ]
+    )
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(redattore.campo("Titolo")).to_be_focused()
+    riepilogo.get_by_role("link").first.click()
+    expect(redattore.campo("Anno (facoltativo)")).to_be_focused()
+    for campo in ("anno", "titolo"):
+        controllo = page.locator(f"#modifica-{campo}")
+        expect(controllo).to_have_attribute("aria-invalid", "true")
+        assert f"errore-{campo}" in controllo.get_attribute("aria-describedby").split()
+    expect(testo).to_have_attribute("aria-invalid", "false")
+    assert _violazioni(page) == []
+    assert _tappe(db) == prima
+    page.once("dialog", lambda dialogo: dialogo.accept())
+    page.get_by_role("button", name="Annulla", exact=True).click()
+    expect(testo).to_have_count(0)

@@ -28,8 +28,13 @@ def test_required_fields_refuse_empty_text(controllo, vuoto):
 )
 def test_length_limits(controllo, massimo):
     assert controllo("a" * massimo) == "a" * massimo
-    with pytest.raises(ErroreValidazione, match=f"Al massimo {massimo} caratteri"):
-        controllo("a" * (massimo + 1))
+    oltre = massimo + 1
+    limite = f"{massimo:,}".replace(",", ".")  # Italian thousands: "2.000"
+    with pytest.raises(ErroreValidazione) as errore:
+        controllo("a" * oltre)
+    assert str(errore.value) == (
+        f"Al massimo {limite} caratteri (ora sono {f'{oltre:,}'.replace(',', '.')})."
+    )
 
 
 @pytest.mark.parametrize("carattere", ["\x00", "\x07", "\x1b", "\x7f", "\x85", "\u009f"])

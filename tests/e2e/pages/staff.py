@@ -32,8 +32,9 @@ class PaginaInModifica(PaginaChiSiamo):
 
     @property
     def annuncio(self) -> Locator:
-        """The live region that announces what just happened."""
-        return self.barra.get_by_role("status")
+        """The bar's live region that announces what just happened (not the one under the
+        page description, which the bar holds too)."""
+        return self.barra.get_by_role("status").and_(self.page.locator(".annuncio"))
 
     def campo(self, etichetta: str) -> Locator:
         """A field of the open editor."""
@@ -46,3 +47,24 @@ class PaginaInModifica(PaginaChiSiamo):
     def elementi(self, chiave: str) -> Locator:
         """The list items of the timeline ("storia") or of the values ("valori")."""
         return self.sezione(chiave).get_by_role("list").first.locator(":scope > li")
+
+    @property
+    def esiti(self) -> Locator:
+        """The results said next to an item (its own live region), those that say something."""
+        return self.page.locator(".esito-voce:not(:empty)")
+
+    def contatore(self, nome: str) -> Locator:
+        """The live counter of the open editor's field `nome` ("1.850 / 2.000 caratteri")."""
+        return self.page.locator(f"#conta-{nome}")
+
+    def annuncio_contatore(self, nome: str) -> Locator:
+        """What a screen reader is told of that count, near and past the limit only."""
+        return self.page.locator(f"#conta-annuncio-{nome}")
+
+    def incolla(self, campo: Locator, testo: str) -> None:
+        """Paste `testo` over the whole of `campo` through the clipboard, as Ctrl+V does."""
+        self.page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+        campo.focus()
+        self.page.evaluate("(t) => navigator.clipboard.writeText(t)", testo)
+        campo.press("ControlOrMeta+a")
+        campo.press("ControlOrMeta+v")
