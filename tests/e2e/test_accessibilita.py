@@ -2,29 +2,20 @@
 focus is always visible, and text can grow to 200% without loss."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from tests.e2e.pages.chi_siamo import PaginaChiSiamo
 from tests.e2e.pages.staff import PaginaInModifica, accedi
-
-AXE = Axe()
-
-
-def _violazioni(page: Page) -> list[str]:
-    risultati = AXE.run(page)
-    return [
-        f"{v['id']}: {[n['target'] for n in v['nodes']]}" for v in risultati.response["violations"]
-    ]
+from tests.support.axe import violazioni
 
 
 def test_axe_visitor_page_collapsed_and_expanded(pagina: Page, contenuto):
     chi_siamo = PaginaChiSiamo(pagina, contenuto).apri()
-    assert _violazioni(pagina) == []
+    assert violazioni(pagina) == []
     pagina.get_by_role("button", name="Espandi tutti").click()
     chi_siamo.scopri_di_piu.click()
     expect(chi_siamo.scopri_di_piu).to_have_attribute("aria-expanded", "true")
-    assert _violazioni(pagina) == []
+    assert violazioni(pagina) == []
 
 
 def test_axe_phone_menu_open(browser, server, contenuto):
@@ -32,7 +23,7 @@ def test_axe_phone_menu_open(browser, server, contenuto):
     chi_siamo = PaginaChiSiamo(context.new_page(), contenuto).apri()
     chi_siamo.pulsante_menu.click()
     expect(chi_siamo.pulsante_menu).to_have_attribute("aria-expanded", "true")
-    assert _violazioni(chi_siamo.page) == []
+    assert violazioni(chi_siamo.page) == []
     context.close()
 
 
@@ -43,18 +34,18 @@ def test_axe_login_page_with_an_error(pagina: Page):
     pagina.get_by_label("Password").fill("password-sbagliata")
     pagina.get_by_role("button", name="Accedi").click()
     expect(pagina.get_by_role("alert")).to_contain_text("non validi")
-    assert _violazioni(pagina) == []
+    assert violazioni(pagina) == []
 
 
 def test_axe_edit_mode_with_a_field_open_and_an_error(pagina: Page, contenuto, staff):
     accedi(pagina, "anna", staff["anna"])
     redattore = PaginaInModifica(pagina, contenuto).apri().attiva_modifica()
-    assert _violazioni(pagina) == []
+    assert violazioni(pagina) == []
     pagina.get_by_role("button", name="Modifica tappa 1").click()
     redattore.campo("Titolo").fill("")
     redattore.salva()
     expect(pagina.locator("#errore-titolo")).to_have_text("Questo campo è obbligatorio.")
-    assert _violazioni(pagina) == []
+    assert violazioni(pagina) == []
     pagina.get_by_role("button", name="Annulla", exact=True).click()
 
 

@@ -15,7 +15,7 @@ from serena_app.models import Sezione, Tappa, Valore
 from serena_app.pubblicazione.archivio import Archivio
 from tests.e2e.conftest import attendi_build, html_pubblicato
 from tests.e2e.pages.staff import PaginaInModifica, accedi
-from tests.e2e.test_accessibilita import _violazioni
+from tests.support.axe import violazioni
 from tests.support.server import Server
 
 PUBBLICA_DALLA_BARRA = "pubblica dalla barra in alto."
@@ -506,9 +506,9 @@ def test_a_long_paste_is_kept_whole_counted_and_refused_and_errors_are_heard(
     assert "errore-testo" in testo.get_attribute("aria-describedby").split()
     expect(testo).to_have_value(lungo)
     assert _tappe(db) == prima
-    assert _violazioni(page) == []
+    assert violazioni(page) == []
     page.set_viewport_size({"width": 390, "height": 844})
-    assert _violazioni(page) == []
+    assert violazioni(page) == []
     page.set_viewport_size({"width": 1280, "height": 800})
 
     # Several refused fields: a summary at the top of the form, focused, links to each.
@@ -535,7 +535,7 @@ def test_a_long_paste_is_kept_whole_counted_and_refused_and_errors_are_heard(
         expect(controllo).to_have_attribute("aria-invalid", "true")
         assert f"errore-{campo}" in controllo.get_attribute("aria-describedby").split()
     expect(testo).to_have_attribute("aria-invalid", "false")
-    assert _violazioni(page) == []
+    assert violazioni(page) == []
     assert _tappe(db) == prima
     page.once("dialog", lambda dialogo: dialogo.accept())
     page.get_by_role("button", name="Annulla", exact=True).click()
