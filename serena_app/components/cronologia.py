@@ -70,7 +70,7 @@ def _solo_lettori(testo: Var | str) -> rx.Component:
 def _intero(revisione: Var) -> rx.Component:
     """A long version's whole text, folded away until "Mostra tutto"."""
     return rx.el.details(
-        rx.el.summary("Mostra tutto", _solo_lettori(" (versione " + revisione.momento + ")")),
+        rx.el.summary("Mostra tutto", _solo_lettori(", versione " + revisione.momento)),
         rx.el.p(revisione.testo, class_name="testo-intero"),
         class_name="mostra-tutto",
     )
@@ -109,7 +109,7 @@ def _azioni(revisione: Var, pagina_intera: bool) -> rx.Component:
         ),
         rx.el.button(
             "Confronta con la versione attuale",
-            _solo_lettori(" (versione " + revisione.momento + ")"),
+            _solo_lettori(", versione " + revisione.momento),
             type="button",
             aria_expanded=rx.cond(CronologiaState.confrontata == revisione.numero, "true", "false"),
             class_name="pulsante-piccolo",

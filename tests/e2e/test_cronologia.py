@@ -12,6 +12,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 from sqlmodel import func, select
 
+from serena_app.contenuto import bozze
 from serena_app.contenuto.pagina import PUBBLICATA
 from serena_app.models import Revisione
 from tests.e2e.pages.staff import PaginaInModifica, accedi
@@ -177,6 +178,7 @@ def _nomi(pannello) -> list[str]:
 def test_the_history_shows_each_version_pages_compares_and_restores_by_keyboard(
     pagina: Page, staff, contenuto, db
 ):
+    bozze.apri(session=db, spazio=bozze.SITO)
     for numero in range(1, 13):
         salva_mission(db, _versione(numero))
     voci_mission = db.exec(
