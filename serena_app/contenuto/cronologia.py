@@ -77,6 +77,13 @@ class NonAnnullabile(Exception):
     """The change cannot be undone; the message says why, in Italian."""
 
 
+class GiaAttuale(Exception):
+    """The version to restore is the current text already: restoring would change nothing."""
+
+    def __str__(self) -> str:
+        return "Questa versione è già quella attuale: non c’è niente da ripristinare."
+
+
 def condizioni_di(spazio: Spazio, chiave: str) -> list:
     """Which revisions are an item's history (by section key or item code)."""
     return [Revisione.spazio == spazio.pubblicata.nome, Revisione.chiave == chiave]
@@ -222,12 +229,15 @@ def ripristina(*, session: Session, spazio: Spazio, numero: int, autore: str) ->
 
     Raises:
         NonTrovato: No such revision here, or it is a whole page's (`ripristina_pagina`).
+        GiaAttuale: The item stands as that revision left it; nothing is written.
     """
     bozze.apri(session=session, spazio=spazio)
     revisione = _revisione(session, spazio, numero)
     dati = _dati(revisione.dopo) or _dati(revisione.prima)
     if revisione.tipo == PAGINA or dati is None:
         raise NonTrovato(Voce())
+    if not cambierebbe(revisione, _attuale(session, spazio, revisione)):
+        raise GiaAttuale
     return _metti(session, spazio, revisione, dati, autore=autore, azione="ripristinata")
 
 

@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from serena_app.contenuto import cronologia, istantanea, pagina, revisioni, validazione
 from serena_app.contenuto.bozze import SITO, Spazio
-from serena_app.contenuto.cronologia import CAMBIATA_DA_ALTRI, NonAnnullabile
+from serena_app.contenuto.cronologia import CAMBIATA_DA_ALTRI, GiaAttuale, NonAnnullabile
 from serena_app.contenuto.pagina import NonTrovato
 from serena_app.contenuto.tipi import NESSUNA, TIPI, Voce, id_controllo, nome_voce
 from serena_app.contenuto.viste import Pezzo, RevisioneVista
@@ -206,6 +206,9 @@ class CronologiaState(StaffState):
             )
         except NonTrovato:
             self.avviso = NESSUNA_REVISIONE
+            return None
+        except GiaAttuale as uguale:
+            self.avviso = str(uguale)
             return None
         except pagina.ElencoPieno:
             self.avviso = pieno(TIPI[aperta.tipo]) if aperta.tipo in TIPI else NESSUNA_REVISIONE

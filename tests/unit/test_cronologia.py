@@ -313,6 +313,16 @@ def test_only_an_entry_that_would_change_the_text_offers_ripristina(sito):
     assert [v.ripristinabile for v in voci] == [False, True, False, True]
 
 
+def test_restoring_the_version_that_is_current_changes_nothing_and_says_so(sito):
+    salva_mission(sito, "Attuale.")
+    (attuale, *_) = cronologia.di(session=sito, spazio=SITO, chiave="mission")
+    revisioni_prima = len(sito.exec(select(Revisione)).all())
+    with pytest.raises(cronologia.GiaAttuale, match="già quella attuale"):
+        cronologia.ripristina(session=sito, spazio=SITO, numero=attuale.id, autore="anna")
+    assert _mission(sito) == "Attuale."
+    assert len(sito.exec(select(Revisione)).all()) == revisioni_prima
+
+
 def test_each_entry_is_named_by_its_time_and_no_two_share_a_name(sito):
     ora = datetime(2026, 12, 5, 17, 30, tzinfo=UTC)  # 18:30 in Ferrara
     assert revisioni.momento(datetime(2026, 12, 5, 16, 2, tzinfo=UTC), ora) == "delle 17:02"
