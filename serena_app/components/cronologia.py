@@ -1,5 +1,8 @@
-"""The history panel in edit mode: an item's revisions (who, when, what changed word by word,
-"Ripristina"), or the page's publishes; and the "Cronologia …" buttons that open it."""
+"""The history panel in edit mode: an item's revisions (who, when, the version each would
+restore as what changed word by word, a long text folded to its changed sentences with
+"Mostra tutto"; "Ripristina la versione delle 17:02" where it would change the text, and
+"Confronta con la versione attuale"), or the page's publishes; ten at a time, with "Mostra
+versioni precedenti"; and the "Cronologia …" buttons that open it."""
 
 import reflex as rx
 from reflex.vars import Var
@@ -60,12 +63,63 @@ def _pezzo(pezzo: Var) -> rx.Component:
     )
 
 
-def _revisione(revisione: Var[RevisioneVista], pagina_intera: bool) -> rx.Component:
-    evento = (
-        CronologiaState.ripristina_pagina(revisione.numero)
-        if pagina_intera
-        else CronologiaState.ripristina(revisione.numero)
+def _solo_lettori(testo: Var | str) -> rx.Component:
+    return rx.el.span(testo, class_name="solo-lettori")
+
+
+def _intero(revisione: Var) -> rx.Component:
+    """A long version's whole text, folded away until "Mostra tutto"."""
+    return rx.el.details(
+        rx.el.summary("Mostra tutto", _solo_lettori(", versione " + revisione.momento)),
+        rx.el.p(revisione.testo, class_name="testo-intero"),
+        class_name="mostra-tutto",
     )
+
+
+def _confronto(revisione: Var) -> rx.Component:
+    """The entry's version against the current text: what was taken out since, and put in."""
+    titolo = "Dalla versione " + revisione.momento + " alla versione attuale"
+    return rx.el.div(
+        rx.el.p(titolo + ": barrato ciò che è stato tolto, sottolineato ciò che è stato aggiunto."),
+        rx.el.p(rx.foreach(CronologiaState.confronto, _pezzo), class_name="differenza"),
+        id="confronto",
+        role="group",
+        aria_label=titolo,
+        tab_index=-1,
+        class_name="confronto",
+    )
+
+
+def _azioni(revisione: Var, pagina_intera: bool) -> rx.Component:
+    """ "Ripristina la versione delle 17:02" (its time names it, one of a kind in the list)
+    and, for an item, "Confronta con la versione attuale"."""
+    if pagina_intera:
+        return rx.el.button(
+            "Ripristina la pagina " + revisione.momento,
+            type="button",
+            class_name="pulsante-piccolo",
+            on_click=CronologiaState.ripristina_pagina(revisione.numero),
+        )
+    return rx.el.div(
+        rx.el.button(
+            "Ripristina la versione " + revisione.momento,
+            type="button",
+            class_name="pulsante-piccolo",
+            on_click=CronologiaState.ripristina(revisione.numero),
+        ),
+        rx.el.button(
+            "Confronta con la versione attuale",
+            _solo_lettori(", versione " + revisione.momento),
+            type="button",
+            aria_expanded=rx.cond(CronologiaState.confrontata == revisione.numero, "true", "false"),
+            class_name="pulsante-piccolo",
+            on_click=CronologiaState.confronta(revisione.numero),
+        ),
+        class_name="revisione-azioni",
+    )
+
+
+def _revisione(revisione: Var[RevisioneVista], pagina_intera: bool) -> rx.Component:
     return rx.el.li(
         rx.el.p(
             rx.el.strong(revisione.azione),
@@ -79,21 +133,15 @@ def _revisione(revisione: Var[RevisioneVista], pagina_intera: bool) -> rx.Compon
             revisione.pezzi.length() > 0,
             rx.el.p(rx.foreach(revisione.pezzi, _pezzo), class_name="differenza"),
         ),
-        rx.cond(
-            revisione.ripristinabile,
-            rx.el.button(
-                "Ripristina questa versione" if pagina_intera else "Ripristina",
-                type="button",
-                aria_label=(
-                    "Ripristina la pagina pubblicata "
-                    if pagina_intera
-                    else "Ripristina la versione di "
-                )
-                + revisione.quando,
-                class_name="pulsante-piccolo",
-                on_click=evento,
-            ),
+        rx.cond(revisione.piegata, _intero(revisione)),
+        rx.cond(revisione.ripristinabile, _azioni(revisione, pagina_intera)),
+        *(
+            []
+            if pagina_intera
+            else [rx.cond(CronologiaState.confrontata == revisione.numero, _confronto(revisione))]
         ),
+        id="revisione-" + revisione.numero.to_string(),
+        tab_index=-1,
         class_name="revisione",
     )
 
@@ -105,6 +153,17 @@ def _pannello(titolo: Var | str, revisioni: Var, pagina_intera: bool) -> rx.Comp
             revisioni.length() > 0,
             rx.el.ol(rx.foreach(revisioni, lambda r: _revisione(r, pagina_intera))),
             rx.el.p("Nessuna pubblicazione finora." if pagina_intera else "Nessuna versione."),
+        ),
+        rx.cond(
+            CronologiaState.precedenti,
+            rx.el.button(
+                "Mostra pubblicazioni precedenti"
+                if pagina_intera
+                else "Mostra versioni precedenti",
+                type="button",
+                class_name="pulsante pulsante-secondario",
+                on_click=CronologiaState.mostra_precedenti,
+            ),
         ),
         rx.el.button(
             "Chiudi cronologia",

@@ -1,13 +1,16 @@
 """History: every change to content is kept (`models.Revisione`, only ever added to), and any
 older text can come back as a draft.
 
-* `di` lists an item's revisions, newest first; `pubblicazioni` the page's publishes.
+* `di` lists an item's revisions, newest first, a page at a time; `pubblicazioni` the
+  page's publishes.
 * `ripristina` brings back the text a revision kept (an item deleted since comes back too),
   as a draft of the working copy, to publish after review; `ripristina_pagina` makes the
   working copy the page as a publish left it.
 * `differenza_parole` says what a revision changed, word by word.
 * `annulla_ultima` undoes a staff member's latest change not yet undone, unless someone
-  changed that item since: then it refuses, and says so.
+  changed that item since: then it refuses, and says so. It never reaches past a publish (or
+  a discard): what is published is taken back by a restore from history, named as such;
+  `puo_annullare` says whether there is anything to undo.
 
 Each of these is a write of `pagina.py` or `bozze.py`, so it is a revision itself: history is
 never rewritten.
@@ -33,6 +36,13 @@ PAGINA_NON_ANNULLABILE = (
     "La tua ultima modifica è il ripristino di tutta la pagina, che non si annulla con un "
     "clic: per tornare indietro usa «Cronologia della pagina» o «Scarta bozze»."
 )
+NIENTE_DA_ANNULLARE = "Non ci sono modifiche tue da annullare."
+GIA_PUBBLICATA = (
+    "Non ci sono modifiche tue da annullare: quelle fatte prima dell’ultima pubblicazione sono "
+    "già pubblicate e la pagina pubblica resta com’è. Per tornare a una versione precedente, "
+    "aprine la cronologia e usa «Ripristina»."
+)
+CONFINI = ("pubblicata", "scartata")  # the page's actions undo does not reach past
 CAMBIATA_DA_ALTRI = (
     "Nel frattempo un’altra persona ha cambiato questo elemento: la tua ultima modifica non si "
     "può annullare. Usa la cronologia per riprendere il testo."
@@ -67,30 +77,57 @@ class NonAnnullabile(Exception):
     """The change cannot be undone; the message says why, in Italian."""
 
 
-def di(*, session: Session, spazio: Spazio, chiave: str) -> list[Revisione]:
-    """An item's revisions (by section key or item code), newest first."""
-    return list(
-        session.exec(
-            select(Revisione)
-            .where(Revisione.spazio == spazio.pubblicata.nome, Revisione.chiave == chiave)
-            .order_by(col(Revisione.id).desc())
-        )
-    )
+class GiaAttuale(Exception):
+    """The version to restore is the current text already: restoring would change nothing."""
+
+    def __str__(self) -> str:
+        return "Questa versione è già quella attuale: non c’è niente da ripristinare."
 
 
-def pubblicazioni(*, session: Session, spazio: Spazio) -> list[Revisione]:
-    """The page's publishes, newest first (each keeps the whole published page)."""
-    return list(
-        session.exec(
-            select(Revisione)
-            .where(
-                Revisione.spazio == spazio.pubblicata.nome,
-                Revisione.tipo == PAGINA,
-                Revisione.azione == "pubblicata",
-            )
-            .order_by(col(Revisione.id).desc())
-        )
-    )
+def condizioni_di(spazio: Spazio, chiave: str) -> list:
+    """Which revisions are an item's history (by section key or item code)."""
+    return [Revisione.spazio == spazio.pubblicata.nome, Revisione.chiave == chiave]
+
+
+def condizioni_pubblicazioni(spazio: Spazio) -> list:
+    """Which revisions are the page's publishes."""
+    return [
+        Revisione.spazio == spazio.pubblicata.nome,
+        Revisione.chiave == "",
+        Revisione.tipo == PAGINA,
+        Revisione.azione == "pubblicata",
+    ]
+
+
+def _elenco(
+    session: Session, condizioni: list, prima_di: int | None, quante: int | None
+) -> list[Revisione]:
+    query = select(Revisione).where(*condizioni)
+    if prima_di is not None:
+        query = query.where(col(Revisione.id) < prima_di)
+    query = query.order_by(col(Revisione.id).desc())
+    return list(session.exec(query if quante is None else query.limit(quante)))
+
+
+def di(
+    *,
+    session: Session,
+    spazio: Spazio,
+    chiave: str,
+    prima_di: int | None = None,
+    quante: int | None = None,
+) -> list[Revisione]:
+    """An item's revisions (by section key or item code), newest first: all, or the `quante`
+    older than revision `prima_di`."""
+    return _elenco(session, condizioni_di(spazio, chiave), prima_di, quante)
+
+
+def pubblicazioni(
+    *, session: Session, spazio: Spazio, prima_di: int | None = None, quante: int | None = None
+) -> list[Revisione]:
+    """The page's publishes, newest first (each keeps the whole published page): all, or the
+    `quante` older than revision `prima_di`."""
+    return _elenco(session, condizioni_pubblicazioni(spazio), prima_di, quante)
 
 
 def _dati(testo: str | None) -> dict[str, Any] | None:
@@ -161,6 +198,24 @@ def _metti(
     )
 
 
+def da_ripristinare(revisione: Revisione) -> dict[str, Any] | None:
+    """The fields "Ripristina" would bring back from an item's revision: what it saved, or
+    what it deleted (None for a whole page's)."""
+    dati = _dati(revisione.dopo) or _dati(revisione.prima)
+    if revisione.tipo == PAGINA or dati is None:
+        return None
+    return _campi(revisione, dati)
+
+
+def cambierebbe(revisione: Revisione, elemento: Elemento | None) -> bool:
+    """Whether restoring `revisione` would change `elemento` (the item in the working copy
+    now; None: it is not there, so restoring brings it back)."""
+    dati = da_ripristinare(revisione)
+    if dati is None:
+        return False
+    return elemento is None or any(getattr(elemento, nome) != v for nome, v in dati.items())
+
+
 def _revisione(session: Session, spazio: Spazio, numero: int) -> Revisione:
     revisione = session.get(Revisione, numero)
     if revisione is None or revisione.spazio != spazio.pubblicata.nome:
@@ -174,12 +229,15 @@ def ripristina(*, session: Session, spazio: Spazio, numero: int, autore: str) ->
 
     Raises:
         NonTrovato: No such revision here, or it is a whole page's (`ripristina_pagina`).
+        GiaAttuale: The item stands as that revision left it; nothing is written.
     """
     bozze.apri(session=session, spazio=spazio)
     revisione = _revisione(session, spazio, numero)
     dati = _dati(revisione.dopo) or _dati(revisione.prima)
     if revisione.tipo == PAGINA or dati is None:
         raise NonTrovato(Voce())
+    if not cambierebbe(revisione, _attuale(session, spazio, revisione)):
+        raise GiaAttuale
     return _metti(session, spazio, revisione, dati, autore=autore, azione="ripristinata")
 
 
@@ -195,21 +253,35 @@ def ripristina_pagina(*, session: Session, spazio: Spazio, numero: int, autore: 
     return len(bozze.differenze(session=session, spazio=spazio))
 
 
-def _annullate(session: Session, spazio: Spazio) -> set[int]:
+def _confine(session: Session, spazio: Spazio) -> Revisione | None:
+    """The latest publish or discard of the page: undo does not reach past it (what came
+    before is on the public page now, or was dropped)."""
+    return session.exec(
+        select(Revisione)
+        .where(
+            Revisione.spazio == spazio.pubblicata.nome,
+            Revisione.chiave == "",
+            Revisione.tipo == PAGINA,
+            col(Revisione.azione).in_(CONFINI),
+        )
+        .order_by(col(Revisione.id).desc())
+        .limit(1)
+    ).first()
+
+
+def _annullate(session: Session, spazio: Spazio, dopo: int) -> set[int]:
     annullate = session.exec(
         select(Revisione.annulla).where(
-            Revisione.spazio == spazio.pubblicata.nome, col(Revisione.annulla).is_not(None)
+            Revisione.spazio == spazio.pubblicata.nome,
+            col(Revisione.id) > dopo,
+            col(Revisione.annulla).is_not(None),
         )
     )
     return {numero for numero in annullate if numero is not None}
 
 
-def ultima_annullabile(
-    *, session: Session, spazio: Spazio, autore: str, dal: datetime | None = None
-) -> Revisione | None:
-    """`autore`'s latest change to an item (made since `dal`, their session's start) that no
-    undo has reversed yet."""
-    annullate = _annullate(session, spazio)
+def _sue(spazio: Spazio, autore: str, dal: datetime | None) -> list:
+    """Which revisions are `autore`'s changes to items since `dal` (their session's start)."""
     condizioni = [
         Revisione.spazio == spazio.pubblicata.nome,
         Revisione.autore == autore,
@@ -217,10 +289,48 @@ def ultima_annullabile(
     ]
     if dal is not None:
         condizioni.append(Revisione.quando >= dal)
+    return condizioni
+
+
+def ultima_annullabile(
+    *, session: Session, spazio: Spazio, autore: str, dal: datetime | None = None
+) -> Revisione | None:
+    """`autore`'s latest change to an item (made since `dal`, their session's start, and since
+    the page's last publish or discard) that no undo has reversed yet."""
+    confine = _confine(session, spazio)
+    dopo = confine.id if confine is not None and confine.id is not None else 0
+    annullate = _annullate(session, spazio, dopo)
     candidate = session.exec(
-        select(Revisione).where(*condizioni).order_by(col(Revisione.id).desc()).limit(PASSI_ANNULLA)
+        select(Revisione)
+        .where(*_sue(spazio, autore, dal), col(Revisione.id) > dopo)
+        .order_by(col(Revisione.id).desc())
+        .limit(PASSI_ANNULLA)
     )
     return next((r for r in candidate if r.id not in annullate), None)
+
+
+def puo_annullare(
+    *, session: Session, spazio: Spazio, autore: str, dal: datetime | None = None
+) -> bool:
+    """Whether "Annulla ultima modifica" has a change of `autore`'s to undo: one made since
+    `dal` and since the last publish or discard, not undone yet, and not a whole page's
+    restore (which it refuses, pointing to the page's history)."""
+    revisione = ultima_annullabile(session=session, spazio=spazio, autore=autore, dal=dal)
+    return revisione is not None and revisione.tipo != PAGINA
+
+
+def _perche_niente(session: Session, spazio: Spazio, autore: str, dal: datetime | None) -> str:
+    """Why there is nothing to undo: `autore`'s changes are already published, or there are
+    none (since their session began, or since the drafts were discarded)."""
+    confine = _confine(session, spazio)
+    if confine is None or confine.azione != "pubblicata":
+        return NIENTE_DA_ANNULLARE
+    prima = session.exec(
+        select(Revisione.id)
+        .where(*_sue(spazio, autore, dal), col(Revisione.id) < confine.id)
+        .limit(1)
+    ).first()
+    return NIENTE_DA_ANNULLARE if prima is None else GIA_PUBBLICATA
 
 
 def _uguale(elemento, dati: dict[str, Any] | None) -> bool:
@@ -233,15 +343,17 @@ def _uguale(elemento, dati: dict[str, Any] | None) -> bool:
 def annulla_ultima(
     *, session: Session, spazio: Spazio, autore: str, dal: datetime | None = None
 ) -> Revisione:
-    """Undo `autore`'s latest change since `dal` not yet undone; the revision undone.
+    """Undo `autore`'s latest change since `dal` not yet undone; the revision undone. A change
+    already published is not undone: the public page and the working copy stay as they are.
 
     Raises:
-        NonAnnullabile: Nothing to undo, or someone changed that item since.
+        NonAnnullabile: Nothing to undo (none, or already published: the message says
+            which), or someone changed that item since.
     """
     bozze.apri(session=session, spazio=spazio)
     revisione = ultima_annullabile(session=session, spazio=spazio, autore=autore, dal=dal)
     if revisione is None:
-        raise NonAnnullabile("Non ci sono modifiche tue da annullare.")
+        raise NonAnnullabile(_perche_niente(session, spazio, autore, dal))
     if revisione.tipo == PAGINA:
         raise NonAnnullabile(PAGINA_NON_ANNULLABILE)
     prima, dopo = _dati(revisione.prima), _dati(revisione.dopo)

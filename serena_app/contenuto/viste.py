@@ -37,7 +37,8 @@ class Pezzo:
 
 @dataclasses.dataclass(frozen=True)
 class RevisioneVista:
-    """A revision as the panel lists it."""
+    """A revision as the panel lists it: the version it would restore, shown as what changed
+    (a long text folded to its changed sentences, with the whole version in `testo`)."""
 
     numero: int
     azione: str
@@ -46,4 +47,7 @@ class RevisioneVista:
     esatto: str  # "30 novembre 2026, 21:03" (Italian time)
     iso: str
     pezzi: list[Pezzo]
-    ripristinabile: bool
+    ripristinabile: bool  # restoring it would change the working copy
+    momento: str = ""  # what names it, unique in its history: "delle 17:02 (2 di 3)"
+    piegata: bool = False  # `pezzi` holds only the changed sentences of a long text
+    testo: str = ""  # where folded: the whole version, for "Mostra tutto"

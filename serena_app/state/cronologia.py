@@ -1,7 +1,9 @@
 """History in edit mode: an item's "Cronologia" (its revisions with a word diff, each with
-"Ripristina"), the page's publishes ("Cronologia della pagina", each restorable as drafts),
-and "Annulla ultima modifica". Staff only: every handler that shows or changes anything is
-guarded, and what the panel holds is hidden with the rest of the staff view.
+"Ripristina" where it would change something, and "Confronta con la versione attuale"), the
+page's publishes ("Cronologia della pagina", each restorable as drafts), ten at a time with
+"Mostra versioni precedenti" (read page by page from the database), and "Annulla ultima
+modifica". Staff only: every handler that shows or changes anything is guarded, and what the
+panel holds is hidden with the rest of the staff view.
 """
 
 from collections.abc import Callable
@@ -12,7 +14,7 @@ from sqlmodel import Session
 
 from serena_app.contenuto import cronologia, istantanea, pagina, revisioni, validazione
 from serena_app.contenuto.bozze import SITO, Spazio
-from serena_app.contenuto.cronologia import CAMBIATA_DA_ALTRI, NonAnnullabile
+from serena_app.contenuto.cronologia import CAMBIATA_DA_ALTRI, GiaAttuale, NonAnnullabile
 from serena_app.contenuto.pagina import NonTrovato
 from serena_app.contenuto.tipi import (
     NESSUNA,
@@ -22,7 +24,7 @@ from serena_app.contenuto.tipi import (
     modifiche,
     nome_voce,
 )
-from serena_app.contenuto.viste import RevisioneVista
+from serena_app.contenuto.viste import Pezzo, RevisioneVista
 from serena_app.state.contenuto import ContenutoState
 from serena_app.state.diffusione import diffondi
 from serena_app.state.redazione import (
@@ -48,31 +50,54 @@ def _e_poi_la_bozza(
 
 
 def _revisioni(
-    *, session: Session, spazio: Spazio, autore: str, voce: Voce
-) -> list[RevisioneVista] | None:
-    return revisioni.di(session=session, spazio=spazio, voce=voce)
+    *,
+    session: Session,
+    spazio: Spazio,
+    autore: str,
+    voce: Voce,
+    prima_di: int | None = None,
+    quante: int = revisioni.PER_PAGINA,
+) -> revisioni.Elenco | None:
+    return revisioni.di(session=session, spazio=spazio, voce=voce, prima_di=prima_di, quante=quante)
 
 
-def _pubblicazioni(*, session: Session, spazio: Spazio, autore: str) -> list[RevisioneVista]:
-    return revisioni.pubblicazioni(session=session, spazio=spazio)
+def _pubblicazioni(
+    *, session: Session, spazio: Spazio, autore: str, prima_di: int | None = None
+) -> revisioni.Elenco:
+    return revisioni.pubblicazioni(session=session, spazio=spazio, prima_di=prima_di)
+
+
+def _confronto(
+    *, session: Session, spazio: Spazio, autore: str, voce: Voce, numero: int
+) -> list[Pezzo] | None:
+    return revisioni.confronto(session=session, spazio=spazio, voce=voce, numero=numero)
 
 
 class CronologiaState(StaffState):
     """The open history panel: an item's, or the page's publishes."""
 
     aperta: Voce = NESSUNA  # the item whose history is open
-    revisioni: list[RevisioneVista] = []
+    revisioni: list[RevisioneVista] = []  # the entries shown, newest first
     pubblicazioni_aperte: bool = False
     pubblicazioni: list[RevisioneVista] = []
+    precedenti: bool = False  # the open panel has older entries not shown yet
+    confrontata: int = 0  # the entry compared with the current text ("Confronta …")
+    confronto: list[Pezzo] = []  # from that version to the current text, word by word
     _nascosti: dict = {}
 
     def _nascondi_vista(self) -> None:
         """The secret was cleared: no revision is left to send (see `AccessoState`)."""
         self._nascosti = {
-            "aperta": self.aperta,
-            "revisioni": self.revisioni,
-            "pubblicazioni_aperte": self.pubblicazioni_aperte,
-            "pubblicazioni": self.pubblicazioni,
+            nome: getattr(self, nome)
+            for nome in (
+                "aperta",
+                "revisioni",
+                "pubblicazioni_aperte",
+                "pubblicazioni",
+                "precedenti",
+                "confrontata",
+                "confronto",
+            )
         }
         self._chiudi_pannelli()
 
@@ -85,6 +110,11 @@ class CronologiaState(StaffState):
     def _chiudi_pannelli(self) -> None:
         self.aperta, self.revisioni = NESSUNA, []
         self.pubblicazioni_aperte, self.pubblicazioni = False, []
+        self.precedenti = False
+        self._chiudi_confronto()
+
+    def _chiudi_confronto(self) -> None:
+        self.confrontata, self.confronto = 0, []
 
     async def _mostra_bozza(self, nuova: istantanea.Istantanea, annuncio: str) -> None:
         """After a restore or an undo: the working copy here and in the other staff tabs."""
@@ -109,8 +139,55 @@ class CronologiaState(StaffState):
         if elenco is None:
             self.avviso = NON_TROVATO
             return None
-        self.aperta, self.revisioni = trovata, elenco
+        self.aperta, self.revisioni, self.precedenti = trovata, elenco.voci, elenco.altre
         self._metti_a_fuoco("cronologia-pannello")
+
+    @rx.event
+    @richiede_staff
+    async def mostra_precedenti(self):
+        """Show the next older entries of the open panel; focus goes to the first of them."""
+        if not self.modifica_attiva or not self.precedenti:
+            return None
+        if self.pubblicazioni_aperte and self.pubblicazioni:
+            elenco = await self._sul_db(_pubblicazioni, prima_di=self.pubblicazioni[-1].numero)
+            self.pubblicazioni = self.pubblicazioni + elenco.voci
+        elif self.aperta != NESSUNA and self.revisioni:
+            trovato = await self._sul_db(
+                _revisioni, voce=self.aperta, prima_di=self.revisioni[-1].numero
+            )
+            if trovato is None:
+                self._chiudi_pannelli()
+                self.avviso = NON_TROVATO
+                return None
+            elenco = trovato
+            self.revisioni = self.revisioni + elenco.voci
+        else:
+            return None
+        self.precedenti = elenco.altre
+        if elenco.voci:
+            self._metti_a_fuoco(f"revisione-{elenco.voci[0].numero}")
+
+    @rx.event
+    @richiede_staff
+    @numeri_controllati
+    async def confronta(self, numero: int | str):
+        """Show what separates an entry's version from the item's current text, or hide it."""
+        numero = validazione.intero(numero)
+        if not self.modifica_attiva or self.aperta == NESSUNA:
+            return None
+        if numero == self.confrontata:
+            self._chiudi_confronto()
+            self._metti_a_fuoco(f"revisione-{numero}")
+            return None
+        if numero not in {r.numero for r in self.revisioni}:
+            self.avviso = NESSUNA_REVISIONE
+            return None
+        pezzi = await self._sul_db(_confronto, voce=self.aperta, numero=numero)
+        if pezzi is None:
+            self.avviso = NESSUNA_REVISIONE
+            return None
+        self.confrontata, self.confronto = numero, pezzi
+        self._metti_a_fuoco("confronto")
 
     @rx.event
     def chiudi_cronologia(self):
@@ -138,15 +215,24 @@ class CronologiaState(StaffState):
         except NonTrovato:
             self.avviso = NESSUNA_REVISIONE
             return None
+        except GiaAttuale as uguale:
+            self.avviso = str(uguale)
+            return None
         except pagina.ElencoPieno:
             self.avviso = pieno(TIPI[aperta.tipo]) if aperta.tipo in TIPI else NESSUNA_REVISIONE
             return None
         nome = nome_voce(aperta, getattr(scrittura.elemento, "titolo", ""))
         await self._mostra_bozza(nuova, f"{nome}: versione ripristinata come bozza, da pubblicare.")
+        self._chiudi_confronto()
         if aperta != NESSUNA:
             redazione = await self.get_state(RedazioneState)
             redazione.esito, redazione.esito_testo = esito_di(aperta, "ripristinat", scrittura)
-            self.revisioni = await self._sul_db(_revisioni, voce=aperta) or []
+            # The same entries (and the restore, now the newest): which ones would change the
+            # text is not what it was.
+            quante = max(revisioni.PER_PAGINA, len(self.revisioni) + 1)
+            elenco = await self._sul_db(_revisioni, voce=aperta, quante=quante)
+            self.revisioni = elenco.voci if elenco is not None else []
+            self.precedenti = elenco.altre if elenco is not None else False
         self._metti_a_fuoco("cronologia-pannello")
 
     @rx.event
@@ -155,9 +241,10 @@ class CronologiaState(StaffState):
         """Open the page's history: every publish, newest first."""
         if not self.modifica_attiva:
             return None
-        pubblicazioni = await self._sul_db(_pubblicazioni)
+        elenco = await self._sul_db(_pubblicazioni)
         self._chiudi_pannelli()
-        self.pubblicazioni_aperte, self.pubblicazioni = True, pubblicazioni
+        self.pubblicazioni_aperte, self.pubblicazioni = True, elenco.voci
+        self.precedenti = elenco.altre
         self._metti_a_fuoco("cronologia-pannello")
 
     @rx.event
@@ -194,6 +281,8 @@ class CronologiaState(StaffState):
             )
         except (NonAnnullabile, NonTrovato, pagina.Conflitto, pagina.OrdineNonValido) as errore:
             self.avviso = str(errore) if isinstance(errore, NonAnnullabile) else CAMBIATA_DA_ALTRI
+            if self.avviso != CAMBIATA_DA_ALTRI:  # nothing of theirs left that a click undoes
+                self.puo_annullare = False
             return None
         self._chiudi_pannelli()
         await self._mostra_bozza(nuova, f"Modifica annullata: {revisioni.nome_di(annullata)}.")

@@ -101,6 +101,8 @@ def sequenza_cronologia(salvate: dict[str, list[dict]]) -> list[tuple[str, dict]
         ("apri_pubblicazioni", {}),
         ("ripristina_pagina", {"numero": revisione}),
         ("annulla_ultima", {}),
+        ("mostra_precedenti", {}),
+        ("confronta", {"numero": revisione}),
     ]
 
 
@@ -143,3 +145,4 @@ async def tenta_tutto(cliente: ClienteGrezzo, salvate: dict, *, segreto: str | N
         assert rifiutato(messaggi), f"{nome}({payload}) was not refused: {messaggi}"
         assert not vista(messaggi).get(CRONOLOGIA, {}).get("revisioni"), messaggi
         assert not vista(messaggi).get(CRONOLOGIA, {}).get("pubblicazioni"), messaggi
+        assert not vista(messaggi).get(CRONOLOGIA, {}).get("confronto"), messaggi

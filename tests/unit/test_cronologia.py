@@ -1,15 +1,17 @@
 """History: every change is kept and never rewritten; any older text comes back as a draft;
 a staff member's changes can be undone, unless someone changed the item since."""
 
+import dataclasses
 import json
-from datetime import UTC, datetime
+import time
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import select
 
-from serena_app.contenuto import bozze, cronologia, pagina
+from serena_app.contenuto import bozze, cronologia, pagina, revisioni
 from serena_app.contenuto.bozze import BOZZA, SITO
 from serena_app.contenuto.cronologia import NonAnnullabile, differenza_parole
 from serena_app.contenuto.pagina import PUBBLICATA
@@ -213,3 +215,167 @@ def test_undo_right_after_restoring_a_whole_page_says_it_cannot_and_changes_noth
         cronologia.annulla_ultima(session=sito, spazio=SITO, autore="carla")
     assert str(rifiuto.value) == cronologia.PAGINA_NON_ANNULLABILE
     assert pagina.contenuto_di(session=sito, pagina=BOZZA) == prima
+
+
+def test_undo_after_a_publish_changes_nothing_and_says_the_public_page_stays_as_it_is(sito):
+    """A publish is the line undo does not cross: what is published is undone by a restore
+    from history, and "Annulla ultima modifica" says so and changes nothing."""
+    salva_mission(sito, "Pubblicata da anna.")
+    assert cronologia.puo_annullare(session=sito, spazio=SITO, autore="anna")
+    bozze.pubblica(session=sito, spazio=SITO, autore="anna")
+    assert not cronologia.puo_annullare(session=sito, spazio=SITO, autore="anna")
+    revisioni = len(sito.exec(select(Revisione)).all())
+    with pytest.raises(NonAnnullabile) as rifiuto:
+        cronologia.annulla_ultima(session=sito, spazio=SITO, autore="anna")
+    assert str(rifiuto.value) == cronologia.GIA_PUBBLICATA
+    assert "pagina pubblica resta com’è" in str(rifiuto.value)
+    assert "Ripristina" in str(rifiuto.value)  # going further back is a restore, named so
+    assert _mission(sito) == _mission(sito, PUBBLICATA) == "Pubblicata da anna."
+    assert len(sito.exec(select(Revisione)).all()) == revisioni
+
+
+def test_undo_after_a_publish_reverses_only_what_came_after_it(sito):
+    salva_mission(sito, "Pubblicata.")
+    bozze.pubblica(session=sito, spazio=SITO, autore="anna")
+    salva_mission(sito, "Bozza dopo la pubblicazione.")
+    assert cronologia.annulla_ultima(session=sito, spazio=SITO, autore="anna").azione == "salvata"
+    assert _mission(sito) == _mission(sito, PUBBLICATA) == "Pubblicata."
+    assert not cronologia.puo_annullare(session=sito, spazio=SITO, autore="anna")
+    with pytest.raises(NonAnnullabile, match="già pubblicat"):
+        cronologia.annulla_ultima(session=sito, spazio=SITO, autore="anna")
+    assert _mission(sito) == "Pubblicata."
+
+
+def test_nothing_to_undo_after_discarding_the_drafts(sito):
+    salva_mission(sito, "Scartata.")
+    bozze.scarta(session=sito, spazio=SITO, autore="anna")
+    assert not cronologia.puo_annullare(session=sito, spazio=SITO, autore="anna")
+    with pytest.raises(NonAnnullabile, match="Non ci sono modifiche tue da annullare"):
+        cronologia.annulla_ultima(session=sito, spazio=SITO, autore="anna")
+
+
+def _storia(session, quante: int, *, passo=timedelta(seconds=1), inizio=None) -> list[int]:
+    """`quante` saves of the mission, one `passo` after the other from `inizio` (default: just
+    now, minus the whole span), as revisions straight in the table; their ids."""
+    inizio = inizio or datetime.now(UTC) - passo * quante
+    righe = []
+    for numero in range(1, quante + 1):
+        riga = Revisione(
+            spazio=PUBBLICATA.nome,
+            tipo=SEZIONE.nome,
+            chiave="mission",
+            azione="salvata",
+            autore="anna",
+            quando=inizio + passo * (numero - 1),
+            prima=json.dumps({"testo": f"Versione {numero - 1}."}),
+            dopo=json.dumps({"testo": f"Versione {numero}."}),
+        )
+        session.add(riga)
+        righe.append(riga)
+    session.commit()
+    return [r.id for r in righe]
+
+
+def test_history_shows_ten_entries_at_a_time_read_page_by_page(sito):
+    salva_mission(sito, "Versione 0.")
+    _storia(sito, 24)
+    pagina_1 = revisioni.di(session=sito, spazio=SITO, voce=MISSION)
+    assert len(pagina_1.voci) == 10 and pagina_1.altre
+    pagina_2 = revisioni.di(
+        session=sito, spazio=SITO, voce=MISSION, prima_di=pagina_1.voci[-1].numero
+    )
+    pagina_3 = revisioni.di(
+        session=sito, spazio=SITO, voce=MISSION, prima_di=pagina_2.voci[-1].numero
+    )
+    assert len(pagina_2.voci) == 10 and pagina_2.altre
+    assert len(pagina_3.voci) == 6 and not pagina_3.altre  # 24 + 1 saves and the seed text
+    numeri = [v.numero for p in (pagina_1, pagina_2, pagina_3) for v in p.voci]
+    assert numeri == sorted(set(numeri), reverse=True)
+
+
+def test_a_thousand_revisions_read_as_one_small_page(sito):
+    _storia(sito, 1000)
+    inizio = time.perf_counter()
+    elenco = revisioni.di(session=sito, spazio=SITO, voce=MISSION)
+    durata = time.perf_counter() - inizio
+    assert len(elenco.voci) == 10 and elenco.altre
+    assert len(json.dumps(dataclasses.asdict(elenco))) < 8000  # what the state would hold
+    assert durata < 1.0, durata
+
+
+def test_only_an_entry_that_would_change_the_text_offers_ripristina(sito):
+    salva_mission(sito, "Prima.")
+    salva_mission(sito, "Seconda.")
+    voci = revisioni.di(session=sito, spazio=SITO, voce=MISSION).voci
+    assert [v.ripristinabile for v in voci] == [False, True, True]  # the newest is the current
+    salva_mission(sito, "Prima.")  # the same text again: two entries equal the current one
+    voci = revisioni.di(session=sito, spazio=SITO, voce=MISSION).voci
+    assert [v.ripristinabile for v in voci] == [False, True, False, True]
+
+
+def test_restoring_the_version_that_is_current_changes_nothing_and_says_so(sito):
+    salva_mission(sito, "Attuale.")
+    (attuale, *_) = cronologia.di(session=sito, spazio=SITO, chiave="mission")
+    revisioni_prima = len(sito.exec(select(Revisione)).all())
+    with pytest.raises(cronologia.GiaAttuale, match="già quella attuale"):
+        cronologia.ripristina(session=sito, spazio=SITO, numero=attuale.id, autore="anna")
+    assert _mission(sito) == "Attuale."
+    assert len(sito.exec(select(Revisione)).all()) == revisioni_prima
+
+
+def test_each_entry_is_named_by_its_time_and_no_two_share_a_name(sito):
+    ora = datetime(2026, 12, 5, 17, 30, tzinfo=UTC)  # 18:30 in Ferrara
+    assert revisioni.momento(datetime(2026, 12, 5, 16, 2, tzinfo=UTC), ora) == "delle 17:02"
+    assert revisioni.momento(datetime(2026, 12, 4, 16, 2, tzinfo=UTC), ora) == (
+        "delle 17:02 di ieri"
+    )
+    assert revisioni.momento(datetime(2026, 12, 3, 16, 2, tzinfo=UTC), ora) == (
+        "del 3 dicembre alle 17:02"
+    )
+    assert revisioni.momento(datetime(2025, 12, 3, 16, 2, tzinfo=UTC), ora) == (
+        "del 3 dicembre 2025 alle 17:02"
+    )
+    oggi = datetime.now(UTC).replace(second=0, microsecond=0)
+    _storia(sito, 3, passo=timedelta(seconds=10), inizio=oggi - timedelta(days=1, minutes=1))
+    _storia(sito, 3, passo=timedelta(seconds=10), inizio=oggi - timedelta(minutes=1))
+    voci = revisioni.di(session=sito, spazio=SITO, voce=MISSION).voci
+    nomi = [v.momento for v in voci]
+    assert len(set(nomi)) == len(nomi), nomi
+    assert nomi[0].endswith("(3 di 3)") and nomi[2].endswith("(1 di 3)")
+    assert nomi[3].endswith("(3 di 3)") and nomi[3] != nomi[0]  # a day earlier: another date
+
+
+LUNGO = " ".join(f"Questa è la frase numero {n} della mission, sempre uguale." for n in range(12))
+
+
+def test_a_long_text_shows_only_its_changed_sentence_and_the_whole_on_request(sito):
+    salva_mission(sito, LUNGO)
+    cambiato = LUNGO.replace("frase numero 7 della", "frase numero 7, riscritta, della")
+    salva_mission(sito, cambiato)
+    voce = revisioni.di(session=sito, spazio=SITO, voce=MISSION).voci[0]
+    assert voce.piegata and voce.testo == cambiato
+    mostrato = "".join(p.testo for p in voce.pezzi)
+    assert "numero 7" in mostrato and "numero 3" not in mostrato
+    assert "riscritta" in "".join(p.testo for p in voce.pezzi if p.tipo == "aggiunto")
+
+
+def test_comparing_a_version_with_the_current_text_shows_the_words_taken_out_and_put_in(sito):
+    salva_mission(sito, "La cooperativa nasce nel 1986 a Ferrara.")
+    salva_mission(sito, "La cooperativa sociale nasce a Ferrara.")
+    salva_mission(sito, "La cooperativa sociale nasce a Ferrara, con dieci soci.")
+    voci = revisioni.di(session=sito, spazio=SITO, voce=MISSION).voci
+    pezzi = revisioni.confronto(session=sito, spazio=SITO, voce=MISSION, numero=voci[2].numero)
+    tolti = " ".join(p.testo for p in pezzi if p.tipo == "tolto")
+    aggiunti = " ".join(p.testo for p in pezzi if p.tipo == "aggiunto")
+    assert "1986" in tolti and "sociale" in aggiunti and "dieci soci" in aggiunti
+    altra = revisioni.confronto(session=sito, spazio=SITO, voce=MISSION, numero=10**9)
+    assert altra is None  # no such revision of this item
+
+
+def test_the_page_history_offers_ripristina_only_for_a_publish_unlike_the_working_copy(sito):
+    bozze.pubblica(session=sito, spazio=SITO, autore="anna")
+    salva_mission(sito, "Pubblicata dopo.")
+    bozze.pubblica(session=sito, spazio=SITO, autore="anna")
+    voci = revisioni.pubblicazioni(session=sito, spazio=SITO).voci
+    assert [v.ripristinabile for v in voci] == [False, True]
+    assert len({v.momento for v in voci}) == 2

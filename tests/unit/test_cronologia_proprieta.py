@@ -14,7 +14,7 @@ from sqlmodel import Session, func, select
 
 from serena_app.contenuto import bozze, cronologia, pagina
 from serena_app.contenuto.bozze import BOZZA, SITO
-from serena_app.contenuto.cronologia import NonAnnullabile
+from serena_app.contenuto.cronologia import GiaAttuale, NonAnnullabile
 from serena_app.contenuto.pagina import PUBBLICATA, Conflitto, NonTrovato, OrdineNonValido
 from serena_app.contenuto.semina import semina
 from serena_app.contenuto.tipi import SEZIONE, VALORE, Voce
@@ -157,7 +157,14 @@ class DueRedattori(RuleBasedStateMachine):
         dati = json.loads(revisione.dopo or revisione.prima)
         if revisione.tipo == VALORE.nome and len(self._valori()) >= VALORE.massimo:
             return
-        cronologia.ripristina(session=self.session, spazio=SITO, numero=revisione.id, autore=autore)
+        prima = self._pagina(BOZZA)
+        try:
+            cronologia.ripristina(
+                session=self.session, spazio=SITO, numero=revisione.id, autore=autore
+            )
+        except GiaAttuale:  # that version is the current one: nothing is written
+            self.session.rollback()
+            assert self._pagina(BOZZA) == prima
         bozza = self._pagina(BOZZA)
         assert dati["testo"] in [
             *bozza["sezioni"].values(),
