@@ -8,7 +8,6 @@ import time
 from datetime import UTC, datetime
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 from sqlmodel import func, select
 
@@ -17,9 +16,9 @@ from serena_app.contenuto.pagina import PUBBLICATA
 from serena_app.models import Revisione
 from tests.e2e.pages.staff import PaginaInModifica, accedi
 from tests.factories import salva_mission
+from tests.support.axe import violazioni
 from tests.support.server import Server
 
-AXE = Axe()
 RIPRISTINA = re.compile(r"^Ripristina la (versione|pagina) del")
 
 
@@ -155,8 +154,7 @@ def test_the_history_panel_works_by_keyboard_and_passes_axe(redattore: PaginaInM
         if fermate.nth(numero).text_content() == ripristina.text_content():
             break
     expect(ripristina).to_be_focused()
-    risultati = AXE.run(redattore.page)
-    assert [v["id"] for v in risultati.response["violations"]] == []
+    assert violazioni(redattore.page) == []
     pannello.get_by_role("button", name="Chiudi cronologia").press("Enter")
     expect(pulsante).to_be_focused()
 
@@ -218,7 +216,7 @@ def test_the_history_shows_each_version_pages_compares_and_restores_by_keyboard(
 
     nomi = _nomi(pannello)
     assert len(nomi) == len(set(nomi)), nomi
-    assert [v["id"] for v in AXE.run(pagina).response["violations"]] == []
+    assert violazioni(pagina) == []
 
     ripristina = voci.nth(2).get_by_role("button", name=RIPRISTINA)
     nome = ripristina.text_content()
