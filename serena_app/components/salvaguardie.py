@@ -7,6 +7,12 @@ scripts on the page (they need no server round trip); the server never trusts th
   ended elsewhere, the server no longer knows the tab) keeps it: when the same person opens
   the same editor again, after a reload, a crash, a reconnect or a new login, the text comes
   back, with a notice.
+* Which editor is open is kept in this tab's session storage (`EDITOR_APERTO`), until it
+  closes on purpose: if the server forgets the tab (it was restarted) or the session ends,
+  the server opens that editor again once it recognises the same person
+  (`RedazioneState.riprendi`), and the text comes back as above.
+* "Salva" while the connection to the server is down is refused here, in words: Reflex would
+  send it later, to a server that may no longer know the editor.
 * Leaving the page, turning edit mode off or logging out with unsaved text asks first.
 * Ctrl+Z (Cmd+Z on a Mac) outside a text field presses "Annulla ultima modifica".
 * After a change made by the server, keyboard focus goes where `StaffState.comando` says, and
@@ -19,10 +25,14 @@ allows no inline script it cannot hash and no `eval`, which Reflex's `rx.call_sc
 import reflex as rx
 from reflex.vars import Var, VarData
 
-from serena_app.state.staff import StaffState
+from serena_app.components.connessione import CONNESSIONE_INTERROTTA
+from serena_app.state.staff import EDITOR_APERTO, StaffState
 
 TESTO_RIPRESO = "Ripreso il testo che non avevi ancora salvato: controllalo e premi Salva."
 CHIEDI_PRIMA = "Hai del testo non salvato: se esci andrà perso. Uscire lo stesso?"
+NON_SALVATO = (
+    "Non salvato: manca la connessione al server. Il testo resta qui: premi Salva quando torna."
+)
 
 SCRIPT = """
 () => {
@@ -68,16 +78,36 @@ SCRIPT = """
   const osserva = () => {
     const ora = new Set(document.querySelectorAll(EDITOR));
     for (const form of ora) {
-      if (!aperti.has(form)) { aperti.set(form, form.dataset.voce); riprendi(form); }
+      if (aperti.has(form)) continue;
+      aperti.set(form, form.dataset.voce);
+      sessionStorage.setItem(EDITOR_APERTO, form.dataset.voce);
+      riprendi(form);
     }
     for (const [form, voce] of aperti) {
       if (ora.has(form)) continue;
       aperti.delete(form);
-      if (lasciata || inModifica()) dimentica(voce);
+      if (!lasciata && !inModifica()) continue;  // not on purpose: both stay
+      dimentica(voce);
+      if (sessionStorage.getItem(EDITOR_APERTO) === voce) sessionStorage.removeItem(EDITOR_APERTO);
     }
     if (aperti.size === 0) lasciata = false;
   };
   new MutationObserver(osserva).observe(document.body, {childList: true, subtree: true});
+
+  // Before React's handler: a "Salva" sent while the socket is down would reach the server
+  // after it comes back, maybe restarted and no longer knowing the editor.
+  document.addEventListener('submit', (e) => {
+    const form = e.target.closest && e.target.closest(EDITOR);
+    if (!form) return;
+    form.querySelector('.non-salvato')?.remove();
+    if (!document.getElementById(CONNESSIONE_INTERROTTA)) return;
+    e.preventDefault(); e.stopImmediatePropagation();
+    const avviso = document.createElement('p');
+    avviso.className = 'non-salvato';
+    avviso.setAttribute('role', 'alert');
+    avviso.textContent = NON_SALVATO;
+    form.append(avviso);
+  }, true);
 
   window.addEventListener('beforeunload', (e) => {
     if (sporchi()) { e.preventDefault(); e.returnValue = ''; }
@@ -98,7 +128,15 @@ SCRIPT = """
     if (pulsante) { e.preventDefault(); pulsante.click(); }
   });
 }
-""".replace("TESTO_RIPRESO", repr(TESTO_RIPRESO)).replace("CHIEDI_PRIMA", repr(CHIEDI_PRIMA))
+"""
+for _nome, _valore in {
+    "TESTO_RIPRESO": TESTO_RIPRESO,
+    "CHIEDI_PRIMA": CHIEDI_PRIMA,
+    "NON_SALVATO": NON_SALVATO,
+    "EDITOR_APERTO": EDITOR_APERTO,
+    "CONNESSIONE_INTERROTTA": CONNESSIONE_INTERROTTA,
+}.items():
+    SCRIPT = SCRIPT.replace(_nome, repr(_valore))
 
 
 # Runs each time `StaffState.comando` changes, once React has drawn the change.
