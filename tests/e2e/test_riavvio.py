@@ -4,6 +4,7 @@ lost, a "Salva" while the server is down is refused in words, and a server start
 `serena prepare` never serves a build made for another address."""
 
 import contextlib
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +21,8 @@ from tests.support.copia import copia_albero
 from tests.support.server import Server, avvia_app, porta_libera
 
 INTERROTTA = "Connessione al server interrotta"
+RIFIUTATA = re.compile(r"^WebSocket connection to '\S+' failed: .*ERR_CONNECTION_REFUSED$")
+RIPRESA_S = 15_000  # ms: from the reconnect to the editor open again (page load, then an event)
 RIPRESO = "Ripreso il testo che non avevi ancora salvato: controllalo e premi Salva."
 NON_SALVATO = "Non salvato: manca la connessione"
 
@@ -91,9 +94,25 @@ def redattrice(
         base_url=riavviabile.server.url, viewport=VIEWPORTS["desktop"], locale="it-IT"
     )
     pagina = contesto.new_page()
+    errori = _errori_della_console(pagina)
     accedi(pagina, "anna", STAFF_PASSWORD)
     yield PaginaInModifica(pagina, contenuto).apri().attiva_modifica()
     contesto.close()
+    assert errori == []
+
+
+def _errori_della_console(pagina: Page) -> list[str]:
+    """The page's console errors from now on, but the sockets refused while the server is
+    down."""
+    errori: list[str] = []
+
+    def annota(messaggio) -> None:
+        if messaggio.type == "error" and not RIFIUTATA.search(messaggio.text):
+            errori.append(messaggio.text)
+
+    pagina.on("console", annota)
+    pagina.on("pageerror", lambda e: errori.append(str(e)))
+    return errori
 
 
 def _in_bozza(db_url: str, chiave: str) -> str:
@@ -130,7 +149,7 @@ def test_typing_survives_a_restart_of_the_server(
     _riavvia(riavviabile, page)
 
     # Recognised again: the editor is open with her text, and says so.
-    expect(redattrice.campo("Testo: vision")).to_have_value(testo)
+    expect(redattrice.campo("Testo: vision")).to_have_value(testo, timeout=RIPRESA_S)
     expect(page.locator(".testo-ripreso")).to_have_text(RIPRESO)
     expect(page.get_by_role("button", name="Modifica pagina")).to_have_attribute(
         "aria-pressed", "true"
@@ -156,7 +175,7 @@ def test_a_save_while_the_server_is_down_is_refused_in_words_and_works_once_it_i
     expect(campo).to_have_value(testo)
     _riavvia(riavviabile, page)
 
-    expect(redattrice.campo("Testo: mission")).to_have_value(testo)
+    expect(redattrice.campo("Testo: mission")).to_have_value(testo, timeout=RIPRESA_S)
     expect(page.locator(".testo-ripreso")).to_have_text(RIPRESO)
     assert _in_bozza(riavviabile.db_url, "mission") == contenuto["sezioni"]["mission"]
     redattrice.salva()
@@ -187,6 +206,7 @@ def test_a_start_without_prepare_never_serves_a_build_made_for_another_address(
     server = riavviabile.avvia(porta=porta_libera(), prepara=False)
     contesto = browser.new_context(base_url=server.url, viewport=VIEWPORTS["desktop"])
     nuova = contesto.new_page()
+    errori = _errori_della_console(nuova)
     ricevuti: list[str] = []
     prese: list[str] = []
 
@@ -205,3 +225,4 @@ def test_a_start_without_prepare_never_serves_a_build_made_for_another_address(
     assert prese, "the page opened no websocket"
     assert all(f"localhost:{riavviabile.porta}/" in url for url in prese), prese
     contesto.close()
+    assert errori == []
