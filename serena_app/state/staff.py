@@ -90,6 +90,11 @@ class StaffState(rx.State):
     _dal: datetime | None = None  # when their session began (undo reaches back to it)
     _verificato: bool = False  # this event's staff session has been checked
 
+    def __setattr__(self, nome: str, valore) -> None:
+        if nome == "editor_aperto" and not valore and not getattr(self, nome):
+            return  # hydration clears it: a visitor's state stays untouched, never stored
+        super().__setattr__(nome, valore)
+
     def _metti_a_fuoco(self, id_html: str, campi: dict[str, str] | None = None) -> None:
         """Move keyboard focus to element `id_html` once the page has changed under it, after
         putting `campi` (name → text) in the open editor's fields as if typed."""
