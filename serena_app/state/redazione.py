@@ -68,7 +68,7 @@ def editor_da_riprendere(editor: str, nome_utente: str) -> Voce | None:
     """The item of an editor a tab says it had open ("anna:sezione:vision:0", as the editor's
     form names it: who, kind, section key, id), if `nome_utente` had it open; else None."""
     parti = editor.rsplit(":", 3)
-    if len(parti) != 4 or parti[0] != nome_utente or not nome_utente:
+    if not nome_utente or len(parti) != 4 or parti[0] != nome_utente:
         return None
     _, tipo, chiave, numero = parti
     if tipo in TIPI and TIPI[tipo].in_elenco:
@@ -399,6 +399,15 @@ class RedazioneState(StaffState):
         if nuova is not None:
             await self._aggiungi(nuova)
 
+    async def _aggiungi(self, nuova: Voce) -> None:
+        self._chiudi()
+        quanti = await self._sul_db(_sulla_bozza, funzione=pagina.quanti, tipo=nuova.genere)
+        if quanti >= nuova.genere.massimo:
+            self.avviso = pieno(nuova.genere)
+            return
+        self.aperto = nuova
+        self.campi = {c.nome: "" for c in nuova.genere.campi}
+
     @rx.event
     @richiede_staff
     async def riprendi(self) -> None:
@@ -413,15 +422,6 @@ class RedazioneState(StaffState):
             await self._aggiungi(trovata)
         else:
             await self._apri(trovata)
-
-    async def _aggiungi(self, nuova: Voce) -> None:
-        self._chiudi()
-        quanti = await self._sul_db(_sulla_bozza, funzione=pagina.quanti, tipo=nuova.genere)
-        if quanti >= nuova.genere.massimo:
-            self.avviso = pieno(nuova.genere)
-            return
-        self.aperto = nuova
-        self.campi = {c.nome: "" for c in nuova.genere.campi}
 
     @rx.event
     @richiede_staff
