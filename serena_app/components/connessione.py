@@ -6,6 +6,8 @@ from reflex_components_core.core.banner import has_connection_errors
 
 from serena_app.state.interfaccia import errore_imprevisto
 
+CONNESSIONE_INTERROTTA = "connessione-interrotta"  # the id of the notice while it is down
+
 
 def avviso_connessione() -> rx.Component:
     """Shown while the websocket is down (edits cannot be saved until it is back), or after a
@@ -17,6 +19,7 @@ def avviso_connessione() -> rx.Component:
                 "Connessione al server interrotta: riprovo a collegarmi. "
                 "Le modifiche non si possono salvare finché non torna.",
                 role="alert",
+                id=CONNESSIONE_INTERROTTA,  # a "Salva" meanwhile is refused by the page itself
                 class_name="avviso-connessione",
             ),
         ),

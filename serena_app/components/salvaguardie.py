@@ -8,6 +8,12 @@ trip); the server never trusts them.
   ended elsewhere, the server no longer knows the tab) keeps it: when the same person opens
   the same editor again, after a reload, a crash, a reconnect or a new login, the text comes
   back, with a notice.
+* Which editor is open is kept in this tab's session storage (`EDITOR_APERTO`), until it
+  closes on purpose: if the server forgets the tab (it was restarted) or the session ends,
+  the server opens that editor again once it recognises the same person
+  (`RedazioneState.riprendi`), and the text comes back as above.
+* "Salva" while the connection to the server is down is refused here, in words: Reflex would
+  send it later, to a server that may no longer know the editor.
 * Leaving the page, turning edit mode off or logging out with unsaved text asks first; so
   do an editor's "Annulla" and Escape, wherever the focus is in the editor (with nothing
   typed they close it at once).
@@ -27,11 +33,15 @@ allows no inline script it cannot hash and no `eval`, which Reflex's `rx.call_sc
 import reflex as rx
 from reflex.vars import Var, VarData
 
-from serena_app.state.staff import StaffState
+from serena_app.components.connessione import CONNESSIONE_INTERROTTA
+from serena_app.state.staff import EDITOR_APERTO, StaffState
 
 TESTO_RIPRESO = "Ripreso il testo che non avevi ancora salvato: controllalo e premi Salva."
 CHIEDI_PRIMA = "Hai del testo non salvato: se esci andrà perso. Uscire lo stesso?"
 CHIEDI_ANNULLA = "Hai del testo non salvato: se annulli andrà perso. Annullare lo stesso?"
+NON_SALVATO = (
+    "Non salvato: manca la connessione al server. Il testo resta qui: premi Salva quando torna."
+)
 
 SCRIPT = """
 () => {
@@ -105,17 +115,35 @@ SCRIPT = """
     for (const form of ora) {
       if (aperti.has(form)) continue;
       aperti.set(form, form.dataset.voce);
+      sessionStorage.setItem(EDITOR_APERTO, form.dataset.voce);
       riprendi(form);
       for (const campo of campi(form)) conta(campo, false);
     }
     for (const [form, voce] of aperti) {
       if (ora.has(form)) continue;
       aperti.delete(form);
-      if (lasciata || inModifica()) dimentica(voce);
+      if (!lasciata && !inModifica()) continue;  // not on purpose: both stay
+      dimentica(voce);
+      if (sessionStorage.getItem(EDITOR_APERTO) === voce) sessionStorage.removeItem(EDITOR_APERTO);
     }
     if (aperti.size === 0) lasciata = false;
   };
   new MutationObserver(osserva).observe(document.body, {childList: true, subtree: true});
+
+  // Before React's handler: a "Salva" sent while the socket is down would reach the server
+  // after it comes back, maybe restarted and no longer knowing the editor.
+  document.addEventListener('submit', (e) => {
+    const form = e.target.closest && e.target.closest(EDITOR);
+    if (!form) return;
+    form.querySelector('.non-salvato')?.remove();
+    if (!document.getElementById(CONNESSIONE_INTERROTTA)) return;
+    e.preventDefault(); e.stopImmediatePropagation();
+    const avviso = document.createElement('p');
+    avviso.className = 'non-salvato';
+    avviso.setAttribute('role', 'alert');
+    avviso.textContent = NON_SALVATO;
+    form.append(avviso);
+  }, true);
 
   window.addEventListener('beforeunload', (e) => {
     if (sporchi()) { e.preventDefault(); e.returnValue = ''; }
@@ -156,12 +184,15 @@ SCRIPT = """
   });
 }
 """
-for _nome, _testo in (
-    ("TESTO_RIPRESO", TESTO_RIPRESO),
-    ("CHIEDI_PRIMA", CHIEDI_PRIMA),
-    ("CHIEDI_ANNULLA", CHIEDI_ANNULLA),
-):
-    SCRIPT = SCRIPT.replace(_nome, repr(_testo))
+for _nome, _valore in {
+    "TESTO_RIPRESO": TESTO_RIPRESO,
+    "CHIEDI_PRIMA": CHIEDI_PRIMA,
+    "CHIEDI_ANNULLA": CHIEDI_ANNULLA,
+    "NON_SALVATO": NON_SALVATO,
+    "EDITOR_APERTO": EDITOR_APERTO,
+    "CONNESSIONE_INTERROTTA": CONNESSIONE_INTERROTTA,
+}.items():
+    SCRIPT = SCRIPT.replace(_nome, repr(_valore))
 
 
 # Runs each time `StaffState.comando` changes, once React has drawn the change; once per

@@ -2,7 +2,11 @@
 their hashed assets in `assets/`, shared by every build so pages already open keep loading
 their chunks, the `corrente` file (replaced atomically) and the `attuale` link that say which
 build is served, and the compressed copies (`.br`, `.gz`) of the files each build changed.
-`build.py` makes the builds; `web/servizio.py` and `make prod`'s Caddy serve them."""
+`build.py` makes the builds; `web/servizio.py` and `make prod`'s Caddy serve them.
+
+A build's page opens its websocket at the address it was built for, so `corrente` records
+that address too: a server started on another one (another port, in the same checkout,
+without `serena prepare`) never serves it, and serves the build it made at start instead."""
 
 import contextlib
 import fcntl
@@ -33,6 +37,14 @@ COPIE_COMPRESSE = (".br", ".gz")
 def cartella() -> Path:
     """Where the builds are kept."""
     return Path(os.environ.get("SERENA_BUILD", RADICE_PROGETTO / ".build"))
+
+
+def indirizzo_del_server() -> str:
+    """The websocket address this process's pages open (Reflex's event URL, from its
+    configuration): what a build it makes is for."""
+    from reflex_base.constants import Endpoint
+
+    return Endpoint.EVENT.get_url()
 
 
 def comprimi(page: Path) -> None:
@@ -117,21 +129,32 @@ def collega(sorgente: Path, destinazione: Path) -> None:
 
 
 class Archivio:
-    """The builds on disk, and which one is current."""
+    """The builds on disk, and which one is current, for a server whose pages open their
+    websocket at `indirizzo` (by default this process's: `indirizzo_del_server`)."""
 
-    def __init__(self, radice: Path) -> None:
+    def __init__(self, radice: Path, indirizzo: str | None = None) -> None:
         self.radice = radice
+        self.indirizzo = indirizzo_del_server() if indirizzo is None else indirizzo
         self.assets = radice / "assets"
         self._puntatore = radice / "corrente"
         self.attuale = radice / "attuale"  # a link to the current build's folder
 
     def corrente(self) -> tuple[int, Path] | None:
-        """The current build's content counter and folder, or None (the startup build)."""
+        """The current build's content counter and folder, or None (the startup build): also
+        when the current build was made for another address than this archive's."""
+        puntata = self._puntata()
+        if puntata is None or puntata[2] != self.indirizzo:
+            return None
+        return puntata[0], puntata[1]
+
+    def _puntata(self) -> tuple[int, Path, str] | None:
+        """What `corrente` names, whatever its address: the counter, the folder, the address
+        it was built for ("" if not recorded: a build made before addresses were)."""
         try:
-            versione, nome = self._puntatore.read_text(encoding="utf-8").split()
+            versione, nome, *indirizzo = self._puntatore.read_text(encoding="utf-8").split()
+            return int(versione), self.radice / nome, " ".join(indirizzo)
         except (OSError, ValueError):
             return None
-        return int(versione), self.radice / nome
 
     def aggiungi(self, client: Path, versione: int, pubblicata_il: datetime | None = None) -> bool:
         """`metti`, then the compressed copies of its files.
@@ -148,7 +171,8 @@ class Archivio:
     ) -> tuple[bool, Callable[[], None]]:
         """Keep the build in `client` (React Router's `build/client`; moved, not copied),
         made from content at counter `versione` or later and published at `pubblicata_il`
-        (its sitemap's `<lastmod>`), and make it current unless a newer one already is.
+        (its sitemap's `<lastmod>`), for this archive's address, and make it current unless
+        a newer one for that address already is.
 
         Returns:
             Whether it is now the current build, and what makes the compressed copies of the
@@ -160,12 +184,12 @@ class Archivio:
         self._sposta(client, cartella)
         if pubblicata_il is not None:
             data_sitemap(cartella / "sitemap.xml", pubblicata_il)
-        attuale = self.corrente()
-        if attuale is not None and attuale[0] > versione:
+        attuale = self._puntata()
+        if attuale is not None and attuale[2] == self.indirizzo and attuale[0] > versione:
             shutil.rmtree(cartella)
             return False, functools.partial(_comprimi, None, nuovi)
         provvisorio = self._puntatore.with_name(f".corrente-{nome}")
-        provvisorio.write_text(f"{versione} {nome}\n", encoding="utf-8")
+        provvisorio.write_text(f"{versione} {nome} {self.indirizzo}\n", encoding="utf-8")
         os.replace(provvisorio, self._puntatore)
         self._punta(nome)
         if attuale is not None:

@@ -150,13 +150,16 @@ class ContenutoState(rx.State):
             self._passa(istantanea.in_memoria(Pagina(pagina)))
 
     @rx.event
-    async def aggiorna(self) -> None:
+    async def aggiorna(self):
         """On page load: catch up with the database if it changed since this process read
         the page, and check the staff session (`AccessoState.verifica`, in the same event:
         one state round trip per page view, which `make prod` pays to Redis). The working
-        copy only for the socket that presented the staff secret."""
+        copy only for the socket that presented the staff secret. A staff tab that had an
+        editor open which the server no longer knows (it was restarted) gets it back
+        (`RedazioneState.riprendi`)."""
         accesso = await self.get_state(AccessoState)
         await accesso._verifica()
+        riprendi = await self._editor_da_riprendere(accesso) if accesso.nome_staff else None
         if self._pagina != PUBBLICATA:
             from serena_app.state.staff import StaffState  # staff.py imports this module
 
@@ -171,6 +174,19 @@ class ContenutoState(rx.State):
                 raise
         self._mostra(nuova)
         self._registra()  # a tab that moved here from another process is known from now on
+        return riprendi
+
+    async def _editor_da_riprendere(self, accesso: AccessoState):
+        """`RedazioneState.riprendi` if this staff tab says it had an editor open of theirs
+        and is not in edit mode here (the server lost its state); else None."""
+        from serena_app.state.redazione import RedazioneState, editor_da_riprendere
+
+        redazione = await self.get_state(RedazioneState)
+        if redazione.modifica_attiva:
+            return None
+        if editor_da_riprendere(redazione.editor_aperto, accesso.nome_staff) is None:
+            return None
+        return RedazioneState.riprendi
 
 
 def aggiornamento(vista: Istantanea) -> dict[str, dict[str, Any]]:

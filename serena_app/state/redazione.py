@@ -67,6 +67,20 @@ def voce_richiesta(tipo: object, chiave: object) -> Voce | None:
     return voce(tipo, chiave)
 
 
+def editor_da_riprendere(editor: str, nome_utente: str) -> Voce | None:
+    """The item of an editor a tab says it had open ("anna:sezione:vision:0", as the editor's
+    form names it: who, kind, section key, id), if `nome_utente` had it open; else None."""
+    parti = editor.rsplit(":", 3)
+    if not nome_utente or len(parti) != 4 or parti[0] != nome_utente:
+        return None
+    _, tipo, chiave, numero = parti
+    if tipo in TIPI and TIPI[tipo].in_elenco:
+        if not numero.isascii() or not numero.isdecimal() or len(numero) > 10:
+            return None
+        return voce(tipo, int(numero))
+    return voce(tipo, chiave)
+
+
 def numeri_controllati(
     handler: Callable[..., Awaitable[object]],
 ) -> Callable[..., Awaitable[object]]:
@@ -407,7 +421,9 @@ class RedazioneState(StaffState):
     @numeri_controllati
     async def apri(self, tipo: str, chiave: str | int) -> None:
         """Open the editor of an item, filled with what is stored now."""
-        trovata = voce_richiesta(tipo, chiave)
+        await self._apri(voce_richiesta(tipo, chiave))
+
+    async def _apri(self, trovata: Voce | None) -> None:
         elemento = await self._esistente(trovata)
         if elemento is not None:
             self.aperto, self.campi = trovata, campi_da_mostrare(trovata.genere, elemento)
@@ -418,8 +434,10 @@ class RedazioneState(StaffState):
     async def aggiungi(self, tipo: str) -> None:
         """Open an empty editor for a new milestone or value."""
         nuova = voce(tipo, 0)  # None for a section: sections are not added
-        if nuova is None:
-            return
+        if nuova is not None:
+            await self._aggiungi(nuova)
+
+    async def _aggiungi(self, nuova: Voce) -> None:
         self._chiudi()
         quanti = await self._sul_db(_sulla_bozza, funzione=pagina.quanti, tipo=nuova.genere)
         if quanti >= nuova.genere.massimo:
@@ -427,6 +445,21 @@ class RedazioneState(StaffState):
             return
         self.aperto = nuova
         self.campi = {c.nome: "" for c in nuova.genere.campi}
+
+    @rx.event
+    @richiede_staff
+    async def riprendi(self) -> None:
+        """Open again, in edit mode, the editor this tab had open, which the server no longer
+        knows (it was restarted, or the session ended and the same person logged in again):
+        the page puts back what was typed, with a notice (`components/salvaguardie.py`)."""
+        trovata = editor_da_riprendere(self.editor_aperto, self._autore)
+        if trovata is None or self.modifica_attiva:
+            return
+        await self._imposta_modifica(True)
+        if trovata.nuova:
+            await self._aggiungi(trovata)
+        else:
+            await self._apri(trovata)
 
     @rx.event
     @richiede_staff

@@ -40,6 +40,9 @@ DATABASE_NON_RISPONDE = (
     "Il database non risponde in questo momento: l’ultima operazione non è stata salvata e "
     "nulla è cambiato. Riprova tra qualche istante."
 )
+EDITOR_APERTO = "serena-editor-aperto"
+"""The key, in a tab's session storage, of the editor it has open (`components/salvaguardie.py`
+keeps it)."""
 logger = logging.getLogger(__name__)
 R = TypeVar("R")
 
@@ -84,10 +87,20 @@ class StaffState(rx.State):
     # Whether "Annulla ultima modifica" has a change of theirs to undo (none once published),
     # as the database said at this tab's last event; an undo sent anyway is refused in words.
     puo_annullare: bool = False
+    # The editor this tab has open, as its form names it ("anna:sezione:vision:0"): kept by
+    # the page's script in the tab's session storage, never set here. A tab whose state the
+    # server no longer has (a restart) sends it back, and gets that editor again
+    # (`RedazioneState.riprendi`). Only a tab that had an editor open sends it.
+    editor_aperto: str = rx.SessionStorage("", name=EDITOR_APERTO)
     _autore: str = ""  # who the guard let through: drafts are signed with it
     _spazio: Spazio = SITO  # where they edit: the site, or their demo sandbox
     _dal: datetime | None = None  # when their session began (undo reaches back to it)
     _verificato: bool = False  # this event's staff session has been checked
+
+    def __setattr__(self, nome: str, valore) -> None:
+        if nome == "editor_aperto" and not valore and not getattr(self, nome):
+            return  # hydration clears it: a visitor's state stays untouched, never stored
+        super().__setattr__(nome, valore)
 
     def _metti_a_fuoco(self, id_html: str, campi: dict[str, str] | None = None) -> None:
         """Move keyboard focus to element `id_html` once the page has changed under it, after

@@ -87,6 +87,7 @@ def sequenza(salvate: dict[str, list[dict]]) -> list[tuple[str, dict]]:
         ("pubblica", {}),
         ("chiedi_scarto", {}),
         ("scarta", {}),
+        ("riprendi", {}),  # the editor a tab says it had open (its session storage)
     ]
 
 

@@ -46,6 +46,7 @@ CHIAMATE = [
     ("pubblica", ()),
     ("chiedi_scarto", ()),
     ("scarta", ()),
+    ("riprendi", ()),
 ]
 
 
@@ -127,6 +128,45 @@ def test_control_with_a_live_session_the_body_runs(db, contenuto):
     assert redazione.avviso == ""
     assert redazione.aperto == MISSION
     assert redazione.campi == {"testo": contenuto["sezioni"]["mission"]}
+
+
+def test_an_editor_the_server_forgot_comes_back_to_the_same_person_only(db, contenuto):
+    """A tab whose state the server lost (a restart) says which editor it had open: the same
+    person gets it again, in edit mode; anything else (another person's, no such item, a
+    malformed name) changes nothing."""
+    apri(session=db, spazio=SITO)
+    tappa = leggi_elenco(session=db, pagina=BOZZA, modello=Tappa)[0]
+    _, redazione = _stati(staff_con_sessione(db))
+    for altro in (
+        "bruno:sezione:mission:0",
+        "anna:sezione:nessuna:0",
+        f"anna:tappa::{tappa.id}x",
+        "anna:tappa::-1",
+        "anna:sezione:mission",
+        "sezione:mission:0",
+        "",
+    ):
+        redazione.editor_aperto = altro
+        _chiama(redazione, "riprendi")
+        assert (redazione.modifica_attiva, redazione.aperto, redazione.avviso) == (
+            False,
+            NESSUNA,
+            "",
+        ), altro
+    redazione.editor_aperto = "anna:sezione:mission:0"
+    _chiama(redazione, "riprendi")
+    assert redazione.modifica_attiva is True
+    assert redazione.aperto == MISSION
+    assert redazione.campi == {"testo": contenuto["sezioni"]["mission"]}
+    _chiama(redazione, "alterna_modifica")  # left on purpose: nothing comes back by itself
+    redazione.editor_aperto = f"anna:tappa::{tappa.id}"
+    _chiama(redazione, "riprendi")
+    assert (redazione.modifica_attiva, redazione.aperto) == (True, Voce("tappa", id=tappa.id))
+    assert redazione.campi["titolo"] == tappa.titolo
+    _chiama(redazione, "alterna_modifica")
+    redazione.editor_aperto = "anna:tappa::0"  # a milestone being added
+    _chiama(redazione, "riprendi")
+    assert (redazione.modifica_attiva, redazione.aperto) == (True, Voce("tappa"))
 
 
 def test_a_live_secret_set_on_another_socket_does_not_count(db):

@@ -84,6 +84,7 @@ def avvia_app(
     root: Path = ROOT,
     extra_env: dict[str, str] | None = None,
     port: int | None = None,
+    prepara: bool = True,
 ) -> Iterator[Server]:
     """Build and serve the app; stop it (and its children) on exit.
 
@@ -93,6 +94,7 @@ def avvia_app(
         root: The project folder to run from (the benchmark runs a copy).
         extra_env: More environment variables for the app (a demo server's).
         port: The port to serve on; a free one by default.
+        prepara: Run `serena prepare` first, as `make run` does (False: `reflex run` alone).
 
     Yields:
         The running server.
@@ -106,9 +108,15 @@ def avvia_app(
         **(extra_env or {}),
     }
     with log.open("w") as out:
-        subprocess.run(
-            [str(BIN / "serena"), "prepare"], cwd=root, env=env, stdout=out, stderr=out, check=True
-        )
+        if prepara:
+            subprocess.run(
+                [str(BIN / "serena"), "prepare"],
+                cwd=root,
+                env=env,
+                stdout=out,
+                stderr=out,
+                check=True,
+            )
         process = subprocess.Popen(
             [
                 str(BIN / "reflex"),

@@ -59,6 +59,28 @@ def test_a_build_becomes_current_and_an_older_one_never_replaces_it(tmp_path):
     assert archivio.corrente() is None
 
 
+def test_a_build_is_served_only_at_the_address_it_was_made_for(tmp_path):
+    """A build's page opens its websocket at the address it was built for: a server started
+    at another one in the same checkout (without `serena prepare`) serves the build it made at
+    start instead, and the next build it makes replaces the other's."""
+    a_3000 = Archivio(tmp_path / "build", "ws://localhost:3000/_event")
+    a_3001 = Archivio(tmp_path / "build", "ws://localhost:3001/_event")
+    assert a_3000.aggiungi(_client(tmp_path / "a", "v5"), 5)
+    assert _servita(a_3000) == "<p>v5</p>"
+    assert a_3001.corrente() is None
+    # Its own build is served, though made from an older content counter (another database).
+    assert a_3001.aggiungi(_client(tmp_path / "b", "v4"), 4)
+    assert _servita(a_3001) == "<p>v4</p>"
+    assert a_3000.corrente() is None
+    assert (a_3001.attuale / "index.html").read_text() == "<p>v4</p>"
+    assert len([p for p in a_3001.radice.iterdir() if p.name[0].isdigit()]) == 1
+    # A build recorded without its address (made before they were recorded): never served.
+    cartella = a_3001.corrente()[1]
+    (a_3001.radice / "corrente").write_text(f"4 {cartella.name}\n", encoding="utf-8")
+    assert a_3001.corrente() is None
+    assert Archivio(a_3001.radice).corrente() is None  # this process's address: no other
+
+
 def test_publishes_made_during_a_build_are_gathered_into_one_more(tmp_path):
     archivio = Archivio(tmp_path / "build")
     chieste: list[int] = []
