@@ -56,6 +56,8 @@ def voce_valore(valore: rx.Var[ValoreVista]) -> rx.Component:
                         pulsante_cronologia(
                             VALORE, valore.id, "valore " + valore.numero.to_string()
                         ),
+                        su=valore.su,
+                        giu=valore.giu,
                     ),
                 ),
                 cronologia_di(VALORE, valore.titolo, id=valore.id),

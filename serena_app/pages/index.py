@@ -20,9 +20,9 @@ def index() -> rx.Component:
     return rx.fragment(
         canonico("/"),
         rx.el.script(json_ld_di(ContenutoState.descrizione), type="application/ld+json"),
-        header(),
+        # The header and the staff bar stay at the top of the window together.
+        rx.el.div(header(), barra_staff(), class_name="cima"),
         banner_demo(),
-        barra_staff(),
         rx.el.main(
             hero(),
             storia(),

@@ -43,6 +43,8 @@ def _tappa(tappa: rx.Var[TappaVista]) -> rx.Component:
                         tappa.numero,
                         tappa.titolo,
                         pulsante_cronologia(TAPPA, tappa.id, "tappa " + tappa.numero.to_string()),
+                        su=tappa.su,
+                        giu=tappa.giu,
                     ),
                 ),
                 cronologia_di(TAPPA, tappa.titolo, id=tappa.id),

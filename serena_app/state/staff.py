@@ -25,7 +25,7 @@ from sqlmodel import Session
 
 from serena_app.auth import permessi
 from serena_app.auth.permessi import Permesso, staff_autorizzato
-from serena_app.contenuto import bozze
+from serena_app.contenuto import bozze, cronologia
 from serena_app.contenuto.bozze import SITO, Spazio
 from serena_app.contenuto.istantanea import Istantanea
 from serena_app.db import esegui
@@ -50,16 +50,26 @@ class NonAutorizzato(Exception):
 
 def _da_staff(
     *, session: Session, segreto: str, operazione: Callable[..., R], **argomenti: Any
-) -> tuple[Permesso, R]:
+) -> tuple[Permesso, R, bool]:
     """In one database session: the staff session checked, its working copy made if there is
-    none, and `operazione(session=, spazio=, autore=, **argomenti)` run on it."""
+    none, `operazione(session=, spazio=, autore=, **argomenti)` run on it, and whether they
+    have a change to undo after it."""
     permesso = permessi.permesso(session=session, segreto=segreto)
     if permesso is None:
         raise NonAutorizzato
     spazio = Spazio.della_sessione(permesso.sandbox)
     bozze.apri(session=session, spazio=spazio)
     risultato = operazione(session=session, spazio=spazio, autore=permesso.nome_utente, **argomenti)
-    return permesso, risultato
+    return permesso, risultato, _annullabile(session=session, spazio=spazio, permesso=permesso)
+
+
+def _annullabile(*, session: Session, spazio: Spazio, permesso: Permesso) -> bool:
+    """Whether "Annulla ultima modifica" has a change of theirs to undo: the one place that
+    decides it (`StaffState.annullabile`, which the staff bar's button follows)."""
+    ultima = cronologia.ultima_annullabile(
+        session=session, spazio=spazio, autore=permesso.nome_utente, dal=permesso.dal
+    )
+    return ultima is not None
 
 
 class StaffState(rx.State):
@@ -77,6 +87,7 @@ class StaffState(rx.State):
     # visitor's browser never has this state stored.
     bozze: dict[str, str] = {}
     modifiche: list[str] = []
+    annullabile: bool = False  # they have a change to undo (`_annullabile`), as of their last event
     _autore: str = ""  # who the guard let through: drafts are signed with it
     _spazio: Spazio = SITO  # where they edit: the site, or their demo sandbox
     _dal: datetime | None = None  # when their session began (undo reaches back to it)
@@ -125,7 +136,7 @@ class StaffState(rx.State):
         accesso = await self.get_state(AccessoState)
         segreto = accesso._segreto()
         try:
-            permesso, risultato = await esegui(
+            permesso, risultato, annullabile = await esegui(
                 _da_staff, segreto=segreto, operazione=operazione, **argomenti
             )
         except (NonAutorizzato, OperationalError):
@@ -135,6 +146,8 @@ class StaffState(rx.State):
             raise
         schede_staff.ricorda(self.router.session.client_token, segreto, permesso)
         StaffState._autorizzato(self, permesso)
+        if annullabile != self.annullabile:
+            self.annullabile = annullabile
         return risultato
 
     async def _rifiuta(self) -> None:

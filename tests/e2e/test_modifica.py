@@ -1,5 +1,7 @@
 """Staff edit the page in place: save, live update, add/reorder/delete, bad input, conflicts."""
 
+import re
+
 import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -13,6 +15,7 @@ from serena_app.models import Sezione, Tappa, Valore
 from serena_app.pubblicazione.archivio import Archivio
 from tests.e2e.conftest import attendi_build, html_pubblicato
 from tests.e2e.pages.staff import PaginaInModifica, accedi
+from tests.e2e.test_accessibilita import _violazioni
 from tests.support.server import Server
 
 
@@ -349,3 +352,170 @@ def test_the_page_description_is_edited_from_the_staff_bar_and_reaches_the_meta_
     assert f'"description": "{nuova}"' in html
     attendi_build(server, db)
     Archivio(server.build).dimentica()  # `db` puts the content file back
+
+
+def _tab_fino_a(page: Page, nome: str, massimo: int = 300) -> None:
+    """Press Tab until the focused element's accessible text is `nome`."""
+    for _ in range(massimo):
+        page.keyboard.press("Tab")
+        fermata = page.evaluate(
+            "() => { const e = document.activeElement;"
+            " return (e.getAttribute('aria-label') || e.textContent || '').trim(); }"
+        )
+        if fermata == nome:
+            return
+    pytest.fail(f"«{nome}» not reached by keyboard")
+
+
+def _riquadro(locator) -> dict:
+    """Where an element is in the window, in CSS pixels."""
+    return locator.evaluate(
+        "(e) => { const r = e.getBoundingClientRect();"
+        " return {alto: r.top, basso: r.bottom, altezza: r.height}; }"
+    )
+
+
+@pytest.mark.parametrize("server", ["run"], indirect=True)
+def test_the_staff_bar_is_one_line_on_a_phone_and_stays_in_reach(
+    redattore: PaginaInModifica, viewport: dict
+):
+    """Status and "Pubblica" are in the window wherever one is on the page; on a phone the bar
+    is one line until "Strumenti" opens it; a field reached by keyboard is not under it."""
+    page, barra = redattore.page, redattore.barra
+    telefono = viewport["width"] < 600
+    pubblica = page.get_by_role("button", name="Pubblica", exact=True)
+    if telefono:
+        strumenti = redattore.pulsante_strumenti
+        expect(strumenti).to_have_attribute("aria-expanded", "false")
+        riga = _riquadro(pubblica)["altezza"]
+        altezza = _riquadro(barra)["altezza"]
+        print(f"phone: staff bar {altezza:.0f} px high, one button {riga:.0f} px")
+        assert altezza < 2 * riga
+        expect(page.get_by_role("button", name="Scarta bozze")).to_be_hidden()
+        strumenti.click()
+        expect(strumenti).to_have_attribute("aria-expanded", "true")
+        expect(page.get_by_role("button", name="Scarta bozze")).to_be_visible()
+        assert page.locator(f"#{strumenti.get_attribute('aria-controls')}").count() == 1
+        strumenti.click()
+        expect(page.get_by_role("button", name="Scarta bozze")).to_be_hidden()
+
+    page.evaluate("() => window.scrollTo(0, document.documentElement.scrollHeight)")
+    expect(redattore.stato).to_be_in_viewport(ratio=1)
+    expect(pubblica).to_be_in_viewport(ratio=1)
+    print(f"{viewport['width']} px: at the bottom, staff bar at {_riquadro(barra)}")
+
+    page.evaluate("() => window.scrollTo(0, 0)")
+    page.locator("body").click(position={"x": 5, "y": 5})
+    _tab_fino_a(page, "Modifica vision")
+    fuoco = _riquadro(page.get_by_role("button", name="Modifica vision"))
+    assert fuoco["alto"] >= _riquadro(barra)["basso"], "the focused button is under the bar"
+    redattore.strumenti(True)
+    assert _violazioni(page) == []
+
+
+@pytest.mark.parametrize("server", ["run"], indirect=True)
+@pytest.mark.parametrize("viewport", ["desktop"], indirect=True)
+def test_what_would_be_refused_is_disabled_and_says_why(redattore: PaginaInModifica):
+    """No drafts: "Pubblica" and "Scarta bozze"; nothing of hers: "Annulla ultima modifica";
+    the ends of a list, and dated milestones next to each other: "Sposta su/giù". Each says
+    why, in visible text the button is described by; keyboard alone."""
+    page = redattore.page
+    niente = re.compile("niente da pubblicare", re.IGNORECASE)
+    pubblica = page.get_by_role("button", name="Pubblica", exact=True)
+    scarta = redattore.strumento("Scarta bozze")
+    annulla = redattore.strumento("Annulla ultima modifica")
+    for pulsante in (pubblica, scarta):
+        expect(pulsante).to_be_disabled()
+        expect(pulsante).to_have_accessible_description(niente)
+    expect(redattore.stato).to_be_visible()
+    expect(redattore.stato).to_contain_text(niente)
+    expect(annulla).to_be_disabled()
+    expect(annulla).to_have_accessible_description("Nessuna modifica tua da annullare.")
+    expect(redattore.barra.get_by_text("Nessuna modifica tua da annullare.")).to_be_visible()
+
+    n = redattore.elementi("storia").count()
+    valori = redattore.elementi("valori").count()
+    cima = "È in cima all’elenco: non può salire."
+    fondo = "È in fondo all’elenco: non può scendere."
+    for nome, motivo in (
+        ("Sposta su tappa 1", cima),
+        (f"Sposta giù tappa {n}", fondo),
+        ("Sposta su valore 1", cima),
+        (f"Sposta giù valore {valori}", fondo),
+    ):
+        pulsante = page.get_by_role("button", name=nome, exact=True)
+        expect(pulsante).to_be_disabled()
+        expect(pulsante).to_have_accessible_description(motivo)
+    expect(page.get_by_role("button", name="Sposta giù tappa 1", exact=True)).to_be_enabled()
+    expect(page.get_by_text(cima)).to_have_count(2)  # shown once per list, where it applies
+
+    # A milestone of 2000 goes after the one of 1994: neither can pass the other.
+    _tab_fino_a(page, "Aggiungi tappa")
+    page.keyboard.press("Enter")
+    expect(redattore.campo("Anno (facoltativo)")).to_be_focused()
+    page.keyboard.type("2000")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Una tappa del 2000")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Il testo della tappa.")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(redattore.annuncio).to_contain_text(f"posizione {n + 1} di {n + 1}")
+    anni = "Le tappe con un anno seguono l’ordine degli anni: cambia l’anno per spostarla."
+    for nome in (f"Sposta giù tappa {n}", f"Sposta su tappa {n + 1}"):
+        pulsante = page.get_by_role("button", name=nome, exact=True)
+        expect(pulsante).to_be_disabled()
+        expect(pulsante).to_have_accessible_description(anni)
+    expect(page.get_by_text(anni)).to_have_count(2)
+    expect(pubblica).to_be_enabled()
+    expect(scarta).to_be_enabled()
+    expect(annulla).to_be_enabled()
+    expect(redattore.stato).not_to_contain_text(niente)
+
+    annulla.focus()
+    page.keyboard.press("Enter")
+    expect(redattore.annuncio).to_contain_text("Modifica annullata")
+    expect(redattore.elementi("storia")).to_have_count(n)
+    expect(annulla).to_be_disabled()
+    expect(pubblica).to_be_disabled()
+
+
+@pytest.mark.parametrize("server", ["run"], indirect=True)
+def test_entering_and_leaving_are_said_in_words(redattore: PaginaInModifica):
+    """The toggle says what it does; the preview says visitors do not see it yet; the
+    confirmation's way back is not one more "Annulla"; "Esci" says how many drafts stay."""
+    page = redattore.page
+    esci_modifica = redattore.strumento("Esci dalla modifica")
+    expect(redattore.barra.get_by_role("button", name="Modifica pagina")).to_have_count(0)
+    expect(esci_modifica).not_to_have_attribute("aria-pressed", re.compile(".*"))
+    redattore.strumenti(False)
+
+    page.get_by_role("button", name="Modifica vision").click()
+    redattore.campo("Testo: vision").fill("Una vision ancora in bozza.")
+    redattore.salva()
+    expect(redattore.annuncio).to_have_text("Testo della vision salvato.")
+
+    redattore.strumento("Anteprima").click()
+    banner = page.get_by_text("Anteprima: i visitatori non vedono ancora queste modifiche.")
+    expect(banner).to_be_visible()
+    redattore.strumento("Chiudi anteprima").click()
+    expect(banner).to_have_count(0)
+
+    redattore.strumento("Scarta bozze").click()
+    indietro = redattore.barra.get_by_role("button", name="No, torna indietro")
+    expect(indietro).to_be_visible()
+    expect(redattore.barra.get_by_role("button", name="Annulla", exact=True)).to_have_count(0)
+    indietro.click()
+    expect(indietro).to_have_count(0)
+
+    redattore.strumento("Esci dalla modifica").click()
+    expect(redattore.strumento("Modifica pagina")).to_be_visible()
+    redattore.attiva_modifica()
+    redattore.strumento("Esci").click()
+    expect(redattore.barra).to_have_count(0)
+    congedo = page.get_by_role("status").filter(has_text="Sei uscita/o dall’area riservata.")
+    expect(congedo).to_have_text(
+        "Sei uscita/o dall’area riservata. 1 modifica resta in bozza, non pubblicata: "
+        "la ritrovi quando rientri."
+    )
+    expect(congedo).to_be_visible()
