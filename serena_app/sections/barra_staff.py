@@ -14,16 +14,21 @@ from serena_app.components.editor import pulsante_annulla
 from serena_app.components.testo import testo_modificabile
 from serena_app.state.accesso import AccessoState
 from serena_app.state.contenuto import ContenutoState
-from serena_app.state.cronologia import ANNULLA, CronologiaState
+from serena_app.state.cronologia import ANNULLA, MOTIVO_ANNULLA, CronologiaState
 from serena_app.state.interfaccia import congedo, strumenti_aperti
-from serena_app.state.redazione import CONFERMA_BOZZE, PUBBLICA, SCARTA, RedazioneState
+from serena_app.state.redazione import (
+    APRI_STRUMENTI,
+    CONFERMA_BOZZE,
+    PUBBLICA,
+    SCARTA,
+    STATO_BOZZE,
+    RedazioneState,
+)
 from serena_app.state.staff import StaffState
 
 quante = StaffState.modifiche.length()
 nessuna = quante == 0
-STATO = "stato-bozze"  # the status, which describes "Pubblica" and "Scarta bozze" without drafts
-STRUMENTI = "strumenti-staff"  # what "Strumenti" opens on a phone
-MOTIVO_ANNULLA = "motivo-annulla"
+STRUMENTI = "strumenti-staff"  # what "Strumenti" opens in edit mode
 NULLA_DA_ANNULLARE = "Nessuna modifica tua da annullare."
 ANTEPRIMA = "Anteprima: i visitatori non vedono ancora queste modifiche."
 USCITA = "Sei uscita/o dall’area riservata."
@@ -95,14 +100,15 @@ def _stato() -> rx.Component:
             ),
             class_name="esteso",
         ),
-        id=STATO,
+        id=STATO_BOZZE,
+        tab_index=-1,  # focused after a publish or a discard
         class_name="stato-bozze",
     )
 
 
 def _se_ci_sono_bozze() -> dict:
     """Disabled, and described by the status ("Niente da pubblicare"), without drafts."""
-    return {"disabled": nessuna, "aria_describedby": rx.cond(nessuna, STATO, "")}
+    return {"disabled": nessuna, "aria_describedby": rx.cond(nessuna, STATO_BOZZE, "")}
 
 
 def _riga() -> rx.Component:
@@ -128,6 +134,7 @@ def _riga() -> rx.Component:
             "Strumenti",
             rx.el.span(class_name="freccia", aria_hidden="true"),
             type="button",
+            id=APRI_STRUMENTI,
             class_name="pulsante pulsante-secondario pulsante-strumenti",
             aria_expanded=rx.cond(strumenti_aperti.value, "true", "false"),
             aria_controls=STRUMENTI,
@@ -166,7 +173,7 @@ def _bozze() -> rx.Component:
         ),
         rx.cond(
             ~StaffState.annullabile,
-            rx.el.p(NULLA_DA_ANNULLARE, id=MOTIVO_ANNULLA, class_name="motivo"),
+            rx.el.p(NULLA_DA_ANNULLARE, id=MOTIVO_ANNULLA, tab_index=-1, class_name="motivo"),
         ),
         rx.el.button(
             "Cronologia della pagina",

@@ -66,6 +66,7 @@ def test_a_saved_mission_is_a_draft_until_pubblica_then_visitors_see_it_live(
     conferma.click()
     expect(redattore.annuncio).to_have_text("Pubblicata 1 modifica.")
     expect(redattore.stato).to_contain_text("Nessuna modifica in bozza")
+    expect(redattore.stato).to_be_focused()  # "Pubblica" is disabled: focus is not lost
     expect(redattore.sezione("mission").get_by_text("Bozza di anna ·")).to_have_count(0)
     assert _testo_salvato(db, "mission", PUBBLICATA) == nuovo
     expect(visitatore.get_by_text("Secondo paragrafo.")).to_be_visible(timeout=2000)
@@ -478,6 +479,7 @@ def test_what_would_be_refused_is_disabled_and_says_why(redattore: PaginaInModif
     expect(redattore.annuncio).to_contain_text("Modifica annullata")
     expect(redattore.elementi("storia")).to_have_count(n)
     expect(annulla).to_be_disabled()
+    expect(page.locator("#motivo-annulla")).to_be_focused()  # not lost with the button
     expect(pubblica).to_be_disabled()
 
 
@@ -510,7 +512,7 @@ def test_entering_and_leaving_are_said_in_words(redattore: PaginaInModifica):
     expect(indietro).to_have_count(0)
 
     redattore.strumento("Esci dalla modifica").click()
-    expect(redattore.strumento("Modifica pagina")).to_be_visible()
+    expect(page.get_by_role("button", name="Modifica pagina")).to_be_visible()  # one line again
     redattore.attiva_modifica()
     redattore.strumento("Esci").click()
     expect(redattore.barra).to_have_count(0)
