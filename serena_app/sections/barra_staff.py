@@ -115,7 +115,11 @@ def _riga() -> rx.Component:
     """The bar's first line, always in view: who, and in edit mode the status, "Pubblica" and
     "Strumenti", which opens the rest (out of edit mode the rest fits on the same line)."""
     return rx.el.div(
-        rx.el.p("Area riservata: ", rx.el.strong(AccessoState.nome_staff), class_name="chi"),
+        rx.el.p(
+            rx.el.span("Area riservata: ", class_name="esteso"),
+            rx.el.strong(AccessoState.nome_staff),
+            class_name="chi",
+        ),
         rx.cond(
             StaffState.modifica_attiva,
             rx.fragment(
@@ -242,47 +246,49 @@ def _avviso() -> rx.Component:
     )
 
 
+def avviso_uscita() -> rx.Component:
+    """After "Esci", a polite message says so, and how many drafts stay (until a reload)."""
+    staff = AccessoState.nome_staff != ""
+    return rx.el.p(rx.cond(staff, "", congedo.value), role="status", class_name="congedo")
+
+
 def barra_staff() -> rx.Component:
     """Shown only to a logged-in staff member; announcements are read out by screen readers.
-    When the session ends elsewhere (`state/revoca.py`) only its warning stays, until closed.
-    After "Esci", a polite message says so."""
+    When the session ends elsewhere (`state/revoca.py`) only its warning stays, until closed."""
     staff = AccessoState.nome_staff != ""
-    return rx.fragment(
-        rx.el.p(rx.cond(staff, "", congedo.value), role="status", class_name="congedo"),
-        rx.cond(
-            staff | (StaffState.avviso != ""),
+    return rx.cond(
+        staff | (StaffState.avviso != ""),
+        rx.el.div(
             rx.el.div(
-                rx.el.div(
-                    rx.cond(
-                        staff,
-                        rx.fragment(
-                            _riga(),
-                            rx.cond(
-                                StaffState.anteprima,
-                                rx.el.p(ANTEPRIMA, class_name="banner-anteprima"),
-                            ),
-                            _strumenti(),
-                            # Opened from the first line or the tools; shown with either folded.
-                            rx.cond(
-                                StaffState.modifica_attiva,
-                                rx.fragment(
-                                    rx.cond(RedazioneState.conferma != "", _conferma_bozze()),
-                                    cronologia_pagina(),
-                                ),
-                            ),
-                            rx.el.p(StaffState.annuncio, role="status", class_name="annuncio"),
-                        ),
-                    ),
-                    _avviso(),
-                    class_name=rx.cond(staff, "barra-staff-interna", ""),
-                ),
-                role="region",
-                aria_label="Strumenti del personale",
-                class_name=rx.cond(
+                rx.cond(
                     staff,
-                    rx.cond(StaffState.modifica_attiva, "barra-staff in-modifica", "barra-staff"),
-                    "",
+                    rx.fragment(
+                        _riga(),
+                        rx.cond(
+                            StaffState.anteprima,
+                            rx.el.p(ANTEPRIMA, class_name="banner-anteprima"),
+                        ),
+                        _strumenti(),
+                        # Opened from the first line or the tools; shown with either folded.
+                        rx.cond(
+                            StaffState.modifica_attiva,
+                            rx.fragment(
+                                rx.cond(RedazioneState.conferma != "", _conferma_bozze()),
+                                cronologia_pagina(),
+                            ),
+                        ),
+                        rx.el.p(StaffState.annuncio, role="status", class_name="annuncio"),
+                    ),
                 ),
+                _avviso(),
+                class_name=rx.cond(staff, "barra-staff-interna", ""),
+            ),
+            role="region",
+            aria_label="Strumenti del personale",
+            class_name=rx.cond(
+                staff,
+                rx.cond(StaffState.modifica_attiva, "barra-staff in-modifica", "barra-staff"),
+                "",
             ),
         ),
     )
