@@ -15,6 +15,7 @@ from serena_app.contenuto.tipi import (
     id_controllo,
     id_in_elenco,
 )
+from serena_app.contenuto.viste import MOTIVI_FERMO
 from serena_app.state.accesso import AccessoState
 from serena_app.state.redazione import CONFERMA_ELIMINAZIONE, RIEPILOGO_ERRORI, RedazioneState
 from serena_app.state.staff import StaffState
@@ -129,10 +130,10 @@ def _riepilogo(etichette: dict[str, str]) -> rx.Component:
     )
 
 
-def pulsante_annulla(**props) -> rx.Component:
-    """ "Annulla": closes the open editor or confirmation; nothing is saved."""
+def pulsante_annulla(testo: str = "Annulla", **props) -> rx.Component:
+    """ "Annulla" (or `testo`): closes the open editor or confirmation; nothing is saved."""
     return rx.el.button(
-        "Annulla",
+        testo,
         type="button",
         class_name="pulsante pulsante-secondario",
         on_click=RedazioneState.annulla,
@@ -228,17 +229,50 @@ def _conferma_eliminazione(tipo: Tipo, titolo: Var) -> rx.Component:
     )
 
 
+def _motivo(codice: Var, id_html: Var) -> rx.Component:
+    """Why a move is not possible (`viste.MOTIVI_FERMO`), shown under the controls; nothing
+    for "" (the move is possible)."""
+    return rx.el.p(
+        rx.match(codice, *MOTIVI_FERMO.items(), ""),
+        id=id_html,
+        class_name="motivo",
+    )
+
+
 def controlli_elemento(
-    tipo: Tipo, id: Var, numero: Var, titolo: Var, *altri: rx.Component
+    tipo: Tipo,
+    id: Var,
+    numero: Var,
+    titolo: Var,
+    *altri: rx.Component,
+    su: Var,
+    giu: Var,
 ) -> rx.Component:
     """Modifica / Sposta su / Sposta giù / Elimina (and `altri`) for a milestone or value, and
-    the confirmation that deleting asks for."""
+    the confirmation that deleting asks for. A move that would be refused (`su`, `giu`: why,
+    see `pagina.fermo`) is disabled, and its reason shown once."""
     nome = f"{tipo.nome} " + numero.to_string()
+    motivo_su = id_in_elenco("motivo-su", tipo.nome, id.to_string())
+    motivo_giu = id_in_elenco("motivo-giu", tipo.nome, id.to_string())
+    stesso = giu == su  # e.g. both moves would break year order: said once
     pulsanti = (
-        ("apri", "Modifica", RedazioneState.apri(tipo.nome, id)),
-        ("su", "Sposta su", RedazioneState.sposta(tipo.nome, id, -1)),
-        ("giu", "Sposta giù", RedazioneState.sposta(tipo.nome, id, 1)),
-        ("elimina", "Elimina", RedazioneState.chiedi_eliminazione(tipo.nome, id)),
+        ("apri", "Modifica", RedazioneState.apri(tipo.nome, id), {}),
+        (
+            "su",
+            "Sposta su",
+            RedazioneState.sposta(tipo.nome, id, -1),
+            {"disabled": su != "", "aria_describedby": rx.cond(su != "", motivo_su, "")},
+        ),
+        (
+            "giu",
+            "Sposta giù",
+            RedazioneState.sposta(tipo.nome, id, 1),
+            {
+                "disabled": giu != "",
+                "aria_describedby": rx.cond(giu != "", rx.cond(stesso, motivo_su, motivo_giu), ""),
+            },
+        ),
+        ("elimina", "Elimina", RedazioneState.chiedi_eliminazione(tipo.nome, id), {}),
     )
     return rx.cond(
         _stessa(RedazioneState.da_eliminare, tipo, "", id),
@@ -252,10 +286,13 @@ def controlli_elemento(
                     aria_label=f"{testo} " + nome,
                     class_name="pulsante-piccolo",
                     on_click=evento,
+                    **stato,
                 )
-                for azione, testo, evento in pulsanti
+                for azione, testo, evento, stato in pulsanti
             ],
             *altri,
+            _motivo(su, motivo_su),
+            _motivo(rx.cond(stesso, "", giu), motivo_giu),
             class_name="controlli",
         ),
     )

@@ -109,7 +109,7 @@ SCRIPT = """
   // She left edit mode or logged out here: the editors that close now close on purpose.
   let lasciata = false;
   const inModifica = () =>
-    document.querySelector('[data-lascia-modifica][aria-pressed="true"]') !== null;
+    document.querySelector('[data-lascia-modifica][data-modifica-attiva="true"]') !== null;
   const osserva = () => {
     const ora = new Set(document.querySelectorAll(EDITOR));
     for (const form of ora) {
@@ -150,7 +150,7 @@ SCRIPT = """
   });
   document.addEventListener('click', (e) => {
     const pulsante = e.target.closest && e.target.closest('[data-lascia-modifica]');
-    if (!pulsante || pulsante.getAttribute('aria-pressed') === 'false') return;
+    if (!pulsante || pulsante.dataset.modificaAttiva === 'false') return;
     if (sporchi() && !window.confirm(CHIEDI_PRIMA)) {
       e.preventDefault(); e.stopImmediatePropagation(); return;
     }

@@ -57,6 +57,8 @@ def voce_valore(valore: rx.Var[ValoreVista]) -> rx.Component:
                         pulsante_cronologia(
                             VALORE, valore.id, "valore " + valore.numero.to_string()
                         ),
+                        su=valore.su,
+                        giu=valore.giu,
                     ),
                 ),
                 rx.cond(in_modifica, esito_voce(VALORE, id=valore.id)),

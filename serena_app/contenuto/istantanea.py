@@ -7,7 +7,7 @@ without reading the page again.
 
 import dataclasses
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from sqlmodel import Session, col, select
 
@@ -17,6 +17,7 @@ from serena_app.contenuto.pagina import (
     PUBBLICATA,
     Pagina,
     Scrittura,
+    fermo,
     leggi_elenco,
     leggi_sezioni,
     versione_pagina,
@@ -45,24 +46,34 @@ def paragrafi(testo: str) -> list[str]:
     return [p.strip() for p in testo.split("\n\n") if p.strip()]
 
 
-def _tappe(righe: list[Tappa]) -> list[TappaVista]:
+def _tappe(righe: Sequence[Tappa]) -> list[TappaVista]:
     return [
         TappaVista(
             t.id or 0,
-            n,
+            i + 1,
             "" if t.anno is None else str(t.anno),
             t.titolo,
             t.testo,
             bozze.firma(t.autore, t.modificata),
+            su=fermo(righe, i, -1),
+            giu=fermo(righe, i, 1),
         )
-        for n, t in enumerate(righe, start=1)
+        for i, t in enumerate(righe)
     ]
 
 
-def _valori(righe: list[Valore]) -> list[ValoreVista]:
+def _valori(righe: Sequence[Valore]) -> list[ValoreVista]:
     return [
-        ValoreVista(v.id or 0, n, v.titolo, v.testo, bozze.firma(v.autore, v.modificata))
-        for n, v in enumerate(righe, start=1)
+        ValoreVista(
+            v.id or 0,
+            i + 1,
+            v.titolo,
+            v.testo,
+            bozze.firma(v.autore, v.modificata),
+            su=fermo(righe, i, -1),
+            giu=fermo(righe, i, 1),
+        )
+        for i, v in enumerate(righe)
     ]
 
 

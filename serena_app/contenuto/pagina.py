@@ -25,6 +25,7 @@ from sqlmodel import Session, col, func, select
 
 from serena_app import db
 from serena_app.contenuto.tipi import SEZIONE, TAPPA, TIPI, VALORE, Tipo, Voce
+from serena_app.contenuto.viste import ANNO, CIMA, FONDO
 from serena_app.models import (
     MODELLI,
     MODELLI_ELENCO,
@@ -215,6 +216,21 @@ def in_ordine_di_anno(elementi: Sequence) -> bool:
     values have no year)."""
     anni = [a for e in elementi if (a := getattr(e, "anno", None)) is not None]
     return anni == sorted(anni)
+
+
+def fermo(elenco: Sequence, indice: int, di: int) -> str:
+    """Why the item at `indice` of `elenco` (a list in display order) cannot move one place
+    up (`di=-1`) or down (`di=1`): `CIMA` or `FONDO` at an end of the list, `ANNO` if dated
+    milestones would be out of year order; "" if it can. `sposta` refuses the same moves."""
+    arrivo = indice + di
+    if arrivo < 0:
+        return CIMA
+    if arrivo >= len(elenco):
+        return FONDO
+    # Swapping neighbours changes the order of these two only.
+    if not in_ordine_di_anno([elenco[max(indice, arrivo)], elenco[min(indice, arrivo)]]):
+        return ANNO
+    return ""
 
 
 def _indice(elementi: list, elemento) -> int:
@@ -496,13 +512,13 @@ def sposta(
     if elemento is None:
         raise NonTrovato(voce)
     partenza = _indice(elenco, elemento)
-    arrivo = partenza + di
-    if di not in (-1, 1) or not 0 <= arrivo < len(elenco):
-        raise OrdineNonValido("È già al limite dell’elenco.")
-    elenco[partenza], elenco[arrivo] = elenco[arrivo], elenco[partenza]
-    # Swapping neighbours changes the order of these two only.
-    if not in_ordine_di_anno(elenco[min(partenza, arrivo) : max(partenza, arrivo) + 1]):
+    motivo = fermo(elenco, partenza, di) if di in (-1, 1) else FONDO
+    if motivo == ANNO:
         raise OrdineNonValido("Le tappe con un anno restano in ordine cronologico.")
+    if motivo:
+        raise OrdineNonValido("È già al limite dell’elenco.")
+    arrivo = partenza + di
+    elenco[partenza], elenco[arrivo] = elenco[arrivo], elenco[partenza]
     for colonna, valore in _firmata(autore).items():
         setattr(elemento, colonna, valore)
     _numera(elenco)

@@ -3,6 +3,14 @@ import it)."""
 
 import dataclasses
 
+# Why an item cannot move one place (`pagina.fermo`), and how the edit controls say it.
+CIMA, FONDO, ANNO = "cima", "fondo", "anno"
+MOTIVI_FERMO = {
+    CIMA: "È in cima all’elenco: non può salire.",
+    FONDO: "È in fondo all’elenco: non può scendere.",
+    ANNO: "Le tappe con un anno seguono l’ordine degli anni: cambia l’anno per spostarla.",
+}
+
 
 @dataclasses.dataclass(frozen=True)
 class TappaVista:
@@ -14,6 +22,8 @@ class TappaVista:
     titolo: str
     testo: str
     bozza: str = ""  # on the working copy: "Bozza di anna · …" if it has a draft
+    su: str = ""  # why it cannot move up (`CIMA`, `ANNO`); "" if it can
+    giu: str = ""  # why it cannot move down (`FONDO`, `ANNO`); "" if it can
 
 
 @dataclasses.dataclass(frozen=True)
@@ -25,6 +35,8 @@ class ValoreVista:
     titolo: str
     testo: str
     bozza: str = ""  # on the working copy: "Bozza di anna · …" if it has a draft
+    su: str = ""  # why it cannot move up (`CIMA`, `ANNO`); "" if it can
+    giu: str = ""  # why it cannot move down (`FONDO`, `ANNO`); "" if it can
 
 
 @dataclasses.dataclass(frozen=True)

@@ -3,7 +3,7 @@
 import reflex as rx
 
 from serena_app.components.salvaguardie import salvaguardie
-from serena_app.sections.barra_staff import barra_staff
+from serena_app.sections.barra_staff import avviso_uscita, barra_staff
 from serena_app.sections.demo import banner_demo
 from serena_app.sections.footer import footer
 from serena_app.sections.header import header
@@ -20,9 +20,10 @@ def index() -> rx.Component:
     return rx.fragment(
         canonico("/"),
         rx.el.script(json_ld_di(ContenutoState.descrizione), type="application/ld+json"),
-        header(),
+        # The header and the staff bar stay at the top of the window together.
+        rx.el.div(header(), barra_staff(), class_name="cima"),
+        avviso_uscita(),
         banner_demo(),
-        barra_staff(),
         rx.el.main(
             hero(),
             storia(),

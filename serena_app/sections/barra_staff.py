@@ -1,6 +1,11 @@
 """The staff bar: who is logged in, "Modifica pagina", "Esci", the drafts ("Pubblica",
 "Scarta bozze", "Anteprima"), history ("Annulla ultima modifica", "Cronologia della pagina"),
-and what just happened."""
+and what just happened.
+
+It stays at the top of the window with the header (`pages/index.py`). In edit mode its first
+line holds the status, "Pubblica" and "Strumenti", and is all of it until "Strumenti" opens
+the rest.
+A button that would only be refused is disabled, and says why in text it is described by."""
 
 import reflex as rx
 
@@ -10,12 +15,24 @@ from serena_app.components.testo import testo_modificabile
 from serena_app.demo import modalita
 from serena_app.state.accesso import AccessoState
 from serena_app.state.contenuto import ContenutoState
-from serena_app.state.cronologia import ANNULLA, CronologiaState
-from serena_app.state.interfaccia import BARRA_STAFF
-from serena_app.state.redazione import CONFERMA_BOZZE, PUBBLICA, SCARTA, RedazioneState
+from serena_app.state.cronologia import ANNULLA, MOTIVO_ANNULLA, CronologiaState
+from serena_app.state.interfaccia import BARRA_STAFF, congedo, strumenti_aperti
+from serena_app.state.redazione import (
+    APRI_STRUMENTI,
+    CONFERMA_BOZZE,
+    PUBBLICA,
+    SCARTA,
+    STATO_BOZZE,
+    RedazioneState,
+)
 from serena_app.state.staff import StaffState
 
 quante = StaffState.modifiche.length()
+nessuna = quante == 0
+STRUMENTI = "strumenti-staff"  # what "Strumenti" opens in edit mode
+NULLA_DA_ANNULLARE = "Nessuna modifica tua da annullare."
+ANTEPRIMA = "Anteprima: i visitatori non vedono ancora queste modifiche."
+USCITA = "Sei uscita/o dall’area riservata."
 
 
 def _chi_le_vedra() -> rx.Var | str:
@@ -49,7 +66,7 @@ def _conferma_bozze() -> rx.Component:
                 class_name=rx.cond(pubblica, "pulsante", "pulsante pulsante-pericolo"),
                 on_click=rx.cond(pubblica, RedazioneState.pubblica, RedazioneState.scarta),
             ),
-            pulsante_annulla(),
+            pulsante_annulla("No, torna indietro"),
             class_name="azioni-modulo",
         ),
         class_name="conferma-bozze",
@@ -71,34 +88,87 @@ def _descrizione() -> rx.Component:
     )
 
 
-def _bozze() -> rx.Component:
-    """In edit mode: how many changes wait, and what can be done with them."""
-    return rx.fragment(
-        rx.el.p(
+def _stato() -> rx.Component:
+    """How many changes wait: a few words on a phone, a sentence elsewhere."""
+    return rx.el.p(
+        rx.el.span(
             rx.cond(
-                quante == 0,
-                "Nessuna modifica in bozza.",
+                nessuna,
+                "Niente da pubblicare",
+                rx.cond(quante == 1, "1 bozza", quante.to_string() + " bozze"),
+            ),
+            class_name="breve",
+        ),
+        rx.el.span(
+            rx.cond(
+                nessuna,
+                "Nessuna modifica in bozza: niente da pubblicare.",
                 rx.cond(
                     quante == 1,
                     "1 modifica in bozza, non ancora pubblicata.",
                     quante.to_string() + " modifiche in bozza, non ancora pubblicate.",
                 ),
             ),
-            class_name="stato-bozze",
+            class_name="esteso",
+        ),
+        id=STATO_BOZZE,
+        tab_index=-1,  # focused after a publish or a discard
+        class_name="stato-bozze",
+    )
+
+
+def _se_ci_sono_bozze() -> dict:
+    """Disabled, and described by the status ("Niente da pubblicare"), without drafts."""
+    return {"disabled": nessuna, "aria_describedby": rx.cond(nessuna, STATO_BOZZE, "")}
+
+
+def _riga() -> rx.Component:
+    """The bar's first line, always in view: who, and in edit mode the status, "Pubblica" and
+    "Strumenti", which opens the rest (out of edit mode the rest fits on the same line)."""
+    return rx.el.div(
+        rx.el.p(
+            rx.el.span("Area riservata: ", class_name="esteso"),
+            rx.el.strong(AccessoState.nome_staff),
+            class_name="chi",
+        ),
+        rx.cond(
+            StaffState.modifica_attiva,
+            rx.fragment(
+                _stato(),
+                rx.el.button(
+                    "Pubblica",
+                    type="button",
+                    id=PUBBLICA,
+                    class_name="pulsante",
+                    on_click=RedazioneState.chiedi_pubblicazione,
+                    **_se_ci_sono_bozze(),
+                ),
+            ),
         ),
         rx.el.button(
-            "Pubblica",
+            "Strumenti",
+            rx.el.span(class_name="freccia", aria_hidden="true"),
             type="button",
-            id=PUBBLICA,
-            class_name="pulsante",
-            on_click=RedazioneState.chiedi_pubblicazione,
+            id=APRI_STRUMENTI,
+            class_name="pulsante pulsante-secondario pulsante-strumenti",
+            aria_expanded=rx.cond(strumenti_aperti.value, "true", "false"),
+            aria_controls=STRUMENTI,
+            on_click=strumenti_aperti.set_value(~strumenti_aperti.value),
         ),
+        class_name="barra-staff-riga",
+    )
+
+
+def _bozze() -> rx.Component:
+    """In edit mode, among the tools: what else can be done with the drafts, and history."""
+    return rx.fragment(
         rx.el.button(
             "Scarta bozze",
             type="button",
             id=SCARTA,
             class_name="pulsante pulsante-secondario",
             on_click=RedazioneState.chiedi_scarto,
+            **_se_ci_sono_bozze(),
         ),
         rx.el.button(
             rx.cond(StaffState.anteprima, "Chiudi anteprima", "Anteprima"),
@@ -113,6 +183,12 @@ def _bozze() -> rx.Component:
             aria_keyshortcuts="Control+Z Meta+Z",
             class_name="pulsante pulsante-secondario",
             on_click=CronologiaState.annulla_ultima,
+            disabled=~StaffState.puo_annullare,
+            aria_describedby=rx.cond(StaffState.puo_annullare, "", MOTIVO_ANNULLA),
+        ),
+        rx.cond(
+            ~StaffState.puo_annullare,
+            rx.el.p(NULLA_DA_ANNULLARE, id=MOTIVO_ANNULLA, tab_index=-1, class_name="motivo"),
         ),
         rx.el.button(
             "Cronologia della pagina",
@@ -121,22 +197,32 @@ def _bozze() -> rx.Component:
             class_name="pulsante pulsante-secondario",
             on_click=CronologiaState.apri_pubblicazioni,
         ),
-        rx.cond(RedazioneState.conferma != "", _conferma_bozze()),
-        cronologia_pagina(),
         rx.cond(~StaffState.anteprima, _descrizione()),
     )
 
 
+def _congedo() -> rx.Component:
+    """What "Esci" leaves behind, said after it (kept in the browser: the staff state is
+    gone by then): how many changes stay in draft."""
+    resta = rx.cond(
+        quante == 1,
+        " 1 modifica resta in bozza, non pubblicata: la ritrovi quando rientri.",
+        " " + quante.to_string() + " modifiche restano in bozza, non pubblicate: le ritrovi "
+        "quando rientri.",
+    )
+    return congedo.set_value(USCITA + rx.cond(nessuna, "", resta).to(str))
+
+
 def _strumenti() -> rx.Component:
-    """Who is logged in, "Modifica pagina", "Esci", the drafts, and what just happened."""
-    return rx.fragment(
-        rx.el.p("Area riservata: ", rx.el.strong(AccessoState.nome_staff)),
+    """ "Modifica pagina" (in edit mode "Esci dalla modifica"), "Esci", and the drafts."""
+    return rx.el.div(
         rx.el.button(
-            "Modifica pagina",
+            rx.cond(StaffState.modifica_attiva, "Esci dalla modifica", "Modifica pagina"),
             type="button",
             class_name="pulsante",
-            aria_pressed=rx.cond(StaffState.modifica_attiva, "true", "false"),
-            data_lascia_modifica="true",  # asks first if typed text is unsaved
+            # For the page's script: leaving edit mode asks first if typed text is unsaved.
+            data_lascia_modifica="true",
+            data_modifica_attiva=rx.cond(StaffState.modifica_attiva, "true", "false"),
             on_click=RedazioneState.alterna_modifica,
         ),
         rx.el.button(
@@ -144,10 +230,12 @@ def _strumenti() -> rx.Component:
             type="button",
             data_lascia_modifica="true",
             class_name="pulsante pulsante-secondario",
-            on_click=[RedazioneState.annulla, AccessoState.esci],
+            on_click=[_congedo(), RedazioneState.annulla, AccessoState.esci],
         ),
         rx.cond(StaffState.modifica_attiva, _bozze()),
-        rx.el.p(StaffState.annuncio, role="status", class_name="annuncio"),
+        id=STRUMENTI,
+        class_name="barra-staff-strumenti",
+        data_aperto=rx.cond(strumenti_aperti.value, "true", "false"),
     )
 
 
@@ -169,6 +257,12 @@ def _avviso() -> rx.Component:
     )
 
 
+def avviso_uscita() -> rx.Component:
+    """After "Esci", a polite message says so, and how many drafts stay (until a reload)."""
+    staff = AccessoState.nome_staff != ""
+    return rx.el.p(rx.cond(staff, "", congedo.value), role="status", class_name="congedo")
+
+
 def barra_staff() -> rx.Component:
     """Shown only to a logged-in staff member; announcements are read out by screen readers.
     When the session ends elsewhere (`state/revoca.py`) only its warning stays, until closed."""
@@ -177,13 +271,36 @@ def barra_staff() -> rx.Component:
         staff | (StaffState.avviso != ""),
         rx.el.div(
             rx.el.div(
-                rx.cond(staff, _strumenti()),
+                rx.cond(
+                    staff,
+                    rx.fragment(
+                        _riga(),
+                        rx.cond(
+                            StaffState.anteprima,
+                            rx.el.p(ANTEPRIMA, class_name="banner-anteprima"),
+                        ),
+                        _strumenti(),
+                        # Opened from the first line or the tools; shown with either folded.
+                        rx.cond(
+                            StaffState.modifica_attiva,
+                            rx.fragment(
+                                rx.cond(RedazioneState.conferma != "", _conferma_bozze()),
+                                cronologia_pagina(),
+                            ),
+                        ),
+                        rx.el.p(StaffState.annuncio, role="status", class_name="annuncio"),
+                    ),
+                ),
                 _avviso(),
                 class_name=rx.cond(staff, "barra-staff-interna", ""),
             ),
             role="region",
             aria_label="Strumenti del personale",
-            class_name=rx.cond(staff, "barra-staff", ""),
+            class_name=rx.cond(
+                staff,
+                rx.cond(StaffState.modifica_attiva, "barra-staff in-modifica", "barra-staff"),
+                "",
+            ),
             id=BARRA_STAFF,
             tab_index=-1,
         ),

@@ -44,6 +44,8 @@ def _tappa(tappa: rx.Var[TappaVista]) -> rx.Component:
                         tappa.numero,
                         tappa.titolo,
                         pulsante_cronologia(TAPPA, tappa.id, "tappa " + tappa.numero.to_string()),
+                        su=tappa.su,
+                        giu=tappa.giu,
                     ),
                 ),
                 rx.cond(in_modifica, esito_voce(TAPPA, id=tappa.id)),

@@ -38,6 +38,7 @@ from serena_app.state.redazione import (
 from serena_app.state.staff import StaffState, richiede_staff
 
 ANNULLA = "annulla-ultima"  # the id of "Annulla ultima modifica" (Ctrl/Cmd+Z presses it)
+MOTIVO_ANNULLA = "motivo-annulla"  # the id of why it is disabled
 NESSUNA_REVISIONE = "Questa versione non c’è più: apri di nuovo la cronologia."
 
 
@@ -286,4 +287,5 @@ class CronologiaState(StaffState):
             return None
         self._chiudi_pannelli()
         await self._mostra_bozza(nuova, f"Modifica annullata: {revisioni.nome_di(annullata)}.")
-        self._metti_a_fuoco(ANNULLA)
+        # Focus stays on the button, or goes to why it is now disabled.
+        self._metti_a_fuoco(ANNULLA if self.puo_annullare else MOTIVO_ANNULLA)

@@ -9,6 +9,8 @@ storia_aperta = ClientStateVar.create("storia_aperta", default=False)
 valori_aperti = ClientStateVar.create("valori_aperti", default=[])
 errore_imprevisto = ClientStateVar.create("errore_imprevisto", default=False)
 conferma_ripristino = ClientStateVar.create("conferma_ripristino", default=False)  # demo
+strumenti_aperti = ClientStateVar.create("strumenti_aperti", default=False)  # on a phone
+congedo = ClientStateVar.create("congedo", default="")  # said after "Esci", until a reload
 
 
 def alterna_valore(numero: Var) -> Var:

@@ -50,6 +50,8 @@ BOZZE_CAMBIATE = (
     "Nel frattempo un’altra persona ha cambiato le bozze: controlla l’elenco e riprova."
 )
 PUBBLICA, SCARTA = "pubblica", "scarta"  # the ids of the staff bar's two buttons
+STATO_BOZZE = "stato-bozze"  # the id of its status: focus goes there once nothing is left
+APRI_STRUMENTI = "apri-strumenti"  # the id of its "Strumenti", which holds the rest in edit mode
 CONFERMA_BOZZE = "conferma-bozze"  # the id of the publish or discard confirmation's button
 RIEPILOGO_ERRORI = "riepilogo-errori"  # the id of a refused form's list of its errors
 DA_PUBBLICARE = "pubblica dalla barra in alto."
@@ -317,6 +319,8 @@ class RedazioneState(StaffState):
     async def alterna_modifica(self) -> None:
         """Turn edit mode on (the working copy is shown) or off (the published page)."""
         await self._imposta_modifica(not self.modifica_attiva)
+        if self.modifica_attiva:  # this button, "Esci dalla modifica" now, is under "Strumenti"
+            self._metti_a_fuoco(APRI_STRUMENTI)
 
     async def _imposta_modifica(self, attiva: bool) -> None:
         """Edit mode on or off, in the place the guard found for this session."""
@@ -402,7 +406,7 @@ class RedazioneState(StaffState):
             return None
         quante = len(esito.modifiche)
         self.annuncio = f"Pubblicat{'a' if quante == 1 else 'e'} {modifiche(quante)}."
-        self._metti_a_fuoco(PUBBLICA)
+        self._metti_a_fuoco(STATO_BOZZE)  # "Pubblica" is disabled now: nothing is left
 
     @rx.event
     @richiede_staff
@@ -414,7 +418,7 @@ class RedazioneState(StaffState):
         if await self._applica(pubblica.scarta) is None:
             return None
         self.annuncio = "Bozze scartate: la pagina in modifica è di nuovo quella pubblicata."
-        self._metti_a_fuoco(PUBBLICA)
+        self._metti_a_fuoco(STATO_BOZZE)  # "Pubblica" is disabled now: nothing is left
 
     @rx.event
     @richiede_staff

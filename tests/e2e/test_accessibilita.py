@@ -101,6 +101,7 @@ def test_one_edit_by_keyboard_alone(pagina: Page, contenuto, staff, db):
     redattore = PaginaInModifica(pagina, contenuto).apri()
     _tab_fino_a(pagina, "Modifica pagina")
     pagina.keyboard.press("Enter")
+    expect(redattore.pulsante_strumenti).to_be_focused()  # which now holds that button
     _tab_fino_a(pagina, "Modifica vision")
     pagina.keyboard.press("Enter")
     campo = redattore.campo("Testo: vision")

@@ -38,7 +38,7 @@ def _salva_mission(redattore: PaginaInModifica, testo: str) -> None:
 def _pubblica(redattore: PaginaInModifica) -> None:
     redattore.page.get_by_role("button", name="Pubblica", exact=True).click()
     redattore.page.get_by_role("button", name="Pubblica ora").click()
-    expect(redattore.barra).to_contain_text("Nessuna modifica in bozza.")
+    expect(redattore.stato).to_contain_text("Nessuna modifica in bozza")
 
 
 def _pannello(page: Page):
@@ -91,17 +91,16 @@ def test_annulla_ultima_modifica_and_ctrl_z_undo_ones_own_changes(
     originale = contenuto["sezioni"]["mission"].split("\n\n")[0]
     _salva_mission(redattore, "Prima modifica.")
     _salva_mission(redattore, "Seconda modifica.")
-    redattore.page.get_by_role("button", name="Annulla ultima modifica").click()
+    annulla = redattore.strumento("Annulla ultima modifica")
+    annulla.click()
     expect(redattore.annuncio).to_have_text("Modifica annullata: Testo della mission.")
     expect(redattore.sezione("mission")).to_contain_text("Prima modifica.")
     redattore.page.locator("body").click(position={"x": 5, "y": 400})  # focus outside a field
     redattore.page.keyboard.press("Control+z")
     expect(redattore.sezione("mission")).to_contain_text(originale)
-    expect(redattore.barra).to_contain_text("Nessuna modifica in bozza.")
-    redattore.page.get_by_role("button", name="Annulla ultima modifica").click()
-    expect(redattore.page.get_by_role("alert")).to_have_text(
-        "Non ci sono modifiche tue da annullare."
-    )
+    expect(redattore.stato).to_contain_text("Nessuna modifica in bozza")
+    expect(annulla).to_be_disabled()  # nothing of hers is left to undo
+    expect(annulla).to_have_accessible_description("Nessuna modifica tua da annullare.")
 
 
 @pytest.mark.parametrize("viewport", ["desktop"], indirect=True)
@@ -115,7 +114,7 @@ def test_the_whole_page_comes_back_as_an_earlier_publish_left_it(
     redattore.page.get_by_role("button", name="Conferma eliminazione").click()
     _pubblica(redattore)
 
-    redattore.page.get_by_role("button", name="Cronologia della pagina").click()
+    redattore.strumento("Cronologia della pagina").click()
     pannello = redattore.page.get_by_role("region", name="Cronologia della pagina")
     expect(pannello).to_be_focused()
     pubblicazioni = pannello.get_by_role("listitem")

@@ -67,7 +67,8 @@ def test_a_saved_mission_is_a_draft_until_pubblica_then_visitors_see_it_live(
     )
     conferma.click()
     expect(redattore.annuncio).to_have_text("Pubblicata 1 modifica.")
-    expect(redattore.barra).to_contain_text("Nessuna modifica in bozza.")
+    expect(redattore.stato).to_contain_text("Nessuna modifica in bozza")
+    expect(redattore.stato).to_be_focused()  # "Pubblica" is disabled: focus is not lost
     expect(redattore.sezione("mission").get_by_text("Bozza di anna ·")).to_have_count(0)
     assert _testo_salvato(db, "mission", PUBBLICATA) == nuovo
     expect(visitatore.get_by_text("Secondo paragrafo.")).to_be_visible(timeout=2000)
@@ -83,7 +84,7 @@ def test_scarta_bozze_drops_every_draft(redattore: PaginaInModifica, contenuto, 
     redattore.campo("Testo: vision").fill("Una vision da scartare.")
     redattore.salva()
     expect(redattore.sezione("vision")).to_contain_text("Una vision da scartare.")
-    redattore.page.get_by_role("button", name="Scarta bozze").click()
+    redattore.strumento("Scarta bozze").click()
     conferma = redattore.page.get_by_role("button", name="Scarta le bozze")
     expect(conferma).to_be_focused()
     conferma.click()
@@ -97,13 +98,12 @@ def test_anteprima_shows_the_draft_without_edit_controls(redattore: PaginaInModi
     redattore.page.get_by_role("button", name="Modifica vision").click()
     redattore.campo("Testo: vision").fill("Una vision in anteprima.")
     redattore.salva()
-    anteprima = redattore.page.get_by_role("button", name="Anteprima")
-    anteprima.click()
+    redattore.strumento("Anteprima").click()
     expect(redattore.sezione("vision")).to_contain_text("Una vision in anteprima.")
     expect(redattore.page.get_by_text("Bozza di anna ·")).to_have_count(0)
     expect(redattore.page.get_by_role("button", name="Modifica vision")).to_have_count(0)
     expect(redattore.page.get_by_role("button", name="Aggiungi tappa")).to_have_count(0)
-    redattore.page.get_by_role("button", name="Chiudi anteprima").click()
+    redattore.strumento("Chiudi anteprima").click()
     expect(redattore.page.get_by_role("button", name="Modifica vision")).to_be_visible()
     expect(redattore.sezione("vision").get_by_text("Bozza di anna ·")).to_be_visible()
 
@@ -195,16 +195,17 @@ def _controlli_grandi_e_raccolti(page: Page, tappe) -> None:
         assert cornice == {"bordo": "solid", "dentro": True}
 
 
-def test_a_move_that_breaks_year_order_is_refused(redattore: PaginaInModifica, contenuto):
-    redattore.page.get_by_role("button", name="Sposta su tappa 1").click()
-    expect(redattore.barra.get_by_role("alert")).to_have_text("È già al limite dell’elenco.")
+def test_a_move_that_breaks_year_order_is_not_offered(redattore: PaginaInModifica, contenuto):
+    """1994 moves up past the undated milestones, not past 1986: that button is disabled and
+    says why (the server refuses it anyway: tests/security/test_attacchi.py)."""
     ultima = len(contenuto["tappe"])  # 1994, just below undated milestones
-    for posizione in (ultima, ultima - 1, ultima - 2):
-        redattore.page.get_by_role("button", name=f"Sposta su tappa {posizione}").click()
-        # Each move lands (and the page settles) before the next button is found by number.
-        expect(redattore.annuncio).to_contain_text(f"in posizione {posizione - 1} di")
-    redattore.page.get_by_role("button", name=f"Sposta su tappa {ultima - 3}").click()
-    expect(redattore.barra.get_by_role("alert")).to_contain_text("ordine cronologico")
+    redattore.page.get_by_role("button", name=f"Sposta su tappa {ultima}").click()
+    redattore.page.get_by_role("button", name=f"Sposta su tappa {ultima - 1}").click()
+    redattore.page.get_by_role("button", name=f"Sposta su tappa {ultima - 2}").click()
+    expect(redattore.annuncio).to_contain_text(f"spostata in posizione 2 di {ultima}")
+    su = redattore.page.get_by_role("button", name="Sposta su tappa 2", exact=True)
+    expect(su).to_be_disabled()
+    expect(su).to_have_accessible_description(re.compile("ordine degli anni"))
     anni = redattore.timeline.locator("time").all_inner_texts()
     assert anni == sorted(anni)
 
@@ -348,7 +349,7 @@ def test_two_staff_members_conflict_and_nothing_is_lost(
 
 def test_logout_removes_the_edit_controls(redattore: PaginaInModifica):
     expect(redattore.page.get_by_role("button", name="Modifica mission")).to_be_visible()
-    redattore.page.get_by_role("button", name="Esci").click()
+    redattore.strumento("Esci").click()
     expect(redattore.barra).to_have_count(0)
     expect(redattore.page.get_by_role("button", name="Modifica mission")).to_have_count(0)
     redattore.page.reload()
@@ -381,7 +382,7 @@ def test_the_page_description_is_edited_from_the_staff_bar_and_reaches_the_meta_
     redattore: PaginaInModifica, server: Server, db
 ):
     nuova = "Cooperativa Serena di Ferrara: assistenza domiciliare, servizi educativi."
-    barra = redattore.barra
+    barra = redattore.strumenti().barra
     barra.get_by_text("Descrizione per motori di ricerca e condivisioni").click()
     expect(barra).to_contain_text("caratteri: i motori di ricerca ne mostrano circa 155.")
     barra.get_by_role("button", name="Modifica descrizione della pagina").click()
@@ -540,3 +541,171 @@ def test_a_long_paste_is_kept_whole_counted_and_refused_and_errors_are_heard(
     page.once("dialog", lambda dialogo: dialogo.accept())
     page.get_by_role("button", name="Annulla", exact=True).click()
     expect(testo).to_have_count(0)
+
+
+def _tab_fino_a(page: Page, nome: str, massimo: int = 300) -> None:
+    """Press Tab until the focused element's accessible text is `nome`."""
+    for _ in range(massimo):
+        page.keyboard.press("Tab")
+        fermata = page.evaluate(
+            "() => { const e = document.activeElement;"
+            " return (e.getAttribute('aria-label') || e.textContent || '').trim(); }"
+        )
+        if fermata == nome:
+            return
+    pytest.fail(f"«{nome}» not reached by keyboard")
+
+
+def _riquadro(locator) -> dict:
+    """Where an element is in the window, in CSS pixels."""
+    return locator.evaluate(
+        "(e) => { const r = e.getBoundingClientRect();"
+        " return {alto: r.top, basso: r.bottom, altezza: r.height}; }"
+    )
+
+
+@pytest.mark.parametrize("server", ["run"], indirect=True)
+def test_the_staff_bar_is_one_line_on_a_phone_and_stays_in_reach(
+    redattore: PaginaInModifica, viewport: dict
+):
+    """Status and "Pubblica" are in the window wherever one is on the page; on a phone the bar
+    is one line until "Strumenti" opens it; a field reached by keyboard is not under it."""
+    page, barra = redattore.page, redattore.barra
+    telefono = viewport["width"] < 600
+    pubblica = page.get_by_role("button", name="Pubblica", exact=True)
+    if telefono:
+        strumenti = redattore.pulsante_strumenti
+        expect(strumenti).to_have_attribute("aria-expanded", "false")
+        riga = _riquadro(pubblica)["altezza"]
+        altezza = _riquadro(barra)["altezza"]
+        print(f"phone: staff bar {altezza:.0f} px high, one button {riga:.0f} px")
+        assert altezza < 2 * riga
+        expect(page.get_by_role("button", name="Scarta bozze")).to_be_hidden()
+        strumenti.click()
+        expect(strumenti).to_have_attribute("aria-expanded", "true")
+        expect(page.get_by_role("button", name="Scarta bozze")).to_be_visible()
+        assert page.locator(f"#{strumenti.get_attribute('aria-controls')}").count() == 1
+        strumenti.click()
+        expect(page.get_by_role("button", name="Scarta bozze")).to_be_hidden()
+
+    page.evaluate("() => window.scrollTo(0, document.documentElement.scrollHeight)")
+    expect(redattore.stato).to_be_in_viewport(ratio=1)
+    expect(pubblica).to_be_in_viewport(ratio=1)
+    print(f"{viewport['width']} px: at the bottom, staff bar at {_riquadro(barra)}")
+
+    page.evaluate("() => window.scrollTo(0, 0)")
+    page.locator("body").click(position={"x": 5, "y": 5})
+    _tab_fino_a(page, "Modifica vision")
+    fuoco = _riquadro(page.get_by_role("button", name="Modifica vision"))
+    assert fuoco["alto"] >= _riquadro(barra)["basso"], "the focused button is under the bar"
+    redattore.strumenti(True)
+    assert violazioni(page) == []
+
+
+@pytest.mark.parametrize("server", ["run"], indirect=True)
+@pytest.mark.parametrize("viewport", ["desktop"], indirect=True)
+def test_what_would_be_refused_is_disabled_and_says_why(redattore: PaginaInModifica):
+    """No drafts: "Pubblica" and "Scarta bozze"; nothing of hers: "Annulla ultima modifica";
+    the ends of a list, and dated milestones next to each other: "Sposta su/giù". Each says
+    why, in visible text the button is described by; keyboard alone."""
+    page = redattore.page
+    niente = re.compile("niente da pubblicare", re.IGNORECASE)
+    pubblica = page.get_by_role("button", name="Pubblica", exact=True)
+    scarta = redattore.strumento("Scarta bozze")
+    annulla = redattore.strumento("Annulla ultima modifica")
+    for pulsante in (pubblica, scarta):
+        expect(pulsante).to_be_disabled()
+        expect(pulsante).to_have_accessible_description(niente)
+    expect(redattore.stato).to_be_visible()
+    expect(redattore.stato).to_contain_text(niente)
+    expect(annulla).to_be_disabled()
+    expect(annulla).to_have_accessible_description("Nessuna modifica tua da annullare.")
+    expect(redattore.barra.get_by_text("Nessuna modifica tua da annullare.")).to_be_visible()
+
+    n = redattore.elementi("storia").count()
+    valori = redattore.elementi("valori").count()
+    cima = "È in cima all’elenco: non può salire."
+    fondo = "È in fondo all’elenco: non può scendere."
+    for nome, motivo in (
+        ("Sposta su tappa 1", cima),
+        (f"Sposta giù tappa {n}", fondo),
+        ("Sposta su valore 1", cima),
+        (f"Sposta giù valore {valori}", fondo),
+    ):
+        pulsante = page.get_by_role("button", name=nome, exact=True)
+        expect(pulsante).to_be_disabled()
+        expect(pulsante).to_have_accessible_description(motivo)
+    expect(page.get_by_role("button", name="Sposta giù tappa 1", exact=True)).to_be_enabled()
+    expect(page.get_by_text(cima)).to_have_count(2)  # shown once per list, where it applies
+
+    # A milestone of 2000 goes after the one of 1994: neither can pass the other.
+    _tab_fino_a(page, "Aggiungi tappa")
+    page.keyboard.press("Enter")
+    expect(redattore.campo("Anno (facoltativo)")).to_be_focused()
+    page.keyboard.type("2000")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Una tappa del 2000")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Il testo della tappa.")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(redattore.annuncio).to_contain_text(f"posizione {n + 1} di {n + 1}")
+    anni = "Le tappe con un anno seguono l’ordine degli anni: cambia l’anno per spostarla."
+    for nome in (f"Sposta giù tappa {n}", f"Sposta su tappa {n + 1}"):
+        pulsante = page.get_by_role("button", name=nome, exact=True)
+        expect(pulsante).to_be_disabled()
+        expect(pulsante).to_have_accessible_description(anni)
+    expect(page.get_by_text(anni)).to_have_count(2)
+    expect(pubblica).to_be_enabled()
+    expect(scarta).to_be_enabled()
+    expect(annulla).to_be_enabled()
+    expect(redattore.stato).not_to_contain_text(niente)
+
+    annulla.focus()
+    page.keyboard.press("Enter")
+    expect(redattore.annuncio).to_contain_text("Modifica annullata")
+    expect(redattore.elementi("storia")).to_have_count(n)
+    expect(annulla).to_be_disabled()
+    expect(page.locator("#motivo-annulla")).to_be_focused()  # not lost with the button
+    expect(pubblica).to_be_disabled()
+
+
+@pytest.mark.parametrize("server", ["run"], indirect=True)
+def test_entering_and_leaving_are_said_in_words(redattore: PaginaInModifica):
+    """The toggle says what it does; the preview says visitors do not see it yet; the
+    confirmation's way back is not one more "Annulla"; "Esci" says how many drafts stay."""
+    page = redattore.page
+    esci_modifica = redattore.strumento("Esci dalla modifica")
+    expect(redattore.barra.get_by_role("button", name="Modifica pagina")).to_have_count(0)
+    expect(esci_modifica).not_to_have_attribute("aria-pressed", re.compile(".*"))
+    redattore.strumenti(False)
+
+    page.get_by_role("button", name="Modifica vision").click()
+    redattore.campo("Testo: vision").fill("Una vision ancora in bozza.")
+    redattore.salva()
+    expect(redattore.annuncio).to_have_text("Testo della vision salvato.")
+
+    redattore.strumento("Anteprima").click()
+    banner = page.get_by_text("Anteprima: i visitatori non vedono ancora queste modifiche.")
+    expect(banner).to_be_visible()
+    redattore.strumento("Chiudi anteprima").click()
+    expect(banner).to_have_count(0)
+
+    redattore.strumento("Scarta bozze").click()
+    indietro = redattore.barra.get_by_role("button", name="No, torna indietro")
+    expect(indietro).to_be_visible()
+    expect(redattore.barra.get_by_role("button", name="Annulla", exact=True)).to_have_count(0)
+    indietro.click()
+    expect(indietro).to_have_count(0)
+
+    redattore.strumento("Esci dalla modifica").click()
+    expect(page.get_by_role("button", name="Modifica pagina")).to_be_visible()  # one line again
+    redattore.attiva_modifica()
+    redattore.strumento("Esci").click()
+    expect(redattore.barra).to_have_count(0)
+    congedo = page.get_by_role("status").filter(has_text="Sei uscita/o dall’area riservata.")
+    expect(congedo).to_have_text(
+        "Sei uscita/o dall’area riservata. 1 modifica resta in bozza, non pubblicata: "
+        "la ritrovi quando rientri."
+    )
+    expect(congedo).to_be_visible()

@@ -22,7 +22,7 @@ from serena_app.contenuto.tipi import TAPPA
 from serena_app.contenuto.validazione import NUMERO_NON_VALIDO
 from serena_app.db import session as sessione_db
 from serena_app.state.cronologia import CronologiaState
-from serena_app.state.redazione import RedazioneState
+from serena_app.state.redazione import NESSUNA_BOZZA, RedazioneState
 from tests.factories import ripristina_contenuto
 from tests.security.attacco import (
     HACK,
@@ -53,6 +53,7 @@ from tests.support.cliente import (
 from tests.support.protocollo import (
     ACCESSO,
     AGGIORNA,
+    CRONOLOGIA,
     NOME_SEGRETO,
     PERCORSO,
     REDAZIONE,
@@ -610,6 +611,52 @@ def test_numbers_as_digit_strings_are_understood(server, db, ciclo, credenziali,
             sposta = {"tipo": "valore", "chiave": chiave, "di": "1"}
             stati = vista(await cliente.scambia(f"{REDAZIONE}.sposta", sposta))
             assert "spostato in posizione 3" in stati[STAFF]["annuncio"], stati
+
+    try:
+        ciclo.run(prova())
+    finally:
+        with sessione_db(server.db_url) as session:
+            ripristina_contenuto(session, contenuto)
+    verifica_che_risponda(server, ciclo)
+
+
+def test_what_the_staff_bar_disables_is_refused_when_sent_anyway(
+    server, db, ciclo, credenziali, contenuto
+):
+    """The page disables moves past an end of a list or out of year order, "Pubblica"
+    without drafts and "Annulla ultima modifica" with nothing to undo; sent over a raw socket
+    anyway, each is refused with its message and changes nothing."""
+    staff = credenziali("valida")
+
+    async def prova() -> None:
+        async with ClienteGrezzo(server.url) as cliente:
+            await cliente.connetti(segreto=staff.token)
+            await cliente.scambia(f"{REDAZIONE}.alterna_modifica")
+            tappe = sorted(
+                (r for r in righe(db)["tappa"] if r["pagina"] == BOZZA.nome),
+                key=lambda r: r["posizione"],
+            )
+            prima = righe(db)
+
+            async def avviso(evento: str, dati: dict | None = None) -> str | None:
+                stati = vista(await cliente.scambia(evento, dati or {}))
+                return stati.get(STAFF, {}).get("avviso")
+
+            sposta = f"{REDAZIONE}.sposta"
+
+            su = {"tipo": "tappa", "chiave": tappe[0]["id"], "di": -1}
+            assert await avviso(sposta, su) == "È già al limite dell’elenco."
+            assert await avviso(f"{REDAZIONE}.chiedi_pubblicazione") == NESSUNA_BOZZA
+            assert await avviso(f"{CRONOLOGIA}.annulla_ultima") == (
+                "Non ci sono modifiche tue da annullare."
+            )
+            assert righe(db) == prima
+            ultima = {"tipo": "tappa", "chiave": tappe[-1]["id"], "di": -1}  # 1994
+            for _ in range(3):  # past the three undated milestones, up to 1986
+                await avviso(sposta, ultima)
+            dopo = righe(db)
+            assert "ordine cronologico" in (await avviso(sposta, ultima) or "")
+            assert righe(db) == dopo
 
     try:
         ciclo.run(prova())

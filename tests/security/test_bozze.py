@@ -213,7 +213,7 @@ def test_a_draft_saved_after_the_list_was_shown_is_not_published_with_it(
             await salva(a, valore, {"titolo": "Valore di Anna", "testo": valori[0]["testo"]})
             await a.scambia(f"{REDAZIONE}.chiedi_pubblicazione")
             assert a.stato[REDAZIONE]["conferma"] == "pubblica"
-            assert a.stato[REDAZIONE]["elenco"] == ["Valore «Valore di Anna»: modificata"]
+            assert a.stato[REDAZIONE]["elenco"] == ["Valore «Valore di Anna»: modificato"]
 
             mission = {"tipo": "sezione", "chiave": "mission"}
             await salva(b, mission, {"testo": "La mission di Bruno."})
@@ -224,7 +224,7 @@ def test_a_draft_saved_after_the_list_was_shown_is_not_published_with_it(
             assert a.stato[REDAZIONE]["conferma"] == "pubblica"
             assert a.stato[REDAZIONE]["elenco"] == [
                 "Testo della mission: modificato",
-                "Valore «Valore di Anna»: modificata",
+                "Valore «Valore di Anna»: modificato",
             ]
             await a.scambia(f"{REDAZIONE}.pubblica")
             assert a.stato[STAFF]["annuncio"] == "Pubblicate 2 modifiche."

@@ -188,7 +188,7 @@ def test_a_draft_saved_after_the_list_was_shown_is_not_published_with_it(engine,
     )
     versione, elenco = bozze.da_pubblicare(session=db, spazio=bozze.SITO)
     visto = [str(d) for d in elenco]
-    assert visto == ["Valore «Valore di Anna»: modificata"]
+    assert visto == ["Valore «Valore di Anna»: modificato"]
     with Session(engine) as bruno:
         salva_mission(bruno, "La mission di Bruno.", "bruno")
     for confermato in ({"versione": versione, "elenco": visto}, {"elenco": visto}):
@@ -197,7 +197,7 @@ def test_a_draft_saved_after_the_list_was_shown_is_not_published_with_it(engine,
         assert _pagina(db, PUBBLICATA) == pubblicata
     versione, elenco = bozze.da_pubblicare(session=db, spazio=bozze.SITO)
     visto = [str(d) for d in elenco]
-    assert visto == ["Testo della mission: modificato", "Valore «Valore di Anna»: modificata"]
+    assert visto == ["Testo della mission: modificato", "Valore «Valore di Anna»: modificato"]
     bozze.pubblica(session=db, spazio=bozze.SITO, versione=versione, elenco=visto, autore="anna")
     assert _pagina(db, PUBBLICATA) == _pagina(db, BOZZA)
     assert _pagina(db, PUBBLICATA)[0]["mission"] == ["La mission di Bruno."]

@@ -13,6 +13,7 @@ from serena_app.contenuto.istantanea import con_scrittura, leggi_istantanea
 from serena_app.contenuto.pagina import PUBBLICATA, Pagina
 from serena_app.contenuto.semina import semina
 from serena_app.contenuto.tipi import SEZIONE, TAPPA, VALORE, Voce
+from serena_app.contenuto.viste import ANNO, CIMA, FONDO
 from serena_app.models import Tappa, Valore
 from tests.factories import db_seminato
 
@@ -115,6 +116,36 @@ def test_moves_report_the_new_position_and_stop_at_the_ends(db):
     assert [t.id for t in _tappe(db)][1] == tappe[2].id
     with pytest.raises(pagina.OrdineNonValido, match="limite"):
         _sposta(db, tappe[0], -1)
+
+
+def test_the_page_says_which_moves_would_be_refused_and_why(db):
+    """The snapshot tells the edit controls which moves `sposta` refuses: the ends of each
+    list, and dated milestones that would pass each other (1994 and 2000 here)."""
+    pagina.aggiungi(
+        session=db,
+        pagina=PUBBLICATA,
+        tipo=TAPPA,
+        campi={"anno": 2000, "titolo": "Duemila", "testo": "T."},
+    )
+    vista = leggi_istantanea(session=db, pagina=PUBBLICATA)
+    assert [(t.anno, t.su, t.giu) for t in vista.tappe] == [
+        ("1986", CIMA, ""),
+        ("", "", ""),
+        ("", "", ""),
+        ("", "", ""),
+        ("1994", "", ANNO),
+        ("2000", ANNO, FONDO),
+    ]
+    valori = vista.valori
+    assert (valori[0].su, valori[-1].giu) == (CIMA, FONDO)
+    assert {v.su for v in valori[1:]} | {v.giu for v in valori[:-1]} == {""}
+    tappe = _tappe(db)
+    for elemento, di in ((tappe[4], 1), (tappe[5], -1)):
+        with pytest.raises(pagina.OrdineNonValido, match="ordine cronologico"):
+            _sposta(db, elemento, di)
+        db.rollback()  # a refused move leaves its write lock to roll back
+    with pytest.raises(pagina.OrdineNonValido, match="limite"):
+        _sposta(db, tappe[5], 1)
 
 
 def test_a_new_year_moves_the_milestone_into_year_order(db):

@@ -12,18 +12,41 @@ def accedi(page: Page, nome_utente: str, password: str) -> None:
     page.get_by_label("Nome utente").fill(nome_utente)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Accedi").click()
-    expect(page.get_by_role("button", name="Modifica pagina")).to_be_visible()
+    expect(page.get_by_role("region", name="Strumenti del personale")).to_be_visible()
 
 
 class PaginaInModifica(PaginaChiSiamo):
     """The page with a logged-in staff member."""
 
     def attiva_modifica(self) -> "PaginaInModifica":
-        """Turn edit mode on."""
-        pulsante = self.page.get_by_role("button", name="Modifica pagina")
-        pulsante.click()
-        expect(pulsante).to_have_attribute("aria-pressed", "true")
+        """Turn edit mode on: the staff bar's first line then shows the status."""
+        self.page.get_by_role("button", name="Modifica pagina").click()
+        expect(self.stato).to_be_visible()
         return self
+
+    @property
+    def pulsante_strumenti(self) -> Locator:
+        """ "Strumenti": in edit mode, opens the rest of the staff bar's tools."""
+        return self.page.get_by_role("button", name="Strumenti", exact=True)
+
+    def strumenti(self, aperti: bool = True) -> "PaginaInModifica":
+        """Open (or fold) the staff bar's tools, if they fold (in edit mode)."""
+        pulsante = self.pulsante_strumenti
+        voluto = "true" if aperti else "false"
+        if pulsante.is_visible() and pulsante.get_attribute("aria-expanded") != voluto:
+            pulsante.click()
+            expect(pulsante).to_have_attribute("aria-expanded", voluto)
+        return self
+
+    def strumento(self, nome: str) -> Locator:
+        """A button among the staff bar's tools, opened first if they are folded."""
+        self.strumenti(True)
+        return self.barra.get_by_role("button", name=nome, exact=True)
+
+    @property
+    def stato(self) -> Locator:
+        """The staff bar's status: how many changes wait."""
+        return self.barra.locator(".stato-bozze")
 
     @property
     def barra(self) -> Locator:
