@@ -1,6 +1,7 @@
 """Screenshots for the README, at phone (390x844) and desktop (1280x800) size, into
-`docs/screenshots/`: the visitor page, a value expanded, edit mode with a field open, the staff
-bar with drafts, an item's history, and the live demo's banner. Look at them before committing them.
+`docs/screenshots/`: the visitor page, a value expanded, edit mode, a field open, the staff
+bar with a draft, an item's history, the live demo's banner and a phone's copy. Look at them
+before committing them.
 
 Starts the production app and a demo server, each from a private copy of the tree.
 
@@ -49,45 +50,50 @@ def visitatore(browser: Browser, url: str) -> None:
         page.close()
 
 
-def redazione(browser: Browser, url: str) -> None:
-    """Edit mode with the mission's editor open, then the staff bar with one draft."""
-    page = browser.new_page(viewport=SIZES["desktop"], base_url=url, locale="it-IT")
+def _entra(browser: Browser, url: str, size: str) -> Page:
+    """Logged in as anna, in edit mode."""
+    page = browser.new_page(viewport=SIZES[size], base_url=url, locale="it-IT")
     page.goto("/accesso/")
     expect(page.locator("main")).to_have_attribute("data-idratata", "true")
     page.get_by_label("Nome utente").fill("anna")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Accedi").click()
     page.get_by_role("button", name="Modifica pagina").click()
-    page.get_by_role("button", name="Modifica mission").click()
-    campo = page.get_by_label("Testo: mission", exact=True)
-    page.locator("#mission").scroll_into_view_if_needed()
-    page.evaluate("window.scrollBy(0, -80)")
-    page.screenshot(path=OUT / "modifica-campo-desktop.png")
-    campo.fill(campo.input_value().strip() + "\n\nUn paragrafo nuovo, ancora in bozza.")
-    page.get_by_role("button", name="Salva", exact=True).click()
-    expect(page.get_by_text("1 modifica in bozza, non ancora pubblicata.")).to_be_visible()
-    page.evaluate("window.scrollTo(0, 0)")
-    page.screenshot(path=OUT / "bozze-desktop.png")
-    page.get_by_role("button", name="Cronologia mission").click()
-    pannello = page.get_by_role("region", name="Cronologia: mission")
-    expect(pannello).to_be_focused()
-    pannello.locator("time").first.focus()  # the exact time shows on focus
-    page.screenshot(path=OUT / "cronologia-desktop.png")
-    page.close()
+    expect(page.get_by_role("button", name="Strumenti")).to_be_visible()
+    return page
+
+
+def redazione(browser: Browser, url: str) -> None:
+    """Edit mode at both sizes: the mission's editor open, the staff bar with one draft, and
+    the mission's history."""
+    for size in SIZES:
+        page = _entra(browser, url, size)
+        page.screenshot(path=OUT / f"modifica-{size}.png")
+        page.get_by_role("button", name="Modifica mission").click()
+        campo = page.get_by_label("Testo: mission", exact=True)
+        campo.focus()
+        page.screenshot(path=OUT / f"modifica-campo-{size}.png")
+        campo.fill(campo.input_value().strip() + "\n\nUn paragrafo nuovo, ancora in bozza.")
+        page.get_by_role("button", name="Salva", exact=True).click()
+        expect(page.get_by_text("Salvato come bozza")).to_be_visible()
+        page.screenshot(path=OUT / f"bozze-{size}.png")
+        page.get_by_role("button", name="Cronologia mission").click()
+        pannello = page.get_by_role("region", name="Cronologia: mission")
+        expect(pannello).to_be_focused()
+        page.screenshot(path=OUT / f"cronologia-{size}.png")
+        page.close()
 
 
 def demo(browser: Browser, url: str) -> None:
-    """The demo banner at both sizes, its QR code, and a phone in its sandbox."""
+    """The demo banner at both sizes (the QR code on a large screen), and a phone in its own
+    copy."""
     for size in SIZES:
         page = _pagina(browser, url, size)
         page.screenshot(path=OUT / f"demo-{size}.png")
-        if size == "desktop":
-            page.get_by_text("Mostra il codice QR per aprire la demo").click()
-            page.screenshot(path=OUT / "demo-qr-desktop.png")
-        else:
+        if size == "telefono":
             page.get_by_role("button", name="Prova la modalità modifica").click()
-            expect(page.get_by_role("button", name="Ripristina demo")).to_be_focused()
-            page.screenshot(path=OUT / "demo-sandbox-telefono.png")
+            expect(page.get_by_text("La tua copia di prova è aperta")).to_be_focused()
+            page.screenshot(path=OUT / "demo-copia-telefono.png")
         page.close()
 
 

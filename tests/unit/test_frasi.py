@@ -1,6 +1,7 @@
 """Every Italian sentence the app builds from an item's kind agrees with it: "Tappa «…»
-modificata", "Valore «…» modificato", "Testo della mission: modificato" (the participle
-follows "Testo"), "la tappa", "il valore", "una / un’altra", "uno / un altro", "1 modifica"."""
+modificata", "Valore «…» modificato", "Salvata come bozza" under a milestone, "Testo della
+mission: modificato" (the participle follows "Testo"), "la tappa", "il valore", "una /
+un’altra", "uno / un altro", "1 modifica"."""
 
 import re
 
@@ -10,9 +11,11 @@ from serena_app.contenuto.bozze import Differenza
 from serena_app.contenuto.pagina import Scrittura
 from serena_app.contenuto.tipi import SEZIONE, TAPPA, TIPI, VALORE, Voce, modifiche
 from serena_app.models import Sezione, Tappa, Valore
-from serena_app.state.redazione import _annuncio, pieno
+from serena_app.state.redazione import _annuncio, esito_di, pieno
 
-PARTICIPIO = re.compile(r"\b(?:salvat|aggiunt|eliminat|spostat|modificat|ripristinat)([aoie])\b")
+PARTICIPIO = re.compile(
+    r"\b(?:salvat|aggiunt|eliminat|spostat|modificat|ripristinat)([aoie])\b", re.IGNORECASE
+)
 # The ending each kind's sentences must use: a section's sentences speak of its "Testo".
 DESINENZA = {SEZIONE.nome: "o", TAPPA.nome: "a", VALORE.nome: "o"}
 RADICI = ("salvat", "aggiunt", "eliminat", "spostat")
@@ -36,6 +39,7 @@ def _frasi(tipo: str) -> list[str]:
     frasi = [_annuncio(_voce(tipo), radice, scrittura) for radice in RADICI]
     nome = "mission" if tipo == SEZIONE.nome else "Ascolto"
     frasi += [str(Differenza(tipo, nome, cosa)) for cosa in COSE]
+    frasi += [esito_di(_voce(tipo), radice, scrittura)[1] for radice in (*RADICI, "ripristinat")]
     return frasi
 
 
