@@ -43,7 +43,7 @@ NON_SALVATO = (
     "Non salvato: manca la connessione al server. Il testo resta qui: premi Salva quando torna."
 )
 
-SCRIPT = """
+SCRIPT = r"""
 () => {
   const PREFISSO = 'serena-non-salvato:';
   const EDITOR = 'form.editor[data-voce]';
