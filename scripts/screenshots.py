@@ -1,7 +1,7 @@
 """Screenshots for the README, at phone (390x844) and desktop (1280x800) size, into
 `docs/screenshots/`: the visitor page, a value expanded, edit mode, a field open, the staff
 bar with a draft, an item's history, the live demo's banner and a phone's copy. Look at them
-before committing them.
+before committing them. Reduced motion: no smooth scroll is caught half-way.
 
 Starts the production app and a demo server, each from a private copy of the tree.
 
@@ -30,7 +30,9 @@ PASSWORD = "una password per le immagini"  # noqa: S105 (a throwaway account)
 
 
 def _pagina(browser: Browser, url: str, size: str) -> Page:
-    page = browser.new_page(viewport=SIZES[size], base_url=url, locale="it-IT")
+    page = browser.new_page(
+        viewport=SIZES[size], base_url=url, locale="it-IT", reduced_motion="reduce"
+    )
     page.goto("/")
     expect(page.locator("main")).to_have_attribute("data-idratata", "true")
     return page
@@ -52,7 +54,9 @@ def visitatore(browser: Browser, url: str) -> None:
 
 def _entra(browser: Browser, url: str, size: str) -> Page:
     """Logged in as anna, in edit mode."""
-    page = browser.new_page(viewport=SIZES[size], base_url=url, locale="it-IT")
+    page = browser.new_page(
+        viewport=SIZES[size], base_url=url, locale="it-IT", reduced_motion="reduce"
+    )
     page.goto("/accesso/")
     expect(page.locator("main")).to_have_attribute("data-idratata", "true")
     page.get_by_label("Nome utente").fill("anna")
@@ -71,7 +75,7 @@ def redazione(browser: Browser, url: str) -> None:
         page.screenshot(path=OUT / f"modifica-{size}.png")
         page.get_by_role("button", name="Modifica mission").click()
         campo = page.get_by_label("Testo: mission", exact=True)
-        campo.focus()
+        campo.evaluate("(c) => c.closest('form').scrollIntoView({block: 'center'})")
         page.screenshot(path=OUT / f"modifica-campo-{size}.png")
         campo.fill(campo.input_value().strip() + "\n\nUn paragrafo nuovo, ancora in bozza.")
         page.get_by_role("button", name="Salva", exact=True).click()

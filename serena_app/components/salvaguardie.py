@@ -23,6 +23,8 @@ trip); the server never trusts them.
   server refuses the text with the rule's message and she shortens it herself.
 * A link of the list of a refused form's errors puts focus in its field.
 * Ctrl+Z (Cmd+Z on a Mac) outside a text field presses "Annulla ultima modifica".
+* What the browser scrolls into view stops below the sticky header and staff bar, however tall
+  they are now.
 * After a change made by the server, keyboard focus goes where `StaffState.comando` says, and
   "Usa la loro versione" puts the other person's text in the editor's fields.
 
@@ -129,6 +131,15 @@ SCRIPT = r"""
     if (aperti.size === 0) lasciata = false;
   };
   new MutationObserver(osserva).observe(document.body, {childList: true, subtree: true});
+
+  // What the browser scrolls into view (focus, links) stops below the header and staff bar,
+  // whose height changes (an announcement, the tools opened): WCAG 2.4.11.
+  const cima = document.querySelector('.cima');
+  if (cima) {
+    new ResizeObserver(() => {
+      document.documentElement.style.scrollPaddingTop = `${cima.offsetHeight + 16}px`;
+    }).observe(cima);
+  }
 
   // Before React's handler: a "Salva" sent while the socket is down would reach the server
   // after it comes back, maybe restarted and no longer knowing the editor.

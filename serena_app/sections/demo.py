@@ -83,7 +83,7 @@ def _ripristina() -> rx.Component:
     "Prova", so that a second tap on that place lands on no button."""
     return rx.fragment(
         rx.el.p(
-            "La tua copia di prova è aperta: modificala con la barra qui sotto.",
+            "La tua copia di prova è aperta: modificala con la barra in alto.",
             id=COPIA_APERTA,
             tab_index=-1,
             class_name="demo-aperta",
