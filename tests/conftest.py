@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session
 
+from serena_app.contenuto import istantanea
 from serena_app.contenuto.seme import carica_seed
 from serena_app.db import crea_engine, migra
 from tests.support.demo import server_demo
@@ -61,6 +62,7 @@ def engine(request, tmp_path: Path):
         url = server.rsplit("/", 1)[0] + f"/{nome}"
     engine = crea_engine(url)
     migra(engine)
+    istantanea.dimentica_tutte()  # this process's snapshots were of the last test's database
     yield engine
     engine.dispose()
 

@@ -178,6 +178,13 @@ def dimentica(*pagine: Pagina) -> None:
             _in_memoria.pop(pagina, None)
 
 
+def dimentica_tutte() -> None:
+    """Drop every snapshot: the database is another one (a test's fresh database, whose
+    counters may repeat the last one's)."""
+    with _lock:
+        _in_memoria.clear()
+
+
 def dopo(scrittura: Scrittura, pagina: Pagina, *, session: Session) -> Istantanea:
     """The snapshot after `scrittura`, read in the write's own `session`: applied in memory
     when it is the next change of the snapshot held (on a working copy, only its list of

@@ -52,7 +52,10 @@ def _tappa(tappa: rx.Var[TappaVista]) -> rx.Component:
                 cronologia_di(TAPPA, tappa.titolo, id=tappa.id),
             ),
         ),
-        class_name="tappa",
+        # Framed with its controls in edit mode (not around its open editor, framed already).
+        class_name=rx.cond(
+            in_modifica & ~editor_aperto(TAPPA, id=tappa.id), "tappa tappa-in-modifica", "tappa"
+        ),
     )
 
 

@@ -98,12 +98,13 @@ def test_a_double_tap_on_prova_opens_a_copy_and_ripristina_asks_first(
     ripristina = page.get_by_role("button", name="Ripristina demo")
     expect(ripristina).to_be_visible()
     expect(page.get_by_text("La tua copia di prova è aperta")).to_be_focused()
-    # Under the finger now: no button (and the page did not scroll one there).
+    # Under the finger now: not "Ripristina demo" (the staff bar that appears above the
+    # banner may put "Strumenti" there, which only opens the tools).
     sotto_il_dito = page.evaluate(
         "([x, y]) => document.elementFromPoint(x, y)?.closest('button')?.textContent ?? ''",
         [riquadro["x"] + riquadro["width"] / 2, riquadro["y"] + 10],
     )
-    assert sotto_il_dito == ""
+    assert "ripristina" not in sotto_il_dito.lower(), sotto_il_dito
     expect(page.get_by_text("Ripristinare la demo?")).to_have_count(0)
 
     # Keyboard alone: "Ripristina demo" asks; "No, torna indietro" keeps the copy.

@@ -105,4 +105,5 @@ def test_a_publish_made_through_one_machine_is_served_complete_by_the_other(macc
     assets = set(ASSET.findall(html))
     assert assets
     assert {r: httpx.get(f"{b.url}{r}").status_code for r in assets} == dict.fromkeys(assets, 200)
-    assert Archivio(b.build).corrente() is not None  # B built it, in its own folder
+    indirizzo_b = b.url.replace("http", "ws", 1) + "/_event"  # what B's pages connect to
+    assert Archivio(b.build, indirizzo_b).corrente() is not None  # B built it, in its folder

@@ -135,7 +135,8 @@ def test_phone_menu_opens_and_reaches_every_section(chi_siamo: PaginaChiSiamo, c
         expect(chi_siamo.pulsante_menu).to_have_attribute("aria-expanded", "false")
         chi_siamo.pulsante_menu.click()
         expect(chi_siamo.pulsante_menu).to_have_attribute("aria-expanded", "true")
-        expect(voci).to_have_count(len(contenuto["titoli"]))
+        expect(voci).to_have_count(len(contenuto["titoli"]) + 1)  # and "Area riservata"
+        expect(voci.last).to_have_text("Area riservata")
         voce = chi_siamo.navigazione.locator(f"a[href='/#{chiave}']")
         voce.click()
         expect(chi_siamo.sezione(chiave).get_by_role("heading", level=2)).to_be_in_viewport()

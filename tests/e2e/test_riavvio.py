@@ -160,9 +160,7 @@ def test_typing_survives_a_restart_of_the_server(
     # Recognised again: the editor is open with her text, and says so.
     expect(redattrice.campo("Testo: vision")).to_have_value(testo, timeout=RIPRESA_S)
     expect(page.locator(".testo-ripreso")).to_have_text(RIPRESO)
-    expect(page.get_by_role("button", name="Modifica pagina")).to_have_attribute(
-        "aria-pressed", "true"
-    )
+    expect(redattrice.stato).to_be_visible()  # in edit mode
     redattrice.salva()
     expect(redattrice.annuncio).to_have_text("Testo della vision salvato.")
     assert _in_bozza(riavviabile.db_url, "vision") == testo
