@@ -16,7 +16,7 @@ from serena_app.contenuto.pagina import PUBBLICATA
 from serena_app.models import Revisione
 from tests.e2e.pages.staff import PaginaInModifica, accedi
 from tests.factories import salva_mission
-from tests.support.axe import violazioni
+from tests.support.axe import violazioni, violazioni_alle_due_misure
 from tests.support.server import Server
 
 RIPRISTINA = re.compile(r"^Ripristina la (versione|pagina) del")
@@ -282,6 +282,7 @@ def test_after_a_publish_and_a_reload_undo_leaves_the_public_page_and_the_draft_
     # (the server refuses the event sent anyway: tests/state/test_annulla.py).
     annulla = redattore.strumento("Annulla ultima modifica")
     expect(annulla).to_be_disabled()
+    assert violazioni_alle_due_misure(redattore.page) == {}
     expect(redattore.sezione("mission")).to_contain_text(testo)
     expect(redattore.stato).to_contain_text("Nessuna modifica in bozza")
     visitatore = browser.new_context(base_url=server.url).new_page()

@@ -15,7 +15,7 @@ from serena_app.models import Sezione, Tappa, Valore
 from serena_app.pubblicazione.archivio import Archivio
 from tests.e2e.conftest import attendi_build, html_pubblicato
 from tests.e2e.pages.staff import PaginaInModifica, accedi
-from tests.support.axe import violazioni
+from tests.support.axe import violazioni, violazioni_alle_due_misure
 from tests.support.server import Server
 
 PUBBLICA_DALLA_BARRA = "pubblica dalla barra in alto."
@@ -454,6 +454,7 @@ def test_cancelling_with_typed_text_asks_first_from_every_field(redattore: Pagin
     annulla.click()
     expect(titolo).to_have_value("Un titolo non salvato")
     assert domande == [CHIEDE_ANNULLA] * 5
+    assert violazioni_alle_due_misure(page) == {}  # the editor kept open, with typed text
 
     accetta[0] = True
     annulla.click()
@@ -668,6 +669,7 @@ def test_what_would_be_refused_is_disabled_and_says_why(redattore: PaginaInModif
     expect(annulla).to_be_disabled()
     expect(page.locator("#motivo-annulla")).to_be_focused()  # not lost with the button
     expect(pubblica).to_be_disabled()
+    assert violazioni_alle_due_misure(page) == {}  # disabled buttons and their reasons
 
 
 @pytest.mark.parametrize("server", ["run"], indirect=True)

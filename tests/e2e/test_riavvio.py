@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 from sqlmodel import Session, select
 
@@ -18,11 +17,11 @@ from serena_app.db import crea_engine
 from serena_app.models import Sezione
 from tests.e2e.conftest import STAFF_PASSWORD, VIEWPORTS, attendi_build, crea_account
 from tests.e2e.pages.staff import PaginaInModifica, accedi
+from tests.support.axe import violazioni_alle_due_misure
 from tests.support.copia import copia_albero
 from tests.support.server import Server, avvia_app, porta_libera
 
 INTERROTTA = "Connessione al server interrotta"
-AXE = Axe()
 RIFIUTATA = re.compile(r"^WebSocket connection to '\S+' failed: .*ERR_CONNECTION_REFUSED$")
 RIPRESA_S = 15_000  # ms: from the reconnect to the editor open again (page load, then an event)
 RIPRESO = "Ripreso il testo che non avevi ancora salvato: controllalo e premi Salva."
@@ -117,13 +116,6 @@ def _errori_della_console(pagina: Page) -> list[str]:
     return errori
 
 
-def _violazioni(page: Page) -> list[str]:
-    risultati = AXE.run(page)
-    return [
-        f"{v['id']}: {[n['target'] for n in v['nodes']]}" for v in risultati.response["violations"]
-    ]
-
-
 def _in_bozza(db_url: str, chiave: str) -> str:
     engine = crea_engine(db_url)
     try:
@@ -180,7 +172,8 @@ def test_a_save_while_the_server_is_down_is_refused_in_words_and_works_once_it_i
     editor = page.locator("form.editor")
     expect(editor.get_by_role("alert")).to_contain_text(NON_SALVATO)
     expect(campo).to_have_value(testo)
-    assert _violazioni(page) == []  # the refusal and the connection notice, as she sees them
+    # The refusal and the connection notice, as she sees them, at phone and desktop width.
+    assert violazioni_alle_due_misure(page) == {}
     _riavvia(riavviabile, page)
 
     expect(redattrice.campo("Testo: mission")).to_have_value(testo, timeout=RIPRESA_S)
@@ -232,5 +225,6 @@ def test_a_start_without_prepare_never_serves_a_build_made_for_another_address(
     assert [t for t in ricevuti if f"localhost:{vecchia}" in t] == []
     assert prese, "the page opened no websocket"
     assert all(f"localhost:{riavviabile.porta}/" in url for url in prese), prese
+    assert violazioni_alle_due_misure(nuova) == {}
     contesto.close()
     assert errori == []

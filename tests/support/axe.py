@@ -12,3 +12,20 @@ def violazioni(page: Page) -> list[str]:
     return [
         f"{v['id']}: {[n['target'] for n in v['nodes']]}" for v in risultati.response["violations"]
     ]
+
+
+MISURE = {"390": {"width": 390, "height": 844}, "1280": {"width": 1280, "height": 800}}
+
+
+def violazioni_alle_due_misure(page: Page) -> dict[str, list[str]]:
+    """axe's violations on `page` as it is now, at phone (390x844) and desktop (1280x800)
+    width, by size; only the sizes that have any. The page keeps its size afterwards."""
+    prima = page.viewport_size
+    trovate = {}
+    for nome, misura in MISURE.items():
+        page.set_viewport_size(misura)
+        if elenco := violazioni(page):
+            trovate[nome] = elenco
+    if prima is not None:
+        page.set_viewport_size(prima)
+    return trovate
