@@ -19,19 +19,18 @@ sys.path.insert(0, str(ROOT))
 
 from serena_app.auth.personale import crea_staff  # noqa: E402
 from serena_app.db import session as sessione_db  # noqa: E402
-from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS, VIEWPORTS  # noqa: E402
 from tests.support.copia import copia_albero  # noqa: E402
 from tests.support.demo import server_demo  # noqa: E402
 from tests.support.server import avvia_app  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
-SIZES = {"telefono": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
 PASSWORD = "una password per le immagini"  # noqa: S105 (a throwaway account)
 
 
 def _pagina(browser: Browser, url: str, size: str) -> Page:
     page = browser.new_page(
-        viewport=SIZES[size], base_url=url, locale="it-IT", reduced_motion="reduce"
+        viewport=VIEWPORTS[size], base_url=url, locale="it-IT", reduced_motion="reduce"
     )
     page.goto("/")
     expect(page.locator("main")).to_have_attribute("data-idratata", "true")
@@ -40,7 +39,7 @@ def _pagina(browser: Browser, url: str, size: str) -> Page:
 
 def visitatore(browser: Browser, url: str) -> None:
     """The page as a visitor first sees it, and with a value expanded."""
-    for size in SIZES:
+    for size in VIEWPORTS:
         page = _pagina(browser, url, size)
         page.screenshot(path=OUT / f"visitatore-{size}.png")
         valore = page.locator("#valore-pulsante-2")
@@ -55,7 +54,7 @@ def visitatore(browser: Browser, url: str) -> None:
 def _entra(browser: Browser, url: str, size: str) -> Page:
     """Logged in as anna, in edit mode."""
     page = browser.new_page(
-        viewport=SIZES[size], base_url=url, locale="it-IT", reduced_motion="reduce"
+        viewport=VIEWPORTS[size], base_url=url, locale="it-IT", reduced_motion="reduce"
     )
     page.goto("/accesso/")
     expect(page.locator("main")).to_have_attribute("data-idratata", "true")
@@ -70,7 +69,7 @@ def _entra(browser: Browser, url: str, size: str) -> Page:
 def redazione(browser: Browser, url: str) -> None:
     """Edit mode at both sizes: the mission's editor open, the staff bar with one draft, and
     the mission's history."""
-    for size in SIZES:
+    for size in VIEWPORTS:
         page = _entra(browser, url, size)
         page.screenshot(path=OUT / f"modifica-{size}.png")
         page.get_by_role("button", name="Modifica mission").click()
@@ -91,7 +90,7 @@ def redazione(browser: Browser, url: str) -> None:
 def demo(browser: Browser, url: str) -> None:
     """The demo banner at both sizes (the QR code on a large screen), and a phone in its own
     copy."""
-    for size in SIZES:
+    for size in VIEWPORTS:
         page = _pagina(browser, url, size)
         page.screenshot(path=OUT / f"demo-{size}.png")
         if size == "telefono":

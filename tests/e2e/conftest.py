@@ -16,10 +16,9 @@ from sqlmodel import Session
 from serena_app.contenuto.pagina import PUBBLICATA, versione_pagina
 from serena_app.db import crea_engine
 from tests.factories import ripristina_contenuto
-from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS
+from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS, VIEWPORTS
 from tests.support.server import BIN, ROOT, Server, ambiente_app
 
-VIEWPORTS = {"telefono": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
 STAFF_PASSWORD = "password-dello-staff-lunga"
 ATTESA_BUILD_S = 60.0  # a bound for waiting on a build after a publish (they take ~4 s)
 PUBBLICAZIONE_IN_HTML_S = 10.0  # the target from "Pubblica" to the served HTML

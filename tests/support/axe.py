@@ -3,6 +3,8 @@
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page
 
+from tests.support.chromium import VIEWPORTS
+
 AXE = Axe()
 
 
@@ -14,15 +16,12 @@ def violazioni(page: Page) -> list[str]:
     ]
 
 
-MISURE = {"390": {"width": 390, "height": 844}, "1280": {"width": 1280, "height": 800}}
-
-
 def violazioni_alle_due_misure(page: Page) -> dict[str, list[str]]:
     """axe's violations on `page` as it is now, at phone (390x844) and desktop (1280x800)
     width, by size; only the sizes that have any. The page keeps its size afterwards."""
     prima = page.viewport_size
     trovate = {}
-    for nome, misura in MISURE.items():
+    for nome, misura in VIEWPORTS.items():
         page.set_viewport_size(misura)
         if elenco := violazioni(page):
             trovate[nome] = elenco

@@ -10,3 +10,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+# The two sizes every visual check uses: a phone, and a desktop.
+VIEWPORTS = {"telefono": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
