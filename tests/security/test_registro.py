@@ -142,7 +142,7 @@ def test_events_with_huge_arguments_log_bounded_records(server, ciclo):
 def test_a_report_built_to_make_the_regexes_backtrack_does_not_stall_other_visitors(server, ciclo):
     """Reflex checks each report against patterns with nested `.*`; a report built from their
     prefix makes the check take time cubic in its length. Another visitor's event sent right
-    after it is still answered within 2 s."""
+    after it is still answered within 5 s."""
     trappola = 'TypeError: can\'t access property "", ' * 1000  # 37 KB
 
     async def prova() -> float:
@@ -157,7 +157,7 @@ def test_a_report_built_to_make_the_regexes_backtrack_does_not_stall_other_visit
             return attesa
 
     attesa = ciclo.run(prova())
-    assert attesa < 2.0, f"another visitor waited {attesa:.1f} s"
+    assert attesa < 5.0, f"another visitor waited {attesa:.1f} s"
     verifica_che_risponda(server, ciclo)
 
 
