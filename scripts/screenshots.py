@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from serena_app.auth.personale import crea_staff  # noqa: E402
+from serena_app.auth.ruoli import RESPONSABILE  # noqa: E402
 from serena_app.db import session as sessione_db  # noqa: E402
 from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS, VIEWPORTS  # noqa: E402
 from tests.support.copia import copia_albero  # noqa: E402
@@ -108,7 +109,9 @@ def main() -> int:
         copia_albero(sito / "albero")
         with avvia_app(sito, root=sito / "albero") as server:
             with sessione_db(server.db_url) as session:
-                crea_staff(session=session, nome_utente="anna", password=PASSWORD)
+                crea_staff(
+                    session=session, nome_utente="anna", password=PASSWORD, ruolo=RESPONSABILE
+                )
             visitatore(browser, server.url)
             redazione(browser, server.url)
         prova.mkdir()

@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import Index, Text
 from sqlmodel import Field, SQLModel
 
+from serena_app.auth.ruoli import REDATTORE
 from serena_app.contenuto.tipi import SEZIONE, TAPPA, VALORE
 
 PAGINA_MAX = 64
@@ -128,12 +129,13 @@ MODELLI: dict[str, type[Sezione] | type[Tappa] | type[Valore]] = {
 
 
 class Staff(SQLModel, table=True):
-    """A staff account. Created only from the console (`serena create-staff`)."""
+    """A staff account, with its role (`auth/ruoli.py`)."""
 
     id: int | None = Field(default=None, primary_key=True)
     nome_utente: str = Field(max_length=64, unique=True, index=True)
     hash_password: str = Field(max_length=255)
     attivo: bool = Field(default=True)
+    ruolo: str = Field(default=REDATTORE, max_length=16)
 
 
 class SessioneStaff(SQLModel, table=True):

@@ -4,6 +4,7 @@ the mission."""
 from sqlmodel import Session
 
 from serena_app.auth.personale import crea_staff
+from serena_app.auth.ruoli import RESPONSABILE
 from serena_app.auth.sessioni import crea_sessione
 from serena_app.contenuto import bozze, pagina
 from serena_app.contenuto.pagina import PUBBLICATA
@@ -15,9 +16,12 @@ PASSWORD = "una-password-lunga-abbastanza"
 MISSION = Voce(SEZIONE.nome, "mission")
 
 
-def staff_con_sessione(session: Session, nome_utente: str = "anna", **kwargs) -> str:
-    """Create a staff account and open a session for it; returns the session secret."""
-    staff = crea_staff(session=session, nome_utente=nome_utente, password=PASSWORD)
+def staff_con_sessione(
+    session: Session, nome_utente: str = "anna", ruolo: str = RESPONSABILE, **kwargs
+) -> str:
+    """Create a staff account (a responsabile unless told) and open a session for it; returns
+    the session secret."""
+    staff = crea_staff(session=session, nome_utente=nome_utente, password=PASSWORD, ruolo=ruolo)
     return crea_sessione(session=session, staff=staff, **kwargs)
 
 

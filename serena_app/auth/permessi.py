@@ -1,4 +1,5 @@
-"""The one server-side permission check: is this session secret a live staff login?
+"""The one server-side permission check: is this session secret a live staff login, and with
+which role?
 
 Reflex lets any browser call any event handler by name, so every handler that changes data is
 wrapped in `richiede_staff` (`state/staff.py`), which calls `staff_autorizzato` with the
@@ -11,16 +12,19 @@ from datetime import datetime
 from sqlmodel import Session
 
 from serena_app import db
+from serena_app.auth.ruoli import REDATTORE, RESPONSABILE
 from serena_app.auth.sessioni import sessione_viva
 
 
 @dataclasses.dataclass(frozen=True)
 class Permesso:
-    """Who may edit, and where: the site's pages, or the demo sandbox of their session."""
+    """Who may edit, and where: the site's pages, or the demo sandbox of their session; and
+    with which role (`ruoli.py`)."""
 
     nome_utente: str
     sandbox: str | None  # the published page of their demo sandbox; None: the site
     dal: datetime  # when the session began: undo reaches back to it, no further
+    ruolo: str = REDATTORE
 
 
 def permesso(*, session: Session, segreto: object) -> Permesso | None:
@@ -33,7 +37,9 @@ def permesso(*, session: Session, segreto: object) -> Permesso | None:
     if viva is None:
         return None
     staff, sessione = viva
-    return Permesso(staff.nome_utente, sessione.sandbox, sessione.creata)
+    # A demo sandbox's editor is a responsabile of that sandbox, and of nothing else.
+    ruolo = RESPONSABILE if sessione.sandbox is not None else staff.ruolo
+    return Permesso(staff.nome_utente, sessione.sandbox, sessione.creata, ruolo)
 
 
 async def staff_autorizzato(token: object) -> Permesso | None:

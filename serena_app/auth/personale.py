@@ -6,6 +6,7 @@ from sqlmodel import Session, select
 from serena_app.auth import eventi
 from serena_app.auth.eventi import registra_evento
 from serena_app.auth.password import hash_password
+from serena_app.auth.ruoli import REDATTORE, RUOLI
 from serena_app.auth.sessioni import revoca_sessioni_di
 from serena_app.db import id_salvato
 from serena_app.models import Staff
@@ -17,8 +18,11 @@ class ErrorePersonale(ValueError):
     """A staff operation that cannot be done; the message says why, in Italian."""
 
 
-def crea_staff(*, session: Session, nome_utente: str, password: str) -> Staff:
-    """Create an enabled staff account (the password is checked against the policy)."""
+def crea_staff(
+    *, session: Session, nome_utente: str, password: str, ruolo: str = REDATTORE
+) -> Staff:
+    """Create an enabled staff account with `ruolo` (the password is checked against the
+    policy)."""
     nome_utente = nome_utente.strip()
     if not nome_utente or len(nome_utente) > NOME_UTENTE_MAX or not nome_utente.isprintable():
         msg = f"Il nome utente deve avere da 1 a {NOME_UTENTE_MAX} caratteri stampabili."
@@ -26,7 +30,10 @@ def crea_staff(*, session: Session, nome_utente: str, password: str) -> Staff:
     if session.exec(select(Staff).where(Staff.nome_utente == nome_utente)).first():
         msg = f"Esiste già un account «{nome_utente}»."
         raise ErrorePersonale(msg)
-    staff = Staff(nome_utente=nome_utente, hash_password=hash_password(password))
+    if ruolo not in RUOLI:
+        msg = f"Il ruolo deve essere uno di questi: {', '.join(RUOLI)}."
+        raise ErrorePersonale(msg)
+    staff = Staff(nome_utente=nome_utente, hash_password=hash_password(password), ruolo=ruolo)
     session.add(staff)
     registra_evento(session, azione=eventi.CREATO, nome_utente=nome_utente)
     session.commit()

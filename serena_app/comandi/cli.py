@@ -40,6 +40,7 @@ from serena_app.auth.personale import (
     reimposta_password,
     trova_staff,
 )
+from serena_app.auth.ruoli import RESPONSABILE, RUOLI
 from serena_app.comandi import audit, backup, esportazione
 from serena_app.comandi.terminale import sicuro
 from serena_app.contenuto.bozze import FUSO, BozzaCambiata
@@ -102,6 +103,13 @@ def _parser() -> argparse.ArgumentParser:
     comandi.add_parser("prepare", help="aggiorna il database e lo riempie se è vuoto")
     crea = comandi.add_parser("create-staff", help="crea un account")
     crea.add_argument("username")
+    crea.add_argument(
+        "--ruolo",
+        choices=RUOLI,
+        default=RESPONSABILE,
+        help="redattore: scrive e chiede la pubblicazione; responsabile (se non detto): "
+        "anche pubblica e gestisce le persone",
+    )
     crea.add_argument("--password-stdin", action="store_true", help="legge la password da stdin")
     reimposta = comandi.add_parser(
         "reset-password", help="cambia la password di un account e ne chiude le sessioni"
@@ -233,8 +241,13 @@ def main(argv: list[str] | None = None) -> int:
         with db.session() as session:
             if args.comando == "create-staff":
                 password = _leggi_password(args.password_stdin)
-                crea_staff(session=session, nome_utente=args.username, password=password)
-                _dici(f"Account «{args.username}» creato.")
+                crea_staff(
+                    session=session,
+                    nome_utente=args.username,
+                    password=password,
+                    ruolo=args.ruolo,
+                )
+                _dici(f"Account «{args.username}» creato ({args.ruolo}).")
             elif args.comando == "reset-password":
                 trova_staff(session=session, nome_utente=args.username)  # before asking
                 password = _leggi_password(args.password_stdin)
@@ -251,7 +264,7 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 for staff in elenco_staff(session=session):
                     stato = "attivo" if staff.attivo else "disabilitato"
-                    print(f"{sicuro(staff.nome_utente)}\t{stato}")
+                    print(f"{sicuro(staff.nome_utente)}\t{staff.ruolo}\t{stato}")
     except (ErrorePersonale, PasswordNonValida) as errore:
         _errore(errore)
         return 1

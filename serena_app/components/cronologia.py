@@ -10,6 +10,7 @@ from reflex.vars import Var
 from serena_app.components.editor import in_modifica
 from serena_app.contenuto.tipi import SEZIONE, SEZIONI, Tipo, Voce, id_controllo, id_in_elenco
 from serena_app.contenuto.viste import RevisioneVista
+from serena_app.state.accesso import responsabile
 from serena_app.state.cronologia import CronologiaState
 
 
@@ -93,12 +94,15 @@ def _confronto(revisione: Var) -> rx.Component:
 def _azioni(revisione: Var, pagina_intera: bool) -> rx.Component:
     """ "Ripristina la versione delle 17:02" (its time names it, one of a kind in the list)
     and, for an item, "Confronta con la versione attuale"."""
-    if pagina_intera:
-        return rx.el.button(
-            "Ripristina la pagina " + revisione.momento,
-            type="button",
-            class_name="pulsante-piccolo",
-            on_click=CronologiaState.ripristina_pagina(revisione.numero),
+    if pagina_intera:  # a published version: only a responsabile restores one
+        return rx.cond(
+            responsabile,
+            rx.el.button(
+                "Ripristina la pagina " + revisione.momento,
+                type="button",
+                class_name="pulsante-piccolo",
+                on_click=CronologiaState.ripristina_pagina(revisione.numero),
+            ),
         )
     return rx.el.div(
         rx.el.button(

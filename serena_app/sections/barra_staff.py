@@ -13,7 +13,7 @@ from serena_app.components.cronologia import cronologia_pagina
 from serena_app.components.editor import pulsante_annulla
 from serena_app.components.testo import testo_modificabile
 from serena_app.demo import modalita
-from serena_app.state.accesso import AccessoState
+from serena_app.state.accesso import AccessoState, responsabile
 from serena_app.state.contenuto import ContenutoState
 from serena_app.state.cronologia import ANNULLA, MOTIVO_ANNULLA, CronologiaState
 from serena_app.state.interfaccia import BARRA_STAFF, congedo, strumenti_aperti
@@ -135,13 +135,16 @@ def _riga() -> rx.Component:
             StaffState.modifica_attiva,
             rx.fragment(
                 _stato(),
-                rx.el.button(
-                    "Pubblica",
-                    type="button",
-                    id=PUBBLICA,
-                    class_name="pulsante",
-                    on_click=RedazioneState.chiedi_pubblicazione,
-                    **_se_ci_sono_bozze(),
+                rx.cond(
+                    responsabile,
+                    rx.el.button(
+                        "Pubblica",
+                        type="button",
+                        id=PUBBLICA,
+                        class_name="pulsante",
+                        on_click=RedazioneState.chiedi_pubblicazione,
+                        **_se_ci_sono_bozze(),
+                    ),
                 ),
             ),
         ),
@@ -162,13 +165,16 @@ def _riga() -> rx.Component:
 def _bozze() -> rx.Component:
     """In edit mode, among the tools: what else can be done with the drafts, and history."""
     return rx.fragment(
-        rx.el.button(
-            "Scarta bozze",
-            type="button",
-            id=SCARTA,
-            class_name="pulsante pulsante-secondario",
-            on_click=RedazioneState.chiedi_scarto,
-            **_se_ci_sono_bozze(),
+        rx.cond(
+            responsabile,
+            rx.el.button(
+                "Scarta bozze",
+                type="button",
+                id=SCARTA,
+                class_name="pulsante pulsante-secondario",
+                on_click=RedazioneState.chiedi_scarto,
+                **_se_ci_sono_bozze(),
+            ),
         ),
         rx.el.button(
             rx.cond(StaffState.anteprima, "Chiudi anteprima", "Anteprima"),

@@ -6,6 +6,7 @@ from sqlmodel import Session
 from serena_app.auth import dispositivo, indirizzo
 from serena_app.auth.credenziali import AccessoNegato, accedi
 from serena_app.auth.permessi import staff_autorizzato
+from serena_app.auth.ruoli import RESPONSABILE
 from serena_app.auth.sessioni import revoca_sessione, staff_della_sessione
 from serena_app.db import esegui
 from serena_app.state import schede_staff
@@ -53,12 +54,15 @@ class AccessoState(rx.State):
     # honoured only from the socket that presented them (`_dispositivi_presentati`).
     dispositivi: str = rx.LocalStorage("", name="serena_dispositivi")
     errore_accesso: str = ""
-    # The logged-in staff member's username, "" for a visitor. No setter: no browser sets it.
+    # The logged-in staff member's username and role, "" for a visitor. No setter: no browser
+    # sets them. The role only chooses which buttons the bar shows: every handler checks it.
     nome_staff: str = ""
+    ruolo_staff: str = ""
     _connessione: str = ""  # the socket that set `token`
     _connessione_dispositivi: str = ""  # the socket that set `dispositivi`
     _nascosta_per: str = ""  # the secret whose staff view is hidden
     _nome_nascosto: str = ""
+    _ruolo_nascosto: str = ""
     _appena_entrata: bool = False  # from a login until the page shows the staff bar
 
     def __setattr__(self, nome: str, valore) -> None:
@@ -92,9 +96,11 @@ class AccessoState(rx.State):
 
     def _nascondi_vista(self) -> None:
         self._nome_nascosto, self.nome_staff = self.nome_staff, ""
+        self._ruolo_nascosto, self.ruolo_staff = self.ruolo_staff, ""
 
     def _ripristina_vista(self) -> None:
         self.nome_staff, self._nome_nascosto = self._nome_nascosto, ""
+        self.ruolo_staff, self._ruolo_nascosto = self._ruolo_nascosto, ""
 
     def _segreto(self) -> str:
         """The session secret, if the socket of the event being handled presented it."""
@@ -122,6 +128,8 @@ class AccessoState(rx.State):
         schede_staff.ricorda(self.router.session.client_token, segreto, staff)  # revoca.py
         if (nome := staff.nome_utente if staff else "") != self.nome_staff:
             self.nome_staff = nome
+        if (ruolo := staff.ruolo if staff else "") != self.ruolo_staff:
+            self.ruolo_staff = ruolo
         if staff is None and self.token:
             self.token = ""
         if staff is not None and self._appena_entrata:
@@ -169,4 +177,9 @@ class AccessoState(rx.State):
             await esegui(revoca_sessione, token=segreto)
         self.token = ""
         self.nome_staff = ""
+        self.ruolo_staff = ""
         self._nascosta_per = ""  # that view never comes back
+
+
+responsabile = AccessoState.ruolo_staff == RESPONSABILE
+"""Whether this page shows a responsabile's buttons (the server checks each one again)."""

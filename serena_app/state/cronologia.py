@@ -35,7 +35,7 @@ from serena_app.state.redazione import (
     pieno,
     voce_richiesta,
 )
-from serena_app.state.staff import StaffState, richiede_staff
+from serena_app.state.staff import StaffState, richiede_staff, solo_responsabile
 
 ANNULLA = "annulla-ultima"  # the id of "Annulla ultima modifica" (Ctrl/Cmd+Z presses it)
 MOTIVO_ANNULLA = "motivo-annulla"  # the id of why it is disabled
@@ -250,6 +250,7 @@ class CronologiaState(StaffState):
 
     @rx.event
     @richiede_staff
+    @solo_responsabile
     @numeri_controllati
     async def ripristina_pagina(self, numero: int | str):
         """Make the working copy the page as a publish left it (as drafts)."""

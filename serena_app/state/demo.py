@@ -24,7 +24,7 @@ from serena_app.demo import modalita, sandbox
 from serena_app.state.accesso import AccessoState
 from serena_app.state.contenuto import ContenutoState
 from serena_app.state.redazione import RedazioneState
-from serena_app.state.staff import StaffState, richiede_staff
+from serena_app.state.staff import StaffState, richiede_staff, solo_responsabile
 
 RIPRISTINATA = "Demo ripristinata: la pagina è di nuovo quella di partenza."
 IN_SANDBOX = "Modalità modifica attiva: quello che cambi resta nella tua copia di prova."
@@ -78,6 +78,7 @@ class DemoState(StaffState):
             if permesso is None:
                 return None
             accesso.nome_staff = permesso.nome_utente
+            accesso.ruolo_staff = permesso.ruolo
         self.errore_demo = ""
         redazione = await self.get_state(RedazioneState)
         redazione._autore = permesso.nome_utente
@@ -104,6 +105,7 @@ class DemoState(StaffState):
     @rx.event
     @solo_in_demo
     @richiede_staff
+    @solo_responsabile
     async def ripristina(self) -> None:
         """Put this browser's sandbox back to the content file."""
         if self._spazio == SITO:

@@ -37,7 +37,12 @@ from serena_app.contenuto.tipi import (
 from serena_app.pubblicazione import pubblica
 from serena_app.state.contenuto import ContenutoState
 from serena_app.state.diffusione import avvisa, diffondi
-from serena_app.state.staff import StaffState, richiede_staff, verifica_nella_scrittura
+from serena_app.state.staff import (
+    StaffState,
+    richiede_staff,
+    solo_responsabile,
+    verifica_nella_scrittura,
+)
 
 R = TypeVar("R")
 CONFERMA_ELIMINAZIONE = "conferma-eliminazione"  # the id of the confirmation's button
@@ -341,12 +346,14 @@ class RedazioneState(StaffState):
 
     @rx.event
     @richiede_staff
+    @solo_responsabile
     async def chiedi_pubblicazione(self):
         """Open the confirmation that lists what "Pubblica" will change."""
         return await self._chiedi("pubblica")
 
     @rx.event
     @richiede_staff
+    @solo_responsabile
     async def chiedi_scarto(self):
         """Open the confirmation before every draft is dropped."""
         return await self._chiedi("scarta")
@@ -396,6 +403,7 @@ class RedazioneState(StaffState):
 
     @rx.event
     @richiede_staff
+    @solo_responsabile
     async def pubblica(self):
         """Publish the drafts the confirmation listed: every open page shows them."""
         if self.conferma != "pubblica":
@@ -410,6 +418,7 @@ class RedazioneState(StaffState):
 
     @rx.event
     @richiede_staff
+    @solo_responsabile
     async def scarta(self):
         """Drop the drafts the confirmation listed: the working copy is the published page
         again."""

@@ -8,7 +8,10 @@ browser is told why. A write (`verifica_nella_scrittura`: save, delete, move) ma
 check in its own database session instead, first thing in the one thread hop that writes
 (`StaffState._sul_db`): the body before it only reads the event's payload. If such a body
 writes nothing, the guard checks after it.
-`tests/state/test_inventario.py` fails for any handler that changes data without the guard.
+The check includes the role: a handler marked `solo_responsabile` refuses a redattore in words
+and changes nothing (`auth/ruoli.py`).
+`tests/state/test_inventario.py` fails for any handler that changes data without the guard,
+and for a guarded handler whose role is not the one it lists.
 """
 
 import functools
@@ -23,8 +26,9 @@ import reflex as rx
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
-from serena_app.auth import permessi
+from serena_app.auth import permessi, ruoli
 from serena_app.auth.permessi import Permesso, staff_autorizzato
+from serena_app.auth.ruoli import REDATTORE, RESPONSABILE
 from serena_app.contenuto import bozze, cronologia
 from serena_app.contenuto.bozze import SITO, Spazio
 from serena_app.contenuto.istantanea import Istantanea
@@ -51,15 +55,31 @@ class NonAutorizzato(Exception):
     """No live staff session for the secret this tab presented."""
 
 
-def _da_staff(
-    *, session: Session, segreto: str, operazione: Callable[..., R], **argomenti: Any
-) -> tuple[Permesso, R, bool]:
-    """In one database session: the staff session checked, its working copy made if there is
-    none, `operazione(session=, spazio=, autore=, **argomenti)` run on it, and whether they
-    have a change to undo after it."""
-    permesso = permessi.permesso(session=session, segreto=segreto)
+class NonPermesso(Exception):
+    """A live staff session whose role may not do this (`auth/ruoli.py`)."""
+
+
+def _controlla(permesso: Permesso | None, ruolo: str) -> Permesso:
+    """`permesso`, if it exists and its role may do what needs `ruolo`."""
     if permesso is None:
         raise NonAutorizzato
+    if not ruoli.puo(permesso.ruolo, ruolo):
+        raise NonPermesso
+    return permesso
+
+
+def _da_staff(
+    *,
+    session: Session,
+    segreto: str,
+    ruolo: str,
+    operazione: Callable[..., R],
+    **argomenti: Any,
+) -> tuple[Permesso, R, bool]:
+    """In one database session: the staff session and its role checked, its working copy
+    made if there is none, `operazione(session=, spazio=, autore=, **argomenti)` run on it,
+    and whether they have a change to undo after it."""
+    permesso = _controlla(permessi.permesso(session=session, segreto=segreto), ruolo)
     spazio = Spazio.della_sessione(permesso.sandbox)
     bozze.apri(session=session, spazio=spazio)
     risultato = operazione(session=session, spazio=spazio, autore=permesso.nome_utente, **argomenti)
@@ -96,6 +116,7 @@ class StaffState(rx.State):
     _spazio: Spazio = SITO  # where they edit: the site, or their demo sandbox
     _dal: datetime | None = None  # when their session began (undo reaches back to it)
     _verificato: bool = False  # this event's staff session has been checked
+    _ruolo_richiesto: str = REDATTORE  # the role this event's handler needs
 
     def __setattr__(self, nome: str, valore) -> None:
         if nome == "editor_aperto" and not valore and not getattr(self, nome):
@@ -146,9 +167,13 @@ class StaffState(rx.State):
         segreto = accesso._segreto()
         try:
             permesso, risultato, annullabile = await esegui(
-                _da_staff, segreto=segreto, operazione=operazione, **argomenti
+                _da_staff,
+                segreto=segreto,
+                ruolo=self._ruolo_richiesto,
+                operazione=operazione,
+                **argomenti,
             )
-        except (NonAutorizzato, OperationalError):
+        except (NonAutorizzato, NonPermesso, OperationalError):
             raise
         except Exception:
             self._verificato = True  # the check passed: the operation itself refused
@@ -195,14 +220,17 @@ def _con_vista_staff(classe: type[rx.State]) -> list[type[rx.State]]:
 def richiede_staff(
     handler: Callable[..., Awaitable[Any]],
 ) -> Callable[..., Awaitable[Any]]:
-    """Run `handler` (of a `StaffState`) only for a live staff session; otherwise change
-    nothing but leaving edit mode."""
+    """Run `handler` (of a `StaffState`) only for a live staff session whose role may (a
+    redattore, unless the handler is marked `solo_responsabile`); without a session change
+    nothing but leaving edit mode, without the role nothing but saying so."""
     nella_scrittura = getattr(handler, "verifica_nella_scrittura", False)
+    ruolo = getattr(handler, "ruolo", REDATTORE)
 
     @functools.wraps(handler)
     async def controllato(self: StaffState, *args, **kwargs):
         try:
             self._verificato = False
+            self._ruolo_richiesto = ruolo
             if not nella_scrittura:
                 await _verifica(self)
             risultato = await handler(self, *args, **kwargs)
@@ -211,6 +239,9 @@ def richiede_staff(
             return risultato
         except NonAutorizzato:
             await StaffState._rifiuta(self)
+            return None
+        except NonPermesso:
+            self.avviso = ruoli.SOLO_RESPONSABILE
             return None
         except LimiteRaggiunto as limite:
             # A demo sandbox full, or written too fast: the write was rolled back whole, and
@@ -225,14 +256,21 @@ def richiede_staff(
             return None
 
     controllato.richiede_staff = True
+    controllato.ruolo = ruolo
     return controllato
 
 
 async def _verifica(stato: StaffState) -> None:
-    permesso = await StaffState._staff(stato)
-    if permesso is None:
-        raise NonAutorizzato
+    permesso = _controlla(await StaffState._staff(stato), stato._ruolo_richiesto)
     StaffState._autorizzato(stato, permesso)
+
+
+def solo_responsabile(
+    handler: Callable[..., Awaitable[Any]],
+) -> Callable[..., Awaitable[Any]]:
+    """Mark a handler (under `richiede_staff`) that only a responsabile may run."""
+    handler.ruolo = RESPONSABILE
+    return handler
 
 
 def verifica_nella_scrittura(

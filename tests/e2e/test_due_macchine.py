@@ -16,6 +16,7 @@ import pytest
 from sqlmodel import Session
 
 from serena_app.auth.personale import crea_staff
+from serena_app.auth.ruoli import RESPONSABILE
 from serena_app.auth.sessioni import crea_sessione
 from serena_app.db import crea_engine
 from serena_app.produzione.servizi import Redis
@@ -72,7 +73,10 @@ def _sessione_staff(db_url: str) -> str:
     try:
         with Session(engine) as session:
             staff = crea_staff(
-                session=session, nome_utente="redazione", password="una password lunga abbastanza"
+                session=session,
+                nome_utente="redazione",
+                password="una password lunga abbastanza",
+                ruolo=RESPONSABILE,
             )
             return crea_sessione(session=session, staff=staff)
     finally:

@@ -79,5 +79,5 @@ def test_serena_from_the_project_folder_works_on_the_production_database(produzi
         text=True,
         check=True,
     )
-    assert "dario\tattivo" in elenco.stdout
+    assert "dario\tresponsabile\tattivo" in elenco.stdout
     assert "Database di produzione" in elenco.stderr

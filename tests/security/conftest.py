@@ -17,6 +17,7 @@ from sqlalchemy import Engine, inspect, text
 from sqlmodel import Session
 
 from serena_app.auth.personale import crea_staff
+from serena_app.auth.ruoli import REDATTORE, RESPONSABILE
 from serena_app.auth.sessioni import adesso, crea_sessione, revoca_sessione
 from serena_app.db import crea_engine
 from tests.support.cliente import ATTESA, ClienteGrezzo, vista
@@ -89,15 +90,19 @@ def righe(db: Engine, tabelle: tuple[str, ...] = TABELLE_CONTENUTO) -> dict[str,
 def credenziali(db: Engine) -> Callable[[str], Credenziali]:
     """Make a staff account with one session of a given kind, straight in the database.
 
-    Kinds: "valida" (opened now), "scaduta" (opened 13 hours ago), "inattiva" (last used 3
-    hours ago), "revocata" (logged out), "disabilitata" (live, but the account is disabled),
-    "inventata" (a well-formed secret that no session has).
+    Kinds: "valida" (opened now, a responsabile), "redattore" (opened now, a redattore),
+    "scaduta" (opened 13 hours ago), "inattiva" (last used 3 hours ago), "revocata" (logged
+    out), "disabilitata" (live, but the account is disabled), "inventata" (a well-formed
+    secret that no session has).
     """
 
     def crea(tipo: str) -> Credenziali:
         with Session(db) as session:
             staff = crea_staff(
-                session=session, nome_utente=f"attacchi-{tipo}-{next(_NUMERI)}", password=PASSWORD
+                session=session,
+                nome_utente=f"attacchi-{tipo}-{next(_NUMERI)}",
+                password=PASSWORD,
+                ruolo=REDATTORE if tipo == "redattore" else RESPONSABILE,
             )
             if tipo == "inventata":
                 return Credenziali(staff.nome_utente, secrets.token_urlsafe(32))

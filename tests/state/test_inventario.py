@@ -13,6 +13,7 @@ import typing
 import reflex as rx
 
 import serena_app.state
+from serena_app.auth.ruoli import REDATTORE, RESPONSABILE
 from serena_app.state.staff import StaffState
 
 SENZA_DATI = {
@@ -27,6 +28,16 @@ SENZA_DATI = {
     "CronologiaState.chiudi_cronologia": "closes this browser's history panel; writes nothing",
 }
 BUILTIN = {"setvar", "set_is_hydrated"}
+SOLO_RESPONSABILI = {
+    "RedazioneState.chiedi_pubblicazione": "opens the publish confirmation",
+    "RedazioneState.pubblica": "publishes the drafts",
+    "RedazioneState.chiedi_scarto": "opens the discard confirmation",
+    "RedazioneState.scarta": "discards the drafts",
+    "CronologiaState.ripristina_pagina": "restores a published version",
+    "DemoState.ripristina": "resets a demo sandbox (its editor is its responsabile)",
+}
+"""Every guarded handler that only a responsabile may run; every other guarded handler is
+for any staff role (a redattore upwards)."""
 
 
 def _stati_dell_app() -> list[type[rx.State]]:
@@ -75,6 +86,19 @@ def test_every_data_changing_handler_checks_the_session():
         if not getattr(gestore.fn, "richiede_staff", False) and nome not in SENZA_DATI
     ]
     assert senza_controllo == []
+
+
+def test_every_guarded_handler_needs_the_role_listed_for_it():
+    """A new guarded handler is for a redattore unless it is listed above; a handler listed
+    as responsabile-only without the mark (or marked without being listed) fails here."""
+    ruoli = {
+        nome: gestore.fn.ruolo
+        for nome, gestore in _gestori()
+        if getattr(gestore.fn, "richiede_staff", False)
+    }
+    attesi = {nome: RESPONSABILE if nome in SOLO_RESPONSABILI else REDATTORE for nome in ruoli}
+    assert ruoli == attesi
+    assert set(SOLO_RESPONSABILI) <= set(ruoli)
 
 
 def test_guarded_handlers_belong_to_staff_states():

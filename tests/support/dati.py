@@ -12,6 +12,7 @@ from typing import Any
 from sqlmodel import Session
 
 from serena_app.auth.personale import crea_staff, disabilita_staff
+from serena_app.auth.ruoli import RESPONSABILE
 from serena_app.auth.sessioni import crea_sessione
 from serena_app.contenuto.pagina import PUBBLICATA, versione_pagina
 from serena_app.contenuto.seme import carica_seed
@@ -47,7 +48,9 @@ def staff_temporaneo(db_url: str) -> Iterator[str]:
     nome = f"bench-{token_hex(4)}"
     try:
         with Session(engine) as session:
-            staff = crea_staff(session=session, nome_utente=nome, password=token_urlsafe(24))
+            staff = crea_staff(
+                session=session, nome_utente=nome, password=token_urlsafe(24), ruolo=RESPONSABILE
+            )
             segreto = crea_sessione(session=session, staff=staff)
         yield segreto
         with Session(engine) as session:

@@ -154,7 +154,7 @@ def test_a_refused_restore_changes_nothing_and_says_why(url, tmp_path, capsys, s
     assert uscita.out == ""
     assert _file_del_vivo(url) == prima
     assert sorted(f.name for f in _vivo(url).parent.iterdir()) == ["copia.db", "copie", "serena.db"]
-    assert "anna\tattivo" in _elenco(capsys)
+    assert "anna\tresponsabile\tattivo" in _elenco(capsys)
 
 
 NOMI_STRANI = ["copia?x=1.db", "copia#frammento.db", "una copia %41 al 100%.db", "copia è ü 😀.db"]
@@ -200,7 +200,7 @@ def test_a_restore_keeps_the_previous_database_and_restoring_it_undoes_the_resto
     assert main(["restore", str(precedente)]) == 0
     assert _mission(url, PUBBLICATA) == "Cambiata dopo la copia."
     assert _precedente(capsys.readouterr().out) != precedente
-    assert "anna\tattivo" in _elenco(capsys)
+    assert "anna\tresponsabile\tattivo" in _elenco(capsys)
 
 
 def test_a_damaged_live_database_can_still_be_restored(url, tmp_path, capsys):
@@ -216,7 +216,7 @@ def test_a_damaged_live_database_can_still_be_restored(url, tmp_path, capsys):
     assert main(["restore", str(copia)]) == 0
     assert _precedente(capsys.readouterr().out).read_bytes() == rovinato
     assert _mission(url, PUBBLICATA) == prima
-    assert "anna\tattivo" in _elenco(capsys)
+    assert "anna\tresponsabile\tattivo" in _elenco(capsys)
 
 
 SCRIVI_NEL_WAL = """

@@ -58,9 +58,9 @@ def test_list_staff_shows_stored_names_escaped_one_account_a_line(url, capsys):
     uscita = capsys.readouterr().out
     _pulito(uscita)
     assert len(uscita.splitlines()) == len(OSTILI)
-    assert "anna\\x0a2026-12-05 10:00:00  admin  account creato\tattivo\n" in uscita
-    assert "\\x1b]0;titolo\\x07\tattivo\n" in uscita
-    assert "anna\\u202egnp.exe\tattivo\n" in uscita
+    assert "anna\\x0a2026-12-05 10:00:00  admin  account creato\tredattore\tattivo\n" in uscita
+    assert "\\x1b]0;titolo\\x07\tredattore\tattivo\n" in uscita
+    assert "anna\\u202egnp.exe\tredattore\tattivo\n" in uscita
 
 
 @pytest.mark.parametrize("nome", OSTILI.values(), ids=OSTILI)
