@@ -16,8 +16,9 @@ class PasswordNonValida(ValueError):
     """The password does not meet the policy; the message says why, in Italian."""
 
 
-def controlla_password(password: str) -> None:
-    """Raise `PasswordNonValida` unless the password meets the policy."""
+def controlla_password(password: str, nome_utente: str = "") -> None:
+    """Raise `PasswordNonValida` unless the password meets the policy (for the account
+    `nome_utente`, if given)."""
     if len(password) < LUNGHEZZA_MINIMA:
         msg = f"La password deve avere almeno {LUNGHEZZA_MINIMA} caratteri."
         raise PasswordNonValida(msg)
@@ -26,9 +27,10 @@ def controlla_password(password: str) -> None:
         raise PasswordNonValida(msg)
 
 
-def hash_password(password: str) -> str:
-    """The Argon2id hash of a password that meets the policy."""
-    controlla_password(password)
+def hash_password(password: str, nome_utente: str = "") -> str:
+    """The Argon2id hash of a password that meets the policy (for the account `nome_utente`,
+    if given)."""
+    controlla_password(password, nome_utente)
     return _hasher.hash(password)
 
 
