@@ -12,6 +12,7 @@ from reflex_base import constants
 from sqlmodel import Session, select
 
 from serena_app import db as serena_db
+from serena_app.auth.ruoli import REDATTORE, SOLO_RESPONSABILE
 from serena_app.auth.sessioni import revoca_sessione
 from serena_app.contenuto.bozze import BOZZA, SITO, apri, da_pubblicare
 from serena_app.contenuto.pagina import (
@@ -115,6 +116,26 @@ def test_without_a_live_session_the_body_never_runs(db, nome, argomenti, token):
     assert redazione.avviso == SESSIONE_SCADUTA
     db.expire_all()
     assert {k: s.testo for k, s in leggi_sezioni(session=db, pagina=PUBBLICATA).items()} == prima
+    assert _righe(db, PUBBLICATA) == pubblicata
+    assert _righe(db, BOZZA) == bozza
+
+
+def test_a_redattore_cannot_publish_or_discard_and_is_told_why(db, contenuto):
+    """A redattore's live session, with a publish confirmation as if open: "pubblica" and
+    "scarta" change no page and say why; edit mode stays on."""
+    apri(session=db, spazio=SITO)
+    salva_mission(db, "una bozza della redattrice")
+    versione, differenze = da_pubblicare(session=db, spazio=SITO)
+    pubblicata, bozza = _righe(db, PUBBLICATA), _righe(db, BOZZA)
+    _, redazione = _stati(staff_con_sessione(db, "carla", ruolo=REDATTORE))
+    for nome in ("chiedi_pubblicazione", "pubblica", "chiedi_scarto", "scarta"):
+        redazione.modifica_attiva = True
+        redazione.conferma = nome if nome in ("pubblica", "scarta") else ""
+        redazione._versione_bozza, redazione.elenco = versione, [str(d) for d in differenze]
+        redazione.avviso = ""
+        _chiama(redazione, nome)
+        assert redazione.avviso == SOLO_RESPONSABILE, nome
+        assert redazione.modifica_attiva is True
     assert _righe(db, PUBBLICATA) == pubblicata
     assert _righe(db, BOZZA) == bozza
 

@@ -52,6 +52,12 @@ def _stati_dell_app() -> list[type[rx.State]]:
     return trovati
 
 
+def stato_del_gestore(gestore: str) -> str:
+    """The full state name a client sends for "State.handler"."""
+    nome_stato = gestore.split(".")[0]
+    return next(s for s in _stati_dell_app() if s.__name__ == nome_stato).get_full_name()
+
+
 def _gestori():
     for stato in _stati_dell_app():
         for nome, gestore in stato.event_handlers.items():

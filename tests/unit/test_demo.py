@@ -8,19 +8,23 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, func, select
 
+from serena_app.auth import permessi
 from serena_app.auth.credenziali import AccessoNegato, accedi
+from serena_app.auth.ruoli import REDATTORE, RESPONSABILE
 from serena_app.auth.sessioni import adesso, sessione_viva
 from serena_app.contenuto import bozze, pagina
-from serena_app.contenuto.bozze import Spazio
+from serena_app.contenuto.bozze import SITO, Spazio
 from serena_app.contenuto.pagina import PUBBLICATA, Pagina
 from serena_app.contenuto.semina import semina
 from serena_app.contenuto.tipi import SEZIONE, TAPPA, VALORE, Voce
 from serena_app.demo import capienza, comando, modalita, qr, sandbox
+from serena_app.demo.modalita import EDITOR
 from serena_app.models import (
     MODELLI,
     Revisione,
     SessioneStaff,
     Sezione,
+    Staff,
     Tappa,
     Valore,
     VersionePagina,
@@ -408,3 +412,15 @@ def test_the_demo_server_s_settings_let_phones_in_and_name_the_address(tmp_path)
     assert env["DATABASE_URL"] == f"sqlite:///{tmp_path / 'demo.db'}"
     assert "http://192.168.1.20:3000" in env["SERENA_ALLOWED_ORIGINS"].split(",")
     assert env["SERENA_DEMO_INDIRIZZO"] == "http://192.168.1.20:3000/"
+
+
+def test_a_sandbox_s_editor_is_a_responsabile_of_that_sandbox_only(demo):
+    """The demo editor's account is a redattore: only its sandbox session makes it a
+    responsabile, and that session edits its sandbox and nothing else."""
+    token = _apri(demo)
+    permesso = permessi.permesso(session=demo, segreto=token)
+    assert permesso is not None
+    assert permesso.ruolo == RESPONSABILE
+    assert Spazio.della_sessione(permesso.sandbox) == _spazio(demo, token) != SITO
+    editor = demo.exec(select(Staff).where(Staff.nome_utente == EDITOR)).one()
+    assert editor.ruolo == REDATTORE
