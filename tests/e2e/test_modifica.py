@@ -199,10 +199,11 @@ def test_a_move_that_breaks_year_order_is_not_offered(redattore: PaginaInModific
     """1994 moves up past the undated milestones, not past 1986: that button is disabled and
     says why (the server refuses it anyway: tests/security/test_attacchi.py)."""
     ultima = len(contenuto["tappe"])  # 1994, just below undated milestones
-    redattore.page.get_by_role("button", name=f"Sposta su tappa {ultima}").click()
-    redattore.page.get_by_role("button", name=f"Sposta su tappa {ultima - 1}").click()
-    redattore.page.get_by_role("button", name=f"Sposta su tappa {ultima - 2}").click()
-    expect(redattore.annuncio).to_contain_text(f"spostata in posizione 2 di {ultima}")
+    for posizione in range(ultima, ultima - 3, -1):  # each move lands before the next click
+        redattore.page.get_by_role("button", name=f"Sposta su tappa {posizione}").click()
+        expect(redattore.annuncio).to_contain_text(
+            f"spostata in posizione {posizione - 1} di {ultima}"
+        )
     su = redattore.page.get_by_role("button", name="Sposta su tappa 2", exact=True)
     expect(su).to_be_disabled()
     expect(su).to_have_accessible_description(re.compile("ordine degli anni"))

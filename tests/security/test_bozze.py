@@ -15,7 +15,7 @@ from serena_app.db import session as sessione_db
 from serena_app.state.redazione import BOZZE_CAMBIATE
 from tests.factories import ripristina_contenuto
 from tests.security.conftest import righe, verifica_che_risponda
-from tests.support.cliente import ATTESA, ClienteGrezzo, evento, vista
+from tests.support.cliente import ATTESA, ClienteGrezzo, evento, riprendi_scheda, vista
 from tests.support.protocollo import CONTENUTO, CRONOLOGIA, REDAZIONE, STAFF
 
 SEGRETO = "Testo-di-bozza-riservato"
@@ -75,21 +75,27 @@ def test_a_staff_tabs_client_token_without_the_secret_gets_no_draft(
         await scheda.chiudi()
 
         async def intrusione(segreto: str | None) -> None:
-            async with ClienteGrezzo(server.url, token_client=scheda.token_client) as intruso:
-                ricevuti = await intruso.connetti(segreto=segreto)
+            # The staff tab's own state: `riprendi_scheda` waits until the server keeps
+            # the token.
+            intruso, ricevuti = await riprendi_scheda(
+                server.url, scheda.token_client, segreto=segreto
+            )
+            async with intruso:
                 ricevuti += await intruso.scambia(f"{CONTENUTO}.aggiorna")
-                assert intruso.token_nuovo is None  # the staff tab's own state
                 assert not _contiene(ricevuti, SEGRETO)
                 assert not _contiene(ricevuti, staff.nome_utente)
 
         await intrusione(None)
-        async with ClienteGrezzo(server.url, token_client=scheda.token_client) as intruso:
-            await intruso.connetti(idrata=False)
+        intruso, _ = await riprendi_scheda(server.url, scheda.token_client, idrata=False)
+        async with intruso:
             ricevuti = await intruso.scambia(f"{CONTENUTO}.aggiorna")
             ricevuti += await intruso.scambia(f"{REDAZIONE}.annulla")
             assert not _contiene(ricevuti, SEGRETO)
-        async with ClienteGrezzo(server.url, token_client=scheda.token_client) as ritorno:
-            stati = vista(await ritorno.connetti(segreto=staff.token))  # control
+        ritorno, ricevuti = await riprendi_scheda(
+            server.url, scheda.token_client, segreto=staff.token
+        )
+        async with ritorno:
+            stati = vista(ricevuti)  # control
             assert SEGRETO in stati[CONTENUTO]["sezioni"]["mission"][0]
             assert stati[REDAZIONE]["campi"] == {"testo": SEGRETO}
         await intrusione("un-segreto-inventato")

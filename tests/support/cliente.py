@@ -321,3 +321,24 @@ class ClienteGrezzo:
         """Send the session secret again, as the page does on navigation; check it arrived."""
         stati = vista(await self.scambia(AGGIORNA_VARS, {"vars": {VAR_SEGRETO: segreto}}))
         assert stati[ACCESSO]["token"] == segreto
+
+
+async def riprendi_scheda(
+    url: str, token_client: str, **connessione: Any
+) -> tuple[ClienteGrezzo, list[dict]]:
+    """A new socket on the client token of a tab that has just closed, connected with
+    `connessione` (as `ClienteGrezzo.connetti`), and what it received.
+
+    Reflex gives a second socket on a client token still connected a new token
+    (`new_token`); with Redis (`make prod`) a closed socket's token is released a moment
+    after it closes. So this tries again, a bounded number of times, until the server keeps
+    the token: the socket then reaches the tab's own state.
+    """
+    for _ in range(50):
+        cliente = ClienteGrezzo(url, token_client=token_client)
+        ricevuti = await cliente.connetti(**connessione)
+        if cliente.token_nuovo is None:
+            return cliente, ricevuti
+        await cliente.chiudi()
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"the server kept giving {token_client} a new token")
