@@ -32,9 +32,9 @@ from serena_app.auth.personale import nuovo_staff, trova_staff
 from serena_app.auth.sessioni import adesso, annuncia_revoca, hash_segreto, nuova_sessione
 from serena_app.db import id_salvato, transazione_bloccata
 from serena_app.models import Invito, SessioneStaff, Staff
+from serena_app.web.sito import PERCORSO_INVITO
 
 VALIDITA = timedelta(hours=72)
-PERCORSO = "/accesso/invito"
 INVITO = "invito"
 REIMPOSTA = "reimposta"
 NOME_TENTATIVI = "\tcodice di invito"
@@ -60,7 +60,7 @@ class Link:
 
     def indirizzo(self, sito: str) -> str:
         """The link's address on the site `sito` (no trailing slash)."""
-        return f"{sito}{PERCORSO}#{self.codice}"
+        return f"{sito}{PERCORSO_INVITO}#{self.codice}"
 
 
 def _utc(momento: datetime) -> datetime:
