@@ -36,10 +36,10 @@ def test_invite_accept_and_disable_a_redattore(
     expect(pannello).to_contain_text("anna")
 
     # The invitation, by keyboard: name, role (redattore is the first choice), "Crea invito".
-    pannello.get_by_label("Nome utente").focus()
+    pannello.get_by_label("Nome utente", exact=True).focus()
     pagina.keyboard.type(INVITATA)
     pagina.keyboard.press("Tab")
-    expect(pannello.get_by_label("Ruolo")).to_be_focused()
+    expect(pannello.get_by_label("Ruolo", exact=True)).to_be_focused()
     pagina.keyboard.press("Tab")
     expect(pannello.get_by_role("button", name="Crea invito")).to_be_focused()
     pagina.keyboard.press("Enter")
