@@ -1,6 +1,6 @@
 """The staff bar: who is logged in, "Modifica pagina", "Esci", the drafts ("Pubblica",
 "Scarta bozze", "Anteprima"), history ("Annulla ultima modifica", "Cronologia della pagina"),
-and what just happened.
+people ("Persone", for a responsabile: `components/persone.py`) and what just happened.
 
 It stays at the top of the window with the header (`pages/index.py`). In edit mode its first
 line holds the status, "Pubblica" and "Strumenti", and is all of it until "Strumenti" opens
@@ -245,7 +245,9 @@ def _strumenti() -> rx.Component:
             class_name="pulsante pulsante-secondario",
             on_click=[_congedo(), RedazioneState.annulla, AccessoState.esci],
         ),
-        rx.cond(gestisce_persone, pulsante_persone()),
+        # In edit mode only: there "Strumenti" folds it away on a phone, and the bar's first
+        # line out of edit mode ("Modifica pagina", "Esci") stays one line at 390 px.
+        rx.cond(StaffState.modifica_attiva & gestisce_persone, pulsante_persone()),
         rx.cond(StaffState.modifica_attiva, _bozze()),
         id=STRUMENTI,
         class_name="barra-staff-strumenti",

@@ -17,7 +17,7 @@ ENTRO_MS = 1000
 
 def _persone(pagina: Page, contenuto) -> PaginaInModifica:
     """Anna's page with the "Persone" panel opened from the keyboard."""
-    anna = PaginaInModifica(pagina, contenuto).apri()
+    anna = PaginaInModifica(pagina, contenuto).apri().attiva_modifica()
     pulsante = anna.strumento("Persone")
     pulsante.focus()
     pagina.keyboard.press("Enter")
@@ -91,3 +91,19 @@ def test_the_invitation_page_is_served_and_the_code_never_reaches_the_server(ser
     risposta = httpx.get(f"{server.url}/accesso/invito/", follow_redirects=True, timeout=30)
     assert risposta.status_code == 200
     assert "Scegli la password ed entra" in risposta.text
+
+
+@pytest.mark.parametrize("server", ["run"], indirect=True)
+@pytest.mark.parametrize("viewport", ["telefono"], indirect=True)
+def test_with_persone_the_bar_is_still_one_line_on_a_phone(pagina: Page, staff, contenuto):
+    """A responsabile's bar on a 390 px phone, out of edit mode and in it (tools folded): one
+    line; "Persone" is among the tools "Strumenti" opens in edit mode."""
+    accedi(pagina, "anna", staff["anna"])
+    anna = PaginaInModifica(pagina, contenuto).apri()
+    for passo in ("fuori", "in modifica"):
+        if passo == "in modifica":
+            anna.attiva_modifica()
+        riga = anna.barra.locator(".pulsante:visible").first.bounding_box()["height"]
+        altezza = anna.barra.bounding_box()["height"]
+        assert altezza < 2 * riga, (passo, altezza, riga)
+    expect(anna.strumento("Persone")).to_be_visible()
