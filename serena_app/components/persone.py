@@ -6,7 +6,7 @@ import reflex as rx
 from reflex.vars import Var
 
 from serena_app.auth.ruoli import REDATTORE, RESPONSABILE
-from serena_app.state.persone import NOME_INVITO, PANNELLO, PersoneState
+from serena_app.state.persone import ESITO, NOME_INVITO, PANNELLO, PersoneState
 
 
 def _chiedi(azione: Var, nome: Var, ruolo: Var) -> Var:
@@ -143,7 +143,7 @@ def _persona(persona: Var) -> rx.Component:
         ),
         rx.cond(
             PersoneState.esito_per == nome,
-            rx.el.p(PersoneState.esito, class_name="esito-persona"),
+            rx.el.p(PersoneState.esito, id=ESITO, tab_index=-1, class_name="esito-persona"),
         ),
         rx.cond(PersoneState.link_per == nome, rx.cond(PersoneState.link != "", _link())),
         class_name="persona",

@@ -28,6 +28,7 @@ AZIONI = ("disattiva", "ruolo", "reimposta")
 """The actions that ask first."""
 PANNELLO = "pannello-persone"
 NOME_INVITO = "nome-invito"
+ESITO = "esito-persona"  # the last result, under its row: focus goes there after an action
 
 
 def _ora(momento: datetime | None) -> str:
@@ -98,6 +99,7 @@ class PersoneState(StaffState):
         self.esito_per, self.esito = nome, testo
         self.annuncio = testo
         self.conferma = ""
+        self._metti_a_fuoco(ESITO)
 
     @rx.event
     @richiede_staff
