@@ -22,7 +22,7 @@ import dataclasses
 import secrets
 from datetime import UTC, datetime, timedelta
 
-from sqlmodel import Session, select, update
+from sqlmodel import Session, col, select, update
 
 from serena_app.auth import eventi
 from serena_app.auth.eventi import registra_evento
@@ -74,7 +74,7 @@ def _nuovo_link(
     staff_id = id_salvato(staff)
     session.exec(
         update(Invito)
-        .where(Invito.staff_id == staff_id, Invito.usato == None)  # noqa: E711
+        .where(col(Invito.staff_id) == staff_id, col(Invito.usato).is_(None))
         .values(usato=ora)
     )
     codice = secrets.token_urlsafe(32)
@@ -130,7 +130,7 @@ def reimposta(
     link = _nuovo_link(session, staff, REIMPOSTA, autore, ora)
     session.exec(
         update(SessioneStaff)
-        .where(SessioneStaff.staff_id == id_salvato(staff))
+        .where(col(SessioneStaff.staff_id) == id_salvato(staff))
         .values(revocata=True)
     )
     registra_evento(
@@ -209,5 +209,5 @@ def accetta(
 def in_attesa(*, session: Session, ora: datetime | None = None) -> dict[int, datetime]:
     """The staff ids with an unused, unexpired link, and when it expires."""
     ora = ora or adesso()
-    righe = session.exec(select(Invito).where(Invito.usato == None))  # noqa: E711
+    righe = session.exec(select(Invito).where(col(Invito.usato).is_(None)))
     return {r.staff_id: _utc(r.scade) for r in righe if _utc(r.scade) >= ora}

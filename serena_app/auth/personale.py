@@ -207,7 +207,7 @@ def persone(*, session: Session, ora: datetime | None = None) -> list[Persona]:
         session.exec(
             select(Evento.nome_utente, func.max(Evento.quando))
             .where(Evento.azione == eventi.ACCESSO)
-            .group_by(Evento.nome_utente)
+            .group_by(col(Evento.nome_utente))
         ).all()
     )
     aperte = dict(
@@ -219,7 +219,7 @@ def persone(*, session: Session, ora: datetime | None = None) -> list[Persona]:
                 col(SessioneStaff.ultimo_uso) >= ora - SCADENZA_INATTIVITA,
                 col(SessioneStaff.creata) >= ora - SCADENZA_ASSOLUTA,
             )
-            .group_by(SessioneStaff.staff_id)
+            .group_by(col(SessioneStaff.staff_id))
         ).all()
     )
     return [
@@ -228,7 +228,7 @@ def persone(*, session: Session, ora: datetime | None = None) -> list[Persona]:
             ruolo=staff.ruolo,
             attivo=staff.attivo,
             ultimo_accesso=ultimi.get(staff.nome_utente),
-            sessioni_aperte=aperte.get(staff.id, 0) if staff.attivo else 0,
+            sessioni_aperte=aperte.get(id_salvato(staff), 0) if staff.attivo else 0,
         )
         for staff in elenco_staff(session=session)
     ]
