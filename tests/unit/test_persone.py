@@ -143,6 +143,18 @@ def test_the_last_responsabile_cannot_be_disabled_or_demoted(session):
     assert cambia_ruolo(session=session, nome_utente="anna", ruolo=REDATTORE, autore="marta")
 
 
+def test_a_role_change_ends_the_persons_sessions(session):
+    staff_con_sessione(session, "anna")
+    segreto = staff_con_sessione(session, "marta", ruolo=REDATTORE)
+    assert cambia_ruolo(session=session, nome_utente="marta", ruolo=RESPONSABILE, autore="anna")
+    assert staff_della_sessione(session=session, token=segreto) is None
+    assert not cambia_ruolo(
+        session=session, nome_utente="marta", ruolo=RESPONSABILE, autore="anna"
+    )  # already so: nothing changes
+    with pytest.raises(ErrorePersonale, match="ruolo deve essere"):
+        cambia_ruolo(session=session, nome_utente="marta", ruolo="capo", autore="anna")
+
+
 def test_two_responsabili_demoting_each_other_at_once_leave_one(engine):
     with Session(engine) as session:
         staff_con_sessione(session, "anna")
