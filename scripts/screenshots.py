@@ -1,7 +1,8 @@
 """Screenshots for the README, at phone (390x844) and desktop (1280x800) size, into
 `docs/screenshots/`: the visitor page, a value expanded, edit mode, a field open, the staff
-bar with a draft, an item's history, the live demo's banner and a phone's copy. Look at them
-before committing them. Reduced motion: no smooth scroll is caught half-way.
+bar with a draft, an item's history, the "Persone" panel after an invitation, the live demo's
+banner and a phone's copy. Look at them before committing them. Reduced motion: no smooth
+scroll is caught half-way.
 
 Starts the production app and a demo server, each from a private copy of the tree.
 
@@ -88,6 +89,25 @@ def redazione(browser: Browser, url: str) -> None:
         page.close()
 
 
+def persone(browser: Browser, url: str) -> None:
+    """The "Persone" panel at both sizes, after inviting a redattore (the link and its QR)."""
+    for numero, size in enumerate(VIEWPORTS, start=1):
+        page = _entra(browser, url, size)
+        strumenti = page.get_by_role("button", name="Strumenti")
+        if strumenti.is_visible() and strumenti.get_attribute("aria-expanded") != "true":
+            strumenti.click()
+        page.get_by_role("button", name="Persone", exact=True).click()
+        pannello = page.get_by_role("region", name="Persone")
+        pannello.get_by_label("Nome utente", exact=True).fill(f"marco-{numero}")
+        pannello.get_by_role("button", name="Crea invito").click()
+        qr = pannello.get_by_role("img", name=f"Codice QR del link per marco-{numero}")
+        expect(qr).to_be_visible()
+        # The new link and its QR code at the bottom of the window, the rows above them.
+        pannello.locator(".link-persona").evaluate("(l) => l.scrollIntoView({block: 'end'})")
+        page.screenshot(path=OUT / f"persone-{size}.png")
+        page.close()
+
+
 def demo(browser: Browser, url: str) -> None:
     """The demo banner at both sizes (the QR code on a large screen), and a phone in its own
     copy."""
@@ -114,6 +134,7 @@ def main() -> int:
                 )
             visitatore(browser, server.url)
             redazione(browser, server.url)
+            persone(browser, server.url)
         prova.mkdir()
         with server_demo(prova) as server:
             demo(browser, server.url)

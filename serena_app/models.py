@@ -116,6 +116,9 @@ class Evento(SQLModel, table=True):
     client: str | None = Field(default=None, max_length=64)
     account: bool = Field(default=True)  # False: a login attempt with a name that is no account
     volte: int = Field(default=1)  # a refusal row: how many refused attempts it counts
+    autore: str | None = Field(default=None, max_length=64)
+    """The responsabile who changed the account from the "Persone" panel (None: the terminal,
+    or the person themselves)."""
 
 
 MODELLI_ELENCO: dict[str, type[Tappa] | type[Valore]] = {TAPPA.nome: Tappa, VALORE.nome: Valore}
@@ -149,6 +152,21 @@ class SessioneStaff(SQLModel, table=True):
     revocata: bool = Field(default=False)
     sandbox: str | None = Field(default=None, max_length=PAGINA_MAX)  # demo: its published page
     client: str | None = Field(default=None, max_length=64)  # demo: the address that opened it
+
+
+class Invito(SQLModel, table=True):
+    """A one-time link that lets a person choose their password: an invitation to a new
+    account, or a password reset (`auth/inviti.py`). The link holds a random code; the table
+    holds only its SHA-256."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    hash_codice: str = Field(max_length=64, unique=True, index=True)
+    staff_id: int = Field(foreign_key="staff.id", index=True, ondelete="CASCADE")
+    tipo: str = Field(max_length=16)  # "invito" or "reimposta"
+    creato: datetime
+    scade: datetime
+    usato: datetime | None = Field(default=None)  # used, or replaced by a newer link
+    autore: str | None = Field(default=None, max_length=64)  # the responsabile who made it
 
 
 class TentativoAccesso(SQLModel, table=True):

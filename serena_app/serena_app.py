@@ -18,6 +18,7 @@ from serena_app.demo import modalita
 from serena_app.demo.pulizia import pulizia_periodica
 from serena_app.pages.area_riservata import area_riservata
 from serena_app.pages.index import index
+from serena_app.pages.invito import invito
 from serena_app.pubblicazione.annuncio import ascolta_sempre
 from serena_app.registro import log
 from serena_app.registro.segnalazioni import FiltroSegnalazioni, registra_errore_frontend
@@ -30,7 +31,7 @@ from serena_app.web.connessione import solo_intestazioni_utili
 from serena_app.web.head import head_components
 from serena_app.web.seo import meta_condivisione, url_immagine
 from serena_app.web.servizio import intestazioni
-from serena_app.web.sito import PERCORSO_ACCESSO
+from serena_app.web.sito import PERCORSO_ACCESSO, PERCORSO_INVITO
 
 log.installa()
 proxy_fidati()  # a misspelt SERENA_TRUSTED_PROXIES stops the server at start, not at a login
@@ -91,4 +92,12 @@ app.add_page(
     meta=meta_condivisione(TITOLO_ACCESSO, DESCRIZIONE_ACCESSO, PERCORSO_ACCESSO),
     context={"sitemap": None},  # the staff login is no content for search engines
     on_load=AccessoState.verifica,
+)
+app.add_page(
+    invito,
+    route=PERCORSO_INVITO,
+    title=TITOLO_ACCESSO,
+    description=DESCRIZIONE_ACCESSO,
+    context={"sitemap": None},
+    meta=[{"name": "robots", "content": "noindex"}],
 )

@@ -41,6 +41,10 @@ CREATO = "account creato"
 DISABILITATO = "account disabilitato"
 RIABILITATO = "account riabilitato"
 NUOVA_PASSWORD = "password cambiata"  # noqa: S105 (an event name, not a password)
+INVITATO = "invito creato"
+REIMPOSTAZIONE = "link nuova password"  # a reset link made: the old password no longer works
+INVITO_ACCETTATO = "invito accettato"  # a one-time link used: the person chose a password
+RUOLO_CAMBIATO = "ruolo →"  # followed by the new role: "ruolo → redattore"
 ACCESSI = (ACCESSO, ACCESSO_FALLITO, ACCESSO_RIFIUTATO)
 """The login actions: they hold a visitor's address, and are deleted after the retention."""
 
@@ -68,6 +72,7 @@ def registra_evento(
     client: str | None = None,
     ora: datetime | None = None,
     account: bool = True,
+    autore: str | None = None,
 ) -> None:
     """Add one event to the caller's transaction (the caller commits).
 
@@ -79,6 +84,7 @@ def registra_evento(
         ora: When (now by default).
         account: False for a login attempt whose name is no account: the audit log shows
             it as such, never as an account's line.
+        autore: The responsabile who changed the account from the "Persone" panel.
     """
     session.add(
         Evento(
@@ -87,6 +93,7 @@ def registra_evento(
             azione=azione,
             client=client,
             account=account,
+            autore=autore,
         )
     )
 

@@ -57,6 +57,8 @@ def _cosa(revisione: Revisione) -> str:
 
 def _riga(evento: Evento) -> Riga:
     cosa = f"da {evento.client}" if evento.client else ""
+    if evento.autore:
+        cosa = f"da parte di {evento.autore}"
     if evento.azione == azioni.ACCESSO_RIFIUTATO and evento.volte > 1:
         minuti = int(azioni.FINESTRA_RIFIUTI.total_seconds() // 60)
         cosa += f", {evento.volte} tentativi in {minuti} minuti (il primo con questo nome)"

@@ -225,7 +225,7 @@ ESEGUI = """
 """
 
 
-def _effetto(corpo: str, dipende_da: list[Var]) -> Var:
+def effetto(corpo: str, dipende_da: list[Var]) -> Var:
     dati = VarData.merge(
         VarData(imports={"react": ["useEffect"]}), *(v._get_all_var_data() for v in dipende_da)
     )
@@ -241,8 +241,8 @@ class Salvaguardie(rx.Fragment):
         """The two effects: set up once; follow each command."""
         comando = StaffState.comando
         return [
-            _effetto(SCRIPT, []),
-            _effetto(ESEGUI.replace("COMANDO", str(comando)), [comando]),
+            effetto(SCRIPT, []),
+            effetto(ESEGUI.replace("COMANDO", str(comando)), [comando]),
         ]
 
 

@@ -1,6 +1,6 @@
 """The staff bar: who is logged in, "Modifica pagina", "Esci", the drafts ("Pubblica",
 "Scarta bozze", "Anteprima"), history ("Annulla ultima modifica", "Cronologia della pagina"),
-and what just happened.
+people ("Persone", for a responsabile: `components/persone.py`) and what just happened.
 
 It stays at the top of the window with the header (`pages/index.py`). In edit mode its first
 line holds the status, "Pubblica" and "Strumenti", and is all of it until "Strumenti" opens
@@ -11,6 +11,7 @@ import reflex as rx
 
 from serena_app.components.cronologia import cronologia_pagina
 from serena_app.components.editor import pulsante_annulla
+from serena_app.components.persone import pannello_persone, pulsante_persone
 from serena_app.components.testo import testo_modificabile
 from serena_app.demo import modalita
 from serena_app.state.accesso import AccessoState, responsabile
@@ -33,6 +34,12 @@ STRUMENTI = "strumenti-staff"  # what "Strumenti" opens in edit mode
 NULLA_DA_ANNULLARE = "Nessuna modifica tua da annullare."
 ANTEPRIMA = "Anteprima: i visitatori non vedono ancora queste modifiche."
 USCITA = "Sei uscita/o dall’area riservata."
+# A demo sandbox's editor is a responsabile of its sandbox only: it manages nobody.
+gestisce_persone = (
+    responsabile & (AccessoState.nome_staff != modalita.EDITOR)
+    if modalita.attiva()
+    else responsabile
+)
 
 
 def _chi_le_vedra() -> rx.Var | str:
@@ -238,6 +245,9 @@ def _strumenti() -> rx.Component:
             class_name="pulsante pulsante-secondario",
             on_click=[_congedo(), RedazioneState.annulla, AccessoState.esci],
         ),
+        # In edit mode only: there "Strumenti" folds it away on a phone, and the bar's first
+        # line out of edit mode ("Modifica pagina", "Esci") stays one line at 390 px.
+        rx.cond(StaffState.modifica_attiva & gestisce_persone, pulsante_persone()),
         rx.cond(StaffState.modifica_attiva, _bozze()),
         id=STRUMENTI,
         class_name="barra-staff-strumenti",
@@ -286,6 +296,7 @@ def barra_staff() -> rx.Component:
                             rx.el.p(ANTEPRIMA, class_name="banner-anteprima"),
                         ),
                         _strumenti(),
+                        pannello_persone(),
                         # Opened from the first line or the tools; shown with either folded.
                         rx.cond(
                             StaffState.modifica_attiva,

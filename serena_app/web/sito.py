@@ -10,3 +10,6 @@ def url_sito() -> str:
 
 PERCORSO_ACCESSO = "/accesso/"
 """The staff login's final address: links and canonical tags use it (`/accesso` redirects)."""
+
+PERCORSO_INVITO = "/accesso/invito/"
+"""The invitation page; its link carries the code in the fragment (`auth/inviti.py`)."""

@@ -26,6 +26,8 @@ SENZA_DATI = {
     "DemoState.prova": "opens a demo sandbox, like a login: demo servers only, within the cap",
     "DemoState.torna_alla_sandbox": "shows this browser its own sandbox; writes nothing",
     "CronologiaState.chiudi_cronologia": "closes this browser's history panel; writes nothing",
+    "InvitoState.accetta_invito": "an invitation's code is the credential: hashed lookup, "
+    "single use in one locked transaction, wrong codes limited per address (auth/inviti.py)",
 }
 BUILTIN = {"setvar", "set_is_hydrated"}
 SOLO_RESPONSABILI = {
@@ -35,6 +37,14 @@ SOLO_RESPONSABILI = {
     "RedazioneState.scarta": "discards the drafts",
     "CronologiaState.ripristina_pagina": "restores a published version",
     "DemoState.ripristina": "resets a demo sandbox (its editor is its responsabile)",
+    "PersoneState.apri_persone": "opens the list of accounts",
+    "PersoneState.invita": "makes an account and its invitation link",
+    "PersoneState.chiedi": "asks before disabling, changing a role or resetting a password",
+    "PersoneState.annulla_conferma": "closes that question",
+    "PersoneState.disattiva": "disables an account",
+    "PersoneState.riattiva": "enables an account",
+    "PersoneState.cambia_ruolo": "changes an account's role",
+    "PersoneState.reimposta": "resets an account's password with a new link",
 }
 """Every guarded handler that only a responsabile may run; every other guarded handler is
 for any staff role (a redattore upwards)."""
