@@ -22,9 +22,12 @@ def _guardati() -> list[tuple[str, typing.Callable]]:
     return [(nome, g.fn) for nome, g in _gestori() if getattr(g.fn, "richiede_staff", False)]
 
 
-def _valore(parametro: str, tipo: object, esistenti: dict[str, int]) -> object:
+def _valore(parametro: str, tipo: object, esistenti: dict) -> object:
     """A value a page could send for `parametro`, aimed at a row that exists."""
     per_nome = {
+        "nome": esistenti["nome"],
+        "azione": "disattiva",
+        "ruolo": "redattore",
         "tipo": "tappa",
         "chiave": esistenti["tappa"],
         "numero": esistenti["revisione"],
@@ -34,6 +37,7 @@ def _valore(parametro: str, tipo: object, esistenti: dict[str, int]) -> object:
             "titolo": HACK,
             "anno": "2001",
             "messaggio": HACK,
+            "nome": HACK,
             "nota": HACK,
             "nome_utente": HACK,
             "ruolo": "responsabile",
@@ -55,14 +59,14 @@ def _valore(parametro: str, tipo: object, esistenti: dict[str, int]) -> object:
     return str(esistenti["staff"])
 
 
-def argomenti(fn: typing.Callable, esistenti: dict[str, int]) -> dict[str, object]:
+def argomenti(fn: typing.Callable, esistenti: dict) -> dict[str, object]:
     tipi = typing.get_type_hints(inspect.unwrap(fn))
     parametri = list(inspect.signature(inspect.unwrap(fn)).parameters)[1:]  # after self
     return {p: _valore(p, tipi.get(p, str), esistenti) for p in parametri}
 
 
 def test_the_walk_finds_the_guarded_handlers_and_their_arguments_bind():
-    esistenti = {"tappa": 1, "revisione": 1, "staff": 1}
+    esistenti = {"tappa": 1, "revisione": 1, "staff": 1, "nome": "anna"}
     guardati = _guardati()
     assert {"RedazioneState.salva", "RedazioneState.pubblica"} <= {n for n, _ in guardati}
     for _, fn in guardati:
@@ -77,6 +81,7 @@ def test_a_visitor_s_socket_sends_every_guarded_handler_and_nothing_changes(serv
         "tappa": prima["tappa"][-1]["id"],
         "revisione": prima["revisione"][-1]["id"] if prima["revisione"] else 1,
         "staff": prima["staff"][-1]["id"] if prima["staff"] else 1,
+        "nome": prima["staff"][-1]["nome_utente"] if prima["staff"] else "anna",
     }
 
     async def attacco() -> None:

@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import SQLModel
 
 import serena_app.models  # noqa: F401  (every table, for the "nothing changed" check)
-from serena_app.auth.ruoli import SOLO_RESPONSABILE
+from serena_app.auth.ruoli import REDATTORE, RESPONSABILE, SOLO_RESPONSABILE
 from serena_app.db import session as sessione_db
 from tests.factories import ripristina_contenuto
 from tests.security.attacco import HACK, MISSION
@@ -19,9 +19,18 @@ CHE_CAMBIANO_A_OGNI_EVENTO = {"sessionestaff"}  # a session's last use
 """Tables a refused event may still touch."""
 
 
-def argomenti(revisione: int) -> dict[str, dict]:
-    """What each responsabile-only handler is sent, aimed at rows that exist."""
+def argomenti(revisione: int, bersaglio: str) -> dict[str, dict]:
+    """What each responsabile-only handler is sent, aimed at rows that exist (`bersaglio`:
+    another person's account)."""
     return {
+        "PersoneState.apri_persone": {},
+        "PersoneState.invita": {"form_data": {"nome": "intrusa", "ruolo": RESPONSABILE}},
+        "PersoneState.chiedi": {"nome": bersaglio, "azione": "disattiva"},
+        "PersoneState.annulla_conferma": {},
+        "PersoneState.disattiva": {"nome": bersaglio},
+        "PersoneState.riattiva": {"nome": bersaglio},
+        "PersoneState.cambia_ruolo": {"nome": bersaglio, "ruolo": REDATTORE},
+        "PersoneState.reimposta": {"nome": bersaglio},
         "RedazioneState.chiedi_pubblicazione": {},
         "RedazioneState.pubblica": {},
         "RedazioneState.chiedi_scarto": {},
@@ -36,14 +45,14 @@ def _tabelle() -> tuple[str, ...]:
 
 
 def test_every_responsabile_only_handler_is_attacked():
-    assert set(argomenti(1)) == set(SOLO_RESPONSABILI)
+    assert set(argomenti(1, "anna")) == set(SOLO_RESPONSABILI)
 
 
 @pytest.mark.parametrize("server", ["run"], indirect=True)
 def test_a_redattore_s_socket_sends_every_responsabile_only_handler_and_nothing_changes(
     server, db, ciclo, credenziali, contenuto
 ):
-    redattore = credenziali("redattore")
+    redattore, responsabile = credenziali("redattore"), credenziali("valida")
 
     async def attacco() -> None:
         async with ClienteGrezzo(server.url) as cliente:
@@ -61,7 +70,7 @@ def test_a_redattore_s_socket_sends_every_responsabile_only_handler_and_nothing_
             prima = righe(db, _tabelle())
             assert any(r["testo"] == HACK for r in prima["sezione"])
             revisione = prima["revisione"][-1]["id"]
-            for gestore, payload in argomenti(revisione).items():
+            for gestore, payload in argomenti(revisione, responsabile.nome_utente).items():
                 await cliente.presenta_segreto(redattore.token)
                 messaggi = await cliente.scambia(
                     f"{stato_del_gestore(gestore)}.{gestore.split('.')[1]}", payload
