@@ -35,6 +35,7 @@ PRESA_SCADE = timedelta(minutes=2)
 """A claim this old whose row is not finished was made by a process that died: taken again."""
 ANTICIPO_MASSIMO = timedelta(days=366)
 MOSTRATE_DOPO = timedelta(days=2)  # a finished one stays in the staff bar's list this long
+NIENTE = "niente da pubblicare"
 FIRMA = " (programmata)"  # history signs a scheduled publish "anna (programmata)"
 GIORNI = ["lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato", "domenica"]
 
@@ -268,3 +269,27 @@ def annota(*, session: Session, id_: int, esito: str) -> None:
         .values(esito=esito[:255])
     )
     session.commit()
+
+
+def in_elenco(riga: Programmata) -> dict[str, str]:
+    """One line of the list, in words: when (Rome), who, and how it ended."""
+    quando = in_parole(riga.quando)
+    chi = f"programmata da {riga.autore}"
+    if riga.stato == ATTESA:
+        testo = f"{quando.capitalize()} · {chi}"
+    elif riga.stato == IN_CORSO:
+        testo = f"{quando.capitalize()} · {chi} · in corso"
+    elif riga.stato == FATTA:
+        testo = f"{quando.capitalize()}: {riga.esito or 'pubblicata'} · {chi}"
+    elif riga.stato == VUOTA:
+        testo = f"{quando.capitalize()}: {NIENTE} · {chi}"
+    elif riga.stato == FALLITA:
+        testo = f"{quando.capitalize()}: non riuscita: {riga.esito} · {chi}"
+    else:
+        testo = f"{quando.capitalize()}: annullata da {riga.annullata_da}"
+    return {
+        "id": str(riga.id),
+        "testo": testo,
+        "stato": riga.stato,
+        "annullabile": "1" if riga.stato == ATTESA else "",
+    }

@@ -27,11 +27,10 @@ from serena_app.auth.sessioni import adesso
 from serena_app.contenuto.tipi import modifiche
 from serena_app.db import esegui
 from serena_app.pubblicazione import programmate, pubblica
-from serena_app.pubblicazione.programmate import FALLITA, FIRMA, VUOTA, PresaPersa
+from serena_app.pubblicazione.programmate import FALLITA, FIRMA, NIENTE, VUOTA, PresaPersa
 
 INTERVALLO_S = 1.0
 logger = logging.getLogger(__name__)
-NIENTE = "niente da pubblicare"
 
 Avviso = Callable[[str], Awaitable[None]]
 """Told, in Italian, how a scheduled publish ended (the responsabili's open tabs)."""

@@ -26,6 +26,7 @@ SENZA_DATI = {
     "DemoState.prova": "opens a demo sandbox, like a login: demo servers only, within the cap",
     "DemoState.torna_alla_sandbox": "shows this browser its own sandbox; writes nothing",
     "CronologiaState.chiudi_cronologia": "closes this browser's history panel; writes nothing",
+    "ProgrammateState.chiudi_programmazione": "closes this tab's schedule dialog; writes nothing",
 }
 BUILTIN = {"setvar", "set_is_hydrated"}
 SOLO_RESPONSABILI = {
@@ -35,6 +36,10 @@ SOLO_RESPONSABILI = {
     "RedazioneState.scarta": "discards the drafts",
     "CronologiaState.ripristina_pagina": "restores a published version",
     "DemoState.ripristina": "resets a demo sandbox (its editor is its responsabile)",
+    "ProgrammateState.carica_programmate": "lists the scheduled publishes (names, times)",
+    "ProgrammateState.apri_programmazione": "opens the schedule dialog",
+    "ProgrammateState.programma": "schedules a publish",
+    "ProgrammateState.annulla_programmata": "cancels a scheduled publish",
 }
 """Every guarded handler that only a responsabile may run; every other guarded handler is
 for any staff role (a redattore upwards)."""

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import Session, select
 
+from serena_app.comandi import audit
 from serena_app.contenuto import bozze, pagina
 from serena_app.contenuto.pagina import PUBBLICATA
 from serena_app.models import Programmata, Revisione
@@ -297,3 +298,30 @@ def test_a_failing_publish_is_recorded_with_its_reason(engine, pubblicazioni, mo
     assert _mission(engine) == prima
     # It is not tried again by itself.
     assert esegui(programmatore.esegui_dovute()) == []
+
+
+def test_the_audit_log_tells_scheduled_cancelled_and_run(engine, pubblicazioni):
+    fatta, annullata = _programma(engine), _programma(engine, autore="bruno")
+    with Session(engine) as session:
+        salva_mission(session, "Una bozza da pubblicare.")
+        assert programmate.annulla(session=session, id_=annullata, chi="carla", adesso=ADESSO)
+    esegui(Programmatore(orologio=_orologio(ADESSO + timedelta(minutes=5))).esegui_dovute())
+    vuota = _programma(engine, quando=ADESSO + timedelta(minutes=10))
+    esegui(Programmatore(orologio=_orologio(ADESSO + timedelta(minutes=10))).esegui_dovute())
+    with Session(engine) as session:
+        righe = [str(r) for r in audit.righe(session=session)]
+        di_carla = [str(r) for r in audit.righe(session=session, utente="carla")]
+    per = "per domenica 6 dicembre 2026 alle 17:05"
+    attese = [
+        f"anna               programmata          pubblicazione n. {fatta} {per}",
+        f"bruno              programmata          pubblicazione n. {annullata} {per}",
+        f"carla              programmata annullata pubblicazione n. {annullata} {per}",
+        f"anna               programmata eseguita pubblicazione n. {fatta} {per}: "
+        "pubblicata 1 modifica",
+        f"anna               programmata: niente  pubblicazione n. {vuota} per domenica 6 "
+        "dicembre 2026 alle 17:10: niente da pubblicare",
+    ]
+    for attesa in attese:
+        assert any(r.endswith(attesa) for r in righe), (attesa, righe)
+    assert any("anna (programmata)" in r and "pubblicata" in r for r in righe)
+    assert len(di_carla) == 1
