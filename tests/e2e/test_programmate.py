@@ -4,6 +4,7 @@ new text and the served HTML carries it, published once however many app process
 (`make run` and `make prod`), signed "anna (programmata)". axe finds nothing in the dialog
 and the list, at both widths."""
 
+import re
 import time
 from datetime import timedelta
 
@@ -28,6 +29,12 @@ def test_a_scheduled_publish_runs_once_with_no_browser_open(
     browser: Browser, server: Server, staff, contenuto, db: Session
 ):
     testo = f"La vision pubblicata all’ora programmata ({server.url[-5:]})."
+    # Another responsabile's tab stays open in edit mode: it is told how the run went.
+    collega = browser.new_context(base_url=server.url, locale="it-IT")
+    accedi(collega.new_page(), "bruno", staff["bruno"])
+    bruno = PaginaInModifica(collega.pages[0], contenuto).apri().attiva_modifica().strumenti()
+    elenco_bruno = bruno.barra.get_by_role("region", name="Pubblicazioni programmate")
+    expect(elenco_bruno).to_be_visible()
     redazione = browser.new_context(
         viewport=VIEWPORTS["telefono"], base_url=server.url, locale="it-IT"
     )
@@ -53,6 +60,22 @@ def test_a_scheduled_publish_runs_once_with_no_browser_open(
     ora.press("Enter")
     expect(dialogo.get_by_role("alert")).to_contain_text("non esiste in Italia")
     assert violazioni_alle_due_misure(pagina) == {}
+    # One for tomorrow, then cancelled from the list by keyboard.
+    domani = (adesso() + timedelta(days=1)).astimezone(FUSO)
+    data.fill(f"{domani:%Y-%m-%d}")
+    ora.fill("10:00:00")
+    ora.press("Enter")
+    elenco = anna.barra.get_by_role("region", name="Pubblicazioni programmate")
+    annulla = elenco.get_by_role("button", name="Annulla la pubblicazione programmata:")
+    expect(annulla).to_have_count(1)
+    expect(annulla).to_have_accessible_name(re.compile(r"alle 10:00 · programmata da anna$"))
+    annulla.focus()
+    pagina.keyboard.press("Enter")
+    expect(anna.annuncio).to_have_text("Pubblicazione programmata annullata.")
+    expect(annulla).to_have_count(0)
+    anna.strumento("Pubblica più tardi…").focus()
+    pagina.keyboard.press("Enter")
+    expect(data).to_be_focused()
 
     alle = (adesso() + ANTICIPO).astimezone(FUSO).replace(microsecond=0)
     data.fill(f"{alle:%Y-%m-%d}")
@@ -64,15 +87,14 @@ def test_a_scheduled_publish_runs_once_with_no_browser_open(
         f"Pubblicazione programmata per {giorno} alle {alle_parole}: saranno pubblicate le "
         "bozze come saranno in quel momento."
     )
-    elenco = anna.barra.get_by_role("region", name="Pubblicazioni programmate")
     expect(elenco).to_contain_text(f"alle {alle_parole} · programmata da anna")
-    expect(elenco.get_by_role("button", name="Annulla")).to_have_count(1)
+    expect(annulla).to_have_count(1)
     assert violazioni_alle_due_misure(pagina) == {}
 
     visitatore = browser.new_context(base_url=server.url, locale="it-IT")
     chi_siamo = PaginaChiSiamo(visitatore.new_page(), contenuto).apri()
     expect(chi_siamo.sezione("vision")).not_to_contain_text(testo)
-    redazione.close()  # no staff browser is open when it runs
+    redazione.close()  # anna's tab is gone; bruno's only listens
 
     secondi = (alle - adesso()).total_seconds() + 15
     expect(chi_siamo.sezione("vision")).to_contain_text(testo, timeout=secondi * 1000)
@@ -81,6 +103,9 @@ def test_a_scheduled_publish_runs_once_with_no_browser_open(
     html_pubblicato(server, testo)
     print(f"open page → served HTML: {time.monotonic() - arrivo:.1f} s")
     visitatore.close()
+    expect(elenco_bruno).to_contain_text(f"alle {alle_parole}: pubblicata 1 modifica")
+    expect(bruno.annuncio).to_contain_text("Pubblicazione programmata: ")
+    collega.close()
 
     db.expire_all()
     firmate = db.exec(
