@@ -180,8 +180,9 @@ def da_mostrare(*, session: Session, adesso: datetime) -> list[Programmata]:
 def dovute(*, session: Session, adesso: datetime) -> list[int]:
     """The rows to run now: waiting and due, or claimed longer ago than `PRESA_SCADE` and not
     finished (on the index on stato and quando)."""
-    return list(
-        session.exec(
+    return [
+        id_
+        for id_ in session.exec(
             select(Programmata.id)
             .where(
                 col(Programmata.quando) <= adesso,
@@ -192,8 +193,9 @@ def dovute(*, session: Session, adesso: datetime) -> list[int]:
                 ),
             )
             .order_by(col(Programmata.quando), col(Programmata.id))
-        ).all()
-    )
+        )
+        if id_ is not None
+    ]
 
 
 def prendi(*, session: Session, id_: int, processo: str, adesso: datetime) -> bool:

@@ -3,6 +3,7 @@ and a live redattore's send every handler of `ProgrammateState`; no row is sched
 cancelled, and neither is told what is scheduled. The control: a responsabile's socket does
 schedule and cancel."""
 
+from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -12,6 +13,7 @@ from sqlmodel import Session
 from serena_app.auth.ruoli import SOLO_RESPONSABILE
 from serena_app.auth.sessioni import adesso
 from serena_app.contenuto.bozze import FUSO
+from serena_app.db import id_salvato
 from serena_app.pubblicazione import programmate
 from serena_app.state.programmate import ProgrammateState
 from tests.security.conftest import righe, verifica_che_risponda
@@ -42,7 +44,7 @@ def _eventi(id_: int) -> list[tuple[str, dict]]:
 
 
 @pytest.fixture
-def in_attesa(db: Engine) -> int:
+def in_attesa(db: Engine) -> Iterator[int]:
     """A publish scheduled by a responsabile, a week ahead: what the attacks aim to cancel."""
     with Session(db) as session:
         riga = programmate.programma(
@@ -51,7 +53,7 @@ def in_attesa(db: Engine) -> int:
             autore="responsabile-vera",
             adesso=adesso(),
         )
-    yield riga.id
+    yield id_salvato(riga)
     with db.begin() as connessione:
         connessione.execute(text("DELETE FROM programmata"))
 
