@@ -100,8 +100,8 @@ def elenco_programmate() -> rx.Component:
     return rx.el.section(
         rx.el.p("Pubblicazioni programmate", id=TITOLO_ELENCO, class_name="conferma-titolo"),
         rx.cond(
-            ProgrammateState.programmate.length() > 0,
-            rx.el.ul(rx.foreach(ProgrammateState.programmate, _voce)),
+            ProgrammateState.voci.length() > 0,
+            rx.el.ul(rx.foreach(ProgrammateState.voci, _voce)),
             rx.el.p("Nessuna pubblicazione programmata.", class_name="motivo"),
         ),
         aria_labelledby=TITOLO_ELENCO,

@@ -39,7 +39,7 @@ class ProgrammateState(StaffState):
 
     dialogo: bool = False  # "Pubblica più tardi…" is open
     errore_programmazione: str = ""
-    programmate: list[dict[str, str]] = []
+    voci: list[dict[str, str]] = []  # the list, one line each (`programmate.in_elenco`)
     _mostra_elenco: bool = False  # this tab shows the list: refresh it when one ends
     _nascosti: dict = {}
 
@@ -47,10 +47,10 @@ class ProgrammateState(StaffState):
         """The secret was cleared: the list names staff and times; nothing of it is left."""
         self._nascosti = {
             "dialogo": self.dialogo,
-            "programmate": self.programmate,
+            "voci": self.voci,
             "errore_programmazione": self.errore_programmazione,
         }
-        self.dialogo, self.programmate, self.errore_programmazione = False, [], ""
+        self.dialogo, self.voci, self.errore_programmazione = False, [], ""
 
     def _ripristina_vista(self) -> None:
         """The same secret is back on this socket: as it was."""
@@ -60,7 +60,7 @@ class ProgrammateState(StaffState):
 
     async def _carica(self) -> None:
         righe = await esegui(programmate.da_mostrare, adesso=adesso())
-        self.programmate = [programmate.in_elenco(r) for r in righe]
+        self.voci = [programmate.in_elenco(r) for r in righe]
         self._mostra_elenco = True
 
     @rx.event
@@ -152,18 +152,14 @@ async def _aggiorna(app: rx.App, client_token: str) -> None:
     async with app.modify_state(
         rx.BaseStateToken(ident=client_token, cls=ProgrammateState)
     ) as stato:
-        programmate_ = await stato.get_state(ProgrammateState)
-        if not (programmate_._mostra_elenco and programmate_.modifica_attiva):
+        scheda = await stato.get_state(ProgrammateState)
+        if not (scheda._mostra_elenco and scheda.modifica_attiva):
             return
-        finite_prima = {v["id"] for v in programmate_.programmate if v["stato"] in FINITE}
-        await programmate_._carica()
-        appena = [
-            v
-            for v in programmate_.programmate
-            if v["stato"] in FINITE and v["id"] not in finite_prima
-        ]
+        finite_prima = {v["id"] for v in scheda.voci if v["stato"] in FINITE}
+        await scheda._carica()
+        appena = [v for v in scheda.voci if v["stato"] in FINITE and v["id"] not in finite_prima]
         if appena:  # said by screen readers too: the bar's status
-            programmate_.annuncio = "Pubblicazione programmata: " + appena[0]["testo"]
+            scheda.annuncio = "Pubblicazione programmata: " + appena[0]["testo"]
 
 
 async def aggiorna_elenchi(app: rx.App) -> None:

@@ -69,7 +69,7 @@ async def _tenta(cliente: ClienteGrezzo, id_: int, segreto: str | None) -> list[
 
 def _nulla_degli_elenchi(ricevuti: list[dict]) -> None:
     stati = vista(ricevuti)
-    assert not stati.get(PROGRAMMATE, {}).get("programmate")
+    assert not stati.get(PROGRAMMATE, {}).get("voci")
     assert "responsabile-vera" not in str(ricevuti)
 
 
@@ -134,4 +134,5 @@ def test_control_a_responsabile_socket_does_schedule_and_cancel(
     testi = str(ricevuti)
     assert "non esiste in Italia" in testi  # the spring night's missing time, refused
     assert "Pubblicazione programmata per " in testi
+    assert "programmata da responsabile-vera" in testi  # the list, which the others never got
     verifica_che_risponda(server, ciclo)

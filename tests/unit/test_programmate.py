@@ -279,6 +279,9 @@ def test_nothing_to_publish_is_recorded_and_said(engine, pubblicazioni):
     with Session(engine) as session:
         mostrate = programmate.da_mostrare(session=session, adesso=ADESSO + timedelta(hours=1))
     assert [m.id for m in mostrate] == [id_]
+    assert programmate.in_elenco(mostrate[0])["testo"] == (
+        "Domenica 6 dicembre 2026 alle 17:05: niente da pubblicare · programmata da anna"
+    )
 
 
 def test_a_failing_publish_is_recorded_with_its_reason(engine, pubblicazioni, monkeypatch):
@@ -295,6 +298,13 @@ def test_a_failing_publish_is_recorded_with_its_reason(engine, pubblicazioni, mo
     assert esegui(programmatore.esegui_dovute()) == [id_]
     riga = _riga(engine, id_)
     assert (riga.stato, riga.esito) == (FALLITA, "disco pieno")
+    assert programmate.in_elenco(riga) == {
+        "id": str(id_),
+        "testo": "Domenica 6 dicembre 2026 alle 17:05: non riuscita: disco pieno · "
+        "programmata da anna",
+        "stato": FALLITA,
+        "annullabile": "",
+    }
     assert _mission(engine) == prima
     # It is not tried again by itself.
     assert esegui(programmatore.esegui_dovute()) == []
