@@ -186,3 +186,26 @@ class Impostazione(SQLModel, table=True):
 
     nome: str = Field(primary_key=True, max_length=64)
     valore: str = Field(max_length=255)
+
+
+class Programmata(SQLModel, table=True):
+    """A publish of the site's drafts scheduled for a moment (`pubblicazione/programmate.py`):
+    the drafts as they are then are published, by whichever app process claims the row first.
+
+    `stato` goes from "attesa" to "in_corso" (claimed by `presa_da` at `presa_il`; a claim
+    older than the lease is taken again) and ends "fatta", "vuota" (nothing to publish),
+    "fallita" (with the reason in `esito`) or "annullata" (by `annullata_da`).
+    """
+
+    __table_args__ = (Index("ix_programmata_stato_quando", "stato", "quando"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    quando: datetime  # when to publish, in UTC
+    autore: str = Field(max_length=64)  # who scheduled it: the publish is signed with it
+    creata: datetime
+    stato: str = Field(default="attesa", max_length=16)
+    presa_da: str | None = Field(default=None, max_length=64)  # the app process that claimed it
+    presa_il: datetime | None = Field(default=None)
+    finita: datetime | None = Field(default=None)  # when it ended (run, refused or cancelled)
+    esito: str = Field(default="", max_length=255)  # what it did, in Italian words
+    annullata_da: str | None = Field(default=None, max_length=64)

@@ -26,6 +26,7 @@ from serena_app.state.accesso import AccessoState
 from serena_app.state.contenuto import ContenutoState
 from serena_app.state.demo import DemoState
 from serena_app.state.interfaccia import errore_imprevisto
+from serena_app.state.programmate import sorveglia as sorveglia_programmate
 from serena_app.state.revoca import sorveglia_sessioni
 from serena_app.web.connessione import solo_intestazioni_utili
 from serena_app.web.head import head_components
@@ -72,6 +73,7 @@ if modalita.attiva():
     app.register_lifespan_task(pulizia_periodica)
 app.register_lifespan_task(sorveglia_sessioni)  # a session that ends ends in its open tabs
 app.register_lifespan_task(ascolta_sempre)  # every change reaches this process's browsers
+app.register_lifespan_task(sorveglia_programmate)  # scheduled publishes, once among processes
 app.app_wraps[(5, "Overlay")] = lambda stateful: avviso_connessione() if stateful else None
 app.add_page(
     index,

@@ -2,7 +2,9 @@
 
 It reads two append-only tables: `evento` (logins, failed and refused logins, account
 changes) and `revisione` (every change to the site's content and every publish; a demo
-sandbox's are left out).
+sandbox's are left out); and the scheduled publishes (`programmata`): each one scheduled
+(who, for when), cancelled (who) and run (what it did: published N changes, nothing to
+publish, or failed and why). Rescheduling is cancelling and scheduling again: both show.
 
 Anything in a line may come from a visitor (a failed login's name is whatever was typed), so
 every field is printed through `terminale.sicuro`: a newline, an ESC sequence, a bidi or
@@ -22,7 +24,8 @@ from serena_app.comandi.terminale import sicuro
 from serena_app.contenuto.bozze import FUSO, PAGINA
 from serena_app.contenuto.pagina import PUBBLICATA
 from serena_app.contenuto.tipi import SEZIONE, testo_di
-from serena_app.models import Evento, Revisione
+from serena_app.models import Evento, Programmata, Revisione
+from serena_app.pubblicazione import programmate
 
 NON_ACCOUNT = "(non è un account)"
 
@@ -85,4 +88,33 @@ def righe(
         Riga(_utc(r.quando), r.autore or "(file dei contenuti)", r.azione, _cosa(r))
         for r in session.exec(revisioni.order_by(col(Revisione.id)))
     ]
+    elenco += [
+        r
+        for p in session.exec(select(Programmata).order_by(col(Programmata.id)))
+        for r in _programmata(p)
+        if (dal is None or r.quando >= _utc(dal)) and (utente is None or r.chi == utente)
+    ]
     return sorted(elenco, key=lambda v: v.quando)
+
+
+ESEGUITA = {
+    programmate.FATTA: "programmata eseguita",
+    programmate.VUOTA: "programmata: niente",
+    programmate.FALLITA: "programmata fallita",
+}
+
+
+def _programmata(riga: Programmata) -> list[Riga]:
+    """A scheduled publish's lines: scheduled, and then cancelled or run."""
+    per = f"pubblicazione n. {riga.id} per {programmate.in_parole(riga.quando)}"
+    righe_ = [Riga(_utc(riga.creata), riga.autore, "programmata", per)]
+    if riga.finita is None:
+        return righe_
+    if riga.stato == programmate.ANNULLATA:
+        righe_.append(
+            Riga(_utc(riga.finita), riga.annullata_da or "", "programmata annullata", per)
+        )
+    elif riga.stato in ESEGUITA:
+        cosa = riga.esito if riga.stato != programmate.FALLITA else f"non riuscita: {riga.esito}"
+        righe_.append(Riga(_utc(riga.finita), riga.autore, ESEGUITA[riga.stato], f"{per}: {cosa}"))
+    return righe_

@@ -19,7 +19,7 @@ History (`revisione`) keeps each published page, and each working copy discarded
 
 import dataclasses
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -388,6 +388,7 @@ def pubblica(
     versione: int | None = None,
     elenco: Sequence[str] | None = None,
     autore: str | None = None,
+    dentro: Callable[[Session], None] | None = None,
 ) -> int:
     """Publish the working copy in one locked transaction; commits (or changes nothing).
 
@@ -397,6 +398,8 @@ def pubblica(
         elenco: The changes the staff member confirmed (each `Differenza` as text, as
             `da_pubblicare` listed them), if exactly these must be published.
         autore: Who publishes; history keeps the published page with their name.
+        dentro: Run last inside the same transaction (a scheduled publish's row marked
+            done); what it raises rolls the publish back.
 
     Returns:
         The published page's new counter.
@@ -431,6 +434,8 @@ def pubblica(
         )
         pagina.incrementa_versione(session=session, pagina=spazio.bozza)
         numero = pagina.incrementa_versione(session=session, pagina=spazio.pubblicata)
+        if dentro is not None:
+            dentro(session)
     return numero
 
 

@@ -5,12 +5,17 @@
 sandbox is seen by its own browser only), in order: the HTML this machine serves is built
 for the new version (`build.py`; every other machine builds when it hears), and the change is
 announced to every app process (`annuncio.py`), which pushes it to its open pages. The staff
-bar's "Pubblica" and `serena publish` both call it; `scarta` is the same for "Scarta bozze".
+bar's "Pubblica" and `serena publish` both call it, and a scheduled publish calls
+`pubblica_programmata` (the drafts as they are when it runs); `scarta` is the same for
+"Scarta bozze".
 """
 
 import asyncio
 import dataclasses
+import functools
 from collections.abc import Callable
+
+from sqlmodel import Session
 
 from serena_app import db
 from serena_app.contenuto import bozze, istantanea
@@ -107,6 +112,24 @@ async def scarta(
     esito = await asyncio.to_thread(_applica, bozze.scarta, spazio, versione, elenco, autore)
     if spazio == SITO:
         await _annuncia(esito, escluso)
+    return esito
+
+
+async def pubblica_programmata(autore: str, *, dentro: Callable[[Session], None]) -> Esito:
+    """Publish every draft of the site as it is now (a scheduled publish, run with no browser
+    open), signed `autore`; then build and announce, as `pubblica` does.
+
+    Args:
+        autore: How history signs it ("anna (programmata)").
+        dentro: Run inside the publish's transaction (the schedule's row marked done).
+
+    Raises:
+        NienteDaPubblicare: There is no draft; nothing changed.
+    """
+    applica = functools.partial(bozze.pubblica, dentro=dentro)
+    esito = await asyncio.to_thread(_applica, applica, SITO, None, None, autore)
+    ricostruzione().richiedi(esito.pubblicata.versione)
+    await _annuncia(esito, "")
     return esito
 
 

@@ -1,6 +1,7 @@
 """The staff bar: who is logged in, "Modifica pagina", "Esci", the drafts ("Pubblica",
-"Scarta bozze", "Anteprima"), history ("Annulla ultima modifica", "Cronologia della pagina"),
-people ("Persone", for a responsabile: `components/persone.py`) and what just happened.
+"Scarta bozze", "Pubblica più tardi…" and the scheduled publishes, "Anteprima"), history
+("Annulla ultima modifica", "Cronologia della pagina"), people ("Persone", for a responsabile:
+`components/persone.py`) and what just happened.
 
 It stays at the top of the window with the header (`pages/index.py`). In edit mode its first
 line holds the status, "Pubblica" and "Strumenti", and is all of it until "Strumenti" opens
@@ -12,12 +13,18 @@ import reflex as rx
 from serena_app.components.cronologia import cronologia_pagina
 from serena_app.components.editor import pulsante_annulla
 from serena_app.components.persone import pannello_persone, pulsante_persone
+from serena_app.components.programmate import (
+    dialogo_programmazione,
+    elenco_programmate,
+    pulsante_programma,
+)
 from serena_app.components.testo import testo_modificabile
 from serena_app.demo import modalita
 from serena_app.state.accesso import AccessoState, responsabile
 from serena_app.state.contenuto import ContenutoState
 from serena_app.state.cronologia import ANNULLA, MOTIVO_ANNULLA, CronologiaState
 from serena_app.state.interfaccia import BARRA_STAFF, congedo, strumenti_aperti
+from serena_app.state.programmate import ProgrammateState
 from serena_app.state.redazione import (
     APRI_STRUMENTI,
     CONFERMA_BOZZE,
@@ -183,6 +190,7 @@ def _bozze() -> rx.Component:
                 **_se_ci_sono_bozze(),
             ),
         ),
+        _programmate(),
         rx.el.button(
             rx.cond(StaffState.anteprima, "Chiudi anteprima", "Anteprima"),
             type="button",
@@ -211,6 +219,21 @@ def _bozze() -> rx.Component:
             on_click=CronologiaState.apri_pubblicazioni,
         ),
         rx.cond(~StaffState.anteprima, _descrizione()),
+    )
+
+
+def _programmate() -> rx.Component:
+    """For responsabili on the site (not a demo): "Pubblica più tardi…", its dialog, and the
+    scheduled publishes."""
+    if modalita.attiva():
+        return rx.fragment()
+    return rx.cond(
+        responsabile,
+        rx.fragment(
+            pulsante_programma(),
+            rx.cond(ProgrammateState.dialogo, dialogo_programmazione()),
+            elenco_programmate(),
+        ),
     )
 
 

@@ -28,6 +28,7 @@ SENZA_DATI = {
     "CronologiaState.chiudi_cronologia": "closes this browser's history panel; writes nothing",
     "InvitoState.accetta_invito": "an invitation's code is the credential: hashed lookup, "
     "single use in one locked transaction, wrong codes limited per address (auth/inviti.py)",
+    "ProgrammateState.chiudi_programmazione": "closes this tab's schedule dialog; writes nothing",
 }
 BUILTIN = {"setvar", "set_is_hydrated"}
 SOLO_RESPONSABILI = {
@@ -45,6 +46,10 @@ SOLO_RESPONSABILI = {
     "PersoneState.riattiva": "enables an account",
     "PersoneState.cambia_ruolo": "changes an account's role",
     "PersoneState.reimposta": "resets an account's password with a new link",
+    "ProgrammateState.carica_programmate": "lists the scheduled publishes (names, times)",
+    "ProgrammateState.apri_programmazione": "opens the schedule dialog",
+    "ProgrammateState.programma": "schedules a publish",
+    "ProgrammateState.annulla_programmata": "cancels a scheduled publish",
 }
 """Every guarded handler that only a responsabile may run; every other guarded handler is
 for any staff role (a redattore upwards)."""
