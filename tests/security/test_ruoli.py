@@ -2,6 +2,8 @@
 run: each is refused in words, and no table changes (the redattore can still edit: the
 control)."""
 
+from datetime import date, timedelta
+
 import pytest
 from sqlmodel import SQLModel
 
@@ -22,6 +24,7 @@ CHE_CAMBIANO_A_OGNI_EVENTO = {"sessionestaff"}  # a session's last use
 def argomenti(revisione: int, bersaglio: str) -> dict[str, dict]:
     """What each responsabile-only handler is sent, aimed at rows that exist (`bersaglio`:
     another person's account)."""
+    domani = date.today() + timedelta(days=1)
     return {
         "PersoneState.apri_persone": {},
         "PersoneState.invita": {"form_data": {"nome": "intrusa", "ruolo": RESPONSABILE}},
@@ -31,6 +34,10 @@ def argomenti(revisione: int, bersaglio: str) -> dict[str, dict]:
         "PersoneState.riattiva": {"nome": bersaglio},
         "PersoneState.cambia_ruolo": {"nome": bersaglio, "ruolo": REDATTORE},
         "PersoneState.reimposta": {"nome": bersaglio},
+        "ProgrammateState.carica_programmate": {},
+        "ProgrammateState.apri_programmazione": {},
+        "ProgrammateState.programma": {"form_data": {"data": f"{domani:%Y-%m-%d}", "ora": "10:00"}},
+        "ProgrammateState.annulla_programmata": {"id_": 1},
         "RedazioneState.chiedi_pubblicazione": {},
         "RedazioneState.pubblica": {},
         "RedazioneState.chiedi_scarto": {},
