@@ -9,11 +9,13 @@ A button that would only be refused is disabled, and says why in text it is desc
 
 import reflex as rx
 
+from serena_app.components.account import il_mio_account
 from serena_app.components.cronologia import cronologia_pagina
 from serena_app.components.editor import pulsante_annulla
 from serena_app.components.testo import testo_modificabile
 from serena_app.demo import modalita
 from serena_app.state.accesso import AccessoState, responsabile
+from serena_app.state.account import AccountState
 from serena_app.state.contenuto import ContenutoState
 from serena_app.state.cronologia import ANNULLA, MOTIVO_ANNULLA, CronologiaState
 from serena_app.state.interfaccia import BARRA_STAFF, congedo, strumenti_aperti
@@ -238,6 +240,13 @@ def _strumenti() -> rx.Component:
             class_name="pulsante pulsante-secondario",
             on_click=[_congedo(), RedazioneState.annulla, AccessoState.esci],
         ),
+        rx.el.button(
+            "Il mio account",
+            type="button",
+            id="apri-account",
+            class_name="pulsante pulsante-secondario",
+            on_click=AccountState.apri_account,
+        ),
         rx.cond(StaffState.modifica_attiva, _bozze()),
         id=STRUMENTI,
         class_name="barra-staff-strumenti",
@@ -286,6 +295,7 @@ def barra_staff() -> rx.Component:
                             rx.el.p(ANTEPRIMA, class_name="banner-anteprima"),
                         ),
                         _strumenti(),
+                        il_mio_account(),
                         # Opened from the first line or the tools; shown with either folded.
                         rx.cond(
                             StaffState.modifica_attiva,

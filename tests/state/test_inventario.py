@@ -26,6 +26,9 @@ SENZA_DATI = {
     "DemoState.prova": "opens a demo sandbox, like a login: demo servers only, within the cap",
     "DemoState.torna_alla_sandbox": "shows this browser its own sandbox; writes nothing",
     "CronologiaState.chiudi_cronologia": "closes this browser's history panel; writes nothing",
+    "AccessoState.conferma_codice": "the login's second step, within the limits of auth/limiti.py",
+    "AccessoState.annulla_codice": "forgets this browser's pending login step; writes nothing",
+    "AccountState.chiudi_account": "closes this browser's account panel; writes nothing",
 }
 BUILTIN = {"setvar", "set_is_hydrated"}
 SOLO_RESPONSABILI = {
@@ -35,6 +38,7 @@ SOLO_RESPONSABILI = {
     "RedazioneState.scarta": "discards the drafts",
     "CronologiaState.ripristina_pagina": "restores a published version",
     "DemoState.ripristina": "resets a demo sandbox (its editor is its responsabile)",
+    "AccountState.richiedi_a_tutti": "requires two-step login of every responsabile",
 }
 """Every guarded handler that only a responsabile may run; every other guarded handler is
 for any staff role (a redattore upwards)."""
