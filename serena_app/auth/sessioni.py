@@ -214,35 +214,6 @@ def annuncia_revoca() -> None:
         logger.warning("annuncio della revoca su Redis non riuscito: %r", errore)
 
 
-_BROWSER = (
-    ("Edg/", "Edge"),
-    ("OPR/", "Opera"),
-    ("Firefox/", "Firefox"),
-    ("FxiOS", "Firefox"),
-    ("CriOS", "Chrome"),
-    ("Chrome/", "Chrome"),
-    ("Safari/", "Safari"),
-)
-_SISTEMI = (
-    ("Android", "Android"),
-    ("iPhone", "iPhone"),
-    ("iPad", "iPad"),
-    ("Windows", "Windows"),
-    ("Mac OS X", "Mac"),
-    ("CrOS", "ChromeOS"),
-    ("Linux", "Linux"),
-)
-
-
-def descrivi_browser(user_agent: str) -> str:
-    """A browser's User-Agent in a few Italian words: "Chrome su Android", "Safari su iPhone"."""
-    browser = next((nome for segno, nome in _BROWSER if segno in user_agent), "Browser")
-    sistema = next((nome for segno, nome in _SISTEMI if segno in user_agent), "")
-    if browser == "Browser" and not sistema:
-        return "Dispositivo sconosciuto"
-    return f"{browser} su {sistema}" if sistema else browser
-
-
 def sessioni_aperte(
     *, session: Session, staff_id: int, ora: datetime | None = None
 ) -> list[SessioneStaff]:

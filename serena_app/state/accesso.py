@@ -12,7 +12,7 @@ from serena_app.auth.credenziali import (
 )
 from serena_app.auth.permessi import staff_autorizzato
 from serena_app.auth.ruoli import RESPONSABILE
-from serena_app.auth.sessioni import adesso, descrivi_browser, revoca_sessione, staff_della_sessione
+from serena_app.auth.sessioni import adesso, revoca_sessione, staff_della_sessione
 from serena_app.db import esegui
 from serena_app.demo import qr
 from serena_app.state import schede_staff
@@ -230,7 +230,8 @@ class AccessoState(rx.State):
         return self._entrata(token, nuovo, presentati)
 
     def _descrizione(self) -> str:
-        return descrivi_browser(self.router.headers.user_agent or "")
+        """This browser in a few words (the handshake keeps only them: `web/connessione.py`)."""
+        return (self.router.headers.user_agent or "")[:64]
 
     def _dimentica_attesa(self) -> None:
         self._in_attesa = None

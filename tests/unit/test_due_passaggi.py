@@ -8,7 +8,7 @@ import pyotp
 import pytest
 from sqlmodel import select
 
-from serena_app.auth import due_passaggi, eventi
+from serena_app.auth import account, due_passaggi, eventi
 from serena_app.auth.credenziali import (
     AccessoNegato,
     InAttesaDelCodice,
@@ -19,12 +19,19 @@ from serena_app.auth.limiti import MAX_PER_NOME_E_CLIENT
 from serena_app.auth.personale import crea_staff
 from serena_app.auth.ruoli import RESPONSABILE
 from serena_app.auth.sessioni import sessioni_aperte, staff_della_sessione
+from serena_app.comandi import audit
 from serena_app.models import CodiceRecupero, Evento, SessioneStaff, Staff
+from serena_app.web.connessione import descrivi_browser
 from tests.factories import PASSWORD
 
 ORA = datetime(2026, 12, 6, 2, 0, 15, tzinfo=UTC)  # 15 s into a 30 s time step
 PASSO = timedelta(seconds=30)
 CLIENT = "10.0.0.1"
+NUOVA = "tazza volante nel giardino blu"
+CHROME_ANDROID = (
+    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0.0.0 Mobile Safari/537.36"
+)
 
 
 @pytest.fixture
@@ -169,3 +176,73 @@ def test_required_for_responsabili_a_responsabile_sets_it_up_before_any_session(
     assert {eventi.OBBLIGO_ATTIVATO, eventi.DUE_PASSAGGI_ATTIVATI} <= set(
         session.exec(select(Evento.azione)).all()
     )
+
+
+def test_own_account_password_and_other_devices(session):
+    """Changing one's own password (the policy's message if refused) and "Esci da tutti gli
+    altri dispositivi" end the other sessions, not this one; each is in `serena audit`."""
+    crea_staff(session=session, nome_utente="dario", password=PASSWORD)
+    entra = {"session": session, "nome_utente": "dario", "client": CLIENT}
+    questa = accedi(**entra, password=PASSWORD, descrizione=descrivi_browser(CHROME_ANDROID))
+    altra = accedi(**entra, password=PASSWORD)
+    with pytest.raises(account.ErroreAccount, match="contenere il nome utente"):
+        account.cambia_password(
+            session=session, segreto=questa, attuale=PASSWORD, nuova="il-mio-nome-è-DARIO"
+        )
+    with pytest.raises(account.ErroreAccount, match="attuale non è giusta"):
+        account.cambia_password(session=session, segreto=questa, attuale="x" * 12, nuova=NUOVA)
+    assert staff_della_sessione(session=session, token=altra) is not None  # nothing changed
+    vista = account.il_mio_account(session=session, segreto=questa)
+    assert [(s.dispositivo, s.questa) for s in vista.sessioni] == [
+        ("Dispositivo sconosciuto", False),
+        ("Chrome su Android", True),
+    ] or sorted((s.dispositivo, s.questa) for s in vista.sessioni) == [
+        ("Chrome su Android", True),
+        ("Dispositivo sconosciuto", False),
+    ]
+    account.cambia_password(session=session, segreto=questa, attuale=PASSWORD, nuova=NUOVA)
+    assert staff_della_sessione(session=session, token=altra) is None
+    assert staff_della_sessione(session=session, token=questa) is not None
+    terza = accedi(**entra, password=NUOVA)
+    assert account.esci_dagli_altri(session=session, segreto=questa) == 1
+    assert staff_della_sessione(session=session, token=terza) is None
+    assert staff_della_sessione(session=session, token=questa) is not None
+    righe = [str(r) for r in audit.righe(session=session, utente="dario")]
+    assert any(eventi.PASSWORD_PROPRIA in r for r in righe)
+    assert any(eventi.ALTRE_SESSIONI_CHIUSE in r for r in righe)
+
+
+def test_turning_it_off_needs_the_password_or_a_code(session, anna):
+    anna_token = conferma_codice(
+        session=session,
+        attesa=_attesa(session),
+        codice=pyotp.TOTP(anna[0]).at(ORA),
+        client=CLIENT,
+        ora=ORA,
+    )[0]
+    with pytest.raises(account.ErroreAccount, match="resta attiva"):
+        account.disattiva_due_passaggi(session=session, segreto=anna_token, prova="000000")
+    account.disattiva_due_passaggi(session=session, segreto=anna_token, prova=PASSWORD)
+    assert session.get(Staff, 1).totp_segreto is None
+    righe = [str(r) for r in audit.righe(session=session, utente="anna")]
+    assert any(eventi.DUE_PASSAGGI_DISATTIVATI in r for r in righe)
+
+
+@pytest.mark.parametrize(
+    ("user_agent", "parole"),
+    [
+        (CHROME_ANDROID, "Chrome su Android"),
+        (
+            "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
+            "(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1",
+            "Safari su iPhone",
+        ),
+        (
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0",
+            "Firefox su Windows",
+        ),
+        ("", "Dispositivo sconosciuto"),
+    ],
+)
+def test_a_device_in_a_few_italian_words(user_agent, parole):
+    assert descrivi_browser(user_agent) == parole
