@@ -241,6 +241,7 @@ def _strumenti() -> rx.Component:
             on_click=[_congedo(), RedazioneState.annulla, AccessoState.esci],
         ),
         rx.el.button(
+            # On a phone only among the folded tools of edit mode: the bar stays one line.
             "Il mio account",
             type="button",
             id="apri-account",
