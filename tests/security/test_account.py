@@ -1,8 +1,11 @@
 """Attacks on "Il mio account" and on two-step login, over raw sockets: a visitor's socket
 sends every new handler and nothing changes; a redattore cannot require two-step login; a
-TOTP code is refused the second time; and the code step cannot be skipped (no session exists
-between the password and the code, whatever events come meanwhile)."""
+TOTP code is refused the second time; the code step cannot be skipped (no session exists
+between the password and the code, whatever events come meanwhile); and "Esci da tutti gli
+altri dispositivi" ends the other device's powers within a second."""
 
+import json
+import time
 from datetime import timedelta
 
 import pyotp
@@ -12,16 +15,17 @@ from sqlmodel import Session, select
 from serena_app.auth import due_passaggi
 from serena_app.auth.personale import crea_staff
 from serena_app.auth.ruoli import SOLO_RESPONSABILE
-from serena_app.auth.sessioni import adesso
+from serena_app.auth.sessioni import adesso, crea_sessione
 from serena_app.models import SessioneStaff, Staff
 from serena_app.state.account import AccountState
-from serena_app.state.staff import StaffState
+from serena_app.state.staff import SESSIONE_TERMINATA, StaffState
 from tests.security.conftest import PASSWORD, righe, verifica_che_risponda
 from tests.support.cliente import ClienteGrezzo, vista
 from tests.support.protocollo import ACCESSO, STAFF
 
 ACCOUNT = AccountState.get_full_name()
 TABELLE = ("staff", "sessionestaff", "codicerecupero", "impostazione")
+ENTRO_S = 1.0  # from the request to the other device's notice (as tests/security/test_revoca.py)
 NUOVI = [
     (f"{ACCOUNT}.apri_account", {}),
     (f"{ACCOUNT}.cambia_password", {"form_data": {"attuale": PASSWORD, "nuova": "x" * 20}}),
@@ -150,3 +154,34 @@ def test_the_code_step_cannot_be_skipped(server, db, ciclo):
     assert not stato[ACCESSO].get("token")
     assert _sessioni(db, "attacchi-salto") == 0
     assert righe(db, ("staff", "codicerecupero", "impostazione")) == prima
+
+
+def test_other_devices_end_within_a_second_this_one_stays(server, db, ciclo):
+    """ "Esci da tutti gli altri dispositivi" from one tab: the other device's open tab gets the
+    notice within a second and loses its powers; the tab that asked keeps them."""
+    with Session(db) as session:
+        staff = crea_staff(session=session, nome_utente="attacchi-altri", password=PASSWORD)
+        questa = crea_sessione(session=session, staff=staff)
+        altra = crea_sessione(session=session, staff=staff)
+
+    async def prova() -> tuple[float, dict]:
+        async with (
+            ClienteGrezzo(server.url) as qui,
+            ClienteGrezzo(server.url) as altrove,
+        ):
+            await qui.connetti(segreto=questa)
+            await altrove.connetti(segreto=altra)
+            assert altrove.stato[ACCESSO]["nome_staff"] == "attacchi-altri"  # control
+            chiesto_alle = time.perf_counter()
+            await qui.scambia(f"{ACCOUNT}.esci_dagli_altri")
+            await altrove.attendi(lambda m: SESSIONE_TERMINATA in json.dumps(m, ensure_ascii=False))
+            ritardo = altrove.arrivo - chiesto_alle
+            assert altrove.stato[ACCESSO]["nome_staff"] == ""
+            await qui.scambia(f"{ACCOUNT}.apri_account")
+            return ritardo, qui.stato
+
+    ritardo, stato = ciclo.run(prova())
+    print(f"\nother device's notice {ritardo:.2f} s after the request")
+    assert ritardo <= ENTRO_S
+    assert stato[ACCESSO]["nome_staff"] == "attacchi-altri"
+    assert [s["questa"] for s in stato[ACCOUNT]["sessioni"]] == ["1"]
