@@ -10,6 +10,7 @@ from serena_app.auth.password import (
     hash_password,
     verifica_password,
 )
+from serena_app.auth.personale import crea_staff, reimposta_password
 from tests.e2e.conftest import STAFF_PASSWORD
 from tests.factories import PASSWORD
 from tests.security.conftest import PASSWORD as PASSWORD_ATTACCHI
@@ -76,3 +77,12 @@ def test_a_long_phrase_is_accepted():
 @pytest.mark.parametrize("password", [PASSWORD, STAFF_PASSWORD, PASSWORD_ATTACCHI])
 def test_the_test_suites_passwords_meet_the_policy(password):
     controlla_password(password, "anna")
+
+
+def test_accounts_are_checked_against_their_own_name(session):
+    """`create-staff` and `reset-password` (through `personale.py`) pass the account's name."""
+    with pytest.raises(PasswordNonValida, match="nome utente"):
+        crea_staff(session=session, nome_utente="Ginevra", password="ginevra-al-mare-blu")
+    crea_staff(session=session, nome_utente="ginevra", password=PASSWORD)
+    with pytest.raises(PasswordNonValida, match="nome utente"):
+        reimposta_password(session=session, nome_utente="ginevra", password="sono GINEVRA e basta")
