@@ -22,12 +22,14 @@ import string
 from base64 import b32encode
 from datetime import datetime, timedelta
 
-import pyotp
+from pyotp import random_base32
+from pyotp.totp import TOTP
 from sqlmodel import Session, col, delete, or_, select, update
 
 from serena_app.auth import eventi
 from serena_app.auth.ruoli import RESPONSABILE
 from serena_app.auth.sessioni import adesso
+from serena_app.db import id_salvato
 from serena_app.models import CodiceRecupero, Impostazione, SessioneStaff, Staff
 
 EMITTENTE = "Cooperativa Serena"
@@ -43,12 +45,12 @@ class CodiceNonValido(ValueError):
 
 def nuovo_segreto() -> str:
     """A new TOTP secret (base32, 160 bits)."""
-    return pyotp.random_base32(32)
+    return random_base32(32)
 
 
 def indirizzo_app(segreto: str, nome_utente: str) -> str:
     """The otpauth:// address an authenticator app reads from the QR code."""
-    return pyotp.TOTP(segreto).provisioning_uri(name=nome_utente, issuer_name=EMITTENTE)
+    return TOTP(segreto).provisioning_uri(name=nome_utente, issuer_name=EMITTENTE)
 
 
 def passo_di(ora: datetime) -> int:
@@ -65,7 +67,7 @@ def passo_del_codice(segreto: str, codice: str, ora: datetime) -> int | None:
     codice = _normalizza(codice)
     if len(codice) != 6 or not codice.isdigit():
         return None
-    totp = pyotp.TOTP(segreto, interval=PASSO_S)
+    totp = TOTP(segreto, interval=PASSO_S)
     if not totp.verify(codice, for_time=ora, valid_window=1):
         return None
     for scarto in (0, -1, 1):  # which step it was, for the replay check
@@ -151,7 +153,7 @@ def aggiungi(
     session.exec(delete(CodiceRecupero).where(col(CodiceRecupero.staff_id) == staff.id))
     codici = [_codice_recupero() for _ in range(QUANTI_CODICI)]
     for testo in codici:
-        session.add(CodiceRecupero(staff_id=staff.id, hash_codice=hash_codice(testo)))
+        session.add(CodiceRecupero(staff_id=id_salvato(staff), hash_codice=hash_codice(testo)))
     eventi.registra_evento(
         session, azione=eventi.DUE_PASSAGGI_ATTIVATI, nome_utente=staff.nome_utente, ora=ora
     )

@@ -222,7 +222,7 @@ def sessioni_aperte(
     righe = session.exec(
         select(SessioneStaff, Staff)
         .join(Staff)
-        .where(SessioneStaff.staff_id == staff_id, SessioneStaff.revocata == False)  # noqa: E712
+        .where(col(SessioneStaff.staff_id) == staff_id, SessioneStaff.revocata == False)  # noqa: E712
         .order_by(col(SessioneStaff.ultimo_uso).desc())
     )
     return [sessione for sessione, staff in righe if _viva(sessione, staff, ora)]
@@ -230,13 +230,13 @@ def sessioni_aperte(
 
 def revoca_altre_sessioni(*, session: Session, staff_id: int, token: str) -> int:
     """End every session of `staff_id` but the one `token` names, in the caller's transaction
-    (the caller commits, then calls `annuncia_revoca`); how many were live or not."""
+    (the caller commits, then calls `annuncia_revoca`); how many it ended."""
     return session.exec(
         update(SessioneStaff)
         .where(
             col(SessioneStaff.staff_id) == staff_id,
             col(SessioneStaff.hash_token) != hash_segreto(token),
-            SessioneStaff.revocata == False,  # noqa: E712
+            col(SessioneStaff.revocata).is_(False),
         )
         .values(revocata=True)
     ).rowcount

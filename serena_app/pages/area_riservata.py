@@ -5,7 +5,7 @@ import reflex as rx
 from serena_app.components.collegamento import collegamento
 from serena_app.sections.footer import footer
 from serena_app.sections.header import header
-from serena_app.state.accesso import AccessoState
+from serena_app.state.accesso import AccessoState, con_codici_recupero
 from serena_app.web.seo import canonico
 from serena_app.web.sito import PERCORSO_ACCESSO
 
@@ -125,9 +125,9 @@ def area_riservata() -> rx.Component:
         header(),
         rx.el.main(
             rx.el.h1("Area riservata"),
-            rx.cond(AccessoState.codici_recupero.length() > 0, _codici_recupero()),
+            rx.cond(con_codici_recupero, _codici_recupero()),
             rx.cond(
-                (AccessoState.nome_staff != "") | (AccessoState.codici_recupero.length() > 0),
+                (AccessoState.nome_staff != "") | (con_codici_recupero),
                 rx.el.p(
                     "Hai già effettuato l’accesso come ",
                     rx.el.strong(AccessoState.nome_staff),

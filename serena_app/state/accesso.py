@@ -306,3 +306,6 @@ class AccessoState(rx.State):
 
 responsabile = AccessoState.ruolo_staff == RESPONSABILE
 """Whether this page shows a responsabile's buttons (the server checks each one again)."""
+
+con_codici_recupero = AccessoState.codici_recupero.length() > 0
+"""Whether the login page shows the recovery codes just made (once)."""
