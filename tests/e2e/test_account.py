@@ -92,6 +92,7 @@ def test_a_person_manages_her_account_and_logs_in_with_two_steps(
     _scrivi(pagina, "Codice dell’app (6 cifre)", pyotp.TOTP(segreto).now(), invio=True)
     expect(pannello.get_by_role("status")).to_have_text("Verifica in due passaggi attiva.")
     expect(pannello.locator("#codici-recupero li")).to_have_count(10)
+    recupero = pannello.locator("#codici-recupero li").first.inner_text().strip()
     assert violazioni_alle_due_misure(pagina) == {}
 
     # A weak new password is refused in words; a good one is taken.
@@ -116,3 +117,29 @@ def test_a_person_manages_her_account_and_logs_in_with_two_steps(
     _scrivi(pagina, "Codice di verifica", codice, invio=True)
     expect(pagina.get_by_role("alert")).to_have_text(CODICE_NON_VALIDO)
     expect(pagina.get_by_role("region", name="Strumenti del personale")).to_have_count(0)
+
+    # A recovery code instead; then she requires two-step login of every responsabile.
+    _scrivi(pagina, "Codice di verifica", recupero, invio=True)
+    expect(pagina.get_by_role("region", name="Strumenti del personale")).to_be_visible()
+    _premi(pagina, "Modifica pagina")
+    _premi(pagina, "Strumenti")
+    _premi(pagina, "Il mio account")
+    pannello = pagina.get_by_role("region", name="Il mio account")
+    expect(pannello).to_contain_text("Codici di recupero non usati: 9.")
+    interruttore = pannello.get_by_role("switch")
+    expect(interruttore).to_have_attribute("aria-checked", "false")
+    interruttore.focus()
+    pagina.keyboard.press("Enter")
+    expect(interruttore).to_have_attribute("aria-checked", "true")
+    _esci(pagina)
+
+    # Another responsabile without it sets it up at login, before any staff power.
+    crea_account(server.db_url, "ugo")
+    _password(pagina, "ugo", STAFF_PASSWORD)
+    chiave_ugo = pagina.locator(".segreto-due-passaggi").inner_text().strip()
+    expect(pagina.get_by_role("img", name="Codice QR per l’app di autenticazione")).to_be_visible()
+    assert violazioni_alle_due_misure(pagina) == {}
+    _scrivi(pagina, "Codice di verifica", pyotp.TOTP(chiave_ugo).now(), invio=True)
+    expect(pagina.locator("main li")).to_have_count(10)
+    expect(pagina.locator("main")).to_contain_text("Hai già effettuato l’accesso come ugo")
+    assert violazioni_alle_due_misure(pagina) == {}
