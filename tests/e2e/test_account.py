@@ -8,8 +8,11 @@ import time
 import pyotp
 import pytest
 from playwright.sync_api import Browser, Page, expect
+from sqlmodel import Session
 
+from serena_app.auth import due_passaggi
 from serena_app.auth.due_passaggi import CODICE_NON_VALIDO
+from serena_app.db import crea_engine
 from serena_app.state.staff import SESSIONE_TERMINATA
 from tests.e2e.conftest import STAFF_PASSWORD, crea_account
 from tests.e2e.pages.staff import PaginaInModifica, accedi
@@ -33,6 +36,17 @@ def _scrivi(pagina: Page, etichetta: str, testo: str, invio: bool = False) -> No
         pagina.keyboard.press("Enter")
 
 
+@pytest.fixture
+def obbligo_tolto(server):
+    """The requirement of two-step login for responsabili is off again after the test: the
+    other tests share the server, and their responsabili log in with a password alone."""
+    yield
+    engine = crea_engine(server.db_url)
+    with Session(engine) as session:
+        due_passaggi.imposta_obbligo(session=session, richiesta=False, nome_utente="test")
+    engine.dispose()
+
+
 def _password(pagina: Page, nome: str, password: str) -> None:
     pagina.goto("/accesso/")
     expect(pagina.locator("main")).to_have_attribute("data-idratata", "true")
@@ -50,7 +64,7 @@ def _esci(pagina: Page) -> None:
 @pytest.mark.parametrize("server", ["run"], indirect=True)
 @pytest.mark.parametrize("viewport", ["telefono"], indirect=True)
 def test_a_person_manages_her_account_and_logs_in_with_two_steps(
-    pagina: Page, browser: Browser, server
+    pagina: Page, browser: Browser, server, obbligo_tolto
 ):
     crea_account(server.db_url, "giulia")
     altrove = browser.new_context(base_url=server.url, locale="it-IT").new_page()
