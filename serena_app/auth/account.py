@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from serena_app.auth import due_passaggi, eventi
+from serena_app.auth.limiti import LimiteRaggiunto, dimentica_tentativo, registra_tentativo
 from serena_app.auth.password import PasswordNonValida, hash_password, verifica_password
 from serena_app.auth.ruoli import RESPONSABILE
 from serena_app.auth.sessioni import (
@@ -89,15 +90,38 @@ def il_mio_account(*, session: Session, segreto: str, ora: datetime | None = Non
     )
 
 
-def cambia_password(*, session: Session, segreto: str, attuale: str, nuova: str) -> None:
+def _password_giusta(session: Session, staff: Staff, password: str, client: str) -> bool:
+    """Whether `password` is the account's, counted like a login's (`limiti.py`): a stolen
+    session cannot be used to guess the password faster than the login page allows.
+
+    Raises:
+        ErroreAccount: A limit refuses the attempt (nothing was checked).
+    """
+    session.commit()
+    try:
+        tentativo = registra_tentativo(
+            session=session, nome_utente=staff.nome_utente, client=client[:64]
+        )
+    except LimiteRaggiunto as limite:
+        raise ErroreAccount(str(limite)) from None
+    if not verifica_password(staff.hash_password, password):
+        return False  # the recorded attempt stays: a failure
+    dimentica_tentativo(session=session, tentativo_id=tentativo)
+    return True
+
+
+def cambia_password(
+    *, session: Session, segreto: str, attuale: str, nuova: str, client: str = ""
+) -> None:
     """The person's own new password (checked against the policy, with their name); their other
     sessions end, this one stays. Blocking (Argon2): run it off the event loop.
 
     Raises:
-        ErroreAccount: The current password is wrong, or the new one is refused (why).
+        ErroreAccount: The current password is wrong (it counts against the login limits), or
+            the new one is refused (why).
     """
     staff = _mio(session, segreto)
-    if not verifica_password(staff.hash_password, attuale):
+    if not _password_giusta(session, staff, attuale, client):
         raise ErroreAccount(PASSWORD_ATTUALE_ERRATA)
     try:
         staff.hash_password = hash_password(nuova, staff.nome_utente)
@@ -144,7 +168,7 @@ def attiva_due_passaggi(
 
 
 def disattiva_due_passaggi(
-    *, session: Session, segreto: str, prova: str, ora: datetime | None = None
+    *, session: Session, segreto: str, prova: str, client: str = "", ora: datetime | None = None
 ) -> None:
     """Turn two-step login off, given the current password or a code (a recovery code too).
     Blocking (Argon2): run it off the event loop.
@@ -158,12 +182,11 @@ def disattiva_due_passaggi(
     if staff.ruolo == RESPONSABILE and due_passaggi.obbligatoria(session=session):
         raise ErroreAccount("È richiesta a tutti i responsabili: non si può disattivare.")
     ora = ora or adesso()
-    giusta = verifica_password(staff.hash_password, prova) or (
-        due_passaggi.consuma(session=session, staff=staff, codice=prova, ora=ora) is not None
-    )
-    if not giusta:
+    codice = due_passaggi.consuma(session=session, staff=staff, codice=prova, ora=ora)
+    if codice is None:
         session.rollback()
-        raise ErroreAccount(PROVA_ERRATA)
+        if not _password_giusta(session, staff, prova, client):
+            raise ErroreAccount(PROVA_ERRATA)
     due_passaggi.disattiva(session=session, staff_id=id_salvato(staff), ora=ora)
 
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import reflex as rx
 
-from serena_app.auth import account, due_passaggi
+from serena_app.auth import account, due_passaggi, indirizzo
 from serena_app.auth.account import Account, ErroreAccount
 from serena_app.contenuto.bozze import FUSO, MESI
 from serena_app.db import esegui
@@ -108,6 +108,7 @@ class AccountState(StaffState):
             "Password cambiata. Gli altri dispositivi sono stati disconnessi.",
             attuale=attuale,
             nuova=nuova,
+            client=indirizzo.del_router(self.router),
         )
 
     @rx.event
@@ -161,7 +162,10 @@ class AccountState(StaffState):
             self.errore = "Scrivi la password o un codice."
             return
         await self._esegui(
-            account.disattiva_due_passaggi, "Verifica in due passaggi disattivata.", prova=prova
+            account.disattiva_due_passaggi,
+            "Verifica in due passaggi disattivata.",
+            prova=prova,
+            client=indirizzo.del_router(self.router),
         )
 
     @rx.event

@@ -246,3 +246,20 @@ def test_turning_it_off_needs_the_password_or_a_code(session, anna):
 )
 def test_a_device_in_a_few_italian_words(user_agent, parole):
     assert descrivi_browser(user_agent) == parole
+
+
+def test_a_wrong_current_password_counts_like_a_wrong_login(session):
+    """A stolen session cannot guess the password faster than the login page allows."""
+    crea_staff(session=session, nome_utente="elena", password=PASSWORD)
+    segreto = accedi(session=session, nome_utente="elena", password=PASSWORD, client=CLIENT)
+    for _ in range(MAX_PER_NOME_E_CLIENT):
+        with pytest.raises(account.ErroreAccount, match="attuale non è giusta"):
+            account.cambia_password(
+                session=session, segreto=segreto, attuale="x" * 12, nuova=NUOVA, client=CLIENT
+            )
+    with pytest.raises(account.ErroreAccount, match="Troppi tentativi"):
+        account.cambia_password(
+            session=session, segreto=segreto, attuale=PASSWORD, nuova=NUOVA, client=CLIENT
+        )
+    with pytest.raises(AccessoNegato, match="Troppi tentativi"):
+        accedi(session=session, nome_utente="elena", password=PASSWORD, client=CLIENT)
