@@ -139,6 +139,10 @@ class Staff(SQLModel, table=True):
     hash_password: str = Field(max_length=255)
     attivo: bool = Field(default=True)
     ruolo: str = Field(default=REDATTORE, max_length=16)
+    # Two-step login (`auth/due_passaggi.py`): the TOTP secret (base32) once confirmed, None
+    # while off; the last time step a code was accepted for, so that no code counts twice.
+    totp_segreto: str | None = Field(default=None, max_length=64)
+    totp_ultimo_passo: int | None = Field(default=None)
 
 
 class SessioneStaff(SQLModel, table=True):
@@ -152,6 +156,15 @@ class SessioneStaff(SQLModel, table=True):
     revocata: bool = Field(default=False)
     sandbox: str | None = Field(default=None, max_length=PAGINA_MAX)  # demo: its published page
     client: str | None = Field(default=None, max_length=64)  # demo: the address that opened it
+    dispositivo: str | None = Field(default=None, max_length=64)  # "Chrome su Android"
+
+
+class CodiceRecupero(SQLModel, table=True):
+    """A one-time recovery code of two-step login: only its SHA-256; deleted once used."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    staff_id: int = Field(foreign_key="staff.id", index=True, ondelete="CASCADE")
+    hash_codice: str = Field(max_length=64, index=True)
 
 
 class Invito(SQLModel, table=True):

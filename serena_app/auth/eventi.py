@@ -45,6 +45,16 @@ INVITATO = "invito creato"
 REIMPOSTAZIONE = "link nuova password"  # a reset link made: the old password no longer works
 INVITO_ACCETTATO = "invito accettato"  # a one-time link used: the person chose a password
 RUOLO_CAMBIATO = "ruolo →"  # followed by the new role: "ruolo → redattore"
+PASSWORD_PROPRIA = "password cambiata da sé"  # noqa: S105 (an event name)
+ALTRE_SESSIONI_CHIUSE = "altre sessioni chiuse"  # "Esci da tutti gli altri dispositivi"
+DUE_PASSAGGI_ATTIVATI = "due passaggi attivati"
+DUE_PASSAGGI_DISATTIVATI = "due passaggi disattivati"
+CODICE_RECUPERO_USATO = "codice recupero usato"
+# A wrong code after a right password: someone knows the password. Kept for good, like an
+# account's changes, so it is recorded without the address (which is personal data).
+CODICE_ERRATO = "codice errato"
+OBBLIGO_ATTIVATO = "due passaggi richiesti"  # for every responsabile
+OBBLIGO_DISATTIVATO = "due passaggi facoltativi"
 ACCESSI = (ACCESSO, ACCESSO_FALLITO, ACCESSO_RIFIUTATO)
 """The login actions: they hold a visitor's address, and are deleted after the retention."""
 

@@ -177,7 +177,7 @@ def reimposta_password(*, session: Session, nome_utente: str, password: str) -> 
     """Give an account a new password (checked against the policy) and end all its sessions,
     in one transaction: whoever knew the old password is logged out too."""
     staff = trova_staff(session=session, nome_utente=nome_utente)
-    staff.hash_password = hash_password(password)
+    staff.hash_password = hash_password(password, nome_utente)
     session.add(staff)
     registra_evento(session, azione=eventi.NUOVA_PASSWORD, nome_utente=nome_utente)
     revoca_sessioni_di(session=session, staff_id=id_salvato(staff))  # commits both

@@ -44,14 +44,22 @@ def _utc(momento: datetime) -> datetime:
 
 
 def crea_sessione(
-    *, session: Session, staff: Staff, ora: datetime | None = None, sandbox: str | None = None
+    *,
+    session: Session,
+    staff: Staff,
+    ora: datetime | None = None,
+    sandbox: str | None = None,
+    dispositivo: str | None = None,
 ) -> str:
-    """Open a new session for `staff` (in the demo sandbox `sandbox`, if given) and commit it.
+    """Open a new session for `staff` (in the demo sandbox `sandbox`, if given) and commit it;
+    `dispositivo` describes the browser ("Chrome su Android").
 
     Returns:
         The secret for the browser (from `secrets.token_urlsafe(32)`); only its hash is stored.
     """
-    token = nuova_sessione(session=session, staff=staff, ora=ora or adesso(), sandbox=sandbox)
+    token = nuova_sessione(
+        session=session, staff=staff, ora=ora or adesso(), sandbox=sandbox, dispositivo=dispositivo
+    )
     session.commit()
     return token
 
@@ -63,6 +71,7 @@ def nuova_sessione(
     ora: datetime,
     sandbox: str | None = None,
     client: str | None = None,
+    dispositivo: str | None = None,
 ) -> str:
     """Add a session for `staff` to the caller's transaction; its secret for the browser."""
     token = secrets.token_urlsafe(32)
@@ -74,6 +83,7 @@ def nuova_sessione(
             ultimo_uso=ora,
             sandbox=sandbox,
             client=client,
+            dispositivo=(dispositivo or "")[:64] or None,
         )
     )
     return token
@@ -202,3 +212,31 @@ def annuncia_revoca() -> None:
             client.publish(CANALE_REVOCHE, "1")
     except redis.RedisError as errore:
         logger.warning("annuncio della revoca su Redis non riuscito: %r", errore)
+
+
+def sessioni_aperte(
+    *, session: Session, staff_id: int, ora: datetime | None = None
+) -> list[SessioneStaff]:
+    """The live sessions of `staff_id`, the most recently used first."""
+    ora = ora or adesso()
+    righe = session.exec(
+        select(SessioneStaff, Staff)
+        .join(Staff)
+        .where(col(SessioneStaff.staff_id) == staff_id, SessioneStaff.revocata == False)  # noqa: E712
+        .order_by(col(SessioneStaff.ultimo_uso).desc())
+    )
+    return [sessione for sessione, staff in righe if _viva(sessione, staff, ora)]
+
+
+def revoca_altre_sessioni(*, session: Session, staff_id: int, token: str) -> int:
+    """End every session of `staff_id` but the one `token` names, in the caller's transaction
+    (the caller commits, then calls `annuncia_revoca`); how many it ended."""
+    return session.exec(
+        update(SessioneStaff)
+        .where(
+            col(SessioneStaff.staff_id) == staff_id,
+            col(SessioneStaff.hash_token) != hash_segreto(token),
+            col(SessioneStaff.revocata).is_(False),
+        )
+        .values(revocata=True)
+    ).rowcount

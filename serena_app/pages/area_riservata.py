@@ -5,7 +5,7 @@ import reflex as rx
 from serena_app.components.collegamento import collegamento
 from serena_app.sections.footer import footer
 from serena_app.sections.header import header
-from serena_app.state.accesso import AccessoState
+from serena_app.state.accesso import AccessoState, con_codici_recupero
 from serena_app.web.seo import canonico
 from serena_app.web.sito import PERCORSO_ACCESSO
 
@@ -37,14 +37,84 @@ def _modulo() -> rx.Component:
             ),
             class_name="campo",
         ),
-        rx.cond(
-            AccessoState.errore_accesso != "",
-            rx.el.p(AccessoState.errore_accesso, role="alert", class_name="avviso"),
-        ),
+        _errore(),
         rx.el.button("Accedi", type="submit", class_name="pulsante"),
         on_submit=AccessoState.accedi,
         reset_on_submit=False,
         class_name="modulo-accesso",
+    )
+
+
+def _errore() -> rx.Component:
+    return rx.cond(
+        AccessoState.errore_accesso != "",
+        rx.el.p(AccessoState.errore_accesso, role="alert", class_name="avviso"),
+    )
+
+
+def _configura() -> rx.Component:
+    """A responsabile who must turn two-step login on first: the QR code and its key."""
+    return rx.fragment(
+        rx.el.p(
+            "A tutti i responsabili è richiesta la verifica in due passaggi. Inquadra il "
+            "codice QR con un’app di autenticazione, oppure scrivi nell’app questa chiave:"
+        ),
+        rx.el.img(
+            src=AccessoState.qr_configura,
+            alt="Codice QR per l’app di autenticazione",
+            class_name="qr-account",
+            width="180",
+            height="180",
+        ),
+        rx.el.p(rx.el.code(AccessoState.segreto_configura), class_name="segreto-due-passaggi"),
+    )
+
+
+def _modulo_codice() -> rx.Component:
+    """The second step: the code from the app, or a recovery code."""
+    return rx.el.form(
+        rx.cond(AccessoState.segreto_configura != "", _configura()),
+        rx.el.div(
+            rx.el.label("Codice di verifica", html_for="codice"),
+            rx.el.p(
+                "Le 6 cifre che mostra l’app di autenticazione, oppure uno dei codici di recupero.",
+                id="codice-aiuto",
+                class_name="motivo",
+            ),
+            rx.el.input(
+                id="codice",
+                name="codice",
+                type="text",
+                auto_complete="one-time-code",
+                auto_focus=True,
+                required=True,
+                max_length=40,
+                aria_describedby="codice-aiuto",
+            ),
+            class_name="campo",
+        ),
+        _errore(),
+        rx.el.button("Verifica", type="submit", class_name="pulsante"),
+        rx.el.button(
+            "Annulla",
+            type="button",
+            class_name="pulsante pulsante-secondario",
+            on_click=AccessoState.annulla_codice,
+        ),
+        on_submit=AccessoState.conferma_codice,
+        reset_on_submit=True,
+        class_name="modulo-accesso",
+    )
+
+
+def _codici_recupero() -> rx.Component:
+    """Right after turning two-step login on at login: the recovery codes, once."""
+    return rx.el.div(
+        rx.el.p(
+            "Verifica in due passaggi attiva. Codici di recupero: ognuno vale una volta sola, "
+            "se non hai il telefono. Copiali ora in un posto sicuro: non verranno più mostrati."
+        ),
+        rx.el.ul(rx.foreach(AccessoState.codici_recupero, lambda c: rx.el.li(rx.el.code(c)))),
     )
 
 
@@ -55,8 +125,9 @@ def area_riservata() -> rx.Component:
         header(),
         rx.el.main(
             rx.el.h1("Area riservata"),
+            rx.cond(con_codici_recupero, _codici_recupero()),
             rx.cond(
-                AccessoState.nome_staff != "",
+                (AccessoState.nome_staff != "") | (con_codici_recupero),
                 rx.el.p(
                     "Hai già effettuato l’accesso come ",
                     rx.el.strong(AccessoState.nome_staff),
@@ -65,7 +136,7 @@ def area_riservata() -> rx.Component:
                 ),
                 rx.fragment(
                     rx.el.p("Accesso riservato al personale di Cooperativa Serena."),
-                    _modulo(),
+                    rx.cond(AccessoState.codice_richiesto, _modulo_codice(), _modulo()),
                 ),
             ),
             rx.el.p(collegamento("Torna alla pagina principale", href="/")),

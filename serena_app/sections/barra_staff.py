@@ -10,6 +10,7 @@ A button that would only be refused is disabled, and says why in text it is desc
 
 import reflex as rx
 
+from serena_app.components.account import il_mio_account
 from serena_app.components.cronologia import cronologia_pagina
 from serena_app.components.editor import pulsante_annulla
 from serena_app.components.persone import pannello_persone, pulsante_persone
@@ -21,6 +22,7 @@ from serena_app.components.programmate import (
 from serena_app.components.testo import testo_modificabile
 from serena_app.demo import modalita
 from serena_app.state.accesso import AccessoState, responsabile
+from serena_app.state.account import AccountState
 from serena_app.state.contenuto import ContenutoState
 from serena_app.state.cronologia import ANNULLA, MOTIVO_ANNULLA, CronologiaState
 from serena_app.state.interfaccia import BARRA_STAFF, congedo, strumenti_aperti
@@ -271,6 +273,14 @@ def _strumenti() -> rx.Component:
         # In edit mode only: there "Strumenti" folds it away on a phone, and the bar's first
         # line out of edit mode ("Modifica pagina", "Esci") stays one line at 390 px.
         rx.cond(StaffState.modifica_attiva & gestisce_persone, pulsante_persone()),
+        rx.el.button(
+            # On a phone only among the folded tools of edit mode: the bar stays one line.
+            "Il mio account",
+            type="button",
+            id="apri-account",
+            class_name="pulsante pulsante-secondario",
+            on_click=AccountState.apri_account,
+        ),
         rx.cond(StaffState.modifica_attiva, _bozze()),
         id=STRUMENTI,
         class_name="barra-staff-strumenti",
@@ -320,6 +330,7 @@ def barra_staff() -> rx.Component:
                         ),
                         _strumenti(),
                         pannello_persone(),
+                        il_mio_account(),
                         # Opened from the first line or the tools; shown with either folded.
                         rx.cond(
                             StaffState.modifica_attiva,

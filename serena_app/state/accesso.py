@@ -3,29 +3,69 @@
 import reflex as rx
 from sqlmodel import Session
 
-from serena_app.auth import dispositivo, indirizzo
-from serena_app.auth.credenziali import AccessoNegato, accedi
+from serena_app.auth import dispositivo, due_passaggi, indirizzo
+from serena_app.auth.credenziali import (
+    AccessoNegato,
+    InAttesaDelCodice,
+    accedi,
+    conferma_codice,
+)
 from serena_app.auth.permessi import staff_autorizzato
 from serena_app.auth.ruoli import RESPONSABILE
-from serena_app.auth.sessioni import revoca_sessione, staff_della_sessione
+from serena_app.auth.sessioni import adesso, revoca_sessione, staff_della_sessione
 from serena_app.db import esegui
+from serena_app.demo import qr
 from serena_app.state import schede_staff
 from serena_app.state.interfaccia import BARRA_STAFF
 
 
 def _accedi(
-    *, session: Session, nome_utente: str, password: str, client: str, dispositivi: list[str]
-) -> tuple[str, str]:
-    """Log in; the session secret and a new device token for this browser."""
+    *,
+    session: Session,
+    nome_utente: str,
+    password: str,
+    client: str,
+    dispositivi: list[str],
+    descrizione: str,
+) -> tuple[str, str] | InAttesaDelCodice:
+    """Log in; the session secret and a new device token for this browser, or the code step."""
     segreto = accedi(
         session=session,
         nome_utente=nome_utente,
         password=password,
         client=client,
         dispositivi=dispositivi,
+        descrizione=descrizione,
     )
+    if isinstance(segreto, InAttesaDelCodice):
+        return segreto
+    return segreto, _nuovo_dispositivo(session, segreto)
+
+
+def _nuovo_dispositivo(session: Session, segreto: str) -> str:
     staff = staff_della_sessione(session=session, token=segreto)
-    return segreto, dispositivo.emetti(session=session, nome_utente=staff.nome_utente)
+    return dispositivo.emetti(session=session, nome_utente=staff.nome_utente)
+
+
+def _conferma(
+    *,
+    session: Session,
+    attesa: InAttesaDelCodice,
+    codice: str,
+    client: str,
+    dispositivi: list[str],
+    descrizione: str,
+) -> tuple[str, str, list[str]]:
+    """The code step; the session secret, a new device token and any new recovery codes."""
+    segreto, codici = conferma_codice(
+        session=session,
+        attesa=attesa,
+        codice=codice,
+        client=client,
+        dispositivi=dispositivi,
+        descrizione=descrizione,
+    )
+    return segreto, _nuovo_dispositivo(session, segreto), codici
 
 
 class AccessoState(rx.State):
@@ -64,6 +104,16 @@ class AccessoState(rx.State):
     _nome_nascosto: str = ""
     _ruolo_nascosto: str = ""
     _appena_entrata: bool = False  # from a login until the page shows the staff bar
+    # Two-step login: after a right password, what the code step needs, on the server only
+    # (no session exists yet), for the socket that sent the password.
+    _in_attesa: InAttesaDelCodice | None = None
+    _attesa_per: str = ""
+    codice_richiesto: bool = False  # the form asks for the code now
+    # When the account must first turn two-step login on: the QR code and the secret as text
+    # (that is the setup), then the recovery codes, shown once.
+    qr_configura: str = ""
+    segreto_configura: str = ""
+    codici_recupero: list[str] = []
 
     def __setattr__(self, nome: str, valore) -> None:
         if nome in ("token", "dispositivi") and not valore and not getattr(self, nome):
@@ -153,17 +203,89 @@ class AccessoState(rx.State):
             return None
         client = indirizzo.del_router(self.router)
         presentati = self._dispositivi_presentati()
+        self._dimentica_attesa()
         try:
-            token, nuovo = await esegui(
+            esito = await esegui(
                 _accedi,
                 nome_utente=nome_utente,
                 password=password,
                 client=client,
                 dispositivi=presentati,
+                descrizione=self._descrizione(),
             )
         except AccessoNegato as rifiuto:
             self.errore_accesso = str(rifiuto)
             return None
+        self.errore_accesso = ""
+        if isinstance(esito, InAttesaDelCodice):
+            self._in_attesa = esito
+            self._attesa_per = self.router.session.session_id
+            self.codice_richiesto = True
+            if esito.configura:
+                indirizzo_app = due_passaggi.indirizzo_app(esito.segreto_nuovo, esito.nome_utente)
+                self.qr_configura = qr.immagine(indirizzo_app)
+                self.segreto_configura = esito.segreto_nuovo
+            return None
+        token, nuovo = esito
+        return self._entrata(token, nuovo, presentati)
+
+    def _descrizione(self) -> str:
+        """This browser in a few words (the handshake keeps only them: `web/connessione.py`)."""
+        return (self.router.headers.user_agent or "")[:64]
+
+    def _dimentica_attesa(self) -> None:
+        self._in_attesa = None
+        self._attesa_per = ""
+        self.codice_richiesto = False
+        self.qr_configura = ""
+        self.segreto_configura = ""
+
+    @rx.event
+    async def conferma_codice(self, form_data: dict):
+        """The second step of login: the form's "codice" (from the app, or a recovery code),
+        for the password this socket sent; the limits count it like a password."""
+        codice = form_data.get("codice") if isinstance(form_data, dict) else None
+        attesa = self._in_attesa
+        if attesa is None or self._attesa_per != self.router.session.session_id:
+            self._dimentica_attesa()
+            self.errore_accesso = "Scrivi prima nome utente e password."
+            return None
+        if not isinstance(codice, str) or not codice.strip():
+            self.errore_accesso = "Scrivi il codice."
+            return None
+        presentati = self._dispositivi_presentati()
+        try:
+            token, nuovo, codici = await esegui(
+                _conferma,
+                attesa=attesa,
+                codice=codice,
+                client=indirizzo.del_router(self.router),
+                dispositivi=presentati,
+                descrizione=self._descrizione(),
+            )
+        except AccessoNegato as rifiuto:
+            self.errore_accesso = str(rifiuto)
+            if attesa.scade < adesso():
+                self._dimentica_attesa()
+            return None
+        self._dimentica_attesa()
+        if codici:  # shown once, on this page, before going on
+            self.codici_recupero = codici
+            self.token = token
+            self.dispositivi = dispositivo.conserva(" ".join(presentati), nuovo)
+            self.errore_accesso = ""
+            await self._verifica()
+            return None
+        return self._entrata(token, nuovo, presentati)
+
+    @rx.event
+    def annulla_codice(self) -> None:
+        """Back to the password form: the pending step is forgotten."""
+        self._dimentica_attesa()
+        self.errore_accesso = ""
+
+    def _entrata(self, token: str, nuovo: str, presentati: list[str]):
+        """Logged in: keep the secret and the device token, and go to the page."""
         self.token = token
         self.dispositivi = dispositivo.conserva(" ".join(presentati), nuovo)
         self.errore_accesso = ""
@@ -179,7 +301,11 @@ class AccessoState(rx.State):
         self.nome_staff = ""
         self.ruolo_staff = ""
         self._nascosta_per = ""  # that view never comes back
+        self.codici_recupero = []
 
 
 responsabile = AccessoState.ruolo_staff == RESPONSABILE
 """Whether this page shows a responsabile's buttons (the server checks each one again)."""
+
+con_codici_recupero = AccessoState.codici_recupero.length() > 0
+"""Whether the login page shows the recovery codes just made (once)."""

@@ -34,6 +34,7 @@ def argomenti(revisione: int, bersaglio: str) -> dict[str, dict]:
         "PersoneState.riattiva": {"nome": bersaglio},
         "PersoneState.cambia_ruolo": {"nome": bersaglio, "ruolo": REDATTORE},
         "PersoneState.reimposta": {"nome": bersaglio},
+        "AccountState.richiedi_a_tutti": {"richiesta": True},
         "ProgrammateState.carica_programmate": {},
         "ProgrammateState.apri_programmazione": {},
         "ProgrammateState.programma": {"form_data": {"data": f"{domani:%Y-%m-%d}", "ora": "10:00"}},

@@ -29,6 +29,9 @@ SENZA_DATI = {
     "InvitoState.accetta_invito": "an invitation's code is the credential: hashed lookup, "
     "single use in one locked transaction, wrong codes limited per address (auth/inviti.py)",
     "ProgrammateState.chiudi_programmazione": "closes this tab's schedule dialog; writes nothing",
+    "AccessoState.conferma_codice": "the login's second step, within the limits of auth/limiti.py",
+    "AccessoState.annulla_codice": "forgets this browser's pending login step; writes nothing",
+    "AccountState.chiudi_account": "closes this browser's account panel; writes nothing",
 }
 BUILTIN = {"setvar", "set_is_hydrated"}
 SOLO_RESPONSABILI = {
@@ -50,6 +53,7 @@ SOLO_RESPONSABILI = {
     "ProgrammateState.apri_programmazione": "opens the schedule dialog",
     "ProgrammateState.programma": "schedules a publish",
     "ProgrammateState.annulla_programmata": "cancels a scheduled publish",
+    "AccountState.richiedi_a_tutti": "requires two-step login of every responsabile",
 }
 """Every guarded handler that only a responsabile may run; every other guarded handler is
 for any staff role (a redattore upwards)."""
