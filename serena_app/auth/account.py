@@ -97,17 +97,27 @@ def _password_giusta(session: Session, staff: Staff, password: str, client: str)
     Raises:
         ErroreAccount: A limit refuses the attempt (nothing was checked).
     """
-    session.commit()
-    try:
-        tentativo = registra_tentativo(
-            session=session, nome_utente=staff.nome_utente, client=client[:64]
-        )
-    except LimiteRaggiunto as limite:
-        raise ErroreAccount(str(limite)) from None
+    tentativo = _tentativo(session, staff, client)
     if not verifica_password(staff.hash_password, password):
         return False  # the recorded attempt stays: a failure
     dimentica_tentativo(session=session, tentativo_id=tentativo)
     return True
+
+
+def _tentativo(session: Session, staff: Staff, client: str) -> int:
+    """Record an attempt at the account's password or code, as a login does (`limiti.py`);
+    the caller forgets it on success.
+
+    Raises:
+        ErroreAccount: A limit refuses the attempt (nothing may be checked).
+    """
+    session.commit()
+    try:
+        return registra_tentativo(
+            session=session, nome_utente=staff.nome_utente, client=client[:64]
+        )
+    except LimiteRaggiunto as limite:
+        raise ErroreAccount(str(limite)) from None
 
 
 def cambia_password(
@@ -182,11 +192,12 @@ def disattiva_due_passaggi(
     if staff.ruolo == RESPONSABILE and due_passaggi.obbligatoria(session=session):
         raise ErroreAccount("È richiesta a tutti i responsabili: non si può disattivare.")
     ora = ora or adesso()
-    codice = due_passaggi.consuma(session=session, staff=staff, codice=prova, ora=ora)
-    if codice is None:
+    tentativo = _tentativo(session, staff, client)  # before any check: codes are limited too
+    if due_passaggi.consuma(session=session, staff=staff, codice=prova, ora=ora) is None:
         session.rollback()
-        if not _password_giusta(session, staff, prova, client):
-            raise ErroreAccount(PROVA_ERRATA)
+        if not verifica_password(staff.hash_password, prova):
+            raise ErroreAccount(PROVA_ERRATA)  # the recorded attempt stays: a failure
+    dimentica_tentativo(session=session, tentativo_id=tentativo)
     due_passaggi.disattiva(session=session, staff_id=id_salvato(staff), ora=ora)
 
 

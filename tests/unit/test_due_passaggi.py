@@ -263,3 +263,25 @@ def test_a_wrong_current_password_counts_like_a_wrong_login(session):
         )
     with pytest.raises(AccessoNegato, match="Troppi tentativi"):
         accedi(session=session, nome_utente="elena", password=PASSWORD, client=CLIENT)
+
+
+def test_guessing_codes_to_turn_two_step_login_off_stops_at_the_login_limit(session, anna):
+    """A stolen session cannot guess codes to turn two-step login off: past the login limit
+    even the right code is refused, and it stays on."""
+    totp, _ = anna
+    segreto = _entra(session, pyotp.TOTP(totp).at(ORA))
+    for numero in range(MAX_PER_NOME_E_CLIENT):
+        with pytest.raises(account.ErroreAccount, match="non giusti"):
+            account.disattiva_due_passaggi(
+                session=session, segreto=segreto, prova=f"{numero:06d}", client=CLIENT, ora=ORA
+            )
+    with pytest.raises(account.ErroreAccount, match="Troppi tentativi"):
+        account.disattiva_due_passaggi(
+            session=session,
+            segreto=segreto,
+            prova=pyotp.TOTP(totp).at(ORA + PASSO),
+            client=CLIENT,
+            ora=ORA + PASSO,
+        )
+    session.expire_all()
+    assert session.exec(select(Staff).where(Staff.nome_utente == "anna")).one().totp_segreto
