@@ -19,7 +19,7 @@ History (`revisione`) keeps each published page, and each working copy discarded
 
 import dataclasses
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -388,6 +388,7 @@ def pubblica(
     versione: int | None = None,
     elenco: Sequence[str] | None = None,
     autore: str | None = None,
+    insieme: Callable[[Session], None] | None = None,
 ) -> int:
     """Publish the working copy in one locked transaction; commits (or changes nothing).
 
@@ -397,6 +398,8 @@ def pubblica(
         elenco: The changes the staff member confirmed (each `Differenza` as text, as
             `da_pubblicare` listed them), if exactly these must be published.
         autore: Who publishes; history keeps the published page with their name.
+        insieme: Run in the same transaction, after the checks (a publication request
+            decided): whatever it raises leaves everything as it was.
 
     Returns:
         The published page's new counter.
@@ -407,6 +410,8 @@ def pubblica(
     """
     with db.transazione_bloccata(session, VersionePagina):
         _controlla(session, spazio, versione, elenco)
+        if insieme is not None:
+            insieme(session)
         pubblicate = pagina.leggi_sezioni(session=session, pagina=spazio.pubblicata)
         for chiave, sezione in pagina.leggi_sezioni(session=session, pagina=spazio.bozza).items():
             originale = pubblicate.get(chiave)

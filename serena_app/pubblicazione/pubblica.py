@@ -12,6 +12,8 @@ import asyncio
 import dataclasses
 from collections.abc import Callable
 
+from sqlmodel import Session
+
 from serena_app import db
 from serena_app.contenuto import bozze, istantanea
 from serena_app.contenuto.bozze import SITO, Spazio
@@ -45,9 +47,10 @@ def _applica(
     versione: int | None,
     elenco: list[str] | None,
     autore: str,
+    **insieme: Callable[[Session], None],
 ) -> Esito:
     """Run `bozze.pubblica` or `bozze.scarta` and read both pages after, in one database
-    session (blocking: called in a thread)."""
+    session (blocking: called in a thread); `insieme` goes to `bozze.pubblica`."""
     with db.session() as session:
         if elenco is None:  # from a terminal: what is there now, read with its counter
             bozze.apri(session=session, spazio=spazio)
@@ -55,7 +58,14 @@ def _applica(
             elenco = [str(d) for d in differenze]
             if not elenco:
                 raise NienteDaPubblicare
-        azione(session=session, spazio=spazio, versione=versione, elenco=elenco, autore=autore)
+        azione(
+            session=session,
+            spazio=spazio,
+            versione=versione,
+            elenco=elenco,
+            autore=autore,
+            **insieme,
+        )
         return Esito(
             istantanea.aggiornata(spazio.pubblicata, session=session),
             istantanea.aggiornata(spazio.bozza, session=session),
@@ -77,6 +87,7 @@ async def pubblica(
     autore: str,
     escluso: str = "",
     avviso: Avviso | None = None,
+    insieme: Callable[[Session], None] | None = None,
 ) -> Esito:
     """Publish exactly the drafts `elenco` of `spazio`, if its working copy is still at
     `versione`; then build and announce (the site only).
@@ -84,11 +95,16 @@ async def pubblica(
     Args:
         escluso: The client token of the tab that published (it shows the result itself).
         avviso: Told in Italian if the build of the served HTML fails.
+        insieme: Run in the publish's own transaction, after its checks (a publication
+            request decided, `richieste.py`); what it raises publishes nothing.
 
     Raises:
         bozze.BozzaCambiata: The drafts changed meanwhile; nothing was published.
     """
-    esito = await asyncio.to_thread(_applica, bozze.pubblica, spazio, versione, elenco, autore)
+    extra = {"insieme": insieme} if insieme is not None else {}
+    esito = await asyncio.to_thread(
+        _applica, bozze.pubblica, spazio, versione, elenco, autore, **extra
+    )
     if spazio == SITO:
         ricostruzione().richiedi(esito.pubblicata.versione, avviso=avviso)
         await _annuncia(esito, escluso)
