@@ -1,6 +1,7 @@
 """The staff bar: who is logged in, "Modifica pagina", "Esci", the drafts ("Pubblica",
-"Scarta bozze", "Anteprima"), history ("Annulla ultima modifica", "Cronologia della pagina"),
-and what just happened.
+or a redattore's "Chiedi la pubblicazione"; "Scarta bozze", "Anteprima"), a responsabile's
+"Richieste di pubblicazione" (`richieste.py`), history ("Annulla ultima modifica",
+"Cronologia della pagina"), and what just happened.
 
 It stays at the top of the window with the header (`pages/index.py`). In edit mode its first
 line holds the status, "Pubblica" and "Strumenti", and is all of it until "Strumenti" opens
@@ -13,6 +14,14 @@ from serena_app.components.cronologia import cronologia_pagina
 from serena_app.components.editor import pulsante_annulla
 from serena_app.components.testo import testo_modificabile
 from serena_app.demo import modalita
+from serena_app.sections.richieste import (
+    conteggio,
+    dialogo_richiesta,
+    esito_richiesta,
+    pannello_richieste,
+    pulsante_chiedi,
+    pulsante_richieste,
+)
 from serena_app.state.accesso import AccessoState, responsabile
 from serena_app.state.contenuto import ContenutoState
 from serena_app.state.cronologia import ANNULLA, MOTIVO_ANNULLA, CronologiaState
@@ -145,11 +154,13 @@ def _riga() -> rx.Component:
                         on_click=RedazioneState.chiedi_pubblicazione,
                         **_se_ci_sono_bozze(),
                     ),
+                    pulsante_chiedi(**_se_ci_sono_bozze()),
                 ),
             ),
         ),
         rx.el.button(
             "Strumenti",
+            rx.cond(responsabile, conteggio()),
             rx.el.span(class_name="freccia", aria_hidden="true"),
             type="button",
             id=APRI_STRUMENTI,
@@ -238,6 +249,7 @@ def _strumenti() -> rx.Component:
             class_name="pulsante pulsante-secondario",
             on_click=[_congedo(), RedazioneState.annulla, AccessoState.esci],
         ),
+        rx.cond(responsabile, pulsante_richieste()),
         rx.cond(StaffState.modifica_attiva, _bozze()),
         id=STRUMENTI,
         class_name="barra-staff-strumenti",
@@ -291,9 +303,12 @@ def barra_staff() -> rx.Component:
                             StaffState.modifica_attiva,
                             rx.fragment(
                                 rx.cond(RedazioneState.conferma != "", _conferma_bozze()),
+                                dialogo_richiesta(),
                                 cronologia_pagina(),
                             ),
                         ),
+                        pannello_richieste(),
+                        esito_richiesta(),
                         rx.el.p(StaffState.annuncio, role="status", class_name="annuncio"),
                     ),
                 ),

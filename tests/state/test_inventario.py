@@ -26,6 +26,9 @@ SENZA_DATI = {
     "DemoState.prova": "opens a demo sandbox, like a login: demo servers only, within the cap",
     "DemoState.torna_alla_sandbox": "shows this browser its own sandbox; writes nothing",
     "CronologiaState.chiudi_cronologia": "closes this browser's history panel; writes nothing",
+    "RichiesteState.annulla_richiesta": "closes this browser's request dialog; sends nothing",
+    "RichiesteState.chiudi_esito": "hides this browser's request outcome; writes nothing",
+    "RichiesteState.chiudi_richieste": "closes this browser's requests panel; decides nothing",
 }
 BUILTIN = {"setvar", "set_is_hydrated"}
 SOLO_RESPONSABILI = {
@@ -35,6 +38,9 @@ SOLO_RESPONSABILI = {
     "RedazioneState.scarta": "discards the drafts",
     "CronologiaState.ripristina_pagina": "restores a published version",
     "DemoState.ripristina": "resets a demo sandbox (its editor is its responsabile)",
+    "RichiesteState.apri_richieste": "shows the open publication request",
+    "RichiesteState.pubblica": "publishes a publication request",
+    "RichiesteState.rimanda": "postpones a publication request",
 }
 """Every guarded handler that only a responsabile may run; every other guarded handler is
 for any staff role (a redattore upwards)."""
