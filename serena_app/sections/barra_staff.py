@@ -15,13 +15,16 @@ from serena_app.components.editor import pulsante_annulla
 from serena_app.components.testo import testo_modificabile
 from serena_app.demo import modalita
 from serena_app.sections.richieste import (
+    CONTEGGIO,
     conteggio,
+    descrizione_conteggio,
     dialogo_richiesta,
     esito_richiesta,
     pannello_richieste,
     pulsante_chiedi,
     pulsante_richieste,
 )
+from serena_app.sections.richieste import in_attesa as richiesta_in_attesa
 from serena_app.state.accesso import AccessoState, responsabile
 from serena_app.state.contenuto import ContenutoState
 from serena_app.state.cronologia import ANNULLA, MOTIVO_ANNULLA, CronologiaState
@@ -167,8 +170,10 @@ def _riga() -> rx.Component:
             class_name="pulsante pulsante-secondario pulsante-strumenti",
             aria_expanded=rx.cond(strumenti_aperti.value, "true", "false"),
             aria_controls=STRUMENTI,
+            aria_describedby=rx.cond(responsabile & richiesta_in_attesa, CONTEGGIO, ""),
             on_click=strumenti_aperti.set_value(~strumenti_aperti.value),
         ),
+        rx.cond(responsabile, descrizione_conteggio()),
         class_name="barra-staff-riga",
     )
 

@@ -15,6 +15,7 @@ from serena_app.state.richieste import (
     RichiesteState,
 )
 
+CONTEGGIO = "conteggio-richieste"
 APRI = RICHIESTE + "-apri"  # the id of "Richieste di pubblicazione" among the tools
 in_attesa = RichiesteState.richiesta_id != 0
 
@@ -97,14 +98,17 @@ def esito_richiesta() -> rx.Component:
 
 
 def conteggio() -> rx.Component:
-    """On "Strumenti", for a responsabile: a badge while a request waits."""
-    return rx.cond(
-        in_attesa,
-        rx.el.span(
-            rx.el.span("1", aria_hidden="true"),
-            rx.el.span(": 1 richiesta di pubblicazione", class_name="solo-lettori"),
-            class_name="conteggio",
-        ),
+    """On "Strumenti", for a responsabile: a badge while a request waits (the button is
+    described by `descrizione_conteggio`, its name stays "Strumenti")."""
+    return rx.cond(in_attesa, rx.el.span("1", aria_hidden="true", class_name="conteggio"))
+
+
+def descrizione_conteggio() -> rx.Component:
+    """What the badge says, in words, for the button it describes (never shown)."""
+    return rx.el.span(
+        rx.cond(in_attesa, "1 richiesta di pubblicazione in attesa", ""),
+        id=CONTEGGIO,
+        hidden=True,
     )
 
 
