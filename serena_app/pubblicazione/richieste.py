@@ -29,11 +29,12 @@ from serena_app import db
 from serena_app.auth.sessioni import adesso
 from serena_app.contenuto import bozze
 from serena_app.contenuto.bozze import Spazio
-from serena_app.models import RichiestaPubblicazione
+from serena_app.models import MESSAGGIO_MAX, RichiestaPubblicazione
 from serena_app.pubblicazione import annuncio
 from serena_app.pubblicazione import pubblica as pubblicazione
 
 CANALE = "serena:richieste"
+MESSAGGIO_MASSIMO = MESSAGGIO_MAX  # the longest message or note (characters)
 APERTA, PUBBLICATA, RIMANDATA = "aperta", "pubblicata", "rimandata"
 _ascoltatore: list[Callable[[], None]] = []
 

@@ -25,7 +25,6 @@ from serena_app.contenuto import bozze, validazione
 from serena_app.contenuto.bozze import FUSO, MESI, SITO, Spazio
 from serena_app.contenuto.tipi import modifiche
 from serena_app.db import esegui
-from serena_app.models import MESSAGGIO_MAX
 from serena_app.pubblicazione import annuncio, richieste
 from serena_app.pubblicazione.richieste import GiaAperta, GiaDecisa, NienteDaChiedere, Richiesta
 from serena_app.state.accesso import AccessoState
@@ -206,7 +205,7 @@ class RichiesteState(StaffState):
         try:
             messaggio = validazione.testo(
                 form_data.get("messaggio", "") if isinstance(form_data, dict) else None,
-                massimo=MESSAGGIO_MAX,
+                massimo=richieste.MESSAGGIO_MASSIMO,
                 multilinea=True,
                 obbligatorio=False,
             )
@@ -313,7 +312,7 @@ class RichiesteState(StaffState):
         try:
             nota = validazione.testo(
                 form_data.get("nota", "") if isinstance(form_data, dict) else None,
-                massimo=MESSAGGIO_MAX,
+                massimo=richieste.MESSAGGIO_MASSIMO,
                 multilinea=True,
                 obbligatorio=False,
             )

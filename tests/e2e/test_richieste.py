@@ -4,23 +4,33 @@ or at their next visit."""
 
 import subprocess
 import time
-from collections.abc import Iterator
+import uuid
+from collections.abc import Callable, Iterator
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from sqlmodel import Session, delete
 
+from serena_app.auth.ruoli import REDATTORE
+from serena_app.db import crea_engine
 from serena_app.models import RichiestaPubblicazione
 from serena_app.pubblicazione.archivio import Archivio
+from serena_app.state.richieste import RichiesteState
 from tests.e2e.conftest import STAFF_PASSWORD, attendi_build
 from tests.e2e.pages.chi_siamo import PaginaChiSiamo
 from tests.e2e.pages.staff import PaginaInModifica, accedi
+from tests.factories import staff_con_sessione
+from tests.support.asincrono import esegui
 from tests.support.axe import violazioni_alle_due_misure
 from tests.support.chromium import VIEWPORTS
+from tests.support.cliente import ClienteGrezzo, evento, vista
+from tests.support.produzione import Produzione
+from tests.support.protocollo import REDAZIONE
 from tests.support.server import BIN, ROOT, Server, ambiente_app
 
-REDATTORE = "marco"
+MARCO = "marco"  # the redattore the UI tests create
 DAL_VIVO_S = 1.5  # a request, or its outcome, reaches an open tab within this
+RICHIESTE = RichiesteState.get_full_name()
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +41,7 @@ def redattore_creato(server: Server, staff) -> str:
         [
             str(BIN / "serena"),
             "create-staff",
-            REDATTORE,
+            MARCO,
             "--ruolo",
             "redattore",
             "--password-stdin",
@@ -43,7 +53,7 @@ def redattore_creato(server: Server, staff) -> str:
         env=ambiente_app(0, server.db_url),
         capture_output=True,
     )
-    return REDATTORE
+    return MARCO
 
 
 @pytest.fixture
@@ -176,3 +186,51 @@ def test_drafts_changed_after_a_request_are_shown_and_a_postponement_reaches_the
     PaginaInModifica(ritorno, contenuto).apri()
     expect(ritorno.get_by_text(f"rimandata da anna: {nota}")).to_be_visible()
     expect(visitatore.get_by_text("Seconda proposta")).to_have_count(0)
+
+
+def _indirizzi(server: Server) -> tuple[str, str]:
+    """Where the responsabile's and the redattore's tabs connect: under `make prod`, two
+    different app processes, so the request and its outcome must cross between them."""
+    if isinstance(server, Produzione):
+        prima, seconda = server.porte_app()[:2]
+        return f"http://127.0.0.1:{prima}", f"http://127.0.0.1:{seconda}"
+    return server.url, server.url
+
+
+def _con(stato: str, variabile: str) -> Callable[[dict], bool]:
+    return lambda m: bool(vista([m]).get(stato, {}).get(variabile))
+
+
+def test_a_request_and_its_outcome_cross_app_processes_live(server: Server, contesti, db):
+    """The responsabile's tab on one app process sees a request made on another within
+    `DAL_VIVO_S`, and the redattore's tab sees the outcome as quickly."""
+    with Session(crea_engine(server.db_url)) as session:
+        capo = staff_con_sessione(session, f"capo-{uuid.uuid4().hex[:8]}")
+        nome = f"redattore-{uuid.uuid4().hex[:8]}"
+        redattore = staff_con_sessione(session, nome, ruolo=REDATTORE)
+    qui, la = _indirizzi(server)
+
+    async def prova() -> tuple[float, float]:
+        async with ClienteGrezzo(qui) as responsabile, ClienteGrezzo(la) as scheda:
+            origine = {"Origin": server.url}  # the site's, as the front server passes it on
+            await responsabile.connetti(segreto=capo, intestazioni=origine)
+            await responsabile.barriera()
+            await scheda.connetti(segreto=redattore, intestazioni=origine)
+            await scheda.scambia(f"{REDAZIONE}.alterna_modifica")
+            await scheda.scambia(f"{REDAZIONE}.apri", {"tipo": "sezione", "chiave": "mission"})
+            await scheda.scambia(f"{REDAZIONE}.salva", {"form_data": {"testo": "Dal vivo."}})
+            await scheda.scambia(f"{RICHIESTE}.chiedi")
+            inizio = time.perf_counter()
+            await scheda.emetti(evento(f"{RICHIESTE}.invia", {"form_data": {"messaggio": "Ok?"}}))
+            arrivati = await responsabile.attendi(_con(RICHIESTE, "richiesta_id"), DAL_VIVO_S)
+            richiesta = responsabile.arrivo - inizio
+            assert vista(arrivati)[RICHIESTE]["richiesta_chi"] == nome
+            await responsabile.scambia(f"{RICHIESTE}.apri_richieste")
+            inizio = time.perf_counter()
+            await responsabile.emetti(evento(f"{RICHIESTE}.pubblica"))
+            await scheda.attendi(_con(RICHIESTE, "esito_richiesta"), DAL_VIVO_S)
+            return richiesta, scheda.arrivo - inizio
+
+    richiesta, esito = esegui(prova(), timeout=120)
+    print(f"\nrequest → other process's tab {richiesta:.2f} s; outcome → back {esito:.2f} s")
+    attendi_build(server, db)
