@@ -159,14 +159,15 @@ class RichiesteState(StaffState):
     @richiede_staff
     async def carica(self):
         """On page load, for a staff tab: a responsabile's open request; a redattore's
-        outcomes decided while they were away."""
+        outcomes decided while they were away. (Reads only, after the guard's check: a page
+        load does not make the working copy.)"""
         if self._spazio != SITO:
             return
         accesso = await self.get_state(AccessoState)
         if ruoli.puo(accesso.ruolo_staff, RESPONSABILE):
-            self._mostra_aperta(await self._sul_db(richieste.aperte))
+            self._mostra_aperta(await esegui(richieste.aperte, spazio=SITO))
         else:
-            self._mostra_esiti(await self._sul_db(_esiti_di))
+            self._mostra_esiti(await esegui(_esiti_di, spazio=SITO, autore=self._autore))
 
     @rx.event
     @richiede_staff
@@ -232,7 +233,7 @@ class RichiesteState(StaffState):
     @solo_responsabile
     async def apri_richieste(self):
         """Open "Richieste di pubblicazione" with the open request as it is now."""
-        self._mostra_aperta(await self._sul_db(richieste.aperte))
+        self._mostra_aperta(await esegui(richieste.aperte, spazio=self._spazio))
         self.pannello = True
         self._metti_a_fuoco(RICHIESTE)
 

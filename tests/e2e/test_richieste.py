@@ -2,6 +2,7 @@
 a tab already open, and publishes it or postpones it with a note; the redattore is told, live
 or at their next visit."""
 
+import re
 import subprocess
 import time
 import uuid
@@ -119,6 +120,9 @@ def test_a_request_is_seen_live_published_and_the_redattore_told(
     accedi(marco, redattore_creato, STAFF_PASSWORD)
     redazione = PaginaInModifica(marco, contenuto).apri().attiva_modifica()
     expect(redazione.barra.get_by_role("button", name="Pubblica", exact=True)).to_have_count(0)
+    chiedi = redazione.barra.get_by_role("button", name="Chiedi la pubblicazione")
+    expect(chiedi).to_be_disabled()  # nothing to ask for yet, and it says why
+    expect(chiedi).to_have_accessible_description(re.compile("niente da pubblicare", re.I))
     _modifica_mission_da_tastiera(redazione, testo)
     _chiedi_da_tastiera(redazione, messaggio)
     assert violazioni_alle_due_misure(marco) == {}

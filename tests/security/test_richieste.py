@@ -12,6 +12,7 @@ from sqlmodel import Session, delete
 
 from serena_app.auth.ruoli import SOLO_RESPONSABILE
 from serena_app.contenuto import bozze
+from serena_app.contenuto.validazione import NON_AMMESSI
 from serena_app.models import RichiestaPubblicazione
 from serena_app.pubblicazione import richieste
 from serena_app.state.richieste import RichiesteState
@@ -119,3 +120,38 @@ def test_a_redattore_cannot_see_or_decide_a_request(server, db, ciclo, credenzia
     ciclo.run(prova())
     assert righe(db, TABELLE) == prima
     verifica_che_risponda(server, ciclo)
+
+
+@pytest.mark.parametrize(
+    "messaggio",
+    ["Va bene\u202e così", "zero\u200bwidth", "\ud800", "x" * 501],
+    ids=["bidi", "zero-width", "surrogato", "troppo-lungo"],
+)
+def test_a_request_message_with_invisible_or_broken_text_is_refused_in_italian(
+    server, db, ciclo, credenziali, contenuto, messaggio
+):
+    """The message is checked like any text: a bidi control, a zero-width character, a lone
+    surrogate or one character too many get the rule's Italian message, and no request."""
+    redattore = credenziali("redattore")
+    with Session(db) as session:
+        bozze.apri(session=session, spazio=bozze.SITO)
+        salva_mission(session, "Mission proposta.", autore=redattore.nome_utente)
+    prima = righe(db, TABELLE)
+
+    async def prova() -> str:
+        async with ClienteGrezzo(server.url) as cliente:
+            await cliente.connetti(segreto=redattore.token)
+            await cliente.scambia(f"{REDAZIONE}.alterna_modifica")
+            await cliente.scambia(f"{RICHIESTE}.chiedi")
+            messaggi = await cliente.scambia(
+                f"{RICHIESTE}.invia", {"form_data": {"messaggio": messaggio}}
+            )
+            return vista(messaggi)[RICHIESTE]["errore_messaggio"]
+
+    try:
+        errore = ciclo.run(prova())
+        assert errore in (NON_AMMESSI, "Al massimo 500 caratteri (ora sono 501).")
+        assert righe(db, TABELLE) == prima
+    finally:
+        with Session(db) as session:
+            ripristina_contenuto(session, contenuto)
