@@ -1,8 +1,8 @@
 """Screenshots for the README, at phone (390x844) and desktop (1280x800) size, into
 `docs/screenshots/`: the visitor page, a value expanded, edit mode, a field open, the staff
-bar with a draft, an item's history, the "Persone" panel after an invitation, the live demo's
-banner and a phone's copy. Look at them before committing them. Reduced motion: no smooth
-scroll is caught half-way.
+bar with a draft, an item's history, the "Persone" panel after an invitation, a responsabile
+viewing a publication request, the live demo's banner and a phone's copy. Look at them before
+committing them. Reduced motion: no smooth scroll is caught half-way.
 
 Starts the production app and a demo server, each from a private copy of the tree.
 
@@ -19,8 +19,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from serena_app.auth.personale import crea_staff  # noqa: E402
-from serena_app.auth.ruoli import RESPONSABILE  # noqa: E402
+from serena_app.auth.ruoli import REDATTORE, RESPONSABILE  # noqa: E402
+from serena_app.contenuto import bozze  # noqa: E402
 from serena_app.db import session as sessione_db  # noqa: E402
+from serena_app.pubblicazione import richieste  # noqa: E402
 from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS, VIEWPORTS  # noqa: E402
 from tests.support.copia import copia_albero  # noqa: E402
 from tests.support.demo import server_demo  # noqa: E402
@@ -105,6 +107,28 @@ def persone(browser: Browser, url: str) -> None:
         # The new link and its QR code at the bottom of the window, the rows above them.
         pannello.locator(".link-persona").evaluate("(l) => l.scrollIntoView({block: 'end'})")
         page.screenshot(path=OUT / f"persone-{size}.png")
+
+
+def richiesta(browser: Browser, url: str, db_url: str) -> None:
+    """A redattore's request for the drafts `redazione` left, as a responsabile sees it."""
+    with sessione_db(db_url) as session:
+        crea_staff(session=session, nome_utente="marco", password=PASSWORD, ruolo=REDATTORE)
+        richieste.chiedi(
+            session=session,
+            spazio=bozze.SITO,
+            autore="marco",
+            messaggio="Ho aggiunto l’assemblea di dicembre alla mission: controlla, per favore.",
+        )
+    for size in VIEWPORTS:
+        page = _entra(browser, url, size)
+        strumenti = page.get_by_role("button", name="Strumenti", exact=True)
+        expect(strumenti).to_have_accessible_description("1 richiesta di pubblicazione in attesa")
+        strumenti.click()
+        page.get_by_role("button", name="Richieste di pubblicazione (1)").click()
+        pannello = page.get_by_role("region", name="Richieste di pubblicazione")
+        expect(pannello).to_contain_text("marco chiede di pubblicare")
+        strumenti.click()  # folded again: the first line, with its badge, and the request
+        page.screenshot(path=OUT / f"richiesta-{size}.png")
         page.close()
 
 
@@ -135,6 +159,7 @@ def main() -> int:
             visitatore(browser, server.url)
             redazione(browser, server.url)
             persone(browser, server.url)
+            richiesta(browser, server.url, server.db_url)
         prova.mkdir()
         with server_demo(prova) as server:
             demo(browser, server.url)

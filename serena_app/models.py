@@ -9,13 +9,14 @@ descriptions in `tipi.py`.
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Index, Text
+from sqlalchemy import Index, Text, text
 from sqlmodel import Field, SQLModel
 
 from serena_app.auth.ruoli import REDATTORE
 from serena_app.contenuto.tipi import SEZIONE, TAPPA, VALORE
 
 PAGINA_MAX = 64
+MESSAGGIO_MAX = 500  # a publication request's message, or the note of its decision
 
 
 class Sezione(SQLModel, table=True):
@@ -191,6 +192,41 @@ class TentativoAccesso(SQLModel, table=True):
     quando: datetime = Field(index=True)
     dispositivo: str | None = Field(default=None, max_length=32, index=True)
     """The nonce of the device token the attempt came with, if the token was honoured."""
+
+
+class RichiestaPubblicazione(SQLModel, table=True):
+    """A redattore's request that a responsabile publish the drafts (`pubblicazione/richieste.py`).
+
+    It keeps the drafts as asked: the working copy's counter (`versione`) and the changes one
+    line each (`elenco`, JSON), so that publishing it publishes exactly that, or says what
+    changed since. At most one request of a space is open (`stato` "aperta") at a time: the
+    partial unique index makes a second one fail, whoever asks at the same instant. A decision
+    ("pubblicata" or "rimandata") is written once, with who, when and the note; `esito_visto`
+    turns true once the redattore has been shown it.
+    """
+
+    __table_args__ = (
+        Index(
+            "ux_richiesta_aperta",
+            "spazio",
+            unique=True,
+            sqlite_where=text("stato = 'aperta'"),
+            postgresql_where=text("stato = 'aperta'"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    spazio: str = Field(max_length=PAGINA_MAX)
+    richiedente: str = Field(max_length=64, index=True)
+    creata: datetime
+    messaggio: str = Field(default="", max_length=MESSAGGIO_MAX, sa_type=Text)
+    versione: int
+    elenco: str = Field(sa_type=Text)
+    stato: str = Field(default="aperta", max_length=16)
+    decisore: str | None = Field(default=None, max_length=64)
+    decisa: datetime | None = Field(default=None)
+    nota: str = Field(default="", max_length=MESSAGGIO_MAX, sa_type=Text)
+    esito_visto: bool = Field(default=False)
 
 
 class Impostazione(SQLModel, table=True):

@@ -2,9 +2,11 @@
 
 It reads two append-only tables: `evento` (logins, failed and refused logins, account
 changes) and `revisione` (every change to the site's content and every publish; a demo
-sandbox's are left out); and the scheduled publishes (`programmata`): each one scheduled
-(who, for when), cancelled (who) and run (what it did: published N changes, nothing to
-publish, or failed and why). Rescheduling is cancelling and scheduling again: both show.
+sandbox's are left out); the scheduled publishes (`programmata`): each one scheduled (who,
+for when), cancelled (who) and run (what it did: published N changes, nothing to publish, or
+failed and why), rescheduling being cancelling and scheduling again; and the publication
+requests (`richiestapubblicazione`: each request gives who asked, and who published or
+postponed it), which keep their decision on their own row.
 
 Anything in a line may come from a visitor (a failed login's name is whatever was typed), so
 every field is printed through `terminale.sicuro`: a newline, an ESC sequence, a bidi or
@@ -24,7 +26,7 @@ from serena_app.comandi.terminale import sicuro
 from serena_app.contenuto.bozze import FUSO, PAGINA
 from serena_app.contenuto.pagina import PUBBLICATA
 from serena_app.contenuto.tipi import SEZIONE, testo_di
-from serena_app.models import Evento, Programmata, Revisione
+from serena_app.models import Evento, Programmata, Revisione, RichiestaPubblicazione
 from serena_app.pubblicazione import programmate
 
 NON_ACCOUNT = "(non è un account)"
@@ -71,6 +73,29 @@ def _riga(evento: Evento) -> Riga:
     return Riga(_utc(evento.quando), NON_ACCOUNT, evento.azione, cosa)
 
 
+CHIESTA = "chiede di pubblicare"
+DECISIONI = {"pubblicata": "pubblica la richiesta", "rimandata": "rimanda la richiesta"}
+
+
+def _richiesta(richiesta: RichiestaPubblicazione) -> list[Riga]:
+    """A request's lines: who asked, and who decided (with the note of a postponement)."""
+    quante = len(json.loads(richiesta.elenco))
+    elenco = [
+        Riga(
+            _utc(richiesta.creata),
+            richiesta.richiedente,
+            CHIESTA,
+            f"richiesta {richiesta.id}: {quante} modific{'a' if quante == 1 else 'he'}",
+        )
+    ]
+    if richiesta.decisa is not None and richiesta.decisore:
+        nota = f", «{richiesta.nota}»" if richiesta.nota else ""
+        cosa = f"richiesta {richiesta.id} di {richiesta.richiedente}{nota}"
+        azione = DECISIONI.get(richiesta.stato, richiesta.stato)
+        elenco.append(Riga(_utc(richiesta.decisa), richiesta.decisore, azione, cosa))
+    return elenco
+
+
 def righe(
     *, session: Session, dal: datetime | None = None, utente: str | None = None
 ) -> list[Riga]:
@@ -94,6 +119,13 @@ def righe(
         for r in _programmata(p)
         if (dal is None or r.quando >= _utc(dal)) and (utente is None or r.chi == utente)
     ]
+    domande = select(RichiestaPubblicazione).where(RichiestaPubblicazione.spazio == PUBBLICATA.nome)
+    for richiesta in session.exec(domande.order_by(col(RichiestaPubblicazione.id))):
+        elenco += [
+            r
+            for r in _richiesta(richiesta)
+            if (dal is None or r.quando >= _utc(dal)) and (utente is None or r.chi == utente)
+        ]
     return sorted(elenco, key=lambda v: v.quando)
 
 

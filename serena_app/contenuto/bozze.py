@@ -388,7 +388,7 @@ def pubblica(
     versione: int | None = None,
     elenco: Sequence[str] | None = None,
     autore: str | None = None,
-    dentro: Callable[[Session], None] | None = None,
+    insieme: Callable[[Session], None] | None = None,
 ) -> int:
     """Publish the working copy in one locked transaction; commits (or changes nothing).
 
@@ -398,8 +398,9 @@ def pubblica(
         elenco: The changes the staff member confirmed (each `Differenza` as text, as
             `da_pubblicare` listed them), if exactly these must be published.
         autore: Who publishes; history keeps the published page with their name.
-        dentro: Run last inside the same transaction (a scheduled publish's row marked
-            done); what it raises rolls the publish back.
+        insieme: Run in the same transaction, after the checks (a publication request
+            decided, a scheduled publish's row marked done): whatever it raises leaves
+            everything as it was.
 
     Returns:
         The published page's new counter.
@@ -410,6 +411,8 @@ def pubblica(
     """
     with db.transazione_bloccata(session, VersionePagina):
         _controlla(session, spazio, versione, elenco)
+        if insieme is not None:
+            insieme(session)
         pubblicate = pagina.leggi_sezioni(session=session, pagina=spazio.pubblicata)
         for chiave, sezione in pagina.leggi_sezioni(session=session, pagina=spazio.bozza).items():
             originale = pubblicate.get(chiave)
@@ -434,8 +437,6 @@ def pubblica(
         )
         pagina.incrementa_versione(session=session, pagina=spazio.bozza)
         numero = pagina.incrementa_versione(session=session, pagina=spazio.pubblicata)
-        if dentro is not None:
-            dentro(session)
     return numero
 
 

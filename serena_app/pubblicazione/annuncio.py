@@ -77,6 +77,19 @@ def _redis() -> "redis.asyncio.Redis | None":
     return redis.asyncio.Redis.from_url(url) if url else None
 
 
+async def pubblica_su(canale: str, messaggio: str) -> int:
+    """Publish `messaggio` on the Redis channel `canale` (see `ascolta_canale`); how many
+    processes heard it: 0 with one process, or if Redis does not answer."""
+    client = _redis()
+    if client is None:
+        return 0
+    try:
+        return int(await client.publish(canale, messaggio))
+    except redis.RedisError as errore:
+        logger.warning("annuncio su %s non riuscito: %r", canale, errore)
+        return 0
+
+
 def _messaggio(pagina: Pagina, versione: int, escluso: str) -> str:
     return json.dumps({"pagina": pagina.nome, "versione": versione, "escluso": escluso})
 

@@ -96,7 +96,7 @@ class Programmatore:
         if riga is None:
             return
         quando = programmate.in_parole(riga.quando)
-        dentro = functools.partial(
+        insieme = functools.partial(
             programmate.chiudi_nella_pubblicazione,
             id_=id_,
             processo=self.processo,
@@ -104,7 +104,7 @@ class Programmatore:
             adesso=ora,
         )
         try:
-            esito = await pubblica.pubblica_programmata(firma(riga.autore), dentro=dentro)
+            esito = await pubblica.pubblica_programmata(firma(riga.autore), insieme=insieme)
         except PresaPersa:
             logger.warning("pubblicazione programmata %d presa da un altro processo", id_)
             return

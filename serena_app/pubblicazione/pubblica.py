@@ -12,7 +12,6 @@ bar's "Pubblica" and `serena publish` both call it, and a scheduled publish call
 
 import asyncio
 import dataclasses
-import functools
 from collections.abc import Callable
 
 from sqlmodel import Session
@@ -50,9 +49,10 @@ def _applica(
     versione: int | None,
     elenco: list[str] | None,
     autore: str,
+    **insieme: Callable[[Session], None],
 ) -> Esito:
     """Run `bozze.pubblica` or `bozze.scarta` and read both pages after, in one database
-    session (blocking: called in a thread)."""
+    session (blocking: called in a thread); `insieme` goes to `bozze.pubblica`."""
     with db.session() as session:
         if elenco is None:  # from a terminal: what is there now, read with its counter
             bozze.apri(session=session, spazio=spazio)
@@ -60,7 +60,14 @@ def _applica(
             elenco = [str(d) for d in differenze]
             if not elenco:
                 raise NienteDaPubblicare
-        azione(session=session, spazio=spazio, versione=versione, elenco=elenco, autore=autore)
+        azione(
+            session=session,
+            spazio=spazio,
+            versione=versione,
+            elenco=elenco,
+            autore=autore,
+            **insieme,
+        )
         return Esito(
             istantanea.aggiornata(spazio.pubblicata, session=session),
             istantanea.aggiornata(spazio.bozza, session=session),
@@ -82,6 +89,7 @@ async def pubblica(
     autore: str,
     escluso: str = "",
     avviso: Avviso | None = None,
+    insieme: Callable[[Session], None] | None = None,
 ) -> Esito:
     """Publish exactly the drafts `elenco` of `spazio`, if its working copy is still at
     `versione`; then build and announce (the site only).
@@ -89,11 +97,16 @@ async def pubblica(
     Args:
         escluso: The client token of the tab that published (it shows the result itself).
         avviso: Told in Italian if the build of the served HTML fails.
+        insieme: Run in the publish's own transaction, after its checks (a publication
+            request decided, `richieste.py`); what it raises publishes nothing.
 
     Raises:
         bozze.BozzaCambiata: The drafts changed meanwhile; nothing was published.
     """
-    esito = await asyncio.to_thread(_applica, bozze.pubblica, spazio, versione, elenco, autore)
+    extra = {"insieme": insieme} if insieme is not None else {}
+    esito = await asyncio.to_thread(
+        _applica, bozze.pubblica, spazio, versione, elenco, autore, **extra
+    )
     if spazio == SITO:
         ricostruzione().richiedi(esito.pubblicata.versione, avviso=avviso)
         await _annuncia(esito, escluso)
@@ -115,19 +128,20 @@ async def scarta(
     return esito
 
 
-async def pubblica_programmata(autore: str, *, dentro: Callable[[Session], None]) -> Esito:
+async def pubblica_programmata(autore: str, *, insieme: Callable[[Session], None]) -> Esito:
     """Publish every draft of the site as it is now (a scheduled publish, run with no browser
     open), signed `autore`; then build and announce, as `pubblica` does.
 
     Args:
         autore: How history signs it ("anna (programmata)").
-        dentro: Run inside the publish's transaction (the schedule's row marked done).
+        insieme: Run inside the publish's transaction (the schedule's row marked done).
 
     Raises:
         NienteDaPubblicare: There is no draft; nothing changed.
     """
-    applica = functools.partial(bozze.pubblica, dentro=dentro)
-    esito = await asyncio.to_thread(_applica, applica, SITO, None, None, autore)
+    esito = await asyncio.to_thread(
+        _applica, bozze.pubblica, SITO, None, None, autore, insieme=insieme
+    )
     ricostruzione().richiedi(esito.pubblicata.versione)
     await _annuncia(esito, "")
     return esito

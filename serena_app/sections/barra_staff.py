@@ -1,7 +1,8 @@
 """The staff bar: who is logged in, "Modifica pagina", "Esci", the drafts ("Pubblica",
-"Scarta bozze", "Pubblica più tardi…" and the scheduled publishes, "Anteprima"), history
-("Annulla ultima modifica", "Cronologia della pagina"), people ("Persone", for a responsabile:
-`components/persone.py`) and what just happened.
+"Scarta bozze", "Pubblica più tardi…" and the scheduled publishes, "Anteprima"; a redattore's
+"Chiedi la pubblicazione" instead), a responsabile's "Richieste di pubblicazione"
+(`richieste.py`), history ("Annulla ultima modifica", "Cronologia della pagina"), people
+("Persone", for a responsabile: `components/persone.py`) and what just happened.
 
 It stays at the top of the window with the header (`pages/index.py`). In edit mode its first
 line holds the status, "Pubblica" and "Strumenti", and is all of it until "Strumenti" opens
@@ -21,6 +22,17 @@ from serena_app.components.programmate import (
 )
 from serena_app.components.testo import testo_modificabile
 from serena_app.demo import modalita
+from serena_app.sections.richieste import (
+    CONTEGGIO,
+    conteggio,
+    descrizione_conteggio,
+    dialogo_richiesta,
+    esito_richiesta,
+    pannello_richieste,
+    pulsante_chiedi,
+    pulsante_richieste,
+)
+from serena_app.sections.richieste import in_attesa as richiesta_in_attesa
 from serena_app.state.accesso import AccessoState, responsabile
 from serena_app.state.account import AccountState
 from serena_app.state.contenuto import ContenutoState
@@ -161,19 +173,23 @@ def _riga() -> rx.Component:
                         on_click=RedazioneState.chiedi_pubblicazione,
                         **_se_ci_sono_bozze(),
                     ),
+                    pulsante_chiedi(**_se_ci_sono_bozze()),
                 ),
             ),
         ),
         rx.el.button(
             "Strumenti",
+            rx.cond(responsabile, conteggio()),
             rx.el.span(class_name="freccia", aria_hidden="true"),
             type="button",
             id=APRI_STRUMENTI,
             class_name="pulsante pulsante-secondario pulsante-strumenti",
             aria_expanded=rx.cond(strumenti_aperti.value, "true", "false"),
             aria_controls=STRUMENTI,
+            aria_describedby=rx.cond(responsabile & richiesta_in_attesa, CONTEGGIO, ""),
             on_click=strumenti_aperti.set_value(~strumenti_aperti.value),
         ),
+        rx.cond(responsabile, descrizione_conteggio()),
         class_name="barra-staff-riga",
     )
 
@@ -281,6 +297,7 @@ def _strumenti() -> rx.Component:
             class_name="pulsante pulsante-secondario",
             on_click=AccountState.apri_account,
         ),
+        rx.cond(responsabile, pulsante_richieste()),
         rx.cond(StaffState.modifica_attiva, _bozze()),
         id=STRUMENTI,
         class_name="barra-staff-strumenti",
@@ -336,9 +353,12 @@ def barra_staff() -> rx.Component:
                             StaffState.modifica_attiva,
                             rx.fragment(
                                 rx.cond(RedazioneState.conferma != "", _conferma_bozze()),
+                                dialogo_richiesta(),
                                 cronologia_pagina(),
                             ),
                         ),
+                        pannello_richieste(),
+                        esito_richiesta(),
                         rx.el.p(StaffState.annuncio, role="status", class_name="annuncio"),
                     ),
                 ),

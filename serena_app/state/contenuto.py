@@ -174,7 +174,12 @@ class ContenutoState(rx.State):
                 raise
         self._mostra(nuova)
         self._registra()  # a tab that moved here from another process is known from now on
-        return riprendi
+        if not accesso.nome_staff:
+            return riprendi
+        from serena_app.state.richieste import RichiesteState  # it builds on this state
+
+        # A staff tab's publication requests (a redattore's outcomes while away).
+        return [e for e in (riprendi, RichiesteState.carica) if e is not None]
 
     async def _editor_da_riprendere(self, accesso: AccessoState):
         """`RedazioneState.riprendi` if this staff tab says it had an editor open of theirs

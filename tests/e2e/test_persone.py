@@ -11,7 +11,7 @@ from tests.e2e.pages.staff import PaginaInModifica, accedi
 from tests.support.axe import violazioni_alle_due_misure
 
 INVITATA = "marta-invitata"
-SCELTA = "la password che ha scelto marta"
+SCELTA = "lampade gialle lungo il fiume Po"
 ENTRO_MS = 1000
 
 

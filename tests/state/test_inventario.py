@@ -32,6 +32,9 @@ SENZA_DATI = {
     "AccessoState.conferma_codice": "the login's second step, within the limits of auth/limiti.py",
     "AccessoState.annulla_codice": "forgets this browser's pending login step; writes nothing",
     "AccountState.chiudi_account": "closes this browser's account panel; writes nothing",
+    "RichiesteState.annulla_richiesta": "closes this browser's request dialog; sends nothing",
+    "RichiesteState.chiudi_esito": "hides this browser's request outcome; writes nothing",
+    "RichiesteState.chiudi_richieste": "closes this browser's requests panel; decides nothing",
 }
 BUILTIN = {"setvar", "set_is_hydrated"}
 SOLO_RESPONSABILI = {
@@ -54,6 +57,9 @@ SOLO_RESPONSABILI = {
     "ProgrammateState.programma": "schedules a publish",
     "ProgrammateState.annulla_programmata": "cancels a scheduled publish",
     "AccountState.richiedi_a_tutti": "requires two-step login of every responsabile",
+    "RichiesteState.apri_richieste": "shows the open publication request",
+    "RichiesteState.pubblica": "publishes a publication request",
+    "RichiesteState.rimanda": "postpones a publication request",
 }
 """Every guarded handler that only a responsabile may run; every other guarded handler is
 for any staff role (a redattore upwards)."""

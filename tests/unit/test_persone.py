@@ -27,7 +27,7 @@ from serena_app.comandi.audit import righe
 from serena_app.models import Invito
 from tests.factories import PASSWORD, staff_con_sessione
 
-SCELTA = "la password scelta da marta"
+SCELTA = "ombrelli viola sul tetto di marzo"
 
 
 def _invita(session: Session, ora=None) -> inviti.Link:
