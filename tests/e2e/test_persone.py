@@ -66,7 +66,8 @@ def test_invite_accept_and_disable_a_redattore(
         # The code was in the link's fragment: no request carried it, no log line holds it.
         assert indirizzo.split("#", 1)[1] not in server.log_text()
         sua.attiva_modifica().strumenti(True)
-        expect(invitata.get_by_role("button", name="Pubblica")).to_have_count(0)
+        expect(invitata.get_by_role("button", name="Pubblica", exact=True)).to_have_count(0)
+        expect(invitata.get_by_role("button", name="Chiedi la pubblicazione")).to_be_visible()
         expect(invitata.get_by_role("button", name="Persone", exact=True)).to_have_count(0)
 
         # The same link again is refused, in words.

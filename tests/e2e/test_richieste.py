@@ -110,11 +110,14 @@ def test_a_request_is_seen_live_published_and_the_redattore_told(
 ):
     testo = "Una mission proposta da un redattore, pubblicata dopo l’approvazione."
     messaggio = "Ho aggiornato la mission: controlla, per favore."
+    # The responsabile, on a phone in edit mode: the tools are folded (the bar is one line),
+    # and "Strumenti" says how many requests wait.
     responsabile = _nuova_pagina(browser, server, contesti, "telefono")
     accedi(responsabile, "anna", staff["anna"])
-    sua = PaginaInModifica(responsabile, contenuto).apri()
+    sua = PaginaInModifica(responsabile, contenuto).apri().attiva_modifica()
     richieste = sua.barra.get_by_role("button", name="Richieste di pubblicazione (1)")
     expect(richieste).to_have_count(0)
+    expect(sua.pulsante_strumenti).to_have_attribute("aria-expanded", "false")
 
     marco = _nuova_pagina(browser, server, contesti, "desktop")
     accedi(marco, redattore_creato, STAFF_PASSWORD)
@@ -131,8 +134,11 @@ def test_a_request_is_seen_live_published_and_the_redattore_told(
     expect(redazione.annuncio).to_contain_text("Richiesta inviata")
 
     # The responsabile's tab, open all along, shows it without a reload.
-    expect(richieste).to_be_visible(timeout=DAL_VIVO_S * 1000)
+    expect(sua.pulsante_strumenti).to_have_accessible_description(
+        "1 richiesta di pubblicazione in attesa", timeout=DAL_VIVO_S * 1000
+    )
     print(f"\nrequest → responsabile's open tab: {time.monotonic() - inviata:.2f} s")
+    sua.strumenti(True)
     richieste.click()
     pannello = sua.barra.get_by_role("region", name="Richieste di pubblicazione")
     expect(pannello).to_contain_text(f"{redattore_creato} chiede di pubblicare")
@@ -238,3 +244,23 @@ def test_a_request_and_its_outcome_cross_app_processes_live(server: Server, cont
     richiesta, esito = esegui(prova(), timeout=120)
     print(f"\nrequest → other process's tab {richiesta:.2f} s; outcome → back {esito:.2f} s")
     attendi_build(server, db)
+
+
+@pytest.mark.parametrize("server", ["run"], indirect=True)
+def test_a_redattore_s_bar_is_one_line_on_a_phone(
+    browser: Browser, server: Server, contenuto, redattore_creato, contesti
+):
+    """Where a responsabile has "Pubblica", a redattore's longer "Chiedi la pubblicazione"
+    still leaves the bar one line on a 390 px phone, with no "Pubblica" and no "Scarta bozze"."""
+    marco = _nuova_pagina(browser, server, contesti, "telefono")
+    accedi(marco, redattore_creato, STAFF_PASSWORD)
+    redazione = PaginaInModifica(marco, contenuto).apri().attiva_modifica()
+    chiedi = marco.get_by_role("button", name="Chiedi la pubblicazione")
+    expect(chiedi).to_be_in_viewport(ratio=1)
+    altezza = redazione.barra.evaluate("(e) => e.getBoundingClientRect().height")
+    riga = chiedi.evaluate("(e) => e.getBoundingClientRect().height")
+    print(f"phone, redattore: staff bar {altezza:.0f} px high, one button {riga:.0f} px")
+    assert altezza < 2 * riga
+    expect(marco.get_by_role("button", name="Pubblica", exact=True)).to_have_count(0)
+    redazione.strumenti(True)
+    expect(marco.get_by_role("button", name="Scarta bozze")).to_have_count(0)
