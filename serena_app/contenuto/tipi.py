@@ -159,7 +159,7 @@ def voce(tipo: object, chiave: object) -> Voce | None:
         if isinstance(chiave, str) and chiave in SEZIONI:
             return Voce(SEZIONE.nome, chiave=chiave)
         return None
-    if tipo in TIPI and type(chiave) is int and 0 <= chiave < 2**31:
+    if isinstance(tipo, str) and tipo in TIPI and type(chiave) is int and 0 <= chiave < 2**31:
         return Voce(str(tipo), id=chiave)
     return None
 

@@ -69,7 +69,7 @@ def voce_richiesta(tipo: object, chiave: object) -> Voce | None:
     Raises:
         validazione.ErroreValidazione: The id is no whole number within an id's range.
     """
-    if tipo in TIPI and TIPI[tipo].in_elenco:
+    if isinstance(tipo, str) and tipo in TIPI and TIPI[tipo].in_elenco:
         chiave = validazione.intero(chiave)
     return voce(tipo, chiave)
 

@@ -554,7 +554,13 @@ FUORI_INTERVALLO = [2**63, -1, 0, 1e308, 1.0, "9" * 5000, "abc", True, None, [1]
 def _plausibili(stato, gestore: str, salvate: dict) -> dict:
     """Arguments that bind to `gestore` and name rows of the working copy."""
     tappa = next(r["id"] for r in salvate["tappa"] if r["pagina"] == BOZZA.nome)
-    valori = {"tipo": "tappa", "chiave": tappa, "di": 1, "numero": salvate["revisione"][-1]["id"]}
+    valori = {
+        "tipo": "tappa",
+        "chiave": tappa,
+        "di": 1,
+        "numero": salvate["revisione"][-1]["id"],
+        "id_": 1,  # a scheduled publish
+    }
     parametri = inspect.signature(stato.event_handlers[gestore].fn).parameters
     return {nome: valori[nome] for nome in parametri if nome != "self"}
 

@@ -8,8 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from serena_app.contenuto import validazione
-from serena_app.contenuto.tipi import SEZIONE, TAPPA, VALORE
+from serena_app.contenuto.tipi import SEZIONE, TAPPA, VALORE, voce
 from serena_app.contenuto.validazione import ErroreValidazione, ErroriModulo
+from serena_app.state.redazione import voce_richiesta
 
 pulisci_titolo = TAPPA.campo("titolo").pulisci
 pulisci_testo = TAPPA.campo("testo").pulisci
@@ -241,3 +242,13 @@ def test_a_move_is_minus_one_to_one():
     for fuori in (2, -2, "+1"):
         with pytest.raises(ErroreValidazione):
             validazione.intero(fuori, minimo=-1, massimo=1)
+
+
+@pytest.mark.parametrize(
+    "tipo", [{"a": 1}, ["tappa"], None, 3], ids=["dict", "list", "None", "int"]
+)
+def test_an_item_named_with_a_kind_that_is_no_string_is_no_item(tipo):
+    """Any JSON can come as an event's kind: a dict or a list (unhashable) names nothing, and
+    raises nothing (the fuzz test found the dict)."""
+    assert voce_richiesta(tipo, 1) is None
+    assert voce(tipo, 1) is None
