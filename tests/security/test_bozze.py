@@ -122,13 +122,13 @@ def test_a_socket_that_reuses_a_staff_token_without_hydrating_gets_no_later_draf
         await scheda.connetti(segreto=anna.token)
         await _scrivi_bozza(scheda, SEGRETO)
         await scheda.chiudi()
+        # The staff tab's own state: `riprendi_scheda` waits until the server keeps the token.
+        intruso, _ = await riprendi_scheda(server.url, scheda.token_client, idrata=False)
         async with (
-            ClienteGrezzo(server.url, token_client=scheda.token_client) as intruso,
+            intruso,
             ClienteGrezzo(server.url) as altro,
             ClienteGrezzo(server.url) as controllo,
         ):
-            await intruso.connetti(idrata=False)
-            assert intruso.token_nuovo is None  # the staff tab's own state
             await controllo.connetti(segreto=anna.token)
             await controllo.scambia(f"{REDAZIONE}.alterna_modifica")
             await altro.connetti(segreto=bruno.token)
