@@ -24,7 +24,15 @@ from serena_app.models import CodiceRecupero, Evento, SessioneStaff, Staff
 from serena_app.web.connessione import descrivi_browser
 from tests.factories import PASSWORD
 
-ORA = datetime(2026, 12, 6, 2, 0, 15, tzinfo=UTC)  # 15 s into a 30 s time step
+
+def _a_meta_di_un_passo() -> datetime:
+    """A fixed moment for the module: 15 s into the 30 s time step before this one. Near the
+    real time, since sessions opened at it are checked against the clock for idle expiry."""
+    adesso = datetime.now(UTC).replace(microsecond=0)
+    return adesso - timedelta(seconds=adesso.second % 30 + 15)
+
+
+ORA = _a_meta_di_un_passo()
 PASSO = timedelta(seconds=30)
 CLIENT = "10.0.0.1"
 NUOVA = "tazza volante nel giardino blu"
