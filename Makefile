@@ -9,7 +9,7 @@ export REFLEX_USE_NPM := 1
 export REFLEX_TELEMETRY_ENABLED := false
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install run prod demo test test-unit test-e2e lint bench screenshots clean
+.PHONY: install traduzioni run prod demo test test-unit test-e2e lint bench screenshots clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -19,7 +19,19 @@ $(VENV)/.installed: pyproject.toml
 	bash scripts/install-services.sh
 	touch $@
 
-install: $(VENV)/.installed
+# The compiled catalogs of the visitor page's languages (serena_app/lingue).
+CATALOGHI := $(patsubst %.po,%.mo,$(wildcard serena_app/lingue/locales/*/LC_MESSAGES/messages.po))
+%.mo: %.po $(VENV)/.installed
+	$(BIN)/pybabel compile --use-fuzzy -d serena_app/lingue/locales -D messages --statistics
+
+install: $(VENV)/.installed $(CATALOGHI)
+
+# After changing a visitor string: extract them all again, then translate the new ones.
+traduzioni: install
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k ngettext:1,2 --no-location --omit-header \
+		-o serena_app/lingue/locales/messages.pot .
+	$(BIN)/pybabel update -i serena_app/lingue/locales/messages.pot \
+		-d serena_app/lingue/locales -D messages --no-fuzzy-matching
 
 run: install
 	serena prepare

@@ -3,7 +3,9 @@
 
 Content rows belong to a page (`pagina`: "pubblicata", the working copy "bozza", a demo
 sandbox's "demo-…" and "demo-…-bozza"; see `bozze.Spazio`). Text limits come from the field
-descriptions in `tipi.py`.
+descriptions in `tipi.py`. Each text has its English version in the same row ("testo_en",
+None until translated) and the Italian it was translated from ("fonte_en", JSON), which tells
+when the English is out of date (`contenuto/traduzioni.py`).
 """
 
 import uuid
@@ -25,6 +27,8 @@ class Sezione(SQLModel, table=True):
     pagina: str = Field(primary_key=True, max_length=PAGINA_MAX)
     chiave: str = Field(primary_key=True, max_length=40)
     testo: str = Field(default="", max_length=SEZIONE.campo("testo").massimo)
+    testo_en: str | None = Field(default=None, max_length=SEZIONE.campo("testo_en").massimo)
+    fonte_en: str | None = Field(default=None, sa_type=Text)  # see `contenuto/traduzioni.py`
     versione: int = Field(default=1)
     autore: str | None = Field(default=None, max_length=64)  # in a draft: who changed it
     modificata: datetime | None = Field(default=None)  # in a draft: when
@@ -38,6 +42,9 @@ class Tappa(SQLModel, table=True):
     anno: int | None = Field(default=None)
     titolo: str = Field(max_length=TAPPA.campo("titolo").massimo)
     testo: str = Field(max_length=TAPPA.campo("testo").massimo)
+    titolo_en: str | None = Field(default=None, max_length=TAPPA.campo("titolo_en").massimo)
+    testo_en: str | None = Field(default=None, max_length=TAPPA.campo("testo_en").massimo)
+    fonte_en: str | None = Field(default=None, sa_type=Text)  # see `contenuto/traduzioni.py`
     posizione: int = Field(index=True)
     versione: int = Field(default=1)
     autore: str | None = Field(default=None, max_length=64)  # in a draft: who changed it
@@ -54,6 +61,9 @@ class Valore(SQLModel, table=True):
     pagina: str = Field(index=True, max_length=PAGINA_MAX)
     titolo: str = Field(max_length=VALORE.campo("titolo").massimo)
     testo: str = Field(max_length=VALORE.campo("testo").massimo)
+    titolo_en: str | None = Field(default=None, max_length=VALORE.campo("titolo_en").massimo)
+    testo_en: str | None = Field(default=None, max_length=VALORE.campo("testo_en").massimo)
+    fonte_en: str | None = Field(default=None, sa_type=Text)  # see `contenuto/traduzioni.py`
     posizione: int = Field(index=True)
     versione: int = Field(default=1)
     autore: str | None = Field(default=None, max_length=64)  # in a draft: who changed it
@@ -98,6 +108,9 @@ class Revisione(SQLModel, table=True):
     prima: str | None = Field(default=None, sa_type=Text)
     dopo: str | None = Field(default=None, sa_type=Text)
     annulla: int | None = Field(default=None)
+    lingua: str | None = Field(default=None, max_length=8)
+    """The language of the texts a save changed ("it", "en"); None for a change of the item
+    itself (added, moved, deleted) or of the whole page."""
 
 
 class Evento(SQLModel, table=True):

@@ -16,14 +16,15 @@ from serena_app.components.connessione import avviso_connessione
 from serena_app.contenuto.seme import CONTENUTO
 from serena_app.demo import modalita
 from serena_app.demo.pulizia import pulizia_periodica
+from serena_app.lingue import _, in_lingua, percorso
 from serena_app.pages.area_riservata import area_riservata
-from serena_app.pages.index import index
+from serena_app.pages.index import in_ogni_lingua
 from serena_app.pages.invito import invito
 from serena_app.pubblicazione.annuncio import ascolta_sempre
 from serena_app.registro import log
 from serena_app.registro.segnalazioni import FiltroSegnalazioni, registra_errore_frontend
 from serena_app.state.accesso import AccessoState
-from serena_app.state.contenuto import ContenutoState
+from serena_app.state.contenuto import ContenutoState, della_pagina
 from serena_app.state.demo import DemoState
 from serena_app.state.interfaccia import errore_imprevisto
 from serena_app.state.programmate import sorveglia as sorveglia_programmate
@@ -50,7 +51,7 @@ def registra_errore(exception: Exception) -> EventSpec | None:
     return errore_imprevisto.push(True)
 
 
-TITOLO = f"{CONTENUTO['nome']} – Chi siamo"
+NOME = CONTENUTO["nome"]
 TITOLO_ACCESSO = f"Area riservata – {CONTENUTO['nome']}"
 DESCRIZIONE_ACCESSO = f"Accesso del personale di {CONTENUTO['nome']}."
 
@@ -75,16 +76,19 @@ app.register_lifespan_task(sorveglia_sessioni)  # a session that ends ends in it
 app.register_lifespan_task(ascolta_sempre)  # every change reaches this process's browsers
 app.register_lifespan_task(sorveglia_programmate)  # scheduled publishes, once among processes
 app.app_wraps[(5, "Overlay")] = lambda stateful: avviso_connessione() if stateful else None
-app.add_page(
-    index,
-    route="/",
-    title=TITOLO,
-    description=ContenutoState.descrizione,
-    image=url_immagine(),
-    meta=meta_condivisione(TITOLO, ContenutoState.descrizione, "/"),
-    on_load=[ContenutoState.aggiorna]  # which also checks the staff session
-    + ([DemoState.torna_alla_sandbox] if modalita.attiva() else []),
-)
+for lingua, pagina in in_ogni_lingua().items():
+    with in_lingua(lingua):
+        titolo, descrizione = _("{nome} – Chi siamo").format(nome=NOME), della_pagina("descrizione")
+        app.add_page(
+            pagina,
+            route=percorso(lingua),
+            title=titolo,
+            description=descrizione,
+            image=url_immagine(),
+            meta=meta_condivisione(titolo, descrizione, percorso(lingua)),
+            on_load=[ContenutoState.aggiorna]  # which also checks the staff session
+            + ([DemoState.torna_alla_sandbox] if modalita.attiva() else []),
+        )
 app.add_page(
     area_riservata,
     route="/accesso",

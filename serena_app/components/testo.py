@@ -13,7 +13,7 @@ from serena_app.components.editor import (
     pulsante_modifica,
 )
 from serena_app.contenuto.tipi import SEZIONE, SEZIONI
-from serena_app.state.contenuto import ContenutoState
+from serena_app.state.contenuto import della_pagina, lingua_della_sezione
 from serena_app.state.staff import StaffState
 
 
@@ -29,7 +29,9 @@ def testo_modificabile(chiave: str, **props) -> rx.Component:
         editor_aperto(SEZIONE, chiave=chiave),
         editor(SEZIONE, sezione=chiave),
         rx.fragment(
-            paragrafi(ContenutoState.sezioni[chiave], **props),
+            paragrafi(
+                della_pagina("sezioni")[chiave], lang=lingua_della_sezione(chiave), **props
+            ),
             marcatore(StaffState.bozze[chiave].to(str)),
             rx.cond(
                 in_modifica,

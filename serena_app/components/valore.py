@@ -66,5 +66,6 @@ def voce_valore(valore: rx.Var[ValoreVista]) -> rx.Component:
             ),
         ),
         id=f"valori-{valore.numero}",
+        lang=valore.lingua,  # the English page shows a value's Italian where no English
         class_name="valore",
     )

@@ -29,7 +29,9 @@ from sqlmodel import Session, col, delete, select
 from serena_app import db
 from serena_app.contenuto import pagina
 from serena_app.contenuto.pagina import NOME_BOZZA, PUBBLICATA, SUFFISSO_BOZZA, Pagina
-from serena_app.contenuto.tipi import SEZIONE, TAPPA, TIPI, VALORE, Tipo, testo_di
+from serena_app.contenuto.tipi import NOMI_LINGUE, SEZIONE, TAPPA, TIPI, VALORE, Tipo, testo_di
+from serena_app.contenuto.traduzioni import FONTE
+from serena_app.lingue import INGLESE
 from serena_app.models import MODELLI_ELENCO, Sezione, Tappa, Valore, VersionePagina
 
 BOZZA = Pagina(NOME_BOZZA)
@@ -110,14 +112,18 @@ class Differenza:
     tipo: str
     nome: str
     cosa: str
+    solo_inglese: bool = False  # a change of the English texts only
 
     def __str__(self) -> str:
-        """E.g. "Tappa «La fondazione»: modificata", "Valore «Ascolto»: modificato", "Testo
-        della mission: modificato" (the participle agrees with "Testo", or with the kind)."""
+        """E.g. "Tappa «La fondazione»: modificata", "Valore «Ascolto» in inglese:
+        modificato", "Testo della mission: modificato" (the participle agrees with "Testo",
+        or with the kind)."""
         radice = self.cosa[:-1]
+        lingua = f" in {NOMI_LINGUE[INGLESE]}" if self.solo_inglese else ""
         if self.tipo == SEZIONE.nome:
-            return f"{testo_di(self.nome)}: {SEZIONE.participio(radice)}"
-        return f"{self.tipo.capitalize()} «{self.nome}»: {TIPI[self.tipo].participio(radice)}"
+            return f"{testo_di(self.nome)}{lingua}: {SEZIONE.participio(radice)}"
+        genere = TIPI[self.tipo]
+        return f"{self.tipo.capitalize()} «{self.nome}»{lingua}: {genere.participio(radice)}"
 
 
 class BozzaCambiata(Exception):
@@ -136,9 +142,21 @@ def _controlla(
         raise BozzaCambiata
 
 
-def _campi(tipo: Tipo) -> tuple[str, ...]:
-    """The columns staff edit on an item of `tipo` (as `tipi.py` describes it)."""
-    return tuple(c.nome for c in tipo.campi)
+_campi = pagina.colonne  # the columns a draft changes, in every language
+
+
+def _cambiata(originale, copia, tipo: Tipo) -> Differenza | None:
+    """How the copy of an item differs from the published one in its texts ("modificata",
+    in English only or not), None if it does not (the source of its English alone is no
+    change a visitor would see)."""
+    cambiati = [
+        c for c in _campi(tipo) if c != FONTE and getattr(copia, c) != getattr(originale, c)
+    ]
+    if not cambiati:
+        return None
+    nome = copia.chiave if isinstance(copia, Sezione) else copia.titolo
+    solo_inglese = all(c.endswith(f"_{INGLESE}") for c in cambiati)
+    return Differenza(tipo.nome, nome, "modificata", solo_inglese=solo_inglese)
 
 
 def _esiste(session: Session, spazio: Spazio) -> bool:
@@ -152,8 +170,8 @@ def _copia(session: Session, spazio: Spazio) -> None:
             Sezione(
                 pagina=spazio.bozza.nome,
                 chiave=sezione.chiave,
-                testo=sezione.testo,
                 versione=sezione.versione,
+                **{c: getattr(sezione, c) for c in _campi(SEZIONE)},
             )
         )
     for tipo in ELENCHI:
@@ -200,7 +218,11 @@ def apri(*, session: Session, spazio: Spazio) -> None:
         mancanti = _sezioni_mancanti(session, spazio)
         for sezione in mancanti:
             session.add(
-                Sezione(pagina=spazio.bozza.nome, chiave=sezione.chiave, testo=sezione.testo)
+                Sezione(
+                    pagina=spazio.bozza.nome,
+                    chiave=sezione.chiave,
+                    **{c: getattr(sezione, c) for c in _campi(SEZIONE)},
+                )
             )
         if mancanti:
             session.flush()
@@ -276,20 +298,25 @@ def carica(
             prima=pagina.contenuto_di(session=session, pagina=spazio.bozza, codici=True),
             dopo=contenuto,
         )
+        inglesi = contenuto.get("sezioni_en", {})
         for chiave, testo in contenuto["sezioni"].items():
             sezione = session.get(Sezione, (spazio.bozza.nome, chiave))
+            # Content from before the English (an old export, an old publish) leaves it be.
+            campi = {"testo": testo, **_solo_colonne(inglesi.get(chiave), SEZIONE)}
             if sezione is None:
                 session.add(
                     Sezione(
                         pagina=spazio.bozza.nome,
                         chiave=chiave,
-                        testo=testo,
                         autore=autore,
                         modificata=ora,
+                        **campi,
                     )
                 )
-            elif sezione.testo != testo:
-                sezione.testo, sezione.versione = testo, sezione.versione + 1
+            elif any(getattr(sezione, c) != v for c, v in campi.items()):
+                for colonna, valore in campi.items():
+                    setattr(sezione, colonna, valore)
+                sezione.versione += 1
                 sezione.autore, sezione.modificata = autore, ora
         for tipo in ELENCHI:
             modello = MODELLI_ELENCO[tipo.nome]
@@ -299,13 +326,15 @@ def carica(
             session.exec(delete(modello).where(col(modello.pagina) == spazio.bozza.nome))
             usati: set[str] = set()
             for posizione, dati in enumerate(contenuto[tipo.plurale]):
-                campi = {c: dati[c] for c in _campi(tipo)}
+                campi = _solo_colonne(dati, tipo)
                 uguale = per_codice.pop(dati.get("codice"), None) or per_titolo.pop(
                     dati["titolo"], None
                 )
                 if uguale is not None:  # one item of the copy matches one of `contenuto` only
                     per_codice.pop(uguale.codice, None)
                     per_titolo.pop(uguale.titolo, None)
+                    # What `contenuto` does not hold (the English, in older content) stays.
+                    campi = {**{c: getattr(uguale, c) for c in _campi(tipo)}, **campi}
                 cambiato = uguale is None or any(getattr(uguale, c) != v for c, v in campi.items())
                 session.add(
                     modello(
@@ -321,6 +350,11 @@ def carica(
                 )
         session.flush()
         pagina.incrementa_versione(session=session, pagina=spazio.bozza)
+
+
+def _solo_colonne(dati: dict[str, Any] | None, tipo: Tipo) -> dict[str, Any]:
+    """The columns of `tipo` that `dati` holds (an item's or a section's English)."""
+    return {c: dati[c] for c in _campi(tipo) if dati and c in dati}
 
 
 def _codice(uguale, proposto: str | None, usati: set[str]) -> str:
@@ -341,8 +375,10 @@ def differenze(*, session: Session, spazio: Spazio) -> list[Differenza]:
     pubblicate = pagina.leggi_sezioni(session=session, pagina=spazio.pubblicata)
     for chiave, sezione in pagina.leggi_sezioni(session=session, pagina=spazio.bozza).items():
         originale = pubblicate.get(chiave)
-        if originale is None or originale.testo != sezione.testo:
+        if originale is None:
             elenco.append(Differenza(SEZIONE.nome, chiave, "modificata"))
+        elif cambio := _cambiata(originale, sezione, SEZIONE):
+            elenco.append(cambio)
     for tipo in ELENCHI:
         elenco.extend(_differenze_elenco(session, spazio, tipo))
     return elenco
@@ -371,8 +407,8 @@ def _differenze_elenco(session: Session, spazio: Spazio, tipo: Tipo) -> list[Dif
         originale = per_id.get(copia.origine)
         if originale is None:
             elenco.append(Differenza(tipo.nome, copia.titolo, "aggiunta"))
-        elif any(getattr(copia, c) != getattr(originale, c) for c in _campi(tipo)):
-            elenco.append(Differenza(tipo.nome, copia.titolo, "modificata"))
+        elif cambio := _cambiata(originale, copia, tipo):
+            elenco.append(cambio)
         elif posto_pubblicato[originale.id] != posto_bozza[originale.id]:
             elenco.append(Differenza(tipo.nome, copia.titolo, "spostata"))
     elenco.extend(
@@ -416,12 +452,13 @@ def pubblica(
         pubblicate = pagina.leggi_sezioni(session=session, pagina=spazio.pubblicata)
         for chiave, sezione in pagina.leggi_sezioni(session=session, pagina=spazio.bozza).items():
             originale = pubblicate.get(chiave)
+            campi = {c: getattr(sezione, c) for c in _campi(SEZIONE)}
             if originale is None:
-                session.add(
-                    Sezione(pagina=spazio.pubblicata.nome, chiave=chiave, testo=sezione.testo)
-                )
-            elif originale.testo != sezione.testo:
-                originale.testo, originale.versione = sezione.testo, originale.versione + 1
+                session.add(Sezione(pagina=spazio.pubblicata.nome, chiave=chiave, **campi))
+            elif any(getattr(originale, c) != v for c, v in campi.items()):
+                for colonna, valore in campi.items():
+                    setattr(originale, colonna, valore)
+                originale.versione += 1
             sezione.autore = sezione.modificata = None
         for tipo in ELENCHI:
             _pubblica_elenco(session, spazio, tipo)

@@ -28,6 +28,8 @@ from serena_app.contenuto import bozze, pagina
 from serena_app.contenuto.bozze import PAGINA, Spazio
 from serena_app.contenuto.pagina import Elemento, NonTrovato, Scrittura, campi_di, leggi_elenco
 from serena_app.contenuto.tipi import SEZIONE, TIPI, Voce
+from serena_app.contenuto.traduzioni import FONTE
+from serena_app.lingue import INGLESE, LINGUE
 from serena_app.models import MODELLI_ELENCO, Revisione
 
 ANNULLABILI = ("salvata", "aggiunta", "eliminata", "spostata", "ripristinata")
@@ -158,7 +160,15 @@ def _voce(revisione: Revisione, elemento) -> Voce:
 
 
 def _campi(revisione: Revisione, dati: dict[str, Any]) -> dict[str, Any]:
-    return {c.nome: dati[c.nome] for c in TIPI[revisione.tipo].campi if c.nome in dati}
+    """The fields of `dati` a restore or an undo of `revisione` writes: the texts of its
+    language (an English one with the Italian it was translated from); every language's for
+    a change of the item itself (added, deleted)."""
+    tipo = TIPI[revisione.tipo]
+    lingue = [revisione.lingua] if revisione.lingua else list(LINGUE)
+    nomi = [c.nome for lingua in lingue for c in tipo.campi_in(lingua)]
+    if INGLESE in lingue:
+        nomi.append(FONTE)
+    return {nome: dati[nome] for nome in nomi if nome in dati}
 
 
 def _metti(
@@ -213,7 +223,9 @@ def cambierebbe(revisione: Revisione, elemento: Elemento | None) -> bool:
     dati = da_ripristinare(revisione)
     if dati is None:
         return False
-    return elemento is None or any(getattr(elemento, nome) != v for nome, v in dati.items())
+    return elemento is None or any(
+        getattr(elemento, nome) != v for nome, v in dati.items() if nome != FONTE
+    )
 
 
 def _revisione(session: Session, spazio: Spazio, numero: int) -> Revisione:
@@ -337,7 +349,8 @@ def _uguale(elemento, dati: dict[str, Any] | None) -> bool:
     """Whether the item stands as `dati` says (None: it does not exist)."""
     if dati is None or elemento is None:
         return dati is None and elemento is None
-    return campi_di(elemento) == dati
+    attuali = campi_di(elemento)  # a revision from before the English keeps fewer fields
+    return all(attuali.get(nome) == valore for nome, valore in dati.items())
 
 
 def annulla_ultima(

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from sqlmodel import Session, col, select
 
 from serena_app import db
-from serena_app.contenuto import bozze
+from serena_app.contenuto import bozze, traduzioni
 from serena_app.contenuto.pagina import (
     PUBBLICATA,
     Pagina,
@@ -23,12 +23,15 @@ from serena_app.contenuto.pagina import (
     versione_pagina,
 )
 from serena_app.contenuto.viste import TappaVista, ValoreVista
+from serena_app.lingue import INGLESE, ITALIANO
 from serena_app.models import Sezione, Tappa, Valore, VersionePagina
 
 
 @dataclasses.dataclass(frozen=True)
 class Istantanea:
-    """Everything the visitor page shows that staff can edit, at one value of its counter."""
+    """Everything the visitor page shows that staff can edit, at one value of its counter, in
+    each language: the English page shows an item's Italian where its English is missing
+    (`lingue_en`, the `lingua` of each milestone and value, say which)."""
 
     pagina: Pagina
     sezioni: dict[str, list[str]]
@@ -39,6 +42,14 @@ class Istantanea:
     """On the working copy: the marker of each section with a draft, by key."""
     modifiche: list[str] = dataclasses.field(default_factory=list)
     """On the working copy: what publishing would change, one line each."""
+    sezioni_en: dict[str, list[str]] = dataclasses.field(default_factory=dict)
+    lingue_en: dict[str, str] = dataclasses.field(default_factory=dict)
+    """The language each section is shown in on the English page."""
+    tappe_en: list[TappaVista] = dataclasses.field(default_factory=list)
+    valori_en: list[ValoreVista] = dataclasses.field(default_factory=list)
+    traduzioni: dict[str, str] = dataclasses.field(default_factory=dict)
+    """On the working copy: each section whose English is missing or out of date, by key
+    (milestones and values say it in their `traduzione`)."""
 
 
 def paragrafi(testo: str) -> list[str]:
@@ -46,70 +57,109 @@ def paragrafi(testo: str) -> list[str]:
     return [p.strip() for p in testo.split("\n\n") if p.strip()]
 
 
-def _tappe(righe: Sequence[Tappa]) -> list[TappaVista]:
-    return [
-        TappaVista(
-            t.id or 0,
-            i + 1,
-            "" if t.anno is None else str(t.anno),
-            t.titolo,
-            t.testo,
-            bozze.firma(t.autore, t.modificata),
-            su=fermo(righe, i, -1),
-            giu=fermo(righe, i, 1),
+def _tappe(righe: Sequence[Tappa], lingua: str, bozza: bool) -> list[TappaVista]:
+    viste = []
+    for i, t in enumerate(righe):
+        testi, mostrata = traduzioni.testi(t, lingua)
+        viste.append(
+            TappaVista(
+                t.id or 0,
+                i + 1,
+                "" if t.anno is None else str(t.anno),
+                testi["titolo"],
+                testi["testo"],
+                bozze.firma(t.autore, t.modificata),
+                su=fermo(righe, i, -1),
+                giu=fermo(righe, i, 1),
+                lingua=mostrata,
+                traduzione=traduzioni.stato(t) if bozza else "",
+            )
         )
-        for i, t in enumerate(righe)
-    ]
+    return viste
 
 
-def _valori(righe: Sequence[Valore]) -> list[ValoreVista]:
-    return [
-        ValoreVista(
-            v.id or 0,
-            i + 1,
-            v.titolo,
-            v.testo,
-            bozze.firma(v.autore, v.modificata),
-            su=fermo(righe, i, -1),
-            giu=fermo(righe, i, 1),
+def _valori(righe: Sequence[Valore], lingua: str, bozza: bool) -> list[ValoreVista]:
+    viste = []
+    for i, v in enumerate(righe):
+        testi, mostrata = traduzioni.testi(v, lingua)
+        viste.append(
+            ValoreVista(
+                v.id or 0,
+                i + 1,
+                testi["titolo"],
+                testi["testo"],
+                bozze.firma(v.autore, v.modificata),
+                su=fermo(righe, i, -1),
+                giu=fermo(righe, i, 1),
+                lingua=mostrata,
+                traduzione=traduzioni.stato(v) if bozza else "",
+            )
         )
-        for i, v in enumerate(righe)
-    ]
+    return viste
+
+
+def _sezioni(righe: Iterable[Sezione], bozza: bool) -> dict:
+    """The sections' fields of a snapshot, in both languages."""
+    campi: dict = {"sezioni": {}, "sezioni_en": {}, "lingue_en": {}, "bozze": {}}
+    campi["traduzioni"] = {}
+    for sezione in righe:
+        chiave = sezione.chiave
+        campi["sezioni"][chiave] = paragrafi(sezione.testo)
+        testi, mostrata = traduzioni.testi(sezione, INGLESE)
+        campi["sezioni_en"][chiave] = paragrafi(testi["testo"])
+        campi["lingue_en"][chiave] = mostrata
+        if firma := bozze.firma(sezione.autore, sezione.modificata):
+            campi["bozze"][chiave] = firma
+        if bozza and (stato := traduzioni.stato(sezione)):
+            campi["traduzioni"][chiave] = stato
+    return campi
+
+
+def _elenchi(tappe: Sequence[Tappa] | None, valori: Sequence[Valore] | None, bozza: bool):
+    """The lists' fields of a snapshot, in both languages (those given)."""
+    campi: dict = {}
+    if tappe is not None:
+        campi["tappe"] = _tappe(tappe, ITALIANO, bozza)
+        campi["tappe_en"] = _tappe(tappe, INGLESE, bozza)
+    if valori is not None:
+        campi["valori"] = _valori(valori, ITALIANO, bozza)
+        campi["valori_en"] = _valori(valori, INGLESE, bozza)
+    return campi
 
 
 def leggi_istantanea(*, session: Session, pagina: Pagina) -> Istantanea:
     """Read a whole page from the database (the working copy with its markers and changes)."""
     sezioni = leggi_sezioni(session=session, pagina=pagina)
     spazio = bozze.Spazio.della_bozza(pagina)
+    tappe = leggi_elenco(session=session, pagina=pagina, modello=Tappa)
+    valori = leggi_elenco(session=session, pagina=pagina, modello=Valore)
     return Istantanea(
         pagina=pagina,
-        sezioni={k: paragrafi(s.testo) for k, s in sezioni.items()},
-        tappe=_tappe(leggi_elenco(session=session, pagina=pagina, modello=Tappa)),
-        valori=_valori(leggi_elenco(session=session, pagina=pagina, modello=Valore)),
         versione=versione_pagina(session=session, pagina=pagina),
-        bozze={k: f for k, s in sezioni.items() if (f := bozze.firma(s.autore, s.modificata))},
         modifiche=(
             [str(d) for d in bozze.differenze(session=session, spazio=spazio)] if spazio else []
         ),
+        **_sezioni(sezioni.values(), spazio is not None),
+        **_elenchi(tappe, valori, spazio is not None),
     )
 
 
 def con_scrittura(istantanea: Istantanea, scrittura: Scrittura) -> Istantanea:
     """The snapshot with one write applied: the section's text, or the kind's whole list."""
     elemento = scrittura.elemento
+    bozza = bozze.Spazio.della_bozza(istantanea.pagina) is not None
     cambiato: dict = {"versione": scrittura.versione_pagina}
     if isinstance(elemento, Sezione):
-        cambiato["sezioni"] = {**istantanea.sezioni, elemento.chiave: paragrafi(elemento.testo)}
-        marcatori = dict(istantanea.bozze)
-        if firma := bozze.firma(elemento.autore, elemento.modificata):
-            marcatori[elemento.chiave] = firma
-        else:
-            marcatori.pop(elemento.chiave, None)
-        cambiato["bozze"] = marcatori
+        for campo, valori in _sezioni([elemento], bozza).items():
+            attuali = {**getattr(istantanea, campo)}
+            attuali.pop(elemento.chiave, None)
+            cambiato[campo] = {**attuali, **valori}
     elif isinstance(elemento, Tappa):  # then the list holds milestones only
-        cambiato["tappe"] = _tappe([t for t in scrittura.elenco or () if isinstance(t, Tappa)])
+        tappe = [t for t in scrittura.elenco or () if isinstance(t, Tappa)]
+        cambiato.update(_elenchi(tappe, None, bozza))
     else:
-        cambiato["valori"] = _valori([v for v in scrittura.elenco or () if isinstance(v, Valore)])
+        valori = [v for v in scrittura.elenco or () if isinstance(v, Valore)]
+        cambiato.update(_elenchi(None, valori, bozza))
     return dataclasses.replace(istantanea, **cambiato)
 
 

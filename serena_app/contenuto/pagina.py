@@ -24,8 +24,11 @@ from sqlalchemy import update
 from sqlmodel import Session, col, func, select
 
 from serena_app import db
+from serena_app.contenuto import traduzioni
 from serena_app.contenuto.tipi import SEZIONE, TAPPA, TIPI, VALORE, Tipo, Voce
+from serena_app.contenuto.traduzioni import FONTE
 from serena_app.contenuto.viste import ANNO, CIMA, FONDO
+from serena_app.lingue import INGLESE, ITALIANO
 from serena_app.models import (
     MODELLI,
     MODELLI_ELENCO,
@@ -137,17 +140,18 @@ def leggi_elemento(*, session: Session, pagina: Pagina, voce: Voce) -> Elemento 
 
 
 def contenuto_di(*, session: Session, pagina: Pagina, codici: bool = False) -> dict[str, Any]:
-    """The page's texts as plain data: sections by key, milestones and values in order (with
-    their lasting `codice` if asked: history's snapshots keep it, exports do not)."""
+    """The page's texts as plain data: sections by key (their English in "sezioni_en"),
+    milestones and values in order with their English (and their lasting `codice` if asked:
+    history's snapshots keep it, exports do not)."""
 
     def dati(riga: Tappa | Valore, tipo: Tipo) -> dict[str, Any]:
-        campi = {c.nome: getattr(riga, c.nome) for c in tipo.campi}
+        campi = {c: getattr(riga, c) for c in colonne(tipo)}
         return {**campi, "codice": riga.codice} if codici else campi
 
+    sezioni = sorted(leggi_sezioni(session=session, pagina=pagina).items())
     return {
-        "sezioni": {
-            k: s.testo for k, s in sorted(leggi_sezioni(session=session, pagina=pagina).items())
-        },
+        "sezioni": {k: s.testo for k, s in sezioni},
+        "sezioni_en": {k: {c: getattr(s, c) for c in colonne(SEZIONE)[1:]} for k, s in sezioni},
         "tappe": [
             dati(t, TAPPA) for t in leggi_elenco(session=session, pagina=pagina, modello=Tappa)
         ],
@@ -264,15 +268,30 @@ def _ricolloca(elementi: list, elemento) -> None:
     elementi.insert(min(max(partenza, primo), ultimo), elemento)
 
 
+def colonne(tipo: Tipo) -> tuple[str, ...]:
+    """The columns staff edit on an item of `tipo`, in every language, with the Italian its
+    English was translated from (`traduzioni.py`)."""
+    return (*(c.nome for c in tipo.campi_di_tutte), FONTE)
+
+
 def campi_di(elemento: Elemento) -> dict[str, Any]:
-    """An item's editable fields (and, in a list, its place) as history keeps them."""
+    """An item's editable fields in every language (and, in a list, its place) as history
+    keeps them."""
+    tipo = TIPI[type(elemento).__name__.lower()]
+    campi = {c: getattr(elemento, c) for c in colonne(tipo)}
     if isinstance(elemento, Sezione):
-        return {"testo": elemento.testo}
-    tipo = TIPI[TAPPA.nome if isinstance(elemento, Tappa) else VALORE.nome]
-    return {
-        **{c.nome: getattr(elemento, c.nome) for c in tipo.campi},
-        "posizione": elemento.posizione,
-    }
+        return campi
+    return {**campi, "posizione": elemento.posizione}
+
+
+def lingua_di(campi: dict) -> str | None:
+    """The language of the texts a save's fields are ("titolo_en" → English); None for both
+    (an item brought back whole)."""
+    inglesi = any(n.endswith(f"_{INGLESE}") for n in campi if n != FONTE)
+    italiani = any(not n.endswith(f"_{INGLESE}") for n in campi)
+    if inglesi and italiani:
+        return None
+    return INGLESE if inglesi else ITALIANO
 
 
 def chiave_di(elemento: Elemento) -> str:
@@ -303,12 +322,14 @@ def registra(
     prima: dict | None = None,
     dopo: dict | None = None,
     annulla: int | None = None,
+    lingua: str | None = None,
 ) -> Revisione:
     """Add one revision to the caller's transaction (history is only ever added to).
 
     Args:
         pagina: The page written: the published page or its working copy; the revision
             belongs to the published page of that pair.
+        lingua: The language of the texts a save changed (None: the item or page itself).
 
     Raises:
         Exception: What a check of `controlla_ogni_scrittura` raised (the demo's
@@ -325,6 +346,7 @@ def registra(
         prima=None if prima is None else json.dumps(prima, ensure_ascii=False),
         dopo=None if dopo is None else json.dumps(dopo, ensure_ascii=False),
         annulla=annulla,
+        lingua=lingua,
     )
     try:
         for controllo in _controlli:
@@ -345,6 +367,7 @@ def _storia(
     prima: dict | None,
     dopo: dict | None,
     annulla: int | None = None,
+    lingua: str | None = None,
 ) -> None:
     tipo = SEZIONE.nome if isinstance(elemento, Sezione) else type(elemento).__name__.lower()
     registra(
@@ -357,6 +380,7 @@ def _storia(
         prima=prima,
         dopo=dopo,
         annulla=annulla,
+        lingua=lingua,
     )
 
 
@@ -384,9 +408,10 @@ def salva(
     annulla: int | None = None,
 ) -> Scrittura:
     """Save an item's fields if it is still at `versione`; a new year moves a milestone into
-    year order. History keeps the fields before and after (`azione`: "salvata", or
-    "ripristinata" and "annullata" for a restore or an undo, which names the revision it
-    reverses in `annulla`).
+    year order. History keeps the fields before and after, and their language (`azione`:
+    "salvata", or "ripristinata" and "annullata" for a restore or an undo, which names the
+    revision it reverses in `annulla`). An English save records the Italian it translates
+    (`traduzioni.fonte`), unless `campi` bring their own (a restore).
 
     Raises:
         Conflitto: Someone saved it since `versione`.
@@ -395,6 +420,9 @@ def salva(
     _blocca(session)
     vecchio = leggi_elemento(session=session, pagina=pagina, voce=voce)
     prima = campi_di(vecchio) if vecchio is not None else None
+    lingua = lingua_di(campi)
+    if lingua == INGLESE and FONTE not in campi and vecchio is not None:
+        campi = {**campi, FONTE: traduzioni.fonte(vecchio)}
     if vecchio is not None:
         session.expire(vecchio)  # the UPDATE below changes the row behind the ORM's back
     modello = MODELLI[voce.tipo]
@@ -422,7 +450,7 @@ def salva(
         elemento = next(e for e in elenco if e.id == voce.id)
         _ricolloca(elenco, elemento)
         _numera(elenco)
-    _storia(session, pagina, elemento, azione, autore, prima, campi_di(elemento), annulla)
+    _storia(session, pagina, elemento, azione, autore, prima, campi_di(elemento), annulla, lingua)
     return _fine(session, pagina, elemento, elenco)
 
 

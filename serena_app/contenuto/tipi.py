@@ -9,6 +9,20 @@ import dataclasses
 from collections.abc import Callable
 
 from serena_app.contenuto import validazione
+from serena_app.lingue import INGLESE, ITALIANO, LINGUE
+
+NOMI_LINGUE = {ITALIANO: "italiano", INGLESE: "inglese"}
+"""Each language as staff read it ("Testo in inglese")."""
+
+
+def colonna(campo: str, lingua: str) -> str:
+    """The column of field `campo` in `lingua`: "testo" in Italian, "testo_en" in English."""
+    return campo if lingua == ITALIANO else f"{campo}_{lingua}"
+
+
+def _in(campo: "Campo", lingua: str) -> str:
+    """A field's label in another language: "Titolo breve" → "Titolo breve in inglese"."""
+    return f"{campo.etichetta} in {NOMI_LINGUE[lingua]}"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -21,6 +35,8 @@ class Campo:
     multilinea: bool = False
     controllo: Callable[..., object] = validazione.testo
     """Called as `controllo(valore, massimo=…, multilinea=…, obbligatorio=…)`."""
+    tradotto: bool = True
+    """A text with an English version (a year is the same in every language)."""
 
     @property
     def contato(self) -> bool:
@@ -50,7 +66,23 @@ class Tipo:
 
     def campo(self, nome: str) -> Campo:
         """The field called `nome`."""
-        return next(c for c in self.campi if c.nome == nome)
+        return next(c for c in self.campi_di_tutte if c.nome == nome)
+
+    def campi_in(self, lingua: str) -> tuple[Campo, ...]:
+        """The fields edited on the page in `lingua`: all of them in Italian; in English,
+        each text's English version ("titolo_en", labelled "Titolo in inglese")."""
+        if lingua == ITALIANO:
+            return self.campi
+        return tuple(
+            dataclasses.replace(c, nome=colonna(c.nome, lingua), etichetta=_in(c, lingua))
+            for c in self.campi
+            if c.tradotto
+        )
+
+    @property
+    def campi_di_tutte(self) -> tuple[Campo, ...]:
+        """Every field of every language (the columns of its table)."""
+        return tuple(c for lingua in LINGUE for c in self.campi_in(lingua))
 
     def participio(self, radice: str) -> str:
         """ "salvat" → "salvata" for a milestone, "salvato" for a value."""
@@ -77,7 +109,7 @@ TAPPA = Tipo(
     femminile=True,
     massimo=40,
     campi=(
-        Campo("anno", "Anno (facoltativo)", 4, controllo=validazione.anno),
+        Campo("anno", "Anno (facoltativo)", 4, controllo=validazione.anno, tradotto=False),
         Campo("titolo", "Titolo", 120),
         Campo("testo", "Testo", 2000, multilinea=True),
     ),
@@ -123,11 +155,13 @@ class Voce:
     """One item of the page: a section by its key, or a milestone or value by its id.
 
     `id` is 0 for a milestone or value that is not saved yet; `tipo` is "" for no item.
+    `lingua` is the language its editor writes (the page it was opened on).
     """
 
     tipo: str = ""
     chiave: str = ""
     id: int = 0
+    lingua: str = ITALIANO
 
     @property
     def genere(self) -> Tipo:
@@ -143,6 +177,11 @@ class Voce:
     def facoltativa(self) -> bool:
         """Whether its text may be left empty."""
         return self.chiave in SEZIONI_FACOLTATIVE
+
+    @property
+    def campi(self) -> tuple[Campo, ...]:
+        """The fields its editor shows, in its language."""
+        return self.genere.campi_in(self.lingua)
 
 
 NESSUNA = Voce()

@@ -24,6 +24,8 @@ class TappaVista:
     bozza: str = ""  # on the working copy: "Bozza di anna · …" if it has a draft
     su: str = ""  # why it cannot move up (`CIMA`, `ANNO`); "" if it can
     giu: str = ""  # why it cannot move down (`FONDO`, `ANNO`); "" if it can
+    lingua: str = "it"  # the language of `titolo` and `testo` (Italian where no English)
+    traduzione: str = ""  # on the working copy: its English is "mancante", "da aggiornare"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -37,6 +39,8 @@ class ValoreVista:
     bozza: str = ""  # on the working copy: "Bozza di anna · …" if it has a draft
     su: str = ""  # why it cannot move up (`CIMA`, `ANNO`); "" if it can
     giu: str = ""  # why it cannot move down (`FONDO`, `ANNO`); "" if it can
+    lingua: str = "it"  # the language of `titolo` and `testo` (Italian where no English)
+    traduzione: str = ""  # on the working copy: its English is "mancante", "da aggiornare"
 
 
 @dataclasses.dataclass(frozen=True)

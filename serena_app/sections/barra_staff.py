@@ -35,7 +35,7 @@ from serena_app.sections.richieste import (
 from serena_app.sections.richieste import in_attesa as richiesta_in_attesa
 from serena_app.state.accesso import AccessoState, responsabile
 from serena_app.state.account import AccountState
-from serena_app.state.contenuto import ContenutoState
+from serena_app.state.contenuto import della_pagina
 from serena_app.state.cronologia import ANNULLA, MOTIVO_ANNULLA, CronologiaState
 from serena_app.state.interfaccia import BARRA_STAFF, congedo, strumenti_aperti
 from serena_app.state.programmate import ProgrammateState
@@ -108,7 +108,7 @@ def _descrizione() -> rx.Component:
         rx.el.summary("Descrizione per motori di ricerca e condivisioni"),
         testo_modificabile("descrizione", class_name="descrizione-pagina"),
         rx.el.p(
-            ContenutoState.descrizione.length().to_string()
+            della_pagina("descrizione").length().to_string()
             + " caratteri: i motori di ricerca ne mostrano circa 155.",
             class_name="lunghezza",
         ),

@@ -3,12 +3,13 @@
 import reflex as rx
 
 from serena_app.components.testo import testo_modificabile
-from serena_app.contenuto.seme import CONTENUTO
+from serena_app.contenuto.seme import titolo
+from serena_app.lingue import lingua
 
 
 def _sezione_di_testo(chiave: str) -> rx.Component:
     return rx.el.section(
-        rx.el.h2(CONTENUTO["titoli"][chiave], id=f"{chiave}-titolo"),
+        rx.el.h2(titolo(chiave, lingua()), id=f"{chiave}-titolo"),
         testo_modificabile(chiave, class_name="testo"),
         id=chiave,
         aria_labelledby=f"{chiave}-titolo",

@@ -14,10 +14,11 @@ from serena_app.components.editor import (
     pulsante_modifica,
 )
 from serena_app.components.testo import paragrafi, testo_modificabile
-from serena_app.contenuto.seme import CONTENUTO
+from serena_app.contenuto.seme import titolo
 from serena_app.contenuto.tipi import SEZIONE, TAPPA
 from serena_app.contenuto.viste import TappaVista
-from serena_app.state.contenuto import ContenutoState
+from serena_app.lingue import lingua
+from serena_app.state.contenuto import della_pagina, lingua_della_sezione
 from serena_app.state.interfaccia import storia_aperta
 from serena_app.state.staff import StaffState
 
@@ -52,6 +53,7 @@ def _tappa(tappa: rx.Var[TappaVista]) -> rx.Component:
                 cronologia_di(TAPPA, tappa.titolo, id=tappa.id),
             ),
         ),
+        lang=tappa.lingua,  # the English page shows a milestone's Italian where no English
         # Framed with its controls in edit mode (not around its open editor, framed already).
         class_name=rx.cond(
             in_modifica & ~editor_aperto(TAPPA, id=tappa.id), "tappa tappa-in-modifica", "tappa"
@@ -80,7 +82,8 @@ def _storia_completa() -> rx.Component:
             ),
             marcatore(StaffState.bozze["storia_testo"].to(str)),
             paragrafi(
-                ContenutoState.sezioni["storia_testo"],
+                della_pagina("sezioni")["storia_testo"],
+                lang=lingua_della_sezione("storia_testo"),
                 id="storia-completa",
                 class_name="storia-completa richiudibile",
                 data_aperto=rx.cond(storia_aperta.value, "true", "false"),
@@ -92,10 +95,10 @@ def _storia_completa() -> rx.Component:
 def storia() -> rx.Component:
     """Heading, optional intro, the timeline, and the expandable full text."""
     return rx.el.section(
-        rx.el.h2(CONTENUTO["titoli"]["storia"], id="storia-titolo"),
+        rx.el.h2(titolo("storia", lingua()), id="storia-titolo"),
         testo_modificabile("storia_intro", class_name="intro"),
         rx.el.ol(
-            rx.foreach(ContenutoState.tappe, _tappa),
+            rx.foreach(della_pagina("tappe"), _tappa),
             rx.cond(editor_aperto(TAPPA), rx.el.li(editor(TAPPA), class_name="tappa")),
             class_name="timeline",
         ),

@@ -5,23 +5,24 @@ import reflex as rx
 from serena_app.components.editor import editor, editor_aperto, in_modifica, pulsante_aggiungi
 from serena_app.components.testo import testo_modificabile
 from serena_app.components.valore import voce_valore
-from serena_app.contenuto.seme import CONTENUTO
+from serena_app.contenuto.seme import titolo
 from serena_app.contenuto.tipi import VALORE
-from serena_app.state.contenuto import ContenutoState
+from serena_app.lingue import lingua
+from serena_app.state.contenuto import della_pagina
 from serena_app.state.interfaccia import APRI_DA_INDIRIZZO, valori_aperti
 
 
 def valori() -> rx.Component:
     """Heading, intro, the expand/collapse-all buttons and the values."""
     return rx.el.section(
-        rx.el.h2(CONTENUTO["titoli"]["valori"], id="valori-titolo"),
+        rx.el.h2(titolo("valori", lingua()), id="valori-titolo"),
         testo_modificabile("valori_intro", class_name="intro"),
         rx.el.div(
             rx.el.button(
                 "Espandi tutti",
                 type="button",
                 class_name="pulsante pulsante-secondario",
-                on_click=valori_aperti.set_value(ContenutoState.valori.map(lambda v: v.numero)),
+                on_click=valori_aperti.set_value(della_pagina("valori").map(lambda v: v.numero)),
             ),
             rx.el.button(
                 "Comprimi tutti",
@@ -32,7 +33,7 @@ def valori() -> rx.Component:
             class_name="comandi-valori",
         ),
         rx.el.ul(
-            rx.foreach(ContenutoState.valori, voce_valore),
+            rx.foreach(della_pagina("valori"), voce_valore),
             rx.cond(editor_aperto(VALORE), rx.el.li(editor(VALORE), class_name="valore")),
             class_name="valori",
         ),

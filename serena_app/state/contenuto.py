@@ -15,22 +15,28 @@ import reflex as rx
 from reflex_base.constants.state import FIELD_MARKER
 from sqlalchemy.exc import OperationalError
 
+from serena_app import lingue
 from serena_app.contenuto import istantanea
 from serena_app.contenuto.istantanea import Istantanea
 from serena_app.contenuto.pagina import PUBBLICATA, Pagina
 from serena_app.contenuto.viste import TappaVista, ValoreVista
 from serena_app.db import esegui
+from serena_app.lingue import INGLESE, ITALIANO
 from serena_app.state.accesso import AccessoState
 
 if TYPE_CHECKING:
     from serena_app.state.staff import StaffState
 
-MOSTRATE: dict[str, str] = {}
-"""The page each browser of this process shows, by client token (noted on page load and
-whenever it changes): a live update of one page reaches only the browsers that show it
-(`diffusione.py`), without reading any visitor's state."""
-TESTI = ("sezioni", "tappe", "valori", "versione", "descrizione")
-"""The vars of `ContenutoState` that come from the snapshot: what a live update sends."""
+MOSTRATE: dict[str, tuple[str, str]] = {}
+"""The page each browser of this process shows, and in which language, by client token
+(noted on page load and whenever it changes): a live update of one page reaches only the
+browsers that show it (`diffusione.py`), without reading any visitor's state."""
+TESTI = {
+    ITALIANO: ("sezioni", "tappe", "valori", "versione", "descrizione"),
+    INGLESE: ("sezioni_en", "lingue_en", "tappe_en", "valori_en", "versione", "descrizione_en"),
+}
+"""The vars of `ContenutoState` that come from the snapshot, by the language of the page:
+what a live update sends."""
 
 
 class Testo(str):
@@ -43,8 +49,8 @@ class Testo(str):
     """
 
 
-def _descrizione(vista: Istantanea) -> Testo:
-    return Testo(" ".join(vista.sezioni.get("descrizione", [])))
+def _descrizione(sezioni: dict[str, list[str]]) -> Testo:
+    return Testo(" ".join(sezioni.get("descrizione", [])))
 
 
 class ContenutoState(rx.State):
@@ -77,20 +83,26 @@ class ContenutoState(rx.State):
             return istantanea.in_memoria(PUBBLICATA)
         return vista
 
+    def _vede(self, lingua: str) -> bool:
+        """Whether this browser's page is in `lingua` (its route says; at compile time, with no
+        route, the initial state holds both, which prerenders both pages)."""
+        percorso = self.router.page.path
+        return not percorso or lingue.del_percorso(percorso) == lingua
+
     @rx.var(cache=False)
     def sezioni(self) -> dict[str, list[str]]:
         """Each section's paragraphs, by key."""
-        return self._istantanea().sezioni
+        return self._istantanea().sezioni if self._vede(ITALIANO) else {}
 
     @rx.var(cache=False)
     def tappe(self) -> list[TappaVista]:
         """The timeline's milestones."""
-        return self._istantanea().tappe
+        return self._istantanea().tappe if self._vede(ITALIANO) else []
 
     @rx.var(cache=False)
     def valori(self) -> list[ValoreVista]:
         """The values."""
-        return self._istantanea().valori
+        return self._istantanea().valori if self._vede(ITALIANO) else []
 
     @rx.var(cache=False)
     def versione(self) -> int:
@@ -100,7 +112,32 @@ class ContenutoState(rx.State):
     @rx.var(cache=False)
     def descrizione(self) -> str:
         """The page description (meta tags, share previews), on one line."""
-        return _descrizione(self._istantanea())
+        return _descrizione(self._istantanea().sezioni) if self._vede(ITALIANO) else ""
+
+    @rx.var(cache=False)
+    def sezioni_en(self) -> dict[str, list[str]]:
+        """Each section's paragraphs on the English page, by key (Italian where no English)."""
+        return self._istantanea().sezioni_en if self._vede(INGLESE) else {}
+
+    @rx.var(cache=False)
+    def lingue_en(self) -> dict[str, str]:
+        """The language each section is shown in on the English page, by key."""
+        return self._istantanea().lingue_en if self._vede(INGLESE) else {}
+
+    @rx.var(cache=False)
+    def tappe_en(self) -> list[TappaVista]:
+        """The timeline's milestones on the English page."""
+        return self._istantanea().tappe_en if self._vede(INGLESE) else []
+
+    @rx.var(cache=False)
+    def valori_en(self) -> list[ValoreVista]:
+        """The values on the English page."""
+        return self._istantanea().valori_en if self._vede(INGLESE) else []
+
+    @rx.var(cache=False)
+    def descrizione_en(self) -> str:
+        """The English page's description, on one line."""
+        return _descrizione(self._istantanea().sezioni_en) if self._vede(INGLESE) else ""
 
     def _staff(self) -> "StaffState | None":
         """This tab's `StaffState` if this event has loaded it (it holds the working copy's
@@ -112,7 +149,8 @@ class ContenutoState(rx.State):
         return cast("StaffState | None", trovato)
 
     def _registra(self) -> None:
-        MOSTRATE[self.router.session.client_token] = self._nome
+        lingua = lingue.del_percorso(self.router.page.path)
+        MOSTRATE[self.router.session.client_token] = (self._nome, lingua)
 
     def _passa(self, nuova: Istantanea) -> None:
         """Show `nuova`, whatever was shown before."""
@@ -194,23 +232,43 @@ class ContenutoState(rx.State):
         return RedazioneState.riprendi
 
 
-def aggiornamento(vista: Istantanea) -> dict[str, dict[str, Any]]:
-    """The state delta that brings a browser showing `vista.pagina` to `vista`: the vars of
-    `TESTI` as Reflex sends them (state full name → var name with its marker → value)."""
-    finto = _Finto(vista)
+def della_pagina(nome: str) -> rx.Var:
+    """The var `nome` of `ContenutoState` ("sezioni", "tappe", "valori", "descrizione") in the
+    language of the page being built (`lingue.in_lingua`): "tappe_en" on the English page."""
+    lingua = lingue.lingua()
+    return getattr(ContenutoState, nome if lingua == ITALIANO else f"{nome}_{lingua}")
+
+
+def lingua_della_sezione(chiave: str) -> rx.Var | str:
+    """The `lang` of a section's text on the page being built: the English page shows a
+    section's Italian where its English is missing."""
+    if lingue.lingua() == ITALIANO:
+        return ITALIANO
+    return ContenutoState.lingue_en[chiave].to(str)
+
+
+def aggiornamento(vista: Istantanea, lingua: str) -> dict[str, dict[str, Any]]:
+    """The state delta that brings a browser showing `vista.pagina` in `lingua` to `vista`:
+    the vars of `TESTI` as Reflex sends them (state full name → var name with its marker →
+    value)."""
+    finto = _Finto(vista, lingua)
     calcolate = ContenutoState.computed_vars
     return {
         ContenutoState.get_full_name(): {
-            nome + FIELD_MARKER: calcolate[nome].fget(cast(Any, finto)) for nome in TESTI
+            nome + FIELD_MARKER: calcolate[nome].fget(cast(Any, finto)) for nome in TESTI[lingua]
         }
     }
 
 
 class _Finto:
-    """Stands in for a `ContenutoState` showing `vista`, to compute its vars' values."""
+    """Stands in for a `ContenutoState` showing `vista` in `lingua`, to compute its vars."""
 
-    def __init__(self, vista: Istantanea) -> None:
+    def __init__(self, vista: Istantanea, lingua: str) -> None:
         self._vista = vista
+        self._lingua = lingua
 
     def _istantanea(self) -> Istantanea:
         return self._vista
+
+    def _vede(self, lingua: str) -> bool:
+        return lingua == self._lingua

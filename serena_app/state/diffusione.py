@@ -63,15 +63,17 @@ async def _aggiorna_scheda(app, token: str, nuova: Istantanea, sessioni: Verific
         contenuto._mostra(nuova)
 
 
-async def _ai_visitatori(app, sids: list[str]) -> None:
-    """Send the published page, as this process holds it now, to the sockets `sids`: one
-    encoded message for all of them, no state loaded. What is sent is read at send time, so
-    two pushes in a row never leave a browser on the older one."""
+async def _ai_visitatori(app, sids: dict[str, list[str]]) -> None:
+    """Send the published page, as this process holds it now, to the sockets `sids` (by the
+    language of their page): one encoded message per language, no state loaded. What is
+    sent is read at send time, so two pushes in a row never leave a browser on the older
+    one."""
     attuale = istantanea.gia_letta(PUBBLICATA) or istantanea.in_memoria(PUBBLICATA)
-    messaggio = StateUpdate(delta=aggiornamento(attuale))
-    for inizio in range(0, len(sids), LOTTO_VISITATORI):
-        destinatari = sids[inizio : inizio + LOTTO_VISITATORI]
-        await app.event_namespace.emit(str(SocketEvent.EVENT), messaggio, to=destinatari)
+    for lingua, per_lingua in sids.items():
+        messaggio = StateUpdate(delta=aggiornamento(attuale, lingua))
+        for inizio in range(0, len(per_lingua), LOTTO_VISITATORI):
+            destinatari = per_lingua[inizio : inizio + LOTTO_VISITATORI]
+            await app.event_namespace.emit(str(SocketEvent.EVENT), messaggio, to=destinatari)
 
 
 def _di_chi_mostra(app, pagina: Pagina, escluso: str) -> list[str]:
@@ -80,7 +82,7 @@ def _di_chi_mostra(app, pagina: Pagina, escluso: str) -> list[str]:
     connessi = app.event_namespace.token_to_sid
     for token in [t for t in MOSTRATE if t not in connessi]:
         MOSTRATE.pop(token, None)
-    return [t for t, nome in list(MOSTRATE.items()) if nome == pagina.nome and t != escluso]
+    return [t for t, (nome, _) in list(MOSTRATE.items()) if nome == pagina.nome and t != escluso]
 
 
 async def _diffondi(nuova: Istantanea, escluso: str) -> None:
@@ -91,7 +93,11 @@ async def _diffondi(nuova: Istantanea, escluso: str) -> None:
     tokens = _di_chi_mostra(app, nuova.pagina, escluso)
     if nuova.pagina == PUBBLICATA:
         connessi = app.event_namespace.token_to_sid
-        await _ai_visitatori(app, [s for t in tokens if (s := connessi.get(t)) is not None])
+        per_lingua: dict[str, list[str]] = {}
+        for token in tokens:
+            if (sid := connessi.get(token)) is not None and token in MOSTRATE:
+                per_lingua.setdefault(MOSTRATE[token][1], []).append(sid)
+        await _ai_visitatori(app, per_lingua)
         return
     # The sessions of the staff tabs about to receive a draft, in one query for them all.
     sessioni = await revoca.verifica(tokens)

@@ -1,0 +1,68 @@
+"""Whether an item's English is current: missing, out of date, or up to date.
+
+Each row keeps, next to its English texts, the Italian they were translated from
+(`fonte_en`: the Italian texts as JSON, written by every English save). When the Italian
+changes afterwards, the two no longer match: the English is "da aggiornare", and what changed
+in the Italian since is the word diff between that source and the Italian now. A text whose
+English was never written is "mancante"; the English page then shows its Italian.
+"""
+
+import json
+
+from serena_app.contenuto.tipi import TIPI, Tipo, colonna
+from serena_app.lingue import INGLESE, ITALIANO
+
+MANCANTE, DA_AGGIORNARE = "mancante", "da aggiornare"
+STATI = {MANCANTE: "Traduzione mancante", DA_AGGIORNARE: "Traduzione da aggiornare"}
+"""How staff read each state, next to the item."""
+FONTE = f"fonte_{INGLESE}"
+
+
+def _tipo(elemento) -> Tipo:
+    return TIPI[type(elemento).__name__.lower()]
+
+
+def italiano(elemento) -> dict[str, str]:
+    """The Italian of the item's translated texts, by field."""
+    return {c.nome: getattr(elemento, c.nome) or "" for c in _tipo(elemento).campi if c.tradotto}
+
+
+def fonte(elemento) -> str:
+    """What an English save of the item records as its source: its Italian now."""
+    return json.dumps(italiano(elemento), ensure_ascii=False, sort_keys=True)
+
+
+def fonte_di(elemento) -> dict[str, str]:
+    """The Italian the item's English was translated from ({} if none is recorded)."""
+    testo = getattr(elemento, FONTE, None)
+    if not testo:
+        return {}
+    dati = json.loads(testo)
+    return dati if isinstance(dati, dict) else {}
+
+
+def inglese(elemento) -> dict[str, str | None]:
+    """The item's English texts, by (Italian) field name; None where there is none."""
+    return {
+        c.nome: getattr(elemento, colonna(c.nome, INGLESE))
+        for c in _tipo(elemento).campi
+        if c.tradotto
+    }
+
+
+def stato(elemento) -> str:
+    """ "" (translated, current, or nothing to translate), `MANCANTE` or `DA_AGGIORNARE`."""
+    sorgente, tradotti = italiano(elemento), inglese(elemento)
+    if any(testo and not tradotti[nome] for nome, testo in sorgente.items()):
+        return MANCANTE
+    if not any(sorgente.values()):
+        return ""
+    return DA_AGGIORNARE if fonte_di(elemento) != sorgente else ""
+
+
+def testi(elemento, lingua: str) -> tuple[dict[str, str], str]:
+    """The item's texts as the page in `lingua` shows them, and their language: its English,
+    or its Italian where the English is missing."""
+    if lingua == INGLESE and stato(elemento) != MANCANTE:
+        return {k: v or "" for k, v in inglese(elemento).items()}, INGLESE
+    return italiano(elemento), ITALIANO
