@@ -60,7 +60,10 @@ async def _aggiorna_scheda(app, token: str, nuova: Istantanea, sessioni: Verific
         if not await sessioni.viva(accesso.token):
             await staff._sessione_terminata()
             return
-        contenuto._mostra(nuova)
+        # The newest this process holds: `nuova` was read before this push waited its turn,
+        # and the tab's own save may have come in between (never take a tab back).
+        attuale = istantanea.gia_letta(nuova.pagina)
+        contenuto._mostra(attuale if attuale and attuale.versione > nuova.versione else nuova)
 
 
 async def _ai_visitatori(app, sids: list[str]) -> None:
