@@ -9,8 +9,13 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
+from serena_app.contenuto import bozze
+from serena_app.contenuto import pagina as pagine
+from serena_app.contenuto.bozze import Spazio
+from serena_app.contenuto.pagina import Pagina
+from serena_app.contenuto.tipi import SEZIONE, Voce
 from serena_app.db import crea_engine
 from serena_app.demo import sandbox
 from serena_app.models import SessioneStaff, Valore
@@ -20,6 +25,7 @@ from tests.support.axe import violazioni
 from tests.support.demo import INATTIVITA_S, SANDBOX_MAX, chiudi_sandbox
 from tests.support.server import Server
 
+MISSION = Voce(SEZIONE.nome, "mission")
 PIENA = "La demo è al completo: riprova tra qualche minuto."
 
 
@@ -276,3 +282,56 @@ def test_history_and_undo_work_in_a_sandbox_and_stay_in_it(
     expect(storia_altrui).not_to_contain_text("provata nella sandbox")
     redattore.page.context.close()
     altro.page.context.close()
+
+
+def _sandbox_aperta(db_demo: Session) -> Spazio:
+    """The one sandbox open now (each test starts with none)."""
+    db_demo.expire_all()
+    (nome,) = db_demo.exec(
+        select(SessioneStaff.sandbox).where(
+            col(SessioneStaff.sandbox).is_not(None),
+            SessioneStaff.revocata == False,  # noqa: E712
+        )
+    ).all()
+    return Spazio.di(Pagina(nome))
+
+
+def test_a_phone_on_the_english_page_gets_its_sandbox_in_english(
+    browser: Browser, demo: Server, contenuto, db_demo: Session
+):
+    context = browser.new_context(base_url=demo.url, viewport=VIEWPORTS["telefono"], locale="en-GB")
+    page = context.new_page()
+    page.goto("/en/")
+    expect(page.locator("main")).to_have_attribute("data-idratata", "true")
+    expect(page.get_by_role("region", name="Modalità demo")).to_be_visible()
+    redattore = _prova(page, contenuto)
+    mission_en = contenuto["sezioni_en"]["mission"]
+    expect(page.locator("#mission")).to_contain_text(mission_en[:60])
+    expect(page.locator("#mission")).not_to_contain_text(contenuto["sezioni"]["mission"][:60])
+
+    # An English draft in the sandbox's working copy: this phone, in edit mode in its sandbox,
+    # sees it after a reload; the site's English page does not.
+    spazio = _sandbox_aperta(db_demo)
+    bozze.apri(session=db_demo, spazio=spazio)
+    mission = pagine.leggi_elemento(session=db_demo, pagina=spazio.bozza, voce=MISSION)
+    pagine.salva(
+        session=db_demo,
+        pagina=spazio.bozza,
+        voce=MISSION,
+        campi={"testo_en": "Only this phone's English mission."},
+        versione=mission.versione,
+    )
+    page.reload()
+    expect(page.locator("main")).to_have_attribute("data-idratata", "true")
+    expect(page.locator("#mission")).to_contain_text("Only this phone's English mission.")
+    expect(page.get_by_role("button", name="Ripristina demo")).to_be_visible()
+    expect(redattore.barra).to_be_visible()
+
+    visitatore = browser.new_context(base_url=demo.url, locale="en-GB").new_page()
+    visitatore.goto("/en/")
+    expect(visitatore.locator("main")).to_have_attribute("data-idratata", "true")
+    expect(visitatore.locator("#mission")).to_contain_text(mission_en[:60])
+    expect(visitatore.locator("#mission")).not_to_contain_text("Only this phone's")
+    assert violazioni(page) == []
+    visitatore.context.close()
+    context.close()

@@ -82,7 +82,7 @@ def test_a_bad_file_is_named_and_changes_nothing(url, tmp_path, capsys):
     file = tmp_path / "contenuti.json"
     file.write_text('{"formato": "serena-contenuti", "versione": 7, "pagine": {}}')
     assert main(["import", str(file)]) == 1
-    assert capsys.readouterr().err.startswith("versione: questo sito legge la versione 1.")
+    assert capsys.readouterr().err.startswith("versione: questo sito legge le versioni 1 e 2.")
     assert _mission(url, BOZZA) is None  # not even a working copy was made
     assert main(["import", str(tmp_path / "manca.json")]) == 1
     assert "Impossibile usare il file" in capsys.readouterr().err

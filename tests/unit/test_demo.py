@@ -12,13 +12,15 @@ from serena_app.auth import permessi
 from serena_app.auth.credenziali import AccessoNegato, accedi
 from serena_app.auth.ruoli import REDATTORE, RESPONSABILE
 from serena_app.auth.sessioni import adesso, sessione_viva
-from serena_app.contenuto import bozze, pagina
+from serena_app.contenuto import bozze, istantanea, pagina
 from serena_app.contenuto.bozze import SITO, Spazio
 from serena_app.contenuto.pagina import PUBBLICATA, Pagina
+from serena_app.contenuto.seme import testi_delle_sezioni
 from serena_app.contenuto.semina import semina
 from serena_app.contenuto.tipi import SEZIONE, TAPPA, VALORE, Voce
 from serena_app.demo import capienza, comando, modalita, qr, sandbox
 from serena_app.demo.modalita import EDITOR
+from serena_app.lingue import INGLESE
 from serena_app.models import (
     MODELLI,
     Revisione,
@@ -424,3 +426,40 @@ def test_a_sandbox_s_editor_is_a_responsabile_of_that_sandbox_only(demo):
     assert Spazio.della_sessione(permesso.sandbox) == _spazio(demo, token) != SITO
     editor = demo.exec(select(Staff).where(Staff.nome_utente == EDITOR)).one()
     assert editor.ruolo == REDATTORE
+
+
+def test_a_sandbox_has_both_languages_and_a_reset_brings_the_english_back(demo, contenuto):
+    spazio = _spazio(demo, _apri(demo))
+    bozze.apri(session=demo, spazio=spazio)
+    sezioni_en = testi_delle_sezioni(contenuto, "_en")
+    for quale in (spazio.pubblicata, spazio.bozza):
+        vista = istantanea.leggi_istantanea(session=demo, pagina=quale)
+        assert vista.sezioni_en["mission"] == istantanea.paragrafi(sezioni_en["mission"])
+        assert set(vista.lingue_en.values()) == {INGLESE}
+        assert [(t.titolo, t.lingua) for t in vista.tappe_en] == [
+            (t["titolo_en"], INGLESE) for t in contenuto["tappe"]
+        ]
+        assert [(v.titolo, v.lingua) for v in vista.valori_en] == [
+            (v["titolo_en"], INGLESE) for v in contenuto["valori"]
+        ]
+        assert vista.traduzioni == {}  # every translation current: nothing to bring up to date
+    elemento = pagina.leggi_elemento(session=demo, pagina=spazio.bozza, voce=MISSION)
+    pagina.salva(
+        session=demo,
+        pagina=spazio.bozza,
+        voce=MISSION,
+        campi={"testo_en": "A visitor's English."},
+        versione=elemento.versione,
+        autore=modalita.EDITOR,
+    )
+    bozze.pubblica(session=demo, spazio=spazio)
+    assert _mission_en(demo, PUBBLICATA) == sezioni_en["mission"]  # the site's stays
+
+    sandbox.ripristina(session=demo, spazio=spazio)
+    for quale in (spazio.pubblicata, spazio.bozza):
+        assert _mission_en(demo, quale) == sezioni_en["mission"]
+
+
+def _mission_en(session, quale: Pagina) -> str | None:
+    session.expire_all()
+    return pagina.leggi_elemento(session=session, pagina=quale, voce=MISSION).testo_en

@@ -1,5 +1,6 @@
-"""Export and import: a round trip keeps every text; a damaged or hostile file changes nothing
-and its first problem is named."""
+"""Export and import: a round trip keeps every text in both languages, and whether each English
+is current; a file from before the English still imports; a damaged or hostile file changes
+nothing and its first problem is named."""
 
 import json
 
@@ -8,12 +9,15 @@ from sqlmodel import func, select
 
 from serena_app.comandi import esportazione
 from serena_app.comandi.esportazione import FileNonValido
-from serena_app.contenuto import bozze, pagina
+from serena_app.contenuto import bozze, pagina, traduzioni
 from serena_app.contenuto.bozze import BOZZA, SITO
 from serena_app.contenuto.pagina import PUBBLICATA
 from serena_app.contenuto.semina import semina
-from serena_app.contenuto.tipi import SEZIONE, Voce
-from serena_app.models import Sezione
+from serena_app.contenuto.tipi import SEZIONE, TAPPA, Voce
+from serena_app.contenuto.traduzioni import DA_AGGIORNARE, MANCANTE
+from serena_app.models import Sezione, Tappa, Valore
+
+MISSION, VISION = Voce(SEZIONE.nome, "mission"), Voce(SEZIONE.nome, "vision")
 
 
 @pytest.fixture
@@ -75,7 +79,7 @@ def _dentro(file: dict) -> dict:
 
 
 DANNI = {
-    "versione sbagliata": (lambda f: f.update(versione=2), "versione: "),
+    "versione sbagliata": (lambda f: f.update(versione=3), "versione: "),
     "versione come testo": (lambda f: f.update(versione="1"), "versione: "),
     "formato sbagliato": (lambda f: f.update(formato="wordpress"), "formato: "),
     "sezione mancante": (
@@ -117,7 +121,43 @@ DANNI = {
     "pagine non oggetto": (lambda f: f.update(pagine=[1, 2]), "pagine: deve essere un oggetto"),
     "bozza guasta": (
         lambda f: f["pagine"].update(bozza={"sezioni": {}}),
-        "pagine.bozza.tappe: manca.",
+        "pagine.bozza.sezioni_en: manca.",
+    ),
+    "inglese troppo lungo": (
+        lambda f: _dentro(f)["tappe"][1].update(titolo_en="x" * 121),
+        "pagine.pubblicata.tappe[1].titolo_en: Al massimo 120 caratteri",
+    ),
+    "inglese con caratteri invisibili": (
+        lambda f: _dentro(f)["sezioni_en"]["mission"].update(testo_en="Our\u202emission"),
+        "pagine.pubblicata.sezioni_en.mission.testo_en: Il testo contiene caratteri non ammessi.",
+    ),
+    "inglese non testo": (
+        lambda f: _dentro(f)["valori"][0].update(testo_en=5),
+        "pagine.pubblicata.valori[0].testo_en: Valore non valido.",
+    ),
+    "inglese mancante": (
+        lambda f: _dentro(f)["tappe"][0].pop("testo_en"),
+        "pagine.pubblicata.tappe[0].testo_en: manca.",
+    ),
+    "sezione inglese mancante": (
+        lambda f: _dentro(f)["sezioni_en"].pop("vision"),
+        "pagine.pubblicata.sezioni_en.vision: manca.",
+    ),
+    "fonte non oggetto": (
+        lambda f: _dentro(f)["sezioni_en"]["vision"].update(fonte_en="La vision"),
+        "pagine.pubblicata.sezioni_en.vision.fonte_en: deve essere un oggetto",
+    ),
+    "fonte con un campo in più": (
+        lambda f: _dentro(f)["valori"][0]["fonte_en"].update(anno=1990),
+        "pagine.pubblicata.valori[0].fonte_en: campo sconosciuto «anno».",
+    ),
+    "fonte troppo lunga": (
+        lambda f: _dentro(f)["sezioni_en"]["mission"]["fonte_en"].update(testo="x" * 4001),
+        "pagine.pubblicata.sezioni_en.mission.fonte_en.testo: Al massimo",
+    ),
+    "inglese in un file di versione 1": (
+        lambda f: f.update(versione=1),
+        "pagine.pubblicata: campo sconosciuto «sezioni_en».",
     ),
 }
 
@@ -161,3 +201,77 @@ def test_a_hostile_file_is_refused_with_a_clear_message(sito, file):
 def test_a_utf8_bom_before_the_file_is_skipped(sito):
     dati = esportazione.in_json(esportazione.esporta(session=sito)).encode("utf-8")
     assert esportazione.leggi(b"\xef\xbb\xbf" + dati) == esportazione.leggi(dati)
+
+
+def _salva(session, voce: Voce, **campi) -> None:
+    elemento = pagina.leggi_elemento(session=session, pagina=PUBBLICATA, voce=voce)
+    pagina.salva(
+        session=session, pagina=PUBBLICATA, voce=voce, campi=campi, versione=elemento.versione
+    )
+
+
+def _stati(session, quale) -> dict:
+    """Each item's English and whether it is current, by section key or Italian title."""
+    righe = [*pagina.leggi_sezioni(session=session, pagina=quale).values()]
+    for modello in (Tappa, Valore):
+        righe += pagina.leggi_elenco(session=session, pagina=quale, modello=modello)
+    return {
+        getattr(r, "chiave", None) or r.titolo: (traduzioni.inglese(r), traduzioni.stato(r))
+        for r in righe
+    }
+
+
+def test_both_languages_and_what_is_stale_travel_in_the_file(sito):
+    _salva(sito, MISSION, testo_en="Our mission, as revised by staff.")
+    _salva(sito, VISION, testo="Una vision riscritta dopo la traduzione.")
+    tappa = pagina.leggi_elenco(session=sito, pagina=PUBBLICATA, modello=Tappa)[1]
+    _salva(sito, Voce(TAPPA.nome, id=tappa.id), titolo_en=None, testo_en=None)
+    attesi = _stati(sito, PUBBLICATA)
+    assert attesi["mission"][1] == "" and attesi["vision"][1] == DA_AGGIORNARE
+    assert attesi[tappa.titolo][1] == MANCANTE
+    file = _file(sito)
+    assert file["versione"] == 2
+    mission = file["pagine"]["pubblicata"]["sezioni_en"]["mission"]
+    assert mission["testo_en"] == "Our mission, as revised by staff."
+    assert mission["fonte_en"] == {"testo": file["pagine"]["pubblicata"]["sezioni"]["mission"]}
+    # The site loses its English (every translation gone, one made up), then imports the file.
+    for modello in (Sezione, Tappa, Valore):
+        for riga in sito.exec(select(modello)):
+            riga.testo_en, riga.fonte_en = None, None
+            if modello is not Sezione:
+                riga.titolo_en = None
+    sito.get(Sezione, (PUBBLICATA.nome, "mission")).testo_en = "A made-up mission."
+    sito.commit()
+
+    dati = json.dumps(file, ensure_ascii=False).encode("utf-8")
+    esportazione.importa(session=sito, contenuto=esportazione.leggi(dati))
+    assert _stati(sito, BOZZA) == attesi
+    bozze.pubblica(session=sito, spazio=SITO)
+    assert _stati(sito, PUBBLICATA) == attesi
+    assert _file(sito)["pagine"]["pubblicata"] == file["pagine"]["pubblicata"]
+
+
+def _versione_1(file: dict) -> dict:
+    """An export as the site wrote it before the English page."""
+    for parte in file["pagine"].values():
+        del parte["sezioni_en"]
+        for elemento in parte["tappe"] + parte["valori"]:
+            for chiave in ("titolo_en", "testo_en", "fonte_en"):
+                del elemento[chiave]
+    return {**file, "versione": 1}
+
+
+def test_a_file_from_before_the_english_imports_and_keeps_the_sites_english(sito):
+    file = _versione_1(_file(sito))
+    file["pagine"]["pubblicata"]["sezioni"]["mission"] = "Una mission arrivata da un file vecchio."
+    _salva(sito, VISION, testo_en="The vision as staff translated it.")
+    prima = _stati(sito, PUBBLICATA)
+
+    dati = json.dumps(file, ensure_ascii=False).encode("utf-8")
+    assert esportazione.importa(session=sito, contenuto=esportazione.leggi(dati)) == 1
+    dopo = _stati(sito, BOZZA)
+    assert dopo["mission"] == (prima["mission"][0], DA_AGGIORNARE)  # its English, now stale
+    assert dopo["vision"] == (prima["vision"][0], "")
+    assert {k: v for k, v in dopo.items() if k != "mission"} == {
+        k: v for k, v in prima.items() if k != "mission"
+    }
