@@ -68,7 +68,7 @@ def cambia_lingua() -> rx.Component:
         NOMI[altra],
         href=percorso(altra),
         lang=altra,
-        hreflang=altra,
+        href_lang=altra,
         data_pagina=percorso(altra),
         class_name="cambia-lingua",
         on_mount=PORTA_IL_FRAGMENT,

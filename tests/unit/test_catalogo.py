@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PO = CATALOGHI / INGLESE / "LC_MESSAGES" / f"{DOMINIO}.po"
 MO = PO.with_suffix(".mo")
 # The same keywords and configuration as `make traduzioni`.
-PAROLE_CHIAVE = {"_": None, "ngettext": (1, 2)}
+PAROLE_CHIAVE = {"_": None, "N_": None, "ngettext": (1, 2)}
 
 # What a visitor reads on either page that is neither a catalog string nor content: names.
 NOMI_PROPRI = {"Cooperativa Serena", "Ferrara", "404", *NOMI.values()}
