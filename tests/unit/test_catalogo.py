@@ -13,8 +13,16 @@ from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
 from serena_app.contenuto.seme import CONTENUTO
-from serena_app.demo import modalita
-from serena_app.lingue import CATALOGHI, DOMINIO, INGLESE, NOMI, in_lingua
+from serena_app.demo import modalita, sandbox
+from serena_app.lingue import (
+    CATALOGHI,
+    DOMINIO,
+    INGLESE,
+    NOMI,
+    del_percorso,
+    in_lingua,
+    tradotto,
+)
 from serena_app.pages.index import index
 from serena_app.pages.non_trovata import non_trovata
 
@@ -149,7 +157,7 @@ def _fuori_dai_cataloghi(componente, *, anche_italiano: bool = False) -> list[st
 
 
 @pytest.fixture
-def demo_attiva(monkeypatch, tmp_path):
+def demo_attiva(monkeypatch):
     """Build the page as a demo server does (the banner is part of it only there)."""
     monkeypatch.setattr(modalita, "attiva", lambda: True)
     monkeypatch.setenv("SERENA_DEMO_INDIRIZZO", INDIRIZZO_DEMO)
@@ -168,3 +176,12 @@ def test_the_english_page_has_no_visitor_string_outside_the_catalogs(demo_attiva
 def test_the_missing_page_has_no_string_outside_the_catalogs():
     """In Italian, then in English: both from the catalog."""
     assert _fuori_dai_cataloghi(non_trovata(), anche_italiano=True) == []
+
+
+def test_a_notice_marked_where_it_is_defined_is_told_in_the_language_of_the_asking_page():
+    """The demo's "full" notices (`sandbox.PIENA`, `TROPPE`) are constants marked with `N_`:
+    a page at `/en/` is told them in English, `/` in Italian."""
+    inglese = {m.id: m.string for m in _catalogo_po() if m.id}
+    for avviso in (sandbox.PIENA, sandbox.TROPPE):
+        assert tradotto(avviso, del_percorso("/en/")) == inglese[avviso] != avviso
+        assert tradotto(avviso, del_percorso("/")) == avviso
