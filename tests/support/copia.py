@@ -12,7 +12,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def copia_albero(dest: Path, *, with_web: bool = True) -> None:
-    """Copy the working tree (tracked and untracked files, not ignored ones) and `.web` to `dest`.
+    """Copy the working tree (tracked and untracked files, not ignored ones but the compiled
+    catalogs) and `.web` to `dest`.
 
     `.web/node_modules` comes along so the copy needs no npm install; `.web/build` does not.
 
@@ -31,6 +32,11 @@ def copia_albero(dest: Path, *, with_web: bool = True) -> None:
         if source.is_file():
             (dest / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, dest / name)
+    # The compiled catalogs are ignored by git (`make install` compiles them, as it installs
+    # the packages): the copy needs them to build the English page.
+    for catalogo in ROOT.glob("serena_app/lingue/locales/*/LC_MESSAGES/*.mo"):
+        (dest / catalogo.relative_to(ROOT)).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(catalogo, dest / catalogo.relative_to(ROOT))
     web = ROOT / ".web"
     if with_web and web.is_dir():
 
