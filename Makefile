@@ -28,7 +28,7 @@ install: $(VENV)/.installed $(CATALOGHI)
 
 # After changing a visitor string: extract them all again, then translate the new ones.
 traduzioni: install
-	$(BIN)/pybabel extract -F babel.cfg -k _ -k ngettext:1,2 --no-location --omit-header \
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k N_ -k ngettext:1,2 --no-location --omit-header \
 		-o serena_app/lingue/locales/messages.pot .
 	$(BIN)/pybabel update -i serena_app/lingue/locales/messages.pot \
 		-d serena_app/lingue/locales -D messages --no-fuzzy-matching

@@ -17,6 +17,7 @@ from serena_app.contenuto.seme import CONTENUTO
 from serena_app.demo import modalita
 from serena_app.demo.pulizia import pulizia_periodica
 from serena_app.lingue import _, in_lingua, percorso
+from serena_app.pages import non_trovata
 from serena_app.pages.area_riservata import area_riservata
 from serena_app.pages.index import in_ogni_lingua
 from serena_app.pages.invito import invito
@@ -98,6 +99,14 @@ app.add_page(
     meta=meta_condivisione(TITOLO_ACCESSO, DESCRIZIONE_ACCESSO, PERCORSO_ACCESSO),
     context={"sitemap": None},  # the staff login is no content for search engines
     on_load=AccessoState.verifica,
+)
+app.add_page(
+    non_trovata.non_trovata,
+    route="404",
+    title=non_trovata.titolo(),
+    description=non_trovata.titolo(),
+    context={"sitemap": None},
+    meta=[{"name": "robots", "content": "noindex"}],
 )
 app.add_page(
     invito,

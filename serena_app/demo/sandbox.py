@@ -22,6 +22,7 @@ from serena_app.contenuto.pagina import Pagina
 from serena_app.contenuto.semina import scrivi
 from serena_app.demo import capienza, modalita
 from serena_app.demo.modalita import EDITOR
+from serena_app.lingue import N_
 from serena_app.models import (
     Revisione,
     SessioneStaff,
@@ -35,8 +36,8 @@ from serena_app.models import (
 """The account every sandbox session belongs to; drafts are signed with it."""
 
 NESSUNA_PASSWORD = "!"  # noqa: S105 (not an Argon2 hash: no password matches it)
-PIENA = "La demo è al completo: riprova tra qualche minuto."
-TROPPE = "Da questo indirizzo sono già aperte troppe prove: riprova tra qualche minuto."
+PIENA = N_("La demo è al completo: riprova tra qualche minuto.")
+TROPPE = N_("Da questo indirizzo sono già aperte troppe prove: riprova tra qualche minuto.")
 TABELLE = (SessioneStaff, Staff, Sezione, Tappa, Valore, VersionePagina, Revisione)
 
 

@@ -66,6 +66,19 @@ def _(messaggio: str) -> str:
     return traduzioni(lingua()).gettext(messaggio)
 
 
+def N_(messaggio: str) -> str:
+    """Mark `messaggio` for the catalog where it is defined (a constant, a server's notice);
+    it is translated where it is shown, by `tradotto`."""
+    return messaggio
+
+
+def tradotto(messaggio: str, codice: str) -> str:
+    """`messaggio` (Italian, marked with `_` or `N_`) in language `codice`: for a notice the
+    server sends to one page, in that page's language (`del_percorso`)."""
+    with in_lingua(codice):
+        return _(messaggio)
+
+
 def ngettext(singolare: str, plurale: str, numero: int) -> str:
     """The singular or plural form for `numero`, by the plural rules of the page's language."""
     return traduzioni(lingua()).ngettext(singolare, plurale, numero)

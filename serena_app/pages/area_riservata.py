@@ -122,7 +122,7 @@ def area_riservata() -> rx.Component:
     """Login form, or who is logged in."""
     return rx.fragment(
         canonico(PERCORSO_ACCESSO),
-        header(),
+        header(lingue=False),
         rx.el.main(
             rx.el.h1("Area riservata"),
             rx.cond(con_codici_recupero, _codici_recupero()),

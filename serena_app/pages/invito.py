@@ -63,7 +63,7 @@ def _modulo() -> rx.Component:
 def invito() -> rx.Component:
     """The invited person's form."""
     return rx.fragment(
-        header(),
+        header(lingue=False),
         rx.el.main(
             rx.el.h1("Benvenuta/o nell’area riservata"),
             rx.el.p(

@@ -8,6 +8,7 @@ from reflex_base.event import EventChain
 
 from serena_app.demo import modalita, qr
 from serena_app.demo.modalita import EDITOR
+from serena_app.lingue import _
 from serena_app.state.accesso import AccessoState
 from serena_app.state.demo import COPIA_APERTA, DemoState
 from serena_app.state.interfaccia import conferma_ripristino
@@ -24,15 +25,15 @@ def _codice_qr() -> rx.Component:
     if not indirizzo:
         return rx.fragment()
     return rx.el.div(
-        rx.el.p("Inquadra il codice con il telefono per aprire la demo:"),
+        rx.el.p(_("Inquadra il codice con il telefono per aprire la demo:")),
         rx.el.img(
             src=qr.immagine(indirizzo),
-            alt=f"Codice QR dell’indirizzo {indirizzo}",
+            alt=_("Codice QR dell’indirizzo {indirizzo}").format(indirizzo=indirizzo),
             class_name="demo-qr",
             width="400",
             height="400",
         ),
-        rx.el.p("Oppure scrivi: ", rx.el.strong(indirizzo)),
+        rx.el.p(_("Oppure scrivi:"), " ", rx.el.strong(indirizzo)),
         class_name="demo-codice",
     )
 
@@ -51,18 +52,18 @@ def _conferma() -> rx.Component:
     """ "Ripristinare la demo?", below the button; the safe answer takes focus."""
     return rx.el.div(
         rx.el.p(
-            "Ripristinare la demo? Le modifiche che hai fatto andranno perse.",
+            _("Ripristinare la demo? Le modifiche che hai fatto andranno perse."),
             class_name="conferma-titolo",
         ),
         rx.el.div(
             rx.el.button(
-                "Sì, ripristina la demo",
+                _("Sì, ripristina la demo"),
                 type="button",
                 class_name="pulsante pulsante-pericolo",
                 on_click=[conferma_ripristino.set_value(False), DemoState.ripristina],
             ),
             rx.el.button(
-                "No, torna indietro",
+                _("No, torna indietro"),
                 type="button",
                 id=NO_RIPRISTINO,
                 class_name="pulsante pulsante-secondario",
@@ -72,7 +73,7 @@ def _conferma() -> rx.Component:
         ),
         id=CONFERMA_RIPRISTINO,
         role="group",
-        aria_label="Conferma del ripristino",
+        aria_label=_("Conferma del ripristino"),
         class_name="demo-conferma",
         on_mount=_fuoco(NO_RIPRISTINO),
     )
@@ -83,13 +84,13 @@ def _ripristina() -> rx.Component:
     "Prova", so that a second tap on that place lands on no button."""
     return rx.fragment(
         rx.el.p(
-            "La tua copia di prova è aperta: modificala con la barra in alto.",
+            _("La tua copia di prova è aperta: modificala con la barra in alto."),
             id=COPIA_APERTA,
             tab_index=-1,
             class_name="demo-aperta",
         ),
         rx.el.button(
-            "Ripristina demo",
+            _("Ripristina demo"),
             type="button",
             id=RIPRISTINA,
             class_name="pulsante pulsante-secondario",
@@ -107,16 +108,18 @@ def banner_demo() -> rx.Component:
         return rx.fragment()
     return rx.el.div(
         rx.el.div(
-            rx.el.p(rx.el.strong("Modalità demo"), class_name="demo-titolo"),
+            rx.el.p(rx.el.strong(_("Modalità demo")), class_name="demo-titolo"),
             rx.el.p(
-                "Prova a modificare questa pagina dal tuo telefono: le tue modifiche le vedi "
-                "solo tu, e la pagina vera non cambia."
+                _(
+                    "Prova a modificare questa pagina dal tuo telefono: le tue modifiche le "
+                    "vedi solo tu, e la pagina vera non cambia."
+                )
             ),
             rx.cond(
                 AccessoState.nome_staff == EDITOR,
                 _ripristina(),
                 rx.el.button(
-                    "Prova la modalità modifica",
+                    _("Prova la modalità modifica"),
                     type="button",
                     class_name="pulsante",
                     on_click=DemoState.prova,
@@ -130,6 +133,6 @@ def banner_demo() -> rx.Component:
             class_name="demo-interna",
         ),
         role="region",
-        aria_label="Modalità demo",
+        aria_label=_("Modalità demo"),
         class_name="demo",
     )

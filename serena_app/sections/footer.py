@@ -4,6 +4,7 @@ import reflex as rx
 
 from serena_app.components.collegamento import collegamento
 from serena_app.contenuto.seme import CONTENUTO
+from serena_app.lingue import _
 from serena_app.web.sito import PERCORSO_ACCESSO
 
 
@@ -13,7 +14,7 @@ def footer() -> rx.Component:
         rx.el.div(
             rx.el.p(CONTENUTO["nome"], class_name="piede-nome"),
             rx.el.p(CONTENUTO["citta"]),
-            collegamento("Area riservata", href=PERCORSO_ACCESSO),
+            collegamento(_("Area riservata"), href=PERCORSO_ACCESSO),
             class_name="piede-interno",
         ),
         class_name="piede",

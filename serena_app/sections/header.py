@@ -1,45 +1,93 @@
-"""The page header: skip link, the cooperative's name and the navigation to the sections."""
+"""The page header: skip link, the cooperative's name, the language switch and the navigation
+to the sections."""
 
 import reflex as rx
+from reflex.vars import FunctionVar, Var
+from reflex_base.event import EventChain
 
 from serena_app.components.collegamento import collegamento
 from serena_app.contenuto.seme import CONTENUTO
+from serena_app.lingue import LINGUE, NOMI, _, lingua, percorso
 from serena_app.state.interfaccia import CHIUDI_MENU_DA_FUORI, menu_aperto
 from serena_app.web.sito import PERCORSO_ACCESSO
 
-VOCI_MENU = [
-    ("storia", "Storia"),
-    ("mission", "Mission"),
-    ("vision", "Vision"),
-    ("valori", "Valori"),
-]
+
+def _voci_menu() -> list[tuple[str, str]]:
+    """Each section's anchor and its name in the menu, in the page's language."""
+    return [
+        ("storia", _("Storia")),
+        ("mission", _("Mission")),
+        ("vision", _("Vision")),
+        ("valori", _("Valori")),
+    ]
 
 
 def _voce(ancora: str, etichetta: str) -> rx.Component:
     return rx.el.li(
-        collegamento(etichetta, href=f"/#{ancora}", on_click=menu_aperto.set_value(False)),
+        collegamento(
+            etichetta,
+            href=f"{percorso(lingua())}#{ancora}",
+            on_click=menu_aperto.set_value(False),
+        ),
     )
 
 
 def _voce_area_riservata() -> rx.Component:
     """The staff's door, in the phone menu (on a desktop it is in the footer only)."""
     return rx.el.li(
-        collegamento("Area riservata", href=PERCORSO_ACCESSO),
+        collegamento(_("Area riservata"), href=PERCORSO_ACCESSO),
         class_name="voce-area-riservata",
     )
 
 
-def header() -> rx.Component:
-    """Skip link, name and navigation; on a phone the navigation opens from a menu button, and
-    closes on Escape or a tap outside it."""
+# The switch keeps the place: the address's fragment (`#valori-3`, `#mission`) goes along to
+# the other language's page. Without JavaScript the link leads to the other page's top.
+PORTA_IL_FRAGMENT = Var(
+    """() => {
+  const aggiorna = () => {
+    for (const link of document.querySelectorAll('a.cambia-lingua[data-pagina]')) {
+      link.setAttribute('href', link.dataset.pagina + window.location.hash);
+    }
+  };
+  aggiorna();
+  if (window.__linguaConFragment) return;
+  window.__linguaConFragment = true;
+  window.addEventListener('hashchange', aggiorna);
+  document.addEventListener('click', (evento) => {
+    if (evento.target.closest?.('a.cambia-lingua')) aggiorna();
+  }, true);
+}"""
+).to(FunctionVar, EventChain)
+
+
+def cambia_lingua() -> rx.Component:
+    """ "English" on the Italian page, "Italiano" on the English one, each in its own language
+    (`lang`, `hreflang`), to the same place of the other page. Never chosen automatically."""
+    altra = next(codice for codice in LINGUE if codice != lingua())
+    return collegamento(
+        NOMI[altra],
+        href=percorso(altra),
+        lang=altra,
+        href_lang=altra,
+        data_pagina=percorso(altra),
+        class_name="cambia-lingua",
+        on_mount=PORTA_IL_FRAGMENT,
+    )
+
+
+def header(*, lingue: bool = True) -> rx.Component:
+    """Skip link, name, language switch (unless not `lingue`: the staff's pages are Italian
+    only) and navigation; on a phone the navigation opens from a menu button, and closes on
+    Escape or a tap outside it."""
     return rx.fragment(
-        collegamento("Vai al contenuto", href="#contenuto", class_name="salta"),
+        collegamento(_("Vai al contenuto"), href="#contenuto", class_name="salta"),
         rx.el.header(
             rx.el.div(
-                collegamento(CONTENUTO["nome"], href="/", class_name="marchio"),
+                collegamento(CONTENUTO["nome"], href=percorso(lingua()), class_name="marchio"),
+                cambia_lingua() if lingue else rx.fragment(),
                 rx.el.nav(
                     rx.el.button(
-                        rx.el.span("Menu"),
+                        rx.el.span(_("Menu")),
                         rx.el.span(class_name="icona-menu", aria_hidden="true"),
                         type="button",
                         class_name="pulsante-menu",
@@ -48,13 +96,13 @@ def header() -> rx.Component:
                         on_click=menu_aperto.set_value(~menu_aperto.value),
                     ),
                     rx.el.ul(
-                        *[_voce(ancora, etichetta) for ancora, etichetta in VOCI_MENU],
+                        *[_voce(ancora, etichetta) for ancora, etichetta in _voci_menu()],
                         _voce_area_riservata(),
                         id="menu-sezioni",
                         class_name="menu",
                         data_aperto=rx.cond(menu_aperto.value, "true", "false"),
                     ),
-                    aria_label="Sezioni della pagina",
+                    aria_label=_("Sezioni della pagina"),
                     class_name="navigazione",
                     on_mount=CHIUDI_MENU_DA_FUORI,
                 ),

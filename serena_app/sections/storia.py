@@ -17,7 +17,7 @@ from serena_app.components.testo import paragrafi, testo_modificabile
 from serena_app.contenuto.seme import titolo
 from serena_app.contenuto.tipi import SEZIONE, TAPPA
 from serena_app.contenuto.viste import TappaVista
-from serena_app.lingue import lingua
+from serena_app.lingue import _, lingua
 from serena_app.state.contenuto import della_pagina, lingua_della_sezione
 from serena_app.state.interfaccia import storia_aperta
 from serena_app.state.staff import StaffState
@@ -67,7 +67,7 @@ def _storia_completa() -> rx.Component:
         editor(SEZIONE, sezione="storia_testo"),
         rx.fragment(
             rx.el.button(
-                "Scopri di più",
+                _("Scopri di più"),
                 type="button",
                 class_name="pulsante",
                 aria_expanded=rx.cond(storia_aperta.value, "true", "false"),

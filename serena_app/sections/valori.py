@@ -7,7 +7,7 @@ from serena_app.components.testo import testo_modificabile
 from serena_app.components.valore import voce_valore
 from serena_app.contenuto.seme import titolo
 from serena_app.contenuto.tipi import VALORE
-from serena_app.lingue import lingua
+from serena_app.lingue import _, lingua
 from serena_app.state.contenuto import della_pagina
 from serena_app.state.interfaccia import APRI_DA_INDIRIZZO, valori_aperti
 
@@ -19,13 +19,13 @@ def valori() -> rx.Component:
         testo_modificabile("valori_intro", class_name="intro"),
         rx.el.div(
             rx.el.button(
-                "Espandi tutti",
+                _("Espandi tutti"),
                 type="button",
                 class_name="pulsante pulsante-secondario",
                 on_click=valori_aperti.set_value(della_pagina("valori").map(lambda v: v.numero)),
             ),
             rx.el.button(
-                "Comprimi tutti",
+                _("Comprimi tutti"),
                 type="button",
                 class_name="pulsante pulsante-secondario",
                 on_click=valori_aperti.set_value([]),

@@ -21,6 +21,7 @@ from serena_app.contenuto.bozze import SITO, Spazio
 from serena_app.contenuto.pagina import PUBBLICATA, Pagina
 from serena_app.db import esegui
 from serena_app.demo import modalita, sandbox
+from serena_app.lingue import del_percorso, tradotto
 from serena_app.state.accesso import AccessoState
 from serena_app.state.contenuto import ContenutoState
 from serena_app.state.redazione import RedazioneState
@@ -70,7 +71,8 @@ class DemoState(StaffState):
                 client = indirizzo.del_router(self.router)
                 token = await esegui(sandbox.apri, client=client)
             except sandbox.DemoPiena as piena:
-                self.errore_demo = str(piena)
+                # In the language of the page it was asked from.
+                self.errore_demo = tradotto(str(piena), del_percorso(self.router.page.path))
                 return None
             accesso = await self.get_state(AccessoState)
             accesso.token = token
