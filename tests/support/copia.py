@@ -9,10 +9,12 @@ import subprocess
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+CATALOGHI = "serena_app/lingue/locales/*/LC_MESSAGES/*.mo"
 
 
 def copia_albero(dest: Path, *, with_web: bool = True) -> None:
-    """Copy the working tree (tracked and untracked files, not ignored ones) and `.web` to `dest`.
+    """Copy the working tree (tracked and untracked files, not ignored ones but the compiled
+    catalogs) and `.web` to `dest`.
 
     `.web/node_modules` comes along so the copy needs no npm install; `.web/build` does not.
 
@@ -26,7 +28,9 @@ def copia_albero(dest: Path, *, with_web: bool = True) -> None:
         capture_output=True,
         check=True,
     ).stdout.decode()
-    for name in filter(None, listing.split("\0")):
+    # The compiled gettext catalogs too: git ignores them (`make install` makes them).
+    cataloghi = [str(mo.relative_to(ROOT)) for mo in ROOT.glob(CATALOGHI)]
+    for name in [*filter(None, listing.split("\0")), *cataloghi]:
         source = ROOT / name
         if source.is_file():
             (dest / name).parent.mkdir(parents=True, exist_ok=True)
