@@ -182,7 +182,7 @@ def run_all(urls: dict[str, str]) -> dict[tuple[str, str], list[dict[str, Any]]]
                 report = lighthouse_retrying(urls[target], preset, output)
                 reports.setdefault((target, preset), []).append(report)
                 print(
-                    f"  {target:<6} {preset:<7} run {run}/{RUNS}: "
+                    f"  {target:<9} {preset:<7} run {run}/{RUNS}: "
                     f"performance {score(report, 'performance'):.0f}",
                     flush=True,
                 )
