@@ -6,6 +6,7 @@ import reflex as rx
 
 from serena_app.db import database_url
 from serena_app.web.build_plugin import InlineGlobalStyles
+from serena_app.web.sitemap import SitemapBilingue
 
 REDIS_URL = os.environ.get("REDIS_URL")
 if REDIS_URL:
@@ -39,5 +40,5 @@ config = rx.Config(
     # A visitor's server-side state is dropped 10 minutes after they leave (Reflex's default
     # is an hour), so memory follows the visitors present rather than the visits of the hour.
     redis_token_expiration=600,
-    plugins=[InlineGlobalStyles(), rx.plugins.SitemapPlugin()],
+    plugins=[InlineGlobalStyles(), SitemapBilingue()],
 )

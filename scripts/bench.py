@@ -1,9 +1,10 @@
 """The benchmark: Lighthouse, then `make run` against `make prod` under load, in one run.
 
-1. Lighthouse 13 on the app (served as `make run` serves it) and on a plain static page holding
-   the same text, mobile and desktop presets, three times each: the median run of each against
-   the targets. Raw reports go to `bench-results/`. Slow: `--senza-lighthouse` (or
-   SERENA_BENCH_SENZA_LIGHTHOUSE=1) skips it.
+1. Lighthouse 13 on the app (served as `make run` serves it), its Italian page `/` and its
+   English page `/en/`, and on a plain static page holding the same text, mobile and desktop
+   presets, three times each: the median run of each against the targets. Raw reports go to
+   `bench-results/`. Slow: `--senza-lighthouse` (or SERENA_BENCH_SENZA_LIGHTHOUSE=1) skips it;
+   `--solo-lighthouse` runs nothing else.
 2. Both topologies, one server each, the same load phases repeated (`scripts/topologie.py`):
    CPU per page view, Redis per open page, 500 visitors at once, a publish reaching 1,000 open
    pages, `GET /` while publishing, publish → served HTML, the load generator's own CPU. Printed
@@ -13,7 +14,8 @@
 
 Exits 0 even when targets are missed.
 
-Usage: python scripts/bench.py [--senza-lighthouse] [--ripetizioni 3] [--avvio] [--demo]
+Usage: python scripts/bench.py [--senza-lighthouse | --solo-lighthouse] [--ripetizioni 3]
+       [--avvio] [--demo]
 (or `make bench`)
 """
 
@@ -50,7 +52,9 @@ from tests.support.lighthouse import (  # noqa: E402
 
 RESULTS = ROOT / "bench-results"
 PRESETS = ("mobile", "desktop")
-TARGETS = ("serena", "plain")
+TARGETS = ("serena", "serena-en", "plain")
+PAGINE = {"serena": "/", "serena-en": "/en/"}
+"""The app's pages measured: each language's."""
 RUNS = 3
 CHECKED_CATEGORIES = ("accessibility", "best-practices", "seo")
 
@@ -178,7 +182,7 @@ def run_all(urls: dict[str, str]) -> dict[tuple[str, str], list[dict[str, Any]]]
                 report = lighthouse_retrying(urls[target], preset, output)
                 reports.setdefault((target, preset), []).append(report)
                 print(
-                    f"  {target:<6} {preset:<7} run {run}/{RUNS}: "
+                    f"  {target:<9} {preset:<7} run {run}/{RUNS}: "
                     f"performance {score(report, 'performance'):.0f}",
                     flush=True,
                 )
@@ -196,7 +200,7 @@ def mark(ok: bool) -> str:
 def print_table(summaries: dict[tuple[str, str], Riassunto]) -> None:
     """One row per page and preset with the scores and metrics of its median run."""
     header = (
-        f"{'':<16}{'Perf':>5}{'A11y':>5}{'BP':>5}{'SEO':>5}"
+        f"{'':<18}{'Perf':>5}{'A11y':>5}{'BP':>5}{'SEO':>5}"
         f"{'LCP ms':>9}{'TBT ms':>8}{'CLS':>7}{'KiB':>8}"
     )
     print(header)
@@ -205,7 +209,7 @@ def print_table(summaries: dict[tuple[str, str], Riassunto]) -> None:
         for target in TARGETS:
             s = summaries[target, preset]
             print(
-                f"{target + ' ' + preset:<16}{s.performance:>5.0f}{s.accessibility:>5.0f}"
+                f"{target + ' ' + preset:<18}{s.performance:>5.0f}{s.accessibility:>5.0f}"
                 f"{s.best_practices:>5.0f}{s.seo:>5.0f}{s.lcp_ms:>9.0f}{s.tbt_ms:>8.0f}"
                 f"{s.cls:>7.3f}{s.transfer_kib:>8.1f}"
             )
@@ -217,12 +221,12 @@ def ratio(ours: float, plain: float) -> str:
 
 
 def print_ratios(summaries: dict[tuple[str, str], Riassunto]) -> None:
-    """The app's LCP, transfer and TBT as multiples of the plain page's."""
-    print("\nserena / plain")
-    for preset in PRESETS:
-        ours, plain = summaries["serena", preset], summaries["plain", preset]
+    """Each app page's LCP, transfer and TBT as multiples of the plain page's."""
+    print("\napp page / plain")
+    for preset, pagina in ((preset, pagina) for preset in PRESETS for pagina in PAGINE):
+        ours, plain = summaries[pagina, preset], summaries["plain", preset]
         print(
-            f"  {preset:<8} LCP {ratio(ours.lcp_ms, plain.lcp_ms):>7}   "
+            f"  {pagina:<10} {preset:<8} LCP {ratio(ours.lcp_ms, plain.lcp_ms):>7}   "
             f"transfer {ratio(ours.transfer_kib, plain.transfer_kib):>7}   "
             f"TBT {ratio(ours.tbt_ms, plain.tbt_ms):>7} "
             f"({ours.tbt_ms:.0f} vs {plain.tbt_ms:.0f} ms)"
@@ -254,10 +258,10 @@ def checks(ours: Riassunto, plain: Riassunto) -> list[tuple[str, bool]]:
 
 
 def print_checks(summaries: dict[tuple[str, str], Riassunto]) -> None:
-    """The app's median runs against the targets, mobile first."""
-    for preset in PRESETS:
-        print(f"\nTargets, serena {preset}:")
-        for description, met in checks(summaries["serena", preset], summaries["plain", preset]):
+    """Each app page's median runs against the targets, mobile first."""
+    for preset, pagina in ((preset, pagina) for preset in PRESETS for pagina in PAGINE):
+        print(f"\nTargets, {pagina} {preset}:")
+        for description, met in checks(summaries[pagina, preset], summaries["plain", preset]):
             print(f"  {mark(met)} {description}")
 
 
@@ -279,7 +283,12 @@ def _argomenti() -> argparse.Namespace:
         "--senza-lighthouse",
         action="store_true",
         default=os.environ.get("SERENA_BENCH_SENZA_LIGHTHOUSE") == "1",
-        help="skip Lighthouse (about 5 minutes)",
+        help="skip Lighthouse (about 8 minutes)",
+    )
+    parser.add_argument(
+        "--solo-lighthouse",
+        action="store_true",
+        help="Lighthouse only: no load phases, no make prod",
     )
     parser.add_argument("--ripetizioni", type=int, default=3, help="of each load phase")
     parser.add_argument("--avvio", action="store_true", help="also time the start-up")
@@ -315,14 +324,18 @@ def main() -> int:
         installa_lighthouse()
     reports, carichi = {}, {}
     for nome, avvia in topologie.TOPOLOGIE.items():
+        if args.solo_lighthouse and nome != "make run":
+            continue
         print(f"Starting {nome} (a build: a minute or more) ...", flush=True)
         try:
             with tempfile.TemporaryDirectory() as cartella, avvia(Path(cartella)) as t:
                 print(f"{nome}: {t.url}/", flush=True)
                 if nome == "make run" and not args.senza_lighthouse:
                     with serve_plain(html) as plain_url:
-                        reports = run_all({"serena": f"{t.url}/", "plain": plain_url})
-                carichi[nome] = topologie.misura(t, args.ripetizioni)
+                        pagine = {chiave: t.url + p for chiave, p in PAGINE.items()}
+                        reports = run_all({**pagine, "plain": plain_url})
+                if not args.solo_lighthouse:
+                    carichi[nome] = topologie.misura(t, args.ripetizioni)
         except Exception:  # the other topology's figures are still worth printing
             traceback.print_exc()
     risultati: dict[str, Any] = {

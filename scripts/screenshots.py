@@ -1,12 +1,14 @@
 """Screenshots for the README, at phone (390x844) and desktop (1280x800) size, into
-`docs/screenshots/`: the visitor page, a value expanded, edit mode, a field open, the staff
-bar with a draft, an item's history, the "Persone" panel after an invitation, a responsabile
-viewing a publication request, the live demo's banner and a phone's copy. Look at them before
-committing them. Reduced motion: no smooth scroll is caught half-way.
+`docs/screenshots/`: the visitor page, a value expanded, the page in English (`/en/`, also with
+a value expanded), edit mode, a field open, the staff bar with a draft, an item's history, the
+"Persone" panel after an invitation, a responsabile viewing a publication request, the live
+demo's banner and a phone's copy. Look at them before committing them. Reduced motion: no
+smooth scroll is caught half-way.
 
 Starts the production app and a demo server, each from a private copy of the tree.
 
-Usage: python scripts/screenshots.py   (or `make screenshots`)
+Usage: python scripts/screenshots.py [--solo-inglese]   (or `make screenshots`; with
+--solo-inglese only the English page's, without the demo server)
 """
 
 import sys
@@ -32,11 +34,14 @@ OUT = ROOT / "docs" / "screenshots"
 PASSWORD = "una password per le immagini"  # noqa: S105 (a throwaway account)
 
 
-def _pagina(browser: Browser, url: str, size: str) -> Page:
+def _pagina(browser: Browser, url: str, size: str, percorso: str = "/") -> Page:
     page = browser.new_page(
-        viewport=VIEWPORTS[size], base_url=url, locale="it-IT", reduced_motion="reduce"
+        viewport=VIEWPORTS[size],
+        base_url=url,
+        locale="en-GB" if percorso.startswith("/en/") else "it-IT",
+        reduced_motion="reduce",
     )
-    page.goto("/")
+    page.goto(percorso)
     expect(page.locator("main")).to_have_attribute("data-idratata", "true")
     return page
 
@@ -52,6 +57,20 @@ def visitatore(browser: Browser, url: str) -> None:
         page.locator("#valori-2").scroll_into_view_if_needed()
         page.evaluate("window.scrollBy(0, -120)")
         page.screenshot(path=OUT / f"valore-aperto-{size}.png")
+        page.close()
+
+
+def inglese(browser: Browser, url: str) -> None:
+    """The page in English (`/en/`) as a visitor first sees it, and with a value expanded."""
+    for size in VIEWPORTS:
+        page = _pagina(browser, url, size, "/en/")
+        page.screenshot(path=OUT / f"inglese-{size}.png")
+        valore = page.locator("#valore-pulsante-2")
+        valore.click()
+        expect(valore).to_have_attribute("aria-expanded", "true")
+        page.locator("#valori-2").scroll_into_view_if_needed()
+        page.evaluate("window.scrollBy(0, -120)")
+        page.screenshot(path=OUT / f"inglese-valore-aperto-{size}.png")
         page.close()
 
 
@@ -146,6 +165,7 @@ def demo(browser: Browser, url: str) -> None:
 
 
 def main() -> int:
+    solo_inglese = "--solo-inglese" in sys.argv[1:]
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as cartella, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
@@ -156,13 +176,16 @@ def main() -> int:
                 crea_staff(
                     session=session, nome_utente="anna", password=PASSWORD, ruolo=RESPONSABILE
                 )
-            visitatore(browser, server.url)
-            redazione(browser, server.url)
-            persone(browser, server.url)
-            richiesta(browser, server.url, server.db_url)
-        prova.mkdir()
-        with server_demo(prova) as server:
-            demo(browser, server.url)
+            inglese(browser, server.url)
+            if not solo_inglese:
+                visitatore(browser, server.url)
+                redazione(browser, server.url)
+                persone(browser, server.url)
+                richiesta(browser, server.url, server.db_url)
+        if not solo_inglese:
+            prova.mkdir()
+            with server_demo(prova) as server:
+                demo(browser, server.url)
         browser.close()
     for immagine in sorted(OUT.glob("*.png")):
         print(immagine.relative_to(ROOT))

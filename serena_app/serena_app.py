@@ -31,7 +31,7 @@ from serena_app.state.interfaccia import errore_imprevisto
 from serena_app.state.programmate import sorveglia as sorveglia_programmate
 from serena_app.state.revoca import sorveglia_sessioni
 from serena_app.web.connessione import solo_intestazioni_utili
-from serena_app.web.head import head_components
+from serena_app.web.head import head_components, lingua_del_documento
 from serena_app.web.seo import meta_condivisione, url_immagine
 from serena_app.web.servizio import intestazioni
 from serena_app.web.sito import PERCORSO_ACCESSO, PERCORSO_INVITO
@@ -57,7 +57,8 @@ TITOLO_ACCESSO = f"Area riservata – {CONTENUTO['nome']}"
 DESCRIZIONE_ACCESSO = f"Accesso del personale di {CONTENUTO['nome']}."
 
 app = rx.App(
-    html_lang="it",
+    # `<html lang>` follows the address: "en" on /en/, prerendered and after hydration.
+    html_custom_attrs={"lang": lingua_del_documento()},
     head_components=head_components(),
     # The front server's check is outermost: what it removes, nothing inside sees. A
     # websocket's state keeps only the handshake headers the app reads.
@@ -86,7 +87,8 @@ for lingua, pagina in in_ogni_lingua().items():
             title=titolo,
             description=descrizione,
             image=url_immagine(),
-            meta=meta_condivisione(titolo, descrizione, percorso(lingua)),
+            meta=meta_condivisione(titolo, descrizione, percorso(lingua), tradotta=True),
+            context={"sitemap": {"loc": percorso(lingua)}},  # "/en/", its canonical address
             on_load=[ContenutoState.aggiorna]  # which also checks the staff session
             + ([DemoState.torna_alla_sandbox] if modalita.attiva() else []),
         )

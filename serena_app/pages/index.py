@@ -16,7 +16,7 @@ from serena_app.sections.mission_vision import mission, vision
 from serena_app.sections.storia import storia
 from serena_app.sections.valori import valori
 from serena_app.state.contenuto import della_pagina
-from serena_app.web.seo import canonico, json_ld_di
+from serena_app.web.seo import alternative, canonico, json_ld_di
 
 
 def in_ogni_lingua() -> dict[str, Callable[[], rx.Component]]:
@@ -37,6 +37,7 @@ def index() -> rx.Component:
     """The whole page, in the language being built."""
     return rx.fragment(
         canonico(percorso(lingua())),
+        *alternative(),
         rx.el.script(json_ld_di(della_pagina("descrizione")), type="application/ld+json"),
         # The header and the staff bar stay at the top of the window together.
         rx.el.div(header(), barra_staff(), class_name="cima"),

@@ -1,8 +1,15 @@
-"""Tags for every page's <head>: the page's CSS inlined, so the first paint waits for nothing."""
+"""Every page's document: its language, and the tags of its <head> (the page's CSS inlined,
+so the first paint waits for nothing)."""
 
+import json
 from pathlib import Path
 
 import reflex as rx
+from reflex.vars import Var
+from reflex_base.utils.imports import ImportVar
+from reflex_base.vars.base import VarData
+
+from serena_app.lingue import ITALIANO, LINGUE
 
 CSS = Path(__file__).resolve().parents[2] / "assets" / "serena.css"
 
@@ -17,3 +24,19 @@ def head_components() -> list[rx.Component]:
         rx.el.script("document.documentElement.classList.add('js')"),
         rx.el.style(CSS.read_text(encoding="utf-8")),
     ]
+
+
+def lingua_del_documento() -> Var:
+    """The `lang` of `<html>`, from the page's address ("/en/…" → "en", else "it").
+
+    Reflex writes one document for every page (`rx.App(html_lang=...)` is one string), so
+    the attribute is an expression of the router's location, which the prerender knows too:
+    the served HTML and the hydrated page say the same language, and a page reached by a
+    client-side link says its own."""
+    altre = "|".join(codice for codice in LINGUE if codice != ITALIANO)
+    espressione = (
+        f"((useLocation().pathname.match(/^\\/({altre})(?:\\/|$)/) || [])[1]"
+        f" || {json.dumps(ITALIANO)})"
+    )
+    importa = VarData(imports={"react-router": [ImportVar(tag="useLocation")]})
+    return Var(espressione, _var_type=str, _var_data=importa)

@@ -43,7 +43,7 @@ def _meta(html: str, attributo: str, nome: str) -> str:
     return trovato.group(1)
 
 
-@pytest.mark.parametrize("percorso", ["/", "/accesso/"])
+@pytest.mark.parametrize("percorso", ["/", "/en/", "/accesso/"])
 def test_prerendered_html_is_valid(server, tmp_path: Path, percorso):
     file = tmp_path / "pagina.html"
     file.write_text(_pagina(server, percorso), encoding="utf-8")
