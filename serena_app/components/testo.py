@@ -29,10 +29,8 @@ def testo_modificabile(chiave: str, **props) -> rx.Component:
         editor_aperto(SEZIONE, chiave=chiave),
         editor(SEZIONE, sezione=chiave),
         rx.fragment(
-            paragrafi(
-                della_pagina("sezioni")[chiave], lang=lingua_della_sezione(chiave), **props
-            ),
-            marcatore(StaffState.bozze[chiave].to(str)),
+            paragrafi(della_pagina("sezioni")[chiave], lang=lingua_della_sezione(chiave), **props),
+            marcatore(StaffState.bozze[chiave].to(str), StaffState.traduzioni[chiave].to(str)),
             rx.cond(
                 in_modifica,
                 rx.fragment(
