@@ -8,7 +8,7 @@ from typing import Any
 from serena_app.contenuto.pagina import NOME_BOZZA
 from serena_app.contenuto.traduzioni import DA_AGGIORNARE
 from serena_app.db import session as sessione_db
-from serena_app.state.redazione import ALTRA_LINGUA
+from serena_app.state.redazione import ALTRA_LINGUA, STRUTTURA_IN_ITALIANO
 from tests.factories import ripristina_contenuto
 from tests.security.attacco import HACK, rifiutato
 from tests.security.conftest import righe, verifica_che_risponda
@@ -36,7 +36,8 @@ def _contiene(messaggi: list[dict], testo: str) -> bool:
 
 def test_a_form_with_the_other_languages_fields_saves_nothing(server, db, ciclo, credenziali):
     """An Italian editor's save carrying "testo_en", an English editor's carrying "anno" (a
-    milestone's year, which English editors do not have): refused in words, nothing saved."""
+    milestone's year, which English editors do not have): refused in words, nothing saved;
+    and "aggiungi" sent from /en/ opens no editor."""
     staff = credenziali("valida")
     prima: dict = {}
 
@@ -63,6 +64,10 @@ def test_a_form_with_the_other_languages_fields_saves_nothing(server, db, ciclo,
                 {"form_data": {"anno": "1900", "titolo_en": HACK, "testo_en": HACK}},
             )
             assert vista(messaggi)[STAFF]["avviso"] == ALTRA_LINGUA
+            # Items are added on the Italian page: from /en/ no editor opens.
+            stati = vista(await inglese.scambia(f"{REDAZIONE}.aggiungi", {"tipo": "tappa"}))
+            assert stati[STAFF]["avviso"] == STRUTTURA_IN_ITALIANO
+            assert stati[REDAZIONE]["aperto"]["tipo"] == ""
 
     ciclo.run(prova())
     dopo = righe(db)
