@@ -89,7 +89,7 @@ class GiaAttuale(Exception):
 def condizioni_di(spazio: Spazio, chiave: str, lingua: str | None = None) -> list:
     """Which revisions are an item's history (by section key or item code): in `lingua`, its
     saves of that language's texts and what concerns the whole item (added, moved...)."""
-    condizioni = [Revisione.spazio == spazio.pubblicata.nome, Revisione.chiave == chiave]
+    condizioni: list = [Revisione.spazio == spazio.pubblicata.nome, Revisione.chiave == chiave]
     if lingua is not None:
         condizioni.append(or_(col(Revisione.lingua) == lingua, col(Revisione.lingua).is_(None)))
     return condizioni
