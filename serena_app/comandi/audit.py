@@ -25,7 +25,7 @@ from serena_app.auth import eventi as azioni
 from serena_app.comandi.terminale import sicuro
 from serena_app.contenuto.bozze import FUSO, PAGINA
 from serena_app.contenuto.pagina import PUBBLICATA
-from serena_app.contenuto.tipi import SEZIONE, testo_di
+from serena_app.contenuto.tipi import NOMI_LINGUE, SEZIONE, testo_di
 from serena_app.models import Evento, Programmata, Revisione, RichiestaPubblicazione
 from serena_app.pubblicazione import programmate
 
@@ -52,6 +52,15 @@ def _utc(quando: datetime) -> datetime:
 
 
 def _cosa(revisione: Revisione) -> str:
+    """What a revision changed, with the language of the texts a save changed: "Testo della
+    mission (in inglese)"."""
+    cosa = _oggetto(revisione)
+    if revisione.lingua in NOMI_LINGUE:
+        return f"{cosa} (in {NOMI_LINGUE[revisione.lingua]})"
+    return cosa
+
+
+def _oggetto(revisione: Revisione) -> str:
     if revisione.tipo == PAGINA:
         return "la pagina" if revisione.azione == "pubblicata" else "le bozze della pagina"
     if revisione.tipo == SEZIONE.nome:

@@ -15,7 +15,9 @@ from serena_app.contenuto.tipi import (
     id_controllo,
     id_in_elenco,
 )
+from serena_app.contenuto.traduzioni import STATI
 from serena_app.contenuto.viste import MOTIVI_FERMO
+from serena_app.lingue import ITALIANO, lingua, percorso
 from serena_app.state.accesso import AccessoState
 from serena_app.state.redazione import CONFERMA_ELIMINAZIONE, RIEPILOGO_ERRORI, RedazioneState
 from serena_app.state.staff import StaffState
@@ -24,10 +26,25 @@ in_modifica = (AccessoState.nome_staff != "") & StaffState.modifica_attiva & ~St
 """Edit controls and draft markers show: a staff member in edit mode, not in the preview."""
 
 
-def marcatore(firma: Var) -> rx.Component:
+def marcatore(firma: Var, traduzione: Var | None = None) -> rx.Component:
     """ "Bozza di anna · 30 novembre, 19:03" on an item with a draft, in edit mode only: said
-    in words, not by colour alone."""
-    return rx.cond(in_modifica & firma.bool(), rx.el.p(firma, class_name="bozza"))
+    in words, not by colour alone. On the English page, also "Traduzione da aggiornare" or
+    "Traduzione mancante" (`traduzione`: the item's `traduzioni.stato`; staff only: visitors'
+    snapshots have none)."""
+    bozza = rx.cond(in_modifica & firma.bool(), rx.el.p(firma, class_name="bozza"))
+    if traduzione is None or lingua() == ITALIANO:
+        return bozza
+    return rx.fragment(
+        bozza,
+        rx.cond(
+            in_modifica & traduzione.bool(),
+            rx.el.p(
+                rx.match(traduzione, *STATI.items(), ""),
+                lang=ITALIANO,
+                class_name="bozza traduzione",
+            ),
+        ),
+    )
 
 
 def _stessa(voce: Var, tipo: Tipo, chiave: str, id: Var | int) -> Var:
@@ -167,17 +184,57 @@ def _conflitto() -> rx.Component:
     )
 
 
+def _solo_lettori(testo: str) -> rx.Component:
+    return rx.el.span(testo, class_name="solo-lettori")
+
+
+def _originale() -> rx.Component | str:
+    """Above an English editor: the Italian to translate and, when the English is out of date,
+    what changed in the Italian since it was saved (words taken out struck, put in marked)."""
+    if lingua() == ITALIANO:
+        return ""
+    return rx.el.div(
+        rx.el.p("Testo italiano da tradurre:", class_name="conflitto-titolo"),
+        rx.el.blockquote(RedazioneState.originale, lang=ITALIANO, class_name="conflitto-testo"),
+        rx.cond(
+            RedazioneState.cambiato.length() > 0,
+            rx.el.details(
+                rx.el.summary(f"{STATI['da aggiornare']}: cosa è cambiato nell’italiano da allora"),
+                rx.el.p(
+                    rx.foreach(
+                        RedazioneState.cambiato,
+                        lambda p: rx.match(
+                            p.tipo,
+                            ("tolto", rx.el.del_(_solo_lettori("tolto: "), p.testo)),
+                            ("aggiunto", rx.el.ins(_solo_lettori("aggiunto: "), p.testo)),
+                            rx.el.span(p.testo),
+                        ),
+                    ),
+                    lang=ITALIANO,
+                    class_name="differenza",
+                ),
+                open=True,
+            ),
+        ),
+        class_name="originale",
+    )
+
+
 def editor(tipo: Tipo, *, sezione: str = "") -> rx.Component:
     """The open editor's form: the kind's labelled fields with their counts, "Salva" and
     "Annulla"; Escape cancels. A section's text is labelled with its name ("Testo:
-    mission"). Refused for several fields, it lists them first."""
-    etichette = {c.nome: c.etichetta for c in tipo.campi}
+    mission"). Refused for several fields, it lists them first. On the English page it edits
+    the English ("Testo in inglese: mission"), under the Italian to translate."""
+    campi = tipo.campi_in(lingua())
+    etichette = {c.nome: c.etichetta for c in campi}
     if sezione:
-        etichette["testo"] = f"Testo: {SEZIONI[sezione]}"
+        testo = campi[0]
+        etichette[testo.nome] = f"{testo.etichetta}: {SEZIONI[sezione]}"
     righe = 5 if tipo.in_elenco else 8  # a section's running text is the longest
     return rx.el.form(
+        _originale(),
         _riepilogo(etichette),
-        *[_campo(c, etichette[c.nome], righe, primo=i == 0) for i, c in enumerate(tipo.campi)],
+        *[_campo(c, etichette[c.nome], righe, primo=i == 0) for i, c in enumerate(campi)],
         _conflitto(),
         rx.el.div(
             rx.el.button("Salva", type="submit", class_name="pulsante"),
@@ -274,6 +331,8 @@ def controlli_elemento(
         ),
         ("elimina", "Elimina", RedazioneState.chiedi_eliminazione(tipo.nome, id), {}),
     )
+    if lingua() != ITALIANO:  # the list's shape is the Italian page's (`pulsante_aggiungi`)
+        pulsanti = pulsanti[:1]
     return rx.cond(
         _stessa(RedazioneState.da_eliminare, tipo, "", id),
         _conferma_eliminazione(tipo, titolo),
@@ -300,7 +359,22 @@ def controlli_elemento(
 
 def pulsante_aggiungi(tipo: Tipo) -> rx.Component:
     """ "Aggiungi tappa" / "Aggiungi valore", and under it what a deletion from the list did
-    (focus comes back here)."""
+    (focus comes back here). On the English page, where it would be: that adding, moving and
+    deleting are done on the Italian page, with a link to it. Both pages show the same items
+    in the same order, each an Italian text first: an item added in English would have no
+    Italian, the site's own language, and a move or a deletion is not a translation."""
+    if lingua() != ITALIANO:
+        return rx.el.p(
+            f"Per aggiungere, spostare o eliminare {tipo.plurale}, usa la ",
+            rx.el.a("pagina in italiano", href=percorso(ITALIANO), lang=ITALIANO),
+            f": qui si traducono le {tipo.plurale} che ci sono."
+            if tipo.femminile
+            else f": qui si traducono i {tipo.plurale} che ci sono.",
+            id=id_controllo("aggiungi", Voce(tipo.nome)),
+            tab_index=-1,
+            lang=ITALIANO,
+            class_name="nota-struttura",
+        )
     return rx.fragment(
         rx.el.button(
             f"Aggiungi {tipo.nome}",

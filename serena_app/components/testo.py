@@ -30,7 +30,7 @@ def testo_modificabile(chiave: str, **props) -> rx.Component:
         editor(SEZIONE, sezione=chiave),
         rx.fragment(
             paragrafi(della_pagina("sezioni")[chiave], lang=lingua_della_sezione(chiave), **props),
-            marcatore(StaffState.bozze[chiave].to(str)),
+            marcatore(StaffState.bozze[chiave].to(str), StaffState.traduzioni[chiave].to(str)),
             rx.cond(
                 in_modifica,
                 rx.fragment(

@@ -38,7 +38,7 @@ def voce_valore(valore: rx.Var[ValoreVista]) -> rx.Component:
                     ),
                     class_name="valore-titolo",
                 ),
-                marcatore(valore.bozza),
+                marcatore(valore.bozza, valore.traduzione),
                 rx.el.div(
                     rx.el.p(valore.testo),
                     id=pannello,

@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, delete, select
 
 from serena_app import db
-from serena_app.contenuto import pagina
+from serena_app.contenuto import pagina, traduzioni
 from serena_app.contenuto.pagina import NOME_BOZZA, PUBBLICATA, SUFFISSO_BOZZA, Pagina
 from serena_app.contenuto.tipi import NOMI_LINGUE, SEZIONE, TAPPA, TIPI, VALORE, Tipo, testo_di
 from serena_app.contenuto.traduzioni import FONTE
@@ -391,6 +391,20 @@ def da_pubblicare(*, session: Session, spazio: Spazio) -> tuple[int, list[Differ
     with db.transazione_bloccata(session, VersionePagina):
         versione = pagina.versione_pagina(session=session, pagina=spazio.bozza)
         return versione, differenze(session=session, spazio=spazio)
+
+
+def da_tradurre(*, session: Session, spazio: Spazio) -> list[str]:
+    """The working copy's items whose English is out of date or missing, one line each
+    (`traduzioni.da_fare`): a confirmation lists them under the changes."""
+    righe = [
+        *pagina.leggi_sezioni(session=session, pagina=spazio.bozza).values(),
+        *(
+            riga
+            for modello in (Tappa, Valore)
+            for riga in pagina.leggi_elenco(session=session, pagina=spazio.bozza, modello=modello)
+        ),
+    ]
+    return traduzioni.da_fare(righe)
 
 
 def _differenze_elenco(session: Session, spazio: Spazio, tipo: Tipo) -> list[Differenza]:

@@ -22,7 +22,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, or_, select
 
 from serena_app.contenuto import bozze, pagina
 from serena_app.contenuto.bozze import PAGINA, Spazio
@@ -86,9 +86,13 @@ class GiaAttuale(Exception):
         return "Questa versione è già quella attuale: non c’è niente da ripristinare."
 
 
-def condizioni_di(spazio: Spazio, chiave: str) -> list:
-    """Which revisions are an item's history (by section key or item code)."""
-    return [Revisione.spazio == spazio.pubblicata.nome, Revisione.chiave == chiave]
+def condizioni_di(spazio: Spazio, chiave: str, lingua: str | None = None) -> list:
+    """Which revisions are an item's history (by section key or item code): in `lingua`, its
+    saves of that language's texts and what concerns the whole item (added, moved...)."""
+    condizioni: list = [Revisione.spazio == spazio.pubblicata.nome, Revisione.chiave == chiave]
+    if lingua is not None:
+        condizioni.append(or_(col(Revisione.lingua) == lingua, col(Revisione.lingua).is_(None)))
+    return condizioni
 
 
 def condizioni_pubblicazioni(spazio: Spazio) -> list:
@@ -118,10 +122,11 @@ def di(
     chiave: str,
     prima_di: int | None = None,
     quante: int | None = None,
+    lingua: str | None = None,
 ) -> list[Revisione]:
     """An item's revisions (by section key or item code), newest first: all, or the `quante`
-    older than revision `prima_di`."""
-    return _elenco(session, condizioni_di(spazio, chiave), prima_di, quante)
+    older than revision `prima_di`; only those of `lingua` if given (`condizioni_di`)."""
+    return _elenco(session, condizioni_di(spazio, chiave, lingua), prima_di, quante)
 
 
 def pubblicazioni(

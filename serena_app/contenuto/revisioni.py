@@ -16,8 +16,9 @@ from sqlmodel import Session, col, select
 from serena_app.contenuto import cronologia, pagina
 from serena_app.contenuto.bozze import FUSO, MESI, PAGINA, Spazio
 from serena_app.contenuto.pagina import Elemento
-from serena_app.contenuto.tipi import SEZIONE, Voce, nome_voce
+from serena_app.contenuto.tipi import NOMI_LINGUE, SEZIONE, Voce, nome_voce
 from serena_app.contenuto.viste import Pezzo, RevisioneVista
+from serena_app.lingue import INGLESE, ITALIANO
 from serena_app.models import Revisione, Tappa, Valore
 
 PER_PAGINA = 10  # entries a history panel shows at first, and adds at each "Mostra …"
@@ -168,11 +169,21 @@ def _utc(quando: datetime) -> datetime:
     return quando if quando.tzinfo else quando.replace(tzinfo=UTC)
 
 
-def _testo(dati: dict | None) -> str:
-    """What a diff compares: an item's fields as lines (the year, the title, the text)."""
+def _testo(dati: dict | None, lingua: str | None = None) -> str:
+    """What a diff compares: an item's fields as lines (the year, the title, the text); those
+    of a revision's language (English: the English title and text)."""
     if not dati:
         return ""
-    return "\n".join(str(dati[c]) for c in ("anno", "titolo", "testo") if dati.get(c) is not None)
+    campi = ("titolo_en", "testo_en") if lingua == INGLESE else ("anno", "titolo", "testo")
+    return "\n".join(str(dati[c]) for c in campi if dati.get(c) is not None)
+
+
+def azione_di(revisione: Revisione) -> str:
+    """How the panel names a revision's change: "Salvata", "Salvata in inglese"."""
+    azione = AZIONI.get(revisione.azione, revisione.azione)
+    if revisione.lingua and revisione.lingua != ITALIANO:
+        return f"{azione} in {NOMI_LINGUE.get(revisione.lingua, revisione.lingua)}"
+    return azione
 
 
 def differenza(prima: str, dopo: str) -> list[Pezzo]:
@@ -194,14 +205,14 @@ def vista(
             )
         ]
     elif revisione.tipo != PAGINA:
-        pezzi = differenza(_testo(prima), _testo(dopo))
+        pezzi = differenza(_testo(prima, revisione.lingua), _testo(dopo, revisione.lingua))
         piegati = piega(pezzi)
     else:
         pezzi = []
     quando = _utc(revisione.quando)
     return RevisioneVista(
         numero=revisione.id or 0,
-        azione=AZIONI.get(revisione.azione, revisione.azione),
+        azione=azione_di(revisione),
         autore=revisione.autore or "file dei contenuti",
         quando=fa(quando, ora),
         esatto=esatto(quando),
@@ -210,7 +221,7 @@ def vista(
         ripristinabile=ripristinabile,
         momento=momento,
         piegata=piegati is not None,
-        testo="" if piegati is None else _testo(dopo or prima),
+        testo="" if piegati is None else _testo(dopo or prima, revisione.lingua),
     )
 
 
@@ -249,12 +260,17 @@ def di(
     chiave, elemento = attuale
     righe, altre = _pagina_di(
         cronologia.di(
-            session=session, spazio=spazio, chiave=chiave, prima_di=prima_di, quante=quante + 1
+            session=session,
+            spazio=spazio,
+            chiave=chiave,
+            prima_di=prima_di,
+            quante=quante + 1,
+            lingua=voce.lingua,
         ),
         quante,
     )
     ora = datetime.now(UTC)
-    nomi = _momenti(session, righe, cronologia.condizioni_di(spazio, chiave), ora)
+    nomi = _momenti(session, righe, cronologia.condizioni_di(spazio, chiave, voce.lingua), ora)
     voci = [
         vista(
             r,
@@ -281,7 +297,8 @@ def confronto(*, session: Session, spazio: Spazio, voce: Voce, numero: int) -> l
     dati = cronologia.da_ripristinare(revisione)
     if dati is None:
         return None
-    pezzi = differenza(_testo(dati), _testo(pagina.campi_di(elemento)))
+    lingua = revisione.lingua
+    pezzi = differenza(_testo(dati, lingua), _testo(pagina.campi_di(elemento), lingua))
     return piega(pezzi) or pezzi
 
 

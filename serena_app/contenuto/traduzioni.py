@@ -9,7 +9,7 @@ English was never written is "mancante"; the English page then shows its Italian
 
 import json
 
-from serena_app.contenuto.tipi import TIPI, Tipo, colonna
+from serena_app.contenuto.tipi import SEZIONE, TIPI, Tipo, Voce, colonna, nome_voce
 from serena_app.lingue import INGLESE, ITALIANO
 
 MANCANTE, DA_AGGIORNARE = "mancante", "da aggiornare"
@@ -66,3 +66,17 @@ def testi(elemento, lingua: str) -> tuple[dict[str, str], str]:
     if lingua == INGLESE and stato(elemento) != MANCANTE:
         return {k: v or "" for k, v in inglese(elemento).items()}, INGLESE
     return italiano(elemento), ITALIANO
+
+
+def da_fare(righe) -> list[str]:
+    """The items among `righe` whose English is out of date or missing, one line each, as
+    the publish confirmation lists them: "Testo della mission: traduzione da aggiornare"."""
+    righe_ = []
+    for elemento in righe:
+        if not (quale := stato(elemento)):
+            continue
+        tipo = _tipo(elemento)
+        chiave = getattr(elemento, "chiave", "") if tipo.nome == SEZIONE.nome else ""
+        nome = nome_voce(Voce(tipo.nome, chiave=chiave), getattr(elemento, "titolo", "") or "")
+        righe_.append(f"{nome}: {STATI[quale].lower()}")
+    return righe_

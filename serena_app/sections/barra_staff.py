@@ -86,6 +86,7 @@ def _conferma_bozze() -> rx.Component:
             class_name="conferma-titolo",
         ),
         rx.el.ul(rx.foreach(RedazioneState.elenco, lambda m: rx.el.li(m))),
+        rx.cond(pubblica & (RedazioneState.traduzioni_da_fare.length() > 0), _da_tradurre()),
         rx.el.div(
             rx.el.button(
                 rx.cond(pubblica, "Pubblica ora", "Scarta le bozze"),
@@ -98,6 +99,21 @@ def _conferma_bozze() -> rx.Component:
             class_name="azioni-modulo",
         ),
         class_name="conferma-bozze",
+    )
+
+
+def _da_tradurre() -> rx.Component:
+    """Under the changes to publish: the English left to do, which does not stop a publish
+    (the English page shows the Italian where the English is missing)."""
+    return rx.fragment(
+        rx.el.p(
+            "Traduzioni in inglese ancora da fare (puoi pubblicare lo stesso):",
+            id="traduzioni-da-fare",
+        ),
+        rx.el.ul(
+            rx.foreach(RedazioneState.traduzioni_da_fare, lambda m: rx.el.li(m)),
+            aria_labelledby="traduzioni-da-fare",
+        ),
     )
 
 
@@ -139,9 +155,46 @@ def _stato() -> rx.Component:
             ),
             class_name="esteso",
         ),
+        _traduzioni(),
         id=STATO_BOZZE,
         tab_index=-1,  # focused after a publish or a discard
         class_name="stato-bozze",
+    )
+
+
+def _traduzioni() -> rx.Component:
+    """After the drafts: the translations out of date and missing, "2 traduzioni da
+    aggiornare, 1 mancante." (on a phone "· 3 trad."); nothing when all are current."""
+    da_aggiornare, mancanti = StaffState.da_aggiornare, StaffState.mancanti
+    parti = [
+        rx.cond(
+            da_aggiornare == 1,
+            "1 traduzione da aggiornare",
+            da_aggiornare.to_string() + " traduzioni da aggiornare",
+        ),
+        rx.cond(
+            mancanti == 1,
+            "1 traduzione mancante",
+            mancanti.to_string() + " traduzioni mancanti",
+        ),
+    ]
+    return rx.cond(
+        (da_aggiornare + mancanti) > 0,
+        rx.fragment(
+            rx.el.span(
+                " · " + (da_aggiornare + mancanti).to_string() + " trad.",
+                class_name="breve",
+            ),
+            rx.el.span(
+                " ",
+                rx.cond(da_aggiornare > 0, parti[0], ""),
+                rx.cond((da_aggiornare > 0) & (mancanti > 0), ", ", ""),
+                rx.cond(mancanti > 0, parti[1], ""),
+                ".",
+                class_name="esteso",
+                data_traduzioni="true",
+            ),
+        ),
     )
 
 

@@ -35,7 +35,7 @@ def _tappa(tappa: rx.Var[TappaVista]) -> rx.Component:
                     rx.el.time(tappa.anno, date_time=tappa.anno, class_name="tappa-anno"),
                 ),
                 rx.el.h3(tappa.titolo, class_name="tappa-titolo"),
-                marcatore(tappa.bozza),
+                marcatore(tappa.bozza, tappa.traduzione),
                 rx.el.p(tappa.testo),
                 rx.cond(
                     in_modifica,
@@ -80,7 +80,10 @@ def _storia_completa() -> rx.Component:
                     pulsante_modifica("storia_testo"), esito_voce(SEZIONE, chiave="storia_testo")
                 ),
             ),
-            marcatore(StaffState.bozze["storia_testo"].to(str)),
+            marcatore(
+                StaffState.bozze["storia_testo"].to(str),
+                StaffState.traduzioni["storia_testo"].to(str),
+            ),
             paragrafi(
                 della_pagina("sezioni")["storia_testo"],
                 lang=lingua_della_sezione("storia_testo"),

@@ -6,12 +6,14 @@ modifica". Staff only: every handler that shows or changes anything is guarded, 
 panel holds is hidden with the rest of the staff view.
 """
 
+import dataclasses
 from collections.abc import Callable
 from typing import Any
 
 import reflex as rx
 from sqlmodel import Session
 
+from serena_app import lingue
 from serena_app.contenuto import cronologia, istantanea, pagina, revisioni, validazione
 from serena_app.contenuto.bozze import SITO, Spazio
 from serena_app.contenuto.cronologia import CAMBIATA_DA_ALTRI, GiaAttuale, NonAnnullabile
@@ -131,10 +133,12 @@ class CronologiaState(StaffState):
     @richiede_staff
     @numeri_controllati
     async def apri_cronologia(self, tipo: str, chiave: str | int):
-        """Open an item's history, newest first."""
+        """Open an item's history, newest first: on `/en/` its English changes, on `/` its
+        Italian ones, with those of the whole item (added, moved...) on both."""
         trovata = voce_richiesta(tipo, chiave)
         if trovata is None or trovata.nuova or not self.modifica_attiva:
             return None
+        trovata = dataclasses.replace(trovata, lingua=lingue.del_percorso(self.router.page.path))
         elenco = await self._sul_db(_revisioni, voce=trovata)
         self._chiudi_pannelli()
         if elenco is None:

@@ -6,6 +6,7 @@ see nothing of it until "Pubblica". The path of a change: a handler here (guarde
 `pagina` on the working copy, in a thread (the database work) → the snapshot and the live push
 to the other staff tabs. Versions live on the server, never in the browser."""
 
+import dataclasses
 import functools
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
@@ -13,7 +14,8 @@ from typing import TypeVar
 import reflex as rx
 from sqlmodel import Session
 
-from serena_app.contenuto import bozze, istantanea, pagina, validazione
+from serena_app import lingue
+from serena_app.contenuto import bozze, istantanea, pagina, traduzioni, validazione
 from serena_app.contenuto.bozze import SITO, Spazio
 from serena_app.contenuto.pagina import (
     Conflitto,
@@ -23,6 +25,7 @@ from serena_app.contenuto.pagina import (
     OrdineNonValido,
     Scrittura,
 )
+from serena_app.contenuto.revisioni import differenza
 from serena_app.contenuto.tipi import (
     NESSUNA,
     TAPPA,
@@ -34,6 +37,7 @@ from serena_app.contenuto.tipi import (
     nome_voce,
     voce,
 )
+from serena_app.contenuto.viste import Pezzo
 from serena_app.pubblicazione import pubblica
 from serena_app.state.contenuto import ContenutoState
 from serena_app.state.diffusione import avvisa, diffondi
@@ -60,6 +64,8 @@ APRI_STRUMENTI = "apri-strumenti"  # the id of its "Strumenti", which holds the 
 CONFERMA_BOZZE = "conferma-bozze"  # the id of the publish or discard confirmation's button
 RIEPILOGO_ERRORI = "riepilogo-errori"  # the id of a refused form's list of its errors
 DA_PUBBLICARE = "pubblica dalla barra in alto."
+ALTRA_LINGUA = "Questo modulo non è della lingua dell’editor aperto: nulla è stato salvato."
+STRUTTURA_IN_ITALIANO = "Tappe e valori si aggiungono dalla pagina in italiano."
 
 
 def voce_richiesta(tipo: object, chiave: object) -> Voce | None:
@@ -106,9 +112,31 @@ def numeri_controllati(
     return con_numeri
 
 
-def campi_da_mostrare(tipo: Tipo, elemento: Elemento) -> dict[str, str]:
-    """An item's editable fields as the editor shows them (text; "" for no year)."""
-    return {c.nome: "" if (v := getattr(elemento, c.nome)) is None else str(v) for c in tipo.campi}
+def campi_da_mostrare(voce: Voce, elemento: Elemento) -> dict[str, str]:
+    """An item's editable fields in its editor's language as the editor shows them (text; ""
+    for no year, or for an English text not written yet)."""
+    return {c.nome: "" if (v := getattr(elemento, c.nome)) is None else str(v) for c in voce.campi}
+
+
+def da_tradurre(elemento: Elemento) -> tuple[str, list[Pezzo]]:
+    """Above an English editor: the Italian to translate, and, where the English is out of
+    date, what changed in the Italian since the English was saved (a word diff)."""
+    italiano = traduzioni.italiano(elemento)
+    testo = "\n\n".join(v for v in italiano.values() if v)
+    if traduzioni.stato(elemento) != traduzioni.DA_AGGIORNARE:
+        return testo, []
+    fonte = traduzioni.fonte_di(elemento)
+    prima = "\n".join(fonte.get(nome, "") for nome in italiano)
+    return testo, differenza(prima, "\n".join(italiano.values()))
+
+
+def altra_lingua(voce: Voce, form_data: object) -> bool:
+    """Whether a form names a field of the item's kind in another language than its editor's
+    (an Italian editor's save carrying "testo_en"): it is refused whole."""
+    if not isinstance(form_data, dict):
+        return False
+    proprie = {c.nome for c in voce.campi}
+    return any(c.nome in form_data for c in voce.genere.campi_di_tutte if c.nome not in proprie)
 
 
 def _annuncio(voce: Voce, radice: str, scrittura: Scrittura) -> str:
@@ -157,7 +185,7 @@ def esito_di(voce: Voce, radice: str, scrittura: Scrittura) -> tuple[Voce, str]:
 
 def _conflitto(voce: Voce, attuale: Elemento) -> str:
     """The text someone else saved meanwhile, shown next to the editor."""
-    return "\n\n".join(v for _, v in sorted(campi_da_mostrare(voce.genere, attuale).items()) if v)
+    return "\n\n".join(v for _, v in sorted(campi_da_mostrare(voce, attuale).items()) if v)
 
 
 def pieno(tipo: Tipo) -> str:
@@ -198,10 +226,13 @@ def _vista(
     return istantanea.aggiornata(spazio.bozza if in_bozza else spazio.pubblicata, session=session)
 
 
-def _da_pubblicare(*, session: Session, spazio: Spazio, autore: str) -> tuple[int, list[str]]:
-    """The working copy's counter and its changes, one line each, read together."""
+def _da_pubblicare(
+    *, session: Session, spazio: Spazio, autore: str
+) -> tuple[int, list[str], list[str]]:
+    """The working copy's counter, its changes and its translations out of date or missing,
+    one line each, read together."""
     versione, differenze = bozze.da_pubblicare(session=session, spazio=spazio)
-    return versione, [str(d) for d in differenze]
+    return versione, [str(d) for d in differenze], bozze.da_tradurre(session=session, spazio=spazio)
 
 
 class RedazioneState(StaffState):
@@ -215,8 +246,13 @@ class RedazioneState(StaffState):
     da_eliminare: Voce = NESSUNA  # the item awaiting delete confirmation
     conferma: str = ""  # "pubblica" or "scarta" while that confirmation is open
     elenco: list[str] = []  # the changes that confirmation lists: exactly what it applies
+    traduzioni_da_fare: list[str] = []  # and under them, the translations left to do
     esito: Voce = NESSUNA  # the item the last change concerns: it says so under it
     esito_testo: str = ""
+    # An English editor: the Italian to translate, and what changed in it since the English
+    # was saved (empty unless the English is out of date).
+    originale: str = ""
+    cambiato: list[Pezzo] = []
     _versione: int = 0
     _versione_da_eliminare: int = 0
     _versione_bozza: int = 0  # the working copy's counter when the confirmation opened
@@ -237,8 +273,11 @@ class RedazioneState(StaffState):
                 "da_eliminare",
                 "conferma",
                 "elenco",
+                "traduzioni_da_fare",
                 "esito",
                 "esito_testo",
+                "originale",
+                "cambiato",
             )
         }
         self._chiudi()
@@ -255,11 +294,19 @@ class RedazioneState(StaffState):
         self.da_eliminare = NESSUNA
         self.conferma = ""
         self.elenco = []
+        self.traduzioni_da_fare = []
         self.campi = {}
         self.errori = {}
         self.conflitto = ""
         self.avviso = ""
         self.esito, self.esito_testo = NESSUNA, ""
+        self.originale, self.cambiato = "", []
+
+    def _nella_lingua(self, trovata: Voce | None) -> Voce | None:
+        """The item, to be edited in the language of this tab's page (`/en/`: its English)."""
+        if trovata is None:
+            return None
+        return dataclasses.replace(trovata, lingua=lingue.del_percorso(self.router.page.path))
 
     async def _esistente(self, voce: Voce | None) -> Elemento | None:
         """The stored item (closing any open editor); None if `voce` names no saved item, or
@@ -366,12 +413,13 @@ class RedazioneState(StaffState):
 
     async def _elenca(self, conferma: str) -> None:
         """Open (or open again) the confirmation with the changes as they are now."""
-        versione, elenco = await self._sul_db(_da_pubblicare)
+        versione, elenco, da_tradurre = await self._sul_db(_da_pubblicare)
         if not elenco:
             self._chiudi()
             self.avviso = NESSUNA_BOZZA
             return
         self.conferma, self._versione_bozza, self.elenco = conferma, versione, elenco
+        self.traduzioni_da_fare = da_tradurre
         self._metti_a_fuoco(CONFERMA_BOZZE)
 
     async def _applica(self, azione: Callable[..., Awaitable[pubblica.Esito]], **argomenti):
@@ -434,30 +482,35 @@ class RedazioneState(StaffState):
     @numeri_controllati
     async def apri(self, tipo: str, chiave: str | int) -> None:
         """Open the editor of an item, filled with what is stored now."""
-        await self._apri(voce_richiesta(tipo, chiave))
+        await self._apri(self._nella_lingua(voce_richiesta(tipo, chiave)))
 
     async def _apri(self, trovata: Voce | None) -> None:
         elemento = await self._esistente(trovata)
-        if elemento is not None:
-            self.aperto, self.campi = trovata, campi_da_mostrare(trovata.genere, elemento)
+        if elemento is not None and trovata is not None:
+            self.aperto, self.campi = trovata, campi_da_mostrare(trovata, elemento)
             self._versione = elemento.versione
+            if trovata.lingua != lingue.ITALIANO:
+                self.originale, self.cambiato = da_tradurre(elemento)
 
     @rx.event
     @richiede_staff
     async def aggiungi(self, tipo: str) -> None:
         """Open an empty editor for a new milestone or value."""
-        nuova = voce(tipo, 0)  # None for a section: sections are not added
+        nuova = self._nella_lingua(voce(tipo, 0))  # None for a section: sections are not added
         if nuova is not None:
             await self._aggiungi(nuova)
 
     async def _aggiungi(self, nuova: Voce) -> None:
         self._chiudi()
+        if nuova.lingua != lingue.ITALIANO:  # a new item is written in Italian first
+            self.avviso = STRUTTURA_IN_ITALIANO
+            return
         quanti = await self._sul_db(_sulla_bozza, funzione=pagina.quanti, tipo=nuova.genere)
         if quanti >= nuova.genere.massimo:
             self.avviso = pieno(nuova.genere)
             return
         self.aperto = nuova
-        self.campi = {c.nome: "" for c in nuova.genere.campi}
+        self.campi = {c.nome: "" for c in nuova.campi}
 
     @rx.event
     @richiede_staff
@@ -465,7 +518,7 @@ class RedazioneState(StaffState):
         """Open again, in edit mode, the editor this tab had open, which the server no longer
         knows (it was restarted, or the session ended and the same person logged in again):
         the page puts back what was typed, with a notice (`components/salvaguardie.py`)."""
-        trovata = editor_da_riprendere(self.editor_aperto, self._autore)
+        trovata = self._nella_lingua(editor_da_riprendere(self.editor_aperto, self._autore))
         if trovata is None or self.modifica_attiva:
             return
         await self._imposta_modifica(True)
@@ -482,10 +535,11 @@ class RedazioneState(StaffState):
         aperta = self.aperto
         if aperta == NESSUNA:
             return None
+        if altra_lingua(aperta, form_data):
+            self.avviso = ALTRA_LINGUA
+            return None
         try:
-            campi = validazione.modulo(
-                aperta.genere.campi, form_data, obbligatorio=not aperta.facoltativa
-            )
+            campi = validazione.modulo(aperta.campi, form_data, obbligatorio=not aperta.facoltativa)
             if aperta.nuova:
                 scrittura, nuova = await self._sul_db(
                     _scrivi, funzione=pagina.aggiungi, tipo=aperta.genere, campi=campi
@@ -508,7 +562,7 @@ class RedazioneState(StaffState):
         except Conflitto as conflitto:
             # Keep the editor (and the typed text) open; the next save is a deliberate choice.
             self.errori, self.conflitto = {}, _conflitto(aperta, conflitto.attuale)
-            self._loro = campi_da_mostrare(aperta.genere, conflitto.attuale)
+            self._loro = campi_da_mostrare(aperta, conflitto.attuale)
             self._versione = conflitto.attuale.versione
             return None
         except NonTrovato:

@@ -32,6 +32,7 @@ from serena_app.auth.ruoli import REDATTORE, RESPONSABILE
 from serena_app.contenuto import bozze, cronologia
 from serena_app.contenuto.bozze import SITO, Spazio
 from serena_app.contenuto.istantanea import Istantanea
+from serena_app.contenuto.traduzioni import DA_AGGIORNARE, MANCANTE
 from serena_app.db import esegui
 from serena_app.demo.capienza import LimiteRaggiunto
 from serena_app.state import schede_staff
@@ -104,6 +105,12 @@ class StaffState(rx.State):
     # visitor's browser never has this state stored.
     bozze: dict[str, str] = {}
     modifiche: list[str] = []
+    # Its translations: each section's whose English is missing or out of date, by key
+    # (milestones and values say it in their own `traduzione`), and how many of all items
+    # are out of date and missing.
+    traduzioni: dict[str, str] = {}
+    da_aggiornare: int = 0
+    mancanti: int = 0
     # Whether "Annulla ultima modifica" has a change of theirs to undo (none once published),
     # as the database said at this tab's last event; an undo sent anyway is refused in words.
     puo_annullare: bool = False
@@ -138,6 +145,15 @@ class StaffState(rx.State):
             self.bozze = bozze
         if modifiche != self.modifiche:
             self.modifiche = modifiche
+        traduzioni = vista.traduzioni if vista is not None else {}
+        stati = [*traduzioni.values()]
+        if vista is not None:
+            stati += [v.traduzione for v in (*vista.tappe, *vista.valori)]
+        if traduzioni != self.traduzioni:
+            self.traduzioni = traduzioni
+        for nome, stato in (("da_aggiornare", DA_AGGIORNARE), ("mancanti", MANCANTE)):
+            if (quanti := stati.count(stato)) != getattr(self, nome):
+                setattr(self, nome, quanti)
 
     async def _staff(self) -> Permesso | None:
         """Who is logged in on this browser and where they edit, checked against the database

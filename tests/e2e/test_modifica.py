@@ -62,8 +62,9 @@ def test_a_saved_mission_is_a_draft_until_pubblica_then_visitors_see_it_live(
     redattore.page.get_by_role("button", name="Pubblica", exact=True).click()
     conferma = redattore.page.get_by_role("button", name="Pubblica ora")
     expect(conferma).to_be_focused()
+    # The change, and under it the English it leaves out of date (publishing is allowed).
     expect(redattore.barra.get_by_role("listitem")).to_have_text(
-        ["Testo della mission: modificato"]
+        ["Testo della mission: modificato", "Testo della mission: traduzione da aggiornare"]
     )
     conferma.click()
     expect(redattore.annuncio).to_have_text("Pubblicata 1 modifica.")
@@ -369,7 +370,7 @@ def test_the_subtitle_is_edited_in_place_and_published(
     expect(redattore.page.locator(".apertura")).to_contain_text(nuovo)
     redattore.page.get_by_role("button", name="Pubblica", exact=True).click()
     expect(redattore.barra.get_by_role("listitem")).to_have_text(
-        ["Testo del sottotitolo: modificato"]
+        ["Testo del sottotitolo: modificato", "Testo del sottotitolo: traduzione da aggiornare"]
     )
     redattore.page.get_by_role("button", name="Pubblica ora").click()
     expect(redattore.annuncio).to_have_text("Pubblicata 1 modifica.")

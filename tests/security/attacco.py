@@ -23,9 +23,9 @@ PROTETTI_CRONOLOGIA = sorted(
 )
 """Every handler of CronologiaState (history, undo) that `richiede_staff` guards."""
 
-NESSUNA = {"tipo": "", "chiave": "", "id": 0}
+NESSUNA = {"tipo": "", "chiave": "", "id": 0, "lingua": "it"}
 """No item open, as the browser receives it."""
-MISSION = {"tipo": "sezione", "chiave": "mission", "id": 0}
+MISSION = {"tipo": "sezione", "chiave": "mission", "id": 0, "lingua": "it"}
 
 SETVAR = [
     (STAFF, "modifica_attiva", True),

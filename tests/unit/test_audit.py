@@ -55,6 +55,14 @@ def test_the_log_says_who_did_what(session):
         versione=versione,
         autore="anna",
     )
+    pagina.salva(
+        session=session,
+        pagina=BOZZA,
+        voce=mission,
+        campi={"testo_en": "New."},
+        versione=versione + 1,
+        autore="anna",
+    )
     bozze.pubblica(session=session, spazio=SITO, autore="anna")
 
     righe = _righe(session, utente="anna")
@@ -65,7 +73,8 @@ def test_the_log_says_who_did_what(session):
         ("anna", "password cambiata", ""),
         ("anna", "account disabilitato", ""),
         ("anna", "account riabilitato", ""),
-        ("anna", "salvata", "Testo della mission"),
+        ("anna", "salvata", "Testo della mission (in italiano)"),
+        ("anna", "salvata", "Testo della mission (in inglese)"),
         ("anna", "pubblicata", "la pagina"),
     ]
     bruno = _righe(session, utente="bruno")  # no account: said so, the name typed quoted

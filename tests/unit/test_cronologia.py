@@ -54,13 +54,57 @@ def test_every_change_is_kept_with_who_and_the_text_before_and_after(sito, conte
         ("anna", "salvata"),
         (None, "creata"),
     ]
-    assert json.loads(storia[1].prima) == {"testo": originale}
-    assert json.loads(storia[0].dopo) == {"testo": "Seconda versione."}
+    # History keeps every language's texts (and the Italian the English was translated
+    # from); a save of the Italian changes only the Italian, and says so.
+    inglese = contenuto["sezioni_en"]["mission"]
+    prima, dopo = json.loads(storia[1].prima), json.loads(storia[0].dopo)
+    assert (prima["testo"], prima["testo_en"]) == (originale, inglese)
+    assert (dopo["testo"], dopo["testo_en"]) == ("Seconda versione.", inglese)
+    assert [r.lingua for r in storia] == ["it", "it", None]
 
     bozze.pubblica(session=sito, spazio=SITO, autore="carla")
     (pubblicazione,) = cronologia.pubblicazioni(session=sito, spazio=SITO)
     assert pubblicazione.autore == "carla"
     assert json.loads(pubblicazione.dopo)["sezioni"]["mission"] == "Seconda versione."
+
+
+def _salva_inglese(session, testo: str, autore: str = "anna") -> None:
+    versione = pagina.leggi_elemento(session=session, pagina=BOZZA, voce=MISSION).versione
+    pagina.salva(
+        session=session,
+        pagina=BOZZA,
+        voce=MISSION,
+        campi={"testo_en": testo},
+        versione=versione,
+        autore=autore,
+    )
+
+
+def test_each_language_has_its_history_and_a_restore_brings_back_only_its_texts(sito, contenuto):
+    _salva_inglese(sito, "The first English mission.")
+    _salva_inglese(sito, "The wrong English mission.")
+    salva_mission(sito, "Una mission nuova.")
+    inglesi = cronologia.di(session=sito, spazio=SITO, chiave="mission", lingua="en")
+    italiane = cronologia.di(session=sito, spazio=SITO, chiave="mission", lingua="it")
+    assert [(r.azione, r.lingua) for r in inglesi] == [
+        ("salvata", "en"),
+        ("salvata", "en"),
+        ("creata", None),
+    ]
+    assert [(r.azione, r.lingua) for r in italiane] == [("salvata", "it"), ("creata", None)]
+
+    # The panel names the language, and its diff is of the English.
+    vista = revisioni.vista(inglesi[0], datetime.now(UTC))
+    assert vista.azione == "Salvata in inglese"
+    assert ("aggiunto", "wrong") in [(p.tipo, p.testo.strip()) for p in vista.pezzi]
+
+    # Restoring the first English: the English comes back, the new Italian stays.
+    cronologia.ripristina(session=sito, spazio=SITO, numero=inglesi[1].id, autore="anna")
+    sito.expire_all()
+    mission = pagina.leggi_elemento(session=sito, pagina=BOZZA, voce=MISSION)
+    assert (mission.testo, mission.testo_en) == ("Una mission nuova.", "The first English mission.")
+    ultima = cronologia.di(session=sito, spazio=SITO, chiave="mission")[0]
+    assert (ultima.azione, ultima.lingua) == ("ripristinata", "en")
 
 
 def test_history_is_never_rewritten(sito):
@@ -86,7 +130,7 @@ def test_a_restore_brings_an_old_text_back_as_a_draft_and_is_a_revision_itself(s
     assert _mission(sito, PUBBLICATA) == "Una mission sbagliata."  # until "Pubblica"
     ultima = cronologia.di(session=sito, spazio=SITO, chiave="mission")[0]
     assert (ultima.azione, ultima.autore) == ("ripristinata", "bruno")
-    assert json.loads(ultima.dopo) == {"testo": originale}
+    assert json.loads(ultima.dopo)["testo"] == originale
     bozze.pubblica(session=sito, spazio=SITO)
     assert _mission(sito, PUBBLICATA) == originale
 

@@ -1,0 +1,164 @@
+"""Staff translate on the English page: the English mission edited and published (live on an
+open `/en/`, not on `/`), a translation marked out of date when the Italian changes (with what
+changed) and current again once the English is saved, the bar's count, the publish
+confirmation's list, and undo and history of an English change."""
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from serena_app.contenuto.bozze import BOZZA
+from serena_app.contenuto.pagina import leggi_elemento
+from serena_app.contenuto.tipi import SEZIONE, Voce
+from tests.e2e.pages.staff import PaginaInModifica, accedi
+from tests.support.axe import violazioni_alle_due_misure
+from tests.support.chromium import VIEWPORTS
+from tests.support.server import Server
+
+INGLESE = "/en/"
+CAMPO_INGLESE = "Testo in inglese: mission"
+DA_AGGIORNARE = "Traduzione da aggiornare"
+
+
+@pytest.fixture
+def redattore(pagina: Page, staff, contenuto, db) -> PaginaInModifica:
+    """Anna, logged in, in edit mode on the English page."""
+    accedi(pagina, "anna", staff["anna"])
+    return PaginaInModifica(pagina, contenuto).apri(INGLESE).attiva_modifica()
+
+
+def _mission(page: Page):
+    return page.locator("#mission")
+
+
+def _salva_inglese(redattore: PaginaInModifica, testo: str) -> None:
+    redattore.page.get_by_role("button", name="Modifica mission").click()
+    redattore.campo(CAMPO_INGLESE).fill(testo)
+    redattore.salva()
+    expect(redattore.annuncio).to_have_text("Testo della mission salvato.")
+    expect(_mission(redattore.page)).to_contain_text(testo)
+
+
+def _pubblica(redattore: PaginaInModifica) -> None:
+    redattore.page.get_by_role("button", name="Pubblica", exact=True).click()
+    redattore.page.get_by_role("button", name="Pubblica ora").click()
+    expect(redattore.stato).to_contain_text("Nessuna modifica in bozza")
+
+
+@pytest.mark.parametrize("server", ["run"], indirect=True)
+@pytest.mark.parametrize("viewport", ["desktop"], indirect=True)
+def test_staff_translate_the_mission_and_only_the_english_page_changes(
+    redattore: PaginaInModifica, browser: Browser, server: Server, contenuto
+):
+    italiana, inglese = contenuto["sezioni"]["mission"], contenuto["sezioni_en"]["mission"]
+    visite = browser.new_context(base_url=server.url)
+    su_en, su_it = visite.new_page(), visite.new_page()
+    for pagina, percorso in ((su_en, INGLESE), (su_it, "/")):
+        pagina.goto(percorso)
+        expect(pagina.locator("main")).to_have_attribute("data-idratata", "true")
+
+    page = redattore.page
+    # On /en/ the lists are translated, not reshaped: no add, move or delete.
+    expect(page.get_by_role("button", name="Aggiungi tappa")).to_have_count(0)
+    expect(page.get_by_role("button", name="Sposta su tappa 2")).to_have_count(0)
+    expect(page.get_by_role("button", name="Modifica tappa 1")).to_be_visible()
+    expect(page.locator("#storia").get_by_role("link", name="pagina in italiano")).to_be_visible()
+
+    page.get_by_role("button", name="Modifica mission").click()
+    campo = redattore.campo(CAMPO_INGLESE)
+    expect(campo).to_be_focused()
+    expect(campo).to_have_value(inglese)  # it starts from the English
+    originale = page.locator(".originale")
+    expect(originale).to_contain_text("Testo italiano da tradurre:")
+    expect(originale).to_contain_text(italiana.split("\n\n")[0][:40])
+    campo.fill("Our new English mission.")
+    campo.press("Tab")
+    page.keyboard.press("Enter")  # "Salva", by keyboard
+    expect(redattore.annuncio).to_have_text("Testo della mission salvato.")
+    expect(_mission(page)).to_contain_text("Our new English mission.")
+    expect(_mission(su_en)).to_contain_text(inglese.split("\n\n")[0][:40])  # a draft, so far
+
+    _pubblica(redattore)
+    expect(_mission(su_en)).to_contain_text("Our new English mission.")
+    expect(_mission(su_it)).to_contain_text(italiana.split("\n\n")[0][:40])
+    expect(_mission(su_it)).not_to_contain_text("Our new English mission.")
+    su_it.reload()
+    expect(su_it.locator("main")).to_have_attribute("data-idratata", "true")
+    expect(_mission(su_it)).not_to_contain_text("Our new English mission.")
+    visite.close()
+
+
+@pytest.mark.parametrize("server", ["run"], indirect=True)
+@pytest.mark.parametrize("viewport", ["desktop"], indirect=True)
+def test_a_changed_italian_marks_the_english_out_of_date_until_it_is_saved(
+    redattore: PaginaInModifica, contenuto, tmp_path
+):
+    page = redattore.page
+    expect(page.locator(".traduzione")).to_have_count(0)  # the seed is all translated
+    expect(redattore.stato).not_to_contain_text("traduzion")
+
+    # The Italian mission changes, from a tab of the Italian page.
+    italiana = PaginaInModifica(page.context.new_page(), contenuto).apri().attiva_modifica()
+    italiana.page.get_by_role("button", name="Modifica mission").click()
+    italiana.campo("Testo: mission").fill("Una mission tutta nuova.")
+    italiana.salva()
+    expect(italiana.annuncio).to_have_text("Testo della mission salvato.")
+    expect(italiana.stato).to_contain_text("1 traduzione da aggiornare.")  # on / too
+
+    # The English tab is told live: its marker, and the bar's count.
+    marcatore = _mission(page).locator(".traduzione")
+    expect(marcatore).to_have_text(DA_AGGIORNARE)
+    expect(redattore.stato).to_contain_text("1 traduzione da aggiornare.")
+
+    # "Pubblica" lists it, and still publishes.
+    page.get_by_role("button", name="Pubblica", exact=True).click()
+    da_fare = page.get_by_role("list", name="Traduzioni in inglese ancora da fare")
+    expect(da_fare).to_have_text("Testo della mission: traduzione da aggiornare")
+    expect(page.get_by_role("button", name="Pubblica ora")).to_be_enabled()
+    page.get_by_role("button", name="No, torna indietro").click()
+
+    # Axe, with the marker, at both sizes; and the pictures.
+    assert violazioni_alle_due_misure(page) == {}
+    for nome, misura in VIEWPORTS.items():
+        page.set_viewport_size(misura)
+        marcatore.scroll_into_view_if_needed()
+        page.screenshot(path=tmp_path / f"traduzione-da-aggiornare-{nome}.png")
+    page.set_viewport_size(VIEWPORTS["desktop"])
+
+    # The editor says what changed in the Italian since the English was saved.
+    page.get_by_role("button", name="Modifica mission").click()
+    cambiato = page.locator(".originale details")
+    expect(cambiato.locator("summary")).to_contain_text(DA_AGGIORNARE)
+    expect(cambiato.locator("ins").last).to_contain_text("nuova.")
+    expect(cambiato.locator("del").first).to_be_attached()
+    page.screenshot(path=tmp_path / "traduzione-da-aggiornare-editor.png")
+    print(f"\nscreenshots of the marker: {tmp_path}")
+    redattore.campo(CAMPO_INGLESE).fill("An all new mission.")
+    redattore.salva()
+    expect(redattore.annuncio).to_have_text("Testo della mission salvato.")
+    expect(marcatore).to_have_count(0)
+    expect(redattore.stato).not_to_contain_text("traduzion")
+    italiana.page.close()
+
+
+@pytest.mark.parametrize("server", ["run"], indirect=True)
+@pytest.mark.parametrize("viewport", ["desktop"], indirect=True)
+def test_undo_and_history_of_an_english_change_touch_only_the_english(
+    redattore: PaginaInModifica, contenuto, db
+):
+    page = redattore.page
+    _salva_inglese(redattore, "The first English mission.")
+    _salva_inglese(redattore, "The second English mission.")
+    redattore.strumento("Annulla ultima modifica").click()
+    expect(redattore.annuncio).to_have_text("Modifica annullata: Testo della mission.")
+    expect(_mission(page)).to_contain_text("The first English mission.")
+    db.expire_all()
+    bozza = leggi_elemento(session=db, pagina=BOZZA, voce=Voce(SEZIONE.nome, chiave="mission"))
+    assert (bozza.testo, bozza.testo_en) == (
+        contenuto["sezioni"]["mission"],
+        "The first English mission.",
+    )
+
+    page.get_by_role("button", name="Cronologia mission").click()
+    voci = page.get_by_role("region", name="Cronologia: mission").get_by_role("listitem")
+    expect(voci.first).to_contain_text("Modifica annullata in inglese · anna")
+    expect(voci.nth(1)).to_contain_text("Salvata in inglese · anna")
