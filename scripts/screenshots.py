@@ -1,6 +1,7 @@
 """Screenshots for the README, at phone (390x844) and desktop (1280x800) size, into
 `docs/screenshots/`: the visitor page, a value expanded, the page in English (`/en/`, also with
-a value expanded), edit mode, a field open, the staff bar with a draft, an item's history, the
+a value expanded), edit mode, a field open, the staff bar with a draft, an item's history, an
+English text out of date (its marker, and its editor with what changed in the Italian), the
 "Persone" panel after an invitation, a responsabile viewing a publication request, the live
 demo's banner and a phone's copy. Look at them before committing them. Reduced motion: no
 smooth scroll is caught half-way.
@@ -110,6 +111,29 @@ def redazione(browser: Browser, url: str) -> None:
         page.close()
 
 
+def traduzione(browser: Browser, url: str) -> None:
+    """The English page in edit mode after `redazione` changed the Italian mission: its English
+    marked out of date, and its editor showing what changed in the Italian since."""
+    for size in VIEWPORTS:
+        page = _entra(browser, url, size)
+        page.goto("/en/")
+        expect(page.locator("main")).to_have_attribute("data-idratata", "true")
+        modifica = page.get_by_role("button", name="Modifica pagina")
+        if modifica.is_visible():
+            modifica.click()
+        marcatore = page.locator("#mission .traduzione")
+        expect(marcatore).to_have_text("Traduzione da aggiornare")
+        marcatore.evaluate("(m) => m.scrollIntoView({block: 'center'})")
+        page.screenshot(path=OUT / f"traduzione-{size}.png")
+        page.get_by_role("button", name="Modifica mission").click()
+        cambiato = page.locator(".originale details")
+        expect(cambiato).to_be_visible()
+        cambiato.evaluate("(d) => d.scrollIntoView({block: 'start'})")
+        page.evaluate("window.scrollBy(0, -140)")
+        page.screenshot(path=OUT / f"traduzione-editor-{size}.png")
+        page.close()
+
+
 def persone(browser: Browser, url: str) -> None:
     """The "Persone" panel at both sizes, after inviting a redattore (the link and its QR)."""
     for numero, size in enumerate(VIEWPORTS, start=1):
@@ -180,6 +204,7 @@ def main() -> int:
             if not solo_inglese:
                 visitatore(browser, server.url)
                 redazione(browser, server.url)
+                traduzione(browser, server.url)
                 persone(browser, server.url)
                 richiesta(browser, server.url, server.db_url)
         if not solo_inglese:

@@ -25,7 +25,7 @@ from serena_app.contenuto.pagina import (
     OrdineNonValido,
     Scrittura,
 )
-from serena_app.contenuto.revisioni import differenza
+from serena_app.contenuto.revisioni import differenza, piega
 from serena_app.contenuto.tipi import (
     NESSUNA,
     TAPPA,
@@ -120,14 +120,16 @@ def campi_da_mostrare(voce: Voce, elemento: Elemento) -> dict[str, str]:
 
 def da_tradurre(elemento: Elemento) -> tuple[str, list[Pezzo]]:
     """Above an English editor: the Italian to translate, and, where the English is out of
-    date, what changed in the Italian since the English was saved (a word diff)."""
+    date, what changed in the Italian since the English was saved (a word diff, folded to the
+    sentences that changed when the text is long: the whole Italian is just above it)."""
     italiano = traduzioni.italiano(elemento)
     testo = "\n\n".join(v for v in italiano.values() if v)
     if traduzioni.stato(elemento) != traduzioni.DA_AGGIORNARE:
         return testo, []
     fonte = traduzioni.fonte_di(elemento)
     prima = "\n".join(fonte.get(nome, "") for nome in italiano)
-    return testo, differenza(prima, "\n".join(italiano.values()))
+    pezzi = differenza(prima, "\n".join(italiano.values()))
+    return testo, piega(pezzi) or pezzi
 
 
 def altra_lingua(voce: Voce, form_data: object) -> bool:
