@@ -47,31 +47,19 @@ def _pagina(browser: Browser, url: str, size: str, percorso: str = "/") -> Page:
     return page
 
 
-def visitatore(browser: Browser, url: str) -> None:
-    """The page as a visitor first sees it, and with a value expanded."""
+def visitatore(browser: Browser, url: str, percorso: str = "/", nome: str = "visitatore") -> None:
+    """The page at `percorso` as a visitor first sees it (`<nome>-<size>.png`), and with a
+    value expanded (`valore-aperto-<size>.png`, or `<nome>-valore-aperto-<size>.png`)."""
+    aperto = "valore-aperto" if nome == "visitatore" else f"{nome}-valore-aperto"
     for size in VIEWPORTS:
-        page = _pagina(browser, url, size)
-        page.screenshot(path=OUT / f"visitatore-{size}.png")
+        page = _pagina(browser, url, size, percorso)
+        page.screenshot(path=OUT / f"{nome}-{size}.png")
         valore = page.locator("#valore-pulsante-2")
         valore.click()
         expect(valore).to_have_attribute("aria-expanded", "true")
         page.locator("#valori-2").scroll_into_view_if_needed()
         page.evaluate("window.scrollBy(0, -120)")
-        page.screenshot(path=OUT / f"valore-aperto-{size}.png")
-        page.close()
-
-
-def inglese(browser: Browser, url: str) -> None:
-    """The page in English (`/en/`) as a visitor first sees it, and with a value expanded."""
-    for size in VIEWPORTS:
-        page = _pagina(browser, url, size, "/en/")
-        page.screenshot(path=OUT / f"inglese-{size}.png")
-        valore = page.locator("#valore-pulsante-2")
-        valore.click()
-        expect(valore).to_have_attribute("aria-expanded", "true")
-        page.locator("#valori-2").scroll_into_view_if_needed()
-        page.evaluate("window.scrollBy(0, -120)")
-        page.screenshot(path=OUT / f"inglese-valore-aperto-{size}.png")
+        page.screenshot(path=OUT / f"{aperto}-{size}.png")
         page.close()
 
 
@@ -200,7 +188,7 @@ def main() -> int:
                 crea_staff(
                     session=session, nome_utente="anna", password=PASSWORD, ruolo=RESPONSABILE
                 )
-            inglese(browser, server.url)
+            visitatore(browser, server.url, "/en/", "inglese")  # the page in English
             if not solo_inglese:
                 visitatore(browser, server.url)
                 redazione(browser, server.url)
