@@ -43,9 +43,10 @@ from serena_app.auth.personale import (
 from serena_app.auth.ruoli import RESPONSABILE, RUOLI
 from serena_app.comandi import audit, backup, esportazione
 from serena_app.comandi.terminale import sicuro
-from serena_app.contenuto.bozze import FUSO, BozzaCambiata
+from serena_app.contenuto.bozze import BozzaCambiata
 from serena_app.contenuto.semina import semina
 from serena_app.demo import comando as demo_comando
+from serena_app.lingue.tempo import FUSO
 from serena_app.produzione import comando as produzione
 from serena_app.produzione import impostazioni
 from serena_app.pubblicazione.archivio import Archivio, cartella

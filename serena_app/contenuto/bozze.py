@@ -22,7 +22,6 @@ import uuid
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, delete, select
 
@@ -31,7 +30,7 @@ from serena_app.contenuto import pagina, traduzioni
 from serena_app.contenuto.pagina import NOME_BOZZA, PUBBLICATA, SUFFISSO_BOZZA, Pagina
 from serena_app.contenuto.tipi import NOMI_LINGUE, SEZIONE, TAPPA, TIPI, VALORE, Tipo, testo_di
 from serena_app.contenuto.traduzioni import FONTE
-from serena_app.lingue import INGLESE
+from serena_app.lingue import INGLESE, tempo
 from serena_app.models import MODELLI_ELENCO, Sezione, Tappa, Valore, VersionePagina
 
 BOZZA = Pagina(NOME_BOZZA)
@@ -73,21 +72,6 @@ SITO = Spazio(PUBBLICATA, BOZZA)
 
 ELENCHI = (TAPPA, VALORE)
 PAGINA = "pagina"  # history's kind for a whole page (a publish, a discard)
-FUSO = ZoneInfo("Europe/Rome")
-MESI = [
-    "gennaio",
-    "febbraio",
-    "marzo",
-    "aprile",
-    "maggio",
-    "giugno",
-    "luglio",
-    "agosto",
-    "settembre",
-    "ottobre",
-    "novembre",
-    "dicembre",
-]
 
 
 def firma(autore: str | None, quando: datetime | None) -> str:
@@ -95,8 +79,7 @@ def firma(autore: str | None, quando: datetime | None) -> str:
     time); "" for an item without one."""
     if not autore or quando is None:
         return ""
-    ora = (quando if quando.tzinfo else quando.replace(tzinfo=UTC)).astimezone(FUSO)
-    return f"Bozza di {autore} · {ora.day} {MESI[ora.month - 1]}, {ora:%H:%M}"
+    return f"Bozza di {autore} · {tempo.giorno_e_ora(quando)}"
 
 
 @dataclasses.dataclass(frozen=True)

@@ -14,11 +14,12 @@ from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
 from serena_app.contenuto import cronologia, pagina
-from serena_app.contenuto.bozze import FUSO, MESI, PAGINA, Spazio
+from serena_app.contenuto.bozze import PAGINA, Spazio
 from serena_app.contenuto.pagina import Elemento
 from serena_app.contenuto.tipi import NOMI_LINGUE, SEZIONE, Voce, nome_voce
 from serena_app.contenuto.viste import Pezzo, RevisioneVista
-from serena_app.lingue import INGLESE, ITALIANO
+from serena_app.lingue import INGLESE, ITALIANO, tempo
+from serena_app.lingue.tempo import FUSO
 from serena_app.models import Revisione, Tappa, Valore
 
 PER_PAGINA = 10  # entries a history panel shows at first, and adds at each "Mostra …"
@@ -51,22 +52,17 @@ def fa(quando: datetime, ora: datetime) -> str:
     secondi = int((ora - quando).total_seconds())
     if secondi < 60:
         return "adesso"
-    for unita, singolare, plurale in (
-        (86400, "giorno", "giorni"),
-        (3600, "ora", "ore"),
-        (60, "minuto", "minuti"),
-    ):
+    for unita, nome in ((86400, "day"), (3600, "hour"), (60, "minute")):
         if secondi >= unita:
             n = secondi // unita
             if unita == 86400 and n == 1:
                 return "ieri"
-            return f"{n} {singolare if n == 1 else plurale} fa"
+            return tempo.fa(n, nome)
     return "adesso"
 
 
 def esatto(quando: datetime) -> str:
-    ora = quando.astimezone(FUSO)
-    return f"{ora.day} {MESI[ora.month - 1]} {ora.year}, {ora:%H:%M}"
+    return tempo.data_e_ora(quando)
 
 
 def momento(quando: datetime, ora: datetime) -> str:
@@ -78,8 +74,7 @@ def momento(quando: datetime, ora: datetime) -> str:
         return f"delle {orario}"
     if allora.date() == oggi.date() - timedelta(days=1):
         return f"delle {orario} di ieri"
-    anno = "" if allora.year == oggi.year else f" {allora.year}"
-    return f"del {allora.day} {MESI[allora.month - 1]}{anno} alle {orario}"
+    return f"del {tempo.giorno(allora, anno=allora.year != oggi.year)} alle {orario}"
 
 
 def _minuto(quando: datetime) -> datetime:

@@ -19,7 +19,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import update
 from sqlmodel import Session, col, or_, select
 
-from serena_app.contenuto.bozze import FUSO, MESI
+from serena_app.lingue import tempo
+from serena_app.lingue.tempo import FUSO
 from serena_app.models import Programmata
 
 ATTESA, IN_CORSO, FATTA, VUOTA, FALLITA, ANNULLATA = (
@@ -37,7 +38,6 @@ ANTICIPO_MASSIMO = timedelta(days=366)
 MOSTRATE_DOPO = timedelta(days=2)  # a finished one stays in the staff bar's list this long
 NIENTE = "niente da pubblicare"
 FIRMA = " (programmata)"  # history signs a scheduled publish "anna (programmata)"
-GIORNI = ["lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato", "domenica"]
 
 MANCANTE = "Scegli la data e l’ora della pubblicazione."
 MALFORMATA = (
@@ -87,7 +87,7 @@ def _ambigua(locale: datetime) -> bool:
 
 
 def _in_parole_giorno(giorno: date) -> str:
-    return f"{GIORNI[giorno.weekday()]} {giorno.day} {MESI[giorno.month - 1]} {giorno.year}"
+    return tempo.giorno_della_settimana(giorno)
 
 
 def orario(data: object, ora: object, *, adesso: datetime) -> datetime:
@@ -110,7 +110,7 @@ def orario(data: object, ora: object, *, adesso: datetime) -> datetime:
     quando = locale.astimezone(UTC)
     if quando.astimezone(FUSO).replace(tzinfo=None) != locale.replace(tzinfo=None):
         raise OrarioNonValido(
-            f"Il {giorno.day} {MESI[giorno.month - 1]} {giorno.year} alle {alle:%H:%M} non "
+            f"Il {tempo.giorno(giorno)} alle {alle:%H:%M} non "
             "esiste in Italia: quella notte gli orologi passano dalle 02:00 alle 03:00 (inizia "
             "l’ora legale). Scegli un altro orario."
         )

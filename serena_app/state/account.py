@@ -2,15 +2,15 @@
 two-step login. Each handler is guarded (`richiede_staff`) and acts only on the account of the
 session this tab presented (`auth/account.py`)."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 import reflex as rx
 
 from serena_app.auth import account, due_passaggi, indirizzo
 from serena_app.auth.account import Account, ErroreAccount
-from serena_app.contenuto.bozze import FUSO, MESI
 from serena_app.db import esegui
 from serena_app.demo import qr
+from serena_app.lingue import tempo
 from serena_app.state.accesso import AccessoState
 from serena_app.state.staff import StaffState, richiede_staff, solo_responsabile
 
@@ -187,8 +187,7 @@ class AccountState(StaffState):
 
 def _quando(momento: datetime) -> str:
     """ "6 dicembre, 02:10" (Italian time)."""
-    ora = (momento if momento.tzinfo else momento.replace(tzinfo=UTC)).astimezone(FUSO)
-    return f"{ora.day} {MESI[ora.month - 1]}, {ora:%H:%M}"
+    return tempo.giorno_e_ora(momento)
 
 
 def _testi(form_data: object, *nomi: str) -> tuple[str | None, ...]:

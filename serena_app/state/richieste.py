@@ -12,7 +12,6 @@ request, a name or a message.
 import asyncio
 import functools
 import logging
-from datetime import UTC
 
 import reflex as rx
 from reflex_base.registry import RegistrationContext
@@ -22,9 +21,10 @@ from serena_app.auth import ruoli
 from serena_app.auth.permessi import staff_autorizzato
 from serena_app.auth.ruoli import RESPONSABILE
 from serena_app.contenuto import bozze, validazione
-from serena_app.contenuto.bozze import FUSO, MESI, SITO, Spazio
+from serena_app.contenuto.bozze import SITO, Spazio
 from serena_app.contenuto.tipi import modifiche
 from serena_app.db import esegui
+from serena_app.lingue import tempo
 from serena_app.pubblicazione import annuncio, richieste
 from serena_app.pubblicazione.richieste import GiaAperta, GiaDecisa, NienteDaChiedere, Richiesta
 from serena_app.state.accesso import AccessoState
@@ -64,9 +64,7 @@ _VISTA = {  # what a tab shows of the requests, and its value when it shows noth
 
 def _quando(richiesta: Richiesta) -> str:
     """E.g. "6 dicembre, 02:10" (Italian time)."""
-    ora = richiesta.creata
-    ora = (ora if ora.tzinfo else ora.replace(tzinfo=UTC)).astimezone(FUSO)
-    return f"{ora.day} {MESI[ora.month - 1]}, {ora:%H:%M}"
+    return tempo.giorno_e_ora(richiesta.creata)
 
 
 def _da_chiedere(*, session: Session, spazio: Spazio, autore: str) -> tuple[int, list[str]]:

@@ -12,15 +12,20 @@ from playwright.sync_api import Browser, expect
 from sqlmodel import Session, col, select
 
 from serena_app.auth.sessioni import adesso
-from serena_app.contenuto.bozze import FUSO, MESI
+from serena_app.lingue.tempo import FUSO
 from serena_app.models import Programmata, Revisione
-from serena_app.pubblicazione.programmate import FATTA, GIORNI
+from serena_app.pubblicazione.programmate import FATTA
 from tests.e2e.conftest import attendi_build, html_pubblicato
 from tests.e2e.pages.chi_siamo import PaginaChiSiamo
 from tests.e2e.pages.staff import PaginaInModifica, accedi
 from tests.support.axe import violazioni_alle_due_misure
 from tests.support.chromium import VIEWPORTS
 from tests.support.server import Server
+
+# How an Italian reads a day, to check the page's words against (the app asks Babel).
+GIORNI = ["lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato", "domenica"]
+MESI = "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre"
+MESI = [*MESI.split(), "dicembre"]
 
 ANTICIPO = timedelta(seconds=12)  # ahead of now: the typing must end before it
 

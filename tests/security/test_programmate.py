@@ -12,8 +12,8 @@ from sqlmodel import Session
 
 from serena_app.auth.ruoli import SOLO_RESPONSABILE
 from serena_app.auth.sessioni import adesso
-from serena_app.contenuto.bozze import FUSO
 from serena_app.db import id_salvato
+from serena_app.lingue.tempo import FUSO
 from serena_app.pubblicazione import programmate
 from serena_app.state.programmate import ProgrammateState
 from tests.security.conftest import righe, verifica_che_risponda
