@@ -138,9 +138,10 @@ def _unisci(parole: list[tuple[str, str]]) -> list[Pezzo]:
     return pezzi
 
 
-def piega(pezzi: list[Pezzo]) -> list[Pezzo] | None:
-    """A long diff folded to the sentences that changed (up to about `LUNGO` characters), with
-    "…" where sentences are left out; None for a short one, shown whole."""
+def piega(pezzi: list[Pezzo], *, fino_a: int | None = LUNGO) -> list[Pezzo] | None:
+    """A long diff folded to the sentences that changed (up to about `fino_a` characters;
+    None: all of them), with "…" where sentences are left out; None for a short one, shown
+    whole."""
     if sum(len(p.testo) for p in pezzi) <= LUNGO:
         return None
     frasi = _frasi(pezzi)
@@ -148,7 +149,7 @@ def piega(pezzi: list[Pezzo]) -> list[Pezzo] | None:
     piegati: list[Pezzo] = []
     precedente, lunghezza = -1, 0
     for numero in cambiate:
-        if piegati and lunghezza > LUNGO:
+        if piegati and fino_a is not None and lunghezza > fino_a:
             break
         if numero != precedente + 1:
             piegati.append(Pezzo("uguale", "… "))

@@ -44,6 +44,19 @@ class ValoreVista:
 
 
 @dataclasses.dataclass(frozen=True)
+class PaginaInglese:
+    """The English page's texts, one var (a browser's stored state keeps a record per var):
+    each section's paragraphs and the language they are in (Italian where no English), the
+    milestones and values, the page description."""
+
+    sezioni: dict[str, list[str]] = dataclasses.field(default_factory=dict)
+    lingue: dict[str, str] = dataclasses.field(default_factory=dict)
+    tappe: list[TappaVista] = dataclasses.field(default_factory=list)
+    valori: list[ValoreVista] = dataclasses.field(default_factory=list)
+    descrizione: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
 class Pezzo:
     """A piece of a word diff: "uguale", "tolto" or "aggiunto"."""
 

@@ -19,7 +19,7 @@ from serena_app import lingue
 from serena_app.contenuto import istantanea
 from serena_app.contenuto.istantanea import Istantanea
 from serena_app.contenuto.pagina import PUBBLICATA, Pagina
-from serena_app.contenuto.viste import TappaVista, ValoreVista
+from serena_app.contenuto.viste import PaginaInglese, TappaVista, ValoreVista
 from serena_app.db import esegui
 from serena_app.lingue import INGLESE, ITALIANO
 from serena_app.state.accesso import AccessoState
@@ -33,7 +33,7 @@ MOSTRATE: dict[str, tuple[str, str]] = {}
 browsers that show it (`diffusione.py`), without reading any visitor's state."""
 TESTI = {
     ITALIANO: ("sezioni", "tappe", "valori", "versione", "descrizione"),
-    INGLESE: ("sezioni_en", "lingue_en", "tappe_en", "valori_en", "versione", "descrizione_en"),
+    INGLESE: ("inglese", "versione"),
 }
 """The vars of `ContenutoState` that come from the snapshot, by the language of the page:
 what a live update sends."""
@@ -115,29 +115,18 @@ class ContenutoState(rx.State):
         return _descrizione(self._istantanea().sezioni) if self._vede(ITALIANO) else ""
 
     @rx.var(cache=False)
-    def sezioni_en(self) -> dict[str, list[str]]:
-        """Each section's paragraphs on the English page, by key (Italian where no English)."""
-        return self._istantanea().sezioni_en if self._vede(INGLESE) else {}
-
-    @rx.var(cache=False)
-    def lingue_en(self) -> dict[str, str]:
-        """The language each section is shown in on the English page, by key."""
-        return self._istantanea().lingue_en if self._vede(INGLESE) else {}
-
-    @rx.var(cache=False)
-    def tappe_en(self) -> list[TappaVista]:
-        """The timeline's milestones on the English page."""
-        return self._istantanea().tappe_en if self._vede(INGLESE) else []
-
-    @rx.var(cache=False)
-    def valori_en(self) -> list[ValoreVista]:
-        """The values on the English page."""
-        return self._istantanea().valori_en if self._vede(INGLESE) else []
-
-    @rx.var(cache=False)
-    def descrizione_en(self) -> str:
-        """The English page's description, on one line."""
-        return _descrizione(self._istantanea().sezioni_en) if self._vede(INGLESE) else ""
+    def inglese(self) -> PaginaInglese:
+        """The English page's texts (Italian where no English)."""
+        if not self._vede(INGLESE):
+            return PaginaInglese()
+        vista = self._istantanea()
+        return PaginaInglese(
+            sezioni=vista.sezioni_en,
+            lingue=vista.lingue_en,
+            tappe=vista.tappe_en,
+            valori=vista.valori_en,
+            descrizione=_descrizione(vista.sezioni_en),
+        )
 
     def _staff(self) -> "StaffState | None":
         """This tab's `StaffState` if this event has loaded it (it holds the working copy's
@@ -233,10 +222,11 @@ class ContenutoState(rx.State):
 
 
 def della_pagina(nome: str) -> rx.Var:
-    """The var `nome` of `ContenutoState` ("sezioni", "tappe", "valori", "descrizione") in the
-    language of the page being built (`lingue.in_lingua`): "tappe_en" on the English page."""
-    lingua = lingue.lingua()
-    return getattr(ContenutoState, nome if lingua == ITALIANO else f"{nome}_{lingua}")
+    """The texts `nome` ("sezioni", "tappe", "valori", "descrizione") of the page being built
+    (`lingue.in_lingua`): a var of `ContenutoState`, or of its `inglese` on the English page."""
+    if lingue.lingua() == ITALIANO:
+        return getattr(ContenutoState, nome)
+    return getattr(ContenutoState.inglese, nome)
 
 
 def lingua_della_sezione(chiave: str) -> rx.Var | str:
@@ -244,7 +234,7 @@ def lingua_della_sezione(chiave: str) -> rx.Var | str:
     section's Italian where its English is missing."""
     if lingue.lingua() == ITALIANO:
         return ITALIANO
-    return ContenutoState.lingue_en[chiave].to(str)
+    return ContenutoState.inglese.lingue[chiave].to(str)
 
 
 def aggiornamento(vista: Istantanea, lingua: str) -> dict[str, dict[str, Any]]:

@@ -120,8 +120,8 @@ def campi_da_mostrare(voce: Voce, elemento: Elemento) -> dict[str, str]:
 
 def da_tradurre(elemento: Elemento) -> tuple[str, list[Pezzo]]:
     """Above an English editor: the Italian to translate, and, where the English is out of
-    date, what changed in the Italian since the English was saved (a word diff, folded to the
-    sentences that changed when the text is long: the whole Italian is just above it)."""
+    date, what changed in the Italian since the English was saved (a word diff; of a long
+    text, only the sentences that changed: the whole Italian is just above it)."""
     italiano = traduzioni.italiano(elemento)
     testo = "\n\n".join(v for v in italiano.values() if v)
     if traduzioni.stato(elemento) != traduzioni.DA_AGGIORNARE:
@@ -129,7 +129,7 @@ def da_tradurre(elemento: Elemento) -> tuple[str, list[Pezzo]]:
     fonte = traduzioni.fonte_di(elemento)
     prima = "\n".join(fonte.get(nome, "") for nome in italiano)
     pezzi = differenza(prima, "\n".join(italiano.values()))
-    return testo, piega(pezzi) or pezzi
+    return testo, piega(pezzi, fino_a=None) or pezzi  # every sentence that changed
 
 
 def altra_lingua(voce: Voce, form_data: object) -> bool:

@@ -303,8 +303,12 @@ def test_a_phone_on_the_english_page_gets_its_sandbox_in_english(
     page = context.new_page()
     page.goto("/en/")
     expect(page.locator("main")).to_have_attribute("data-idratata", "true")
-    expect(page.get_by_role("region", name="Modalità demo")).to_be_visible()
-    redattore = _prova(page, contenuto)
+    # The banner speaks the page's language; the staff bar stays Italian.
+    expect(page.get_by_role("region", name="Demo mode")).to_be_visible()
+    page.get_by_role("button", name="Try edit mode").click()
+    redattore = PaginaInModifica(page, contenuto)
+    expect(redattore.stato).to_be_visible()
+    expect(page.get_by_text("Your trial copy is open")).to_be_focused()
     mission_en = contenuto["sezioni_en"]["mission"]
     expect(page.locator("#mission")).to_contain_text(mission_en[:60])
     expect(page.locator("#mission")).not_to_contain_text(contenuto["sezioni"]["mission"][:60])
@@ -324,7 +328,7 @@ def test_a_phone_on_the_english_page_gets_its_sandbox_in_english(
     page.reload()
     expect(page.locator("main")).to_have_attribute("data-idratata", "true")
     expect(page.locator("#mission")).to_contain_text("Only this phone's English mission.")
-    expect(page.get_by_role("button", name="Ripristina demo")).to_be_visible()
+    expect(page.get_by_role("button", name="Reset demo")).to_be_visible()
     expect(redattore.barra).to_be_visible()
 
     visitatore = browser.new_context(base_url=demo.url, locale="en-GB").new_page()

@@ -328,7 +328,9 @@ def test_two_staff_members_conflict_and_nothing_is_lost(
     bruno.page.get_by_role("button", name="Modifica mission").click()
     bruno.campo("Testo: mission").fill("La versione di Bruno, corretta.")
     bruno.salva()
-    expect(bruno.annuncio).to_have_text("Testo della mission salvato.")
+    # The announcement says the same as after his previous save: wait for the text itself.
+    expect(bruno.campo("Testo: mission")).to_have_count(0)
+    expect(bruno.sezione("mission")).to_contain_text("La versione di Bruno, corretta.")
     redattore.salva()
     conflitto = redattore.sezione("mission").get_by_role("alert")
     expect(conflitto).to_contain_text("La versione di Bruno, corretta.")

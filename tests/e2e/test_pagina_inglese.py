@@ -31,7 +31,7 @@ PAGINE = {"it": "/", "en": "/en/"}
 LOCALI = {"it": "it_IT", "en": "en_GB"}
 
 
-class Testa(HTMLParser):
+class LetturaTesta(HTMLParser):
     """What a crawler reads of a served page: `<html lang>`, `<title>`, each `<meta>`'s
     content by name or property, `<link>`s, and the JSON-LD."""
 
@@ -79,10 +79,10 @@ class Testa(HTMLParser):
         return [link["href"] for link in self.link if link.get("rel") == "canonical"]
 
 
-def _testa(server: Server, percorso: str) -> tuple[str, Testa]:
+def _testa(server: Server, percorso: str) -> tuple[str, LetturaTesta]:
     risposta = httpx.get(server.url + percorso)
     assert risposta.status_code == 200, percorso
-    return risposta.text, Testa(risposta.text)
+    return risposta.text, LetturaTesta(risposta.text)
 
 
 def _in(contenuto: dict, chiave: str, lingua: str):
@@ -204,12 +204,12 @@ def test_after_a_publish_the_english_html_is_rebuilt_in_english(
         while testo not in (html := httpx.get(f"{server.url}/en/").text):
             assert time.monotonic() < fine, "the served /en/ never carried the publish"
             time.sleep(0.2)
-        testa = Testa(html)
+        testa = LetturaTesta(html)
         assert testa.lang == "en"
         assert testa.meta["og:locale"] == ["en_GB"]
         assert testa.alternative()["x-default"] == server.url + "/"
         italiana = httpx.get(f"{server.url}/").text
-        assert Testa(italiana).lang == "it"
+        assert LetturaTesta(italiana).lang == "it"
         assert testo not in italiana
         assert paragrafi(contenuto["sezioni"]["mission"])[0] in _testo_visibile(italiana)
         attendi_build(server, db)

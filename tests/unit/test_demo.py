@@ -12,10 +12,9 @@ from serena_app.auth import permessi
 from serena_app.auth.credenziali import AccessoNegato, accedi
 from serena_app.auth.ruoli import REDATTORE, RESPONSABILE
 from serena_app.auth.sessioni import adesso, sessione_viva
-from serena_app.contenuto import bozze, istantanea, pagina
+from serena_app.contenuto import bozze, istantanea, pagina, seme
 from serena_app.contenuto.bozze import SITO, Spazio
 from serena_app.contenuto.pagina import PUBBLICATA, Pagina
-from serena_app.contenuto.seme import testi_delle_sezioni
 from serena_app.contenuto.semina import semina
 from serena_app.contenuto.tipi import SEZIONE, TAPPA, VALORE, Voce
 from serena_app.demo import capienza, comando, modalita, qr, sandbox
@@ -431,7 +430,7 @@ def test_a_sandbox_s_editor_is_a_responsabile_of_that_sandbox_only(demo):
 def test_a_sandbox_has_both_languages_and_a_reset_brings_the_english_back(demo, contenuto):
     spazio = _spazio(demo, _apri(demo))
     bozze.apri(session=demo, spazio=spazio)
-    sezioni_en = testi_delle_sezioni(contenuto, "_en")
+    sezioni_en = seme.testi_delle_sezioni(contenuto, "_en")
     for quale in (spazio.pubblicata, spazio.bozza):
         vista = istantanea.leggi_istantanea(session=demo, pagina=quale)
         assert vista.sezioni_en["mission"] == istantanea.paragrafi(sezioni_en["mission"])

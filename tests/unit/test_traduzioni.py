@@ -11,10 +11,9 @@ from alembic.config import Config
 from sqlalchemy import Engine, inspect
 from sqlmodel import Session, select
 
-from serena_app.contenuto import bozze, cronologia, istantanea, pagina, traduzioni
+from serena_app.contenuto import bozze, cronologia, istantanea, pagina, seme, traduzioni
 from serena_app.contenuto.bozze import BOZZA, SITO
 from serena_app.contenuto.pagina import PUBBLICATA, Conflitto
-from serena_app.contenuto.seme import testi_delle_sezioni
 from serena_app.contenuto.semina import semina
 from serena_app.contenuto.tipi import SEZIONE, TAPPA, VALORE, Voce
 from serena_app.contenuto.traduzioni import DA_AGGIORNARE, MANCANTE
@@ -237,13 +236,16 @@ def test_the_seed_translates_a_site_from_before_the_english_but_not_an_edited_te
     sito.commit()
 
     assert semina(session=sito) is False  # the content stays; only the English is added
-    inglese = testi_delle_sezioni(contenuto, "_en")
+    inglese = seme.testi_delle_sezioni(contenuto, "_en")
     for quale in (PUBBLICATA, BOZZA):
         vision = _leggi(sito, VISION, quale)
         assert (vision.testo_en, traduzioni.stato(vision)) == (inglese["vision"], "")
         tappa = _tappa(sito, 0, quale)
-        seme = contenuto["tappe"][0]
-        assert (tappa.titolo_en, tappa.testo_en) == (seme["titolo_en"], seme["testo_en"])
+        prima_tappa = contenuto["tappe"][0]
+        assert (tappa.titolo_en, tappa.testo_en) == (
+            prima_tappa["titolo_en"],
+            prima_tappa["testo_en"],
+        )
         assert traduzioni.stato(tappa) == ""
     assert _leggi(sito, MISSION, PUBBLICATA).testo_en == inglese["mission"]
     mission = _leggi(sito, MISSION)
