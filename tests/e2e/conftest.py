@@ -4,6 +4,7 @@ A test fails if the page logged a console error (and, as every test, if the app 
 error: `tests/conftest.py`).
 """
 
+import os
 import subprocess
 import time
 from collections.abc import Iterator
@@ -17,6 +18,7 @@ from serena_app.contenuto.pagina import PUBBLICATA, versione_pagina
 from serena_app.db import crea_engine
 from tests.factories import ripristina_contenuto
 from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS, VIEWPORTS
+from tests.support.produzione import Produzione
 from tests.support.server import BIN, ROOT, Server, ambiente_app
 
 STAFF_PASSWORD = "password-dello-staff-lunga"
@@ -109,3 +111,22 @@ def html_pubblicato(server: Server, testo: str) -> str:
         assert time.monotonic() < fine, "the server still serves the older page"
         time.sleep(0.05)
     return html
+
+
+def serena_publish(server: Server, cartella) -> subprocess.CompletedProcess:
+    """`serena publish` as someone at the server's terminal runs it: in `make prod`'s project
+    folder (its settings file names the database and Redis), or with `DATABASE_URL`."""
+    ambiente = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    if isinstance(server, Produzione):
+        cartella = server.radice
+    else:
+        ambiente["DATABASE_URL"] = server.db_url
+    return subprocess.run(
+        [str(BIN / "serena"), "publish"],
+        cwd=cartella,
+        env=ambiente,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )

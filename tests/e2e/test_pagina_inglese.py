@@ -7,9 +7,7 @@ The chrome's words (menu, buttons, footer) are not asserted here: the content is
 content file."""
 
 import json
-import os
 import re
-import subprocess
 import time
 from html.parser import HTMLParser
 
@@ -22,10 +20,10 @@ from serena_app.contenuto import bozze
 from serena_app.contenuto.istantanea import paragrafi
 from serena_app.contenuto.pagina import leggi_elemento, salva
 from serena_app.pubblicazione.archivio import Archivio
-from tests.e2e.conftest import ATTESA_BUILD_S, attendi_build
+from tests.e2e.conftest import ATTESA_BUILD_S, attendi_build, serena_publish
 from tests.factories import MISSION
 from tests.support.axe import violazioni
-from tests.support.server import BIN, Server
+from tests.support.server import Server
 
 PAGINE = {"it": "/", "en": "/en/"}
 LOCALI = {"it": "it_IT", "en": "en_GB"}
@@ -174,20 +172,6 @@ def _salva_mission_inglese(db: Session, testo: str) -> None:
     )
 
 
-def _serena_publish(server: Server, cartella) -> subprocess.CompletedProcess:
-    ambiente = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
-    ambiente["DATABASE_URL"] = server.db_url
-    return subprocess.run(
-        [str(BIN / "serena"), "publish"],
-        cwd=cartella,
-        env=ambiente,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-
-
 @pytest.mark.parametrize("server", ["run"], indirect=True)
 def test_after_a_publish_the_english_html_is_rebuilt_in_english(
     server: Server, db: Session, contenuto, tmp_path
@@ -198,7 +182,7 @@ def test_after_a_publish_the_english_html_is_rebuilt_in_english(
     bozze.apri(session=db, spazio=bozze.SITO)
     _salva_mission_inglese(db, testo)
     try:
-        uscita = _serena_publish(server, tmp_path)
+        uscita = serena_publish(server, tmp_path)
         assert uscita.returncode == 0, uscita.stderr
         fine = time.monotonic() + ATTESA_BUILD_S
         while testo not in (html := httpx.get(f"{server.url}/en/").text):

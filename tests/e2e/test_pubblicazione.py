@@ -4,9 +4,7 @@ and a page opened before the new HTML is served shows the new text once it is hy
 
 import contextlib
 import fcntl
-import os
 import re
-import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -18,12 +16,16 @@ from playwright.sync_api import Browser, Page, expect
 
 from serena_app.contenuto import bozze
 from serena_app.pubblicazione.archivio import Archivio
-from tests.e2e.conftest import ATTESA_BUILD_S, attendi_build, html_pubblicato
+from tests.e2e.conftest import (
+    ATTESA_BUILD_S,
+    attendi_build,
+    html_pubblicato,
+    serena_publish,
+)
 from tests.e2e.pages.chi_siamo import PaginaChiSiamo
 from tests.e2e.pages.staff import PaginaInModifica, accedi
 from tests.factories import salva_mission
-from tests.support.produzione import Produzione
-from tests.support.server import BIN, Server
+from tests.support.server import Server
 
 RISPOSTA_S = 1.0  # the longest a visitor's request may take while builds run
 DOPO_IDRATAZIONE_S = 1.0  # from hydration to the new text, on a page served before the build
@@ -166,25 +168,6 @@ def test_pages_and_assets_answer_200_during_five_publishes(
     assert [r for r in prima if httpx.get(f"{server.url}{r}").status_code != 200] == []
 
 
-def _serena_publish(server: Server, cartella) -> subprocess.CompletedProcess:
-    """`serena publish` as someone at the server's terminal runs it: in `make prod`'s project
-    folder (its settings file names the database and Redis), or with `DATABASE_URL`."""
-    ambiente = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
-    if isinstance(server, Produzione):
-        cartella = server.radice
-    else:
-        ambiente["DATABASE_URL"] = server.db_url
-    return subprocess.run(
-        [str(BIN / "serena"), "publish"],
-        cwd=cartella,
-        env=ambiente,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-
-
 def test_serena_publish_reaches_open_pages_and_the_served_html(
     pagina: Page, contenuto, server: Server, db, tmp_path
 ):
@@ -195,7 +178,7 @@ def test_serena_publish_reaches_open_pages_and_the_served_html(
     bozze.apri(session=db, spazio=bozze.SITO)
     salva_mission(db, testo)
     try:
-        uscita = _serena_publish(server, tmp_path)
+        uscita = serena_publish(server, tmp_path)
         assert uscita.returncode == 0, uscita.stderr
         assert "Pubblicata 1 modifica" in uscita.stdout
         assert "Mission" in uscita.stdout or "mission" in uscita.stdout
@@ -204,7 +187,7 @@ def test_serena_publish_reaches_open_pages_and_the_served_html(
         while testo not in httpx.get(f"{server.url}/").text:
             assert time.monotonic() < fine, "the served HTML never carried the publish"
             time.sleep(0.2)
-        ancora = _serena_publish(server, tmp_path)
+        ancora = serena_publish(server, tmp_path)
         assert ancora.returncode == 1
         assert "niente da pubblicare" in ancora.stderr
         attendi_build(server, db)
