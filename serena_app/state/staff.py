@@ -201,14 +201,19 @@ class StaffState(rx.State):
         return risultato
 
     async def _rifiuta(self) -> None:
-        """No live staff session: leave edit mode (and the working copy) and say why."""
+        """No live staff session: leave edit mode (and the working copy) and say why. A
+        secret this socket presented has ended since: the staff view ends for good, as when
+        the revocation watcher finds it first (`_sessione_terminata`)."""
+        if (await self.get_state(AccessoState))._segreto():
+            await StaffState._sessione_terminata(self, SESSIONE_SCADUTA)
+            return
         self.modifica_attiva = False
         self.anteprima = False
         self.avviso = SESSIONE_SCADUTA
         contenuto = await self.get_state(ContenutoState)
         contenuto._lascia_bozza()
 
-    async def _sessione_terminata(self) -> None:
+    async def _sessione_terminata(self, avviso: str = SESSIONE_TERMINATA) -> None:
         """This tab's session ended elsewhere (logout in another tab, the account disabled or
         its password reset, idle expiry): drop the staff view for good, as "Esci" does, and
         say why (`revoca.py` and the live push call it)."""
@@ -219,7 +224,7 @@ class StaffState(rx.State):
         accesso.token = ""  # every state of the tab hides what only staff may see
         accesso._nascosta_per = ""  # and that view never comes back
         await StaffState._rifiuta(self)
-        self.avviso = SESSIONE_TERMINATA
+        self.avviso = avviso
         schede_staff.SCHEDE_STAFF.pop(self.router.session.client_token, None)
 
 

@@ -229,11 +229,15 @@ def test_a_save_is_one_thread_hop_and_one_database_session_guard_included(db, mo
     assert (bozza.testo, bozza.autore) == ("Scritta con un solo salto.", "anna")
 
 
-def test_a_refused_save_writes_nothing_and_leaves_edit_mode(db):
+def test_a_refused_save_writes_nothing_and_ends_the_staff_view(db):
     """The same save whose session ended meanwhile: the check in the write's own session
-    refuses it before anything is written."""
+    refuses it before anything is written, and the tab leaves the staff view for good, as
+    when the revocation watcher finds it first (it forgets the secret and the name, so no
+    staff button is left that can only be refused)."""
     segreto = staff_con_sessione(db)
-    _, redazione = _stati(segreto)
+    accesso, redazione = _stati(segreto)
+    esegui(accesso._verifica())  # the page load: the staff bar shows her name
+    assert accesso.nome_staff  # control
     _chiama(redazione, "alterna_modifica")
     _chiama(redazione, "apri", "sezione", "mission")
     revoca_sessione(session=db, token=segreto)
@@ -241,6 +245,7 @@ def test_a_refused_save_writes_nothing_and_leaves_edit_mode(db):
     _chiama(redazione, "salva", {"testo": "Scritta dopo la fine della sessione."})
     assert redazione.modifica_attiva is False
     assert redazione.avviso == SESSIONE_SCADUTA
+    assert (accesso.token, accesso.nome_staff) == ("", "")
     db.expire_all()
     assert leggi_sezioni(session=db, pagina=BOZZA)["mission"].testo == prima
 
