@@ -28,6 +28,7 @@ from serena_app.state.accesso import AccessoState
 from serena_app.state.contenuto import ContenutoState, della_pagina
 from serena_app.state.demo import DemoState
 from serena_app.state.interfaccia import errore_imprevisto
+from serena_app.state.presenza import sorveglia_presenza
 from serena_app.state.programmate import sorveglia as sorveglia_programmate
 from serena_app.state.revoca import sorveglia_sessioni
 from serena_app.web.connessione import solo_intestazioni_utili
@@ -77,6 +78,7 @@ if modalita.attiva():
 app.register_lifespan_task(sorveglia_sessioni)  # a session that ends ends in its open tabs
 app.register_lifespan_task(ascolta_sempre)  # every change reaches this process's browsers
 app.register_lifespan_task(sorveglia_programmate)  # scheduled publishes, once among processes
+app.register_lifespan_task(sorveglia_presenza)  # who else is in edit mode, live
 app.app_wraps[(5, "Overlay")] = lambda stateful: avviso_connessione() if stateful else None
 for lingua, pagina in in_ogni_lingua().items():
     with in_lingua(lingua):

@@ -6,6 +6,7 @@ Fields, labels and limits come from the kinds in `tipi.py`; control ids from `id
 import reflex as rx
 from reflex.vars import Var
 
+from serena_app.components.presenza import chi_sta_modificando
 from serena_app.contenuto.tipi import (
     SEZIONE,
     SEZIONI,
@@ -19,6 +20,7 @@ from serena_app.contenuto.traduzioni import STATI
 from serena_app.contenuto.viste import MOTIVI_FERMO
 from serena_app.lingue import ITALIANO, lingua, percorso
 from serena_app.state.accesso import AccessoState
+from serena_app.state.presenza import PresenzaState
 from serena_app.state.redazione import CONFERMA_ELIMINAZIONE, RIEPILOGO_ERRORI, RedazioneState
 from serena_app.state.staff import StaffState
 
@@ -260,12 +262,17 @@ def editor(tipo: Tipo, *, sezione: str = "") -> rx.Component:
 
 def pulsante_modifica(chiave: str) -> rx.Component:
     """The "Modifica …" button that opens a section's editor."""
-    return rx.el.button(
-        f"Modifica {SEZIONI[chiave]}",
-        type="button",
-        id=id_controllo("apri", Voce(SEZIONE.nome, chiave=chiave)),
-        class_name="pulsante-piccolo",
-        on_click=RedazioneState.apri(SEZIONE.nome, chiave),
+    id_html = id_controllo("apri", Voce(SEZIONE.nome, chiave=chiave))
+    return rx.fragment(
+        rx.el.button(
+            f"Modifica {SEZIONI[chiave]}",
+            type="button",
+            id=id_html,
+            class_name="pulsante-piccolo",
+            # Asks first if someone else has it open (`state/presenza.py`).
+            on_click=PresenzaState.apri(SEZIONE.nome, chiave),
+        ),
+        chi_sta_modificando(id_html),
     )
 
 
@@ -313,7 +320,7 @@ def controlli_elemento(
     motivo_giu = id_in_elenco("motivo-giu", tipo.nome, id.to_string())
     stesso = giu == su  # e.g. both moves would break year order: said once
     pulsanti = (
-        ("apri", "Modifica", RedazioneState.apri(tipo.nome, id), {}),
+        ("apri", "Modifica", PresenzaState.apri(tipo.nome, id), {}),
         (
             "su",
             "Sposta su",
@@ -350,6 +357,7 @@ def controlli_elemento(
                 for azione, testo, evento, stato in pulsanti
             ],
             *altri,
+            chi_sta_modificando(id_in_elenco("apri", tipo.nome, id.to_string())),
             _motivo(su, motivo_su),
             _motivo(rx.cond(stesso, "", giu), motivo_giu),
             class_name="controlli",

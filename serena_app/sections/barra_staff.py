@@ -15,6 +15,7 @@ from serena_app.components.account import il_mio_account
 from serena_app.components.cronologia import cronologia_pagina
 from serena_app.components.editor import pulsante_annulla
 from serena_app.components.persone import pannello_persone, pulsante_persone
+from serena_app.components.presenza import presenza_in_barra
 from serena_app.components.programmate import (
     dialogo_programmazione,
     elenco_programmate,
@@ -394,6 +395,7 @@ def barra_staff() -> rx.Component:
                     staff,
                     rx.fragment(
                         _riga(),
+                        presenza_in_barra(),
                         rx.cond(
                             StaffState.anteprima,
                             rx.el.p(ANTEPRIMA, class_name="banner-anteprima"),

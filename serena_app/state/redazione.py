@@ -38,6 +38,8 @@ from serena_app.contenuto.tipi import (
     voce,
 )
 from serena_app.contenuto.viste import Pezzo
+from serena_app.presenza import registro as presenze
+from serena_app.presenza.voci import Presenza, descrivi, id_voce
 from serena_app.pubblicazione import pubblica
 from serena_app.state.contenuto import ContenutoState
 from serena_app.state.diffusione import avvisa, diffondi
@@ -284,6 +286,7 @@ class RedazioneState(StaffState):
         }
         self._chiudi()
         self.modifica_attiva = self.anteprima = False
+        presenze.togli(self.router.session.client_token)
 
     def _ripristina_vista(self) -> None:
         """The same secret is back on this socket: edit mode as it was."""
@@ -303,6 +306,21 @@ class RedazioneState(StaffState):
         self.avviso = ""
         self.esito, self.esito_testo = NESSUNA, ""
         self.originale, self.cambiato = "", []
+        presenze.chiudi_voce(self.router.session.client_token)  # never creates an entry
+
+    def _segna_presenza(self) -> None:
+        """This tab's entry of presence as its edit mode and open editor are now (guarded
+        handlers only: `presenza/registro.py`)."""
+        scheda = self.router.session.client_token
+        if not self.modifica_attiva or not self._autore:
+            presenze.togli(scheda)
+            return
+        aperta = self.aperto
+        voce, cosa = "", ""
+        if aperta != NESSUNA and not aperta.nuova:
+            voce, cosa = id_voce(aperta), descrivi(aperta.tipo, aperta.chiave)[0]
+        spazio = self._spazio.pubblicata.nome
+        presenze.segna(Presenza(scheda, spazio, self._autore, voce, cosa))
 
     def _nella_lingua(self, trovata: Voce | None) -> Voce | None:
         """The item, to be edited in the language of this tab's page (`/en/`: its English)."""
@@ -384,6 +402,7 @@ class RedazioneState(StaffState):
         contenuto = await self.get_state(ContenutoState)
         contenuto._passa(await self._sul_db(_vista, in_bozza=attiva))
         contenuto._pubblicata = self._spazio.pubblicata
+        self._segna_presenza()
 
     @rx.event
     @richiede_staff
@@ -493,6 +512,7 @@ class RedazioneState(StaffState):
             self._versione = elemento.versione
             if trovata.lingua != lingue.ITALIANO:
                 self.originale, self.cambiato = da_tradurre(elemento)
+            self._segna_presenza()
 
     @rx.event
     @richiede_staff

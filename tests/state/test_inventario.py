@@ -35,6 +35,9 @@ SENZA_DATI = {
     "RichiesteState.annulla_richiesta": "closes this browser's request dialog; sends nothing",
     "RichiesteState.chiudi_esito": "hides this browser's request outcome; writes nothing",
     "RichiesteState.chiudi_richieste": "closes this browser's requests panel; decides nothing",
+    "PresenzaState.batti": "the heartbeat: only extends the presence entry a guarded handler "
+    "wrote for this very tab, on the socket that presented its secret (never creates one)",
+    "PresenzaState.annulla_domanda": "closes this browser's question before opening; opens nothing",
 }
 BUILTIN = {"setvar", "set_is_hydrated"}
 SOLO_RESPONSABILI = {
