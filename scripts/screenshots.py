@@ -3,13 +3,15 @@
 a value expanded), edit mode, a field open, the staff bar with a draft, an item's history, an
 English text out of date (its marker, and its editor with what changed in the Italian), the
 "Persone" panel after an invitation, a responsabile viewing a publication request, the live
-demo's banner and a phone's copy. Look at them before committing them. Reduced motion: no
+demo's banner and a phone's copy, presence in edit mode (who else edits, the marker beside
+an item, the question before opening it). Look at them before committing them. Reduced motion: no
 smooth scroll is caught half-way.
 
 Starts the production app and a demo server, each from a private copy of the tree.
 
-Usage: python scripts/screenshots.py [--solo-inglese]   (or `make screenshots`; with
---solo-inglese only the English page's, without the demo server)
+Usage: python scripts/screenshots.py [--solo-inglese | --solo-presenza]   (or `make
+screenshots`; with --solo-inglese only the English page's, with --solo-presenza only presence's,
+without the demo server)
 """
 
 import sys
@@ -176,7 +178,51 @@ def demo(browser: Browser, url: str) -> None:
         page.close()
 
 
+def _accedi(browser: Browser, url: str, size: str, nome: str) -> Page:
+    """Logged in as `nome`, in edit mode."""
+    page = browser.new_page(
+        viewport=VIEWPORTS[size], base_url=url, locale="it-IT", reduced_motion="reduce"
+    )
+    page.goto("/accesso/")
+    expect(page.locator("main")).to_have_attribute("data-idratata", "true")
+    page.get_by_label("Nome utente").fill(nome)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Accedi").click()
+    page.get_by_role("button", name="Modifica pagina").click()
+    expect(page.get_by_role("button", name="Strumenti")).to_be_visible()
+    return page
+
+
+def presenza(browser: Browser, url: str, db_url: str) -> None:
+    """Presence at both sizes: Bruno's staff bar with Anna and Carla in edit mode and the
+    marker beside the mission, which Anna has open; then the question he is asked before
+    opening it."""
+    with sessione_db(db_url) as session:
+        for nome in ("anna.rossi", "bruno.bianchi", "carla.verdi"):
+            crea_staff(session=session, nome_utente=nome, password=PASSWORD, ruolo=RESPONSABILE)
+    anna = _accedi(browser, url, "desktop", "anna.rossi")
+    carla = _accedi(browser, url, "desktop", "carla.verdi")
+    anna.get_by_role("button", name="Modifica mission").click()
+    for size in VIEWPORTS:
+        page = _accedi(browser, url, size, "bruno.bianchi")
+        marcatore = page.locator("#apri-sezione-mission + .presenza-voce")
+        expect(marcatore).to_have_text("Anna sta modificando…")
+        expect(page.get_by_role("img", name="Carla Verdi")).to_be_visible()
+        marcatore.evaluate("(m) => m.scrollIntoView({block: 'center'})")
+        page.get_by_role("img", name="Anna Rossi").focus()  # her name, shown on focus
+        page.screenshot(path=OUT / f"presenza-{size}.png")
+        page.get_by_role("button", name="Modifica mission").click()
+        expect(page.locator("#domanda-presenza")).to_be_focused()
+        page.screenshot(path=OUT / f"presenza-domanda-{size}.png")
+        page.close()
+    anna.close()
+    carla.close()
+
+
 def main() -> int:
+    solo_presenza = "--solo-presenza" in sys.argv[1:]
+    if solo_presenza:
+        return _solo_presenza()
     solo_inglese = "--solo-inglese" in sys.argv[1:]
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as cartella, sync_playwright() as p:
@@ -195,12 +241,28 @@ def main() -> int:
                 traduzione(browser, server.url)
                 persone(browser, server.url)
                 richiesta(browser, server.url, server.db_url)
+                presenza(browser, server.url, server.db_url)
         if not solo_inglese:
             prova.mkdir()
             with server_demo(prova) as server:
                 demo(browser, server.url)
         browser.close()
     for immagine in sorted(OUT.glob("*.png")):
+        print(immagine.relative_to(ROOT))
+    return 0
+
+
+def _solo_presenza() -> int:
+    """Only the presence pictures (`--solo-presenza`), without the demo server."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as cartella, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        sito = Path(cartella) / "sito"
+        copia_albero(sito / "albero")
+        with avvia_app(sito, root=sito / "albero") as server:
+            presenza(browser, server.url, server.db_url)
+        browser.close()
+    for immagine in sorted(OUT.glob("presenza*.png")):
         print(immagine.relative_to(ROOT))
     return 0
 

@@ -132,7 +132,7 @@ def presenza_in_barra() -> rx.Component:
         rx.el.p(
             rx.cond(StaffState.modifica_attiva, PresenzaState.annuncio_presenza, ""),
             role="status",
-            class_name="solo-lettori",
+            class_name="annuncio-presenza solo-lettori",
         ),
     )
 

@@ -13,6 +13,7 @@ from serena_app.state.accesso import AccessoState
 from serena_app.state.contenuto import ContenutoState
 from serena_app.state.cronologia import CronologiaState
 from serena_app.state.demo import DemoState
+from serena_app.state.presenza import PresenzaState
 from serena_app.state.redazione import RedazioneState
 from serena_app.state.staff import StaffState
 
@@ -31,3 +32,4 @@ VAR_DISPOSITIVI = f"{ACCESSO}.dispositivi{FIELD_MARKER}"  # and its device token
 NOME_SEGRETO = AccessoState.get_fields()["token"].default.name  # "serena_sessione" (storage)
 DEMO = DemoState.get_full_name()  # the live demo's banner (its events: demo servers only)
 CRONOLOGIA = CronologiaState.get_full_name()  # history panels and undo (a substate of STAFF)
+PRESENZA = PresenzaState.get_full_name()  # who else is in edit mode (a substate of STAFF)
