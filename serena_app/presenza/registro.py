@@ -17,7 +17,7 @@ from serena_app.pubblicazione import annuncio
 
 IN_MODIFICA: dict[str, Presenza] = {}
 """The tabs of this process in edit mode, by client token, with their entry as noted."""
-_da_scrivere: dict[str, tuple[str, Presenza | None]] = {}  # tab → (space, entry; None: remove)
+_da_scrivere: dict[tuple[str, str], Presenza | None] = {}  # (tab, space) → entry; None: remove
 _sveglia = asyncio.Event()
 
 
@@ -37,11 +37,9 @@ def segna(presenza: Presenza) -> None:
     """The tab `presenza.scheda` is in edit mode as `presenza` says (a guarded handler only)."""
     precedente = IN_MODIFICA.get(presenza.scheda)
     if precedente is not None and precedente.spazio != presenza.spazio:
-        _da_scrivere[presenza.scheda] = (precedente.spazio, None)
-        sveglia()
-        return  # the other space's entry goes first; this one is written by the next call
+        _da_scrivere[(presenza.scheda, precedente.spazio)] = None  # a tab has one entry
     IN_MODIFICA[presenza.scheda] = presenza
-    _da_scrivere[presenza.scheda] = (presenza.spazio, presenza)
+    _da_scrivere[(presenza.scheda, presenza.spazio)] = presenza
     sveglia()
 
 
@@ -56,7 +54,7 @@ def togli(scheda: str) -> None:
     """The tab left edit mode, or its session ended: its entry goes now."""
     presenza = IN_MODIFICA.pop(scheda, None)
     if presenza is not None:
-        _da_scrivere[scheda] = (presenza.spazio, None)
+        _da_scrivere[(scheda, presenza.spazio)] = None
         sveglia()
 
 
@@ -73,7 +71,7 @@ async def scrivi_in_attesa() -> bool:
     note = dict(_da_scrivere)
     _da_scrivere.clear()
     negozio = archivio()
-    for scheda, (spazio, presenza) in note.items():
+    for (scheda, spazio), presenza in note.items():
         if presenza is None:
             await negozio.togli(spazio, scheda)
         else:

@@ -71,8 +71,10 @@ class InMemoria:
         return True
 
     async def togli(self, spazio: str, scheda: str) -> None:
-        """Remove the tab's entry (in any space: a tab has one)."""
-        self._voci.pop(scheda, None)
+        """Remove the tab's entry in `spazio`."""
+        trovata = self._voci.get(scheda)
+        if trovata is not None and trovata[0].spazio == spazio:
+            del self._voci[scheda]
 
     async def tutte(self) -> list[Presenza]:
         """The live entries; the expired ones are dropped."""

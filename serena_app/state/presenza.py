@@ -20,6 +20,7 @@ import logging
 
 import reflex as rx
 
+from serena_app.contenuto.tipi import NESSUNA
 from serena_app.presenza import registro, voci
 from serena_app.presenza.voci import Presenza, Vista
 from serena_app.pubblicazione import annuncio
@@ -76,8 +77,15 @@ class PresenzaState(StaffState):
             return
         scheda = self.router.session.client_token
         spazio = self._spazio.pubblicata.nome
-        if await registro.archivio().prolunga(spazio, scheda):
-            registro.adotta(Presenza(scheda, spazio, self._autore))
+        if await registro.archivio().prolunga(spazio, scheda) and (
+            scheda not in registro.IN_MODIFICA
+        ):
+            # It connected again on this process: its pushes come from here now.
+            aperta = (await self.get_state(RedazioneState)).aperto
+            voce, cosa = "", ""
+            if aperta != NESSUNA and not aperta.nuova:
+                voce, cosa = voci.id_voce(aperta), voci.descrivi(aperta.tipo, aperta.chiave)[0]
+            registro.adotta(Presenza(scheda, spazio, self._autore, voce, cosa))
 
     @rx.event
     @richiede_staff

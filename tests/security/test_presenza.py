@@ -11,14 +11,19 @@ are on different app processes.
 
 import asyncio
 import json
+import secrets
 import time
 from collections.abc import Callable
 
 import redis
 
+from serena_app.auth.personale import crea_staff
+from serena_app.auth.ruoli import RESPONSABILE
+from serena_app.auth.sessioni import crea_sessione
+from serena_app.db import session as sessione_db
 from serena_app.presenza import nomi, voci
 from serena_app.state.presenza import PAUSA_S
-from tests.security.conftest import verifica_che_risponda
+from tests.security.conftest import PASSWORD, verifica_che_risponda
 from tests.support.cliente import ClienteGrezzo, evento, riprendi_scheda, vista
 from tests.support.produzione import Produzione, processo_di
 from tests.support.protocollo import ACCESSO, DEMO, PRESENZA, REDAZIONE
@@ -298,7 +303,19 @@ def test_a_silent_connection_leaves_the_others_view_within_five_seconds(server, 
 
 def test_two_demo_phones_never_see_each_other(demo, ciclo):
     """Two phones press "Prova la modalità modifica" (each its own sandbox, both the account
-    "demo"); one opens the mission and beats: the other never receives presence."""
+    "demo"); one opens the mission, the other the vision, and both beat. Two staff members of
+    the site, on the same demo server, see each other (the control: presence runs there) and
+    no phone; the phones never receive presence at all."""
+    segreti = []
+    with sessione_db(demo.db_url) as session:
+        for numero in range(2):
+            staff = crea_staff(
+                session=session,
+                nome_utente=f"sito.{numero}.{secrets.token_hex(3)}",
+                password=PASSWORD,
+                ruolo=RESPONSABILE,
+            )
+            segreti.append((staff.nome_utente, crea_sessione(session=session, staff=staff)))
 
     async def prova() -> tuple[dict, dict]:
         async with ClienteGrezzo(demo.url) as uno, ClienteGrezzo(demo.url) as due:
@@ -307,11 +324,22 @@ def test_two_demo_phones_never_see_each_other(demo, ciclo):
                 assert vista(await telefono.scambia(f"{DEMO}.prova", {}))[ACCESSO]["token"]
             await uno.scambia(APRI, MISSION)
             await due.scambia(APRI, VISION)
-            for _ in range(3):  # three presence rounds at least
-                await uno.scambia(BATTI)
-                await due.scambia(BATTI)
-                await asyncio.sleep(0.5)
+            a = await _scheda(demo, segreti[0][1])
+            b = await _scheda(demo, segreti[1][1])
+            try:
+                await b.scambia(APRI, MISSION)
+                for telefono in (uno, due, a, b):
+                    await telefono.scambia(BATTI)
+                await _finche(lambda: ID_MISSION in _aperti(a))  # presence runs here
+                assert _persone(a) == [nomi.nome_completo(segreti[1][0])]
+                assert _persone(b) == [nomi.nome_completo(segreti[0][0])]
+                for telefono in (uno, due):
+                    await telefono.scambia(BATTI)
+                    await telefono.barriera()
+            finally:
+                await a.chiudi()
+                await b.chiudi()
             return uno.stato.get(PRESENZA, {}), due.stato.get(PRESENZA, {})
 
     for presenza in ciclo.run(prova()):
-        assert not presenza.get("persone") and not presenza.get("aperti"), presenza
+        assert not any(presenza.values()), presenza

@@ -188,3 +188,16 @@ def test_the_process_writes_one_entry_per_tab_however_many_notes(monkeypatch):
     registro.togli(ANNA.scheda)
     esegui(registro.scrivi_in_attesa())
     assert esegui(negozio.tutte()) == []
+
+
+def test_a_tab_that_moves_to_another_space_keeps_one_entry(monkeypatch):
+    negozio = InMemoria()
+    monkeypatch.setattr(registro, "archivio", lambda: negozio)
+    monkeypatch.setattr(registro, "IN_MODIFICA", {})
+    monkeypatch.setattr(registro, "_da_scrivere", {})
+    registro.segna(ANNA)
+    esegui(registro.scrivi_in_attesa())
+    altrove = dataclasses.replace(ANNA, spazio="demo-abc")
+    registro.segna(altrove)
+    esegui(registro.scrivi_in_attesa())
+    assert esegui(negozio.tutte()) == [altrove]
