@@ -208,8 +208,9 @@ def presenza(browser: Browser, url: str, db_url: str) -> None:
         marcatore = page.locator("#apri-sezione-mission + .presenza-voce")
         expect(marcatore).to_have_text("Anna sta modificando…")
         expect(page.get_by_role("img", name="Carla Verdi")).to_be_visible()
+        # Her name, shown on focus; then the mission's button and its marker in view.
+        page.get_by_role("img", name="Anna Rossi").evaluate("(b) => b.focus({preventScroll: true})")
         marcatore.evaluate("(m) => m.scrollIntoView({block: 'center'})")
-        page.get_by_role("img", name="Anna Rossi").focus()  # her name, shown on focus
         page.screenshot(path=OUT / f"presenza-{size}.png")
         page.get_by_role("button", name="Modifica mission").click()
         expect(page.locator("#domanda-presenza")).to_be_focused()
