@@ -16,10 +16,11 @@ import time
 from collections.abc import Callable
 
 import redis
+from sqlmodel import Session
 
 from serena_app.auth.personale import crea_staff
 from serena_app.auth.ruoli import RESPONSABILE
-from serena_app.auth.sessioni import crea_sessione
+from serena_app.auth.sessioni import crea_sessione, revoca_sessione
 from serena_app.db import session as sessione_db
 from serena_app.presenza import nomi, voci
 from serena_app.state.presenza import PAUSA_S
@@ -343,3 +344,28 @@ def test_two_demo_phones_never_see_each_other(demo, ciclo):
 
     for presenza in ciclo.run(prova()):
         assert not any(presenza.values()), presenza
+
+
+def test_a_revoked_session_leaves_the_others_view_at_once(server, ciclo, credenziali, db):
+    """Anna's session is revoked while her mission editor is open: the revocation watcher
+    ends her staff view (`revoca.py`, every half second) and her entry goes with it, well
+    before it would expire."""
+    anna, bruno = credenziali("valida"), credenziali("redattore")
+
+    async def prova() -> float:
+        b = await _scheda(server, bruno.token)
+        a = await _scheda(server, anna.token, non_sul=_processo(server, b))
+        try:
+            await a.scambia(APRI, MISSION)
+            await a.scambia(BATTI)
+            await _finche(lambda: ID_MISSION in _aperti(b))
+            with Session(db) as session:
+                revoca_sessione(session=session, token=anna.token)
+            return await _finche(lambda: not _persone(b))
+        finally:
+            await a.chiudi()
+            await b.chiudi()
+
+    sparita = ciclo.run(prova())
+    print(f"\nrevoked session's presence gone after {sparita:.2f} s")
+    assert sparita < voci.DURATA_S - 1
