@@ -64,6 +64,7 @@ test-e2e: install
 
 bench: install
 	$(PY) scripts/bench.py
+	$(PY) scripts/bench_presenza.py
 
 # The README's pictures, into docs/screenshots/ (look at them before committing them).
 screenshots: install
