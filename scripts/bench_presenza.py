@@ -1,7 +1,7 @@
 """Figures of presence in edit mode: memory per present person (one Redis key's `MEMORY
 USAGE`, and one entry in process memory), the app process's CPU while N staff tabs in edit
-mode beat their heartbeat, and the latency from one tab opening an item to the push that
-shows it in another tab.
+mode beat their heartbeat, the latency from one tab opening an item to the push that shows it
+in another tab, and a "Salva" round trip with presence on.
 
 Starts a Redis of its own, and the app (`make run`'s topology) from a private copy of the tree.
 
@@ -187,6 +187,27 @@ async def latenza(url: str, segreti: list[str], prove: int) -> dict:
     }
 
 
+async def salvataggi(url: str, segreti: list[str], prove: int) -> dict:
+    """A's "Salva" round trip (the event sent → its answer), with presence on: B, in edit mode,
+    is pushed A's editor opening and closing each time (ms)."""
+    a = await _in_modifica(url, segreti[0])
+    b = await _in_modifica(url, segreti[1])
+    tempi = []
+    try:
+        for numero in range(prove):
+            await a.scambia(f"{REDAZIONE}.apri", MISSION)
+            partenza = time.perf_counter()
+            testo = f"La mission, riscritta per la misura numero {numero}."
+            await a.chiedi(f"{REDAZIONE}.salva", {"form_data": {"testo": testo}})
+            tempi.append(1000 * (a.arrivo - partenza))
+    finally:
+        await a.chiudi()
+        await b.chiudi()
+    tempi.sort()
+    centili = statistics.quantiles(tempi, n=100, method="inclusive")
+    return {"prove": len(tempi), "p50_ms": round(centili[49], 1), "p95_ms": round(centili[94], 1)}
+
+
 def main() -> int:
     argomenti = argparse.ArgumentParser(description=__doc__)
     argomenti.add_argument("--schede", type=int, default=50)
@@ -204,6 +225,7 @@ def main() -> int:
         with avvia_app(radice / "sito", root=radice / "albero", port=porta) as server:
             segreti = _sessioni(server.db_url, opzioni.schede + 2)
             figure["latenza"] = asyncio.run(latenza(server.url, segreti[-2:], opzioni.prove))
+            figure["salva"] = asyncio.run(salvataggi(server.url, segreti[-2:], 4 * opzioni.prove))
             figure["battiti"] = asyncio.run(
                 cpu_battiti(server.url, porta, segreti[: opzioni.schede], opzioni.secondi)
             )

@@ -305,7 +305,7 @@ def test_two_staff_members_conflict_and_nothing_is_lost(
     bruno.apri().attiva_modifica()
 
     redattore.page.get_by_role("button", name="Modifica mission").click()
-    bruno.page.get_by_role("button", name="Modifica mission").click()
+    bruno.apri_lo_stesso("Modifica mission", "Anna")  # she has it open: he is asked first
     redattore.campo("Testo: mission").fill("La versione di Anna.")
     bruno.campo("Testo: mission").fill("La versione di Bruno.")
     redattore.salva()
@@ -325,7 +325,7 @@ def test_two_staff_members_conflict_and_nothing_is_lost(
     # Now Anna's save meets Bruno's: she starts from his version and merges by hand.
     redattore.page.get_by_role("button", name="Modifica mission").click()
     redattore.campo("Testo: mission").fill("Anna aggiunge una frase.")
-    bruno.page.get_by_role("button", name="Modifica mission").click()
+    bruno.apri_lo_stesso("Modifica mission", "Anna")
     bruno.campo("Testo: mission").fill("La versione di Bruno, corretta.")
     bruno.salva()
     # The announcement says the same as after his previous save: wait for the text itself.

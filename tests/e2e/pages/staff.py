@@ -59,6 +59,15 @@ class PaginaInModifica(PaginaChiSiamo):
         page description, which the bar holds too)."""
         return self.barra.get_by_role("status").and_(self.page.locator(".annuncio"))
 
+    def apri_lo_stesso(self, pulsante: str, chi: str) -> None:
+        """Open an item that `chi` has open: once its marker says so, its edit button
+        (`pulsante`), then "Apri lo stesso" in the question it asks."""
+        bottone = self.page.get_by_role("button", name=pulsante, exact=True)
+        marcatore = self.page.locator(f"#{bottone.get_attribute('id')} + .presenza-voce")
+        expect(marcatore).to_have_text(f"{chi} sta modificando…")
+        bottone.click()
+        self.page.get_by_role("button", name="Apri lo stesso").click()
+
     def campo(self, etichetta: str) -> Locator:
         """A field of the open editor."""
         return self.page.get_by_label(etichetta, exact=True)
