@@ -13,6 +13,7 @@ from reflex.experimental.client_state import ClientStateVar
 from reflex.vars import FunctionVar, Var
 from reflex_base.event import EventChain
 
+from serena_app.components.salvaguardie import effetto
 from serena_app.demo import modalita, qr
 from serena_app.state.sala import RIPRISTINA_TUTTE, SalaState
 
@@ -110,9 +111,28 @@ def _conferma() -> rx.Component:
         role="group",
         aria_label="Conferma del ripristino di tutte le demo",
         class_name="sala-conferma",
-        on_key_down=_evento(f"(e) => {{ if (e.key === 'Escape') {{ {_chiudi_e_torna()} }} }}"),
         on_mount=_evento(f"() => document.getElementById('{NO_RIPRISTINO}')?.focus()"),
     )
+
+
+ESCAPE = f"""() => {{
+  const esc = (e) => {{
+    if (e.key === 'Escape' && document.getElementById('{CONFERMA}')) {{
+      e.preventDefault();
+      document.getElementById('{NO_RIPRISTINO}')?.click();
+    }}
+  }};
+  document.addEventListener('keydown', esc);
+  return () => document.removeEventListener('keydown', esc);
+}}"""
+
+
+class ChiudiConEscape(rx.Fragment):
+    """Renders nothing: Escape answers the question "No" (which puts focus back)."""
+
+    def add_hooks(self) -> list[str | Var]:
+        """One effect, set up once."""
+        return [effetto(ESCAPE, [])]
 
 
 def _comandi() -> rx.Component:
@@ -128,6 +148,7 @@ def _comandi() -> rx.Component:
             on_click=conferma_tutte.set_value(~conferma_tutte.value),
         ),
         rx.cond(conferma_tutte.value, _conferma()),
+        ChiudiConEscape.create(),
         rx.el.p(SalaState.esito, role="status", class_name="sala-esito"),
         aria_labelledby="titolo-comandi",
         class_name="sala-comandi",

@@ -57,6 +57,7 @@ class SalaState(rx.State):
     telefoni: int = 0
     massimo: int = 0
     righe: list[str] = []
+    righe_arrivate: int = 0  # every line this tab was sent: tells which lines are new
     _connessione: str = ""  # the socket that set `segreto`
 
     def __setattr__(self, nome: str, valore) -> None:
@@ -113,6 +114,7 @@ class SalaState(rx.State):
             istantanea.dimentica(spazio.pubblicata, spazio.bozza)
         await _termina_telefoni()
         self.righe = cronaca.con_le_nuove(self.righe, [TUTTE_CHIUSE])
+        self.righe_arrivate += 1
         await self._aggiorna_conteggio()
         self.esito = RIPRISTINATE
         return rx.set_focus(RIPRISTINA_TUTTE)
@@ -150,6 +152,7 @@ async def _spingi(app, token: str, righe: list[str], telefoni: int) -> None:
             return
         if righe:
             sala.righe = cronaca.con_le_nuove(sala.righe, righe)
+            sala.righe_arrivate += len(righe)
         if sala.telefoni != telefoni:
             sala.telefoni = telefoni
 
