@@ -90,7 +90,7 @@ async def _telefono(
 
 
 async def misura(url: str, chiave: str, telefoni: int, secondi: float) -> dict:
-    app = Processi({"app": [radice(in_ascolto(urlsplit(url).port), "reflex")]})
+    app = Processi({"app": [radice(in_ascolto(urlsplit(url).port or 80), "reflex")]})
     p = Presentatore()
     presentatore = ClienteGrezzo(url, al_messaggio=p.al_messaggio)
     await presentatore.connetti()
@@ -162,7 +162,7 @@ def run(telefoni: int = 50, secondi: float = 60) -> dict:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--phones", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
     args = parser.parse_args()

@@ -5,6 +5,7 @@ by keyboard alone."""
 import time
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from serena_app.demo import presentatore
@@ -140,3 +141,16 @@ def test_a_spent_link_says_so_and_gives_no_power(browser: Browser, demo: Server)
     expect(secondo.get_by_role("button", name="Ripristina tutte le demo")).to_have_count(0)
     for pagina in (primo, secondo):
         pagina.context.close()
+
+
+@pytest.mark.parametrize("server", ["run"], indirect=True)
+def test_a_server_that_is_no_demo_answers_the_presenter_s_address_as_missing(
+    browser: Browser, server: Server
+):
+    page = browser.new_context(locale="it-IT").new_page()
+    risposta = page.goto(f"{server.url}/demo/sala#chiave=qualunque")
+    assert risposta is not None and risposta.status == 404
+    expect(page.get_by_role("heading", name="Pagina non trovata")).to_be_visible()
+    expect(page.get_by_role("button", name="Ripristina tutte le demo")).to_have_count(0)
+    expect(page.get_by_role("img", name="Codice QR", exact=False)).to_have_count(0)
+    page.context.close()

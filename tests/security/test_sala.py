@@ -171,7 +171,10 @@ def test_the_feed_reaches_only_the_presenter_and_a_flood_is_bounded(demo, ciclo)
             f"flood of {15 * len(telefoni)} saves in {fine - inizio:.1f} s: "
             f"{len(messaggi)} messages to the presenter, at most {max(per_secondo)} in 1 s"
         )
-        assert max(per_secondo) <= int(1 / INTERVALLO_S) + 1
+        # One push per INTERVALLO_S at most (arrivals jitter: one more in a second).
+        durata = arrivi[-1][0] - arrivi[0][0]
+        assert len(arrivi) <= durata / INTERVALLO_S + 2
+        assert max(per_secondo) <= int(1 / INTERVALLO_S) + 2
         for cliente in [presentatore, visitatore, *telefoni]:
             await cliente.chiudi()
         return messaggi, altri, presentatore.stato[SALA]
@@ -198,9 +201,8 @@ def test_the_presenter_s_view_is_a_missing_page_on_a_server_that_is_no_demo(serv
     with pytest.raises(urllib.error.HTTPError) as risposta:
         urllib.request.urlopen(server.url + "/demo/sala")  # noqa: S310 (local test server)
     assert risposta.value.code == 404
-    html = risposta.value.read().decode("utf-8")
-    assert "Pagina non trovata" in html
-    for demo_data in ("telefoni su", "Ripristina tutte le demo", "Codice QR"):
+    html = risposta.value.read().decode("utf-8")  # the missing page's (drawn by its script)
+    for demo_data in ("telefoni su", "Ripristina tutte le demo", "Codice QR", "La sala"):
         assert demo_data not in html
 
     async def attacco() -> None:
@@ -208,7 +210,10 @@ def test_the_presenter_s_view_is_a_missing_page_on_a_server_that_is_no_demo(serv
             await cliente.connetti()
             await cliente.scambia(f"{SALA}.entra", {"frammento": "#chiave=qualunque"})
             await cliente.scambia(f"{SALA}.ripristina_tutte", {})
-            assert SALA not in cliente.stato
+            # The view as every page starts it (hydration): the events changed nothing.
+            sala = cliente.stato.get(SALA, {})
+            assert not sala.get("presentatore") and not sala.get("segreto")
+            assert not sala.get("messaggio") and not sala.get("righe")
 
     ciclo.run(attacco())
     verifica_che_risponda(server, ciclo)
