@@ -79,6 +79,9 @@ class SalaState(rx.State):
     async def _aggiorna_conteggio(self) -> None:
         self.telefoni = await esegui(sandbox.aperte)
         self.massimo = modalita.sandbox_max()
+        if _CONTEGGIO.valore != self.telefoni:  # the other presenter tabs learn it too
+            _CONTEGGIO.valore, _CONTEGGIO.cambiato = self.telefoni, True
+            cronaca.CRONACA.sveglia.set()
 
     @rx.event
     @solo_in_demo
@@ -158,30 +161,59 @@ async def _spingi(app, token: str, righe: list[str], telefoni: int | None) -> No
             sala.telefoni = telefoni
 
 
-async def _un_giro(app, contare: bool) -> bool:
-    """One push of the new facts (and of the count, if `contare` or a phone opened a
-    sandbox) to every presenter tab; whether the count was read."""
+class _Conteggio:
+    """The phones counted, read off the push's path: a read waiting behind the phones' saves
+    for a database thread must not hold the feed's lines back."""
+
+    def __init__(self) -> None:
+        self.valore: int | None = None
+        self.cambiato = False
+        self._lettura: asyncio.Task | None = None
+
+    def leggi(self) -> None:
+        """Read the count in the background (once at a time); a change wakes the push."""
+        if self._lettura is None or self._lettura.done():
+            self._lettura = asyncio.create_task(self._leggi())
+
+    async def _leggi(self) -> None:
+        try:
+            valore = await esegui(sandbox.aperte)
+        except Exception as errore:
+            logger.warning("conteggio dei telefoni non riuscito: %r", errore)
+            return
+        if valore != self.valore:
+            self.valore, self.cambiato = valore, True
+            cronaca.CRONACA.sveglia.set()
+
+
+_CONTEGGIO = _Conteggio()
+
+
+async def _un_giro(app, contare: bool) -> None:
+    """One push of the new facts, and of the count if it changed, to every presenter tab;
+    the count is read again if `contare` or a phone opened a sandbox."""
     fatti = cronaca.CRONACA.preleva()
     righe = cronaca.riassumi(fatti)
-    contare = contare or any(f.azione == cronaca.APERTA for f in fatti)
+    if contare or any(f.azione == cronaca.APERTA for f in fatti):
+        _CONTEGGIO.leggi()
     connessi = app.event_namespace.token_to_sid
     for token in [t for t in PRESENTATORI if t not in connessi]:
         PRESENTATORI.discard(token)
-    if not PRESENTATORI or not (righe or contare):
-        return False
-    telefoni = await esegui(sandbox.aperte) if contare else None
+    cambiato, _CONTEGGIO.cambiato = _CONTEGGIO.cambiato, False
+    if not PRESENTATORI or not (righe or cambiato):
+        return
+    telefoni = _CONTEGGIO.valore if cambiato else None
     risultati = await asyncio.gather(
         *(_spingi(app, t, righe, telefoni) for t in list(PRESENTATORI)), return_exceptions=True
     )
     for errore in (r for r in risultati if isinstance(r, BaseException)):
         logger.warning("aggiornamento della sala non riuscito: %r", errore)
-    return contare
 
 
 async def sorveglia_sala(app: rx.App) -> None:
     """For as long as a demo server runs: when facts arrive, push them to the presenter tabs,
-    at most once every `INTERVALLO_S`; the count too at least every `CONTEGGIO_S` (a lifespan
-    task)."""
+    at most once every `INTERVALLO_S`; the count is read at least every `CONTEGGIO_S` (a
+    lifespan task)."""
     cronaca.CRONACA.collega(asyncio.get_running_loop())
     ultimo = contato = 0.0
     while True:
@@ -193,11 +225,12 @@ async def sorveglia_sala(app: rx.App) -> None:
         if attesa > 0:
             await asyncio.sleep(attesa)
         ultimo = time.monotonic()
+        contare = ultimo - contato >= CONTEGGIO_S
+        if contare:
+            contato = ultimo
         try:
-            if app.event_namespace is not None and await _un_giro(
-                app, contare=ultimo - contato >= CONTEGGIO_S
-            ):
-                contato = ultimo
+            if app.event_namespace is not None:
+                await _un_giro(app, contare)
         except asyncio.CancelledError:
             raise
         except Exception as errore:

@@ -79,6 +79,13 @@ def test_the_presenter_sees_the_room_and_ends_every_sandbox_by_keyboard(
     assert SEGRETO_DEI_TELEFONI not in testo_sala
     assert "demo-" not in testo_sala  # no sandbox's name either
 
+    # The newest line is marked by a short fade, unless motion is reduced.
+    animazione = "el => getComputedStyle(el).animationName"
+    nuova = sala.locator(".sala-righe li").first
+    assert nuova.evaluate(animazione) == "sala-nuova"
+    sala.emulate_media(reduced_motion="reduce")
+    assert nuova.evaluate(animazione) == "none"
+
     # Axe and screenshots at both sizes, the feed full.
     for nome, misura in VIEWPORTS.items():
         sala.set_viewport_size(misura)
