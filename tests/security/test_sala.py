@@ -196,8 +196,8 @@ def test_the_feed_reaches_only_the_presenter_and_a_flood_is_bounded(demo, ciclo)
     verifica_che_risponda(demo, ciclo)
 
 
-@pytest.mark.parametrize("server", ["run"], indirect=True)
 def test_the_presenter_s_view_is_a_missing_page_on_a_server_that_is_no_demo(server, db, ciclo):
+    """On `make run` and on `make prod` (through its front server)."""
     with pytest.raises(urllib.error.HTTPError) as risposta:
         urllib.request.urlopen(server.url + "/demo/sala")  # noqa: S310 (local test server)
     assert risposta.value.code == 404
