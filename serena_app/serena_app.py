@@ -14,13 +14,14 @@ from serena_app.auth.eventi import potatura_periodica
 from serena_app.auth.indirizzo import proxy_fidati, solo_dal_front_server
 from serena_app.components.connessione import avviso_connessione
 from serena_app.contenuto.seme import CONTENUTO
-from serena_app.demo import modalita
+from serena_app.demo import cronaca, modalita
 from serena_app.demo.pulizia import pulizia_periodica
 from serena_app.lingue import _, in_lingua, percorso
 from serena_app.pages import non_trovata
 from serena_app.pages.area_riservata import area_riservata
 from serena_app.pages.index import in_ogni_lingua
 from serena_app.pages.invito import invito
+from serena_app.pages.sala import sala
 from serena_app.pubblicazione.annuncio import ascolta_sempre
 from serena_app.registro import log
 from serena_app.registro.segnalazioni import FiltroSegnalazioni, registra_errore_frontend
@@ -31,6 +32,7 @@ from serena_app.state.interfaccia import errore_imprevisto
 from serena_app.state.presenza import sorveglia_presenza
 from serena_app.state.programmate import sorveglia as sorveglia_programmate
 from serena_app.state.revoca import sorveglia_sessioni
+from serena_app.state.sala import sorveglia_sala
 from serena_app.web.connessione import solo_intestazioni_utili
 from serena_app.web.head import head_components, lingua_del_documento
 from serena_app.web.seo import meta_condivisione, url_immagine
@@ -75,6 +77,8 @@ app.add_middleware(FiltroSegnalazioni())
 app.register_lifespan_task(potatura_periodica)  # old login events go, in every app process
 if modalita.attiva():
     app.register_lifespan_task(pulizia_periodica)
+    cronaca.installa()  # what the sandboxes commit, for the presenter's view
+    app.register_lifespan_task(sorveglia_sala)
 app.register_lifespan_task(sorveglia_sessioni)  # a session that ends ends in its open tabs
 app.register_lifespan_task(ascolta_sempre)  # every change reaches this process's browsers
 app.register_lifespan_task(sorveglia_programmate)  # scheduled publishes, once among processes
@@ -120,3 +124,14 @@ app.add_page(
     context={"sitemap": None},
     meta=[{"name": "robots", "content": "noindex"}],
 )
+if modalita.attiva():
+    # The presenter's view: compiled only into a demo server's build, so any other server
+    # answers its address with the missing page.
+    app.add_page(
+        sala,
+        route="/demo/sala",
+        title=f"La sala della demo – {NOME}",
+        description="La vista di chi presenta la demo.",
+        context={"sitemap": None},
+        meta=[{"name": "robots", "content": "noindex"}],
+    )

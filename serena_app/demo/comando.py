@@ -2,7 +2,9 @@
 
 It makes a temporary folder, seeds a database in it from the content file, and starts the
 production server on all interfaces with the demo turned on (`SERENA_DEMO` names the folder).
-It prints the addresses and a QR code of the network address. The folder goes when it stops.
+It prints the addresses, a QR code of the network address, and the presenter's one-time link
+to `/demo/sala` (`presentatore.py`: the server gets only the key's hash). The folder goes when
+it stops.
 """
 
 import os
@@ -13,7 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from serena_app.demo import qr
+from serena_app.demo import presentatore, qr
 
 PORTA = 3000
 
@@ -51,8 +53,9 @@ def ambiente(cartella: Path, porta: int, rete: list[str]) -> dict[str, str]:
     }
 
 
-def presentazione(porta: int, rete: list[str]) -> str:
-    """What the terminal shows the presenter: the addresses and the QR code."""
+def presentazione(porta: int, rete: list[str], chiave: str = "") -> str:
+    """What the terminal shows the presenter: the addresses, the QR code and, given the
+    presenter's key, the one-time link to the presenter's view."""
     righe = [
         "",
         "Cooperativa Serena: modalità demo",
@@ -64,6 +67,13 @@ def presentazione(porta: int, rete: list[str]) -> str:
         righe.append(qr.per_terminale(f"http://{rete[0]}:{porta}/"))
     else:
         righe.append("  Nessuna rete trovata: la demo si apre solo da questo computer.")
+    if chiave:
+        righe += [
+            "",
+            "Per chi presenta (link da aprire una volta sola, su questo computer):",
+            f"  {presentatore.link(porta, chiave)}",
+            "",
+        ]
     righe.append(
         "Ctrl+C per fermare la demo: le copie di prova e il database temporaneo spariscono."
     )
@@ -75,10 +85,11 @@ def avvia(porta: int = PORTA) -> int:
     bin_dir = Path(sys.executable).parent
     cartella = Path(tempfile.mkdtemp(prefix="serena-demo-"))
     rete = indirizzi_di_rete()
-    env = ambiente(cartella, porta, rete)
+    chiave, impronta = presentatore.nuova_chiave()
+    env = {**ambiente(cartella, porta, rete), presentatore.VARIABILE: impronta}
     try:
         subprocess.run([str(bin_dir / "serena"), "prepare"], env=env, check=True)  # noqa: S603
-        print(presentazione(porta, rete), flush=True)
+        print(presentazione(porta, rete, chiave), flush=True)
         comando = [
             str(bin_dir / "reflex"),
             "run",

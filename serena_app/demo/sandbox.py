@@ -12,7 +12,7 @@ cannot take the room's places. What one sandbox may hold is `demo/capienza.py`'s
 import secrets
 from datetime import datetime
 
-from sqlmodel import Session, col, delete, func, or_, select
+from sqlmodel import Session, col, delete, func, or_, select, update
 
 from serena_app import db
 from serena_app.auth.sessioni import adesso, nuova_sessione
@@ -142,3 +142,24 @@ def chiudi_scadute(*, session: Session, ora: datetime | None = None) -> list[Spa
         for sessione in scadute:
             session.delete(sessione)
     return spazi
+
+
+def aperte(*, session: Session, ora: datetime | None = None) -> int:
+    """How many sandboxes are open now: the phones counted on the presenter's view."""
+    return _aperte(session, ora or adesso())
+
+
+def chiudi_tutte(*, session: Session) -> list[Spazio]:
+    """End every sandbox now ("Ripristina tutte le demo"): their sessions end, and their
+    pages, history and sessions are deleted, in locked transactions; commits.
+
+    Returns:
+        The sandboxes deleted.
+    """
+    with db.transazione_bloccata(session, *TABELLE):
+        session.exec(
+            update(SessioneStaff)
+            .where(col(SessioneStaff.sandbox).is_not(None))
+            .values(revocata=True)
+        )
+    return chiudi_scadute(session=session)

@@ -30,6 +30,9 @@ from serena_app.state.staff import StaffState, richiede_staff, solo_responsabile
 RIPRISTINATA = "Demo ripristinata: la pagina è di nuovo quella di partenza."
 IN_SANDBOX = "Modalità modifica attiva: quello che cambi resta nella tua copia di prova."
 COPIA_APERTA = "demo-aperta"  # the id of the line that replaces "Prova" once the copy opens
+TELEFONI: dict[str, str] = {}
+"""This process's tabs that opened a sandbox (client token: the sandbox), so that "Ripristina
+tutte le demo" can end their edit mode at once (`state/sala.py`)."""
 
 
 def _ripristina(
@@ -82,6 +85,7 @@ class DemoState(StaffState):
             accesso.nome_staff = permesso.nome_utente
             accesso.ruolo_staff = permesso.ruolo
         self.errore_demo = ""
+        TELEFONI[self.router.session.client_token] = permesso.sandbox
         redazione = await self.get_state(RedazioneState)
         redazione._autore = permesso.nome_utente
         redazione._spazio = Spazio.della_sessione(permesso.sandbox)
@@ -103,6 +107,7 @@ class DemoState(StaffState):
             return
         contenuto._passa(await esegui(istantanea.aggiornata, pagina=Pagina(permesso.sandbox)))
         contenuto._pubblicata = Pagina(permesso.sandbox)
+        TELEFONI[self.router.session.client_token] = permesso.sandbox
 
     @rx.event
     @solo_in_demo

@@ -25,6 +25,10 @@ SENZA_DATI = {
     "RedazioneState.chiudi_avviso": "hides this browser's warning; writes nothing",
     "DemoState.prova": "opens a demo sandbox, like a login: demo servers only, within the cap",
     "DemoState.torna_alla_sandbox": "shows this browser its own sandbox; writes nothing",
+    "SalaState.entra": "the presenter's one-time key is the credential (only its hash on the "
+    "server, 256 bits, spent once): demo servers only (state/sala.py)",
+    "SalaState.ripristina_tutte": "ends every demo sandbox: only for the presenter's secret, "
+    "checked on the server, on the socket that presented it; demo servers only",
     "CronologiaState.chiudi_cronologia": "closes this browser's history panel; writes nothing",
     "InvitoState.accetta_invito": "an invitation's code is the credential: hashed lookup, "
     "single use in one locked transaction, wrong codes limited per address (auth/inviti.py)",
@@ -166,7 +170,8 @@ def test_every_demo_handler_runs_only_on_a_demo_server():
     senza = [
         nome
         for nome, gestore in _gestori()
-        if nome.startswith("DemoState.") and not getattr(gestore.fn, "solo_in_demo", False)
+        if nome.startswith(("DemoState.", "SalaState."))
+        and not getattr(gestore.fn, "solo_in_demo", False)
     ]
     assert senza == []
     assert any(nome.startswith("DemoState.") for nome, _ in _gestori())

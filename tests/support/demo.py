@@ -9,6 +9,7 @@ from sqlmodel import Session, select, update
 
 from serena_app.contenuto.bozze import Spazio
 from serena_app.db import crea_engine
+from serena_app.demo import presentatore
 from serena_app.models import Revisione, SessioneStaff, Sezione, Tappa, Valore
 from tests.support.copia import copia_albero
 from tests.support.server import Server, avvia_app, porta_libera
@@ -42,6 +43,7 @@ def server_demo(
         "SERENA_DEMO_SANDBOX_PER_INDIRIZZO": str(per_indirizzo),
         "SERENA_DEMO_REVISIONI_MAX": str(revisioni_max),
         "SERENA_DEMO_SCRITTURE_MAX": str(SCRITTURE_MAX),
+        **chiavi_sala(f"http://localhost:{porta}"),
     }
     with avvia_app(cartella, root=albero, extra_env=ambiente, port=porta) as server:
         yield server
@@ -70,3 +72,20 @@ def occupa(session: Session, spazio: Spazio) -> tuple[int, int]:
         for riga in session.exec(select(modello).where(modello.pagina.in_(nomi))):
             byte += sum(len(getattr(riga, c, "").encode()) for c in ("titolo", "testo"))
     return len(revisioni), byte
+
+
+CHIAVI_SALA = 12  # presenter keys each test demo server accepts, each once
+_chiavi: dict[str, list[str]] = {}
+
+
+def chiavi_sala(url: str) -> dict[str, str]:
+    """New presenter keys for the demo server at `url`: the environment that gives it their
+    hashes (`demo/presentatore.py`); `chiave_sala` hands them out."""
+    chiavi = [presentatore.nuova_chiave() for _ in range(CHIAVI_SALA)]
+    _chiavi[url] = [chiave for chiave, _ in chiavi]
+    return {presentatore.VARIABILE: ",".join(impronta for _, impronta in chiavi)}
+
+
+def chiave_sala(demo: Server) -> str:
+    """An unspent presenter key of `demo`, as `serena demo` prints one in its link."""
+    return _chiavi[demo.url].pop()

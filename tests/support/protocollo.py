@@ -15,6 +15,7 @@ from serena_app.state.cronologia import CronologiaState
 from serena_app.state.demo import DemoState
 from serena_app.state.presenza import PresenzaState
 from serena_app.state.redazione import RedazioneState
+from serena_app.state.sala import SalaState
 from serena_app.state.staff import StaffState
 
 PERCORSO = str(Endpoint.EVENT)  # "/_event": the Engine.IO path and the Socket.IO namespace
@@ -31,5 +32,7 @@ VAR_SEGRETO = f"{ACCESSO}.token{FIELD_MARKER}"  # the key the page sends the ses
 VAR_DISPOSITIVI = f"{ACCESSO}.dispositivi{FIELD_MARKER}"  # and its device tokens under
 NOME_SEGRETO = AccessoState.get_fields()["token"].default.name  # "serena_sessione" (storage)
 DEMO = DemoState.get_full_name()  # the live demo's banner (its events: demo servers only)
+SALA = SalaState.get_full_name()  # the presenter's view of a demo (`/demo/sala`)
+VAR_SEGRETO_SALA = f"{SALA}.segreto{FIELD_MARKER}"  # the presenter secret, from local storage
 CRONOLOGIA = CronologiaState.get_full_name()  # history panels and undo (a substate of STAFF)
 PRESENZA = PresenzaState.get_full_name()  # who else is in edit mode (a substate of STAFF)
