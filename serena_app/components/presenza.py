@@ -13,6 +13,8 @@ from reflex.vars import Var
 
 from serena_app.components.connessione import CONNESSIONE_INTERROTTA
 from serena_app.components.salvaguardie import effetto
+from serena_app.demo import modalita
+from serena_app.state.accesso import AccessoState
 from serena_app.state.presenza import DOMANDA, PresenzaState
 from serena_app.state.staff import StaffState
 
@@ -51,7 +53,8 @@ class Battito(rx.Fragment):
 
     def add_hooks(self) -> list[str | Var]:
         """The heartbeat while in edit mode; Escape in the question."""
-        attiva = StaffState.modifica_attiva
+        # Not on a demo phone: its sandbox has nobody else in it (`_segna_presenza`).
+        attiva = StaffState.modifica_attiva & (AccessoState.nome_staff != modalita.EDITOR)
         battito = (
             SCRIPT_BATTITO.replace("ATTIVA", str(attiva))
             .replace("INTERROTTA", repr(CONNESSIONE_INTERROTTA))

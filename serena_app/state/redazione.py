@@ -312,7 +312,9 @@ class RedazioneState(StaffState):
         """This tab's entry of presence as its edit mode and open editor are now (guarded
         handlers only: `presenza/registro.py`)."""
         scheda = self.router.session.client_token
-        if not self.modifica_attiva or not self._autore:
+        # A demo sandbox has one person in it (its phone): presence there would show nothing
+        # to anyone, so a phone writes no entry and its page sends no heartbeat.
+        if not self.modifica_attiva or not self._autore or self._spazio != SITO:
             presenze.togli(scheda)
             return
         aperta = self.aperto

@@ -199,6 +199,8 @@ async def _un_giro(app, contare: bool) -> None:
     connessi = app.event_namespace.token_to_sid
     for token in [t for t in PRESENTATORI if t not in connessi]:
         PRESENTATORI.discard(token)
+    for token in [t for t in demo.TELEFONI if t not in connessi]:
+        del demo.TELEFONI[token]  # a phone that connects again is checked by its page load
     cambiato, _CONTEGGIO.cambiato = _CONTEGGIO.cambiato, False
     if not PRESENTATORI or not (righe or cambiato):
         return
