@@ -63,7 +63,7 @@ test-e2e: install
 	pytest tests/e2e tests/security
 
 bench: install
-	$(PY) scripts/bench.py
+	$(PY) scripts/bench.py --demo
 	$(PY) scripts/bench_presenza.py
 
 # The README's pictures, into docs/screenshots/ (look at them before committing them).

@@ -53,12 +53,16 @@ def ripristina_contenuto(session: Session, contenuto: dict) -> None:
     bozze.scarta(session=session, spazio=bozze.SITO)
 
 
-def salva_mission(session: Session, testo: str, autore: str = "anna") -> None:
-    """Save `testo` as the mission's draft, from its current version, signed by `autore`."""
-    versione = pagina.leggi_elemento(session=session, pagina=bozze.BOZZA, voce=MISSION).versione
+def salva_mission(
+    session: Session, testo: str, autore: str = "anna", spazio: bozze.Spazio = bozze.SITO
+) -> None:
+    """Save `testo` as the mission's draft in `spazio`'s working copy (made if need be), from
+    its current version, signed by `autore`, as an editor's "Salva" does."""
+    bozze.apri(session=session, spazio=spazio)
+    versione = pagina.leggi_elemento(session=session, pagina=spazio.bozza, voce=MISSION).versione
     pagina.salva(
         session=session,
-        pagina=bozze.BOZZA,
+        pagina=spazio.bozza,
         voce=MISSION,
         campi={"testo": testo},
         versione=versione,

@@ -31,6 +31,7 @@ from tests.support.demo import (
     SCRITTURE_MAX,
     chiudi_sandbox,
     occupa,
+    sandbox_aperte,
 )
 from tests.support.protocollo import ACCESSO, DEMO, REDAZIONE, STAFF
 
@@ -96,15 +97,6 @@ def test_a_forged_sandbox_session_gives_no_powers_on_a_production_server(server,
     verifica_che_risponda(server, ciclo)
 
 
-def _sandbox_aperte(db_url: str) -> int:
-    with sessione_db(db_url) as session:
-        return session.exec(
-            select(func.count())
-            .select_from(SessioneStaff)
-            .where(SessioneStaff.sandbox.is_not(None), SessioneStaff.revocata == False)  # noqa: E712
-        ).one()
-
-
 def test_a_flood_of_prova_from_one_address_opens_only_its_share(demo, ciclo):
     """Twelve sockets from one address press "Prova" at the same instant, without hydrating."""
     chiudi_sandbox(demo.db_url)
@@ -125,7 +117,7 @@ def test_a_flood_of_prova_from_one_address_opens_only_its_share(demo, ciclo):
     rifiutate = [r for r in risposte if r.get(DEMO, {}).get("errore_demo") == TROPPE]
     assert len(aperte) == PER_INDIRIZZO
     assert len(rifiutate) == 12 - PER_INDIRIZZO
-    assert _sandbox_aperte(demo.db_url) == PER_INDIRIZZO
+    assert sandbox_aperte(demo.db_url) == PER_INDIRIZZO
     verifica_che_risponda(demo, ciclo)
 
 

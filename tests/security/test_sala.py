@@ -13,11 +13,11 @@ from sqlmodel import func, select
 
 from serena_app.db import session as sessione_db
 from serena_app.demo.presentatore import GIA_USATO
-from serena_app.models import SessioneStaff, Sezione
+from serena_app.models import Sezione
 from serena_app.state.sala import INTERVALLO_S
 from tests.security.conftest import verifica_che_risponda
 from tests.support.cliente import ClienteGrezzo, evento, riprendi_scheda, vista
-from tests.support.demo import PER_INDIRIZZO, chiave_sala, chiudi_sandbox
+from tests.support.demo import PER_INDIRIZZO, chiave_sala, chiudi_sandbox, sandbox_aperte
 from tests.support.protocollo import ACCESSO, DEMO, REDAZIONE, SALA, VAR_SEGRETO_SALA
 
 MISSIONE = {"tipo": "sezione", "chiave": "mission"}
@@ -32,15 +32,6 @@ def _sandbox_vive(db_url: str) -> int:
             select(func.count(func.distinct(Sezione.pagina))).where(
                 Sezione.pagina.like("demo-%"), Sezione.pagina.not_like("%-bozza")
             )
-        ).one()
-
-
-def _sessioni_sandbox(db_url: str) -> int:
-    with sessione_db(db_url) as session:
-        return session.exec(
-            select(func.count())
-            .select_from(SessioneStaff)
-            .where(SessioneStaff.sandbox.is_not(None), SessioneStaff.revocata == False)  # noqa: E712
         ).one()
 
 
@@ -116,7 +107,7 @@ def test_only_the_presenter_s_link_ends_every_sandbox_and_only_once(demo, ciclo)
         dopo = await _ripristina_tutte(ritorno)
         assert dopo["telefoni"] == 0
         assert _sandbox_vive(demo.db_url) == 0
-        assert _sessioni_sandbox(demo.db_url) == 0
+        assert sandbox_aperte(demo.db_url) == 0
         await ritorno.chiudi()
 
         # Each phone's tab is back on the site's page: no secret, edit mode off.

@@ -5,10 +5,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlmodel import Session, select, update
+from sqlmodel import Session, func, select, update
 
 from serena_app.contenuto.bozze import Spazio
 from serena_app.db import crea_engine
+from serena_app.db import session as sessione_db
 from serena_app.demo import presentatore
 from serena_app.models import Revisione, SessioneStaff, Sezione, Tappa, Valore
 from tests.support.copia import copia_albero
@@ -89,3 +90,13 @@ def chiavi_sala(url: str) -> dict[str, str]:
 def chiave_sala(demo: Server) -> str:
     """An unspent presenter key of `demo`, as `serena demo` prints one in its link."""
     return _chiavi[demo.url].pop()
+
+
+def sandbox_aperte(db_url: str) -> int:
+    """How many sandbox sessions are open (not revoked) on the demo's database."""
+    with sessione_db(db_url) as session:
+        return session.exec(
+            select(func.count())
+            .select_from(SessioneStaff)
+            .where(SessioneStaff.sandbox.is_not(None), SessioneStaff.revocata == False)  # noqa: E712
+        ).one()

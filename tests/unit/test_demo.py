@@ -30,6 +30,7 @@ from serena_app.models import (
     Valore,
     VersionePagina,
 )
+from tests.factories import salva_mission
 from tests.support.demo import occupa
 
 MISSION = Voce(SEZIONE.nome, "mission")
@@ -67,20 +68,6 @@ def _righe(session, spazio: Spazio) -> int:
             select(func.count()).select_from(modello).where(modello.pagina.in_(nomi))
         ).one()
     return totale
-
-
-def _salva(session, spazio: Spazio, testo: str) -> None:
-    """Save the mission in the sandbox's working copy, as its editor's "Salva" does."""
-    bozze.apri(session=session, spazio=spazio)
-    elemento = pagina.leggi_elemento(session=session, pagina=spazio.bozza, voce=MISSION)
-    pagina.salva(
-        session=session,
-        pagina=spazio.bozza,
-        voce=MISSION,
-        campi={"testo": testo},
-        versione=elemento.versione,
-        autore=modalita.EDITOR,
-    )
 
 
 def _fotografia(session, spazio: Spazio) -> tuple:
@@ -126,22 +113,22 @@ def test_past_its_revision_cap_a_sandbox_refuses_every_write_and_changes_nothing
     salvate = 0
     with pytest.raises(capienza.LimiteRaggiunto) as piena:
         for numero in range(100):
-            _salva(demo, spazio, f"Prova numero {numero}.")
+            salva_mission(demo, f"Prova numero {numero}.", modalita.EDITOR, spazio)
             salvate += 1
     assert str(piena.value).startswith("Questa prova ha raggiunto il limite di modifiche: ")
     assert occupa(demo, spazio)[0] == 30
     assert salvate == 30 - iniziali
     prima = _fotografia(demo, spazio)
     with pytest.raises(capienza.LimiteRaggiunto):
-        _salva(demo, spazio, "Ancora una.")
+        salva_mission(demo, "Ancora una.", modalita.EDITOR, spazio)
     with pytest.raises(capienza.LimiteRaggiunto):  # a publish is a write like any other
         bozze.pubblica(session=demo, spazio=spazio, autore=modalita.EDITOR)
     assert _fotografia(demo, spazio) == prima
     assert _mission(demo, spazio.bozza) == f"Prova numero {salvate - 1}."
     # Another sandbox, and the site, write as before.
-    _salva(demo, altra, "La mia prova.")
+    salva_mission(demo, "La mia prova.", modalita.EDITOR, altra)
     assert _mission(demo, altra.bozza) == "La mia prova."
-    _salva(demo, bozze.SITO, "Il sito.")
+    salva_mission(demo, "Il sito.", modalita.EDITOR, bozze.SITO)
     assert _mission(demo, bozze.BOZZA) == "Il sito."
 
 
@@ -153,7 +140,7 @@ def test_past_its_size_cap_a_sandbox_refuses_the_write_and_changes_nothing(demo,
     salvate = 0
     with pytest.raises(capienza.LimiteRaggiunto) as piena:
         for numero in range(20):
-            _salva(demo, spazio, f"{numero} {lungo}")
+            salva_mission(demo, f"{numero} {lungo}", modalita.EDITOR, spazio)
             salvate += 1
     assert str(piena.value) == capienza.PIENA
     assert 0 < salvate < 20
@@ -163,7 +150,7 @@ def test_past_its_size_cap_a_sandbox_refuses_the_write_and_changes_nothing(demo,
     assert capienza.occupati(session=demo, pagine=pagine) == occupa(demo, spazio)
     prima = _fotografia(demo, spazio)
     with pytest.raises(capienza.LimiteRaggiunto):
-        _salva(demo, spazio, f"di nuovo {lungo}")
+        salva_mission(demo, f"di nuovo {lungo}", modalita.EDITOR, spazio)
     assert _fotografia(demo, spazio) == prima
 
 
@@ -172,16 +159,16 @@ def test_a_sandbox_written_too_fast_is_refused_until_the_window_passes(demo, mon
     spazio = _spazio(demo, _apri(demo))
     altra = _spazio(demo, _apri(demo, "192.168.1.11"))
     for numero in range(3):
-        _salva(demo, spazio, f"Veloce {numero}.")
+        salva_mission(demo, f"Veloce {numero}.", modalita.EDITOR, spazio)
     prima = _fotografia(demo, spazio)
     with pytest.raises(capienza.LimiteRaggiunto) as troppe:
-        _salva(demo, spazio, "Troppo veloce.")
+        salva_mission(demo, "Troppo veloce.", modalita.EDITOR, spazio)
     assert str(troppe.value) == (
         "Troppe modifiche in pochi secondi: l’ultima non è stata salvata. "
         "Riprova tra qualche secondo."
     )
     assert _fotografia(demo, spazio) == prima
-    _salva(demo, altra, "Con calma.")  # the pace is each sandbox's own
+    salva_mission(demo, "Con calma.", modalita.EDITOR, altra)  # the pace is each sandbox's own
 
     # The same write ten seconds on is let through (the window holds no change of it).
     def scrittura(ora):
@@ -262,11 +249,11 @@ def test_ripristina_demo_gives_a_full_sandbox_its_room_back(demo, monkeypatch, c
     spazio = _spazio(demo, _apri(demo))
     with pytest.raises(capienza.LimiteRaggiunto):
         for numero in range(100):
-            _salva(demo, spazio, f"Prova numero {numero}.")
+            salva_mission(demo, f"Prova numero {numero}.", modalita.EDITOR, spazio)
     sandbox.ripristina(session=demo, spazio=spazio)
     assert occupa(demo, spazio)[0] < 30
     assert _mission(demo, spazio.bozza) == contenuto["sezioni"]["mission"]
-    _salva(demo, spazio, "Si ricomincia.")
+    salva_mission(demo, "Si ricomincia.", modalita.EDITOR, spazio)
     assert _mission(demo, spazio.bozza) == "Si ricomincia."
 
 
@@ -277,7 +264,7 @@ def test_only_writes_keep_a_sandbox_alive(demo):
     scritta = sandbox.apri(session=demo, client="192.168.1.11", ora=aperte)
     spazio_guardata = _spazio(demo, guardata)
     assert sessione_viva(session=demo, token=guardata, ora=adesso()) is not None
-    _salva(demo, _spazio(demo, scritta), "Ancora qui.")
+    salva_mission(demo, "Ancora qui.", modalita.EDITOR, _spazio(demo, scritta))
 
     fra_un_quarto_d_ora = adesso() + timedelta(minutes=15)
     assert sandbox.chiudi_scadute(session=demo, ora=fra_un_quarto_d_ora) == [spazio_guardata]

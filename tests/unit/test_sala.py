@@ -3,11 +3,12 @@ them, its wording and coalescing, and the presenter's one-time key."""
 
 import pytest
 
-from serena_app.contenuto import bozze, pagina
+from serena_app.contenuto import bozze
 from serena_app.contenuto.semina import semina
 from serena_app.contenuto.tipi import SEZIONE, Voce
 from serena_app.demo import capienza, comando, cronaca, modalita, presentatore, sandbox
 from serena_app.demo.cronaca import APERTA, RIAPERTA, Fatto, riassumi
+from tests.factories import salva_mission
 from tests.unit.test_demo import _spazio
 
 MISSION = Voce(SEZIONE.nome, "mission")
@@ -27,25 +28,12 @@ def demo(monkeypatch, tmp_path, session):
     cronaca.CRONACA.preleva()
 
 
-def _salva_mission(session, spazio, testo: str) -> None:
-    bozze.apri(session=session, spazio=spazio)
-    elemento = pagina.leggi_elemento(session=session, pagina=spazio.bozza, voce=MISSION)
-    pagina.salva(
-        session=session,
-        pagina=spazio.bozza,
-        voce=MISSION,
-        campi={"testo": testo},
-        versione=elemento.versione,
-        autore=modalita.EDITOR,
-    )
-
-
 def test_each_committed_sandbox_change_becomes_a_fact_without_its_text(demo):
     spazio = _spazio(demo, sandbox.apri(session=demo, client="192.168.1.10"))
     nome = spazio.pubblicata.nome
     assert cronaca.CRONACA.preleva() == [Fatto(nome, APERTA)]
 
-    _salva_mission(demo, spazio, TESTO)
+    salva_mission(demo, TESTO, modalita.EDITOR, spazio)
     fatti = cronaca.CRONACA.preleva()
     assert Fatto(nome, "salvata", "mission") in fatti
     assert TESTO not in repr(fatti)
@@ -63,9 +51,9 @@ def test_a_refused_write_and_the_site_s_own_writes_give_no_fact(demo, monkeypatc
     cronaca.CRONACA.preleva()
     monkeypatch.setattr(modalita, "scritture_max", lambda: 0)
     with pytest.raises(capienza.LimiteRaggiunto):
-        _salva_mission(demo, spazio, TESTO)
+        salva_mission(demo, TESTO, modalita.EDITOR, spazio)
     demo.rollback()
-    _salva_mission(demo, bozze.SITO, "Un testo del sito")
+    salva_mission(demo, "Un testo del sito", modalita.EDITOR, bozze.SITO)
     assert cronaca.CRONACA.preleva() == []
 
 
