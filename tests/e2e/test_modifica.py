@@ -300,55 +300,59 @@ def test_two_staff_members_conflict_and_nothing_is_lost(
     redattore: PaginaInModifica, browser: Browser, server: Server, staff, contenuto, db
 ):
     altra = browser.new_context(base_url=server.url, viewport={"width": 1280, "height": 800})
-    bruno = PaginaInModifica(altra.new_page(), contenuto)
-    accedi(bruno.page, "bruno", staff["bruno"])
-    bruno.apri().attiva_modifica()
+    try:
+        bruno = PaginaInModifica(altra.new_page(), contenuto)
+        accedi(bruno.page, "bruno", staff["bruno"])
+        bruno.apri().attiva_modifica()
 
-    redattore.page.get_by_role("button", name="Modifica mission").click()
-    bruno.apri_lo_stesso("Modifica mission", "Anna")  # she has it open: he is asked first
-    redattore.campo("Testo: mission").fill("La versione di Anna.")
-    bruno.campo("Testo: mission").fill("La versione di Bruno.")
-    redattore.salva()
-    expect(redattore.annuncio).to_have_text("Testo della mission salvato.")
+        redattore.page.get_by_role("button", name="Modifica mission").click()
+        bruno.apri_lo_stesso("Modifica mission", "Anna")  # she has it open: he is asked first
+        redattore.campo("Testo: mission").fill("La versione di Anna.")
+        bruno.campo("Testo: mission").fill("La versione di Bruno.")
+        redattore.salva()
+        expect(redattore.annuncio).to_have_text("Testo della mission salvato.")
 
-    bruno.salva()
-    conflitto = bruno.sezione("mission").get_by_role("alert")
-    expect(conflitto).to_contain_text("un’altra persona ha salvato questa versione")
-    expect(conflitto).to_contain_text("La versione di Anna.")
-    expect(bruno.campo("Testo: mission")).to_have_value("La versione di Bruno.")
-    assert _testo_salvato(db, "mission") == "La versione di Anna."
+        bruno.salva()
+        conflitto = bruno.sezione("mission").get_by_role("alert")
+        expect(conflitto).to_contain_text("un’altra persona ha salvato questa versione")
+        expect(conflitto).to_contain_text("La versione di Anna.")
+        expect(bruno.campo("Testo: mission")).to_have_value("La versione di Bruno.")
+        assert _testo_salvato(db, "mission") == "La versione di Anna."
 
-    bruno.salva()  # having seen Anna's text, Bruno chooses to replace it
-    expect(bruno.annuncio).to_have_text("Testo della mission salvato.")
-    assert _testo_salvato(db, "mission") == "La versione di Bruno."
+        bruno.salva()  # having seen Anna's text, Bruno chooses to replace it
+        expect(bruno.annuncio).to_have_text("Testo della mission salvato.")
+        assert _testo_salvato(db, "mission") == "La versione di Bruno."
 
-    # Now Anna's save meets Bruno's: she starts from his version and merges by hand.
-    redattore.page.get_by_role("button", name="Modifica mission").click()
-    redattore.campo("Testo: mission").fill("Anna aggiunge una frase.")
-    bruno.apri_lo_stesso("Modifica mission", "Anna")
-    bruno.campo("Testo: mission").fill("La versione di Bruno, corretta.")
-    bruno.salva()
-    # The announcement says the same as after his previous save: wait for the text itself.
-    expect(bruno.campo("Testo: mission")).to_have_count(0)
-    expect(bruno.sezione("mission")).to_contain_text("La versione di Bruno, corretta.")
-    redattore.salva()
-    conflitto = redattore.sezione("mission").get_by_role("alert")
-    expect(conflitto).to_contain_text("La versione di Bruno, corretta.")
-    conflitto.get_by_role("button", name="Usa la loro versione").click()
-    campo = redattore.campo("Testo: mission")
-    expect(campo).to_have_value("La versione di Bruno, corretta.")
-    expect(campo).to_be_focused()
-    expect(conflitto).to_have_count(0)
-    campo.press("End")
-    campo.type(" Anna aggiunge una frase.")
-    redattore.salva()
-    expect(redattore.sezione("mission")).to_contain_text(
-        "La versione di Bruno, corretta. Anna aggiunge una frase."
-    )
-    assert _testo_salvato(db, "mission") == (
-        "La versione di Bruno, corretta. Anna aggiunge una frase."
-    )
-    altra.close()
+        # Now Anna's save meets Bruno's: she starts from his version and merges by hand. His
+        # editor closed with his save: once her page says so, opening asks nothing.
+        expect(redattore.page.get_by_text("Bruno sta modificando…")).to_have_count(0)
+        redattore.page.get_by_role("button", name="Modifica mission").click()
+        redattore.campo("Testo: mission").fill("Anna aggiunge una frase.")
+        bruno.apri_lo_stesso("Modifica mission", "Anna")
+        bruno.campo("Testo: mission").fill("La versione di Bruno, corretta.")
+        bruno.salva()
+        # The announcement says the same as after his previous save: wait for the text itself.
+        expect(bruno.campo("Testo: mission")).to_have_count(0)
+        expect(bruno.sezione("mission")).to_contain_text("La versione di Bruno, corretta.")
+        redattore.salva()
+        conflitto = redattore.sezione("mission").get_by_role("alert")
+        expect(conflitto).to_contain_text("La versione di Bruno, corretta.")
+        conflitto.get_by_role("button", name="Usa la loro versione").click()
+        campo = redattore.campo("Testo: mission")
+        expect(campo).to_have_value("La versione di Bruno, corretta.")
+        expect(campo).to_be_focused()
+        expect(conflitto).to_have_count(0)
+        campo.press("End")
+        campo.type(" Anna aggiunge una frase.")
+        redattore.salva()
+        expect(redattore.sezione("mission")).to_contain_text(
+            "La versione di Bruno, corretta. Anna aggiunge una frase."
+        )
+        assert _testo_salvato(db, "mission") == (
+            "La versione di Bruno, corretta. Anna aggiunge una frase."
+        )
+    finally:
+        altra.close()  # his tab in edit mode would stay present for the next tests
 
 
 def test_logout_removes_the_edit_controls(redattore: PaginaInModifica):
