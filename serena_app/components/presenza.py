@@ -48,13 +48,18 @@ SCRIPT_DOMANDA = """
 """
 
 
+def _batte() -> Var:
+    """Whether this tab beats: in edit mode, and not a demo phone (its sandbox has nobody
+    else in it: `RedazioneState._segna_presenza`)."""
+    return StaffState.modifica_attiva & (AccessoState.nome_staff != modalita.EDITOR)
+
+
 class Battito(rx.Fragment):
     """Renders nothing: its effects are the heartbeat and the question's Escape."""
 
     def add_hooks(self) -> list[str | Var]:
         """The heartbeat while in edit mode; Escape in the question."""
-        # Not on a demo phone: its sandbox has nobody else in it (`_segna_presenza`).
-        attiva = StaffState.modifica_attiva & (AccessoState.nome_staff != modalita.EDITOR)
+        attiva = _batte()
         battito = (
             SCRIPT_BATTITO.replace("ATTIVA", str(attiva))
             .replace("INTERROTTA", repr(CONNESSIONE_INTERROTTA))
@@ -122,13 +127,16 @@ def presenza_in_barra() -> rx.Component:
                     ),
                 ),
                 rx.cond(PresenzaState.domanda != "", _domanda()),
-                rx.el.button(
-                    hidden=True,
-                    id=BATTITO,
-                    type="button",
-                    tab_index=-1,
-                    aria_hidden="true",
-                    on_click=PresenzaState.batti,
+                rx.cond(
+                    _batte(),
+                    rx.el.button(
+                        hidden=True,
+                        id=BATTITO,
+                        type="button",
+                        tab_index=-1,
+                        aria_hidden="true",
+                        on_click=PresenzaState.batti,
+                    ),
                 ),
             ),
         ),

@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlmodel import Session, col, func, select
 
+from serena_app.components.presenza import BATTITO
 from serena_app.contenuto import bozze
 from serena_app.contenuto import pagina as pagine
 from serena_app.contenuto.bozze import Spazio
@@ -148,6 +149,18 @@ def test_publishing_in_a_copy_says_only_this_phone_will_see_it(
         "Pubblicare queste modifiche? Le vedrai solo tu, su questo telefono:"
     )
     expect(redattore.barra).not_to_contain_text("I visitatori")
+    redattore.page.context.close()
+
+
+def test_a_phone_in_its_sandbox_beats_no_presence_heartbeat(
+    browser: Browser, demo: Server, contenuto
+):
+    """Nobody else is ever in a phone's sandbox: its page has no heartbeat to press, so a
+    room of phones costs presence nothing (a staff page has one: tests/e2e/test_presenza.py)."""
+    redattore = _prova(_apri(browser, demo), contenuto)
+    redattore.page.get_by_role("button", name="Modifica vision").click()
+    expect(redattore.campo("Testo: vision")).to_be_visible()
+    expect(redattore.page.locator(f"#{BATTITO}")).to_have_count(0)
     redattore.page.context.close()
 
 

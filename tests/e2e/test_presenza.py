@@ -9,6 +9,7 @@ import time
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from serena_app.components.presenza import BATTITO
 from tests.e2e.conftest import STAFF_PASSWORD, crea_account
 from tests.e2e.pages.staff import PaginaInModifica, accedi
 from tests.support.axe import violazioni_alle_due_misure
@@ -65,6 +66,9 @@ def test_two_staff_see_each_other_the_marker_and_the_question(
     try:
         if isinstance(server, Produzione):
             assert _processo(server, anna.page) != _processo(server, bruno.page)
+
+        for persona in (anna, bruno):  # a staff page beats (a demo phone does not)
+            expect(persona.page.locator(f"#{BATTITO}")).to_have_count(1)
 
         # In the bar: Anna's initials, her full name as the badge's name, shown on focus.
         badge = bruno.barra.get_by_role("img", name="Anna Rossi")
