@@ -262,3 +262,15 @@ class _Finto:
 
     def _vede(self, lingua: str) -> bool:
         return lingua == self._lingua
+
+
+async def presentata(app: rx.App, stato: rx.State, token: str) -> bool:
+    """Whether staff tab `token`'s socket presented the tab's secret. If not (a socket that
+    took over a closed staff tab's client token), the tab shows the published page from now
+    on: every `modify_state` sends this state's texts (they are computed on each update), so
+    each background update of a staff tab asks this before anything else."""
+    accesso = await stato.get_state(AccessoState)
+    if accesso._presentato_da(app.event_namespace.token_to_sid.get(token)):
+        return True
+    (await stato.get_state(ContenutoState))._lascia_bozza()
+    return False

@@ -33,7 +33,7 @@ from serena_app.db import esegui
 from serena_app.pubblicazione import annuncio
 from serena_app.state import revoca
 from serena_app.state.accesso import AccessoState
-from serena_app.state.contenuto import MOSTRATE, ContenutoState, aggiornamento
+from serena_app.state.contenuto import MOSTRATE, ContenutoState, aggiornamento, presentata
 from serena_app.state.revoca import Verifica
 from serena_app.state.staff import StaffState
 
@@ -51,10 +51,9 @@ async def _aggiorna_scheda(app, token: str, nuova: Istantanea, sessioni: Verific
         staff = await stato.get_state(StaffState)  # the working copy's markers
         # The working copy only to a socket that presented the staff secret: not to one
         # that took over a closed staff tab's client token…
-        accesso = await stato.get_state(AccessoState)
-        if not accesso._presentato_da(app.event_namespace.token_to_sid.get(token)):
-            contenuto._lascia_bozza()
+        if not await presentata(app, stato, token):
             return
+        accesso = await stato.get_state(AccessoState)
         # … and only while that session lives: it may have ended since the tab's last
         # check (`revoca.py`).
         if not await sessioni.viva(accesso.token):

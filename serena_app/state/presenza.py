@@ -25,6 +25,7 @@ from serena_app.presenza import registro, voci
 from serena_app.presenza.voci import Presenza, Vista
 from serena_app.pubblicazione import annuncio
 from serena_app.state.accesso import AccessoState
+from serena_app.state.contenuto import presentata
 from serena_app.state.redazione import RedazioneState, numeri_controllati, voce_richiesta
 from serena_app.state.staff import StaffState, richiede_staff
 
@@ -138,9 +139,8 @@ async def _mostra(app: rx.App, scheda: str, nuova: Vista) -> None:
     prima = _viste.get(scheda, VUOTA)
     async with app.modify_state(rx.BaseStateToken(ident=scheda, cls=PresenzaState)) as stato:
         presenza = await stato.get_state(PresenzaState)
-        accesso = await stato.get_state(AccessoState)
-        socket = app.event_namespace.token_to_sid.get(scheda)
-        if nuova != VUOTA and not (presenza.modifica_attiva and accesso._presentato_da(socket)):
+        presentata_qui = await presentata(app, stato, scheda)  # else no working copy either
+        if nuova != VUOTA and not (presenza.modifica_attiva and presentata_qui):
             registro.togli(scheda)
             nuova = VUOTA
         presenza._mostra(nuova, prima)

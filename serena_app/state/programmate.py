@@ -22,6 +22,7 @@ from serena_app.contenuto.bozze import SITO
 from serena_app.db import esegui
 from serena_app.pubblicazione import annuncio, programmate, programmatore
 from serena_app.pubblicazione.programmate import FINITE, OrarioNonValido
+from serena_app.state.contenuto import presentata
 from serena_app.state.redazione import numeri_controllati
 from serena_app.state.schede_staff import SCHEDE_STAFF
 from serena_app.state.staff import StaffState, richiede_staff, solo_responsabile
@@ -152,6 +153,8 @@ async def _aggiorna(app: rx.App, client_token: str) -> None:
     async with app.modify_state(
         rx.BaseStateToken(ident=client_token, cls=ProgrammateState)
     ) as stato:
+        if not await presentata(app, stato, client_token):
+            return
         scheda = await stato.get_state(ProgrammateState)
         if not (scheda._mostra_elenco and scheda.modifica_attiva):
             return

@@ -28,7 +28,7 @@ from serena_app.lingue import tempo
 from serena_app.pubblicazione import annuncio, richieste
 from serena_app.pubblicazione.richieste import GiaAperta, GiaDecisa, NienteDaChiedere, Richiesta
 from serena_app.state.accesso import AccessoState
-from serena_app.state.contenuto import ContenutoState
+from serena_app.state.contenuto import ContenutoState, presentata
 from serena_app.state.diffusione import avvisa
 from serena_app.state.schede_staff import SCHEDE_STAFF
 from serena_app.state.staff import StaffState, richiede_staff, solo_responsabile
@@ -334,9 +334,9 @@ async def _aggiorna_scheda(
 ) -> list[int]:
     """Bring staff tab `token` up to date; the ids of the outcomes it was shown."""
     async with app.modify_state(rx.BaseStateToken(ident=token, cls=RichiesteState)) as stato:
-        accesso = await stato.get_state(AccessoState)
-        if not accesso._presentato_da(app.event_namespace.token_to_sid.get(token)):
+        if not await presentata(app, stato, token):
             return []
+        accesso = await stato.get_state(AccessoState)
         permesso = await staff_autorizzato(accesso.token)
         if permesso is None or permesso.sandbox is not None:
             return []

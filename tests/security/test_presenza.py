@@ -24,6 +24,7 @@ from serena_app.auth.sessioni import crea_sessione, revoca_sessione
 from serena_app.db import session as sessione_db
 from serena_app.presenza import nomi, voci
 from serena_app.state.presenza import PAUSA_S
+from tests.factories import ripristina_contenuto
 from tests.security.conftest import PASSWORD, verifica_che_risponda
 from tests.support.cliente import ClienteGrezzo, evento, riprendi_scheda, vista
 from tests.support.produzione import Produzione, processo_di
@@ -374,3 +375,47 @@ def test_a_revoked_session_leaves_the_others_view_at_once(server, ciclo, credenz
     sparita = ciclo.run(prova())
     print(f"\nrevoked session's presence gone after {sparita:.2f} s")
     assert sparita < voci.DURATA_S - 1
+
+
+def test_a_socket_that_takes_over_a_staff_tab_gets_no_draft_or_name_from_presence(
+    server, ciclo, credenziali, contenuto
+):
+    """Anna's tab, in edit mode with a draft of hers on the page and the mission open, closes;
+    a socket takes over its client token without hydrating (its state is her tab's, still in
+    edit mode on the working copy). Bruno then comes and goes in edit mode, so that presence
+    changes for everyone: whatever presence pushes to that token carries neither the draft
+    nor a name."""
+    anna, bruno, carla = (credenziali("valida") for _ in range(3))
+    bozza = f"Bozza-di-Anna-{secrets.token_hex(4)}"
+    nome_bruno = nomi.nome_completo(bruno.nome_utente)
+    ricevuti: list[dict] = []
+
+    async def prova() -> None:
+        a = await _scheda(server, anna.token)
+        await a.scambia(APRI, MISSION)
+        await a.scambia(f"{REDAZIONE}.salva", {"form_data": {"testo": bozza}})
+        await a.scambia(APRI, MISSION)
+        token_anna = a.token_nuovo or a.token_client
+        await a.chiudi()
+        intruso, primi = await riprendi_scheda(server.url, token_anna, idrata=False)
+        ricevuti.extend(primi)
+        c = await _scheda(server, carla.token)  # sees Bruno come and go: the control
+        try:
+            b = await _scheda(server, bruno.token)
+            await b.scambia(APRI, VISION)
+            await _finche(lambda: _persone(c) == [nome_bruno])
+            await b.chiudi()
+            await _finche(lambda: _persone(c) == [])
+            ricevuti.extend(await intruso.barriera())
+        finally:
+            await c.chiudi()
+            await intruso.chiudi()
+
+    try:
+        ciclo.run(prova())
+    finally:
+        with sessione_db(server.db_url) as session:
+            ripristina_contenuto(session, contenuto)
+    testo = json.dumps(ricevuti, ensure_ascii=False)
+    assert bozza not in testo
+    assert nome_bruno not in testo
