@@ -16,6 +16,7 @@ from reflex_base.constants.state import FIELD_MARKER
 from sqlalchemy.exc import OperationalError
 
 from serena_app import lingue
+from serena_app.auth.permessi import staff_autorizzato
 from serena_app.contenuto import istantanea
 from serena_app.contenuto.istantanea import Istantanea
 from serena_app.contenuto.pagina import PUBBLICATA, Pagina
@@ -264,13 +265,24 @@ class _Finto:
         return lingua == self._lingua
 
 
-async def presentata(app: rx.App, stato: rx.State, token: str) -> bool:
-    """Whether staff tab `token`'s socket presented the tab's secret. If not (a socket that
-    took over a closed staff tab's client token), the tab shows the published page from now
-    on: every `modify_state` sends this state's texts (they are computed on each update), so
-    each background update of a staff tab asks this before anything else."""
+async def presentata(app: rx.App, stato: rx.State, token: str, sessioni=None) -> bool:
+    """Whether staff tab `token` may be updated now: its socket presented the tab's secret,
+    and that session is live (`sessioni`, a `revoca.Verifica` made for this round, or one
+    query). Every `modify_state` sends this state's texts (they are computed on each update),
+    so each background update of a staff tab asks this before anything else. A socket that
+    took over a closed tab's client token is shown the published page from now on; a tab
+    whose session ended leaves the staff view, as the revocation watcher would make it."""
+    from serena_app.state.staff import StaffState  # staff.py imports this module
+
     accesso = await stato.get_state(AccessoState)
-    if accesso._presentato_da(app.event_namespace.token_to_sid.get(token)):
-        return True
-    (await stato.get_state(ContenutoState))._lascia_bozza()
-    return False
+    if not accesso._presentato_da(app.event_namespace.token_to_sid.get(token)):
+        (await stato.get_state(ContenutoState))._lascia_bozza()
+        return False
+    viva = (
+        await sessioni.viva(accesso.token)
+        if sessioni is not None
+        else await staff_autorizzato(accesso.token) is not None
+    )
+    if not viva:
+        await (await stato.get_state(StaffState))._sessione_terminata()
+    return viva

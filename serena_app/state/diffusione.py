@@ -32,7 +32,6 @@ from serena_app.contenuto.pagina import PUBBLICATA, Pagina
 from serena_app.db import esegui
 from serena_app.pubblicazione import annuncio
 from serena_app.state import revoca
-from serena_app.state.accesso import AccessoState
 from serena_app.state.contenuto import MOSTRATE, ContenutoState, aggiornamento, presentata
 from serena_app.state.revoca import Verifica
 from serena_app.state.staff import StaffState
@@ -48,16 +47,11 @@ async def _aggiorna_scheda(app, token: str, nuova: Istantanea, sessioni: Verific
     """Bring a staff tab that shows the working copy `nuova.pagina` to `nuova`."""
     async with app.modify_state(rx.BaseStateToken(ident=token, cls=ContenutoState)) as stato:
         contenuto = await stato.get_state(ContenutoState)
-        staff = await stato.get_state(StaffState)  # the working copy's markers
-        # The working copy only to a socket that presented the staff secret: not to one
-        # that took over a closed staff tab's client token…
-        if not await presentata(app, stato, token):
-            return
-        accesso = await stato.get_state(AccessoState)
-        # … and only while that session lives: it may have ended since the tab's last
-        # check (`revoca.py`).
-        if not await sessioni.viva(accesso.token):
-            await staff._sessione_terminata()
+        await stato.get_state(StaffState)  # loaded: the working copy's markers follow
+        # The working copy only to a socket that presented the staff secret, not to one that
+        # took over a closed staff tab's client token, and only while that session lives: it
+        # may have ended since the tab's last check (`revoca.py`).
+        if not await presentata(app, stato, token, sessioni):
             return
         # The newest this process holds: `nuova` was read before this push waited its turn,
         # and the tab's own save may have come in between (never take a tab back).

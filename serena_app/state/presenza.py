@@ -24,9 +24,11 @@ from serena_app.contenuto.tipi import NESSUNA
 from serena_app.presenza import registro, voci
 from serena_app.presenza.voci import Presenza, Vista
 from serena_app.pubblicazione import annuncio
+from serena_app.state import revoca
 from serena_app.state.accesso import AccessoState
 from serena_app.state.contenuto import presentata
 from serena_app.state.redazione import RedazioneState, numeri_controllati, voce_richiesta
+from serena_app.state.revoca import Verifica
 from serena_app.state.staff import StaffState, richiede_staff
 
 CANALE = "serena:presenza"
@@ -133,13 +135,14 @@ class PresenzaState(StaffState):
         self.domanda, self.domanda_per, self._domanda = "", "", []
 
 
-async def _mostra(app: rx.App, scheda: str, nuova: Vista) -> None:
+async def _mostra(app: rx.App, scheda: str, nuova: Vista, sessioni: Verifica) -> None:
     """Give tab `scheda` the view `nuova`; only while it is in edit mode, on the socket that
     presented its secret (else it gets the empty view and leaves the registry)."""
     prima = _viste.get(scheda, VUOTA)
     async with app.modify_state(rx.BaseStateToken(ident=scheda, cls=PresenzaState)) as stato:
         presenza = await stato.get_state(PresenzaState)
-        presentata_qui = await presentata(app, stato, scheda)  # else no working copy either
+        # Else no working copy either, and a session that ended ends the staff view.
+        presentata_qui = await presentata(app, stato, scheda, sessioni)
         if nuova != VUOTA and not (presenza.modifica_attiva and presentata_qui):
             registro.togli(scheda)
             nuova = VUOTA
@@ -170,8 +173,11 @@ async def giro(app: rx.App) -> None:
     for scheda in _viste:
         da_mostrare.setdefault(scheda, VUOTA)  # left edit mode: its names go
     cambiate = [(s, v) for s, v in da_mostrare.items() if _viste.get(s, VUOTA) != v]
+    if not cambiate:
+        return
+    sessioni = await revoca.verifica([s for s, _ in cambiate])  # one query for them all
     risultati = await asyncio.gather(
-        *(_mostra(app, s, v) for s, v in cambiate), return_exceptions=True
+        *(_mostra(app, s, v, sessioni) for s, v in cambiate), return_exceptions=True
     )
     for errore in (r for r in risultati if isinstance(r, BaseException)):
         logger.warning("aggiornamento della presenza non riuscito: %r", errore)
