@@ -6,6 +6,7 @@ Fields, labels and limits come from the kinds in `tipi.py`; control ids from `id
 import reflex as rx
 from reflex.vars import Var
 
+from serena_app.components.leggibilita import figure_editor, segue_il_testo
 from serena_app.components.presenza import chi_sta_modificando
 from serena_app.contenuto.tipi import (
     SEZIONE,
@@ -97,6 +98,7 @@ def _campo(campo: Campo, etichetta: str, righe: int, primo: bool) -> rx.Componen
     }
     if campo.contato:
         props["data_massimo"] = campo.massimo
+        props.update(segue_il_testo(campo))  # the figures under the form follow the typing
     controllo = (
         rx.el.textarea(rows=righe, **props)
         if campo.multilinea
@@ -224,9 +226,10 @@ def _originale() -> rx.Component | str:
 
 def editor(tipo: Tipo, *, sezione: str = "") -> rx.Component:
     """The open editor's form: the kind's labelled fields with their counts, "Salva" and
-    "Annulla"; Escape cancels. A section's text is labelled with its name ("Testo:
-    mission"). Refused for several fields, it lists them first. On the English page it edits
-    the English ("Testo in inglese: mission"), under the Italian to translate."""
+    "Annulla", and the writing help (`components/leggibilita.py`); Escape cancels. A
+    section's text is labelled with its name ("Testo: mission"). Refused for several fields,
+    it lists them first. On the English page it edits the English ("Testo in inglese:
+    mission"), under the Italian to translate."""
     campi = tipo.campi_in(lingua())
     etichette = {c.nome: c.etichetta for c in campi}
     if sezione:
@@ -245,6 +248,7 @@ def editor(tipo: Tipo, *, sezione: str = "") -> rx.Component:
             pulsante_annulla(id="modifica-annulla", data_annulla="true"),
             class_name="azioni-modulo",
         ),
+        figure_editor(),
         on_submit=RedazioneState.salva,
         reset_on_submit=False,
         # Names who types and the item, so unsaved typing is kept per person and item

@@ -56,6 +56,13 @@ SCRIPT = r"""
 
   // The count of a field with a limit (`data-massimo`), as the server counts: code points of
   // the trimmed NFC text. Said to a screen reader only when its zone changes (near, past).
+  // Put a text in a field as if typed: through the prototype's setter, so that React sees
+  // a change and runs the field's onChange (the writing figures follow, `leggibilita.py`).
+  const scrivi = (campo, valore) => {
+    Object.getOwnPropertyDescriptor(Object.getPrototypeOf(campo), 'value').set.call(campo, valore);
+    campo.dispatchEvent(new Event('input', {bubbles: true}));
+  };
+
   const cifre = (n) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, '.');
   const zone = new WeakMap();
   const conta = (campo, annuncia) => {
@@ -92,7 +99,7 @@ SCRIPT = r"""
     let ripreso = false;
     for (const campo of campi(form)) {
       const salvato = localStorage.getItem(chiave(form.dataset.voce, campo.name));
-      if (salvato !== null && salvato !== campo.value) { campo.value = salvato; ripreso = true; }
+      if (salvato !== null && salvato !== campo.value) { scrivi(campo, salvato); ripreso = true; }
     }
     if (ripreso && !form.querySelector('.testo-ripreso')) {
       const avviso = document.createElement('p');
@@ -217,7 +224,8 @@ ESEGUI = """
   for (const [nome, valore] of Object.entries(campi)) {
     const campo = document.getElementById('modifica-' + nome);
     if (!campo) continue;
-    campo.value = valore;
+    // As typed (see `scrivi` above): React's onChange runs, the figures follow.
+    Object.getOwnPropertyDescriptor(Object.getPrototypeOf(campo), 'value').set.call(campo, valore);
     campo.dispatchEvent(new Event('input', {bubbles: true}));
   }
   document.getElementById(fuoco)?.focus();

@@ -1,7 +1,8 @@
 """The staff bar: who is logged in, "Modifica pagina", "Esci", the drafts ("Pubblica",
 "Scarta bozze", "Pubblica più tardi…" and the scheduled publishes, "Anteprima"; a redattore's
 "Chiedi la pubblicazione" instead), a responsabile's "Richieste di pubblicazione"
-(`richieste.py`), history ("Annulla ultima modifica", "Cronologia della pagina"), people
+(`richieste.py`), history ("Annulla ultima modifica", "Cronologia della pagina"), writing
+help ("Leggibilità della pagina": `components/leggibilita.py`), people
 ("Persone", for a responsabile: `components/persone.py`) and what just happened.
 
 It stays at the top of the window with the header (`pages/index.py`). In edit mode its first
@@ -14,6 +15,11 @@ import reflex as rx
 from serena_app.components.account import il_mio_account
 from serena_app.components.cronologia import cronologia_pagina
 from serena_app.components.editor import pulsante_annulla
+from serena_app.components.leggibilita import (
+    confronto_pubblicazione,
+    pannello_pagina,
+    pulsante_pagina,
+)
 from serena_app.components.persone import pannello_persone, pulsante_persone
 from serena_app.components.presenza import presenza_in_barra
 from serena_app.components.programmate import (
@@ -88,6 +94,7 @@ def _conferma_bozze() -> rx.Component:
         ),
         rx.el.ul(rx.foreach(RedazioneState.elenco, lambda m: rx.el.li(m))),
         rx.cond(pubblica & (RedazioneState.traduzioni_da_fare.length() > 0), _da_tradurre()),
+        rx.cond(pubblica, confronto_pubblicazione()),
         rx.el.div(
             rx.el.button(
                 rx.cond(pubblica, "Pubblica ora", "Scarta le bozze"),
@@ -290,6 +297,7 @@ def _bozze() -> rx.Component:
             class_name="pulsante pulsante-secondario",
             on_click=CronologiaState.apri_pubblicazioni,
         ),
+        pulsante_pagina(),
         rx.cond(~StaffState.anteprima, _descrizione()),
     )
 
@@ -410,6 +418,7 @@ def barra_staff() -> rx.Component:
                                 rx.cond(RedazioneState.conferma != "", _conferma_bozze()),
                                 dialogo_richiesta(),
                                 cronologia_pagina(),
+                                pannello_pagina(),
                             ),
                         ),
                         pannello_richieste(),

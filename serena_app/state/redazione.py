@@ -244,6 +244,7 @@ class RedazioneState(StaffState):
 
     aperto: Voce = NESSUNA  # the item whose editor is open
     campi: dict[str, str] = {}  # its fields as the editor opened them
+    _scritti: dict[str, str] = {}  # its fields as typed since, for the figures (`leggibilita`)
     errori: dict[str, str] = {}
     conflitto: str = ""  # the text someone else saved meanwhile
     _loro: dict[str, str] = {}  # its fields, for "Usa la loro versione"
@@ -300,7 +301,7 @@ class RedazioneState(StaffState):
         self.conferma = ""
         self.elenco = []
         self.traduzioni_da_fare = []
-        self.campi = {}
+        self.campi, self._scritti = {}, {}
         self.errori = {}
         self.conflitto = ""
         self.avviso = ""

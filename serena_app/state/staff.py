@@ -119,6 +119,7 @@ class StaffState(rx.State):
     # server no longer has (a restart) sends it back, and gets that editor again
     # (`RedazioneState.riprendi`). Only a tab that had an editor open sends it.
     editor_aperto: str = rx.SessionStorage("", name=EDITOR_APERTO)
+    _vista: int = 0  # the counter of the working copy this tab shows (0: the published page)
     _autore: str = ""  # who the guard let through: drafts are signed with it
     _spazio: Spazio = SITO  # where they edit: the site, or their demo sandbox
     _dal: datetime | None = None  # when their session began (undo reaches back to it)
@@ -141,6 +142,8 @@ class StaffState(rx.State):
         """Show the working copy's markers and changes of `vista` (a published page has
         none; None: none either). Changes nothing that is already so."""
         bozze, modifiche = (vista.bozze, vista.modifiche) if vista is not None else ({}, [])
+        if (versione := vista.versione if vista is not None else 0) != self._vista:
+            self._vista = versione
         if bozze != self.bozze:
             self.bozze = bozze
         if modifiche != self.modifiche:

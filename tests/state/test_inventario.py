@@ -42,6 +42,7 @@ SENZA_DATI = {
     "PresenzaState.batti": "the heartbeat: only extends the presence entry a guarded handler "
     "wrote for this very tab, on the socket that presented its secret (never creates one)",
     "PresenzaState.annulla_domanda": "closes this browser's question before opening; opens nothing",
+    "LeggibilitaState.chiudi_pagina": "closes this browser's readability summary; writes nothing",
 }
 BUILTIN = {"setvar", "set_is_hydrated"}
 SOLO_RESPONSABILI = {
