@@ -112,9 +112,10 @@ def pannello_pagina() -> rx.Component:
                             "Apri il testo",
                             type="button",
                             class_name="pulsante-piccolo",
-                            on_click=PresenzaState.apri(
-                                pagina.peggiore_tipo, pagina.peggiore_chiave
-                            ),
+                            on_click=[
+                                PresenzaState.apri(pagina.peggiore_tipo, pagina.peggiore_chiave),
+                                LeggibilitaState.al_testo,
+                            ],
                         ),
                     ),
                     rx.cond(pagina.escluse != "", rx.el.p(pagina.escluse)),

@@ -86,6 +86,16 @@ class LeggibilitaState(RedazioneState):
         self.pannello = self.modifica_attiva and not self.pannello
 
     @rx.event
+    @richiede_staff
+    async def al_testo(self) -> None:
+        """After "Apri il testo" opened the hardest text's editor: focus in its text (not
+        its title). Nothing if it did not open (someone else has it: the question asks)."""
+        aperta = self.aperto
+        testi = [c.nome for c in aperta.campi if c.multilinea] if aperta != NESSUNA else []
+        if testi:
+            self._metti_a_fuoco(f"modifica-{testi[0]}")
+
+    @rx.event
     def chiudi_pagina(self) -> None:
         """Close the summary."""
         self.pannello = False
