@@ -65,6 +65,7 @@ test-e2e: install
 bench: install
 	$(PY) scripts/bench.py --demo
 	$(PY) scripts/bench_presenza.py
+	$(PY) scripts/bench_leggibilita.py
 
 # The README's pictures, into docs/screenshots/ (look at them before committing them).
 screenshots: install

@@ -4,14 +4,15 @@ a value expanded), edit mode, a field open, the staff bar with a draft, an item'
 English text out of date (its marker, and its editor with what changed in the Italian), the
 "Persone" panel after an invitation, a responsabile viewing a publication request, the live
 demo's banner and a phone's copy, presence in edit mode (who else edits, the marker beside
-an item, the question before opening it). Look at them before committing them. Reduced motion: no
+an item, the question before opening it), the writing help (an editor's figures, the page
+summary). Look at them before committing them. Reduced motion: no
 smooth scroll is caught half-way.
 
 Starts the production app and a demo server, each from a private copy of the tree.
 
-Usage: python scripts/screenshots.py [--solo-inglese | --solo-presenza]   (or `make
-screenshots`; with --solo-inglese only the English page's, with --solo-presenza only presence's,
-without the demo server)
+Usage: python scripts/screenshots.py [--solo-inglese | --solo-presenza | --solo-leggibilita]
+(or `make screenshots`; with --solo-inglese only the English page's, with --solo-presenza only
+presence's, with --solo-leggibilita only the writing help's, without the demo server)
 """
 
 import sys
@@ -98,6 +99,26 @@ def redazione(browser: Browser, url: str) -> None:
         pannello = page.get_by_role("region", name="Cronologia: mission")
         expect(pannello).to_be_focused()
         page.screenshot(path=OUT / f"cronologia-{size}.png")
+        page.close()
+
+
+def leggibilita(browser: Browser, url: str) -> None:
+    """The writing help at both sizes: the mission's editor with its figures and a long
+    sentence listed, and "Leggibilità della pagina" opened from the tools."""
+    for size in VIEWPORTS:
+        page = _entra(browser, url, size)
+        page.get_by_role("button", name="Modifica mission").click()
+        figure = page.locator("form.editor .leggibilita")
+        expect(figure.locator(".leggibilita-indice")).to_be_visible()
+        figure.evaluate("(f) => f.scrollIntoView({block: 'end'})")
+        page.screenshot(path=OUT / f"leggibilita-editor-{size}.png")
+        page.get_by_role("button", name="Annulla", exact=True).click()
+        page.get_by_role("button", name="Strumenti").click()
+        page.get_by_role("button", name="Leggibilità della pagina").click()
+        pannello = page.get_by_role("region", name="Leggibilità della pagina")
+        expect(pannello.locator(".leggibilita-indice")).to_be_visible()
+        pannello.scroll_into_view_if_needed()
+        page.screenshot(path=OUT / f"leggibilita-pagina-{size}.png")
         page.close()
 
 
@@ -221,9 +242,10 @@ def presenza(browser: Browser, url: str, db_url: str) -> None:
 
 
 def main() -> int:
-    solo_presenza = "--solo-presenza" in sys.argv[1:]
-    if solo_presenza:
-        return _solo_presenza()
+    if "--solo-presenza" in sys.argv[1:]:
+        return _solo("presenza")
+    if "--solo-leggibilita" in sys.argv[1:]:
+        return _solo("leggibilita")
     solo_inglese = "--solo-inglese" in sys.argv[1:]
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as cartella, sync_playwright() as p:
@@ -238,6 +260,7 @@ def main() -> int:
             visitatore(browser, server.url, "/en/", "inglese")  # the page in English
             if not solo_inglese:
                 visitatore(browser, server.url)
+                leggibilita(browser, server.url)
                 redazione(browser, server.url)
                 traduzione(browser, server.url)
                 persone(browser, server.url)
@@ -253,17 +276,25 @@ def main() -> int:
     return 0
 
 
-def _solo_presenza() -> int:
-    """Only the presence pictures (`--solo-presenza`), without the demo server."""
+def _solo(nome: str) -> int:
+    """Only the pictures of presence or of the writing help (`--solo-presenza`,
+    `--solo-leggibilita`), without the demo server."""
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as cartella, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         sito = Path(cartella) / "sito"
         copia_albero(sito / "albero")
         with avvia_app(sito, root=sito / "albero") as server:
-            presenza(browser, server.url, server.db_url)
+            if nome == "presenza":
+                presenza(browser, server.url, server.db_url)
+            else:
+                with sessione_db(server.db_url) as session:
+                    crea_staff(
+                        session=session, nome_utente="anna", password=PASSWORD, ruolo=RESPONSABILE
+                    )
+                leggibilita(browser, server.url)
         browser.close()
-    for immagine in sorted(OUT.glob("presenza*.png")):
+    for immagine in sorted(OUT.glob(f"{nome}*.png")):
         print(immagine.relative_to(ROOT))
     return 0
 
