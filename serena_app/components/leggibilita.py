@@ -11,15 +11,19 @@
 import reflex as rx
 
 from serena_app.contenuto.tipi import Campo
+from serena_app.lingue import INGLESE, ITALIANO, lingua
 from serena_app.state.leggibilita import PAUSA_MS, LeggibilitaState
 from serena_app.state.presenza import PresenzaState
 
 PANNELLO = "leggibilita-pagina"  # the id of the page summary (focus goes to its title)
-SPIEGAZIONE = (
-    "Gulpease va da 0 a 100: più è alto, più il testo è facile. Sotto 60 è difficile per chi "
-    "ha la licenza media, sotto 40 anche per chi ha il diploma. Sono consigli: non impediscono "
-    "di salvare."
-)
+CONSIGLI = "Sono consigli: non impediscono di salvare."
+SPIEGAZIONE = {
+    ITALIANO: "Gulpease va da 0 a 100: più è alto, più il testo è facile. Sotto 60 è difficile "
+    "per chi ha la licenza media, sotto 40 anche per chi ha il diploma. " + CONSIGLI,
+    INGLESE: "Flesch, la formula fatta per l’inglese: più è alto, più il testo è facile. Da 60 "
+    "a 69 è l’inglese di tutti i giorni, sotto 50 serve la scuola superiore. " + CONSIGLI,
+}
+"""Under the page summary, what its index means (the page is built once per language)."""
 
 
 def segue_il_testo(campo: Campo) -> dict:
@@ -122,7 +126,7 @@ def pannello_pagina() -> rx.Component:
                 ),
                 rx.el.p("La pagina non ha ancora testo da misurare."),
             ),
-            rx.el.p(SPIEGAZIONE, class_name="leggibilita-spiegazione"),
+            rx.el.p(SPIEGAZIONE[lingua()], class_name="leggibilita-spiegazione"),
             rx.el.button(
                 "Chiudi",
                 type="button",

@@ -122,3 +122,13 @@ def test_the_publish_confirmation_says_how_the_figures_change(db):
     assert stato.pagina.peggiore == "Valore «Pari opportunità»: Gulpease 28"
     _chiama(stato, "chiudi_pagina")
     assert stato.pagina.indice == ""
+
+
+def test_invisible_and_malformed_unicode_is_measured_without_harm(db):
+    stato = _scheda(staff_con_sessione(db))
+    _chiama(stato, "alterna_modifica")
+    _chiama(stato, "apri", "sezione", "mission")
+    for testo in ("\ud800 lone surrogate.", "\u202eROVESCIATO  al contrario.", "\u200b" * 500):
+        _chiama(stato, "misura", "testo", testo)
+        assert stato.figure.lettura  # figures or "Ancora nessun testo da misurare."
+    assert stato.figure.indice == ""  # zero-width spaces alone: no word
