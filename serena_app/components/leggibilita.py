@@ -77,6 +77,7 @@ def figure_editor() -> rx.Component:
         rx.el.p(LeggibilitaState.letto, aria_live="polite", class_name="solo-lettori"),
         role="group",
         aria_labelledby="leggibilita-editor-titolo",
+        lang=ITALIANO,  # the staff interface, on the English page too
         class_name="leggibilita",
     )
 
@@ -135,6 +136,7 @@ def pannello_pagina() -> rx.Component:
             ),
             id=PANNELLO,
             aria_labelledby=f"{PANNELLO}-titolo",
+            lang=ITALIANO,
             class_name="leggibilita leggibilita-pagina",
         ),
     )
