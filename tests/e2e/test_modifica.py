@@ -63,7 +63,7 @@ def test_a_saved_mission_is_a_draft_until_pubblica_then_visitors_see_it_live(
     conferma = redattore.page.get_by_role("button", name="Pubblica ora")
     expect(conferma).to_be_focused()
     # The change, and under it the English it leaves out of date (publishing is allowed).
-    expect(redattore.barra.get_by_role("listitem")).to_have_text(
+    expect(redattore.elenco_conferma).to_have_text(
         ["Testo della mission: modificato", "Testo della mission: traduzione da aggiornare"]
     )
     conferma.click()
@@ -375,7 +375,7 @@ def test_the_subtitle_is_edited_in_place_and_published(
     expect(redattore.annuncio).to_have_text("Testo del sottotitolo salvato.")
     expect(redattore.page.locator(".apertura")).to_contain_text(nuovo)
     redattore.page.get_by_role("button", name="Pubblica", exact=True).click()
-    expect(redattore.barra.get_by_role("listitem")).to_have_text(
+    expect(redattore.elenco_conferma).to_have_text(
         ["Testo del sottotitolo: modificato", "Testo del sottotitolo: traduzione da aggiornare"]
     )
     redattore.page.get_by_role("button", name="Pubblica ora").click()

@@ -54,6 +54,14 @@ class PaginaInModifica(PaginaChiSiamo):
         return self.page.get_by_role("region", name="Strumenti del personale")
 
     @property
+    def elenco_conferma(self) -> Locator:
+        """The items of the publish or discard confirmation: the changes, and the translations
+        left to do (not the readability figures under them)."""
+        return self.barra.locator(
+            ".conferma-bozze > ul:not([aria-labelledby=leggibilita-confronto]) > li"
+        )
+
+    @property
     def annuncio(self) -> Locator:
         """The bar's live region that announces what just happened (not the one under the
         page description, which the bar holds too)."""
