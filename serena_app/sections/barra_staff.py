@@ -11,6 +11,7 @@ A button that would only be refused is disabled, and says why in text it is desc
 
 import reflex as rx
 
+from serena_app.components.accessibilita import controllo_accessibilita
 from serena_app.components.account import il_mio_account
 from serena_app.components.cronologia import cronologia_pagina
 from serena_app.components.editor import pulsante_annulla
@@ -290,6 +291,7 @@ def _bozze() -> rx.Component:
             class_name="pulsante pulsante-secondario",
             on_click=CronologiaState.apri_pubblicazioni,
         ),
+        controllo_accessibilita(),
         rx.cond(~StaffState.anteprima, _descrizione()),
     )
 
