@@ -30,6 +30,7 @@ of the page's own bundle, as `salvaguardie.py` does.
 import reflex as rx
 
 from serena_app.components.salvaguardie import effetto
+from serena_app.state.redazione import APRI_STRUMENTI
 
 AXE_VERSIONE = "4.12.1"  # that of the tests' axe (axe_playwright_python's axe.min.js)
 PULSANTE = "controlla-accessibilita"
@@ -171,9 +172,25 @@ SCRIPT = r"""
     };
     attendi();
   });
+  // Where the header and the open tools cover more than half the window (a phone), they fold
+  // ("Strumenti" opens them again, with these results): the element shows below them.
+  const scopri = () => new Promise((fatto) => {
+    const cima = document.querySelector('.cima');
+    const strumenti = document.getElementById(APRI_STRUMENTI);
+    const alta = () => cima && cima.offsetHeight > window.innerHeight / 2;
+    if (!alta() || !strumenti || strumenti.getAttribute('aria-expanded') !== 'true') return fatto();
+    strumenti.click();
+    let fotogrammi = 0;
+    const attendi = () => {
+      if (!alta() || ++fotogrammi > 30) requestAnimationFrame(() => fatto());
+      else requestAnimationFrame(attendi);
+    };
+    attendi();
+  });
   const vai = async (el) => {
     if (!el || !el.isConnected) return;
     await mostra(el);
+    await scopri();
     spegni();
     evidenziato = el;
     el.classList.add('evidenziato-accessibilita');
@@ -202,6 +219,7 @@ for _nome, _valore in {
     "PULSANTE": PULSANTE,
     "ESITO": ESITO,
     "ANNUNCIO": ANNUNCIO,
+    "APRI_STRUMENTI": APRI_STRUMENTI,
 }.items():
     SCRIPT = SCRIPT.replace(_nome, repr(_valore) if isinstance(_valore, str) else str(_valore))
 
