@@ -98,6 +98,8 @@ const esegui = async (carica) => {
       : n === 1 ? '1 problema trovato:' : n + ' problemi trovati:';
     esito.dataset.versioneAxe = axe.version;
     pannello(esito, crea('p', frase, 'controllo-frase'), ...(n ? [elenco(r.violations)] : []));
+    // On a phone the tools scroll inside the bar, and the panel may be below its fold.
+    esito.scrollIntoView({block: 'nearest'});
     annuncia(n === 0 ? frase : "Controllo dell'accessibilità: " + frase.replace(/:$/, '.'));
   } catch (errore) {
     const frase = 'Il controllo non è riuscito: ' + errore.message;
