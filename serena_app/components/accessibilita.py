@@ -2,10 +2,11 @@
 copy, the same engine (and version) the tests use, with its results in Italian and a "Vai
 all'elemento" link to each element it names.
 
-Only staff download axe-core: the page's script imports it (and its Italian locale) with
-`import()` when the button is pressed, so the bundler puts it in chunks of their own that a
-visitor's page never requests. Nothing is sent to the server and nothing is stored: the
-results are drawn by the script into a container that React leaves empty.
+Only staff download axe-core: when the button is pressed, the page's script imports, with
+`import()`, the check's own module (`accessibilita.js`, next to this file) and axe-core with
+its Italian locale, so the bundler puts them in chunks of their own that a visitor's page never
+requests; the bundle every visitor gets holds only that click listener. Nothing is sent to the
+server and nothing is stored: the results are drawn into a container that React leaves empty.
 
 What is checked is the page as visitors see it. axe runs on the whole document (the header,
 the main content, the footer) less the staff-only interface, which visitors never get:
@@ -24,7 +25,8 @@ A known limit: axe skips what is hidden, so the text of a value whose panel is c
 checked only while that value is open (the staff member opens it, or "Espandi tutti").
 
 Under the Content-Security-Policy (no `eval`, no inline script) this runs as a React effect
-of the page's own bundle, as `salvaguardie.py` does.
+of the page's own bundle, as `salvaguardie.py` does; the Italian locale's two doT templates,
+which axe would compile with `new Function`, become plain functions first (`accessibilita.js`).
 """
 
 import json
