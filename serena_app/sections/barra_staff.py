@@ -12,6 +12,7 @@ A button that would only be refused is disabled, and says why in text it is desc
 
 import reflex as rx
 
+from serena_app.components.accessibilita import controllo_accessibilita
 from serena_app.components.account import il_mio_account
 from serena_app.components.cronologia import cronologia_pagina
 from serena_app.components.editor import pulsante_annulla
@@ -298,6 +299,7 @@ def _bozze() -> rx.Component:
             on_click=CronologiaState.apri_pubblicazioni,
         ),
         pulsante_pagina(),
+        controllo_accessibilita(),
         rx.cond(~StaffState.anteprima, _descrizione()),
     )
 
