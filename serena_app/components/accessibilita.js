@@ -1,7 +1,7 @@
 // "Controlla l'accessibilità": what the page's script (`accessibilita.py`) imports when the
-// button is pressed, never before. It runs axe-core (given by the page's script, which imports
-// it: only the bundle resolves npm packages) on the page as visitors see it, draws the results
-// in Italian into the panel, and takes "Vai all'elemento" to each element.
+// button is pressed, never before. It imports axe-core and its Italian locale (chunks of their
+// own), runs axe on the page as visitors see it, draws the results in Italian into the panel,
+// and takes "Vai all'elemento" to each element.
 // `C` holds the ids, the selectors excluded and the words of impact, from the Python file.
 
 let C = null;
@@ -78,7 +78,7 @@ const senzaModelli = (voce) => {
   }
   return copia;
 };
-const esegui = async (carica) => {
+const esegui = async () => {
   const esito = document.getElementById(C.ESITO);
   if (!esito || inCorso) return;
   inCorso = true;
@@ -162,8 +162,8 @@ const clic = (e) => {
 };
 
 // The check; the first call also listens for the panel's links and "Chiudi".
-export function controlla(carica, costanti) {
+export function controlla(costanti) {
   if (C === null) document.addEventListener('click', clic);
   C = costanti;
-  return esegui(carica);
+  return esegui();
 }

@@ -70,13 +70,12 @@ COSTANTI = {
 }
 
 # All that the page's bundle carries for every visitor: a click listener that, when the
-# button is pressed, imports the module and hands it what loads axe and its Italian.
+# button is pressed, imports the module (which imports axe and its Italian).
 SCRIPT = """
 () => {
-  const carica = () => Promise.all([import('axe-core'), import('axe-core/locales/it.json')]);
   const clic = (e) => {
     if (!e.target.closest || !e.target.closest('#' + PULSANTE)) return;
-    import(MODULO).then((m) => m.controlla(carica, COSTANTI), (errore) => {
+    import(MODULO).then((m) => m.controlla(COSTANTI), (errore) => {
       const esito = document.getElementById(ESITO);
       if (esito) esito.textContent = 'Il controllo non è riuscito: ' + errore.message;
     });

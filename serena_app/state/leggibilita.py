@@ -50,8 +50,10 @@ class LeggibilitaState(RedazioneState):
     async def misura(self, campo: str, testo: str) -> None:
         """A field of the open editor holds `testo` now: the figures follow."""
         aperta = self.aperto
+        if aperta == NESSUNA:  # closed meanwhile: a field's blur may come after "Salva"
+            return
         limiti = {c.nome: c.massimo for c in aperta.campi if c.contato}
-        if aperta == NESSUNA or not isinstance(testo, str) or campo not in limiti:
+        if not isinstance(testo, str) or campo not in limiti:
             return
         self._scritti = {**self._scritti, campo: testo[: MISURATI_AL_PIU * limiti[campo]]}
 

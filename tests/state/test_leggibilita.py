@@ -132,3 +132,12 @@ def test_invisible_and_malformed_unicode_is_measured_without_harm(db):
         _chiama(stato, "misura", "testo", testo)
         assert stato.figure.lettura  # figures or "Ancora nessun testo da misurare."
     assert stato.figure.indice == ""  # zero-width spaces alone: no word
+
+
+def test_a_text_sent_after_the_editor_closed_is_ignored(db):
+    """A field's blur can reach the server after "Salva" closed its editor."""
+    stato = _scheda(staff_con_sessione(db))
+    _chiama(stato, "alterna_modifica")
+    _chiama(stato, "misura", "testo", LUNGA)
+    assert stato._scritti == {}
+    assert stato.figure.indice == ""
