@@ -18,6 +18,7 @@ from playwright.sync_api import expect, sync_playwright
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from scripts.screenshots import PASSWORD, entra  # noqa: E402
 from serena_app.auth.personale import crea_staff  # noqa: E402
 from serena_app.auth.ruoli import RESPONSABILE  # noqa: E402
 from serena_app.contenuto.seme import CONTENUTO  # noqa: E402
@@ -25,11 +26,9 @@ from serena_app.contenuto.tipi import SEZIONE, Voce  # noqa: E402
 from serena_app.db import session as sessione_db  # noqa: E402
 from serena_app.leggibilita.editore import figure_di  # noqa: E402
 from serena_app.state.leggibilita import PAUSA_MS  # noqa: E402
-from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS, VIEWPORTS  # noqa: E402
+from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from tests.support.copia import copia_albero  # noqa: E402
 from tests.support.server import avvia_app  # noqa: E402
-
-PASSWORD = "una password per la misura"  # noqa: S105 (a throwaway account)
 
 # Types a text as one input event, then resolves with the milliseconds until the figures
 # under the form change (a MutationObserver, in the page's own clock).
@@ -55,13 +54,7 @@ def nel_browser(url: str, prove: int) -> list[float]:
     """Milliseconds from an input event to the figures changing, `prove` times."""
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport=VIEWPORTS["desktop"], base_url=url, locale="it-IT")
-        page.goto("/accesso/")
-        expect(page.locator("main")).to_have_attribute("data-idratata", "true")
-        page.get_by_label("Nome utente").fill("anna")
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Accedi").click()
-        page.get_by_role("button", name="Modifica pagina").click()
+        page = entra(browser, url, "desktop")  # as anna, in edit mode
         page.get_by_role("button", name="Modifica mission").click()
         expect(page.locator("form.editor .leggibilita-indice")).to_be_visible()
         tempi = []

@@ -66,7 +66,7 @@ def visitatore(browser: Browser, url: str, percorso: str = "/", nome: str = "vis
         page.close()
 
 
-def _entra(browser: Browser, url: str, size: str) -> Page:
+def entra(browser: Browser, url: str, size: str) -> Page:
     """Logged in as anna, in edit mode."""
     page = browser.new_page(
         viewport=VIEWPORTS[size], base_url=url, locale="it-IT", reduced_motion="reduce"
@@ -85,7 +85,7 @@ def redazione(browser: Browser, url: str) -> None:
     """Edit mode at both sizes: the mission's editor open, the staff bar with one draft, and
     the mission's history."""
     for size in VIEWPORTS:
-        page = _entra(browser, url, size)
+        page = entra(browser, url, size)
         page.screenshot(path=OUT / f"modifica-{size}.png")
         page.get_by_role("button", name="Modifica mission").click()
         campo = page.get_by_label("Testo: mission", exact=True)
@@ -106,7 +106,7 @@ def leggibilita(browser: Browser, url: str) -> None:
     """The writing help at both sizes: the mission's editor with its figures and a long
     sentence listed, and "Leggibilità della pagina" opened from the tools."""
     for size in VIEWPORTS:
-        page = _entra(browser, url, size)
+        page = entra(browser, url, size)
         page.get_by_role("button", name="Modifica mission").click()
         figure = page.locator("form.editor .leggibilita")
         expect(figure.locator(".leggibilita-indice")).to_be_visible()
@@ -126,7 +126,7 @@ def traduzione(browser: Browser, url: str) -> None:
     """The English page in edit mode after `redazione` changed the Italian mission: its English
     marked out of date, and its editor showing what changed in the Italian since."""
     for size in VIEWPORTS:
-        page = _entra(browser, url, size)
+        page = entra(browser, url, size)
         page.goto("/en/")
         expect(page.locator("main")).to_have_attribute("data-idratata", "true")
         modifica = page.get_by_role("button", name="Modifica pagina")
@@ -148,7 +148,7 @@ def traduzione(browser: Browser, url: str) -> None:
 def persone(browser: Browser, url: str) -> None:
     """The "Persone" panel at both sizes, after inviting a redattore (the link and its QR)."""
     for numero, size in enumerate(VIEWPORTS, start=1):
-        page = _entra(browser, url, size)
+        page = entra(browser, url, size)
         strumenti = page.get_by_role("button", name="Strumenti")
         if strumenti.is_visible() and strumenti.get_attribute("aria-expanded") != "true":
             strumenti.click()
@@ -174,7 +174,7 @@ def richiesta(browser: Browser, url: str, db_url: str) -> None:
             messaggio="Ho aggiunto l’assemblea di dicembre alla mission: controlla, per favore.",
         )
     for size in VIEWPORTS:
-        page = _entra(browser, url, size)
+        page = entra(browser, url, size)
         strumenti = page.get_by_role("button", name="Strumenti", exact=True)
         expect(strumenti).to_have_accessible_description("1 richiesta di pubblicazione in attesa")
         strumenti.click()
