@@ -54,8 +54,6 @@ SCRIPT = r"""
   const modificato = (form) => [...campi(form)].some((c) => c.value !== c.defaultValue);
   const sporchi = () => [...document.querySelectorAll(EDITOR)].some(modificato);
 
-  // The count of a field with a limit (`data-massimo`), as the server counts: code points of
-  // the trimmed NFC text. Said to a screen reader only when its zone changes (near, past).
   // Put a text in a field as if typed: through the prototype's setter, so that React sees
   // a change and runs the field's onChange (the writing figures follow, `leggibilita.py`).
   const scrivi = (campo, valore) => {
@@ -63,6 +61,8 @@ SCRIPT = r"""
     campo.dispatchEvent(new Event('input', {bubbles: true}));
   };
 
+  // The count of a field with a limit (`data-massimo`), as the server counts: code points of
+  // the trimmed NFC text. Said to a screen reader only when its zone changes (near, past).
   const cifre = (n) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, '.');
   const zone = new WeakMap();
   const conta = (campo, annuncia) => {
