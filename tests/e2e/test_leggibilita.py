@@ -62,6 +62,20 @@ def test_typing_changes_the_figures_and_lists_a_long_sentence(redattrice: Pagina
 
 
 @pytest.mark.parametrize("viewport", ["desktop"], indirect=True)
+def test_typing_brought_back_after_a_reload_has_its_figures(redattrice: PaginaInModifica):
+    page = redattrice.page
+    page.get_by_role("button", name="Modifica mission").click()
+    redattrice.campo("Testo: mission").fill(LUNGA)
+    lunghe = _figure(page).get_by_role("list", name="Frasi da dividere (più di 25 parole):")
+    una = ["«Questa frase troppo lunga continua a scorrere senza mai fermarsi…» (30 parole)"]
+    expect(lunghe.get_by_role("listitem")).to_have_text(una)
+    page.reload()  # the editor opens again with her text (`salvaguardie.py`)
+    expect(page.locator("main")).to_have_attribute("data-idratata", "true")
+    expect(redattrice.campo("Testo: mission")).to_have_value(LUNGA)
+    expect(lunghe.get_by_role("listitem")).to_have_text(una)  # not the stored mission's two
+
+
+@pytest.mark.parametrize("viewport", ["desktop"], indirect=True)
 def test_leggi_i_suggerimenti_reads_the_figures_once_per_press(redattrice: PaginaInModifica):
     page = redattrice.page
     page.get_by_role("button", name="Modifica vision").click()
