@@ -14,6 +14,7 @@ from serena_app.contenuto.tipi import Campo
 from serena_app.lingue import INGLESE, ITALIANO, lingua
 from serena_app.state.leggibilita import PAUSA_MS, LeggibilitaState
 from serena_app.state.presenza import PresenzaState
+from serena_app.state.redazione import RedazioneState
 
 PANNELLO = "leggibilita-pagina"  # the id of the page summary (focus goes to its title)
 CONSIGLI = "Sono consigli: non impediscono di salvare."
@@ -49,10 +50,36 @@ def _elenco(voci: rx.Var, titolo: str, id_html: str) -> rx.Component:
 
 
 def figure_editor() -> rx.Component:
-    """The open editor's figures and hints, and "Leggi i suggerimenti"."""
+    """The open editor's figures and hints, and "Leggi i suggerimenti" (asked for when it
+    mounts: the figures of another editor are never shown under this one)."""
     figure = LeggibilitaState.figure
+    aperta = RedazioneState.aperto
+    chiave = aperta.tipo + ":" + aperta.chiave + ":" + aperta.id.to_string() + ":" + aperta.lingua
     return rx.el.div(
         rx.el.p("Leggibilità", class_name="leggibilita-titolo", id="leggibilita-editor-titolo"),
+        rx.cond(
+            figure.voce != chiave,
+            rx.el.p("Misuro il testo…"),
+            _figure(figure),
+        ),
+        rx.el.button(
+            "Leggi i suggerimenti",
+            type="button",
+            id="leggi-suggerimenti",
+            class_name="pulsante-piccolo",
+            on_click=LeggibilitaState.leggi,
+        ),
+        rx.el.p(LeggibilitaState.letto, aria_live="polite", class_name="solo-lettori"),
+        role="group",
+        aria_labelledby="leggibilita-editor-titolo",
+        lang=ITALIANO,  # the staff interface, on the English page too
+        class_name="leggibilita",
+        on_mount=LeggibilitaState.misura_editor,
+    )
+
+
+def _figure(figure: rx.Var) -> rx.Component:
+    return rx.fragment(
         rx.cond(
             figure.indice != "",
             rx.fragment(
@@ -67,18 +94,6 @@ def figure_editor() -> rx.Component:
             "leggibilita-frasi-lunghe",
         ),
         _elenco(figure.suggerimenti, "Suggerimenti:", "leggibilita-suggerimenti"),
-        rx.el.button(
-            "Leggi i suggerimenti",
-            type="button",
-            id="leggi-suggerimenti",
-            class_name="pulsante-piccolo",
-            on_click=LeggibilitaState.leggi,
-        ),
-        rx.el.p(LeggibilitaState.letto, aria_live="polite", class_name="solo-lettori"),
-        role="group",
-        aria_labelledby="leggibilita-editor-titolo",
-        lang=ITALIANO,  # the staff interface, on the English page too
-        class_name="leggibilita",
     )
 
 
@@ -145,8 +160,11 @@ def pannello_pagina() -> rx.Component:
 def confronto_pubblicazione() -> rx.Component:
     """In the publish confirmation: "Italiano: Gulpease 48 → 55; frasi oltre 25 parole 9 →
     7."."""
-    return _elenco(
-        LeggibilitaState.confronto,
-        "Leggibilità dopo la pubblicazione:",
-        "leggibilita-confronto",
+    return rx.el.div(
+        _elenco(
+            LeggibilitaState.confronto,
+            "Leggibilità dopo la pubblicazione:",
+            "leggibilita-confronto",
+        ),
+        on_mount=LeggibilitaState.confronta,
     )

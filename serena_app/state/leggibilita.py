@@ -10,11 +10,13 @@ figures wait; the typing is kept by the page's script as always. Nothing here ev
 save: `RedazioneState.salva` does not read it.
 """
 
+import dataclasses
+
 import reflex as rx
 
 from serena_app import lingue
 from serena_app.contenuto import istantanea
-from serena_app.contenuto.tipi import NESSUNA
+from serena_app.contenuto.tipi import NESSUNA, Voce
 from serena_app.leggibilita.editore import figure_di
 from serena_app.leggibilita.figure import FigureEditor, FigurePagina, confronto, della_pagina
 from serena_app.state.redazione import RedazioneState
@@ -30,20 +32,41 @@ RILETTURA = "\u00a0"
 same figures asked again are a change, read again."""
 
 
+def chiave_di(voce: Voce) -> str:
+    """An editor's key, as its figures carry it ("sezione:mission:0:it")."""
+    return f"{voce.tipo}:{voce.chiave}:{voce.id}:{voce.lingua}"
+
+
 class LeggibilitaState(RedazioneState):
     """The figures of the open editor (from `RedazioneState.campi` and what was typed since),
-    and the page summary panel."""
+    and the page summary panel.
 
+    Plain vars, set by this state's handlers, and no computed var: a computed var is worked
+    out whenever the state is made, and every page load makes the staff states (a session
+    storage of `StaffState`), so each visitor's server state would store this one too
+    (tests/security/test_lettori.py)."""
+
+    figure: FigureEditor = FigureEditor()
     letto: str = ""  # the polite live region "Leggi i suggerimenti" fills
     pannello: bool = False  # "Leggibilità della pagina" is open
+    pagina: FigurePagina = FigurePagina()
+    confronto: list[str] = []  # in the publish confirmation: how the figures change
+    _lingua: str = lingue.ITALIANO  # of this tab's page, noted when the summary opens
     _nascosti: dict = {}
 
-    @rx.var
-    def figure(self) -> FigureEditor:
-        """The open editor's figures, as its fields hold now (as sent after each pause)."""
-        if self.aperto == NESSUNA:
-            return FigureEditor()
-        return figure_di(self.aperto, {**self.campi, **self._scritti})
+    def _misura(self) -> None:
+        aperta = self.aperto
+        if aperta == NESSUNA:
+            self.figure = FigureEditor()
+            return
+        figure = figure_di(aperta, {**self.campi, **self._scritti})
+        self.figure = dataclasses.replace(figure, voce=chiave_di(aperta))
+
+    @rx.event
+    @richiede_staff
+    async def misura_editor(self) -> None:
+        """An editor has just opened (its figures' block mounted): its figures."""
+        self._misura()
 
     @rx.event
     @richiede_staff
@@ -56,36 +79,42 @@ class LeggibilitaState(RedazioneState):
         if not isinstance(testo, str) or campo not in limiti:
             return
         self._scritti = {**self._scritti, campo: testo[: MISURATI_AL_PIU * limiti[campo]]}
+        self._misura()
 
     @rx.event
     @richiede_staff
     async def leggi(self) -> None:
         """ "Leggi i suggerimenti": the figures and hints, read out once, on request."""
+        self._misura()
         testo = self.figure.lettura
         self.letto = testo + RILETTURA if self.letto == testo else testo
 
-    @rx.var
-    def pagina(self) -> FigurePagina:
-        """ "Leggibilità della pagina", while open: the working copy this tab shows (again
-        each time it shows a newer one, `_vista`), in the language of its page."""
-        if not (self.pannello and self.modifica_attiva and self._vista):
-            return FigurePagina()
-        vista = istantanea.in_memoria(self._spazio.bozza)
-        return della_pagina(vista, lingue.del_percorso(self.router.page.path))
-
-    @rx.var
-    def confronto(self) -> list[str]:
-        """In the publish confirmation: how publishing changes each language's figures."""
-        if self.conferma != "pubblica" or not self._versione_bozza:
-            return []
-        pubblicata = istantanea.in_memoria(self._spazio.pubblicata)
-        return confronto(pubblicata, istantanea.in_memoria(self._spazio.bozza))
+    def _riassumi(self) -> None:
+        """The page summary of the working copy this process holds now, if open."""
+        if not self.pannello:
+            self.pagina = FigurePagina()
+            return
+        self.pagina = della_pagina(istantanea.in_memoria(self._spazio.bozza), self._lingua)
 
     @rx.event
     @richiede_staff
     async def apri_pagina(self) -> None:
         """ "Leggibilità della pagina": open (or close) the summary of the working copy."""
         self.pannello = self.modifica_attiva and not self.pannello
+        self._lingua = lingue.del_percorso(self.router.page.path)
+        self._riassumi()
+
+    @rx.event
+    @richiede_staff
+    async def confronta(self) -> None:
+        """The publish confirmation has opened: how publishing changes each language's
+        figures."""
+        if self.conferma != "pubblica":
+            self.confronto = []
+            return
+        spazio = self._spazio
+        pubblicata = istantanea.in_memoria(spazio.pubblicata)
+        self.confronto = confronto(pubblicata, istantanea.in_memoria(spazio.bozza))
 
     @rx.event
     @richiede_staff
@@ -100,15 +129,23 @@ class LeggibilitaState(RedazioneState):
     @rx.event
     def chiudi_pagina(self) -> None:
         """Close the summary."""
-        self.pannello = False
+        self.pannello, self.pagina = False, FigurePagina()
+
+    def _mostra_pagina(self) -> None:
+        """The tab shows a newer page (`StaffState._segna`, when this state is loaded: on the
+        tab's own events; a colleague's save shows at the next): the summary follows."""
+        if self.pannello:
+            self._riassumi()
 
     def _nascondi_vista(self) -> None:
         """The secret was cleared: the summary goes with the rest (see `AccessoState`)."""
         self._nascosti = {"pannello": self.pannello, "letto": self.letto}
         self.pannello, self.letto = False, ""
+        self.pagina, self.figure, self.confronto = FigurePagina(), FigureEditor(), []
 
     def _ripristina_vista(self) -> None:
         """The same secret is back on this socket: the summary as it was."""
         for nome, valore in self._nascosti.items():
             setattr(self, nome, valore)
         self._nascosti = {}
+        self._riassumi()

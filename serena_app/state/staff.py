@@ -18,7 +18,7 @@ import functools
 import json
 import logging
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -119,7 +119,6 @@ class StaffState(rx.State):
     # server no longer has (a restart) sends it back, and gets that editor again
     # (`RedazioneState.riprendi`). Only a tab that had an editor open sends it.
     editor_aperto: str = rx.SessionStorage("", name=EDITOR_APERTO)
-    _vista: int = 0  # the counter of the working copy this tab shows (0: the published page)
     _autore: str = ""  # who the guard let through: drafts are signed with it
     _spazio: Spazio = SITO  # where they edit: the site, or their demo sandbox
     _dal: datetime | None = None  # when their session began (undo reaches back to it)
@@ -142,8 +141,9 @@ class StaffState(rx.State):
         """Show the working copy's markers and changes of `vista` (a published page has
         none; None: none either). Changes nothing that is already so."""
         bozze, modifiche = (vista.bozze, vista.modifiche) if vista is not None else ({}, [])
-        if (versione := vista.versione if vista is not None else 0) != self._vista:
-            self._vista = versione
+        for figlio in _caricati(self):  # the page summary follows (`state/leggibilita.py`)
+            if hasattr(figlio, "_mostra_pagina"):
+                figlio._mostra_pagina()
         if bozze != self.bozze:
             self.bozze = bozze
         if modifiche != self.modifiche:
@@ -229,6 +229,13 @@ class StaffState(rx.State):
         await StaffState._rifiuta(self)
         self.avviso = avviso
         schede_staff.SCHEDE_STAFF.pop(self.router.session.client_token, None)
+
+
+def _caricati(stato: rx.State) -> Iterator[rx.State]:
+    """The substates of `stato` that this event has loaded, at any depth."""
+    for figlio in stato.substates.values():
+        yield figlio
+        yield from _caricati(figlio)
 
 
 def _con_vista_staff(classe: type[rx.State]) -> list[type[rx.State]]:
