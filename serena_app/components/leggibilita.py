@@ -50,18 +50,10 @@ def _elenco(voci: rx.Var, titolo: str, id_html: str) -> rx.Component:
 
 
 def figure_editor() -> rx.Component:
-    """The open editor's figures and hints, and "Leggi i suggerimenti" (asked for when it
-    mounts: the figures of another editor are never shown under this one)."""
-    figure = LeggibilitaState.figure
-    aperta = RedazioneState.aperto
-    chiave = aperta.tipo + ":" + aperta.chiave + ":" + aperta.id.to_string() + ":" + aperta.lingua
+    """The open editor's figures and hints, and "Leggi i suggerimenti"."""
     return rx.el.div(
         rx.el.p("Leggibilità", class_name="leggibilita-titolo", id="leggibilita-editor-titolo"),
-        rx.cond(
-            figure.voce != chiave,
-            rx.el.p("Misuro il testo…"),
-            _figure(figure),
-        ),
+        _figure(RedazioneState.figure),
         rx.el.button(
             "Leggi i suggerimenti",
             type="button",
@@ -74,7 +66,6 @@ def figure_editor() -> rx.Component:
         aria_labelledby="leggibilita-editor-titolo",
         lang=ITALIANO,  # the staff interface, on the English page too
         class_name="leggibilita",
-        on_mount=LeggibilitaState.misura_editor,
     )
 
 
@@ -160,11 +151,8 @@ def pannello_pagina() -> rx.Component:
 def confronto_pubblicazione() -> rx.Component:
     """In the publish confirmation: "Italiano: Gulpease 48 → 55; frasi oltre 25 parole 9 →
     7."."""
-    return rx.el.div(
-        _elenco(
-            LeggibilitaState.confronto,
-            "Leggibilità dopo la pubblicazione:",
-            "leggibilita-confronto",
-        ),
-        on_mount=LeggibilitaState.confronta,
+    return _elenco(
+        RedazioneState.leggibilita_dopo,
+        "Leggibilità dopo la pubblicazione:",
+        "leggibilita-confronto",
     )

@@ -57,8 +57,6 @@ class FigureEditor:
     suggerimenti: list[str] = dataclasses.field(default_factory=list)
     lettura: str = ""
     """All of it in sentences, for "Leggi i suggerimenti"."""
-    voce: str = ""
-    """The editor they are of (`state.leggibilita.chiave_di`): shown only under it."""
 
 
 def per_editore(m: Misura, suggerimenti: list[str]) -> FigureEditor:

@@ -10,15 +10,12 @@ figures wait; the typing is kept by the page's script as always. Nothing here ev
 save: `RedazioneState.salva` does not read it.
 """
 
-import dataclasses
-
 import reflex as rx
 
 from serena_app import lingue
 from serena_app.contenuto import istantanea
-from serena_app.contenuto.tipi import NESSUNA, Voce
-from serena_app.leggibilita.editore import figure_di
-from serena_app.leggibilita.figure import FigureEditor, FigurePagina, confronto, della_pagina
+from serena_app.contenuto.tipi import NESSUNA
+from serena_app.leggibilita.figure import FigurePagina, della_pagina
 from serena_app.state.redazione import RedazioneState
 from serena_app.state.staff import richiede_staff
 
@@ -32,41 +29,20 @@ RILETTURA = "\u00a0"
 same figures asked again are a change, read again."""
 
 
-def chiave_di(voce: Voce) -> str:
-    """An editor's key, as its figures carry it ("sezione:mission:0:it")."""
-    return f"{voce.tipo}:{voce.chiave}:{voce.id}:{voce.lingua}"
-
-
 class LeggibilitaState(RedazioneState):
-    """The figures of the open editor (from `RedazioneState.campi` and what was typed since),
-    and the page summary panel.
+    """What was typed in the open editor (its figures: `RedazioneState.figure`, set with its
+    fields), "Leggi i suggerimenti", and the page summary panel.
 
-    Plain vars, set by this state's handlers, and no computed var: a computed var is worked
+    Plain vars, set by the handlers, and no computed var: a computed var is worked
     out whenever the state is made, and every page load makes the staff states (a session
     storage of `StaffState`), so each visitor's server state would store this one too
     (tests/security/test_lettori.py)."""
 
-    figure: FigureEditor = FigureEditor()
     letto: str = ""  # the polite live region "Leggi i suggerimenti" fills
     pannello: bool = False  # "Leggibilità della pagina" is open
     pagina: FigurePagina = FigurePagina()
-    confronto: list[str] = []  # in the publish confirmation: how the figures change
     _lingua: str = lingue.ITALIANO  # of this tab's page, noted when the summary opens
     _nascosti: dict = {}
-
-    def _misura(self) -> None:
-        aperta = self.aperto
-        if aperta == NESSUNA:
-            self.figure = FigureEditor()
-            return
-        figure = figure_di(aperta, {**self.campi, **self._scritti})
-        self.figure = dataclasses.replace(figure, voce=chiave_di(aperta))
-
-    @rx.event
-    @richiede_staff
-    async def misura_editor(self) -> None:
-        """An editor has just opened (its figures' block mounted): its figures."""
-        self._misura()
 
     @rx.event
     @richiede_staff
@@ -106,18 +82,6 @@ class LeggibilitaState(RedazioneState):
 
     @rx.event
     @richiede_staff
-    async def confronta(self) -> None:
-        """The publish confirmation has opened: how publishing changes each language's
-        figures."""
-        if self.conferma != "pubblica":
-            self.confronto = []
-            return
-        spazio = self._spazio
-        pubblicata = istantanea.in_memoria(spazio.pubblicata)
-        self.confronto = confronto(pubblicata, istantanea.in_memoria(spazio.bozza))
-
-    @rx.event
-    @richiede_staff
     async def al_testo(self) -> None:
         """After "Apri il testo" opened the hardest text's editor: focus in its text (not
         its title). Nothing if it did not open (someone else has it: the question asks)."""
@@ -141,7 +105,7 @@ class LeggibilitaState(RedazioneState):
         """The secret was cleared: the summary goes with the rest (see `AccessoState`)."""
         self._nascosti = {"pannello": self.pannello, "letto": self.letto}
         self.pannello, self.letto = False, ""
-        self.pagina, self.figure, self.confronto = FigurePagina(), FigureEditor(), []
+        self.pagina = FigurePagina()
 
     def _ripristina_vista(self) -> None:
         """The same secret is back on this socket: the summary as it was."""

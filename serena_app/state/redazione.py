@@ -38,6 +38,8 @@ from serena_app.contenuto.tipi import (
     voce,
 )
 from serena_app.contenuto.viste import Pezzo
+from serena_app.leggibilita.editore import figure_di
+from serena_app.leggibilita.figure import FigureEditor, confronto
 from serena_app.presenza import registro as presenze
 from serena_app.presenza.voci import Presenza, descrivi, id_voce
 from serena_app.pubblicazione import pubblica
@@ -245,6 +247,7 @@ class RedazioneState(StaffState):
     aperto: Voce = NESSUNA  # the item whose editor is open
     campi: dict[str, str] = {}  # its fields as the editor opened them
     _scritti: dict[str, str] = {}  # its fields as typed since, for the figures (`leggibilita`)
+    figure: FigureEditor = FigureEditor()  # its writing figures (`state/leggibilita.py`)
     errori: dict[str, str] = {}
     conflitto: str = ""  # the text someone else saved meanwhile
     _loro: dict[str, str] = {}  # its fields, for "Usa la loro versione"
@@ -252,6 +255,7 @@ class RedazioneState(StaffState):
     conferma: str = ""  # "pubblica" or "scarta" while that confirmation is open
     elenco: list[str] = []  # the changes that confirmation lists: exactly what it applies
     traduzioni_da_fare: list[str] = []  # and under them, the translations left to do
+    leggibilita_dopo: list[str] = []  # and how publishing changes the writing figures
     esito: Voce = NESSUNA  # the item the last change concerns: it says so under it
     esito_testo: str = ""
     # An English editor: the Italian to translate, and what changed in it since the English
@@ -279,6 +283,8 @@ class RedazioneState(StaffState):
                 "conferma",
                 "elenco",
                 "traduzioni_da_fare",
+                "leggibilita_dopo",
+                "figure",
                 "esito",
                 "esito_testo",
                 "originale",
@@ -301,13 +307,20 @@ class RedazioneState(StaffState):
         self.conferma = ""
         self.elenco = []
         self.traduzioni_da_fare = []
-        self.campi, self._scritti = {}, {}
+        self.campi, self._scritti, self.figure = {}, {}, FigureEditor()
+        self.leggibilita_dopo = []
         self.errori = {}
         self.conflitto = ""
         self.avviso = ""
         self.esito, self.esito_testo = NESSUNA, ""
         self.originale, self.cambiato = "", []
         presenze.chiudi_voce(self.router.session.client_token)  # never creates an entry
+
+    def _misura(self) -> None:
+        """The open editor's writing figures, from its fields as opened and as typed since
+        (no computed var: see `state/leggibilita.py`)."""
+        if self.aperto != NESSUNA:
+            self.figure = figure_di(self.aperto, {**self.campi, **self._scritti})
 
     def _segna_presenza(self) -> None:
         """This tab's entry of presence as its edit mode and open editor are now (guarded
@@ -444,6 +457,10 @@ class RedazioneState(StaffState):
             return
         self.conferma, self._versione_bozza, self.elenco = conferma, versione, elenco
         self.traduzioni_da_fare = da_tradurre
+        if conferma == "pubblica":
+            pubblicata = istantanea.in_memoria(self._spazio.pubblicata)
+            bozza = istantanea.in_memoria(self._spazio.bozza)
+            self.leggibilita_dopo = confronto(pubblicata, bozza)
         self._metti_a_fuoco(CONFERMA_BOZZE)
 
     async def _applica(self, azione: Callable[..., Awaitable[pubblica.Esito]], **argomenti):
@@ -512,6 +529,7 @@ class RedazioneState(StaffState):
         elemento = await self._esistente(trovata)
         if elemento is not None and trovata is not None:
             self.aperto, self.campi = trovata, campi_da_mostrare(trovata, elemento)
+            self._misura()
             self._versione = elemento.versione
             if trovata.lingua != lingue.ITALIANO:
                 self.originale, self.cambiato = da_tradurre(elemento)
@@ -536,6 +554,7 @@ class RedazioneState(StaffState):
             return
         self.aperto = nuova
         self.campi = {c.nome: "" for c in nuova.campi}
+        self._misura()
 
     @rx.event
     @richiede_staff

@@ -52,7 +52,6 @@ def test_the_figures_follow_the_typed_text_and_start_again_with_each_editor(db):
     assert stato.figure.indice == ""  # no editor open
     _chiama(stato, "alterna_modifica")
     _chiama(stato, "apri", "sezione", "mission")
-    _chiama(stato, "misura_editor")  # the editor's figures mount
     all_apertura = stato.figure
     assert all_apertura.indice.startswith("Gulpease ")
     assert len(all_apertura.lunghe) == 2  # the seed's mission: two sentences over 25 words
@@ -67,7 +66,6 @@ def test_the_figures_follow_the_typed_text_and_start_again_with_each_editor(db):
 
     _chiama(stato, "annulla")  # closed without saving: what was typed is gone with it
     _chiama(stato, "apri", "sezione", "mission")
-    _chiama(stato, "misura_editor")  # the editor's figures mount
     assert stato.figure == all_apertura
 
 
@@ -75,7 +73,6 @@ def test_a_field_the_editor_has_not_and_a_huge_text_change_nothing_or_little(db)
     stato = _scheda(staff_con_sessione(db))
     _chiama(stato, "alterna_modifica")
     _chiama(stato, "apri", "sezione", "mission")
-    _chiama(stato, "misura_editor")  # the editor's figures mount
     prima = stato.figure
     _chiama(stato, "misura", "titolo", "PAROLE GRIDATE")  # a section has no title
     _chiama(stato, "misura", "testo", 12345)
@@ -96,7 +93,6 @@ def test_leggi_fills_the_live_region_once_per_press_and_a_figure_never_stops_a_s
     stato = _scheda(staff_con_sessione(db))
     _chiama(stato, "alterna_modifica")
     _chiama(stato, "apri", "sezione", "mission")
-    _chiama(stato, "misura_editor")  # the editor's figures mount
     _chiama(stato, "misura", "testo", LUNGA)
     _chiama(stato, "leggi")
     primo = stato.letto
@@ -113,11 +109,9 @@ def test_the_publish_confirmation_says_how_the_figures_change(db):
     stato = _scheda(staff_con_sessione(db))
     _chiama(stato, "alterna_modifica")
     _chiama(stato, "apri", "sezione", "mission")
-    _chiama(stato, "misura_editor")  # the editor's figures mount
     _chiama(stato, "salva", {"testo": "Siamo qui. Vi aiutiamo ogni giorno."})
     _chiama(stato, "chiedi_pubblicazione")
-    _chiama(stato, "confronta")  # the confirmation's figures mount
-    italiano, inglese = stato.confronto
+    italiano, inglese = stato.leggibilita_dopo
     prima, dopo = italiano.removeprefix("Italiano: Gulpease ").split(";")[0].split(" → ")
     assert int(dopo) > int(prima)
     assert "frasi oltre 25 parole" in italiano
@@ -134,7 +128,6 @@ def test_invisible_and_malformed_unicode_is_measured_without_harm(db):
     stato = _scheda(staff_con_sessione(db))
     _chiama(stato, "alterna_modifica")
     _chiama(stato, "apri", "sezione", "mission")
-    _chiama(stato, "misura_editor")  # the editor's figures mount
     for testo in ("\ud800 lone surrogate.", "\u202eROVESCIATO  al contrario.", "\u200b" * 500):
         _chiama(stato, "misura", "testo", testo)
         assert stato.figure.lettura  # figures or "Ancora nessun testo da misurare."
