@@ -22,6 +22,7 @@ from serena_app.pages.area_riservata import area_riservata
 from serena_app.pages.index import in_ogni_lingua
 from serena_app.pages.invito import invito
 from serena_app.pages.sala import sala
+from serena_app.produzione.processi import lega_i_figli
 from serena_app.pubblicazione.annuncio import ascolta_sempre
 from serena_app.registro import log
 from serena_app.registro.segnalazioni import FiltroSegnalazioni, registra_errore_frontend
@@ -40,6 +41,7 @@ from serena_app.web.servizio import intestazioni
 from serena_app.web.sito import PERCORSO_ACCESSO, PERCORSO_INVITO
 
 log.installa()
+lega_i_figli()  # under `serena prod`, granian's worker dies with this process
 proxy_fidati()  # a misspelt SERENA_TRUSTED_PROXIES stops the server at start, not at a login
 logger = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ serena disable-staff USERNAME                        also ends the account's ses
 serena enable-staff USERNAME
 serena list-staff
 serena demo [--port 3000]              the live demo on a throwaway database (see demo/)
-serena prod [--port 8080]              the production topology (see produzione/; make prod)
+serena prod [--port 8080] [--role R]   the production topology (see produzione/; make prod)
 serena export FILE.json                all content, published and drafts (esportazione.py)
 serena import FILE.json                checked first, then loaded as drafts
 serena backup DIR                      a consistent copy of the live database (backup.py)
@@ -130,6 +130,11 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--port", type=int, default=demo_comando.PORTA, help="la porta (3000)")
     prod = comandi.add_parser("prod", help="avvia il sito come in produzione (make prod)")
     prod.add_argument("--port", type=int, default=produzione.PORTA, help="la porta (8080)")
+    prod.add_argument(
+        "--role",
+        choices=produzione.RUOLI,
+        help="la parte di questo host, su più macchine (senza: tutto su questa)",
+    )
     comandi.add_parser("publish", help="pubblica tutte le bozze del sito, come «Pubblica»")
     esporta = comandi.add_parser("export", help="scrive tutti i contenuti in un file JSON")
     esporta.add_argument("file", type=Path)
@@ -212,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.comando == "demo":
         return demo_comando.avvia(args.port)
     if args.comando == "prod":
-        return produzione.avvia(args.port)
+        return produzione.avvia(args.port, args.role)
     impostazioni.applica()
     if args.comando == "restore":
         # Not prepared first: the live database may be the broken one to replace, and a

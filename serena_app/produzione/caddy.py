@@ -18,7 +18,7 @@ from serena_app.auth.indirizzo import INTESTAZIONE_PROXY, SEGRETO_PROXY
 from serena_app.web.servizio import BREVE, HSTS, IMMUTABILE, MAI, RIVALIDA, SICUREZZA
 
 # Reflex's backend routes (reflex_base.constants.Endpoint) and the app's robots.txt.
-BACKEND = "/_event /_event/* /ping /_health /_upload /_upload/* /_all_routes /auth-codespace"
+BACKEND = "/_event /_event/* /ping /_upload /_upload/* /_all_routes /auth-codespace"
 PAGINE = "/ */ *.html /sitemap.xml"
 
 
@@ -33,12 +33,25 @@ def _intestazioni(https: bool, rientro: str = "\t") -> str:
     return f"{rientro}header {{\n{corpo}{rientro}}}"
 
 
-def caddyfile(indirizzo: str, build: Path, backend: list[str]) -> str:
+def _proxy(backend: list[str], fidati: list[str]) -> str:
+    # Behind an edge, the X-Forwarded-For it wrote is kept (and this request's address added).
+    fidarsi = f"\t\t\ttrusted_proxies {' '.join(fidati)}\n" if fidati else ""
+    return f"""reverse_proxy {" ".join(backend)} {{
+{fidarsi}\t\t\tlb_policy least_conn
+\t\t\tlb_try_duration 5s
+\t\t\tfail_duration 3s
+\t\t\theader_up {INTESTAZIONE_PROXY} {{env.{SEGRETO_PROXY}}}
+\t\t}}"""
+
+
+def caddyfile(indirizzo: str, build: Path, backend: list[str], fidati: list[str] = []) -> str:  # noqa: B006
     """The configuration for the site at `indirizzo` (e.g. `http://:8080` or
     `https://www.example.org`), with the builds in `build` and the app processes at
-    `backend` (`host:port` each)."""
+    `backend` (`host:port` each). `fidati`: the edges in front (their `X-Forwarded-For` is
+    passed on). `/_health` answers 200 only with a current build and processes that reach
+    the database and Redis: Reflex's own check, asked only once a build is there."""
     https = indirizzo.startswith("https://")
-    globali = "\tadmin off\n" + ("" if https else "\tauto_https off\n")
+    globali = "\tadmin off\n\tgrace_period 2s\n" + ("" if https else "\tauto_https off\n")
     return f"""{{
 {globali}}}
 
@@ -47,12 +60,29 @@ def caddyfile(indirizzo: str, build: Path, backend: list[str]) -> str:
 
 \t@backend path {BACKEND} /robots.txt
 \thandle @backend {{
-\t\treverse_proxy {" ".join(backend)} {{
-\t\t\tlb_policy least_conn
-\t\t\tlb_try_duration 5s
-\t\t\tfail_duration 3s
-\t\t\theader_up {INTESTAZIONE_PROXY} {{env.{SEGRETO_PROXY}}}
+\t\t{_proxy(backend, fidati)}
+\t}}
+
+\t@pronto {{
+\t\tpath /_health
+\t\tfile {{
+\t\t\troot {build}/attuale
+\t\t\ttry_files /index.html
 \t\t}}
+\t}}
+\thandle @pronto {{
+\t\t{_proxy(backend, fidati)}
+\t}}
+\t@senza_build {{
+\t\tpath /_health
+\t\tnot file {{
+\t\t\troot {build}/attuale
+\t\t\ttry_files /index.html
+\t\t}}
+\t}}
+\thandle @senza_build {{
+\t\theader Cache-Control "{MAI}"
+\t\trespond "Nessuna build da servire." 503
 \t}}
 
 \thandle /assets/* {{
@@ -92,6 +122,36 @@ def caddyfile(indirizzo: str, build: Path, backend: list[str]) -> str:
 \t\trewrite * /404.html
 \t\theader Cache-Control "{MAI}"
 \t\tfile_server
+\t}}
+}}
+"""
+
+
+SALUTE_S = 1  # how often the edge asks each app host whether it can serve
+
+
+def caddyfile_bordo(sito: str, ospiti: list[str], *, interno: bool = False) -> str:
+    """The edge in front of several app hosts (`host:port` of each one's Caddy) for the site
+    at `sito` (`https://…`). HTTPS with a certificate Caddy obtains (`interno`: from its own
+    local CA, for tests and private networks), HTTP redirected to it, HSTS. New requests go to
+    the host with the fewest; one whose `/_health` does not answer 200 gets none until it
+    does (asked every `SALUTE_S`). A websocket stays on the host it opened on, which is all
+    the stickiness a page needs: its state is in Redis, any host can take it up."""
+    globali = "\tadmin off\n\tgrace_period 2s\n" + ("\tskip_install_trust\n" if interno else "")
+    tls = "\ttls internal\n" if interno else ""
+    return f"""{{
+{globali}}}
+
+{sito} {{
+{tls}{_intestazioni(https=True)}
+
+\treverse_proxy {" ".join(ospiti)} {{
+\t\tlb_policy least_conn
+\t\tlb_try_duration 5s
+\t\tfail_duration 3s
+\t\thealth_uri /_health
+\t\thealth_interval {SALUTE_S}s
+\t\thealth_timeout {SALUTE_S}s
 \t}}
 }}
 """

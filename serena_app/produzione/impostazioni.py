@@ -55,3 +55,49 @@ def applica() -> None:
         return
     os.environ.update(valori)
     print("Database di produzione (var/produzione.env).", file=sys.stderr)
+
+
+# Several machines (`serena prod --role data|app|edge`): each host reads its part from its
+# environment (on a real machine, /etc/serena/produzione.env; see deploy/).
+
+
+def _elenco(nome: str) -> list[str]:
+    return [v.strip() for v in os.environ.get(nome, "").split(",") if v.strip()]
+
+
+def host_dati() -> str:
+    """The data host's address, where PostgreSQL and Redis listen (`SERENA_DATA_HOST`)."""
+    return os.environ.get("SERENA_DATA_HOST", "127.0.0.1")
+
+
+def clienti_dati() -> tuple[str, ...]:
+    """The networks of the app hosts, the only ones the data host lets in
+    (`SERENA_DATA_CLIENTS`, e.g. `10.0.1.0/24`)."""
+    return tuple(_elenco("SERENA_DATA_CLIENTS")) or ("127.0.0.1/32", "::1/128")
+
+
+def bordo() -> list[str]:
+    """The edges' addresses, as an app host sees them (`SERENA_EDGE`): what they say about
+    the visitor is believed."""
+    return _elenco("SERENA_EDGE")
+
+
+def ospiti_app() -> list[str]:
+    """The app hosts' `host:port`, as the edge reaches their Caddy (`SERENA_APP_HOSTS`)."""
+    return _elenco("SERENA_APP_HOSTS")
+
+
+def tls_interno() -> bool:
+    """The edge's certificate from Caddy's own local CA (`SERENA_TLS=internal`: tests and
+    private networks), else one Caddy obtains from Let's Encrypt."""
+    return os.environ.get("SERENA_TLS") == "internal"
+
+
+def sito() -> str:
+    """The site's public address (`SERENA_SITE_URL`)."""
+    return os.environ.get("SERENA_SITE_URL", "")
+
+
+def ambiente() -> dict[str, str]:
+    """This process's environment, for a child."""
+    return dict(os.environ)

@@ -1,6 +1,7 @@
 """A PostgreSQL and a Redis of `make prod`'s own, from Debian's packages, with their data under
-`var/` (kept from one run to the next), listening on 127.0.0.1 only. Also used by the fault
-tests, which stop and start them.
+`var/` (kept from one run to the next), listening on 127.0.0.1 (or, on a data host of several
+machines, on its address, for the app hosts' network). Also used by the fault tests, which stop
+and start them. Under `serena prod` each runs as its child (`processo`), which dies with it.
 
 Other users of the machine reach those ports too, so neither lets anyone in without a
 password: each has a random one, made at the first start and kept in `password` in its
@@ -19,7 +20,9 @@ import contextlib
 import getpass
 import os
 import secrets
+import shlex
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -27,16 +30,23 @@ from pathlib import Path
 
 import redis
 
+from serena_app.produzione.processi import Processo, ferma_tutti
+
 UTENTE = "serena"  # the app's role and database
 ATTESA_S = 30.0
 PRIVATA = 0o700
 # Whom PostgreSQL lets in: the local superuser over the socket (peer: the OS user must have its
 # name), the app role into its database over TCP with its password. Nobody else, nothing else.
-PG_HBA = f"""# Written by serena prod (serena_app/produzione/servizi.py) at every start.
-local\tall\tall\t\t\tpeer
-host\t{UTENTE}\t{UTENTE}\t127.0.0.1/32\tscram-sha-256
-host\t{UTENTE}\t{UTENTE}\t::1/128\t\tscram-sha-256
-"""
+LOCALI = ("127.0.0.1/32", "::1/128")
+# A client whose link is cut is let go within seconds (its locks with it), not after hours.
+VIVI = "-c tcp_keepalives_idle=5 -c tcp_keepalives_interval=2 -c tcp_keepalives_count=3"
+
+
+def pg_hba(clienti: tuple[str, ...] = LOCALI) -> str:
+    """Who PostgreSQL lets in: the app role from the networks `clienti`, by password."""
+    righe = "".join(f"host\t{UTENTE}\t{UTENTE}\t{rete}\tscram-sha-256\n" for rete in clienti)
+    intestazione = "# Written by serena prod (serena_app/produzione/servizi.py) at every start.\n"
+    return f"{intestazione}local\tall\tall\t\t\tpeer\n{righe}"
 
 
 def porta_libera() -> int:
@@ -112,9 +122,18 @@ VECCHIO_CLUSTER = (
 class Postgres:
     """A PostgreSQL server with its data in `cartella`, on `porta`."""
 
-    def __init__(self, cartella: Path, porta: int, *, veloce: bool = False) -> None:
+    def __init__(
+        self,
+        cartella: Path,
+        porta: int,
+        *,
+        veloce: bool = False,
+        host: str = "127.0.0.1",
+        clienti: tuple[str, ...] = LOCALI,
+    ) -> None:
         self.cartella = cartella
         self.porta = porta
+        self.host, self.clienti = host, clienti
         self.veloce = veloce  # no fsync: for throwaway test data only
         binari = binari_postgres()
         if binari is None:
@@ -133,12 +152,12 @@ class Postgres:
 
     @property
     def url(self) -> str:
-        return f"postgresql+psycopg://{UTENTE}:{self.password}@127.0.0.1:{self.porta}/{UTENTE}"
+        return f"postgresql+psycopg://{UTENTE}:{self.password}@{self.host}:{self.porta}/{UTENTE}"
 
     @property
     def indirizzo(self) -> str:
         """Where it listens (for messages: the URL holds the password)."""
-        return f"127.0.0.1:{self.porta}"
+        return f"{self.host}:{self.porta}"
 
     def _esegui(self, *comando: str, input: str | None = None) -> None:
         fatto = subprocess.run(  # noqa: S603 (Debian's binaries)
@@ -158,9 +177,9 @@ class Postgres:
             raise RuntimeError(f"{msg}:\n{errore}")
 
     def _hba(self) -> None:
-        """Write who may log in (see `PG_HBA`), owned by the server's user."""
+        """Write who may log in (see `pg_hba`), owned by the server's user."""
         hba = self.dati / "pg_hba.conf"
-        hba.write_text(PG_HBA, encoding="utf-8")
+        hba.write_text(pg_hba(self.clienti), encoding="utf-8")
         hba.chmod(0o600)
         if os.geteuid() == 0:
             shutil.chown(hba, "postgres", "postgres")
@@ -170,10 +189,9 @@ class Postgres:
         righe = (self.dati / "pg_hba.conf").read_text(encoding="utf-8").splitlines()
         return any(r.split()[-1:] == ["trust"] for r in righe if not r.lstrip().startswith("#"))
 
-    def avvia(self) -> str:
-        """Create the cluster, the app role and its database if missing, start; the URL."""
+    def _prepara(self) -> str:
+        """Create the cluster if missing and write who may log in; the server's options."""
         _cartella_privata(self.cartella, "postgres")
-        password_app = self.password
         if not (self.dati / "PG_VERSION").exists():
             extra = ["--no-sync"] if self.veloce else []
             self._esegui(
@@ -183,16 +201,59 @@ class Postgres:
         elif self._vecchio():
             raise RuntimeError(VECCHIO_CLUSTER.format(cartella=self.cartella))
         self._hba()
-        opzioni = f"-p {self.porta} -k {self.cartella} -c listen_addresses=127.0.0.1"
-        opzioni += " -c timezone=UTC -c password_encryption=scram-sha-256"
-        opzioni += " -c fsync=off" if self.veloce else ""
-        log = str(self.cartella / "postgresql.log")
-        self._esegui("pg_ctl", "-D", str(self.dati), "-o", opzioni, "-l", log, "-w", "start")
+        opzioni = f"-p {self.porta} -k {self.cartella} -c listen_addresses={self.host}"
+        opzioni += f" -c timezone=UTC -c password_encryption=scram-sha-256 {VIVI}"
+        return opzioni + (" -c fsync=off" if self.veloce else "")
+
+    def _imposta(self) -> str:
+        """Create the app role and its database if missing; the URL."""
         self._esegui(
             "psql", "-X", "-q", "-h", str(self.cartella), "-p", str(self.porta),
-            "-U", superutente(), "-d", "postgres", input=_impostazione(password_app),
+            "-U", superutente(), "-d", "postgres", input=_impostazione(self.password),
         )  # fmt: skip
         return self.url
+
+    def avvia(self) -> str:
+        """Create the cluster, the app role and its database if missing, start it in the
+        background (`pg_ctl`); the URL."""
+        opzioni = self._prepara()
+        log = str(self.cartella / "postgresql.log")
+        self._esegui("pg_ctl", "-D", str(self.dati), "-o", opzioni, "-l", log, "-w", "start")
+        return self._imposta()
+
+    def processo(self) -> tuple[Processo, str]:
+        """The same, as a child of this process that dies with it (`serena prod`): the
+        running child and the URL. SIGQUIT when its parent dies: PostgreSQL's immediate
+        stop, which ends its backends too; SIGINT to stop it: the fast one."""
+        comando = [str(self.bin / "postgres"), "-D", str(self.dati), *shlex.split(self._prepara())]
+        log = (self.cartella / "postgresql.log").open("a")
+        utente = {"user": "postgres", "group": "postgres", "extra_groups": []}
+        figlio = Processo(
+            "PostgreSQL",
+            comando,
+            dict(os.environ),
+            alla_morte=signal.SIGQUIT,
+            per_fermare=signal.SIGINT,
+            cwd=self.cartella,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            **(utente if os.geteuid() == 0 else {}),
+        )
+        figlio.avvia()
+        fine = time.monotonic() + ATTESA_S
+        while not self._pronto():
+            if not figlio.vivo() or time.monotonic() > fine:
+                coda = (self.cartella / "postgresql.log").read_text(errors="replace")[-2000:]
+                raise RuntimeError(f"PostgreSQL non è partito:\n{coda}")
+            time.sleep(0.1)
+        return figlio, self._imposta()
+
+    def _pronto(self) -> bool:
+        fatto = subprocess.run(  # noqa: S603 (Debian's binary)
+            [str(self.bin / "pg_isready"), "-q", "-h", str(self.cartella), "-p", str(self.porta)],
+            check=False,
+        )
+        return fatto.returncode == 0
 
     def ferma(self, modo: str = "fast") -> None:
         """Stop the server (`immediate`: as if it crashed)."""
@@ -208,10 +269,11 @@ def redis_server() -> str:
 class Redis:
     """A Redis server with its data in `cartella` (append-only file), on `porta`."""
 
-    def __init__(self, cartella: Path, porta: int) -> None:
+    def __init__(self, cartella: Path, porta: int, *, host: str = "127.0.0.1") -> None:
         self.cartella = cartella
         self.porta = porta
-        self.processo: subprocess.Popen | None = None
+        self.host = host
+        self.processo: Processo | None = None
 
     @property
     def password(self) -> str:
@@ -220,19 +282,20 @@ class Redis:
 
     @property
     def url(self) -> str:
-        return f"redis://:{self.password}@127.0.0.1:{self.porta}/0"
+        return f"redis://:{self.password}@{self.host}:{self.porta}/0"
 
     @property
     def indirizzo(self) -> str:
         """Where it listens (for messages: the URL holds the password)."""
-        return f"127.0.0.1:{self.porta}"
+        return f"{self.host}:{self.porta}"
 
     def _configurazione(self) -> Path:
         """Its configuration file, owner-only: it holds the password."""
         config = self.cartella / "redis.conf"
         righe = {
             "port": str(self.porta),
-            "bind": "127.0.0.1",
+            "bind": self.host,
+            "tcp-keepalive": "5",
             "dir": str(self.cartella),
             "appendonly": "yes",
             "save": '""',
@@ -246,16 +309,21 @@ class Redis:
         return config
 
     def avvia(self) -> str:
-        """Start it and wait until it answers; the URL."""
+        """Start it as a child that dies with this process (SIGTERM: it writes its
+        append-only file and ends) and wait until it answers; the URL."""
         _cartella_privata(self.cartella)
-        self.processo = subprocess.Popen(  # noqa: S603
+        self.processo = Processo(
+            "Redis",
             [redis_server(), str(self._configurazione())],
+            dict(os.environ),
+            alla_morte=signal.SIGTERM,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
+        self.processo.avvia()
         fine = time.monotonic() + ATTESA_S
         while not self._risponde():
-            if self.processo.poll() is not None or time.monotonic() > fine:
+            if not self.processo.vivo() or time.monotonic() > fine:
                 log = (self.cartella / "redis.log").read_text(errors="replace")[-2000:]
                 msg = f"Redis non è partito:\n{log}"
                 raise RuntimeError(msg)
@@ -264,13 +332,12 @@ class Redis:
 
     def ferma(self) -> None:
         """Stop it (its data is on disk)."""
-        if self.processo is not None and self.processo.poll() is None:
-            self.processo.terminate()
-            self.processo.wait(timeout=ATTESA_S)
+        if self.processo is not None:
+            ferma_tutti([self.processo])
 
     def _risponde(self) -> bool:
         client = redis.Redis(
-            host="127.0.0.1", port=self.porta, password=self.password, socket_timeout=0.5
+            host=self.host, port=self.porta, password=self.password, socket_timeout=0.5
         )
         try:
             # redis-py types ping() for its sync and asyncio clients at once; this one is sync.

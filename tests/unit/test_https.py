@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from serena_app.produzione.caddy import caddyfile
+from serena_app.produzione.caddy import caddyfile, caddyfile_bordo
 from serena_app.web.servizio import HSTS, intestazioni
 from tests.support.asincrono import esegui
 
@@ -61,12 +61,34 @@ def test_the_front_server_sends_hsts_only_for_an_https_site(tmp_path, indirizzo,
     assert "127.0.0.1:8101" in config and "127.0.0.1:8102" in config
 
 
-def test_the_deploy_caddyfile_is_the_one_the_code_makes():
-    """deploy/Caddyfile (several app hosts, HTTPS) has the headers and routes of today."""
+ESEMPI = {
+    # An app host's Caddy, as `serena prod --role app` writes it (two processes, one edge).
+    "Caddyfile.app": lambda: caddyfile(
+        "http://:8080",
+        Path("/srv/serena/var/build"),
+        ["127.0.0.1:8001", "127.0.0.1:8002"],
+        fidati=["10.0.0.10"],
+    ),
+    # The edge's, as `serena prod --role edge` writes it (deploy/edge.env.example).
+    "Caddyfile.edge": lambda: caddyfile_bordo(
+        "https://www.example.org", ["10.0.0.11:8080", "10.0.0.12:8080"]
+    ),
+}
+
+
+@pytest.mark.parametrize("nome", ESEMPI)
+def test_the_deploy_caddyfiles_are_the_ones_the_code_makes(nome, tmp_path):
+    """deploy/Caddyfile.* show what each role runs: the code's, with comments on top."""
     radice = Path(__file__).resolve().parents[2]
-    scritto = (radice / "deploy" / "Caddyfile").read_text(encoding="utf-8")
-    app = ["10.0.0.11:8001", "10.0.0.11:8002", "10.0.0.12:8001", "10.0.0.12:8002"]
-    atteso = caddyfile("https://www.example.org", Path("/srv/serena-build"), app)
+    scritto = (radice / "deploy" / nome).read_text(encoding="utf-8")
+    atteso = ESEMPI[nome]()
     assert "\n".join(r for r in scritto.splitlines() if not r.startswith("#")) == atteso.rstrip(
         "\n"
     )
+    _adatta(atteso, tmp_path)  # and Caddy reads it
+
+
+def test_the_edge_sends_hsts_and_asks_each_app_host_whether_it_can_serve(tmp_path):
+    config = json.dumps(_adatta(ESEMPI["Caddyfile.edge"](), tmp_path))
+    assert "Strict-Transport-Security" in config
+    assert '"uri": "/_health"' in config.replace('":"', '": "')
