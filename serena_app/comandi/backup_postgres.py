@@ -67,7 +67,8 @@ def esegui(nome: str, *argomenti: str, url: str | None = None) -> str:
     connessione: list[str] = []
     if url is not None:
         indirizzo = make_url(url)
-        ambiente["PGPASSWORD"] = indirizzo.password or ""
+        if indirizzo.password:  # else libpq's own ways (~/.pgpass, peer) apply
+            ambiente["PGPASSWORD"] = indirizzo.password
         connessione = [
             f"--host={indirizzo.host or indirizzo.query.get('host') or 'localhost'}",
             f"--port={indirizzo.port or 5432}",
