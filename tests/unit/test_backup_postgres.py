@@ -4,9 +4,7 @@ staff save is one consistent snapshot holding every save acknowledged before it 
 restores into a fresh server where the page reads from it; a damaged, cut or foreign file
 changes nothing; a restore is undone with the schema it kept."""
 
-import contextlib
-import shutil
-import tempfile
+import subprocess
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +13,8 @@ import pytest
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, inspect, text
-from sqlmodel import Session, col, func, select
+from sqlalchemy.engine import make_url
+from sqlmodel import Session, col, select
 
 from serena_app.comandi import backup, cli, ripristino_postgres
 from serena_app.comandi.backup_postgres import esegui
@@ -26,8 +25,8 @@ from serena_app.contenuto.pagina import PUBBLICATA
 from serena_app.contenuto.semina import semina
 from serena_app.db import MIGRATIONS, crea_engine, migra
 from serena_app.models import Revisione
-from serena_app.produzione.servizi import Postgres, porta_libera
 from tests.factories import MISSION
+from tests.support.postgres import cartella_per_postgres, impronta, server_come_in_produzione
 
 AUTORE = "salvataggi"
 PRIMA_DI_COPIARE = 5  # saves acknowledged before the backup starts
@@ -35,27 +34,14 @@ PRIMA_DI_COPIARE = 5  # saves acknowledged before the backup starts
 
 @pytest.fixture(scope="module")
 def radice() -> Iterator[Path]:
-    """A folder the `postgres` user can reach (PostgreSQL runs as it when the tests are root)."""
-    cartella = Path(tempfile.mkdtemp(prefix="serena-backup-pg-"))
-    cartella.chmod(0o755)
-    yield cartella
-    shutil.rmtree(cartella, ignore_errors=True)
-
-
-@contextlib.contextmanager
-def _server(cartella: Path) -> Iterator[str]:
-    """A PostgreSQL server set up as `make prod` sets it up; the app role's URL."""
-    server = Postgres(cartella, porta_libera(), veloce=True)
-    try:
-        yield server.avvia()
-    finally:
-        server.ferma("immediate")
+    with cartella_per_postgres() as cartella:
+        yield cartella
 
 
 @pytest.fixture(scope="module")
 def vivo(radice: Path) -> Iterator[str]:
     """The live site's database: migrated, seeded, with a working copy."""
-    with _server(radice / "vivo") as url:
+    with server_come_in_produzione(radice / "vivo") as url:
         engine = crea_engine(url)
         migra(engine)
         with Session(engine) as session:
@@ -87,22 +73,6 @@ def _salva_finché(engine: Engine, basta: threading.Event, confermati: list[int]
                 cond.notify_all()
 
 
-def _impronta(url: str) -> tuple:
-    """What a refused restore must leave as it was: the schemas, the draft's mission, the
-    counts of history rows, and the published page a visitor reads."""
-    engine = crea_engine(url)
-    try:
-        with Session(engine) as session:
-            schemi = session.exec(text("SELECT nspname FROM pg_namespace ORDER BY 1")).all()
-            missione = pagina.leggi_elemento(session=session, pagina=BOZZA, voce=MISSION)
-            storia = session.exec(select(func.count()).select_from(Revisione)).one()
-            istantanea.dimentica_tutte()
-            pubblicata = istantanea.leggi_istantanea(session=session, pagina=PUBBLICATA)
-            return (list(schemi), missione.testo, missione.versione, storia, pubblicata.sezioni)
-    finally:
-        engine.dispose()
-
-
 def test_a_backup_taken_while_staff_save_restores_every_acknowledged_save_into_a_fresh_server(
     vivo: str, radice: Path
 ):
@@ -128,7 +98,7 @@ def test_a_backup_taken_while_staff_save_restores_every_acknowledged_save_into_a
     assert copia.name.startswith("serena-") and copia.suffix == ".dump"
     assert copia.stat().st_mode & 0o777 == 0o600  # it holds password hashes and TOTP secrets
 
-    with _server(radice / "fresco") as fresco:
+    with server_come_in_produzione(radice / "fresco") as fresco:
         precedente = backup.ripristina(copia, fresco)
         assert isinstance(precedente, str) and precedente.startswith("serena_prima_del_ripristino_")
         engine = crea_engine(fresco)
@@ -153,7 +123,7 @@ def test_a_backup_taken_while_staff_save_restores_every_acknowledged_save_into_a
                 # The app's page reads from it: the published page and the working copy.
                 istantanea.dimentica_tutte()
                 letta = istantanea.leggi_istantanea(session=session, pagina=PUBBLICATA)
-                assert letta.sezioni == _impronta(vivo)[4]
+                assert letta.sezioni == impronta(vivo)[4]
                 bozza = istantanea.leggi_istantanea(session=session, pagina=BOZZA)
                 assert f"Salvataggio {salvati}" in str(bozza.sezioni)
         finally:
@@ -193,7 +163,7 @@ def test_a_damaged_cut_or_foreign_file_is_refused_and_changes_nothing(vivo: str,
     intestazione.write_bytes(b"PGDMP" + bytes(range(256)))
     estranea = _copia_di_un_altro_schema(vivo, radice)
 
-    prima = _impronta(vivo)
+    prima = impronta(vivo)
     for file, motivo in (
         (radice / "manca.dump", "non esiste"),
         (radice, "non è un file normale"),
@@ -206,7 +176,7 @@ def test_a_damaged_cut_or_foreign_file_is_refused_and_changes_nothing(vivo: str,
     ):
         with pytest.raises(CopiaNonValida, match=motivo):
             backup.ripristina(file, vivo)
-        assert _impronta(vivo) == prima, file.name
+        assert impronta(vivo) == prima, file.name
 
 
 def test_a_restore_is_undone_with_the_schema_it_kept(vivo: str, radice: Path, monkeypatch, capsys):
@@ -225,18 +195,18 @@ def test_a_restore_is_undone_with_the_schema_it_kept(vivo: str, radice: Path, mo
             )
     finally:
         engine.dispose()
-    dopo_la_copia = _impronta(vivo)
+    dopo_la_copia = impronta(vivo)
 
     assert cli.main(["restore", str(copia)]) == 0
     detto = capsys.readouterr().out
-    assert _impronta(vivo)[1] != "Scritto dopo la copia."
+    assert impronta(vivo)[1] != "Scritto dopo la copia."
     comando = next(r for r in detto.splitlines() if "per rimetterli" in r)
     tenuto = comando.split("--schema ")[1].rstrip(").")
     assert "Riavvia il sito." in detto
 
     assert cli.main(["restore", "--schema", tenuto]) == 0
     assert "Rimessi i dati dello schema" in capsys.readouterr().out
-    ora = _impronta(vivo)
+    ora = impronta(vivo)
     assert ora[1:] == dopo_la_copia[1:]  # the data written after the copy is back
     assert tenuto not in ora[0]  # put back, and what the restore had put in is kept in turn
     assert len(ora[0]) == len(dopo_la_copia[0]) + 1
@@ -249,7 +219,7 @@ def test_an_older_copy_is_migrated_one_from_a_newer_version_or_unrestorable_refu
     vivo: str, radice: Path
 ):
     ultima = migrazioni().get_current_head()
-    with _server(radice / "vecchio") as vecchio:
+    with server_come_in_produzione(radice / "vecchio") as vecchio:
         engine = crea_engine(vecchio)
         cfg = Config()
         cfg.set_main_option("script_location", str(MIGRATIONS))
@@ -269,14 +239,14 @@ def test_an_older_copy_is_migrated_one_from_a_newer_version_or_unrestorable_refu
         esegui("pg_dump", "--format=custom", "--schema=serena", f"--file={futura}", url=vecchio)
         engine.dispose()
 
-    prima = _impronta(vivo)
+    prima = impronta(vivo)
     with pytest.raises(CopiaNonValida, match=r"«9999_futura».*aggiorna il sito"):
         backup.ripristina(futura, vivo)
-    assert _impronta(vivo) == prima
+    assert impronta(vivo) == prima
     # Refused midway through psql's restore: the live schema, moved aside for it, is back.
     with pytest.raises(CopiaNonValida, match=r"non si ripristina.*fuori.*non è cambiato nulla"):
         backup.ripristina(rotta, vivo)
-    assert _impronta(vivo) == prima
+    assert impronta(vivo) == prima
 
     tenuto = backup.ripristina(antica, vivo)
     engine = crea_engine(vivo)
@@ -291,4 +261,27 @@ def test_an_older_copy_is_migrated_one_from_a_newer_version_or_unrestorable_refu
         engine.dispose()
     assert isinstance(tenuto, str)
     ripristino_postgres.ripristina_schema(tenuto, vivo)
-    assert _impronta(vivo)[1:] == prima[1:]
+    assert impronta(vivo)[1:] == prima[1:]
+
+
+def test_the_password_is_on_no_command_line(vivo: str, radice: Path, monkeypatch):
+    """Every local user reads /proc/*/cmdline: the programs get the password in their
+    environment."""
+    password = make_url(vivo).password
+    assert password
+    lanciati = []
+    vero = subprocess.run
+
+    def osserva(argomenti, **opzioni):
+        lanciati.append((argomenti, opzioni.get("env") or {}))
+        return vero(argomenti, **opzioni)
+
+    monkeypatch.setattr(subprocess, "run", osserva)
+    copia = backup.backup(radice / "copie", vivo)
+    tenuto = backup.ripristina(copia, vivo)
+    assert isinstance(tenuto, str)
+    ripristino_postgres.ripristina_schema(tenuto, vivo)
+    programmi = {Path(a[0]).name for a, _ in lanciati}
+    assert {"pg_dump", "pg_restore", "psql"} <= programmi
+    assert not [a for a, _ in lanciati if any(password in parte for parte in a)]
+    assert all(e.get("PGPASSWORD") == password for a, e in lanciati if "--host=127.0.0.1" in a)
