@@ -12,53 +12,48 @@ site knows, migrated there if it is older, then holding every table and column o
 Only then the copy replaces the live database, in one rename; the live database is kept beside
 it (`serena-prima-del-ripristino-….db`), so a restore is undone by restoring that file. A
 refused restore leaves the live database's files untouched, and so does a restore while the
-site runs (an open connection refuses it). On PostgreSQL, use `pg_dump`.
+site runs (an open connection refuses it).
+
+On PostgreSQL, `backup` and `ripristina` hand over to `backup_postgres.py` and
+`ripristino_postgres.py` (pg_dump, pg_restore, a schema beside the live one).
 """
 
 import os
 import shutil
 import sqlite3
 import stat
-import tempfile
 from contextlib import closing, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 
-from alembic.config import Config
-from alembic.script import ScriptDirectory
 from alembic.util import CommandError
 from sqlalchemy import URL
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import SQLModel
 
-import serena_app.models  # noqa: F401  (registers the tables on the metadata)
 from serena_app import db
+from serena_app.comandi import backup_postgres, ripristino_postgres
+from serena_app.comandi.copie import (
+    CopiaNonValida,
+    DatabaseInUso,
+    file_da_leggere,
+    manca,
+    migrazioni,
+    provvisorio,
+    sincronizza,
+)
 
 # The files SQLite keeps beside a database while it is open or after a crash.
 ACCANTO = ("-wal", "-shm", "-journal")
 
 
-class CopiaNonValida(ValueError):
-    """The file cannot be backed up or restored; the message says why, in Italian."""
-
-
-class DatabaseInUso(CopiaNonValida):
-    """The live database is open elsewhere (the site runs): it cannot be replaced now."""
-
-
 def _file_sqlite(url: str) -> Path:
     indirizzo = make_url(url)
     if indirizzo.get_backend_name() != "sqlite" or not indirizzo.database:
-        msg = "Il backup con `serena backup` vale per SQLite; per PostgreSQL usa pg_dump."
+        msg = "`serena backup` e `serena restore` valgono per SQLite e PostgreSQL."
         raise CopiaNonValida(msg)
     return Path(indirizzo.database).absolute()
-
-
-def _migrazioni() -> ScriptDirectory:
-    cfg = Config()
-    cfg.set_main_option("script_location", str(db.MIGRATIONS))
-    return ScriptDirectory.from_config(cfg)
 
 
 # The checks, on a connection to a file of ours (a plain file name, never a URI)
@@ -85,7 +80,7 @@ def _revisione(connessione: sqlite3.Connection, nome: Path) -> str:
         msg = f"Il file {nome} non è un database del sito (non dice la revisione dello schema)."
         raise CopiaNonValida(msg)
     revisione = revisioni[0][0]
-    if revisione not in {s.revision for s in _migrazioni().walk_revisions()}:
+    if revisione not in {s.revision for s in migrazioni().walk_revisions()}:
         msg = (
             f"Il file {nome} viene da una versione del sito che questa non conosce "
             f"(revisione «{revisione}»): aggiorna il sito, poi ripristina."
@@ -96,20 +91,11 @@ def _revisione(connessione: sqlite3.Connection, nome: Path) -> str:
 
 def _schema_completo(connessione: sqlite3.Connection, nome: Path) -> None:
     """Every table and column of the models is there."""
+    colonne = {}
     for tabella in SQLModel.metadata.sorted_tables:
-        colonne = {r[1] for r in connessione.execute(f'PRAGMA table_info("{tabella.name}")')}
-        if not colonne:
-            msg = (
-                f"Il file {nome} non è un database completo del sito: "
-                f"manca la tabella «{tabella.name}»."
-            )
-            raise CopiaNonValida(msg)
-        if mancanti := [c.name for c in tabella.columns if c.name not in colonne]:
-            msg = (
-                f"Il file {nome} non è un database completo del sito: "
-                f"manca la colonna «{tabella.name}.{mancanti[0]}»."
-            )
-            raise CopiaNonValida(msg)
+        if presenti := {r[1] for r in connessione.execute(f'PRAGMA table_info("{tabella.name}")')}:
+            colonne[tabella.name] = presenti
+    manca(nome, colonne)
 
 
 def controlla(percorso: Path) -> None:
@@ -125,7 +111,7 @@ def controlla(percorso: Path) -> None:
         raise CopiaNonValida(f"Il file {percorso} non esiste.")
     with closing(sqlite3.connect(percorso)) as connessione:
         revisione = _revisione(connessione, percorso)
-        if revisione != (ultima := _migrazioni().get_current_head()):
+        if revisione != (ultima := migrazioni().get_current_head()):
             msg = f"Il file {percorso} ha lo schema «{revisione}», non l’ultimo («{ultima}»)."
             raise CopiaNonValida(msg)
         _schema_completo(connessione, percorso)
@@ -134,23 +120,9 @@ def controlla(percorso: Path) -> None:
 # Files: written beside, synced, renamed
 
 
-def _sincronizza(percorso: Path) -> None:
-    descrittore = os.open(percorso, os.O_RDONLY)
-    try:
-        os.fsync(descrittore)
-    finally:
-        os.close(descrittore)
-
-
 def _accanto(file: Path, parola: str) -> Path:
     """A new name beside `file`: its stem, `parola` and the time."""
     return file.with_name(f"{file.stem}-{parola}-{datetime.now(UTC):%Y%m%d-%H%M%S-%f}.db")
-
-
-def _provvisorio(cartella: Path, nome: str) -> Path:
-    descrittore, percorso = tempfile.mkstemp(dir=cartella, prefix=f".{nome}-", suffix=".parziale")
-    os.close(descrittore)
-    return Path(percorso)
 
 
 def _elimina(file: Path) -> None:
@@ -162,19 +134,26 @@ def _un_solo_file(percorso: Path) -> None:
     """Fold any write-ahead log into the database file, which then stands alone; synced."""
     with closing(sqlite3.connect(percorso, isolation_level=None)) as connessione:
         connessione.execute("PRAGMA journal_mode=DELETE")
-    _sincronizza(percorso)
+    sincronizza(percorso)
 
 
 # Backup
 
 
+def _postgres(url: str) -> bool:
+    return make_url(url).get_backend_name() == "postgresql"
+
+
 def backup(cartella: Path, url: str | None = None) -> Path:
     """Copy the live database into a new file in `cartella`, checked; its path."""
-    sorgente = _file_sqlite(url or db.database_url())
+    url = url or db.database_url()
+    if _postgres(url):
+        return backup_postgres.backup(cartella, url)
+    sorgente = _file_sqlite(url)
     cartella = cartella.absolute()  # never read as a URI, whatever its name
     cartella.mkdir(parents=True, exist_ok=True)
     destinazione = cartella / f"serena-{datetime.now(UTC):%Y%m%d-%H%M%S-%f}.db"
-    provvisoria = _provvisorio(cartella, destinazione.name)
+    provvisoria = provvisorio(cartella, destinazione.name)
     try:
         with (
             closing(sqlite3.connect(sorgente)) as da,
@@ -184,23 +163,13 @@ def backup(cartella: Path, url: str | None = None) -> Path:
         _un_solo_file(provvisoria)
         controlla(provvisoria)
         os.replace(provvisoria, destinazione)
-        _sincronizza(cartella)
+        sincronizza(cartella)
     finally:
         _elimina(provvisoria)
     return destinazione
 
 
 # Restore
-
-
-def _file_da_leggere(percorso: Path) -> None:
-    try:
-        modo = percorso.stat().st_mode
-    except FileNotFoundError:
-        raise CopiaNonValida(f"Il file {percorso} non esiste.") from None
-    if not stat.S_ISREG(modo):
-        msg = f"{percorso} non è un file normale (è una cartella, una FIFO o un dispositivo)."
-        raise CopiaNonValida(msg)
 
 
 def _copia_dei_byte(sorgente: Path, destinazione: Path) -> None:
@@ -228,7 +197,7 @@ def _verifica_e_aggiorna(copia: Path, nome: Path) -> None:
     """Every check on `copia` (named `nome` in messages), migrated if it is older."""
     with closing(sqlite3.connect(copia)) as connessione:
         revisione = _revisione(connessione, nome)
-    if revisione != _migrazioni().get_current_head():
+    if revisione != migrazioni().get_current_head():
         _migra(copia, nome)
     with closing(sqlite3.connect(copia)) as connessione:
         _revisione(connessione, nome)
@@ -243,7 +212,7 @@ def _conserva(vivo: Path, precedente: Path) -> None:
         os.link(vivo, precedente)
     except OSError:
         shutil.copyfile(vivo, precedente)
-        _sincronizza(precedente)
+        sincronizza(precedente)
 
 
 def _stessi_permessi(copia: Path, vivo: Path) -> None:
@@ -258,7 +227,7 @@ def _al_posto_del_vivo(copia: Path, vivo: Path) -> Path | None:
     """Rename `copia` over `vivo`; the previous live database kept beside it, its path."""
     if not any(Path(f"{vivo}{s}").exists() for s in ("", *ACCANTO)):
         os.replace(copia, vivo)
-        _sincronizza(vivo.parent)
+        sincronizza(vivo.parent)
         return None
     precedente = _accanto(vivo, "prima-del-ripristino")
     with closing(sqlite3.connect(vivo, timeout=2, isolation_level=None)) as connessione:
@@ -283,27 +252,31 @@ def _al_posto_del_vivo(copia: Path, vivo: Path) -> Path | None:
             if (resto := Path(f"{vivo}{suffisso}")).exists():
                 os.replace(resto, f"{precedente}{suffisso}")
         os.replace(copia, vivo)
-        _sincronizza(vivo.parent)
+        sincronizza(vivo.parent)
     return precedente
 
 
-def ripristina(percorso: Path, url: str | None = None) -> Path | None:
+def ripristina(percorso: Path, url: str | None = None) -> Path | str | None:
     """Make a copy of `percorso` the live database, once every check has passed on it.
 
-    Stop the site first: a database in use is not replaced.
+    Stop the site first: a database in use is not replaced (on PostgreSQL it is, in one
+    transaction; the site is restarted after it all the same, since it keeps the page in memory).
 
     Returns:
         Where the previous live database is kept (None if there was none): restoring it undoes
-        this restore.
+        this restore. On PostgreSQL the schema that keeps it (`ripristina_schema` of it).
 
     Raises:
         CopiaNonValida: The file is refused (the message says why); nothing was changed.
         DatabaseInUso: The site runs; nothing was changed.
     """
-    vivo = _file_sqlite(url or db.database_url())
-    _file_da_leggere(percorso)
-    db.engine(url or db.database_url()).dispose()  # this process's own pooled connections
-    copia = _provvisorio(vivo.parent, vivo.name)
+    url = url or db.database_url()
+    if _postgres(url):
+        return ripristino_postgres.ripristina(percorso, url)
+    vivo = _file_sqlite(url)
+    file_da_leggere(percorso)
+    db.engine(url).dispose()  # this process's own pooled connections
+    copia = provvisorio(vivo.parent, vivo.name)
     try:
         _copia_dei_byte(percorso, copia)
         _verifica_e_aggiorna(copia, percorso)

@@ -12,6 +12,7 @@ serena export FILE.json                all content, published and drafts (esport
 serena import FILE.json                checked first, then loaded as drafts
 serena backup DIR                      a consistent copy of the live database (backup.py)
 serena restore FILE                    put a checked copy back (stop the site first)
+serena restore --schema NOME           PostgreSQL: put back the data a restore kept aside
 serena audit [--since DATE] [--user NAME]    who did what and when (audit.py)
 
 Every command works on the database of `DATABASE_URL` (default: `serena.db` in the project;
@@ -41,7 +42,7 @@ from serena_app.auth.personale import (
     trova_staff,
 )
 from serena_app.auth.ruoli import RESPONSABILE, RUOLI
-from serena_app.comandi import audit, backup, esportazione
+from serena_app.comandi import audit, backup, esportazione, ripristino_postgres
 from serena_app.comandi.terminale import sicuro
 from serena_app.contenuto.bozze import BozzaCambiata
 from serena_app.contenuto.semina import semina
@@ -143,7 +144,11 @@ def _parser() -> argparse.ArgumentParser:
     copia = comandi.add_parser("backup", help="copia il database mentre il sito è in funzione")
     copia.add_argument("cartella", type=Path)
     rimetti = comandi.add_parser("restore", help="rimette una copia del database (sito fermo)")
-    rimetti.add_argument("file", type=Path)
+    quale = rimetti.add_mutually_exclusive_group(required=True)
+    quale.add_argument("file", type=Path, nargs="?")
+    quale.add_argument(
+        "--schema", help="PostgreSQL: rimette lo schema serena_prima_del_ripristino_… indicato"
+    )
     registro = comandi.add_parser("audit", help="chi ha fatto cosa, e quando")
     registro.add_argument("--since", type=_data, help="dal giorno AAAA-MM-GG (ora italiana)")
     registro.add_argument("--user", help="solo questo nome utente")
@@ -166,12 +171,7 @@ def _archivio(args: argparse.Namespace) -> int:
         if args.comando == "backup":
             _dici(f"Copia del database: {backup.backup(args.cartella)} (controllata).")
         elif args.comando == "restore":
-            precedente = backup.ripristina(args.file)
-            _dici(f"Database ripristinato da {args.file}.")
-            if precedente:
-                comando = f"serena restore {shlex.quote(str(precedente))}"
-                _dici(f"Il database di prima è in {precedente} (per rimetterlo: {comando}).")
-            _dici("Riavvia il sito.")
+            _ripristina(args)
         elif args.comando == "export":
             with db.session() as session:
                 testo = esportazione.in_json(esportazione.esporta(session=session))
@@ -189,6 +189,23 @@ def _archivio(args: argparse.Namespace) -> int:
         _errore(f"Impossibile usare il file: {errore.strerror} ({errore.filename}).")
         return 1
     return 0
+
+
+def _ripristina(args: argparse.Namespace) -> None:
+    """restore FILE, or restore --schema NAME (PostgreSQL): says how to undo it."""
+    if args.schema:
+        precedente = ripristino_postgres.ripristina_schema(args.schema, db.database_url())
+        _dici(f"Rimessi i dati dello schema {args.schema}.")
+    else:
+        precedente = backup.ripristina(args.file)
+        _dici(f"Database ripristinato da {args.file}.")
+    if isinstance(precedente, str):
+        comando = f"serena restore --schema {shlex.quote(precedente)}"
+        _dici(f"I dati di prima sono nello schema {precedente} (per rimetterli: {comando}).")
+    elif precedente:
+        comando = f"serena restore {shlex.quote(str(precedente))}"
+        _dici(f"Il database di prima è in {precedente} (per rimetterlo: {comando}).")
+    _dici("Riavvia il sito.")
 
 
 def _pubblica() -> int:

@@ -96,7 +96,11 @@ def _cartella_privata(cartella: Path, proprietario: str | None = None) -> None:
 def _impostazione(password_app: str) -> str:
     """The set-up script (psql, as the superuser): the app role with its password, its
     database (owned by the superuser, open to the role only) and its schema. Run at every
-    start: it changes nothing that is already so."""
+    start: it changes nothing that is already so.
+
+    The role may create schemas in its database (CREATE): `serena restore` restores a copy
+    into a schema beside `serena` and swaps the two by renaming them, which needs it. It owns
+    nothing outside its database either way."""
     return rf"""\set ON_ERROR_STOP on
 SELECT 'CREATE ROLE {UTENTE}' WHERE NOT EXISTS
   (SELECT FROM pg_roles WHERE rolname = '{UTENTE}') \gexec
@@ -105,7 +109,7 @@ ALTER ROLE {UTENTE} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION
 SELECT 'CREATE DATABASE {UTENTE}' WHERE NOT EXISTS
   (SELECT FROM pg_database WHERE datname = '{UTENTE}') \gexec
 REVOKE ALL ON DATABASE {UTENTE} FROM PUBLIC;
-GRANT CONNECT, TEMPORARY ON DATABASE {UTENTE} TO {UTENTE};
+GRANT CONNECT, TEMPORARY, CREATE ON DATABASE {UTENTE} TO {UTENTE};
 \connect {UTENTE}
 CREATE SCHEMA IF NOT EXISTS {UTENTE} AUTHORIZATION {UTENTE};
 ALTER ROLE {UTENTE} IN DATABASE {UTENTE} SET search_path = {UTENTE};

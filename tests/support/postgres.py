@@ -1,7 +1,8 @@
 """A throwaway PostgreSQL server for the tests, started from Debian's installed binaries
 (`scripts/install-services.sh` installs them where missing): its data in a temporary folder,
 on a free local port, stopped and removed at the end. PostgreSQL refuses to run as root, so
-as root it runs as the `postgres` user the package creates."""
+as root it runs as the `postgres` user the package creates. Also one set up exactly as `make prod`
+sets it up (`serena_app/produzione/servizi.py`), for the backup and restore tests."""
 
 import contextlib
 import os
@@ -11,6 +12,16 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from sqlalchemy import text
+from sqlmodel import Session, func, select
+
+from serena_app.contenuto import istantanea, pagina
+from serena_app.contenuto.bozze import BOZZA
+from serena_app.contenuto.pagina import PUBBLICATA
+from serena_app.db import crea_engine
+from serena_app.models import Revisione
+from serena_app.produzione.servizi import Postgres
+from tests.factories import MISSION
 from tests.support.server import porta_libera
 
 UTENTE = "serena"
@@ -66,3 +77,41 @@ def server_postgres() -> Iterator[str]:
             capture_output=True,
         )
         shutil.rmtree(cartella, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def cartella_per_postgres() -> Iterator[Path]:
+    """A folder the `postgres` user can reach (PostgreSQL runs as it when the tests are root)."""
+    cartella = Path(tempfile.mkdtemp(prefix="serena-backup-pg-"))
+    cartella.chmod(0o755)
+    try:
+        yield cartella
+    finally:
+        shutil.rmtree(cartella, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def server_come_in_produzione(cartella: Path) -> Iterator[str]:
+    """A PostgreSQL server set up as `make prod` sets it up (the app role no superuser, owning
+    only schema `serena`); the app role's URL."""
+    server = Postgres(cartella, porta_libera(), veloce=True)
+    try:
+        yield server.avvia()
+    finally:
+        server.ferma("immediate")
+
+
+def impronta(url: str) -> tuple:
+    """What a refused restore must leave as it was: the schemas, the draft's mission, the
+    count of history rows, and the published page a visitor reads."""
+    engine = crea_engine(url)
+    try:
+        with Session(engine) as session:
+            schemi = session.exec(text("SELECT nspname FROM pg_namespace ORDER BY 1")).all()
+            missione = pagina.leggi_elemento(session=session, pagina=BOZZA, voce=MISSION)
+            storia = session.exec(select(func.count()).select_from(Revisione)).one()
+            istantanea.dimentica_tutte()
+            pubblicata = istantanea.leggi_istantanea(session=session, pagina=PUBBLICATA)
+            return (list(schemi), missione.testo, missione.versione, storia, pubblicata.sezioni)
+    finally:
+        engine.dispose()

@@ -1,5 +1,6 @@
-"""`serena backup` while four processes write, and `serena restore`: the copy is one consistent
-snapshot that passes `integrity_check`, and a damaged or foreign file is never restored."""
+"""`serena backup` while four processes write, and `serena restore`, on SQLite: the copy is one
+consistent snapshot that passes `integrity_check`, and a damaged or foreign file is never
+restored."""
 
 import multiprocessing
 import os
@@ -110,9 +111,10 @@ def test_a_damaged_or_foreign_file_is_never_restored(database: str, tmp_path: Pa
     backup.controlla(vivo)
 
 
-def test_postgresql_is_pointed_to_pg_dump(tmp_path: Path):
-    with pytest.raises(CopiaNonValida, match="pg_dump"):
-        backup.backup(tmp_path, "postgresql://serena@localhost/serena")
+def test_a_database_neither_sqlite_nor_postgresql_is_refused_in_italian(tmp_path: Path):
+    """PostgreSQL has its own tests (test_backup_postgres.py)."""
+    with pytest.raises(CopiaNonValida, match="valgono per SQLite e PostgreSQL"):
+        backup.backup(tmp_path, "mysql://serena@localhost/serena")
 
 
 def test_a_fifo_or_a_folder_is_refused_without_reading_it(database: str, tmp_path: Path):
