@@ -11,7 +11,7 @@ from typing import Any, Protocol, TypeVar
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import URL, Engine, event, inspect
+from sqlalchemy import URL, Engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, SQLModel, create_engine
 
@@ -28,6 +28,20 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+# A database on another machine whose link is cut: a connection attempt gives up after 5 s,
+# and a pooled connection whose data goes unanswered for 6 s (or that stays silent through
+# the keepalives) is dropped with an error, so the staff hear "il database non risponde"
+# within seconds rather than after the system's 15 minutes (libpq's parameters).
+SERVER_LONTANO = {
+    "connect_timeout": 5,
+    "keepalives": 1,
+    "keepalives_idle": 5,
+    "keepalives_interval": 2,
+    "keepalives_count": 2,
+    "tcp_user_timeout": 6000,
+}
+
+
 def crea_engine(url: str | URL) -> Engine:
     """Create an engine; SQLite gets WAL, a busy timeout and foreign keys.
 
@@ -40,7 +54,7 @@ def crea_engine(url: str | URL) -> Engine:
     sqlite = make_url(url).get_backend_name() == "sqlite"
     engine = create_engine(
         url,
-        connect_args={"check_same_thread": False} if sqlite else {},
+        connect_args={"check_same_thread": False} if sqlite else SERVER_LONTANO,
         # A server database may restart: a pooled connection is checked before use, so the
         # first request after a restart does not fail on a connection that is gone.
         pool_pre_ping=not sqlite,
@@ -192,6 +206,26 @@ def id_salvato(riga: _Riga) -> int:
         msg = f"{type(riga).__name__} has no id yet: flush it first"
         raise ValueError(msg)
     return riga.id
+
+
+# Any number, the same in every process: the PostgreSQL advisory lock of `un_solo_alla_volta`.
+PREPARAZIONE = 0x5E7E4A
+
+
+@contextmanager
+def un_solo_alla_volta(engine_: Engine) -> Iterator[None]:
+    """Run the block in one process at a time across every machine sharing the database: two
+    app hosts that start together must not migrate or seed it at once. On SQLite (one
+    machine) migrations already take the database's write lock."""
+    if engine_.dialect.name != "postgresql":
+        yield
+        return
+    with engine_.connect() as connessione:
+        connessione.execute(text("SELECT pg_advisory_lock(:k)"), {"k": PREPARAZIONE})
+        try:
+            yield
+        finally:
+            connessione.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": PREPARAZIONE})
 
 
 def migra(engine_: Engine) -> None:

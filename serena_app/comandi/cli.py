@@ -65,11 +65,13 @@ def prepara() -> bool:
         ConservazioneNonValida: `SERENA_CONSERVAZIONE_ACCESSI_GIORNI` is no number of days.
     """
     giorni = eventi.conservazione_giorni()
-    db.migra(db.engine(db.database_url()))
-    with db.session() as session:
-        eventi.imposta_conservazione(session=session, giorni=giorni)
-        eventi.pota(session=session)
-        return semina(session=session)
+    motore = db.engine(db.database_url())
+    with db.un_solo_alla_volta(motore):
+        db.migra(motore)
+        with db.session() as session:
+            eventi.imposta_conservazione(session=session, giorni=giorni)
+            eventi.pota(session=session)
+            return semina(session=session)
 
 
 def _leggi_password(da_stdin: bool) -> str:

@@ -130,23 +130,32 @@ def caddyfile(indirizzo: str, build: Path, backend: list[str], fidati: list[str]
 SALUTE_S = 1  # how often the edge asks each app host whether it can serve
 
 
+STICKY = "serena_host"  # the edge's cookie: which app host served this browser
+
+
 def caddyfile_bordo(sito: str, ospiti: list[str], *, interno: bool = False) -> str:
     """The edge in front of several app hosts (`host:port` of each one's Caddy) for the site
     at `sito` (`https://…`). HTTPS with a certificate Caddy obtains (`interno`: from its own
-    local CA, for tests and private networks), HTTP redirected to it, HSTS. New requests go to
-    the host with the fewest; one whose `/_health` does not answer 200 gets none until it
-    does (asked every `SALUTE_S`). A websocket stays on the host it opened on, which is all
-    the stickiness a page needs: its state is in Redis, any host can take it up."""
+    local CA, for tests and private networks), HTTP redirected to it, HSTS.
+
+    A browser stays with one app host (the cookie `STICKY`, random at its first request):
+    each host builds every publish itself, so a page must get its assets, and its websocket,
+    from the host that served it. A host whose `/_health` does not answer 200 gets no new
+    request until it does (asked every `SALUTE_S`, and skipped for 3 s after a failed try);
+    its browsers go to another host, whose own page they then load. The cookie says nothing
+    but a hash of the host, and is sent only over HTTPS, to this site, never to scripts."""
     globali = "\tadmin off\n\tgrace_period 2s\n" + ("\tskip_install_trust\n" if interno else "")
     tls = "\ttls internal\n" if interno else ""
+    biscotto = f'Set-Cookie "^({STICKY}=[^;]*).*$" "$1; Path=/; Secure; HttpOnly; SameSite=Lax"'
+    intestazioni = _intestazioni(https=True).replace("\t\t-Server", f"\t\t{biscotto}\n\t\t-Server")
     return f"""{{
 {globali}}}
 
 {sito} {{
-{tls}{_intestazioni(https=True)}
+{tls}{intestazioni}
 
 \treverse_proxy {" ".join(ospiti)} {{
-\t\tlb_policy least_conn
+\t\tlb_policy cookie {STICKY}
 \t\tlb_try_duration 5s
 \t\tfail_duration 3s
 \t\thealth_uri /_health

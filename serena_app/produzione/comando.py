@@ -64,7 +64,9 @@ def _url(nome: str) -> str:
 
 def _avvia(ruolo: str | None, porta: int, figli: list[Processo]) -> list[Processo]:
     """Start the part of `ruolo` (everything if None), adding each child to `figli` as soon
-    as it runs; the ones to watch and start again."""
+    as it runs; the ones to watch and start again (those not yet running are started next).
+    On one machine PostgreSQL and Redis are not started again: the fault tests stop and
+    start them themselves."""
     var = impostazioni.var()
     if ruolo == "edge":
         return ruolo_bordo.processi(var)
@@ -72,7 +74,7 @@ def _avvia(ruolo: str | None, porta: int, figli: list[Processo]) -> list[Process
         database, redis = ruolo_dati.avvia(var, figli, ospite=True)
         impostazioni.scrivi({"DATABASE_URL": database, "REDIS_URL": redis})
         print("serena prod: gli URL per gli host dell'app sono in var/produzione.env.", flush=True)
-        return []
+        return list(figli)  # a data host starts them again if they exit
     verifica_porta(porta)
     if ruolo == "app":
         database, redis = _url("DATABASE_URL"), _url("REDIS_URL")
@@ -94,8 +96,9 @@ def avvia(porta: int = PORTA, ruolo: str | None = None) -> int:
         try:
             sorvegliati = _avvia(ruolo, porta, figli)
             for processo in sorvegliati:
-                processo.avvia()
-                figli.append(processo)
+                if processo not in figli:
+                    processo.avvia()
+                    figli.append(processo)
             print(f"serena prod{f' --role {ruolo}' if ruolo else ''}: pronto.", flush=True)
             if ruolo != "data" and ruolo != "edge":
                 print(

@@ -29,6 +29,7 @@ import time
 from pathlib import Path
 
 import redis
+from reflex.istate.manager.redis import NOTIFY_KEYSPACE_EVENTS
 
 from serena_app.produzione.processi import Processo, ferma_tutti
 
@@ -305,6 +306,10 @@ class Redis:
             "save": '""',
             "logfile": str(self.cartella / "redis.log"),
             "requirepass": self.password,
+            # What Reflex asks of Redis when an app process starts (its locks' and sockets'
+            # notifications), from the start: a Redis restarted under running processes has
+            # them too, and a process never waits for a lock release nobody announces.
+            "notify-keyspace-events": NOTIFY_KEYSPACE_EVENTS,
         }
         config.unlink(missing_ok=True)
         descrittore = os.open(config, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
