@@ -9,7 +9,7 @@ export REFLEX_USE_NPM := 1
 export REFLEX_TELEMETRY_ENABLED := false
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install traduzioni run prod demo test test-unit test-e2e lint bench screenshots clean
+.PHONY: install traduzioni run prod demo test test-unit test-e2e test-hosts lint bench bench-hosts screenshots clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -62,10 +62,18 @@ test-unit: install
 test-e2e: install
 	pytest tests/e2e tests/security
 
+# Several machines on this one (network namespaces; needs root): part of `make test` too.
+test-hosts: install
+	pytest tests/macchine
+
 bench: install
 	$(PY) scripts/bench.py --demo
 	$(PY) scripts/bench_presenza.py
 	$(PY) scripts/bench_leggibilita.py
+
+# The figures of several machines (network namespaces; needs root).
+bench-hosts: install
+	$(PY) scripts/bench_macchine.py
 
 # The README's pictures, into docs/screenshots/ (look at them before committing them).
 screenshots: install

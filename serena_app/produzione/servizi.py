@@ -232,6 +232,8 @@ class Postgres:
         stop, which ends its backends too; SIGINT to stop it: the fast one."""
         comando = [str(self.bin / "postgres"), "-D", str(self.dati), *shlex.split(self._prepara())]
         log = (self.cartella / "postgresql.log").open("a")
+        if os.geteuid() == 0:  # the server's own file, as `pg_ctl -l` would have made it
+            shutil.chown(log.name, "postgres", "postgres")
         utente = {"user": "postgres", "group": "postgres", "extra_groups": []}
         figlio = Processo(
             "PostgreSQL",

@@ -13,19 +13,14 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlmodel import Session
 
-from serena_app.auth.personale import crea_staff
-from serena_app.auth.ruoli import RESPONSABILE
-from serena_app.auth.sessioni import crea_sessione
-from serena_app.db import crea_engine
 from serena_app.produzione.servizi import Redis
 from serena_app.pubblicazione.archivio import Archivio
 from tests.support.asincrono import esegui
 from tests.support.cliente import ClienteGrezzo
 from tests.support.copia import copia_albero
 from tests.support.postgres import server_postgres
-from tests.support.protocollo import REDAZIONE
+from tests.support.redazione import in_modifica, pubblica, salva, sessione_staff
 from tests.support.server import Server, avvia_app, porta_libera
 
 ATTESA_S = 60.0  # a bound: the other machine's build takes a few seconds
@@ -67,32 +62,14 @@ def macchine(tmp_path_factory) -> Iterator[tuple[Server, Server]]:
         yield avviati[0], avviati[1]
 
 
-def _sessione_staff(db_url: str) -> str:
-    """A staff account and the secret of a live session, made in the shared database."""
-    engine = crea_engine(db_url)
-    try:
-        with Session(engine) as session:
-            staff = crea_staff(
-                session=session,
-                nome_utente="redazione",
-                password="una password lunga abbastanza",
-                ruolo=RESPONSABILE,
-            )
-            return crea_sessione(session=session, staff=staff)
-    finally:
-        engine.dispose()
-
-
 async def _pubblica(url: str, segreto: str, testo: str) -> None:
     """Through the app at `url`, as its staff page does: edit mode, the vision saved as a
     draft, then published."""
     async with ClienteGrezzo(url) as staff:
         await staff.connetti(segreto=segreto)
-        await staff.scambia(f"{REDAZIONE}.alterna_modifica")
-        await staff.scambia(f"{REDAZIONE}.apri", {"tipo": "sezione", "chiave": "vision"})
-        await staff.scambia(f"{REDAZIONE}.salva", {"form_data": {"testo": testo}})
-        await staff.scambia(f"{REDAZIONE}.chiedi_pubblicazione")
-        await staff.scambia(f"{REDAZIONE}.pubblica")
+        await in_modifica(staff)
+        await salva(staff, "vision", testo)
+        await pubblica(staff)
 
 
 def test_a_publish_made_through_one_machine_is_served_complete_by_the_other(macchine):
@@ -100,7 +77,7 @@ def test_a_publish_made_through_one_machine_is_served_complete_by_the_other(macc
     assert not a.build.is_relative_to(b.build.parent)  # nothing shared on disk
     testo = "Una vision pubblicata da una macchina e servita dall’altra."
     assert testo not in httpx.get(f"{b.url}/").text
-    esegui(_pubblica(a.url, _sessione_staff(a.db_url), testo))
+    esegui(_pubblica(a.url, sessione_staff(a.db_url), testo))
     inizio = time.monotonic()
     while testo not in (html := httpx.get(f"{b.url}/").text):
         assert time.monotonic() - inizio < ATTESA_S, b.log_text()[-3000:]

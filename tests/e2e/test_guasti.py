@@ -7,6 +7,7 @@ import signal
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -23,6 +24,7 @@ from tests.e2e.pages.staff import PaginaInModifica, accedi
 from tests.factories import ripristina_contenuto
 from tests.support.produzione import (
     Produzione,
+    discendenti,
     processi,
     processo_di,
     server_produzione,
@@ -275,3 +277,30 @@ def test_a_restart_of_the_front_server_and_open_pages_reconnect_by_themselves(
     _pubblica(redattore)
     expect(visitatore.locator("#vision")).to_contain_text("dopo il riavvio del server web")
     visitatore.context.close()
+
+
+def test_kill_9_of_serena_prod_ends_every_process_it_started(browser: Browser, guasti: Produzione):
+    """Last in this module: `make prod`'s `serena prod` killed with `kill -9` while visitors
+    are connected takes PostgreSQL, Redis, Caddy, the app processes and granian's workers with
+    it within 10 s (each is bound to it, `produzione/processi.py`); a new start on its port is
+    then possible."""
+    visitatori = [_visitatore(browser, guasti) for _ in range(3)]
+    albero = discendenti(guasti.processo.pid)
+    assert len(albero) >= 6, albero  # PostgreSQL (and its backends), Redis, Caddy, 2 × app
+    inizio = time.monotonic()
+    os.kill(guasti.processo.pid, signal.SIGKILL)
+    while vivi := [p for p in albero if Path(f"/proc/{p}").exists() and not _zombie(p)]:
+        assert time.monotonic() - inizio < 10, f"still running: {vivi}"
+        time.sleep(0.05)
+    print(f"\nkill -9 of serena prod → its {len(albero)} processes gone: "
+          f"{time.monotonic() - inizio:.1f} s")  # fmt: skip
+    for pagina in visitatori:
+        expect(pagina.get_by_text(INTERROTTA)).to_be_visible()  # and they say so
+        pagina.context.close()
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return False

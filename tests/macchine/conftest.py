@@ -5,9 +5,15 @@ name at the edge, pages whose websocket a given app host holds."""
 import time
 from collections.abc import Iterator
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
+from sqlmodel import Session, select
 
+from serena_app.contenuto.bozze import BOZZA
+from serena_app.db import crea_engine
+from serena_app.models import Sezione
+from serena_app.produzione.caddy import SALUTE_S
 from tests.e2e.conftest import crea_account
 from tests.support.asincrono import esegui
 from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS, VIEWPORTS
@@ -17,6 +23,7 @@ from tests.support.produzione import processo_di, token_di
 from tests.support.redazione import sessione_staff
 
 ATTESA_S = 60.0
+ORIGINE = {"Origin": SITO}  # what the built page sends: the only origin the hosts accept
 # Counts every time the page shows that its connection is down (as tests/e2e/test_guasti.py).
 INTERROTTA = "Connessione al server interrotta"
 OSSERVA_INTERRUZIONI = """
@@ -79,6 +86,8 @@ def pagina_su(
     voluta = istanza(ospiti, nome)
     fine = time.monotonic() + ATTESA_S
     while time.monotonic() < fine:
+        if contesto is not None:
+            contesto.clear_cookies()  # the edge's cookie would send it to the same host again
         pagina = nuova_pagina(browser) if contesto is None else contesto.new_page()
         pagina.goto("/")
         expect(pagina.locator("main")).to_have_attribute("data-idratata", "true")
@@ -96,3 +105,31 @@ def pagina_su(
 def segreto(ospiti: Macchine) -> str:
     """The secret of a live staff session, made in the shared database."""
     return sessione_staff(ospiti.database_url)
+
+
+def nel_database(ospiti: Macchine, chiave: str, pagina=BOZZA) -> str | None:
+    """The section's text on `pagina` (None: the working copy has none of its own yet)."""
+    engine = crea_engine(ospiti.database_url)
+    try:
+        with Session(engine) as session:
+            return session.exec(
+                select(Sezione.testo).where(Sezione.pagina == pagina.nome, Sezione.chiave == chiave)
+            ).first()
+    finally:
+        engine.dispose()
+
+
+def attendi_html(ospiti: Macchine, nome: str, testo: str, inizio: float) -> float:
+    """Until host `nome`'s own Caddy serves `testo` in its page; how long since `inizio`."""
+    while testo not in httpx.get(f"{ospiti.url(nome)}/", timeout=5).text:
+        assert time.perf_counter() - inizio < ATTESA_S, ospiti.log(nome)[-3000:]
+        time.sleep(0.05)
+    return time.perf_counter() - inizio
+
+
+def attendi(condizione, attesa: float = ATTESA_S) -> None:
+    """Until `condizione()` holds (bounded)."""
+    fine = time.monotonic() + attesa
+    while not condizione():
+        assert time.monotonic() < fine
+        time.sleep(SALUTE_S / 4)

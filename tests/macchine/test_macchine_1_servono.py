@@ -9,46 +9,28 @@ import signal
 import time
 
 import httpx
+import redis
 from playwright.sync_api import Browser, expect
-from sqlmodel import Session, select
 
-from serena_app.contenuto.bozze import BOZZA
 from serena_app.contenuto.pagina import PUBBLICATA
-from serena_app.db import crea_engine
-from serena_app.models import Sezione
-from serena_app.produzione.caddy import SALUTE_S
 from serena_app.state.staff import DATABASE_NON_RISPONDE
-from tests.macchine.conftest import INTERROTTA, pagina_su
+from tests.macchine.conftest import (
+    INTERROTTA,
+    ORIGINE,
+    attendi,
+    attendi_html,
+    nel_database,
+    pagina_su,
+)
 from tests.support.asincrono import esegui
 from tests.support.cliente import ClienteGrezzo, evento
-from tests.support.macchine import NOME, SITO, Macchine
+from tests.support.macchine import NOME, Macchine
 from tests.support.osservatorio import valuta
 from tests.support.protocollo import REDAZIONE
 from tests.support.redazione import contiene, in_modifica, pubblica, salva
 
-ORIGINE = {"Origin": SITO}
 SPINTA_S = 1.0  # a publish → an open page on another host (the issue's target)
 ATTESA_S = 60.0  # a bound for what a noisy machine may slow down: a build, a reconnection
-
-
-def nel_database(ospiti: Macchine, chiave: str, pagina=BOZZA) -> str | None:
-    """The section's text on `pagina` (None: the working copy has none of its own yet)."""
-    engine = crea_engine(ospiti.database_url)
-    try:
-        with Session(engine) as session:
-            return session.exec(
-                select(Sezione.testo).where(Sezione.pagina == pagina.nome, Sezione.chiave == chiave)
-            ).first()
-    finally:
-        engine.dispose()
-
-
-def attendi_html(ospiti: Macchine, nome: str, testo: str, inizio: float) -> float:
-    """Until host `nome`'s own Caddy serves `testo` in its page; how long since `inizio`."""
-    while testo not in httpx.get(f"{ospiti.url(nome)}/", timeout=5).text:
-        assert time.perf_counter() - inizio < ATTESA_S, ospiti.log(nome)[-3000:]
-        time.sleep(0.05)
-    return time.perf_counter() - inizio
 
 
 def test_a_publish_through_host_a_reaches_an_open_page_on_host_b_and_its_html(
@@ -74,6 +56,7 @@ def test_a_publish_through_host_a_reaches_an_open_page_on_host_b_and_its_html(
     spinta = time.perf_counter() - inizio  # the page's message came before the barrier
     html = attendi_html(ospiti, "b", testo, inizio)
     print(f"\npublish on A → open page on B: ≤ {spinta:.2f} s; → B's served HTML: {html:.1f} s")
+    attendi_html(ospiti, "a", testo, inizio)  # A builds it too, for its own visitors
     assert testo in ospiti.get("/").text  # and through the edge, whichever host answers
     assert not ospiti.build("a").is_relative_to(ospiti.build("b").parent)  # nothing shared
 
@@ -122,8 +105,8 @@ def test_a_redis_restart_on_the_data_host_loses_nothing_and_the_next_publish_rea
             (vecchio,) = redis()
             os.kill(vecchio, signal.SIGTERM)
             fine = time.monotonic() + ATTESA_S
-            while redis() in ([], [vecchio]):  # the data host starts it again
-                assert time.monotonic() < fine, ospiti.log("dati")[-2000:]
+            while redis() in ([], [vecchio]) or not _risponde(ospiti.redis_url):
+                assert time.monotonic() < fine, ospiti.log("dati")[-2000:]  # started again
                 await asyncio.sleep(0.05)
             await pubblica_dopo(lettore)
 
@@ -184,12 +167,14 @@ def test_host_b_cut_off_from_the_data_host_keeps_its_pages_tells_staff_and_catch
     lettore.context.close()
 
 
-def attendi(condizione, attesa: float = ATTESA_S) -> None:
-    """Until `condizione()` holds (bounded)."""
-    fine = time.monotonic() + attesa
-    while not condizione():
-        assert time.monotonic() < fine
-        time.sleep(SALUTE_S / 4)
+def _risponde(url: str) -> bool:
+    client = redis.Redis.from_url(url, socket_timeout=1)
+    try:
+        return bool(client.ping())
+    except redis.RedisError:
+        return False
+    finally:
+        client.close()
 
 
 def _riga(pid: int) -> bytes:

@@ -97,19 +97,24 @@ class Macchine:
         except httpx.HTTPError:
             return False
 
-    def avvia(self, nome: str) -> subprocess.Popen:
-        """Start the host's `serena prod` (again), its output appended to `<nome>.log`."""
+    def avvio(self, nome: str) -> tuple[list[str], Path, dict[str, str]]:
+        """How host `nome` starts `serena prod`: its command, folder and environment."""
         ambiente = {**ambiente_app(PORTA_APP, self.database_url), **self._impostazioni(nome)}
         ambiente.pop("SERENA_ALLOWED_ORIGINS", None)
         ruolo = {"a": "app", "b": "app", "dati": "data", "bordo": "edge"}[nome]
         cwd = self.radice(nome) / ("albero" if ruolo == "app" else "")
+        return (
+            [str(BIN / "serena"), "prod", "--role", ruolo, "--port", str(PORTA_APP)],
+            cwd,
+            ambiente,
+        )
+
+    def avvia(self, nome: str) -> subprocess.Popen:
+        """Start the host's `serena prod` (again), its output appended to `<nome>.log`."""
+        comando, cwd, ambiente = self.avvio(nome)
         with (self.cartella / f"{nome}.log").open("a") as uscita:
             processo = self.ospite(nome).avvia(
-                [str(BIN / "serena"), "prod", "--role", ruolo, "--port", str(PORTA_APP)],
-                cwd=cwd,
-                env=ambiente,
-                stdout=uscita,
-                stderr=subprocess.STDOUT,
+                comando, cwd=cwd, env=ambiente, stdout=uscita, stderr=subprocess.STDOUT
             )
         self.processi[nome] = processo
         return processo

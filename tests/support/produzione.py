@@ -114,6 +114,19 @@ def processi() -> Iterator[tuple[int, str]]:
             yield int(cartella.name), riga
 
 
+def discendenti(pid: int) -> set[int]:
+    """Every process started by `pid`, by its children, and so on."""
+    figli: dict[int, list[int]] = {}
+    for numero, _ in processi():
+        figli.setdefault(_genitore(numero), []).append(numero)
+    trovati, da_vedere = set(), [pid]
+    while da_vedere:
+        for figlio in figli.get(da_vedere.pop(), []):
+            trovati.add(figlio)
+            da_vedere.append(figlio)
+    return trovati
+
+
 def _genitore(pid: int) -> int:
     try:
         stato = Path(f"/proc/{pid}/stat").read_text()
@@ -166,6 +179,8 @@ def server_produzione(cartella: Path) -> Iterator[Produzione]:
         _stop(processo)
         for redis_avviato in server.avviati if server else []:
             redis_avviato.ferma()
+        if server is not None:
+            server.postgres().ferma()  # one a test started again is not serena prod's child
         shutil.rmtree(radice.parent, ignore_errors=True)
 
 

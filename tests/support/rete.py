@@ -41,7 +41,8 @@ class Ospite:
         return ["ip", "netns", "exec", self.nome, *argomenti]
 
     def esegui(self, *argomenti: str, **opzioni) -> subprocess.CompletedProcess:
-        return subprocess.run(self.comando(*argomenti), check=True, text=True, **opzioni)
+        opzioni = {"check": True, "text": True, **opzioni}
+        return subprocess.run(self.comando(*argomenti), **opzioni)
 
     def avvia(self, argomenti: list[str], **opzioni) -> subprocess.Popen:
         """Start `argomenti` inside the host (the Popen is that very process: `ip netns exec`
