@@ -37,14 +37,14 @@ new MutationObserver(() => {
 """.replace("INTERROTTA", INTERROTTA)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")  # torn down after this folder's last test
 def ospiti() -> Iterator[Macchine]:
     with macchine() as avviate:
         crea_account(avviate.database_url, "elena")
         yield avviate
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")  # torn down after this folder's last test
 def browser_macchine(playwright, ospiti: Macchine) -> Iterator[Browser]:
     browser = playwright.chromium.launch(
         executable_path=str(CHROMIUM), args=[*CHROMIUM_ARGS, ospiti.regola_nomi]
@@ -101,7 +101,7 @@ def pagina_su(
     raise AssertionError(msg)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")  # torn down after this folder's last test
 def segreto(ospiti: Macchine) -> str:
     """The secret of a live staff session, made in the shared database."""
     return sessione_staff(ospiti.database_url)
