@@ -22,6 +22,7 @@ from serena_app.state.staff import DATABASE_NON_RISPONDE
 from tests.e2e.conftest import STAFF_PASSWORD, VIEWPORTS, crea_account
 from tests.e2e.pages.staff import PaginaInModifica, accedi
 from tests.factories import ripristina_contenuto
+from tests.support.interruzioni import INTERROTTA, OSSERVA_INTERRUZIONI
 from tests.support.produzione import (
     Produzione,
     discendenti,
@@ -34,18 +35,7 @@ from tests.support.produzione import (
 
 RICONNESSIONE_S = 5.0  # visitors of a killed process are back (hydrated) within this
 AVVIO_S = 90.0  # an app process started again answers within this
-INTERROTTA = "Connessione al server interrotta"
 WORKER_UCCISO = r"\[ERROR\] Unexpected exit from worker-\d+"  # granian, on the kill
-# Counts every time the page shows that its connection is down.
-OSSERVA_INTERRUZIONI = """
-window.__interruzioni = 0;
-new MutationObserver(() => {
-  const avviso = [...document.querySelectorAll('.avviso-connessione')]
-    .some((e) => e.textContent.includes('INTERROTTA'));
-  if (avviso && !window.__avviso) window.__interruzioni += 1;
-  window.__avviso = avviso;
-}).observe(document, {childList: true, subtree: true});
-""".replace("INTERROTTA", INTERROTTA)
 
 
 @pytest.fixture(scope="module")

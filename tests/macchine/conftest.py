@@ -18,23 +18,13 @@ from tests.e2e.conftest import crea_account
 from tests.support.asincrono import esegui
 from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS, VIEWPORTS
 from tests.support.cliente import ClienteGrezzo
+from tests.support.interruzioni import OSSERVA_INTERRUZIONI
 from tests.support.macchine import SITO, Macchine, macchine
 from tests.support.produzione import processo_di, token_di
 from tests.support.redazione import sessione_staff
 
 ATTESA_S = 60.0
 ORIGINE = {"Origin": SITO}  # what the built page sends: the only origin the hosts accept
-# Counts every time the page shows that its connection is down (as tests/e2e/test_guasti.py).
-INTERROTTA = "Connessione al server interrotta"
-OSSERVA_INTERRUZIONI = """
-window.__interruzioni = 0;
-new MutationObserver(() => {
-  const avviso = [...document.querySelectorAll('.avviso-connessione')]
-    .some((e) => e.textContent.includes('INTERROTTA'));
-  if (avviso && !window.__avviso) window.__interruzioni += 1;
-  window.__avviso = avviso;
-}).observe(document, {childList: true, subtree: true});
-""".replace("INTERROTTA", INTERROTTA)
 
 
 @pytest.fixture(scope="package")  # torn down after this folder's last test

@@ -15,7 +15,6 @@ from playwright.sync_api import Browser, expect
 from serena_app.contenuto.pagina import PUBBLICATA
 from serena_app.state.staff import DATABASE_NON_RISPONDE
 from tests.macchine.conftest import (
-    INTERROTTA,
     ORIGINE,
     attendi,
     attendi_html,
@@ -24,6 +23,7 @@ from tests.macchine.conftest import (
 )
 from tests.support.asincrono import esegui
 from tests.support.cliente import ClienteGrezzo, evento
+from tests.support.interruzioni import INTERROTTA
 from tests.support.macchine import NOME, Macchine
 from tests.support.osservatorio import valuta
 from tests.support.protocollo import REDAZIONE

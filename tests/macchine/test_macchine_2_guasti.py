@@ -15,7 +15,6 @@ from serena_app.contenuto.pagina import PUBBLICATA
 from tests.e2e.conftest import STAFF_PASSWORD
 from tests.e2e.pages.staff import PaginaInModifica, accedi
 from tests.macchine.conftest import (
-    INTERROTTA,
     ORIGINE,
     attendi,
     istanza,
@@ -25,6 +24,7 @@ from tests.macchine.conftest import (
 )
 from tests.support.asincrono import esegui
 from tests.support.cliente import ClienteGrezzo
+from tests.support.interruzioni import INTERROTTA
 from tests.support.macchine import Macchine
 from tests.support.produzione import processo_di, token_di
 from tests.support.redazione import in_modifica, pubblica, salva
