@@ -32,7 +32,8 @@ from serena_app.auth.sessioni import crea_sessione  # noqa: E402
 from serena_app.db import session as sessione_db  # noqa: E402
 from serena_app.presenza import voci  # noqa: E402
 from serena_app.presenza.voci import InMemoria, Presenza, SuRedis  # noqa: E402
-from serena_app.produzione.servizi import Redis, porta_libera  # noqa: E402
+from serena_app.produzione.redis_proprio import Redis  # noqa: E402
+from serena_app.produzione.servizi import porta_libera  # noqa: E402
 from tests.support.cliente import ClienteGrezzo, evento  # noqa: E402
 from tests.support.copia import copia_albero  # noqa: E402
 from tests.support.protocollo import PRESENZA, REDAZIONE  # noqa: E402

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from serena_app.produzione import impostazioni
 from serena_app.produzione.processi import Processo, verifica_porta
-from serena_app.produzione.servizi import Postgres, Redis, porta_libera
+from serena_app.produzione.redis_proprio import Redis
+from serena_app.produzione.servizi import Postgres, porta_libera
 
 PORTA_POSTGRES = 5432
 PORTA_REDIS = 6379

@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from serena_app.produzione.servizi import Redis
+from serena_app.produzione.redis_proprio import Redis
 from serena_app.pubblicazione.archivio import Archivio
 from tests.support.asincrono import esegui
 from tests.support.cliente import ClienteGrezzo

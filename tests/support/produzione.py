@@ -21,7 +21,8 @@ from playwright.sync_api import Page, expect
 from reflex.utils.token_manager import RedisTokenManager
 
 from serena_app.produzione import impostazioni
-from serena_app.produzione.servizi import Postgres, Redis, redis_server
+from serena_app.produzione.redis_proprio import Redis, redis_server
+from serena_app.produzione.servizi import Postgres
 from tests.support.copia import copia_albero
 from tests.support.registro_server import segui
 from tests.support.server import BIN, Server, _attendi_risposta, _stop, ambiente_app, porta_libera

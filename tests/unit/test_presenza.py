@@ -14,7 +14,8 @@ import redis.asyncio
 
 from serena_app.presenza import nomi, registro, voci
 from serena_app.presenza.voci import InMemoria, Presenza, SuRedis, Vista
-from serena_app.produzione.servizi import Redis, porta_libera
+from serena_app.produzione.redis_proprio import Redis
+from serena_app.produzione.servizi import porta_libera
 from tests.support.asincrono import esegui
 
 DURATA = 0.4  # a short life, so that expiry is seen quickly
