@@ -78,10 +78,14 @@ def _avvia(ruolo: str | None, porta: int, figli: list[Processo]) -> list[Process
     verifica_porta(porta)
     if ruolo == "app":
         database, redis = _url("DATABASE_URL"), _url("REDIS_URL")
-    elif os.environ.get("DATABASE_URL") and os.environ.get("REDIS_URL"):
-        database, redis = os.environ["DATABASE_URL"], os.environ["REDIS_URL"]
-    else:
-        database, redis = ruolo_dati.avvia(var, figli, ospite=False)
+    else:  # those named in the environment, else its own
+        database, redis = ruolo_dati.avvia(
+            var,
+            figli,
+            ospite=False,
+            database=os.environ.get("DATABASE_URL") or None,
+            redis=os.environ.get("REDIS_URL") or None,
+        )
     segreto = os.environ.get(SEGRETO_PROXY) or secrets.token_urlsafe(32)
     return ruolo_app.processi(var, porta, database, redis, segreto)
 

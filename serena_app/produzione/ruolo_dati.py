@@ -17,9 +17,17 @@ PORTA_POSTGRES = 5432
 PORTA_REDIS = 6379
 
 
-def avvia(var: Path, figli: list[Processo], *, ospite: bool) -> tuple[str, str]:
-    """Start both, adding them to `figli`; the database's URL and Redis's. `ospite`: as a data
-    host of several machines, else for this machine only."""
+def avvia(
+    var: Path,
+    figli: list[Processo],
+    *,
+    ospite: bool,
+    database: str | None = None,
+    redis: str | None = None,
+) -> tuple[str, str]:
+    """Start PostgreSQL unless `database` names one, and Redis unless `redis` does, adding
+    them to `figli`; the database's URL and Redis's. `ospite`: as a data host of several
+    machines, else for this machine only."""
     if ospite:
         host, clienti = impostazioni.host_dati(), impostazioni.clienti_dati()
         porte = (PORTA_POSTGRES, PORTA_REDIS)
@@ -27,12 +35,16 @@ def avvia(var: Path, figli: list[Processo], *, ospite: bool) -> tuple[str, str]:
             verifica_porta(porta, host)
     else:
         host, clienti, porte = "127.0.0.1", ("127.0.0.1/32", "::1/128"), (None, None)
-    postgres = Postgres(var / "postgresql", porte[0] or porta_libera(), host=host, clienti=clienti)
-    processo, database = postgres.processo()
-    figli.append(processo)
-    print(f"serena prod: avviato PostgreSQL su {postgres.indirizzo}, dati in var/", flush=True)
-    redis = Redis(var / "redis", porte[1] or porta_libera(), host=host)
-    url_redis = redis.avvia()
-    figli.extend([redis.processo] if redis.processo else [])
-    print(f"serena prod: avviato Redis su {redis.indirizzo}, dati in var/", flush=True)
-    return database, url_redis
+    if database is None:
+        postgres = Postgres(
+            var / "postgresql", porte[0] or porta_libera(), host=host, clienti=clienti
+        )
+        processo, database = postgres.processo()
+        figli.append(processo)
+        print(f"serena prod: avviato PostgreSQL su {postgres.indirizzo}, dati in var/", flush=True)
+    if redis is None:
+        proprio = Redis(var / "redis", porte[1] or porta_libera(), host=host)
+        redis = proprio.avvia()
+        figli.extend([proprio.processo] if proprio.processo else [])
+        print(f"serena prod: avviato Redis su {proprio.indirizzo}, dati in var/", flush=True)
+    return database, redis
