@@ -29,7 +29,7 @@ from tests.support.macchine import Macchine
 from tests.support.produzione import processo_di, token_di
 from tests.support.redazione import in_modifica, pubblica, salva
 
-RICONNESSIONE_S = 5.0  # the bound: B's visitors live again on A
+RICONNESSIONE_S = 5.0  # B's visitors are live again on A within this
 FERMATI_S = 10.0  # a stop, or the death of `serena prod`, ends all it started within this
 ATTESA_S = 60.0
 
