@@ -31,7 +31,8 @@ from serena_app.contenuto import bozze
 from serena_app.contenuto.bozze import Spazio
 from serena_app.models import MESSAGGIO_MAX, RichiestaPubblicazione
 from serena_app.pubblicazione import annuncio
-from serena_app.pubblicazione import pubblica as pubblicazione
+from serena_app.pubblicazione.pubblica import Avviso, Esito
+from serena_app.pubblicazione.pubblica import pubblica as pubblica_le_bozze
 
 CANALE = "serena:richieste"
 MESSAGGIO_MASSIMO = MESSAGGIO_MAX  # the longest message or note (characters)
@@ -251,8 +252,8 @@ async def pubblica(
     elenco: list[str],
     autore: str,
     escluso: str = "",
-    avviso: pubblicazione.Avviso | None = None,
-) -> pubblicazione.Esito:
+    avviso: Avviso | None = None,
+) -> Esito:
     """Publish request `richiesta` with the drafts the responsabile was shown (`versione`,
     `elenco`), and mark it published by `autore` in the same transaction; then announce it.
 
@@ -261,7 +262,7 @@ async def pubblica(
         GiaDecisa: The request was decided meanwhile; nothing changed.
     """
 
-    esito = await pubblicazione.pubblica(
+    esito = await pubblica_le_bozze(
         spazio,
         versione=versione,
         elenco=elenco,

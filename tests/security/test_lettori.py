@@ -132,6 +132,6 @@ def test_a_publish_reaches_an_open_page_without_its_state_and_no_older_text_come
         with Session(engine) as session:
             ripristina_contenuto(session, contenuto)
         engine.dispose()
-    # A page asked for while the publish's build runs waits for it (README: at most 15 s).
+    # A page asked for while the publish's build runs is answered with the previous build.
     assert httpx.get(f"{server.url}/", timeout=120).status_code == 200
     verifica_che_risponda(server, ciclo)
