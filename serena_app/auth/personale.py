@@ -18,7 +18,7 @@ from serena_app.auth.sessioni import (
     revoca_sessioni_di,
 )
 from serena_app.db import id_salvato, transazione_bloccata
-from serena_app.models import Evento, SessioneStaff, Staff
+from serena_app.models import Evento, Invito, SessioneStaff, Staff
 
 NOME_UTENTE_MAX = 64
 
@@ -76,20 +76,29 @@ def ultimo_responsabile(nome_utente: str) -> str:
     """Why the last active responsabile keeps their powers."""
     return (
         f"«{nome_utente}» è l’ultimo responsabile attivo: nessuno potrebbe più pubblicare né "
-        "gestire le persone. Nomina prima un altro responsabile. Nulla è cambiato."
+        "gestire le persone. Nomina prima un altro responsabile (chi ha un invito non ancora "
+        "accettato non conta finché non sceglie la password). Nulla è cambiato."
     )
 
 
 def _resta_un_responsabile(session: Session, staff: Staff) -> None:
-    """Raise `ErrorePersonale` if `staff` is the only active responsabile. Inside a
-    transaction that locks `staff` (`transazione_bloccata`): two responsabili demoting each
-    other at once are checked one after the other, and the second is refused."""
+    """Raise `ErrorePersonale` if `staff` is the only active responsabile who can log in. An
+    account with a link not yet used (an invitation not accepted, a password reset not done,
+    expired or not) has a password nobody knows: it does not count. Inside a transaction that
+    locks `staff` (`transazione_bloccata`): two responsabili demoting each other at once are
+    checked one after the other, and the second is refused."""
     if not (staff.attivo and staff.ruolo == RESPONSABILE):
         return
+    senza_password = select(Invito.staff_id).where(col(Invito.usato).is_(None))
     altri = session.exec(
         select(func.count())
         .select_from(Staff)
-        .where(Staff.attivo == True, Staff.ruolo == RESPONSABILE, Staff.id != staff.id)  # noqa: E712
+        .where(
+            Staff.attivo == True,  # noqa: E712
+            Staff.ruolo == RESPONSABILE,
+            Staff.id != staff.id,
+            col(Staff.id).not_in(senza_password),
+        )
     ).one()
     if altri == 0:
         raise ErrorePersonale(ultimo_responsabile(staff.nome_utente))

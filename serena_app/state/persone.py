@@ -148,7 +148,7 @@ class PersoneState(StaffState):
     @solo_responsabile
     async def chiedi(self, nome: str, azione: str):
         """Ask before a destructive action on `nome`'s account."""
-        if isinstance(nome, str) and azione in AZIONI:
+        if isinstance(nome, str) and azione in AZIONI and self._sul_sito():
             self.conferma = f"{nome}:{azione}"
 
     @rx.event

@@ -32,6 +32,7 @@ PUBBLICA_PIU_TARDI = "pubblica-piu-tardi"  # the id of the button that opens the
 CAMPO_DATA = "programma-data"
 ERRORE_PROGRAMMAZIONE = "errore-programmazione"
 NELLA_DEMO = "Nella demo non si può programmare una pubblicazione: pubblica subito."
+SOLO_SITO = "Nella demo non ci sono pubblicazioni programmate: nulla è cambiato."
 logger = logging.getLogger(__name__)
 
 
@@ -59,7 +60,19 @@ class ProgrammateState(StaffState):
             setattr(self, nome, valore)
         self._nascosti = {}
 
+    def _sul_sito(self) -> bool:
+        """Scheduled publishes are the site's: a demo sandbox's session (a responsabile of its
+        sandbox only) neither sees nor cancels them, and is told so."""
+        if self._spazio != SITO:
+            self.voci, self._mostra_elenco = [], False
+            self.avviso = SOLO_SITO
+            return False
+        return True
+
     async def _carica(self) -> None:
+        if self._spazio != SITO:  # never the site's list in a sandbox's tab
+            self.voci, self._mostra_elenco = [], False
+            return
         righe = await esegui(programmate.da_mostrare, adesso=adesso())
         self.voci = [programmate.in_elenco(r) for r in righe]
         self._mostra_elenco = True
@@ -69,7 +82,8 @@ class ProgrammateState(StaffState):
     @solo_responsabile
     async def carica_programmate(self) -> None:
         """Show the scheduled publishes (the list appears in edit mode)."""
-        await self._carica()
+        if self._sul_sito():
+            await self._carica()
 
     @rx.event
     @richiede_staff
@@ -121,6 +135,8 @@ class ProgrammateState(StaffState):
     @numeri_controllati
     async def annulla_programmata(self, id_: int | str) -> None:
         """Cancel a scheduled publish still waiting (one that has started runs)."""
+        if not self._sul_sito():
+            return
         annullata = await esegui(
             programmate.annulla, id_=validazione.intero(id_), chi=self._autore, adesso=adesso()
         )
@@ -156,7 +172,7 @@ async def _aggiorna(app: rx.App, client_token: str) -> None:
         if not await presentata(app, stato, client_token):
             return
         scheda = await stato.get_state(ProgrammateState)
-        if not (scheda._mostra_elenco and scheda.modifica_attiva):
+        if not (scheda._mostra_elenco and scheda.modifica_attiva and scheda._spazio == SITO):
             return
         finite_prima = {v["id"] for v in scheda.voci if v["stato"] in FINITE}
         await scheda._carica()

@@ -58,6 +58,7 @@ def test_invite_accept_and_disable_a_redattore(
         invitata = altro.new_page()
         invitata.goto(indirizzo)
         expect(invitata.locator("main")).to_have_attribute("data-idratata", "true")
+        assert violazioni_alle_due_misure(invitata) == {}
         invitata.get_by_label("Nuova password (almeno 12 caratteri)").fill(SCELTA)
         invitata.get_by_label("Ripeti la password").fill(SCELTA)
         invitata.get_by_role("button", name="Scegli la password ed entra").click()
@@ -78,6 +79,7 @@ def test_invite_accept_and_disable_a_redattore(
         terza.get_by_label("Ripeti la password").fill(SCELTA)
         terza.get_by_role("button", name="Scegli la password ed entra").click()
         expect(terza.get_by_role("alert")).to_contain_text("già stato usato")
+        assert violazioni_alle_due_misure(terza) == {}
         terza.close()
 
         # Anna disables them: asked first, then their open tab loses staff powers.

@@ -86,7 +86,6 @@ def _errore(messaggi: list[dict]) -> str | None:
     return vista(messaggi).get(INVITO, {}).get("errore_invito")
 
 
-@pytest.mark.parametrize("server", ["run"], indirect=True)
 def _dimentica_i_tentativi(db: Engine) -> None:
     """The raw clients all come from 127.0.0.1, as other tests' do (the fuzz test sends codes
     too): its count of wrong codes starts, and ends, at zero."""
@@ -96,6 +95,7 @@ def _dimentica_i_tentativi(db: Engine) -> None:
         )
 
 
+@pytest.mark.parametrize("server", ["run"], indirect=True)
 def test_guessing_codes_is_limited_and_a_used_link_is_refused(server, db: Engine, ciclo):
     _dimentica_i_tentativi(db)
     link = _invita(db, "invitata-indovina")

@@ -1,5 +1,6 @@
-"""The staff commands of `serena`: reset a password, enable a disabled account. Each runs on
-the database of `DATABASE_URL` (a fresh SQLite file here), as an administrator would."""
+"""The staff commands of `serena`: create an account with a role, list them, reset a password,
+enable a disabled account. Each runs on the database of `DATABASE_URL` (a fresh SQLite file
+here), as an administrator would."""
 
 import io
 from pathlib import Path
@@ -8,6 +9,7 @@ import pytest
 
 from serena_app import db
 from serena_app.auth.credenziali import CREDENZIALI_NON_VALIDE, AccessoNegato, accedi
+from serena_app.auth.ruoli import REDATTORE, RESPONSABILE
 from serena_app.auth.sessioni import staff_della_sessione
 from serena_app.comandi.cli import main
 from tests.factories import PASSWORD
@@ -110,3 +112,35 @@ def test_an_unknown_username_exits_with_an_error_before_asking_anything(
     capsys.readouterr()
     assert main([comando, "nessuno"]) == 1
     assert capsys.readouterr().err == "Nessun account «nessuno».\n"
+
+
+def _ruoli(capsys) -> dict[str, str]:
+    """`list-staff`'s lines, as name -> role."""
+    capsys.readouterr()
+    assert main(["list-staff"]) == 0
+    righe = capsys.readouterr().out.splitlines()
+    return {nome: ruolo for nome, ruolo, _stato in (r.split("\t") for r in righe)}
+
+
+def test_create_staff_makes_a_responsabile_unless_told_and_list_staff_shows_the_role(
+    url, monkeypatch, capsys
+):
+    """anna (the fixture) was made with no --ruolo: a responsabile, as the README says."""
+    _scrivi_stdin(monkeypatch, NUOVA)
+    assert main(["create-staff", "marta", "--ruolo", "redattore", "--password-stdin"]) == 0
+    assert capsys.readouterr().out.endswith("Account «marta» creato (redattore).\n")
+    assert _ruoli(capsys) == {"anna": RESPONSABILE, "marta": REDATTORE}
+
+
+def test_create_staff_refuses_a_role_that_does_not_exist(url, monkeypatch, capsys):
+    _scrivi_stdin(monkeypatch, NUOVA)
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as uscita:
+        main(["create-staff", "intrusa", "--ruolo", "admin", "--password-stdin"])
+    assert uscita.value.code == 2
+    errore = capsys.readouterr().err
+    assert "--ruolo" in errore
+    assert "'admin'" in errore
+    assert REDATTORE in errore
+    assert RESPONSABILE in errore
+    assert _ruoli(capsys) == {"anna": RESPONSABILE}

@@ -143,6 +143,31 @@ def test_the_last_responsabile_cannot_be_disabled_or_demoted(session):
     assert cambia_ruolo(session=session, nome_utente="anna", ruolo=REDATTORE, autore="marta")
 
 
+def test_an_invited_responsabile_who_has_not_accepted_does_not_count(session):
+    """Until an invitee (or a person whose password was reset) chooses a password, nobody can
+    log in as them: the last responsabile who can keeps the role, and is told why."""
+    staff_con_sessione(session, "anna")
+    link = inviti.invita(session=session, nome_utente="bruno", ruolo=RESPONSABILE, autore="anna")
+    for prova in (
+        lambda: disabilita_staff(
+            session=session, nome_utente="anna", autore="anna", almeno_un_responsabile=True
+        ),
+        lambda: cambia_ruolo(session=session, nome_utente="anna", ruolo=REDATTORE, autore="anna"),
+    ):
+        with pytest.raises(ErrorePersonale, match="invito non ancora accettato"):
+            prova()
+    anna = trova_staff(session=session, nome_utente="anna")
+    assert (anna.attivo, anna.ruolo) == (True, RESPONSABILE)
+    # Once bruno has chosen a password, anna may step down; after a reset, bruno is again
+    # someone nobody can log in as, so he may not.
+    inviti.accetta(session=session, codice=link.codice, password=SCELTA, client="10.0.0.1")
+    assert cambia_ruolo(session=session, nome_utente="anna", ruolo=REDATTORE, autore="anna")
+    assert cambia_ruolo(session=session, nome_utente="anna", ruolo=RESPONSABILE, autore="bruno")
+    inviti.reimposta(session=session, nome_utente="bruno", autore="anna")
+    with pytest.raises(ErrorePersonale, match="ultimo responsabile attivo"):
+        cambia_ruolo(session=session, nome_utente="anna", ruolo=REDATTORE, autore="anna")
+
+
 def test_a_role_change_ends_the_persons_sessions(session):
     staff_con_sessione(session, "anna")
     segreto = staff_con_sessione(session, "marta", ruolo=REDATTORE)
