@@ -217,3 +217,38 @@ def test_on_the_english_page_the_staff_interface_says_it_is_italian(
     expect(pannello).to_be_visible()
     assert _lingua(pannello.get_by_role("button", name="Chiudi cronologia")) == "it"
     assert page.evaluate(SENZA_LANG_IT) == []
+
+
+@pytest.mark.parametrize("server", ["run"], indirect=True)
+@pytest.mark.parametrize("viewport", ["desktop"], indirect=True)
+def test_a_milestone_without_english_shows_its_italian_marked_as_italian(
+    redattore: PaginaInModifica, browser: Browser, server: Server, contenuto
+):
+    """Added on `/`, published: `/en/` shows its Italian with `lang="it"`, and nothing else."""
+    titolo, testo = "Una tappa nuova", "Il testo della tappa nuova."
+    italiana = PaginaInModifica(redattore.page.context.new_page(), contenuto)
+    italiana.apri().attiva_modifica()
+    italiana.page.get_by_role("button", name="Aggiungi tappa").click()
+    italiana.campo("Titolo").fill(titolo)
+    italiana.campo("Testo").fill(testo)
+    italiana.salva()
+    expect(italiana.annuncio).to_contain_text(f"Tappa «{titolo}» aggiunta")
+    italiana.page.close()
+
+    expect(redattore.stato).to_contain_text("1 traduzione mancante.")  # told live on /en/
+    nuova_in_modifica = redattore.page.locator("#storia li.tappa").filter(has_text=titolo)
+    expect(nuova_in_modifica).to_contain_text("Traduzione mancante")
+    _pubblica(redattore)
+
+    visite = browser.new_context(base_url=server.url)
+    try:
+        page = visite.new_page()
+        page.goto(INGLESE)
+        expect(page.locator("main")).to_have_attribute("data-idratata", "true")
+        nuova = page.locator("#storia li").filter(has_text=titolo)
+        expect(nuova).to_have_attribute("lang", "it")
+        assert [r for r in nuova.inner_text().split("\n") if r.strip()] == [titolo, testo]
+        altre = page.locator("#storia li").filter(has_not_text=titolo)
+        expect(altre.first).to_have_attribute("lang", "en")  # control: the translated ones
+    finally:
+        visite.close()
