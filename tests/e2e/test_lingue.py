@@ -199,3 +199,27 @@ def test_an_english_browser_stays_on_the_italian_page(browser: Browser, server):
         expect(_cambia_lingua(page)).to_have_text("English")
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("server", ["run"], indirect=True)
+def test_the_switch_keeps_the_place_without_a_hash(pagina: Page, server, contenuto):
+    """A section scrolled to, or a value opened by a click, leave the address without a hash:
+    the switch still leads to that place of the other page."""
+    PaginaChiSiamo(pagina, contenuto).apri("/")
+    pagina.locator("#vision").evaluate("(e) => e.scrollIntoView({behavior: 'instant'})")
+    expect(pagina).to_have_url(server.url + "/")  # no hash
+    _premi(_cambia_lingua(pagina))
+    expect(pagina).to_have_url(re.compile(r"/en/#vision$"))
+    expect(pagina.locator("main")).to_have_attribute("data-idratata", "true")
+    expect(pagina.locator("#vision h2")).to_be_in_viewport()
+
+    secondo = contenuto["valori"][1]
+    PaginaChiSiamo(pagina, contenuto).apri("/en/")
+    _valore(pagina, secondo["titolo_en"]).click()
+    expect(_valore(pagina, secondo["titolo_en"])).to_have_attribute("aria-expanded", "true")
+    expect(pagina).to_have_url(re.compile(r"/en/$"))  # no hash
+    _premi(_cambia_lingua(pagina))
+    expect(pagina).to_have_url(server.url + "/#valori-2")
+    expect(pagina.locator("main")).to_have_attribute("data-idratata", "true")
+    expect(_valore(pagina, secondo["titolo"])).to_have_attribute("aria-expanded", "true")
+    expect(pagina.locator("#valore-pannello-2")).to_be_in_viewport()
