@@ -1,7 +1,8 @@
 """Staff translate on the English page: the English mission edited and published (live on an
 open `/en/`, not on `/`), a translation marked out of date when the Italian changes (with what
 changed) and current again once the English is saved, the bar's count, the publish
-confirmation's list, and undo and history of an English change."""
+confirmation's list, undo and history of an English change, the staff interface marked as
+Italian on the English page, and a milestone with no English shown there as its Italian."""
 
 import re
 
