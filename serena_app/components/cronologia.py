@@ -10,6 +10,7 @@ from reflex.vars import Var
 from serena_app.components.editor import in_modifica
 from serena_app.contenuto.tipi import SEZIONE, SEZIONI, Tipo, Voce, id_controllo, id_in_elenco
 from serena_app.contenuto.viste import RevisioneVista
+from serena_app.lingue import LINGUA_STAFF
 from serena_app.state.accesso import responsabile
 from serena_app.state.cronologia import CronologiaState
 
@@ -58,21 +59,22 @@ def _quando(revisione: Var) -> rx.Component:
 def _pezzo(pezzo: Var) -> rx.Component:
     return rx.match(
         pezzo.tipo,
-        ("aggiunto", rx.el.ins(rx.el.span("aggiunto: ", class_name="solo-lettori"), pezzo.testo)),
-        ("tolto", rx.el.del_(rx.el.span("tolto: ", class_name="solo-lettori"), pezzo.testo)),
+        ("aggiunto", rx.el.ins(_solo_lettori("aggiunto: "), pezzo.testo)),
+        ("tolto", rx.el.del_(_solo_lettori("tolto: "), pezzo.testo)),
         rx.el.span(pezzo.testo),
     )
 
 
 def _solo_lettori(testo: Var | str) -> rx.Component:
-    return rx.el.span(testo, class_name="solo-lettori")
+    """Words for screen readers only, of the (Italian) panel, inside a text of any language."""
+    return rx.el.span(testo, lang=LINGUA_STAFF, class_name="solo-lettori")
 
 
 def _intero(revisione: Var) -> rx.Component:
     """A long version's whole text, folded away until "Mostra tutto"."""
     return rx.el.details(
         rx.el.summary("Mostra tutto", _solo_lettori(", versione " + revisione.momento)),
-        rx.el.p(revisione.testo, class_name="testo-intero"),
+        rx.el.p(revisione.testo, lang=revisione.lingua, class_name="testo-intero"),
         class_name="mostra-tutto",
     )
 
@@ -82,7 +84,11 @@ def _confronto(revisione: Var) -> rx.Component:
     titolo = "Dalla versione " + revisione.momento + " alla versione attuale"
     return rx.el.div(
         rx.el.p(titolo + ": barrato ciò che è stato tolto, sottolineato ciò che è stato aggiunto."),
-        rx.el.p(rx.foreach(CronologiaState.confronto, _pezzo), class_name="differenza"),
+        rx.el.p(
+            rx.foreach(CronologiaState.confronto, _pezzo),
+            lang=revisione.lingua,
+            class_name="differenza",
+        ),
         id="confronto",
         role="group",
         aria_label=titolo,
@@ -135,7 +141,9 @@ def _revisione(revisione: Var[RevisioneVista], pagina_intera: bool) -> rx.Compon
         ),
         rx.cond(
             revisione.pezzi.length() > 0,
-            rx.el.p(rx.foreach(revisione.pezzi, _pezzo), class_name="differenza"),
+            rx.el.p(
+                rx.foreach(revisione.pezzi, _pezzo), lang=revisione.lingua, class_name="differenza"
+            ),
         ),
         rx.cond(revisione.piegata, _intero(revisione)),
         rx.cond(revisione.ripristinabile, _azioni(revisione, pagina_intera)),
@@ -178,6 +186,7 @@ def _pannello(titolo: Var | str, revisioni: Var, pagina_intera: bool) -> rx.Comp
         id="cronologia-pannello",
         tab_index=-1,
         aria_label=titolo,
+        lang=LINGUA_STAFF,
         class_name="cronologia",
     )
 

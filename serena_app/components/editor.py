@@ -19,7 +19,7 @@ from serena_app.contenuto.tipi import (
 )
 from serena_app.contenuto.traduzioni import STATI
 from serena_app.contenuto.viste import MOTIVI_FERMO
-from serena_app.lingue import ITALIANO, lingua, percorso
+from serena_app.lingue import ITALIANO, LINGUA_STAFF, lingua, percorso
 from serena_app.state.accesso import AccessoState
 from serena_app.state.presenza import PresenzaState
 from serena_app.state.redazione import CONFERMA_ELIMINAZIONE, RIEPILOGO_ERRORI, RedazioneState
@@ -34,7 +34,9 @@ def marcatore(firma: Var, traduzione: Var | None = None) -> rx.Component:
     in words, not by colour alone. On the English page, also "Traduzione da aggiornare" or
     "Traduzione mancante" (`traduzione`: the item's `traduzioni.stato`; staff only: visitors'
     snapshots have none)."""
-    bozza = rx.cond(in_modifica & firma.bool(), rx.el.p(firma, class_name="bozza"))
+    bozza = rx.cond(
+        in_modifica & firma.bool(), rx.el.p(firma, lang=LINGUA_STAFF, class_name="bozza")
+    )
     if traduzione is None or lingua() == ITALIANO:
         return bozza
     return rx.fragment(
@@ -43,7 +45,7 @@ def marcatore(firma: Var, traduzione: Var | None = None) -> rx.Component:
             in_modifica & traduzione.bool(),
             rx.el.p(
                 rx.match(traduzione, *STATI.items(), ""),
-                lang=ITALIANO,
+                lang=LINGUA_STAFF,
                 class_name="bozza traduzione",
             ),
         ),
@@ -61,6 +63,7 @@ def esito_voce(tipo: Tipo, *, chiave: str = "", id: Var | int = 0) -> rx.Compone
     return rx.el.p(
         rx.cond(_stessa(RedazioneState.esito, tipo, chiave, id), RedazioneState.esito_testo, ""),
         role="status",
+        lang=LINGUA_STAFF,
         class_name="esito-voce",
     )
 
@@ -95,6 +98,7 @@ def _campo(campo: Campo, etichetta: str, righe: int, primo: bool) -> rx.Componen
         "aria_invalid": rx.cond(errore, "true", "false"),
         "aria_describedby": descritto_da,
         "auto_focus": primo,
+        "lang": lingua(),  # what she types is in the page's language, the form around Italian
     }
     if campo.contato:
         props["data_massimo"] = campo.massimo
@@ -170,7 +174,7 @@ def _conflitto() -> rx.Component:
                 "Nel frattempo un’altra persona ha salvato questa versione:",
                 class_name="conflitto-titolo",
             ),
-            rx.el.blockquote(RedazioneState.conflitto, class_name="conflitto-testo"),
+            rx.el.blockquote(RedazioneState.conflitto, lang=lingua(), class_name="conflitto-testo"),
             rx.el.p(
                 "Il tuo testo è ancora nei campi qui sopra. Puoi premere «Salva» per "
                 "sostituire quella versione con la tua, unire le due a mano nei campi e poi "
@@ -251,6 +255,7 @@ def editor(tipo: Tipo, *, sezione: str = "") -> rx.Component:
         figure_editor(),
         on_submit=RedazioneState.salva,
         reset_on_submit=False,
+        lang=LINGUA_STAFF,
         # Names who types and the item, so unsaved typing is kept per person and item
         # (`components/salvaguardie.py`): it never comes back in a colleague's editor.
         data_voce=AccessoState.nome_staff
@@ -272,6 +277,7 @@ def pulsante_modifica(chiave: str) -> rx.Component:
             f"Modifica {SEZIONI[chiave]}",
             type="button",
             id=id_html,
+            lang=LINGUA_STAFF,
             class_name="pulsante-piccolo",
             # Asks first if someone else has it open (`state/presenza.py`).
             on_click=PresenzaState.apri(SEZIONE.nome, chiave),
@@ -293,6 +299,7 @@ def _conferma_eliminazione(tipo: Tipo, titolo: Var) -> rx.Component:
         pulsante_annulla(),
         role="group",
         aria_label="Conferma eliminazione",
+        lang=LINGUA_STAFF,
         class_name="conferma",
     )
 
@@ -364,6 +371,7 @@ def controlli_elemento(
             chi_sta_modificando(id_in_elenco("apri", tipo.nome, id.to_string())),
             _motivo(su, motivo_su),
             _motivo(rx.cond(stesso, "", giu), motivo_giu),
+            lang=LINGUA_STAFF,
             class_name="controlli",
         ),
     )
@@ -384,7 +392,7 @@ def pulsante_aggiungi(tipo: Tipo) -> rx.Component:
             else f": qui si traducono i {tipo.plurale} che ci sono.",
             id=id_controllo("aggiungi", Voce(tipo.nome)),
             tab_index=-1,
-            lang=ITALIANO,
+            lang=LINGUA_STAFF,
             class_name="nota-struttura",
         )
     return rx.fragment(
@@ -392,6 +400,7 @@ def pulsante_aggiungi(tipo: Tipo) -> rx.Component:
             f"Aggiungi {tipo.nome}",
             type="button",
             id=id_controllo("aggiungi", Voce(tipo.nome)),
+            lang=LINGUA_STAFF,
             class_name="pulsante pulsante-secondario",
             on_click=RedazioneState.aggiungi(tipo.nome),
         ),

@@ -11,7 +11,7 @@
 import reflex as rx
 
 from serena_app.contenuto.tipi import Campo
-from serena_app.lingue import INGLESE, ITALIANO, lingua
+from serena_app.lingue import INGLESE, ITALIANO, LINGUA_STAFF, lingua
 from serena_app.state.leggibilita import PAUSA_MS, LeggibilitaState
 from serena_app.state.presenza import PresenzaState
 from serena_app.state.redazione import RedazioneState
@@ -64,7 +64,7 @@ def figure_editor() -> rx.Component:
         rx.el.p(LeggibilitaState.letto, aria_live="polite", class_name="solo-lettori"),
         role="group",
         aria_labelledby="leggibilita-editor-titolo",
-        lang=ITALIANO,  # the staff interface, on the English page too
+        lang=LINGUA_STAFF,
         class_name="leggibilita",
     )
 
@@ -142,7 +142,7 @@ def pannello_pagina() -> rx.Component:
             ),
             id=PANNELLO,
             aria_labelledby=f"{PANNELLO}-titolo",
-            lang=ITALIANO,
+            lang=LINGUA_STAFF,
             class_name="leggibilita leggibilita-pagina",
         ),
     )

@@ -14,6 +14,7 @@ from reflex.vars import Var
 from serena_app.components.connessione import CONNESSIONE_INTERROTTA
 from serena_app.components.salvaguardie import effetto
 from serena_app.demo import modalita
+from serena_app.lingue import LINGUA_STAFF
 from serena_app.state.accesso import AccessoState
 from serena_app.state.presenza import DOMANDA, PresenzaState
 from serena_app.state.staff import StaffState
@@ -153,5 +154,7 @@ def chi_sta_modificando(id_pulsante: str | Var) -> rx.Component:
     else has it open. Not a live region: the bar's summary says it once."""
     return rx.cond(
         PresenzaState.aperti.contains(id_pulsante),
-        rx.el.span(PresenzaState.aperti[id_pulsante], class_name="presenza-voce"),
+        rx.el.span(
+            PresenzaState.aperti[id_pulsante], lang=LINGUA_STAFF, class_name="presenza-voce"
+        ),
     )

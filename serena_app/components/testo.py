@@ -13,6 +13,7 @@ from serena_app.components.editor import (
     pulsante_modifica,
 )
 from serena_app.contenuto.tipi import SEZIONE, SEZIONI
+from serena_app.lingue import LINGUA_STAFF
 from serena_app.state.contenuto import della_pagina, lingua_della_sezione
 from serena_app.state.staff import StaffState
 
@@ -37,6 +38,7 @@ def testo_modificabile(chiave: str, **props) -> rx.Component:
                     rx.el.div(
                         pulsante_modifica(chiave),
                         pulsante_cronologia_sezione(chiave),
+                        lang=LINGUA_STAFF,
                         class_name="controlli",
                     ),
                     esito_voce(SEZIONE, chiave=chiave),

@@ -193,7 +193,9 @@ def vista(
     """A revision as the panel lists it (the version it keeps, folded if long)."""
     prima, dopo = (json.loads(t) if t else None for t in (revisione.prima, revisione.dopo))
     piegati = None
+    lingua = revisione.lingua or ITALIANO
     if revisione.azione == "spostata" and prima and dopo:
+        lingua = ITALIANO  # a move is said in words of the panel's own
         pezzi = [
             Pezzo(
                 "uguale",
@@ -218,6 +220,7 @@ def vista(
         momento=momento,
         piegata=piegati is not None,
         testo="" if piegati is None else _testo(dopo or prima, revisione.lingua),
+        lingua=lingua,
     )
 
 

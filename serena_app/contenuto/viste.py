@@ -80,3 +80,4 @@ class RevisioneVista:
     momento: str = ""  # what names it, unique in its history: "delle 17:02 (2 di 3)"
     piegata: bool = False  # `pezzi` holds only the changed sentences of a long text
     testo: str = ""  # where folded: the whole version, for "Mostra tutto"
+    lingua: str = "it"  # the language of `pezzi` and `testo` (the panel around is Italian)

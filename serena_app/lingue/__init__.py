@@ -23,6 +23,10 @@ ITALIANO, INGLESE = "it", "en"
 LINGUE = (ITALIANO, INGLESE)
 """Every language of the page; the first is the site's own (`/`, and `x-default`)."""
 
+LINGUA_STAFF = ITALIANO
+"""The staff interface's language on every page: each staff-only container says so with
+`lang`, so that on `/en/` a screen reader reads it with an Italian voice."""
+
 CATALOGHI = Path(__file__).with_name("locales")
 DOMINIO = "messages"
 NOMI = {ITALIANO: "Italiano", INGLESE: "English"}

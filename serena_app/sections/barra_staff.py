@@ -30,6 +30,7 @@ from serena_app.components.programmate import (
 )
 from serena_app.components.testo import testo_modificabile
 from serena_app.demo import modalita
+from serena_app.lingue import LINGUA_STAFF
 from serena_app.sections.richieste import (
     CONTEGGIO,
     conteggio,
@@ -390,7 +391,9 @@ def _avviso() -> rx.Component:
 def avviso_uscita() -> rx.Component:
     """After "Esci", a polite message says so, and how many drafts stay (until a reload)."""
     staff = AccessoState.nome_staff != ""
-    return rx.el.p(rx.cond(staff, "", congedo.value), role="status", class_name="congedo")
+    return rx.el.p(
+        rx.cond(staff, "", congedo.value), role="status", lang=LINGUA_STAFF, class_name="congedo"
+    )
 
 
 def barra_staff() -> rx.Component:
@@ -433,6 +436,7 @@ def barra_staff() -> rx.Component:
             ),
             role="region",
             aria_label="Strumenti del personale",
+            lang=LINGUA_STAFF,
             class_name=rx.cond(
                 staff,
                 rx.cond(StaffState.modifica_attiva, "barra-staff in-modifica", "barra-staff"),

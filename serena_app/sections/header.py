@@ -41,12 +41,33 @@ def _voce_area_riservata() -> rx.Component:
 
 
 # The switch keeps the place: the address's fragment (`#valori-3`, `#mission`) goes along to
-# the other language's page. Without JavaScript the link leads to the other page's top.
+# the other language's page. Without one (a section scrolled to, a value opened by a click),
+# the place is found as the click happens: an open value in view, else the last section whose
+# top has reached the header (where following its anchor would have put it). Without
+# JavaScript the link leads to the other page's top.
 PORTA_IL_FRAGMENT = Var(
     """() => {
+  const luogo = () => {
+    if (window.location.hash) return window.location.hash;
+    const cima = document.querySelector('.cima') || document.querySelector('header');
+    const margine = parseFloat(getComputedStyle(document.documentElement).scrollPaddingTop);
+    const sotto = Math.max(cima ? cima.getBoundingClientRect().bottom : 0, margine || 0) + 1;
+    const inVista = (e) => {
+      const r = e.getBoundingClientRect();
+      return r.bottom > sotto && r.top < window.innerHeight;
+    };
+    const valore = [...document.querySelectorAll('li.valore[id]')].find(
+      (v) => v.querySelector('[aria-expanded="true"]') && inVista(v));
+    if (valore) return '#' + valore.id;
+    let sezione = '';
+    for (const s of document.querySelectorAll('main section[id]')) {
+      if (s.getBoundingClientRect().top <= sotto) sezione = '#' + s.id;
+    }
+    return sezione;
+  };
   const aggiorna = () => {
     for (const link of document.querySelectorAll('a.cambia-lingua[data-pagina]')) {
-      link.setAttribute('href', link.dataset.pagina + window.location.hash);
+      link.setAttribute('href', link.dataset.pagina + luogo());
     }
   };
   aggiorna();

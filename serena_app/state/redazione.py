@@ -69,7 +69,9 @@ CONFERMA_BOZZE = "conferma-bozze"  # the id of the publish or discard confirmati
 RIEPILOGO_ERRORI = "riepilogo-errori"  # the id of a refused form's list of its errors
 DA_PUBBLICARE = "pubblica dalla barra in alto."
 ALTRA_LINGUA = "Questo modulo non è della lingua dell’editor aperto: nulla è stato salvato."
-STRUTTURA_IN_ITALIANO = "Tappe e valori si aggiungono dalla pagina in italiano."
+STRUTTURA_IN_ITALIANO = (
+    "Tappe e valori si aggiungono, si spostano e si eliminano dalla pagina in italiano."
+)
 
 
 def voce_richiesta(tipo: object, chiave: object) -> Voce | None:
@@ -344,6 +346,17 @@ class RedazioneState(StaffState):
             return None
         return dataclasses.replace(trovata, lingua=lingue.del_percorso(self.router.page.path))
 
+    def _struttura_qui(self) -> bool:
+        """Whether this tab's page may change the lists themselves (add, move, delete a
+        milestone or value): only the Italian one, where a new item is written first and both
+        languages see the same order. Elsewhere the open editor closes, says so, and nothing
+        is written."""
+        if lingue.del_percorso(self.router.page.path) == lingue.ITALIANO:
+            return True
+        self._chiudi()
+        self.avviso = STRUTTURA_IN_ITALIANO
+        return False
+
     async def _esistente(self, voce: Voce | None) -> Elemento | None:
         """The stored item (closing any open editor); None if `voce` names no saved item, or
         the item is gone (then says so)."""
@@ -545,8 +558,7 @@ class RedazioneState(StaffState):
 
     async def _aggiungi(self, nuova: Voce) -> None:
         self._chiudi()
-        if nuova.lingua != lingue.ITALIANO:  # a new item is written in Italian first
-            self.avviso = STRUTTURA_IN_ITALIANO
+        if not self._struttura_qui():  # a new item is written in Italian first
             return
         quanti = await self._sul_db(_sulla_bozza, funzione=pagina.quanti, tipo=nuova.genere)
         if quanti >= nuova.genere.massimo:
@@ -637,7 +649,7 @@ class RedazioneState(StaffState):
     async def chiedi_eliminazione(self, tipo: str, chiave: str | int):
         """Ask for confirmation before deleting a milestone or value; focus goes to it."""
         trovata = voce_richiesta(tipo, chiave)
-        if trovata is None or not trovata.genere.in_elenco:
+        if trovata is None or not trovata.genere.in_elenco or not self._struttura_qui():
             return None
         elemento = await self._esistente(trovata)
         if elemento is None:
@@ -651,7 +663,7 @@ class RedazioneState(StaffState):
     async def elimina(self):
         """Delete the item awaiting confirmation."""
         bersaglio = self.da_eliminare
-        if bersaglio == NESSUNA:
+        if bersaglio == NESSUNA or not self._struttura_qui():
             return None
         try:
             scrittura, nuova = await self._sul_db(
@@ -683,6 +695,8 @@ class RedazioneState(StaffState):
         if di == 0:
             raise validazione.ErroreValidazione(validazione.NUMERO_NON_VALIDO)
         if trovata is None or trovata.nuova or not trovata.genere.in_elenco:
+            return None
+        if not self._struttura_qui():
             return None
         try:
             scrittura, nuova = await self._sul_db(

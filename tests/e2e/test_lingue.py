@@ -176,3 +176,50 @@ def test_the_connection_notice_and_the_missing_page_in_the_pages_language(browse
     expect(inglese.get_by_role("link")).to_have_attribute("href", "/en/")
     expect(page.locator("main [lang=it]").get_by_role("link")).to_have_attribute("href", "/")
     context.close()
+
+
+@pytest.mark.parametrize("server", ["run"], indirect=True)
+def test_an_english_browser_stays_on_the_italian_page(browser: Browser, server):
+    """No language is chosen for a visitor by their browser: `/` stays `/`, in Italian."""
+    context = browser.new_context(
+        base_url=server.url,
+        locale="en-GB",
+        extra_http_headers={"Accept-Language": "en-GB,en;q=0.9"},
+    )
+    try:
+        page = context.new_page()
+        risposta = page.goto("/")
+        assert risposta is not None
+        assert risposta.status == 200
+        assert risposta.request.redirected_from is None
+        assert page.evaluate("() => navigator.language") == "en-GB"  # control
+        expect(page.locator("main")).to_have_attribute("data-idratata", "true")
+        expect(page).to_have_url(server.url + "/")
+        expect(page.locator("html")).to_have_attribute("lang", "it")
+        expect(_cambia_lingua(page)).to_have_text("English")
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("server", ["run"], indirect=True)
+def test_the_switch_keeps_the_place_without_a_hash(pagina: Page, server, contenuto):
+    """A section scrolled to, or a value opened by a click, leave the address without a hash:
+    the switch still leads to that place of the other page."""
+    PaginaChiSiamo(pagina, contenuto).apri("/")
+    pagina.locator("#vision").evaluate("(e) => e.scrollIntoView({behavior: 'instant'})")
+    expect(pagina).to_have_url(server.url + "/")  # no hash
+    _premi(_cambia_lingua(pagina))
+    expect(pagina).to_have_url(re.compile(r"/en/#vision$"))
+    expect(pagina.locator("main")).to_have_attribute("data-idratata", "true")
+    expect(pagina.locator("#vision h2")).to_be_in_viewport()
+
+    secondo = contenuto["valori"][1]
+    PaginaChiSiamo(pagina, contenuto).apri("/en/")
+    _valore(pagina, secondo["titolo_en"]).click()
+    expect(_valore(pagina, secondo["titolo_en"])).to_have_attribute("aria-expanded", "true")
+    expect(pagina).to_have_url(re.compile(r"/en/$"))  # no hash
+    _premi(_cambia_lingua(pagina))
+    expect(pagina).to_have_url(server.url + "/#valori-2")
+    expect(pagina.locator("main")).to_have_attribute("data-idratata", "true")
+    expect(_valore(pagina, secondo["titolo"])).to_have_attribute("aria-expanded", "true")
+    expect(pagina.locator("#valore-pannello-2")).to_be_in_viewport()

@@ -1,7 +1,10 @@
 """Staff translate on the English page: the English mission edited and published (live on an
 open `/en/`, not on `/`), a translation marked out of date when the Italian changes (with what
 changed) and current again once the English is saved, the bar's count, the publish
-confirmation's list, and undo and history of an English change."""
+confirmation's list, undo and history of an English change, the staff interface marked as
+Italian on the English page, and a milestone with no English shown there as its Italian."""
+
+import re
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -162,3 +165,96 @@ def test_undo_and_history_of_an_english_change_touch_only_the_english(
     voci = page.get_by_role("region", name="Cronologia: mission").get_by_role("listitem")
     expect(voci.first).to_contain_text("Modifica annullata in inglese · anna")
     expect(voci.nth(1)).to_contain_text("Salvata in inglese · anna")
+
+
+# The staff-only interface (as `components/accessibilita.py` lists it); a visible text in it
+# whose language comes from `<html lang="en">` would be read with an English voice.
+SENZA_LANG_IT = """() => {
+  const staff = '#barra-staff, .controlli, .conferma, .pulsante-piccolo, form.editor, .bozza,'
+    + ' .esito-voce, .cronologia, [id^="aggiungi-"], .nota-struttura, .presenza-voce';
+  const testo = (e) => [...e.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+  return [...document.querySelectorAll(staff)]
+    .flatMap((c) => [c, ...c.querySelectorAll('*')])
+    .filter((e) => e.checkVisibility() && testo(e))
+    .filter((e) => e.closest('[lang]') === document.documentElement)
+    .map((e) => e.textContent.trim().slice(0, 60));
+}"""
+
+
+def _lingua(elemento) -> str:
+    """The language a screen reader reads `elemento` in: that of its closest `lang`."""
+    return elemento.evaluate("(e) => e.closest('[lang]').lang")
+
+
+@pytest.mark.parametrize("server", ["run"], indirect=True)
+@pytest.mark.parametrize("viewport", ["desktop"], indirect=True)
+def test_on_the_english_page_the_staff_interface_says_it_is_italian(
+    redattore: PaginaInModifica,
+):
+    page = redattore.page
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    for controllo in (
+        redattore.barra,
+        redattore.stato,
+        redattore.barra.get_by_role("button", name="Pubblica", exact=True),
+        page.get_by_role("button", name="Modifica mission"),
+        page.get_by_role("button", name="Cronologia mission"),
+        page.get_by_role("button", name="Modifica tappa 1"),
+    ):
+        assert _lingua(controllo) == "it", controllo
+    assert page.evaluate(SENZA_LANG_IT) == []
+    # No dead buttons: the lists are reshaped on `/` only (the server refuses it from here).
+    rimodella = re.compile(r"^(Sposta su|Sposta giù|Elimina) ")
+    expect(page.get_by_role("button", name=rimodella)).to_have_count(0)
+
+    # An open editor: Italian around an English field.
+    page.get_by_role("button", name="Modifica mission").click()
+    campo = redattore.campo(CAMPO_INGLESE)
+    expect(campo).to_be_focused()
+    assert _lingua(page.locator("label[for=modifica-testo_en]")) == "it"
+    assert _lingua(page.get_by_role("button", name="Salva", exact=True)) == "it"
+    assert _lingua(campo) == "en"  # what she types there is English
+    assert page.evaluate(SENZA_LANG_IT) == []
+    page.get_by_role("button", name="Annulla", exact=True).click()
+
+    # The history panel of an item.
+    page.get_by_role("button", name="Cronologia mission").click()
+    pannello = page.get_by_role("region", name="Cronologia: mission")
+    expect(pannello).to_be_visible()
+    assert _lingua(pannello.get_by_role("button", name="Chiudi cronologia")) == "it"
+    assert page.evaluate(SENZA_LANG_IT) == []
+
+
+@pytest.mark.parametrize("server", ["run"], indirect=True)
+@pytest.mark.parametrize("viewport", ["desktop"], indirect=True)
+def test_a_milestone_without_english_shows_its_italian_marked_as_italian(
+    redattore: PaginaInModifica, browser: Browser, server: Server, contenuto
+):
+    """Added on `/`, published: `/en/` shows its Italian with `lang="it"`, and nothing else."""
+    titolo, testo = "Una tappa nuova", "Il testo della tappa nuova."
+    italiana = PaginaInModifica(redattore.page.context.new_page(), contenuto)
+    italiana.apri().attiva_modifica()
+    italiana.page.get_by_role("button", name="Aggiungi tappa").click()
+    italiana.campo("Titolo").fill(titolo)
+    italiana.campo("Testo").fill(testo)
+    italiana.salva()
+    expect(italiana.annuncio).to_contain_text(f"Tappa «{titolo}» aggiunta")
+    italiana.page.close()
+
+    expect(redattore.stato).to_contain_text("1 traduzione mancante.")  # told live on /en/
+    nuova_in_modifica = redattore.page.locator("#storia li.tappa").filter(has_text=titolo)
+    expect(nuova_in_modifica).to_contain_text("Traduzione mancante")
+    _pubblica(redattore)
+
+    visite = browser.new_context(base_url=server.url)
+    try:
+        page = visite.new_page()
+        page.goto(INGLESE)
+        expect(page.locator("main")).to_have_attribute("data-idratata", "true")
+        nuova = page.locator("#storia li").filter(has_text=titolo)
+        expect(nuova).to_have_attribute("lang", "it")
+        assert [r for r in nuova.inner_text().split("\n") if r.strip()] == [titolo, testo]
+        altre = page.locator("#storia li").filter(has_not_text=titolo)
+        expect(altre.first).to_have_attribute("lang", "en")  # control: the translated ones
+    finally:
+        visite.close()

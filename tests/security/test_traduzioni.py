@@ -20,11 +20,14 @@ INGLESE = "/en/"
 
 class ClienteInglese(ClienteGrezzo):
     """A tab of the English page: every event it sends comes from `/en/` (its hydration, in
-    the CONNECT packet, from `/`; the next event moves it)."""
+    the CONNECT packet, from `/`; the next event moves it), unless `inglese` is set to False
+    (then from `/`, as the same tab back on the Italian page)."""
+
+    inglese = True
 
     async def emetti(self, dati: Any) -> None:
         router = dati.get("router_data") if isinstance(dati, dict) else None
-        if isinstance(router, dict) and isinstance(router.get("asPath"), str):
+        if self.inglese and isinstance(router, dict) and isinstance(router.get("asPath"), str):
             percorso = {"pathname": INGLESE, "asPath": INGLESE + router["asPath"].lstrip("/")}
             dati = {**dati, "router_data": {**router, **percorso}}
         await super().emetti(dati)
@@ -74,6 +77,59 @@ def test_a_form_with_the_other_languages_fields_saves_nothing(server, db, ciclo,
     assert dopo["tappa"] == prima["tappa"]
     assert dopo["sezione"] == prima["sezione"]
     assert dopo["revisione"] == prima["revisione"]
+    verifica_che_risponda(server, ciclo)
+
+
+def test_a_move_or_delete_sent_from_the_english_page_changes_nothing(
+    server, db, ciclo, credenziali, contenuto
+):
+    """Milestones and values are moved and deleted on the Italian page (as they are added):
+    "sposta", "chiedi_eliminazione" and "elimina" sent from /en/ are refused in words, and no
+    row changes, not even when the deletion was asked on `/` and confirmed from `/en/`."""
+    staff = credenziali("valida")
+    prima: dict = {}
+
+    async def prova() -> None:
+        async with ClienteInglese(server.url) as inglese:
+            await inglese.connetti(segreto=staff.token)
+            await inglese.scambia(f"{REDAZIONE}.alterna_modifica")  # the working copy is made
+            prima.update(righe(db))
+            valore = next(v["id"] for v in prima["valore"] if v["pagina"] == NOME_BOZZA)
+            stati = vista(
+                await inglese.scambia(
+                    f"{REDAZIONE}.sposta", {"tipo": "valore", "chiave": valore, "di": 1}
+                )
+            )
+            assert stati[STAFF]["avviso"] == STRUTTURA_IN_ITALIANO
+            stati = vista(
+                await inglese.scambia(
+                    f"{REDAZIONE}.chiedi_eliminazione", {"tipo": "valore", "chiave": valore}
+                )
+            )
+            assert stati[STAFF]["avviso"] == STRUTTURA_IN_ITALIANO
+            assert stati.get(REDAZIONE, {}).get("da_eliminare", {}).get("tipo", "") == ""
+            # The same tab asks on the Italian page (allowed: the confirmation opens), then
+            # confirms from the English one.
+            inglese.inglese = False
+            chiesta = vista(
+                await inglese.scambia(
+                    f"{REDAZIONE}.chiedi_eliminazione", {"tipo": "valore", "chiave": valore}
+                )
+            )
+            assert chiesta[REDAZIONE]["da_eliminare"]["tipo"] == "valore"  # control
+            inglese.inglese = True
+            stati = vista(await inglese.scambia(f"{REDAZIONE}.elimina"))
+            assert stati[STAFF]["avviso"] == STRUTTURA_IN_ITALIANO
+
+    try:
+        ciclo.run(prova())
+        dopo = righe(db)
+        assert dopo["valore"] == prima["valore"]
+        assert dopo["tappa"] == prima["tappa"]
+        assert dopo["revisione"] == prima["revisione"]
+    finally:
+        with sessione_db(server.db_url) as session:
+            ripristina_contenuto(session, contenuto)
     verifica_che_risponda(server, ciclo)
 
 
