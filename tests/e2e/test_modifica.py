@@ -1,6 +1,7 @@
 """Staff edit the page in place: save, live update, add/reorder/delete, bad input, conflicts."""
 
 import re
+from datetime import date, timedelta
 
 import httpx
 import pytest
@@ -707,6 +708,25 @@ def test_entering_and_leaving_are_said_in_words(redattore: PaginaInModifica):
     expect(redattore.barra.get_by_role("button", name="Annulla", exact=True)).to_have_count(0)
     indietro.click()
     expect(indietro).to_have_count(0)
+
+    # "Pubblica più tardi…" sits among the same tools as "Annulla ultima modifica": its way
+    # back says so in words too, and so does cancelling a scheduled publish.
+    redattore.strumento("Pubblica più tardi…").click()
+    dialogo = page.get_by_role("dialog", name="Pubblica più tardi")
+    expect(dialogo.get_by_role("button", name="No, torna indietro")).to_be_visible()
+    expect(redattore.barra.get_by_role("button", name="Annulla", exact=True)).to_have_count(0)
+    dialogo.get_by_label("Data", exact=True).fill(f"{date.today() + timedelta(days=30):%Y-%m-%d}")
+    dialogo.get_by_label("Ora (ora italiana)").fill("10:00:00")
+    dialogo.get_by_role("button", name="Programma").click()
+    programmata = redattore.barra.get_by_role("region", name="Pubblicazioni programmate")
+    annulla = programmata.get_by_role("button", name="Annulla la pubblicazione programmata:")
+    expect(annulla).to_have_text("Annulla la programmazione")
+    expect(redattore.barra.get_by_role("button", name="Annulla", exact=True)).to_have_count(0)
+    annulla.click()
+    expect(annulla).to_have_count(0)
+    redattore.strumento("Pubblica più tardi…").click()
+    dialogo.get_by_role("button", name="No, torna indietro").press("Enter")
+    expect(dialogo).to_have_count(0)
 
     redattore.strumento("Esci dalla modifica").click()
     expect(page.get_by_role("button", name="Modifica pagina")).to_be_visible()  # one line again
