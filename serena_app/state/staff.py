@@ -79,15 +79,15 @@ def _da_staff(
 ) -> tuple[Permesso, R, bool]:
     """In one database session: the staff session and its role checked, its working copy
     made if there is none, `operazione(session=, spazio=, autore=, **argomenti)` run on it,
-    and whether they have a change to undo after it."""
+    and why they have no change to undo after it ("" if they have)."""
     permesso = _controlla(permessi.permesso(session=session, segreto=segreto), ruolo)
     spazio = Spazio.della_sessione(permesso.sandbox)
     bozze.apri(session=session, spazio=spazio)
     risultato = operazione(session=session, spazio=spazio, autore=permesso.nome_utente, **argomenti)
-    annullabile = cronologia.puo_annullare(
+    perche = cronologia.perche_non_annullabile(
         session=session, spazio=spazio, autore=permesso.nome_utente, dal=permesso.dal
     )
-    return permesso, risultato, annullabile
+    return permesso, risultato, perche
 
 
 class StaffState(rx.State):
@@ -114,6 +114,7 @@ class StaffState(rx.State):
     # Whether "Annulla ultima modifica" has a change of theirs to undo (none once published),
     # as the database said at this tab's last event; an undo sent anyway is refused in words.
     puo_annullare: bool = False
+    perche_non_annullare: str = ""  # and why not, in the refusal's words ("" while it can)
     # The editor this tab has open, as its form names it ("anna:sezione:vision:0"): kept by
     # the page's script in the tab's session storage, never set here. A tab whose state the
     # server no longer has (a restart) sends it back, and gets that editor again
@@ -185,7 +186,7 @@ class StaffState(rx.State):
         accesso = await self.get_state(AccessoState)
         segreto = accesso._segreto()
         try:
-            permesso, risultato, annullabile = await esegui(
+            permesso, risultato, perche = await esegui(
                 _da_staff,
                 segreto=segreto,
                 ruolo=self._ruolo_richiesto,
@@ -199,8 +200,10 @@ class StaffState(rx.State):
             raise
         schede_staff.ricorda(self.router.session.client_token, segreto, permesso)
         StaffState._autorizzato(self, permesso)
-        if annullabile != self.puo_annullare:
-            self.puo_annullare = annullabile
+        if (perche == "") != self.puo_annullare:
+            self.puo_annullare = perche == ""
+        if perche != self.perche_non_annullare:
+            self.perche_non_annullare = perche
         return risultato
 
     async def _rifiuta(self) -> None:
