@@ -460,13 +460,13 @@ def test_cancelling_with_typed_text_asks_first_from_every_field(redattore: Pagin
         expect(titolo).to_have_value("Un titolo non salvato")
         assert domande == [CHIEDE_ANNULLA] * i
     annulla = page.get_by_role("button", name="Annulla", exact=True)
-    annulla.click()
+    annulla.press("Enter")  # by keyboard
     expect(titolo).to_have_value("Un titolo non salvato")
     assert domande == [CHIEDE_ANNULLA] * 5
     assert violazioni_alle_due_misure(page) == {}  # the editor kept open, with typed text
 
     accetta[0] = True
-    annulla.click()
+    annulla.press("Enter")
     expect(titolo).to_have_count(0)
     expect(apri).to_be_focused()
     assert len(domande) == 6
@@ -508,7 +508,7 @@ def test_a_long_paste_is_kept_whole_counted_and_refused_and_errors_are_heard(
     expect(contatore).to_contain_text(f"5.000 / {_cifre(massimo)} caratteri")
     expect(contatore).to_have_attribute("data-oltre", "true")
     expect(annuncio).to_contain_text(f"limite di {_cifre(massimo)} caratteri")
-    redattore.salva()
+    page.get_by_role("button", name="Salva", exact=True).press("Enter")  # by keyboard
     expect(page.locator("#errore-testo")).to_have_text(
         f"Al massimo {_cifre(massimo)} caratteri (ora sono 5.000)."
     )
