@@ -69,6 +69,10 @@ def _controlla(permesso: Permesso | None, ruolo: str) -> Permesso:
     return permesso
 
 
+def _niente(**_: Any) -> None:
+    """No operation: `_sul_db` then only checks the session and reads what undo can do."""
+
+
 def _da_staff(
     *,
     session: Session,
@@ -205,6 +209,13 @@ class StaffState(rx.State):
         if perche != self.perche_non_annullare:
             self.perche_non_annullare = perche
         return risultato
+
+    async def _rileggi_annulla(self) -> None:
+        """After a publish or a discard, which write on their own (not through `_sul_db`):
+        undo reaches nothing before them; why, read again (her changes are published: the
+        disabled button points to history)."""
+        self.puo_annullare = False
+        await self._sul_db(_niente)
 
     async def _rifiuta(self) -> None:
         """No live staff session: leave edit mode (and the working copy) and say why. A
