@@ -16,7 +16,7 @@ from serena_app.auth.ruoli import REDATTORE
 from serena_app.db import crea_engine
 from serena_app.models import MESSAGGIO_MAX, RichiestaPubblicazione
 from serena_app.pubblicazione.archivio import Archivio
-from serena_app.state.richieste import RichiesteState
+from serena_app.state.richieste import MESSAGGIO, RichiesteState
 from tests.e2e.conftest import STAFF_PASSWORD, attendi_build
 from tests.e2e.pages.chi_siamo import PaginaChiSiamo
 from tests.e2e.pages.staff import PaginaInModifica, accedi
@@ -294,7 +294,7 @@ def test_the_request_message_counts_as_she_types_and_a_long_one_is_kept_whole_an
         f"Oltre il limite di {MESSAGGIO_MAX} caratteri"
     )
     marco.get_by_role("button", name="Invia la richiesta").press("Enter")
-    expect(marco.locator("#errore-messaggio")).to_have_text(
+    expect(marco.locator(f"#errore-{MESSAGGIO}")).to_have_text(
         f"Al massimo {MESSAGGIO_MAX} caratteri (ora sono 600)."
     )
     expect(campo).to_be_focused()
