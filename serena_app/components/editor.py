@@ -74,16 +74,20 @@ def editor_aperto(tipo: Tipo, *, chiave: str = "", id: Var | int = 0) -> Var:
     return in_modifica & _stessa(RedazioneState.aperto, tipo, chiave, id)
 
 
-def _contatore(campo: Campo) -> tuple[rx.Component, ...]:
-    """The field's count against its limit ("1.850 / 2.000 caratteri"), kept by the page's
-    script as she types (`salvaguardie.py`), and what a screen reader is told of it: only
-    when it comes near the limit or passes it."""
-    if not campo.contato:
-        return ()
+def contatore(nome: str) -> tuple[rx.Component, ...]:
+    """The count of the field named `nome` (with `data-massimo`, anywhere on the page) against
+    its limit ("1.850 / 2.000 caratteri"), kept by the page's script as she types
+    (`salvaguardie.py`), and what a screen reader is told of it: only when it comes near the
+    limit or passes it. The field is described by `conta-{nome}`."""
     return (
-        rx.el.p(id=f"conta-{campo.nome}", class_name="conta"),
-        rx.el.p(id=f"conta-annuncio-{campo.nome}", aria_live="polite", class_name="solo-lettori"),
+        rx.el.p(id=f"conta-{nome}", class_name="conta"),
+        rx.el.p(id=f"conta-annuncio-{nome}", aria_live="polite", class_name="solo-lettori"),
     )
+
+
+def _contatore(campo: Campo) -> tuple[rx.Component, ...]:
+    """An editor field's counter, if its kind limits it."""
+    return contatore(campo.nome) if campo.contato else ()
 
 
 def _campo(campo: Campo, etichetta: str, righe: int, primo: bool) -> rx.Component:

@@ -34,7 +34,7 @@ SCRIPT_BATTITO = """
   return () => clearInterval(timer);
 }
 """
-# Escape in the question presses its "Annulla".
+# Escape in the question presses its "No, torna indietro".
 SCRIPT_DOMANDA = """
 () => {
   const tasto = (e) => {
@@ -86,7 +86,8 @@ def _persona(persona: Var) -> rx.Component:
 
 def _domanda() -> rx.Component:
     """ "Anna Rossi sta già modificando la mission. Vuoi aprirla lo stesso?" Focus goes to it;
-    Escape or "Annulla" cancel, and focus goes back to the edit button."""
+    Escape or "No, torna indietro" (in the staff bar, next to "Annulla ultima modifica": not
+    one more "Annulla") cancel, and focus goes back to the edit button."""
     return rx.el.div(
         rx.el.p(PresenzaState.domanda, id=DOMANDA, tab_index=-1),
         rx.el.button(
@@ -96,7 +97,7 @@ def _domanda() -> rx.Component:
             on_click=PresenzaState.apri_lo_stesso,
         ),
         rx.el.button(
-            "Annulla",
+            "No, torna indietro",
             type="button",
             class_name="pulsante pulsante-secondario",
             data_annulla_domanda="true",

@@ -1,5 +1,7 @@
 """Scheduled publishes in the staff bar (responsabili, edit mode): "Pubblica più tardi…", its
-dialog (a date and a time, Italian time) and the list of scheduled ones with "Annulla"."""
+dialog (a date and a time, Italian time) and the list of scheduled ones with "Annulla la
+programmazione". Among the same tools as "Annulla ultima modifica", their ways back say what
+they do in words, never a bare "Annulla"."""
 
 import reflex as rx
 
@@ -44,7 +46,7 @@ def _campo(etichetta: str, id_: str, nome: str, tipo: str, **props) -> rx.Compon
 
 
 def dialogo_programmazione() -> rx.Component:
-    """The date and the time (Rome) of a scheduled publish, "Programma" and "Annulla"."""
+    """The date and the time (Rome) of a scheduled publish, "Programma" and "No, torna indietro"."""
     return rx.el.div(
         rx.el.p("Pubblica più tardi", id=TITOLO_DIALOGO, class_name="conferma-titolo"),
         rx.el.p(
@@ -63,7 +65,7 @@ def dialogo_programmazione() -> rx.Component:
             rx.el.div(
                 rx.el.button("Programma", type="submit", class_name="pulsante"),
                 rx.el.button(
-                    "Annulla",
+                    "No, torna indietro",
                     type="button",
                     class_name="pulsante pulsante-secondario",
                     on_click=ProgrammateState.chiudi_programmazione,
@@ -85,7 +87,7 @@ def _voce(voce: rx.Var) -> rx.Component:
         rx.cond(
             voce["annullabile"] != "",
             rx.el.button(
-                "Annulla",
+                "Annulla la programmazione",
                 type="button",
                 class_name="pulsante-piccolo",
                 aria_label="Annulla la pubblicazione programmata: " + voce["testo"].to(str),

@@ -17,7 +17,8 @@ trip); the server never trusts them.
 * Leaving the page, turning edit mode off or logging out with unsaved text asks first; so
   do an editor's "Annulla" and Escape, wherever the focus is in the editor (with nothing
   typed they close it at once).
-* Every field with a limit of length counts its characters as she types ("1.850 / 2.000
+* Every field with a limit of length (`data-massimo`: the editors', a request's message or
+  note) counts its characters as she types ("1.850 / 2.000
   caratteri", the rule's way of counting), past the limit in an error state; a screen reader
   is told only when the count comes near the limit or passes it. Nothing is ever cut: the
   server refuses the text with the rule's message and she shortens it herself.
@@ -87,9 +88,10 @@ SCRIPT = r"""
   };
 
   document.addEventListener('input', (e) => {
+    if (!e.target.name) return;
+    conta(e.target, true);  // any field with a limit
     const form = e.target.closest && e.target.closest(EDITOR);
-    if (!form || !e.target.name) return;
-    conta(e.target, true);
+    if (!form) return;
     const k = chiave(form.dataset.voce, e.target.name);
     if (e.target.value === e.target.defaultValue) localStorage.removeItem(k);
     else localStorage.setItem(k, e.target.value);
@@ -115,6 +117,7 @@ SCRIPT = r"""
     }
   };
   const aperti = new Map();
+  const contati = new WeakSet();
   // She left edit mode or logged out here: the editors that close now close on purpose.
   let lasciata = false;
   const inModifica = () =>
@@ -126,7 +129,12 @@ SCRIPT = r"""
       aperti.set(form, form.dataset.voce);
       sessionStorage.setItem(EDITOR_APERTO, form.dataset.voce);
       riprendi(form);
-      for (const campo of campi(form)) conta(campo, false);
+    }
+    // Each limited field shows its count as soon as it appears (an editor, a dialog).
+    for (const campo of document.querySelectorAll('[data-massimo]')) {
+      if (contati.has(campo)) continue;
+      contati.add(campo);
+      conta(campo, false);
     }
     for (const [form, voce] of aperti) {
       if (ora.has(form)) continue;

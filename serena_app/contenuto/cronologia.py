@@ -10,7 +10,7 @@ older text can come back as a draft.
 * `annulla_ultima` undoes a staff member's latest change not yet undone, unless someone
   changed that item since: then it refuses, and says so. It never reaches past a publish (or
   a discard): what is published is taken back by a restore from history, named as such;
-  `puo_annullare` says whether there is anything to undo.
+  `puo_annullare` says whether there is anything to undo, `perche_non_annullabile` why not.
 
 Each of these is a write of `pagina.py` or `bozze.py`, so it is a revision itself: history is
 never rewritten.
@@ -332,8 +332,19 @@ def puo_annullare(
     """Whether "Annulla ultima modifica" has a change of `autore`'s to undo: one made since
     `dal` and since the last publish or discard, not undone yet, and not a whole page's
     restore (which it refuses, pointing to the page's history)."""
+    return not perche_non_annullabile(session=session, spazio=spazio, autore=autore, dal=dal)
+
+
+def perche_non_annullabile(
+    *, session: Session, spazio: Spazio, autore: str, dal: datetime | None = None
+) -> str:
+    """Why "Annulla ultima modifica" has nothing of `autore`'s to undo, in the words its
+    refusal uses; "" when it has. Shown under the disabled button: when her changes are
+    already published it says so and points to history (`GIA_PUBBLICATA`)."""
     revisione = ultima_annullabile(session=session, spazio=spazio, autore=autore, dal=dal)
-    return revisione is not None and revisione.tipo != PAGINA
+    if revisione is None:
+        return _perche_niente(session, spazio, autore, dal)
+    return PAGINA_NON_ANNULLABILE if revisione.tipo == PAGINA else ""
 
 
 def _perche_niente(session: Session, spazio: Spazio, autore: str, dal: datetime | None) -> str:

@@ -29,6 +29,7 @@ from serena_app.components.programmate import (
     pulsante_programma,
 )
 from serena_app.components.testo import testo_modificabile
+from serena_app.contenuto.cronologia import NIENTE_DA_ANNULLARE
 from serena_app.demo import modalita
 from serena_app.lingue import LINGUA_STAFF
 from serena_app.sections.richieste import (
@@ -290,7 +291,7 @@ def _bozze() -> rx.Component:
         ),
         rx.cond(
             ~StaffState.puo_annullare,
-            rx.el.p(NULLA_DA_ANNULLARE, id=MOTIVO_ANNULLA, tab_index=-1, class_name="motivo"),
+            rx.el.p(_perche_non_annullare(), id=MOTIVO_ANNULLA, tab_index=-1, class_name="motivo"),
         ),
         rx.el.button(
             "Cronologia della pagina",
@@ -303,6 +304,15 @@ def _bozze() -> rx.Component:
         controllo_accessibilita(),
         rx.cond(~StaffState.anteprima, _descrizione()),
     )
+
+
+def _perche_non_annullare() -> rx.Var:
+    """Why "Annulla ultima modifica" is disabled: in short when she has changed nothing; in
+    the server's words when that helps, e.g. her changes are already published and history
+    is where to go back (`cronologia.GIA_PUBBLICATA`)."""
+    perche = StaffState.perche_non_annullare
+    nulla = (perche == "") | (perche == NIENTE_DA_ANNULLARE)
+    return rx.cond(nulla, NULLA_DA_ANNULLARE, perche)
 
 
 def _programmate() -> rx.Component:

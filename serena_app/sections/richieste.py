@@ -4,7 +4,9 @@ the open request, "Pubblica" and "Rimanda"."""
 
 import reflex as rx
 
+from serena_app.components.editor import contatore
 from serena_app.demo import modalita
+from serena_app.pubblicazione.richieste import MESSAGGIO_MASSIMO
 from serena_app.state.richieste import (
     CHIEDI,
     INVIA,
@@ -36,15 +38,20 @@ def pulsante_chiedi(**se_ci_sono_bozze) -> rx.Component:
 
 
 def _campo(nome: str, id_: str, etichetta: str, errore: rx.Var) -> rx.Component:
+    """A message or a note: a live count against its limit, as the editors' fields have; no
+    maxlength (it would cut a paste silently): the server refuses a long one in words and
+    she shortens it herself."""
     return rx.el.div(
         rx.el.label(etichetta, html_for=id_),
         rx.el.textarea(
             id=id_,
             name=nome,
             rows=3,
+            data_massimo=MESSAGGIO_MASSIMO,
             aria_invalid=rx.cond(errore != "", "true", "false"),
-            aria_describedby=f"errore-{id_}",
+            aria_describedby=f"errore-{id_} conta-{nome}",
         ),
+        *contatore(nome),
         rx.el.p(errore, id=f"errore-{id_}", class_name="errore-campo"),
         class_name="campo",
     )

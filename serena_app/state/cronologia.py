@@ -288,7 +288,7 @@ class CronologiaState(StaffState):
         except (NonAnnullabile, NonTrovato, pagina.Conflitto, pagina.OrdineNonValido) as errore:
             self.avviso = str(errore) if isinstance(errore, NonAnnullabile) else CAMBIATA_DA_ALTRI
             if self.avviso != CAMBIATA_DA_ALTRI:  # nothing of theirs left that a click undoes
-                self.puo_annullare = False
+                self.puo_annullare, self.perche_non_annullare = False, self.avviso
             return None
         self._chiudi_pannelli()
         await self._mostra_bozza(nuova, f"Modifica annullata: {revisioni.nome_di(annullata)}.")

@@ -125,7 +125,8 @@ class PresenzaState(StaffState):
 
     @rx.event
     def annulla_domanda(self) -> None:
-        """The question's "Annulla" (or Escape): nothing opens; focus back on the button."""
+        """The question's "No, torna indietro" (or Escape): nothing opens; focus back on the
+        button."""
         fuoco = self.domanda_per
         self._chiudi_domanda()
         if fuoco:

@@ -1,5 +1,5 @@
 """Scheduled publishes in the staff bar, for responsabili: "Pubblica più tardi…" (a date and a
-time in Rome), the list of the scheduled ones with "Annulla", and how each ran.
+time in Rome), the list of the scheduled ones with "Annulla la programmazione", and how each ran.
 
 The rows and the times are `pubblicazione/programmate.py`; running them, with no browser
 open, is `pubblicazione/programmatore.py`, a lifespan task of every app process

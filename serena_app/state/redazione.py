@@ -497,7 +497,7 @@ class RedazioneState(StaffState):
             self.avviso = BOZZE_CAMBIATE
             return None
         self._chiudi()
-        self.puo_annullare = False  # undo does not reach past a publish or a discard
+        await self._rileggi_annulla()  # undo does not reach past a publish or a discard
         contenuto = await self.get_state(ContenutoState)
         contenuto._mostra(esito.bozza)  # whichever of the two this tab shows
         contenuto._mostra(esito.pubblicata)

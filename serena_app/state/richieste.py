@@ -279,7 +279,7 @@ class RichiesteState(StaffState):
             return self._cambiate(visto[1], versione, elenco)
         except GiaDecisa as rifiuto:
             return await self._gia_decisa(rifiuto)
-        self.puo_annullare = False  # undo does not reach past a publish
+        await self._rileggi_annulla()  # undo does not reach past a publish
         contenuto._mostra(esito.bozza)
         contenuto._mostra(esito.pubblicata)
         quante = len(esito.modifiche)

@@ -69,6 +69,10 @@ def _controlla(permesso: Permesso | None, ruolo: str) -> Permesso:
     return permesso
 
 
+def _niente(**_: Any) -> None:
+    """No operation: `_sul_db` then only checks the session and reads what undo can do."""
+
+
 def _da_staff(
     *,
     session: Session,
@@ -79,15 +83,15 @@ def _da_staff(
 ) -> tuple[Permesso, R, bool]:
     """In one database session: the staff session and its role checked, its working copy
     made if there is none, `operazione(session=, spazio=, autore=, **argomenti)` run on it,
-    and whether they have a change to undo after it."""
+    and why they have no change to undo after it ("" if they have)."""
     permesso = _controlla(permessi.permesso(session=session, segreto=segreto), ruolo)
     spazio = Spazio.della_sessione(permesso.sandbox)
     bozze.apri(session=session, spazio=spazio)
     risultato = operazione(session=session, spazio=spazio, autore=permesso.nome_utente, **argomenti)
-    annullabile = cronologia.puo_annullare(
+    perche = cronologia.perche_non_annullabile(
         session=session, spazio=spazio, autore=permesso.nome_utente, dal=permesso.dal
     )
-    return permesso, risultato, annullabile
+    return permesso, risultato, perche
 
 
 class StaffState(rx.State):
@@ -114,6 +118,7 @@ class StaffState(rx.State):
     # Whether "Annulla ultima modifica" has a change of theirs to undo (none once published),
     # as the database said at this tab's last event; an undo sent anyway is refused in words.
     puo_annullare: bool = False
+    perche_non_annullare: str = ""  # and why not, in the refusal's words ("" while it can)
     # The editor this tab has open, as its form names it ("anna:sezione:vision:0"): kept by
     # the page's script in the tab's session storage, never set here. A tab whose state the
     # server no longer has (a restart) sends it back, and gets that editor again
@@ -185,7 +190,7 @@ class StaffState(rx.State):
         accesso = await self.get_state(AccessoState)
         segreto = accesso._segreto()
         try:
-            permesso, risultato, annullabile = await esegui(
+            permesso, risultato, perche = await esegui(
                 _da_staff,
                 segreto=segreto,
                 ruolo=self._ruolo_richiesto,
@@ -199,9 +204,18 @@ class StaffState(rx.State):
             raise
         schede_staff.ricorda(self.router.session.client_token, segreto, permesso)
         StaffState._autorizzato(self, permesso)
-        if annullabile != self.puo_annullare:
-            self.puo_annullare = annullabile
+        if (perche == "") != self.puo_annullare:
+            self.puo_annullare = perche == ""
+        if perche != self.perche_non_annullare:
+            self.perche_non_annullare = perche
         return risultato
+
+    async def _rileggi_annulla(self) -> None:
+        """After a publish or a discard, which write on their own (not through `_sul_db`):
+        undo reaches nothing before them; why, read again (her changes are published: the
+        disabled button points to history)."""
+        self.puo_annullare = False
+        await self._sul_db(_niente)
 
     async def _rifiuta(self) -> None:
         """No live staff session: leave edit mode (and the working copy) and say why. A

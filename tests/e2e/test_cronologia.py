@@ -12,6 +12,7 @@ from playwright.sync_api import Browser, Page, expect
 from sqlmodel import func, select
 
 from serena_app.contenuto import bozze
+from serena_app.contenuto.cronologia import GIA_PUBBLICATA
 from serena_app.contenuto.pagina import PUBBLICATA
 from serena_app.models import Revisione
 from tests.e2e.pages.staff import PaginaInModifica, accedi
@@ -280,11 +281,20 @@ def test_after_a_publish_and_a_reload_undo_leaves_the_public_page_and_the_draft_
 
     # Nothing of hers is left to undo: it is published. The button says so by being disabled
     # (the server refuses the event sent anyway: tests/state/test_annulla.py).
+    # Its reason says why, and where to go instead: history, not undo.
     annulla = redattore.strumento("Annulla ultima modifica")
     expect(annulla).to_be_disabled()
+    expect(annulla).to_have_accessible_description(GIA_PUBBLICATA)
+    expect(redattore.barra.get_by_text(GIA_PUBBLICATA)).to_be_visible()
     assert violazioni_alle_due_misure(redattore.page) == {}
+    # By keyboard, Ctrl+Z outside a field and Enter on the button change nothing either.
+    redattore.page.locator("body").click(position={"x": 5, "y": 400})  # focus outside a field
+    redattore.page.keyboard.press("Control+z")
+    annulla.press("Enter")
     expect(redattore.sezione("mission")).to_contain_text(testo)
     expect(redattore.stato).to_contain_text("Nessuna modifica in bozza")
+    expect(redattore.sezione("mission").get_by_text("Bozza di anna")).to_have_count(0)
+    expect(redattore.barra.get_by_role("alert")).to_have_count(0)
     visitatore = browser.new_context(base_url=server.url).new_page()
     visitatore.goto("/")
     expect(visitatore.locator("#mission")).to_contain_text(testo)

@@ -60,7 +60,16 @@ def _prova(page: Page, contenuto: dict) -> PaginaInModifica:
         "Modalità modifica attiva: quello che cambi resta nella tua copia di prova."
     )
     expect(page.get_by_text("La tua copia di prova è aperta")).to_be_focused()
+    _senza_sandbox(page)
     return redattore
+
+
+def _senza_sandbox(page: Page) -> None:
+    """The page's text as she reads it (and a screen reader hears it) says "la tua copia di
+    prova", never the jargon "sandbox"."""
+    expect(page.locator("body")).not_to_contain_text(
+        "sandbox", ignore_case=True, use_inner_text=True
+    )
 
 
 def _pubblica(redattore: PaginaInModifica) -> None:
@@ -149,6 +158,9 @@ def test_publishing_in_a_copy_says_only_this_phone_will_see_it(
         "Pubblicare queste modifiche? Le vedrai solo tu, su questo telefono:"
     )
     expect(redattore.barra).not_to_contain_text("I visitatori")
+    _senza_sandbox(redattore.page)
+    redattore.strumenti(True)
+    _senza_sandbox(redattore.page)
     redattore.page.context.close()
 
 

@@ -1,6 +1,7 @@
 """Staff edit the page in place: save, live update, add/reorder/delete, bad input, conflicts."""
 
 import re
+from datetime import date, timedelta
 
 import httpx
 import pytest
@@ -459,13 +460,13 @@ def test_cancelling_with_typed_text_asks_first_from_every_field(redattore: Pagin
         expect(titolo).to_have_value("Un titolo non salvato")
         assert domande == [CHIEDE_ANNULLA] * i
     annulla = page.get_by_role("button", name="Annulla", exact=True)
-    annulla.click()
+    annulla.press("Enter")  # by keyboard
     expect(titolo).to_have_value("Un titolo non salvato")
     assert domande == [CHIEDE_ANNULLA] * 5
     assert violazioni_alle_due_misure(page) == {}  # the editor kept open, with typed text
 
     accetta[0] = True
-    annulla.click()
+    annulla.press("Enter")
     expect(titolo).to_have_count(0)
     expect(apri).to_be_focused()
     assert len(domande) == 6
@@ -507,7 +508,7 @@ def test_a_long_paste_is_kept_whole_counted_and_refused_and_errors_are_heard(
     expect(contatore).to_contain_text(f"5.000 / {_cifre(massimo)} caratteri")
     expect(contatore).to_have_attribute("data-oltre", "true")
     expect(annuncio).to_contain_text(f"limite di {_cifre(massimo)} caratteri")
-    redattore.salva()
+    page.get_by_role("button", name="Salva", exact=True).press("Enter")  # by keyboard
     expect(page.locator("#errore-testo")).to_have_text(
         f"Al massimo {_cifre(massimo)} caratteri (ora sono 5.000)."
     )
@@ -707,6 +708,25 @@ def test_entering_and_leaving_are_said_in_words(redattore: PaginaInModifica):
     expect(redattore.barra.get_by_role("button", name="Annulla", exact=True)).to_have_count(0)
     indietro.click()
     expect(indietro).to_have_count(0)
+
+    # "Pubblica più tardi…" sits among the same tools as "Annulla ultima modifica": its way
+    # back says so in words too, and so does cancelling a scheduled publish.
+    redattore.strumento("Pubblica più tardi…").click()
+    dialogo = page.get_by_role("dialog", name="Pubblica più tardi")
+    expect(dialogo.get_by_role("button", name="No, torna indietro")).to_be_visible()
+    expect(redattore.barra.get_by_role("button", name="Annulla", exact=True)).to_have_count(0)
+    dialogo.get_by_label("Data", exact=True).fill(f"{date.today() + timedelta(days=30):%Y-%m-%d}")
+    dialogo.get_by_label("Ora (ora italiana)").fill("10:00:00")
+    dialogo.get_by_role("button", name="Programma").click()
+    programmata = redattore.barra.get_by_role("region", name="Pubblicazioni programmate")
+    annulla = programmata.get_by_role("button", name="Annulla la pubblicazione programmata:")
+    expect(annulla).to_have_text("Annulla la programmazione")
+    expect(redattore.barra.get_by_role("button", name="Annulla", exact=True)).to_have_count(0)
+    annulla.click()
+    expect(annulla).to_have_count(0)
+    redattore.strumento("Pubblica più tardi…").click()
+    dialogo.get_by_role("button", name="No, torna indietro").press("Enter")
+    expect(dialogo).to_have_count(0)
 
     redattore.strumento("Esci dalla modifica").click()
     expect(page.get_by_role("button", name="Modifica pagina")).to_be_visible()  # one line again

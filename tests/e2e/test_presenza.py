@@ -119,7 +119,7 @@ def test_two_staff_see_each_other_the_marker_and_the_question(
         expect(domanda.get_by_text(DOMANDA)).to_be_focused()
         bruno.page.keyboard.press("Tab")
         bruno.page.keyboard.press("Tab")
-        expect(domanda.get_by_role("button", name="Annulla")).to_be_focused()
+        expect(domanda.get_by_role("button", name="No, torna indietro")).to_be_focused()
         bruno.page.keyboard.press("Enter")
         expect(domanda).to_have_count(0)
         expect(pulsante).to_be_focused()

@@ -10,13 +10,13 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
-from sqlmodel import Session, delete
+from sqlmodel import Session, delete, select
 
 from serena_app.auth.ruoli import REDATTORE
 from serena_app.db import crea_engine
-from serena_app.models import RichiestaPubblicazione
+from serena_app.models import MESSAGGIO_MAX, RichiestaPubblicazione
 from serena_app.pubblicazione.archivio import Archivio
-from serena_app.state.richieste import RichiesteState
+from serena_app.state.richieste import MESSAGGIO, RichiesteState
 from tests.e2e.conftest import STAFF_PASSWORD, attendi_build
 from tests.e2e.pages.chi_siamo import PaginaChiSiamo
 from tests.e2e.pages.staff import PaginaInModifica, accedi
@@ -264,3 +264,40 @@ def test_a_redattore_s_bar_is_one_line_on_a_phone(
     expect(marco.get_by_role("button", name="Pubblica", exact=True)).to_have_count(0)
     redazione.strumenti(True)
     expect(marco.get_by_role("button", name="Scarta bozze")).to_have_count(0)
+
+
+@pytest.mark.parametrize("server", ["run"], indirect=True)
+def test_the_request_message_counts_as_she_types_and_a_long_one_is_kept_whole_and_refused(
+    browser: Browser, server: Server, redattore_creato, contenuto, contesti, db: Session
+):
+    """The message is a limited field like the editors': a live count, a long paste kept
+    whole and refused with the rule's message, never cut and never sent."""
+    marco = _nuova_pagina(browser, server, contesti, "desktop")
+    accedi(marco, redattore_creato, STAFF_PASSWORD)
+    redazione = PaginaInModifica(marco, contenuto).apri().attiva_modifica()
+    _modifica_mission_da_tastiera(redazione, "Una mission da far pubblicare.")
+    _chiedi_da_tastiera(redazione, "Ciao")
+    campo = marco.get_by_label("Messaggio per chi pubblica (facoltativo)")
+    contatore = redazione.contatore("messaggio")
+    expect(contatore).to_be_visible()
+    expect(contatore).to_have_text(f"4 / {MESSAGGIO_MAX} caratteri")
+    assert "conta-messaggio" in campo.get_attribute("aria-describedby").split()
+    campo.press("End")
+    marco.keyboard.type(", grazie")
+    expect(contatore).to_have_text(f"12 / {MESSAGGIO_MAX} caratteri")
+
+    lungo = ("Un messaggio lungo, incollato da una mail. " * 20)[:599] + "."
+    redazione.incolla(campo, lungo)
+    expect(campo).to_have_value(lungo)  # whole: no maxlength cut it
+    expect(contatore).to_contain_text(f"600 / {MESSAGGIO_MAX} caratteri: 100 di troppo")
+    expect(redazione.annuncio_contatore("messaggio")).to_contain_text(
+        f"Oltre il limite di {MESSAGGIO_MAX} caratteri"
+    )
+    marco.get_by_role("button", name="Invia la richiesta").press("Enter")
+    expect(marco.locator(f"#errore-{MESSAGGIO}")).to_have_text(
+        f"Al massimo {MESSAGGIO_MAX} caratteri (ora sono 600)."
+    )
+    expect(campo).to_be_focused()
+    expect(campo).to_have_value(lungo)
+    assert violazioni_alle_due_misure(marco) == {}
+    assert db.exec(select(RichiestaPubblicazione)).all() == []

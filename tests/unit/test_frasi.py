@@ -1,8 +1,9 @@
 """Every Italian sentence the app builds from an item's kind agrees with it: "Tappa «…»
 modificata", "Valore «…» modificato", "Salvata come bozza" under a milestone, "Testo della
 mission: modificato" (the participle follows "Testo"), "la tappa", "il valore", "una /
-un’altra", "uno / un altro", "1 modifica"."""
+un’altra", "uno / un altro", "1 modifica"; what "Esci" says of one draft left or of several."""
 
+import json
 import re
 
 import pytest
@@ -11,6 +12,7 @@ from serena_app.contenuto.bozze import Differenza
 from serena_app.contenuto.pagina import Scrittura
 from serena_app.contenuto.tipi import SEZIONE, TAPPA, TIPI, VALORE, Voce, modifiche
 from serena_app.models import Sezione, Tappa, Valore
+from serena_app.sections import barra_staff
 from serena_app.state.redazione import _annuncio, esito_di, pieno
 
 PARTICIPIO = re.compile(
@@ -71,3 +73,28 @@ def test_articles_and_pronouns_follow_the_kind():
 def test_counts_agree_in_number():
     assert modifiche(1) == "1 modifica"
     assert modifiche(2) == "2 modifiche"
+
+
+def _congedi() -> dict[str, str]:
+    """What "Esci" says of the drafts left, as the page's script holds it: the sentence for
+    one draft and the one for several (the count itself is filled in by the browser)."""
+    js = str(barra_staff._congedo())
+    frasi = [json.loads(f'"{s}"') for s in re.findall(r'"((?:[^"\\]|\\.)*)"', js)]
+    una = [f for f in frasi if f.startswith(" 1 modifica")]
+    piu = [f for f in frasi if " modifiche " in f]
+    assert len(una) == 1 and len(piu) == 1, frasi
+    return {"una": una[0], "più": piu[0]}
+
+
+def test_what_esci_leaves_in_draft_agrees_in_number():
+    congedi = _congedi()
+    assert congedi["una"] == (
+        " 1 modifica resta in bozza, non pubblicata: la ritrovi quando rientri."
+    )
+    assert (
+        congedi["più"] == " modifiche restano in bozza, non pubblicate: le ritrovi quando rientri."
+    )
+    for parola in ("restano", "pubblicate", "le ritrovi"):
+        assert parola not in congedi["una"]
+    for parola in ("resta ", "pubblicata", "la ritrovi"):
+        assert parola not in congedi["più"]
