@@ -125,19 +125,25 @@ def test_a_disabled_account_cannot_use_its_link(session):
         inviti.accetta(session=session, codice=link.codice, password=SCELTA, client="1")
 
 
-def test_the_last_responsabile_cannot_be_disabled_or_demoted(session):
-    staff_con_sessione(session, "anna")
-    staff_con_sessione(session, "marta", ruolo=REDATTORE)
+def _anna_non_puo_lasciare(session, motivo: str) -> None:
+    """Anna can neither disable herself nor step down to redattore: both are refused with
+    `motivo`, and she stays an active responsabile."""
     for prova in (
         lambda: disabilita_staff(
             session=session, nome_utente="anna", autore="anna", almeno_un_responsabile=True
         ),
         lambda: cambia_ruolo(session=session, nome_utente="anna", ruolo=REDATTORE, autore="anna"),
     ):
-        with pytest.raises(ErrorePersonale, match="ultimo responsabile attivo"):
+        with pytest.raises(ErrorePersonale, match=motivo):
             prova()
     anna = trova_staff(session=session, nome_utente="anna")
     assert (anna.attivo, anna.ruolo) == (True, RESPONSABILE)
+
+
+def test_the_last_responsabile_cannot_be_disabled_or_demoted(session):
+    staff_con_sessione(session, "anna")
+    staff_con_sessione(session, "marta", ruolo=REDATTORE)
+    _anna_non_puo_lasciare(session, "ultimo responsabile attivo")
     # With a second responsabile, either may go.
     assert cambia_ruolo(session=session, nome_utente="marta", ruolo=RESPONSABILE, autore="anna")
     assert cambia_ruolo(session=session, nome_utente="anna", ruolo=REDATTORE, autore="marta")
@@ -148,16 +154,7 @@ def test_an_invited_responsabile_who_has_not_accepted_does_not_count(session):
     log in as them: the last responsabile who can keeps the role, and is told why."""
     staff_con_sessione(session, "anna")
     link = inviti.invita(session=session, nome_utente="bruno", ruolo=RESPONSABILE, autore="anna")
-    for prova in (
-        lambda: disabilita_staff(
-            session=session, nome_utente="anna", autore="anna", almeno_un_responsabile=True
-        ),
-        lambda: cambia_ruolo(session=session, nome_utente="anna", ruolo=REDATTORE, autore="anna"),
-    ):
-        with pytest.raises(ErrorePersonale, match="invito non ancora accettato"):
-            prova()
-    anna = trova_staff(session=session, nome_utente="anna")
-    assert (anna.attivo, anna.ruolo) == (True, RESPONSABILE)
+    _anna_non_puo_lasciare(session, "invito non ancora accettato")
     # Once bruno has chosen a password, anna may step down; after a reset, bruno is again
     # someone nobody can log in as, so he may not.
     inviti.accetta(session=session, codice=link.codice, password=SCELTA, client="10.0.0.1")
