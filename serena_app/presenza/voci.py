@@ -42,7 +42,7 @@ def chiave(spazio: str, scheda: str) -> str:
     return f"{PREFISSO}{spazio}:{scheda}"
 
 
-class Archivio(Protocol):
+class Deposito(Protocol):
     """Where this deployment keeps the entries."""
 
     async def scrivi(self, presenza: Presenza) -> None: ...

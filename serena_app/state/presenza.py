@@ -2,7 +2,7 @@
 heartbeat, and the question before opening an item someone else has open.
 
 The entries are written by the guarded handlers that change them (`RedazioneState`: edit
-mode on or off, an editor opened or closed, through `presenza.registro`), and kept alive by
+mode on or off, an editor opened or closed, through `presenza.schede`), and kept alive by
 the tab's heartbeat (`batti`, every 1.5 s from the page's script while in edit mode): an
 entry lasts `voci.DURATA_S` after the last one, so a tab closed or cut off is gone within
 five seconds. A change is told on the Redis channel `CANALE` (the one connection of
@@ -21,7 +21,7 @@ import logging
 import reflex as rx
 
 from serena_app.contenuto.tipi import NESSUNA
-from serena_app.presenza import registro, voci
+from serena_app.presenza import schede, voci
 from serena_app.presenza.voci import Presenza, Vista
 from serena_app.pubblicazione import annuncio
 from serena_app.state import revoca
@@ -39,7 +39,7 @@ VUOTA = Vista()
 logger = logging.getLogger(__name__)
 _viste: dict[str, Vista] = {}  # per tab of this process: the view it was last given
 
-annuncio.ascolta_canale(CANALE, registro.sveglia)
+annuncio.ascolta_canale(CANALE, schede.sveglia)
 
 
 class PresenzaState(StaffState):
@@ -80,15 +80,13 @@ class PresenzaState(StaffState):
             return
         scheda = self.router.session.client_token
         spazio = self._spazio.pubblicata.nome
-        if await registro.archivio().prolunga(spazio, scheda) and (
-            scheda not in registro.IN_MODIFICA
-        ):
+        if await schede.deposito().prolunga(spazio, scheda) and (scheda not in schede.IN_MODIFICA):
             # It connected again on this process: its pushes come from here now.
             aperta = (await self.get_state(RedazioneState)).aperto
             voce, cosa = "", ""
             if aperta != NESSUNA and not aperta.nuova:
                 voce, cosa = voci.id_voce(aperta), voci.descrivi(aperta.tipo, aperta.chiave)[0]
-            registro.adotta(Presenza(scheda, spazio, self._autore, voce, cosa))
+            schede.adotta(Presenza(scheda, spazio, self._autore, voce, cosa))
 
     @rx.event
     @richiede_staff
@@ -145,7 +143,7 @@ async def _mostra(app: rx.App, scheda: str, nuova: Vista, sessioni: Verifica) ->
         # Else no working copy either, and a session that ended ends the staff view.
         presentata_qui = await presentata(app, stato, scheda, sessioni)
         if nuova != VUOTA and not (presenza.modifica_attiva and presentata_qui):
-            registro.togli(scheda)
+            schede.togli(scheda)
             nuova = VUOTA
         presenza._mostra(nuova, prima)
     if nuova == VUOTA:
@@ -157,19 +155,19 @@ async def _mostra(app: rx.App, scheda: str, nuova: Vista, sessioni: Verifica) ->
 async def giro(app: rx.App) -> None:
     """Write the entries noted here, tell the other processes, and push each tab of this
     process whose view changed."""
-    if await registro.scrivi_in_attesa():
+    if await schede.scrivi_in_attesa():
         await annuncio.pubblica_su(CANALE, "1")
     connessi = app.event_namespace.token_to_sid
-    for scheda in [s for s in registro.IN_MODIFICA if s not in connessi]:
-        registro.togli(scheda)  # written at the next round
+    for scheda in [s for s in schede.IN_MODIFICA if s not in connessi]:
+        schede.togli(scheda)  # written at the next round
     for scheda in [s for s in _viste if s not in connessi]:
         del _viste[scheda]
-    if not registro.IN_MODIFICA and not _viste:
+    if not schede.IN_MODIFICA and not _viste:
         return
-    presenze = await registro.archivio().tutte()
+    presenze = await schede.deposito().tutte()
     da_mostrare = {
         scheda: voci.vista(presenze, scheda=scheda, spazio=mia.spazio, nome_utente=mia.nome_utente)
-        for scheda, mia in registro.IN_MODIFICA.items()
+        for scheda, mia in schede.IN_MODIFICA.items()
     }
     for scheda in _viste:
         da_mostrare.setdefault(scheda, VUOTA)  # left edit mode: its names go
@@ -200,4 +198,4 @@ async def sorveglia_presenza(app: rx.App) -> None:
                 logger.warning("controllo della presenza non riuscito: %r", errore)
             guasto = True
         await asyncio.sleep(PAUSA_S)
-        await registro.attendi(INTERVALLO_S - PAUSA_S)
+        await schede.attendi(INTERVALLO_S - PAUSA_S)

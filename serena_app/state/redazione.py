@@ -40,7 +40,7 @@ from serena_app.contenuto.tipi import (
 from serena_app.contenuto.viste import Pezzo
 from serena_app.leggibilita.editore import figure_di
 from serena_app.leggibilita.figure import FigureEditor, confronto
-from serena_app.presenza import registro as presenze
+from serena_app.presenza import schede as presenze
 from serena_app.presenza.voci import Presenza, descrivi, id_voce
 from serena_app.pubblicazione import pubblica
 from serena_app.state.contenuto import ContenutoState
@@ -326,7 +326,7 @@ class RedazioneState(StaffState):
 
     def _segna_presenza(self) -> None:
         """This tab's entry of presence as its edit mode and open editor are now (guarded
-        handlers only: `presenza/registro.py`)."""
+        handlers only: `presenza/schede.py`)."""
         scheda = self.router.session.client_token
         # A demo sandbox has one person in it (its phone): presence there would show nothing
         # to anyone, so a phone writes no entry and its page sends no heartbeat.

@@ -5,7 +5,6 @@ error in it fails the test that was running."""
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -15,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from serena_app.produzione.servizi import porta_libera
 from tests.support.registro_server import segui
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,13 +35,6 @@ class Server:
     def log_text(self) -> str:
         """Everything the server printed so far."""
         return self.log.read_text(encoding="utf-8", errors="replace")
-
-
-def porta_libera() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def ambiente_app(port: int, db_url: str) -> dict[str, str]:

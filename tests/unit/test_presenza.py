@@ -12,7 +12,7 @@ import pytest
 import redis
 import redis.asyncio
 
-from serena_app.presenza import nomi, registro, voci
+from serena_app.presenza import nomi, schede, voci
 from serena_app.presenza.voci import InMemoria, Presenza, SuRedis, Vista
 from serena_app.produzione.redis_proprio import Redis
 from serena_app.produzione.servizi import porta_libera
@@ -57,7 +57,7 @@ def redis_url(tmp_path_factory) -> Iterator[str]:
 
 
 @pytest.fixture(params=["memoria", "redis"])
-def archivio(request) -> Iterator[object]:
+def deposito(request) -> Iterator[object]:
     if request.param == "memoria":
         yield lambda: InMemoria(DURATA)
         return
@@ -74,9 +74,9 @@ DEMO_1 = Presenza("telefono-1", "demo-abc", "demo", "apri-sezione-mission", "la 
 DEMO_2 = Presenza("telefono-2", "demo-def", "demo")
 
 
-def test_an_entry_is_written_read_and_removed(archivio):
+def test_an_entry_is_written_read_and_removed(deposito):
     async def prova():
-        negozio = archivio()
+        negozio = deposito()
         await negozio.scrivi(ANNA)
         await negozio.scrivi(BRUNO)
         prima = sorted(await negozio.tutte(), key=lambda p: p.scheda)
@@ -88,9 +88,9 @@ def test_an_entry_is_written_read_and_removed(archivio):
     assert dopo == [BRUNO]
 
 
-def test_an_entry_nobody_extends_expires(archivio):
+def test_an_entry_nobody_extends_expires(deposito):
     async def prova():
-        negozio = archivio()
+        negozio = deposito()
         await negozio.scrivi(ANNA)
         fine = time.monotonic() + 5
         while await negozio.tutte() and time.monotonic() < fine:
@@ -102,9 +102,9 @@ def test_an_entry_nobody_extends_expires(archivio):
     assert DURATA * 0.9 <= trascorso < DURATA + 1
 
 
-def test_the_heartbeat_extends_an_entry_and_never_creates_one(archivio):
+def test_the_heartbeat_extends_an_entry_and_never_creates_one(deposito):
     async def prova():
-        negozio = archivio()
+        negozio = deposito()
         creata = await negozio.prolunga(BRUNO.spazio, BRUNO.scheda)
         altro_spazio = await negozio.prolunga("demo-abc", ANNA.scheda)
         await negozio.scrivi(ANNA)
@@ -120,9 +120,9 @@ def test_the_heartbeat_extends_an_entry_and_never_creates_one(archivio):
     assert rimaste == [ANNA]
 
 
-def test_one_entry_per_tab_whatever_it_writes(archivio):
+def test_one_entry_per_tab_whatever_it_writes(deposito):
     async def prova():
-        negozio = archivio()
+        negozio = deposito()
         for i in range(300):
             await negozio.scrivi(dataclasses.replace(ANNA, voce=f"apri-tappa-{i}"))
         return await negozio.tutte()
@@ -176,29 +176,29 @@ def test_items_are_named_for_the_question():
 
 def test_the_process_writes_one_entry_per_tab_however_many_notes(monkeypatch):
     negozio = InMemoria()
-    monkeypatch.setattr(registro, "archivio", lambda: negozio)
-    monkeypatch.setattr(registro, "IN_MODIFICA", {})
-    monkeypatch.setattr(registro, "_da_scrivere", {})
+    monkeypatch.setattr(schede, "deposito", lambda: negozio)
+    monkeypatch.setattr(schede, "IN_MODIFICA", {})
+    monkeypatch.setattr(schede, "_da_scrivere", {})
     for i in range(500):
-        registro.segna(dataclasses.replace(ANNA, voce=f"apri-tappa-{i}"))
-        registro.chiudi_voce(ANNA.scheda)
-    registro.chiudi_voce(BRUNO.scheda)  # no entry: none is created
-    assert len(registro._da_scrivere) == 1
-    esegui(registro.scrivi_in_attesa())
+        schede.segna(dataclasses.replace(ANNA, voce=f"apri-tappa-{i}"))
+        schede.chiudi_voce(ANNA.scheda)
+    schede.chiudi_voce(BRUNO.scheda)  # no entry: none is created
+    assert len(schede._da_scrivere) == 1
+    esegui(schede.scrivi_in_attesa())
     assert esegui(negozio.tutte()) == [dataclasses.replace(ANNA, voce="", cosa="")]
-    registro.togli(ANNA.scheda)
-    esegui(registro.scrivi_in_attesa())
+    schede.togli(ANNA.scheda)
+    esegui(schede.scrivi_in_attesa())
     assert esegui(negozio.tutte()) == []
 
 
 def test_a_tab_that_moves_to_another_space_keeps_one_entry(monkeypatch):
     negozio = InMemoria()
-    monkeypatch.setattr(registro, "archivio", lambda: negozio)
-    monkeypatch.setattr(registro, "IN_MODIFICA", {})
-    monkeypatch.setattr(registro, "_da_scrivere", {})
-    registro.segna(ANNA)
-    esegui(registro.scrivi_in_attesa())
+    monkeypatch.setattr(schede, "deposito", lambda: negozio)
+    monkeypatch.setattr(schede, "IN_MODIFICA", {})
+    monkeypatch.setattr(schede, "_da_scrivere", {})
+    schede.segna(ANNA)
+    esegui(schede.scrivi_in_attesa())
     altrove = dataclasses.replace(ANNA, spazio="demo-abc")
-    registro.segna(altrove)
-    esegui(registro.scrivi_in_attesa())
+    schede.segna(altrove)
+    esegui(schede.scrivi_in_attesa())
     assert esegui(negozio.tutte()) == [altrove]

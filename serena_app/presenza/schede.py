@@ -12,7 +12,7 @@ import contextlib
 import dataclasses
 import functools
 
-from serena_app.presenza.voci import Archivio, InMemoria, Presenza, SuRedis
+from serena_app.presenza.voci import Deposito, InMemoria, Presenza, SuRedis
 from serena_app.pubblicazione import annuncio
 
 IN_MODIFICA: dict[str, Presenza] = {}
@@ -22,7 +22,7 @@ _sveglia = asyncio.Event()
 
 
 @functools.cache
-def archivio() -> Archivio:
+def deposito() -> Deposito:
     """Where this deployment keeps the entries: Redis with several processes, else here."""
     client = annuncio._redis()
     return SuRedis(client) if client is not None else InMemoria()
@@ -70,7 +70,7 @@ async def scrivi_in_attesa() -> bool:
         return False
     note = dict(_da_scrivere)
     _da_scrivere.clear()
-    negozio = archivio()
+    negozio = deposito()
     for (scheda, spazio), presenza in note.items():
         if presenza is None:
             await negozio.togli(spazio, scheda)
