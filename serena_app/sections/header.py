@@ -42,7 +42,7 @@ def _voce_area_riservata() -> rx.Component:
 
 # The switch keeps the place: the address's fragment (`#valori-3`, `#mission`) goes along to
 # the other language's page. Without one (a section scrolled to, a value opened by a click),
-# the place is found as the click happens: an open value in view, else the last section whose
+# the place is found as the switch is reached: an open value in view, else the last section whose
 # top has reached the header (where following its anchor would have put it). Without
 # JavaScript the link leads to the other page's top.
 PORTA_IL_FRAGMENT = Var(
@@ -74,9 +74,14 @@ PORTA_IL_FRAGMENT = Var(
   if (window.__linguaConFragment) return;
   window.__linguaConFragment = true;
   window.addEventListener('hashchange', aggiorna);
-  document.addEventListener('click', (evento) => {
-    if (evento.target.closest?.('a.cambia-lingua')) aggiorna();
-  }, true);
+  // The place is taken as the switch is reached, before the browser scrolls the page to show
+  // the focused link below the sticky header: by the pointer (pointerdown), or by the keyboard
+  // (focusin, which comes before that scroll). At the click it would be where that scroll is.
+  for (const tipo of ['pointerdown', 'focusin']) {
+    document.addEventListener(tipo, (evento) => {
+      if (evento.target.closest?.('a.cambia-lingua')) aggiorna();
+    }, true);
+  }
 }"""
 ).to(FunctionVar, EventChain)
 
