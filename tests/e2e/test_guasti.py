@@ -32,13 +32,12 @@ from tests.support.produzione import (
     token_di,
     visitatore_altrove,
 )
+from tests.support.registro_server import LEASE_BREAKER
 
 RICONNESSIONE_S = 5.0  # visitors of a killed process are back (hydrated) within this
 AVVIO_S = 90.0  # an app process started again answers within this
 WORKER_UCCISO = r"\[ERROR\] Unexpected exit from worker-\d+"  # granian, on the kill
-# Reflex's lease breaker, when a state's flush meets Redis stopped or restarting (logged at once,
-# or later as "Task exception was never retrieved"): the fault these tests cause on purpose.
-pytestmark = pytest.mark.errori_attesi(r"lease.breaker")
+pytestmark = pytest.mark.errori_attesi(LEASE_BREAKER)  # these tests stop Redis on purpose
 
 
 @pytest.fixture(scope="module")

@@ -23,6 +23,7 @@ import httpx
 
 from serena_app.produzione import impostazioni
 from tests.support.copia import copia_albero
+from tests.support.registro_server import segui
 from tests.support.rete import RETI, Ospite, Rete, ip, rete
 from tests.support.server import BIN, ambiente_app
 
@@ -164,7 +165,9 @@ def macchine() -> Iterator[Macchine]:
     cartella = Path(tempfile.mkdtemp(prefix="serena-macchine-"))
     cartella.chmod(0o755)  # PostgreSQL runs as `postgres`: it must reach its folder
     try:
-        with rete() as hosts:
+        with rete() as hosts, contextlib.ExitStack() as logs:
+            for nome in ("dati", "a", "b", "bordo"):  # an error in a host's log fails the test
+                logs.enter_context(segui(cartella / f"{nome}.log"))
             # The tests reach the data host over its network, as the app hosts do.
             n = hosts.nostro.split(".")[2]
             ip("addr", "add", f"{RETI['dati'].network_address + int(n) * 256 + 1}/24", "dev",

@@ -29,6 +29,10 @@ INIZIO_ERRORE = re.compile(
 )
 INIZIO_RIGA_ALTRA = re.compile(r"\d{4}-\d\d-\d\d |\{|\[|serena prod:|Info:|Warning:|Debug:")
 """Lines that start a record of their own: they end the traceback of the error before them."""
+LEASE_BREAKER = r"lease.breaker"
+"""Reflex's lease breaker, when a state's flush meets Redis stopped, restarting or out of reach
+(logged at once, or later as "Task exception was never retrieved"): what a test that takes
+Redis away expects."""
 MASSIMO_RIGHE = 80  # of one error, in a failure's message
 
 
