@@ -9,6 +9,7 @@ import signal
 import time
 
 import httpx
+import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from serena_app.contenuto.pagina import PUBBLICATA
@@ -28,6 +29,7 @@ from tests.support.interruzioni import INTERROTTA
 from tests.support.macchine import Macchine
 from tests.support.produzione import processo_di, token_di
 from tests.support.redazione import in_modifica, pubblica, salva
+from tests.support.registro_server import LEASE_BREAKER
 
 RICONNESSIONE_S = 5.0  # B's visitors are live again on A within this
 FERMATI_S = 10.0  # a stop, or the death of `serena prod`, ends all it started within this
@@ -41,6 +43,9 @@ def _salva(redattore: PaginaInModifica, chiave: str, testo: str) -> None:
     expect(redattore.sezione(chiave)).to_contain_text(testo)
 
 
+# B's lease breakers of its time cut off (`test_macchine_1_servono.py`) may be logged only now,
+# when their tasks are collected ("Task exception was never retrieved"), before B is killed.
+@pytest.mark.errori_attesi(LEASE_BREAKER)
 def test_host_b_killed_whole_its_visitors_and_staff_go_on_through_a(
     ospiti: Macchine, browser_macchine: Browser, contenuto
 ):
