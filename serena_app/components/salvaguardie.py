@@ -148,11 +148,11 @@ SCRIPT = r"""
   new MutationObserver(osserva).observe(document.body, {childList: true, subtree: true});
 
   // What the browser scrolls into view (focus, links) stops below the header and staff bar,
-  // whose height changes (an announcement, the tools opened): WCAG 2.4.11.
+  // whose height changes (an announcement, the tools opened): WCAG 2.4.11 (`serena.css`).
   const cima = document.querySelector('.cima');
   if (cima) {
     new ResizeObserver(() => {
-      document.documentElement.style.scrollPaddingTop = `${cima.offsetHeight + 16}px`;
+      document.documentElement.style.setProperty('--sotto-la-cima', `${cima.offsetHeight + 16}px`);
     }).observe(cima);
   }
 

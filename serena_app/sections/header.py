@@ -50,7 +50,8 @@ PORTA_IL_FRAGMENT = Var(
   const luogo = () => {
     if (window.location.hash) return window.location.hash;
     const cima = document.querySelector('.cima') || document.querySelector('header');
-    const margine = parseFloat(getComputedStyle(document.documentElement).scrollPaddingTop);
+    const primo = document.querySelector('main section[id]');
+    const margine = primo && parseFloat(getComputedStyle(primo).scrollMarginTop);
     const sotto = Math.max(cima ? cima.getBoundingClientRect().bottom : 0, margine || 0) + 1;
     const inVista = (e) => {
       const r = e.getBoundingClientRect();

@@ -201,12 +201,6 @@ def test_an_english_browser_stays_on_the_italian_page(browser: Browser, server):
         context.close()
 
 
-FINE_DELLO_SCORRIMENTO = """() => new Promise((fatto) => {
-  addEventListener('scrollend', fatto, {once: true});
-  setTimeout(fatto, 2000);  // no scroll at all: nothing to wait for
-})"""
-
-
 @pytest.mark.parametrize("server", ["run"], indirect=True)
 def test_the_switch_keeps_the_place_without_a_hash(pagina: Page, server, contenuto):
     """A section scrolled to, or a value opened by a click, leave the address without a hash:
@@ -214,12 +208,7 @@ def test_the_switch_keeps_the_place_without_a_hash(pagina: Page, server, contenu
     PaginaChiSiamo(pagina, contenuto).apri("/")
     pagina.locator("#vision").evaluate("(e) => e.scrollIntoView({behavior: 'instant'})")
     expect(pagina).to_have_url(server.url + "/")  # no hash
-    # Reached by the keyboard, the link in the sticky header makes the browser scroll the page
-    # (to show it below the header's scroll padding); she presses Enter once that has ended.
-    cambia = _cambia_lingua(pagina)
-    cambia.focus()
-    pagina.evaluate(FINE_DELLO_SCORRIMENTO)
-    cambia.press("Enter")
+    _premi(_cambia_lingua(pagina))  # reached by the keyboard, as the value below
     expect(pagina).to_have_url(re.compile(r"/en/#vision$"))
     expect(pagina.locator("main")).to_have_attribute("data-idratata", "true")
     expect(pagina.locator("#vision h2")).to_be_in_viewport()

@@ -176,3 +176,21 @@ def test_touch_targets_are_at_least_24px(chi_siamo: PaginaChiSiamo):
           .map(([t, r]) => `${t}: ${r.width}x${r.height}`)"""
     )
     assert piccoli == []
+
+
+def test_reaching_the_header_by_keyboard_leaves_the_page_where_it_was(
+    chi_siamo: PaginaChiSiamo,
+):
+    """Halfway down the page, Shift+Tab back into the sticky header (its links, the language
+    switch, the menu button) shows the focused control where it is: the text being read stays."""
+    page = chi_siamo.page
+    page.emulate_media(reduced_motion="reduce")  # every scroll instant: done when focus is
+    page.locator("#vision").evaluate("(e) => e.scrollIntoView()")
+    prima = page.evaluate("scrollY")
+    assert prima > 300
+    controlli = page.get_by_role("banner").locator("a:visible, button:visible")
+    assert controlli.count() >= 2
+    for i in range(controlli.count()):
+        controlli.nth(i).focus()
+        expect(controlli.nth(i)).to_be_focused()
+        assert page.evaluate("scrollY") == prima, controlli.nth(i).inner_text()
