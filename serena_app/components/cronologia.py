@@ -14,6 +14,8 @@ from serena_app.lingue import LINGUA_STAFF
 from serena_app.state.accesso import responsabile
 from serena_app.state.cronologia import CronologiaState
 
+TITOLO = "cronologia-titolo"  # the panel's heading, which names it
+
 
 def _stessa(tipo: Tipo, chiave: str, id: Var | int) -> Var:
     aperta = CronologiaState.aperta
@@ -158,9 +160,9 @@ def _revisione(revisione: Var[RevisioneVista], pagina_intera: bool) -> rx.Compon
     )
 
 
-def _pannello(titolo: Var | str, revisioni: Var, pagina_intera: bool) -> rx.Component:
+def _pannello(titolo: rx.Component, revisioni: Var, pagina_intera: bool) -> rx.Component:
     return rx.el.section(
-        rx.el.h3(titolo, class_name="cronologia-titolo"),
+        titolo,
         rx.cond(
             revisioni.length() > 0,
             rx.el.ol(rx.foreach(revisioni, lambda r: _revisione(r, pagina_intera))),
@@ -185,19 +187,30 @@ def _pannello(titolo: Var | str, revisioni: Var, pagina_intera: bool) -> rx.Comp
         ),
         id="cronologia-pannello",
         tab_index=-1,
-        aria_label=titolo,
+        aria_labelledby=TITOLO,
         lang=LINGUA_STAFF,
         class_name="cronologia",
     )
 
 
+def _titolo(*parti: rx.Component | Var | str) -> rx.Component:
+    return rx.el.h3(*parti, id=TITOLO, class_name="cronologia-titolo")
+
+
 def cronologia_di(
-    tipo: Tipo, titolo: str | Var, *, chiave: str = "", id: Var | int = 0
+    tipo: Tipo,
+    titolo: str | Var,
+    *,
+    chiave: str = "",
+    id: Var | int = 0,
+    lingua: Var | str = LINGUA_STAFF,
 ) -> rx.Component:
-    """The item's history panel, where its history is open."""
+    """The item's history panel, where its history is open; `titolo`, the item's name, is
+    read in `lingua` (an English title on `/en/`) inside the Italian panel."""
+    nome = rx.el.span(titolo, lang=lingua)
     return rx.cond(
         in_modifica & _stessa(tipo, chiave, id),
-        _pannello("Cronologia: " + titolo, CronologiaState.revisioni, pagina_intera=False),
+        _pannello(_titolo("Cronologia: ", nome), CronologiaState.revisioni, pagina_intera=False),
     )
 
 
@@ -205,5 +218,7 @@ def cronologia_pagina() -> rx.Component:
     """The page's publishes, opened from the staff bar."""
     return rx.cond(
         in_modifica & CronologiaState.pubblicazioni_aperte,
-        _pannello("Cronologia della pagina", CronologiaState.pubblicazioni, pagina_intera=True),
+        _pannello(
+            _titolo("Cronologia della pagina"), CronologiaState.pubblicazioni, pagina_intera=True
+        ),
     )

@@ -62,7 +62,7 @@ def voce_valore(valore: rx.Var[ValoreVista]) -> rx.Component:
                     ),
                 ),
                 rx.cond(in_modifica, esito_voce(VALORE, id=valore.id)),
-                cronologia_di(VALORE, valore.titolo, id=valore.id),
+                cronologia_di(VALORE, valore.titolo, id=valore.id, lingua=valore.lingua),
             ),
         ),
         id=f"valori-{valore.numero}",

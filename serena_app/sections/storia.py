@@ -50,7 +50,7 @@ def _tappa(tappa: rx.Var[TappaVista]) -> rx.Component:
                     ),
                 ),
                 rx.cond(in_modifica, esito_voce(TAPPA, id=tappa.id)),
-                cronologia_di(TAPPA, tappa.titolo, id=tappa.id),
+                cronologia_di(TAPPA, tappa.titolo, id=tappa.id, lingua=tappa.lingua),
             ),
         ),
         lang=tappa.lingua,  # the English page shows a milestone's Italian where no English

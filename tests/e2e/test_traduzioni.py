@@ -223,6 +223,16 @@ def test_on_the_english_page_the_staff_interface_says_it_is_italian(
     expect(pannello).to_be_visible()
     assert _lingua(pannello.get_by_role("button", name="Chiudi cronologia")) == "it"
     assert page.evaluate(SENZA_LANG_IT) == []
+    pannello.get_by_role("button", name="Chiudi cronologia").click()
+
+    # A milestone's: its English title, named in English inside the Italian panel.
+    page.get_by_role("button", name="Cronologia tappa 1").click()
+    titolo = page.locator("#cronologia-pannello h3")
+    expect(titolo).to_have_text(re.compile(r"^Cronologia: \S"))
+    assert _lingua(titolo) == "it"
+    assert _lingua(titolo.locator("span")) == "en"
+    nome = titolo.locator("span").inner_text()
+    expect(page.get_by_role("region", name=f"Cronologia: {nome}")).to_be_visible()
 
 
 @pytest.mark.parametrize("server", ["run"], indirect=True)
