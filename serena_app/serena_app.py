@@ -23,7 +23,7 @@ from serena_app.pages.index import in_ogni_lingua
 from serena_app.pages.invito import invito
 from serena_app.pages.sala import sala
 from serena_app.produzione.processi import lega_i_figli
-from serena_app.pubblicazione.annuncio import ascolta_sempre
+from serena_app.pubblicazione.notifica import ascolta_sempre
 from serena_app.registro import log
 from serena_app.registro.segnalazioni import FiltroSegnalazioni, registra_errore_frontend
 from serena_app.state.accesso import AccessoState

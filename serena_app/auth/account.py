@@ -17,8 +17,8 @@ from serena_app.auth.password import PasswordNonValida, hash_password, verifica_
 from serena_app.auth.ruoli import RESPONSABILE
 from serena_app.auth.sessioni import (
     adesso,
-    annuncia_revoca,
     hash_segreto,
+    notifica_revoca,
     revoca_altre_sessioni,
     sessione_viva,
     sessioni_aperte,
@@ -141,7 +141,7 @@ def cambia_password(
     revoca_altre_sessioni(session=session, staff_id=id_salvato(staff), token=segreto)
     eventi.registra_evento(session, azione=eventi.PASSWORD_PROPRIA, nome_utente=staff.nome_utente)
     session.commit()
-    annuncia_revoca()
+    notifica_revoca()
 
 
 def esci_dagli_altri(*, session: Session, segreto: str) -> int:
@@ -153,7 +153,7 @@ def esci_dagli_altri(*, session: Session, segreto: str) -> int:
         session, azione=eventi.ALTRE_SESSIONI_CHIUSE, nome_utente=staff.nome_utente
     )
     session.commit()
-    annuncia_revoca()
+    notifica_revoca()
     return chiuse
 
 
@@ -215,4 +215,4 @@ def richiedi_a_tutti(*, session: Session, segreto: str, richiesta: bool) -> None
         session=session, richiesta=richiesta, nome_utente=staff.nome_utente
     )
     if chiuse:
-        annuncia_revoca()
+        notifica_revoca()

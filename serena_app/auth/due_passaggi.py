@@ -201,7 +201,7 @@ def imposta_obbligo(
     """Require two-step login for every responsabile (or not); commits.
 
     When it becomes required, the sessions of responsabili without it end (they must set it
-    up at their next login): the caller announces the revocation.
+    up at their next login): the caller notifies the revocation.
 
     Returns:
         The ids of the accounts whose sessions were ended.

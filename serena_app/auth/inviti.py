@@ -29,7 +29,7 @@ from serena_app.auth.eventi import registra_evento
 from serena_app.auth.limiti import LimiteRaggiunto, dimentica_tentativo, registra_tentativo
 from serena_app.auth.password import hash_password
 from serena_app.auth.personale import nuovo_staff, trova_staff
-from serena_app.auth.sessioni import adesso, annuncia_revoca, hash_segreto, nuova_sessione
+from serena_app.auth.sessioni import adesso, hash_segreto, notifica_revoca, nuova_sessione
 from serena_app.db import id_salvato, transazione_bloccata
 from serena_app.models import Invito, SessioneStaff, Staff
 from serena_app.web.sito import PERCORSO_INVITO
@@ -137,7 +137,7 @@ def reimposta(
         session, azione=eventi.REIMPOSTAZIONE, nome_utente=nome_utente, autore=autore, ora=ora
     )
     session.commit()
-    annuncia_revoca()
+    notifica_revoca()
     return link
 
 

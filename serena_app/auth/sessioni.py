@@ -5,7 +5,7 @@ for the demo's idle limit: `demo/modalita.py` says so through `regole_sandbox`; 
 demo has not, a sandbox's session is refused.
 
 A session that ends by revocation (logout, the account disabled, its password reset) is
-announced on Redis when the app runs several processes (`CANALE_REVOCHE`): each process then
+notified on Redis when the app runs several processes (`CANALE_REVOCHE`): each process then
 ends it at once in the tabs it holds open (`state/revoca.py`), instead of at its next check.
 """
 
@@ -185,7 +185,7 @@ def revoca_sessione(*, session: Session, token: str) -> None:
         .values(revocata=True)
     )
     session.commit()
-    annuncia_revoca()
+    notifica_revoca()
 
 
 def revoca_sessioni_di(*, session: Session, staff_id: int) -> None:
@@ -195,10 +195,10 @@ def revoca_sessioni_di(*, session: Session, staff_id: int) -> None:
         update(SessioneStaff).where(col(SessioneStaff.staff_id) == staff_id).values(revocata=True)
     )
     session.commit()
-    annuncia_revoca()
+    notifica_revoca()
 
 
-def annuncia_revoca() -> None:
+def notifica_revoca() -> None:
     """Tell every app process that sessions were revoked, on Redis when the app runs several
     (`REDIS_URL`; a `serena` command finds it in `var/produzione.env`). Without Redis there is
     one app process, whose periodic check sees it; if Redis does not answer, so do they all."""
@@ -211,7 +211,7 @@ def annuncia_revoca() -> None:
         ) as client:
             client.publish(CANALE_REVOCHE, "1")
     except redis.RedisError as errore:
-        logger.warning("annuncio della revoca su Redis non riuscito: %r", errore)
+        logger.warning("notifica della revoca su Redis non riuscita: %r", errore)
 
 
 def sessioni_aperte(
@@ -230,7 +230,7 @@ def sessioni_aperte(
 
 def revoca_altre_sessioni(*, session: Session, staff_id: int, token: str) -> int:
     """End every session of `staff_id` but the one `token` names, in the caller's transaction
-    (the caller commits, then calls `annuncia_revoca`); how many it ended."""
+    (the caller commits, then calls `notifica_revoca`); how many it ended."""
     return session.exec(
         update(SessioneStaff)
         .where(

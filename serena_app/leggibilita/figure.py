@@ -10,7 +10,7 @@ from serena_app.leggibilita.indici import (
     Misura,
     tempo_di_lettura,
 )
-from serena_app.leggibilita.pagina import riepilogo
+from serena_app.leggibilita.riepilogo import riepilogo
 from serena_app.lingue import INGLESE, ITALIANO
 
 INIZIO_FRASE = 10

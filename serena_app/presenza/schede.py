@@ -13,7 +13,7 @@ import dataclasses
 import functools
 
 from serena_app.presenza.voci import Deposito, InMemoria, Presenza, SuRedis
-from serena_app.pubblicazione import annuncio
+from serena_app.pubblicazione import notifica
 
 IN_MODIFICA: dict[str, Presenza] = {}
 """The tabs of this process in edit mode, by client token, with their entry as noted."""
@@ -24,12 +24,12 @@ _sveglia = asyncio.Event()
 @functools.cache
 def deposito() -> Deposito:
     """Where this deployment keeps the entries: Redis with several processes, else here."""
-    client = annuncio._redis()
+    client = notifica._redis()
     return SuRedis(client) if client is not None else InMemoria()
 
 
 def sveglia() -> None:
-    """Something changed (here, or announced by another process): look now."""
+    """Something changed (here, or notified by another process): look now."""
     _sveglia.set()
 
 

@@ -1,2 +1,2 @@
 """Publishing: the use case that applies the drafts and what follows it (the served page built
-again, the change announced), and the builds with their archive."""
+again, the change notified), and the builds with their archive."""

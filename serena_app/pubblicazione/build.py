@@ -18,7 +18,7 @@ event, `ContenutoState.aggiorna`, as soon as it hydrates).
   already is.
 * `Ricostruzione` runs one build at a time in the background; publishes made meanwhile are
   gathered into one more build. Every app process, on every machine, asks for one when a
-  publish of the site is announced (`annuncio.py`; the listener is in `pubblica.py`), so each
+  publish of the site is notified (`notifica.py`; the listener is in `pubblica.py`), so each
   machine serves a build of its own, made from the shared database. Processes sharing the
   archive (the app processes of `make prod`) build one at a time (a lock file), and a process
   that finds the content already built by another builds nothing: one build per publish.

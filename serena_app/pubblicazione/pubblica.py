@@ -4,7 +4,7 @@
 (`contenuto/bozze.py`), and returns both pages as they are now. Then, for the site (a demo
 sandbox is seen by its own browser only), in order: the HTML this machine serves is built
 for the new version (`build.py`; every other machine builds when it hears), and the change is
-announced to every app process (`annuncio.py`), which pushes it to its open pages. The staff
+notified to every app process (`notifica.py`), which pushes it to its open pages. The staff
 bar's "Pubblica" and `serena publish` both call it, and a scheduled publish calls
 `pubblica_programmata` (the drafts as they are when it runs); `scarta` is the same for
 "Scarta bozze".
@@ -21,7 +21,7 @@ from serena_app.contenuto import bozze, istantanea
 from serena_app.contenuto.bozze import SITO, Spazio
 from serena_app.contenuto.istantanea import Istantanea
 from serena_app.contenuto.pagina import PUBBLICATA, Pagina
-from serena_app.pubblicazione import annuncio
+from serena_app.pubblicazione import notifica
 from serena_app.pubblicazione.build import Avviso, ricostruzione
 
 AUTORE_COMANDO = "serena publish"  # how history signs a publish made from a terminal
@@ -75,10 +75,10 @@ def _applica(
         )
 
 
-async def _annuncia(esito: Esito, escluso: str) -> None:
+async def _notifica(esito: Esito, escluso: str) -> None:
     """Tell every app process about both pages of the site, as they are now."""
     for pagina in (esito.pubblicata, esito.bozza):
-        await annuncio.annuncia(pagina.pagina, pagina.versione, escluso)
+        await notifica.invia(pagina.pagina, pagina.versione, escluso)
 
 
 async def pubblica(
@@ -92,7 +92,7 @@ async def pubblica(
     insieme: Callable[[Session], None] | None = None,
 ) -> Esito:
     """Publish exactly the drafts `elenco` of `spazio`, if its working copy is still at
-    `versione`; then build and announce (the site only).
+    `versione`; then build and notify (the site only).
 
     Args:
         escluso: The client token of the tab that published (it shows the result itself).
@@ -109,7 +109,7 @@ async def pubblica(
     )
     if spazio == SITO:
         ricostruzione().richiedi(esito.pubblicata.versione, avviso=avviso)
-        await _annuncia(esito, escluso)
+        await _notifica(esito, escluso)
     return esito
 
 
@@ -117,20 +117,20 @@ async def scarta(
     spazio: Spazio, *, versione: int, elenco: list[str], autore: str, escluso: str = ""
 ) -> Esito:
     """Drop exactly the drafts `elenco` of `spazio`, if its working copy is still at
-    `versione`; then announce (the site only).
+    `versione`; then notify (the site only).
 
     Raises:
         bozze.BozzaCambiata: The drafts changed meanwhile; nothing was dropped.
     """
     esito = await asyncio.to_thread(_applica, bozze.scarta, spazio, versione, elenco, autore)
     if spazio == SITO:
-        await _annuncia(esito, escluso)
+        await _notifica(esito, escluso)
     return esito
 
 
 async def pubblica_programmata(autore: str, *, insieme: Callable[[Session], None]) -> Esito:
     """Publish every draft of the site as it is now (a scheduled publish, run with no browser
-    open), signed `autore`; then build and announce, as `pubblica` does.
+    open), signed `autore`; then build and notify, as `pubblica` does.
 
     Args:
         autore: How history signs it ("anna (programmata)").
@@ -143,11 +143,11 @@ async def pubblica_programmata(autore: str, *, insieme: Callable[[Session], None
         _applica, bozze.pubblica, SITO, None, None, autore, insieme=insieme
     )
     ricostruzione().richiedi(esito.pubblicata.versione)
-    await _annuncia(esito, "")
+    await _notifica(esito, "")
     return esito
 
 
-@annuncio.ascolta
+@notifica.ascolta
 async def _costruisci(pagina: Pagina, versione: int, escluso: str) -> None:
     """Every app process, on every machine, builds the HTML it serves for each new version of
     the published page, whoever published it (a process that finds it built by another
@@ -168,5 +168,5 @@ def pubblica_da_comando() -> list[str]:
     """
     esito = _applica(bozze.pubblica, SITO, None, None, AUTORE_COMANDO)
     for pagina in (esito.pubblicata, esito.bozza):
-        annuncio.annuncia_da_comando(pagina.pagina, pagina.versione)
+        notifica.invia_da_comando(pagina.pagina, pagina.versione)
     return esito.modifiche

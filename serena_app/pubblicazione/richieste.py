@@ -13,7 +13,7 @@ and only if the request is still open (`UPDATE … WHERE stato = 'aperta'`), so 
 deciding at the same instant make one decision. A postponement is that same conditional
 update, with a note.
 
-Every change is announced (`CANALE`, heard by every app process: `state/richieste.py` brings
+Every change is notified (`CANALE`, heard by every app process: `state/richieste.py` brings
 its open staff tabs up to date). The audit log reads the requests (`comandi/audit.py`).
 """
 
@@ -30,7 +30,7 @@ from serena_app.auth.sessioni import adesso
 from serena_app.contenuto import bozze
 from serena_app.contenuto.bozze import Spazio
 from serena_app.models import MESSAGGIO_MAX, RichiestaPubblicazione
-from serena_app.pubblicazione import annuncio
+from serena_app.pubblicazione import notifica
 from serena_app.pubblicazione.pubblica import Avviso, Esito
 from serena_app.pubblicazione.pubblica import pubblica as pubblica_le_bozze
 
@@ -255,7 +255,7 @@ async def pubblica(
     avviso: Avviso | None = None,
 ) -> Esito:
     """Publish request `richiesta` with the drafts the responsabile was shown (`versione`,
-    `elenco`), and mark it published by `autore` in the same transaction; then announce it.
+    `elenco`), and mark it published by `autore` in the same transaction; then notify it.
 
     Raises:
         bozze.BozzaCambiata: The drafts are no longer those; nothing changed.
@@ -271,19 +271,19 @@ async def pubblica(
         avviso=avviso,
         insieme=pubblicata(spazio, id_richiesta=richiesta, autore=autore),
     )
-    await annuncia()
+    await notifica_cambio()
     return esito
 
 
 def al_cambiamento(funzione: Callable[[], None]) -> None:
     """Call `funzione` in this process whenever a request is made or decided here, and when one
-    is announced from another process (the caller registers it on `CANALE` too)."""
+    is notified from another process (the caller registers it on `CANALE` too)."""
     _ascoltatore.append(funzione)
 
 
-async def annuncia() -> None:
+async def notifica_cambio() -> None:
     """Tell every app process that a request was made or decided: on Redis when the app runs
     several (`REDIS_URL`); this process hears it there too, or at once if nobody listens."""
-    if not await annuncio.pubblica_su(CANALE, "1"):
+    if not await notifica.invia_su(CANALE, "1"):
         for funzione in _ascoltatore:
             funzione()

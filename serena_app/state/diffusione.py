@@ -10,8 +10,8 @@ A working copy goes to the few staff tabs that show it, each through its own sta
 `modify_state` per tab), and only to those whose session is still live, checked against the
 database in one query per push (`revoca.py`).
 
-Each process updates the browsers connected to it: a change is announced once
-(`pubblicazione/annuncio.py`: on Redis with several processes, to every machine), and every
+Each process updates the browsers connected to it: a change is notified once
+(`pubblicazione/notifica.py`: on Redis with several processes, to every machine), and every
 process, itself included, reads the page's snapshot (`istantanea.aggiornata`, one small query
 when it is already current) and pushes it to its own browsers. One message per write and
 process, instead of one hop through Redis per browser; a change nobody heard (a `serena`
@@ -30,7 +30,7 @@ from serena_app.contenuto import istantanea
 from serena_app.contenuto.istantanea import Istantanea
 from serena_app.contenuto.pagina import PUBBLICATA, Pagina
 from serena_app.db import esegui
-from serena_app.pubblicazione import annuncio
+from serena_app.pubblicazione import notifica
 from serena_app.state import revoca
 from serena_app.state.contenuto import MOSTRATE, ContenutoState, aggiornamento, presentata
 from serena_app.state.revoca import Verifica
@@ -121,7 +121,7 @@ def _in_background(coroutine) -> None:
     task.add_done_callback(_in_corso.discard)
 
 
-@annuncio.ascolta
+@notifica.ascolta
 async def _alla_modifica(pagina: Pagina, versione: int, escluso: str) -> None:
     """A page of the site changed (here, in another process, or by a command): this
     process's open pages that show it get it."""
@@ -132,4 +132,4 @@ async def _alla_modifica(pagina: Pagina, versione: int, escluso: str) -> None:
 def diffondi(nuova: Istantanea, *, escluso: str) -> None:
     """Send the snapshot `nuova` to every connected browser but `escluso`, on every app
     process, in the background; each takes it only if it shows `nuova.pagina`."""
-    _in_background(annuncio.annuncia(nuova.pagina, nuova.versione, escluso))
+    _in_background(notifica.invia(nuova.pagina, nuova.versione, escluso))

@@ -6,7 +6,7 @@ mode on or off, an editor opened or closed, through `presenza.schede`), and kept
 the tab's heartbeat (`batti`, every 1.5 s from the page's script while in edit mode): an
 entry lasts `voci.DURATA_S` after the last one, so a tab closed or cut off is gone within
 five seconds. A change is told on the Redis channel `CANALE` (the one connection of
-`pubblicazione/annuncio.py`) and to this process itself; each process then works out, for
+`pubblicazione/notifica.py`) and to this process itself; each process then works out, for
 each of its tabs in edit mode, what it sees (`voci.vista`), and pushes it to the tabs whose
 view changed. Expiry needs no message: each process also looks every `INTERVALLO_S`. Rounds
 are at least `PAUSA_S` apart, so a flood of events makes at most a few pushes a second.
@@ -23,7 +23,7 @@ import reflex as rx
 from serena_app.contenuto.tipi import NESSUNA
 from serena_app.presenza import schede, voci
 from serena_app.presenza.voci import Presenza, Vista
-from serena_app.pubblicazione import annuncio
+from serena_app.pubblicazione import notifica
 from serena_app.state import revoca
 from serena_app.state.accesso import AccessoState
 from serena_app.state.contenuto import presentata
@@ -39,7 +39,7 @@ VUOTA = Vista()
 logger = logging.getLogger(__name__)
 _viste: dict[str, Vista] = {}  # per tab of this process: the view it was last given
 
-annuncio.ascolta_canale(CANALE, schede.sveglia)
+notifica.ascolta_canale(CANALE, schede.sveglia)
 
 
 class PresenzaState(StaffState):
@@ -156,7 +156,7 @@ async def giro(app: rx.App) -> None:
     """Write the entries noted here, tell the other processes, and push each tab of this
     process whose view changed."""
     if await schede.scrivi_in_attesa():
-        await annuncio.pubblica_su(CANALE, "1")
+        await notifica.invia_su(CANALE, "1")
     connessi = app.event_namespace.token_to_sid
     for scheda in [s for s in schede.IN_MODIFICA if s not in connessi]:
         schede.togli(scheda)  # written at the next round

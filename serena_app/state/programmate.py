@@ -20,7 +20,7 @@ from serena_app.auth.sessioni import adesso
 from serena_app.contenuto import validazione
 from serena_app.contenuto.bozze import SITO
 from serena_app.db import esegui
-from serena_app.pubblicazione import annuncio, programmate, programmatore
+from serena_app.pubblicazione import notifica, programmate, programmatore
 from serena_app.pubblicazione.programmate import FINITE, OrarioNonValido
 from serena_app.state.contenuto import presentata
 from serena_app.state.redazione import numeri_controllati
@@ -157,12 +157,12 @@ async def _dillo(testo: str) -> None:
                 if await client.publish(CANALE_PROGRAMMATE, testo):
                     return
         except redis.RedisError as errore:
-            logger.warning("annuncio della pubblicazione programmata non riuscito: %r", errore)
+            logger.warning("notifica della pubblicazione programmata non riuscita: %r", errore)
     _sveglia.set()
 
 
 _sveglia = asyncio.Event()
-annuncio.ascolta_canale(CANALE_PROGRAMMATE, _sveglia.set)
+notifica.ascolta_canale(CANALE_PROGRAMMATE, _sveglia.set)
 
 
 async def _aggiorna(app: rx.App, client_token: str) -> None:

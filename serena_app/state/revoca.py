@@ -4,8 +4,8 @@ A staff session ends in the database: "Esci" (in any tab of the browser), the ac
 disabled or its password reset (`serena`, a process of its own), idle or absolute expiry
 (nobody acts at all). Each app process checks the sessions of its connected staff tabs
 (`schede_staff.SCHEDE_STAFF`) in one query every `INTERVALLO_S`, and at once when a
-revocation is announced on Redis (`sessioni.CANALE_REVOCHE`, heard by
-`pubblicazione.annuncio`); a tab whose session ended leaves the staff view for good and
+revocation is notified on Redis (`sessioni.CANALE_REVOCHE`, heard by
+`pubblicazione.notifica`); a tab whose session ended leaves the staff view for good and
 is told (`StaffState._sessione_terminata`). A draft pushed in between is checked the same way,
 once per push (`verifica`).
 """
@@ -21,7 +21,7 @@ import reflex as rx
 from serena_app.auth.permessi import staff_autorizzato
 from serena_app.auth.sessioni import CANALE_REVOCHE, hash_segreto, sessioni_vive
 from serena_app.db import esegui
-from serena_app.pubblicazione import annuncio
+from serena_app.pubblicazione import notifica
 from serena_app.state.accesso import AccessoState
 from serena_app.state.schede_staff import SCHEDE_STAFF
 from serena_app.state.staff import StaffState
@@ -32,11 +32,11 @@ _sveglia = asyncio.Event()
 
 
 def sveglia() -> None:
-    """A revocation was announced: check this process's staff tabs now."""
+    """A revocation was notified: check this process's staff tabs now."""
     _sveglia.set()
 
 
-annuncio.ascolta_canale(CANALE_REVOCHE, sveglia)
+notifica.ascolta_canale(CANALE_REVOCHE, sveglia)
 
 
 @dataclasses.dataclass(frozen=True)

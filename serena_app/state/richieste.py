@@ -2,7 +2,7 @@
 responsabile publishes or postpones ("Richieste di pubblicazione").
 
 The data and the use case are in `pubblicazione/richieste.py`. Every request made or decided
-is announced on its channel; each app process then brings its connected staff tabs up to date
+is notified on its channel; each app process then brings its connected staff tabs up to date
 (`aggiorna_schede`): a responsabile's tab gets the open request, a redattore's the outcome of
 theirs (then marked as seen; one who was away is shown it at their next page load, `carica`).
 Only tabs whose presented session is live get anything: a visitor's state never holds a
@@ -25,7 +25,7 @@ from serena_app.contenuto.bozze import SITO, Spazio
 from serena_app.contenuto.tipi import modifiche
 from serena_app.db import esegui
 from serena_app.lingue import tempo
-from serena_app.pubblicazione import annuncio, richieste
+from serena_app.pubblicazione import notifica, richieste
 from serena_app.pubblicazione.richieste import GiaAperta, GiaDecisa, NienteDaChiedere, Richiesta
 from serena_app.state.accesso import AccessoState
 from serena_app.state.contenuto import ContenutoState, presentata
@@ -224,7 +224,7 @@ class RichiesteState(StaffState):
         self.chiedendo, self.elenco_richiesta, self.errore_messaggio = False, [], ""
         self.annuncio = "Richiesta inviata: i responsabili la vedono ora nella loro barra."
         self._metti_a_fuoco(CHIEDI)
-        await richieste.annuncia()
+        await richieste.notifica_cambio()
 
     @rx.event
     @richiede_staff
@@ -326,7 +326,7 @@ class RichiesteState(StaffState):
         self._mostra_aperta([])
         self.pannello = False
         self._metti_a_fuoco(RICHIESTE + "-apri")
-        await richieste.annuncia()
+        await richieste.notifica_cambio()
 
 
 async def _aggiorna_scheda(
@@ -380,11 +380,11 @@ async def aggiorna_schede() -> None:
 
 
 def sveglia() -> None:
-    """A request was made or decided (here, or announced by another process)."""
+    """A request was made or decided (here, or notified by another process)."""
     compito = asyncio.ensure_future(aggiorna_schede())
     _in_corso.add(compito)
     compito.add_done_callback(_in_corso.discard)
 
 
-annuncio.ascolta_canale(richieste.CANALE, sveglia)
+notifica.ascolta_canale(richieste.CANALE, sveglia)
 richieste.al_cambiamento(sveglia)

@@ -1,7 +1,7 @@
 """Two machines that share only the database and Redis: a publish made through one is served,
 complete, by the other. Each app server runs from its own copy of the tree and keeps its
-builds in its own folder; each builds the HTML it serves when the publish is announced
-(`pubblicazione/annuncio.py`, `pubblicazione/build.py`). Neither server may log an error,
+builds in its own folder; each builds the HTML it serves when the publish is notified
+(`pubblicazione/notifica.py`, `pubblicazione/build.py`). Neither server may log an error,
 from its start on (`tests/support/registro_server.py`). One pair of servers for the module:
 starting one takes a minute or two."""
 

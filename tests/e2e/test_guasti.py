@@ -198,7 +198,7 @@ def test_a_redis_restart_loses_no_content_and_logs_no_one_out(
 
     guasti.riavvia_redis()
 
-    # Changes announced after the restart still reach the other process's visitors.
+    # Changes notified after the restart still reach the other process's visitors.
     _salva(redattore, "vision", "Vision pubblicata dopo il riavvio di Redis.")
     _pubblica(redattore)
     expect(redattore.annuncio).to_contain_text("Pubblicat")

@@ -1,7 +1,7 @@
 """The live push to a staff tab, on the real state classes (no server, no browser): a push
 that read the working copy before this tab's own save must not take the tab back to it.
 
-The page counters are looked at once a second (`annuncio._sorveglia`): making the working copy
+The page counters are looked at once a second (`notifica._sorveglia`): making the working copy
 when edit mode is turned on moves its counter unheard, and the push that follows reads the
 working copy and then waits for its turn. A save made by the tab in between is newer than what
 that push carries."""

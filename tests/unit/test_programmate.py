@@ -113,11 +113,11 @@ def pubblicazioni(engine, contenuto, monkeypatch) -> list[int]:
         def richiedi(self, versione, avviso=None):
             fatte.append(versione)
 
-    async def annuncia(esito, escluso):
+    async def notifica(esito, escluso):
         return None
 
     monkeypatch.setattr(pubblica, "ricostruzione", Ricostruzione)
-    monkeypatch.setattr(pubblica, "_annuncia", annuncia)
+    monkeypatch.setattr(pubblica, "_notifica", notifica)
     with Session(engine) as session:
         db_seminato(session, contenuto)
         bozze.apri(session=session, spazio=bozze.SITO)

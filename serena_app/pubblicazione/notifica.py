@@ -1,6 +1,6 @@
 """A change to a page of the site, told to every app process that serves it, on any machine.
 
-Whoever changes a page of the site (a staff handler, `serena publish`) announces it once:
+Whoever changes a page of the site (a staff handler, `serena publish`) notifies it once:
 with several app processes (`REDIS_URL`), on a Redis channel (`CANALE`) every process listens
 to; with one, to the process itself. Each process then runs the listeners registered here
 (`ascolta`): the live push to its own open pages (`state/diffusione.py`) and, for the
@@ -77,7 +77,7 @@ def _redis() -> "redis.asyncio.Redis | None":
     return redis.asyncio.Redis.from_url(url) if url else None
 
 
-async def pubblica_su(canale: str, messaggio: str) -> int:
+async def invia_su(canale: str, messaggio: str) -> int:
     """Publish `messaggio` on the Redis channel `canale` (see `ascolta_canale`); how many
     processes heard it: 0 with one process, or if Redis does not answer."""
     client = _redis()
@@ -86,7 +86,7 @@ async def pubblica_su(canale: str, messaggio: str) -> int:
     try:
         return int(await client.publish(canale, messaggio))
     except redis.RedisError as errore:
-        logger.warning("annuncio su %s non riuscito: %r", canale, errore)
+        logger.warning("notifica su %s non riuscita: %r", canale, errore)
         return 0
 
 
@@ -94,7 +94,7 @@ def _messaggio(pagina: Pagina, versione: int, escluso: str) -> str:
     return json.dumps({"pagina": pagina.nome, "versione": versione, "escluso": escluso})
 
 
-async def annuncia(pagina: Pagina, versione: int, escluso: str = "") -> None:
+async def invia(pagina: Pagina, versione: int, escluso: str = "") -> None:
     """Tell every app process that `pagina` is now at `versione` (from inside the app).
 
     If Redis does not answer, or nobody listens, this process's listeners run now; the other
@@ -106,12 +106,12 @@ async def annuncia(pagina: Pagina, versione: int, escluso: str = "") -> None:
         try:
             ascoltatori = await client.publish(CANALE, _messaggio(pagina, versione, escluso))
         except redis.RedisError as errore:
-            logger.warning("annuncio della modifica su Redis non riuscito: %r", errore)
+            logger.warning("notifica della modifica su Redis non riuscita: %r", errore)
     if ascoltatori == 0:
         _in_background(_avvisa(pagina, versione, escluso))
 
 
-def annuncia_da_comando(pagina: Pagina, versione: int) -> None:
+def invia_da_comando(pagina: Pagina, versione: int) -> None:
     """Tell the running app processes that `pagina` is now at `versione`, from a `serena`
     command: on Redis if the app runs several processes, else they find it within
     `SORVEGLIANZA_S`."""
@@ -124,7 +124,7 @@ def annuncia_da_comando(pagina: Pagina, versione: int) -> None:
         ) as client:
             client.publish(CANALE, _messaggio(pagina, versione, ""))
     except redis.RedisError as errore:
-        logger.warning("annuncio della modifica su Redis non riuscito: %r", errore)
+        logger.warning("notifica della modifica su Redis non riuscita: %r", errore)
 
 
 async def _sorveglia() -> None:
