@@ -69,10 +69,6 @@ def _controlla(permesso: Permesso | None, ruolo: str) -> Permesso:
     return permesso
 
 
-def _niente(**_: Any) -> None:
-    """No operation: `_sul_db` then only checks the session and reads what undo can do."""
-
-
 def _da_staff(
     *,
     session: Session,
@@ -204,18 +200,18 @@ class StaffState(rx.State):
             raise
         schede_staff.ricorda(self.router.session.client_token, segreto, permesso)
         StaffState._autorizzato(self, permesso)
-        if (perche == "") != self.puo_annullare:
-            self.puo_annullare = perche == ""
-        if perche != self.perche_non_annullare:
-            self.perche_non_annullare = perche
+        StaffState._mostra_annullabile(self, perche)
         return risultato
 
-    async def _rileggi_annulla(self) -> None:
-        """After a publish or a discard, which write on their own (not through `_sul_db`):
-        undo reaches nothing before them; why, read again (her changes are published: the
-        disabled button points to history)."""
-        self.puo_annullare = False
-        await self._sul_db(_niente)
+    def _mostra_annullabile(self, perche: str | None) -> None:
+        """Show whether "Annulla ultima modifica" has a change of theirs to undo, from why not
+        ("" when it has), as the database said in the event's write: `_sul_db`'s, or a
+        publish's or a discard's (`pubblica.Esito`; her changes published, the disabled button
+        points to history). None (not read): nothing to undo, the reason as it was."""
+        if (perche == "") != self.puo_annullare:
+            self.puo_annullare = perche == ""
+        if perche is not None and perche != self.perche_non_annullare:
+            self.perche_non_annullare = perche
 
     async def _rifiuta(self) -> None:
         """No live staff session: leave edit mode (and the working copy) and say why. A
