@@ -7,17 +7,19 @@ for the new version (`build.py`; every other machine builds when it hears), and 
 notified to every app process (`notifica.py`), which pushes it to its open pages. The staff
 bar's "Pubblica" and `serena publish` both call it, and a scheduled publish calls
 `pubblica_programmata` (the drafts as they are when it runs); `scarta` is the same for
-"Scarta bozze".
+"Scarta bozze". A tab that publishes or discards says whose session it is (`dal`): the same
+database session then reads why its undo has nothing left, for the disabled button.
 """
 
 import asyncio
 import dataclasses
 from collections.abc import Callable
+from datetime import datetime
 
 from sqlmodel import Session
 
 from serena_app import db
-from serena_app.contenuto import bozze, istantanea
+from serena_app.contenuto import bozze, cronologia, istantanea
 from serena_app.contenuto.bozze import SITO, Spazio
 from serena_app.contenuto.istantanea import Istantanea
 from serena_app.contenuto.pagina import PUBBLICATA, Pagina
@@ -41,6 +43,9 @@ class Esito:
     pubblicata: Istantanea
     bozza: Istantanea
     modifiche: list[str]
+    # Why "Annulla ultima modifica" has nothing of the author's to undo now, in its refusal's
+    # words ("" if it has), when the caller gave the session's start (`dal`); None if not.
+    perche_non_annullare: str | None = None
 
 
 def _applica(
@@ -49,10 +54,12 @@ def _applica(
     versione: int | None,
     elenco: list[str] | None,
     autore: str,
+    dal: datetime | None = None,
     **insieme: Callable[[Session], None],
 ) -> Esito:
-    """Run `bozze.pubblica` or `bozze.scarta` and read both pages after, in one database
-    session (blocking: called in a thread); `insieme` goes to `bozze.pubblica`."""
+    """Run `bozze.pubblica` or `bozze.scarta` and read both pages after, and, given the
+    start `dal` of `autore`'s staff session, why their undo has nothing left, in one
+    database session (blocking: called in a thread); `insieme` goes to `bozze.pubblica`."""
     with db.session() as session:
         if elenco is None:  # from a terminal: what is there now, read with its counter
             bozze.apri(session=session, spazio=spazio)
@@ -68,10 +75,18 @@ def _applica(
             autore=autore,
             **insieme,
         )
+        perche = (
+            None
+            if dal is None
+            else cronologia.perche_non_annullabile(
+                session=session, spazio=spazio, autore=autore, dal=dal
+            )
+        )
         return Esito(
             istantanea.aggiornata(spazio.pubblicata, session=session),
             istantanea.aggiornata(spazio.bozza, session=session),
             elenco,
+            perche,
         )
 
 
@@ -87,6 +102,7 @@ async def pubblica(
     versione: int,
     elenco: list[str],
     autore: str,
+    dal: datetime | None = None,
     escluso: str = "",
     avviso: Avviso | None = None,
     insieme: Callable[[Session], None] | None = None,
@@ -95,6 +111,8 @@ async def pubblica(
     `versione`; then build and notify (the site only).
 
     Args:
+        dal: When `autore`'s staff session began, from a tab: the result then says why
+            their undo has nothing left (`Esito.perche_non_annullare`).
         escluso: The client token of the tab that published (it shows the result itself).
         avviso: Told in Italian if the build of the served HTML fails.
         insieme: Run in the publish's own transaction, after its checks (a publication
@@ -105,7 +123,7 @@ async def pubblica(
     """
     extra = {"insieme": insieme} if insieme is not None else {}
     esito = await asyncio.to_thread(
-        _applica, bozze.pubblica, spazio, versione, elenco, autore, **extra
+        _applica, bozze.pubblica, spazio, versione, elenco, autore, dal, **extra
     )
     if spazio == SITO:
         ricostruzione().richiedi(esito.pubblicata.versione, avviso=avviso)
@@ -114,15 +132,21 @@ async def pubblica(
 
 
 async def scarta(
-    spazio: Spazio, *, versione: int, elenco: list[str], autore: str, escluso: str = ""
+    spazio: Spazio,
+    *,
+    versione: int,
+    elenco: list[str],
+    autore: str,
+    dal: datetime | None = None,
+    escluso: str = "",
 ) -> Esito:
     """Drop exactly the drafts `elenco` of `spazio`, if its working copy is still at
-    `versione`; then notify (the site only).
+    `versione`; then notify (the site only). `dal` and `escluso` as for `pubblica`.
 
     Raises:
         bozze.BozzaCambiata: The drafts changed meanwhile; nothing was dropped.
     """
-    esito = await asyncio.to_thread(_applica, bozze.scarta, spazio, versione, elenco, autore)
+    esito = await asyncio.to_thread(_applica, bozze.scarta, spazio, versione, elenco, autore, dal)
     if spazio == SITO:
         await _notifica(esito, escluso)
     return esito

@@ -251,11 +251,13 @@ async def pubblica(
     versione: int,
     elenco: list[str],
     autore: str,
+    dal: datetime | None = None,
     escluso: str = "",
     avviso: Avviso | None = None,
 ) -> Esito:
     """Publish request `richiesta` with the drafts the responsabile was shown (`versione`,
     `elenco`), and mark it published by `autore` in the same transaction; then notify it.
+    `dal`, `escluso` and `avviso` as for `pubblica.pubblica`.
 
     Raises:
         bozze.BozzaCambiata: The drafts are no longer those; nothing changed.
@@ -267,6 +269,7 @@ async def pubblica(
         versione=versione,
         elenco=elenco,
         autore=autore,
+        dal=dal,
         escluso=escluso,
         avviso=avviso,
         insieme=pubblicata(spazio, id_richiesta=richiesta, autore=autore),

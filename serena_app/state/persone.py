@@ -16,10 +16,9 @@ from sqlmodel import Session
 from serena_app.auth import inviti, personale
 from serena_app.auth.personale import ErrorePersonale
 from serena_app.auth.ruoli import REDATTORE, RESPONSABILE, RUOLI
-from serena_app.contenuto.bozze import SITO
 from serena_app.db import esegui
 from serena_app.demo import qr
-from serena_app.state.staff import StaffState, richiede_staff, solo_responsabile
+from serena_app.state.staff import StaffState, richiede_staff, solo_responsabile, solo_sito
 from serena_app.web.sito import url_sito
 
 ROMA = ZoneInfo("Europe/Rome")
@@ -86,12 +85,6 @@ class PersoneState(StaffState):
             "",
         )
 
-    def _sul_sito(self) -> bool:
-        if self._spazio != SITO:
-            self.avviso = SOLO_SITO
-            return False
-        return True
-
     async def _aggiorna(self) -> None:
         self.persone = await esegui(_elenco)
 
@@ -104,12 +97,11 @@ class PersoneState(StaffState):
     @rx.event
     @richiede_staff
     @solo_responsabile
+    @solo_sito(SOLO_SITO)
     async def apri_persone(self):
         """Open (or close) the panel, with the accounts as they are now."""
         if self.aperto:
             self.aperto, self.link, self.qr_link, self.conferma = False, "", "", ""
-            return
-        if not self._sul_sito():
             return
         await self._aggiorna()
         self.aperto, self.esito, self.esito_per = True, "", ""
@@ -118,14 +110,13 @@ class PersoneState(StaffState):
     @rx.event
     @richiede_staff
     @solo_responsabile
+    @solo_sito(SOLO_SITO)
     async def invita(self, form_data: dict):
         """Make an account with the form's "nome" and "ruolo" and show its invitation link."""
         nome = form_data.get("nome") if isinstance(form_data, dict) else None
         ruolo = form_data.get("ruolo") if isinstance(form_data, dict) else None
         if not isinstance(nome, str) or not nome.strip() or ruolo not in RUOLI:
             self.errore_invito = "Scrivi il nome della persona e scegli il ruolo."
-            return
-        if not self._sul_sito():
             return
         try:
             link = await esegui(inviti.invita, nome_utente=nome, ruolo=ruolo, autore=self._autore)
@@ -146,9 +137,10 @@ class PersoneState(StaffState):
     @rx.event
     @richiede_staff
     @solo_responsabile
+    @solo_sito(SOLO_SITO)
     async def chiedi(self, nome: str, azione: str):
         """Ask before a destructive action on `nome`'s account."""
-        if isinstance(nome, str) and azione in AZIONI and self._sul_sito():
+        if isinstance(nome, str) and azione in AZIONI:
             self.conferma = f"{nome}:{azione}"
 
     @rx.event
@@ -161,6 +153,7 @@ class PersoneState(StaffState):
     @rx.event
     @richiede_staff
     @solo_responsabile
+    @solo_sito(SOLO_SITO)
     async def disattiva(self, nome: str):
         """Disable `nome`'s account: their open tabs lose staff powers within a second."""
         await self._esegui(
@@ -173,6 +166,7 @@ class PersoneState(StaffState):
     @rx.event
     @richiede_staff
     @solo_responsabile
+    @solo_sito(SOLO_SITO)
     async def riattiva(self, nome: str):
         """Enable `nome`'s account again; they log in anew."""
         await self._esegui(
@@ -182,6 +176,7 @@ class PersoneState(StaffState):
     @rx.event
     @richiede_staff
     @solo_responsabile
+    @solo_sito(SOLO_SITO)
     async def cambia_ruolo(self, nome: str, ruolo: str):
         """Give `nome` the role `ruolo`; their sessions end, and they log in with it."""
         await self._esegui(
@@ -194,6 +189,7 @@ class PersoneState(StaffState):
     @rx.event
     @richiede_staff
     @solo_responsabile
+    @solo_sito(SOLO_SITO)
     async def reimposta(self, nome: str):
         """A new one-time link for `nome`; their password and sessions end at once."""
         link = await self._esegui(
@@ -206,8 +202,9 @@ class PersoneState(StaffState):
             self._mostra_link(nome, link)
 
     async def _esegui(self, nome: object, fatto: str, operazione, **argomenti):
-        """Run `operazione` on `nome`'s account and say the result under its row."""
-        if not isinstance(nome, str) or not self._sul_sito():
+        """Run `operazione` on `nome`'s account and say the result under its row (the
+        handlers that call it are `solo_sito`)."""
+        if not isinstance(nome, str):
             return None
         if "ruolo" in argomenti and argomenti["ruolo"] not in RUOLI:
             return None

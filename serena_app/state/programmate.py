@@ -25,13 +25,12 @@ from serena_app.pubblicazione.programmate import FINITE, OrarioNonValido
 from serena_app.state.contenuto import presentata
 from serena_app.state.redazione import numeri_controllati
 from serena_app.state.schede_staff import SCHEDE_STAFF
-from serena_app.state.staff import StaffState, richiede_staff, solo_responsabile
+from serena_app.state.staff import StaffState, richiede_staff, solo_responsabile, solo_sito
 
 CANALE_PROGRAMMATE = "serena:programmate"
 PUBBLICA_PIU_TARDI = "pubblica-piu-tardi"  # the id of the button that opens the dialog
 CAMPO_DATA = "programma-data"
 ERRORE_PROGRAMMAZIONE = "errore-programmazione"
-NELLA_DEMO = "Nella demo non si può programmare una pubblicazione: pubblica subito."
 SOLO_SITO = "Nella demo non ci sono pubblicazioni programmate: nulla è cambiato."
 logger = logging.getLogger(__name__)
 
@@ -42,7 +41,10 @@ class ProgrammateState(StaffState):
     dialogo: bool = False  # "Pubblica più tardi…" is open
     errore_programmazione: str = ""
     voci: list[dict[str, str]] = []  # the list, one line each (`programmate.in_elenco`)
-    _mostra_elenco: bool = False  # this tab shows the list: refresh it when one ends
+    # This tab shows the list: refresh it when one ends. Set by `_carica` only, which runs
+    # after the guard found the site (every handler here that shows or changes a scheduled
+    # publish is `solo_sito`), or from the live refresh, which checks the place again.
+    _mostra_elenco: bool = False
     _nascosti: dict = {}
 
     def _nascondi_vista(self) -> None:
@@ -60,19 +62,14 @@ class ProgrammateState(StaffState):
             setattr(self, nome, valore)
         self._nascosti = {}
 
-    def _sul_sito(self) -> bool:
+    def _fuori_dal_sito(self) -> None:
         """Scheduled publishes are the site's: a demo sandbox's session (a responsabile of its
-        sandbox only) neither sees nor cancels them, and is told so."""
-        if self._spazio != SITO:
-            self.voci, self._mostra_elenco = [], False
-            self.avviso = SOLO_SITO
-            return False
-        return True
+        sandbox only) neither sees, makes nor cancels them (`solo_sito` tells it so); nothing
+        of the site's list is left in its tab."""
+        self.dialogo, self.voci, self._mostra_elenco = False, [], False
 
     async def _carica(self) -> None:
-        if self._spazio != SITO:  # never the site's list in a sandbox's tab
-            self.voci, self._mostra_elenco = [], False
-            return
+        """The site's list, read now (callers have checked the place)."""
         righe = await esegui(programmate.da_mostrare, adesso=adesso())
         self.voci = [programmate.in_elenco(r) for r in righe]
         self._mostra_elenco = True
@@ -80,14 +77,15 @@ class ProgrammateState(StaffState):
     @rx.event
     @richiede_staff
     @solo_responsabile
+    @solo_sito(SOLO_SITO)
     async def carica_programmate(self) -> None:
         """Show the scheduled publishes (the list appears in edit mode)."""
-        if self._sul_sito():
-            await self._carica()
+        await self._carica()
 
     @rx.event
     @richiede_staff
     @solo_responsabile
+    @solo_sito(SOLO_SITO)
     async def apri_programmazione(self) -> None:
         """Open "Pubblica più tardi…": a date and a time; focus on the date."""
         if not self.modifica_attiva:
@@ -104,13 +102,11 @@ class ProgrammateState(StaffState):
     @rx.event
     @richiede_staff
     @solo_responsabile
+    @solo_sito(SOLO_SITO)
     async def programma(self, form_data: dict) -> None:
         """Schedule a publish of the drafts, as they will be then, at the date and time typed
         (Rome); refuse a time that is past, malformed or missing in Rome, in words."""
         if not isinstance(form_data, dict) or not self.modifica_attiva:
-            return
-        if self._spazio != SITO:
-            self.errore_programmazione = NELLA_DEMO
             return
         ora = adesso()
         try:
@@ -132,11 +128,10 @@ class ProgrammateState(StaffState):
     @rx.event
     @richiede_staff
     @solo_responsabile
+    @solo_sito(SOLO_SITO)
     @numeri_controllati
     async def annulla_programmata(self, id_: int | str) -> None:
         """Cancel a scheduled publish still waiting (one that has started runs)."""
-        if not self._sul_sito():
-            return
         annullata = await esegui(
             programmate.annulla, id_=validazione.intero(id_), chi=self._autore, adesso=adesso()
         )
@@ -172,6 +167,8 @@ async def _aggiorna(app: rx.App, client_token: str) -> None:
         if not await presentata(app, stato, client_token):
             return
         scheda = await stato.get_state(ProgrammateState)
+        # The place again: `_spazio` is the staff state's, set by this tab's latest guarded
+        # event of any kind (a sandbox's session in a tab that showed the site's list).
         if not (scheda._mostra_elenco and scheda.modifica_attiva and scheda._spazio == SITO):
             return
         finite_prima = {v["id"] for v in scheda.voci if v["stato"] in FINITE}

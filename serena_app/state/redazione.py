@@ -489,6 +489,7 @@ class RedazioneState(StaffState):
                 versione=self._versione_bozza,
                 elenco=self.elenco,
                 autore=self._autore,
+                dal=self._dal,
                 escluso=self.router.session.client_token,
                 **argomenti,
             )
@@ -497,7 +498,7 @@ class RedazioneState(StaffState):
             self.avviso = BOZZE_CAMBIATE
             return None
         self._chiudi()
-        await self._rileggi_annulla()  # undo does not reach past a publish or a discard
+        self._mostra_annullabile(esito.perche_non_annullare)  # undo stops at a publish
         contenuto = await self.get_state(ContenutoState)
         contenuto._mostra(esito.bozza)  # whichever of the two this tab shows
         contenuto._mostra(esito.pubblicata)

@@ -271,6 +271,7 @@ class RichiesteState(StaffState):
                 versione=versione,
                 elenco=elenco,
                 autore=self._autore,
+                dal=self._dal,
                 escluso=self.router.session.client_token,
                 avviso=functools.partial(avvisa, self.router.session.client_token),
             )
@@ -279,7 +280,7 @@ class RichiesteState(StaffState):
             return self._cambiate(visto[1], versione, elenco)
         except GiaDecisa as rifiuto:
             return await self._gia_decisa(rifiuto)
-        await self._rileggi_annulla()  # undo does not reach past a publish
+        self._mostra_annullabile(esito.perche_non_annullare)  # undo stops at a publish
         contenuto._mostra(esito.bozza)
         contenuto._mostra(esito.pubblicata)
         quante = len(esito.modifiche)

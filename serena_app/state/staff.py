@@ -9,7 +9,8 @@ check in its own database session instead, first thing in the one thread hop tha
 (`StaffState._sul_db`): the body before it only reads the event's payload. If such a body
 writes nothing, the guard checks after it.
 The check includes the role: a handler marked `solo_responsabile` refuses a redattore in words
-and changes nothing (`auth/ruoli.py`).
+and changes nothing (`auth/ruoli.py`); and the place: one marked `solo_sito` refuses a demo
+sandbox's session in its own words (what it acts on belongs to the site only).
 `tests/state/test_inventario.py` fails for any handler that changes data without the guard,
 and for a guarded handler whose role is not the one it lists.
 """
@@ -67,10 +68,6 @@ def _controlla(permesso: Permesso | None, ruolo: str) -> Permesso:
     if not ruoli.puo(permesso.ruolo, ruolo):
         raise NonPermesso
     return permesso
-
-
-def _niente(**_: Any) -> None:
-    """No operation: `_sul_db` then only checks the session and reads what undo can do."""
 
 
 def _da_staff(
@@ -172,6 +169,10 @@ class StaffState(rx.State):
         schede_staff.ricorda(self.router.session.client_token, segreto, permesso)
         return permesso
 
+    def _fuori_dal_sito(self) -> None:
+        """A handler marked `solo_sito` was refused to a demo sandbox's session: a state
+        clears here what of the site it shows (nothing, unless it says so)."""
+
     def _autorizzato(self, permesso: Permesso) -> None:
         """The guard let this event through, for `permesso`."""
         self._autore = permesso.nome_utente
@@ -204,18 +205,18 @@ class StaffState(rx.State):
             raise
         schede_staff.ricorda(self.router.session.client_token, segreto, permesso)
         StaffState._autorizzato(self, permesso)
-        if (perche == "") != self.puo_annullare:
-            self.puo_annullare = perche == ""
-        if perche != self.perche_non_annullare:
-            self.perche_non_annullare = perche
+        StaffState._mostra_annullabile(self, perche)
         return risultato
 
-    async def _rileggi_annulla(self) -> None:
-        """After a publish or a discard, which write on their own (not through `_sul_db`):
-        undo reaches nothing before them; why, read again (her changes are published: the
-        disabled button points to history)."""
-        self.puo_annullare = False
-        await self._sul_db(_niente)
+    def _mostra_annullabile(self, perche: str | None) -> None:
+        """Show whether "Annulla ultima modifica" has a change of theirs to undo, from why not
+        ("" when it has), as the database said in the event's write: `_sul_db`'s, or a
+        publish's or a discard's (`pubblica.Esito`; her changes published, the disabled button
+        points to history). None (not read): nothing to undo, the reason as it was."""
+        if (perche == "") != self.puo_annullare:
+            self.puo_annullare = perche == ""
+        if perche is not None and perche != self.perche_non_annullare:
+            self.perche_non_annullare = perche
 
     async def _rifiuta(self) -> None:
         """No live staff session: leave edit mode (and the working copy) and say why. A
@@ -266,10 +267,16 @@ def richiede_staff(
     handler: Callable[..., Awaitable[Any]],
 ) -> Callable[..., Awaitable[Any]]:
     """Run `handler` (of a `StaffState`) only for a live staff session whose role may (a
-    redattore, unless the handler is marked `solo_responsabile`); without a session change
-    nothing but leaving edit mode, without the role nothing but saying so."""
+    redattore, unless the handler is marked `solo_responsabile`) and, if it is marked
+    `solo_sito`, that edits the site; without a session change nothing but leaving edit mode,
+    without the role or outside the site nothing but saying so."""
     nella_scrittura = getattr(handler, "verifica_nella_scrittura", False)
     ruolo = getattr(handler, "ruolo", REDATTORE)
+    fuori_dal_sito: str | None = getattr(handler, "solo_sito", None)
+    if nella_scrittura and fuori_dal_sito is not None:  # refused at import, even under -O
+        # The place is known once the session is checked, and that check is inside the
+        # write: the body would have run before the refusal.
+        raise TypeError(f"{handler.__name__}: solo_sito and verifica_nella_scrittura")
 
     @functools.wraps(handler)
     async def controllato(self: StaffState, *args, **kwargs):
@@ -278,6 +285,10 @@ def richiede_staff(
             self._ruolo_richiesto = ruolo
             if not nella_scrittura:
                 await _verifica(self)
+            if fuori_dal_sito is not None and self._spazio != SITO:
+                self.avviso = fuori_dal_sito
+                self._fuori_dal_sito()
+                return None
             risultato = await handler(self, *args, **kwargs)
             if not self._verificato:  # a write that wrote nothing: the check, now
                 await _verifica(self)
@@ -302,6 +313,7 @@ def richiede_staff(
 
     controllato.richiede_staff = True
     controllato.ruolo = ruolo
+    controllato.solo_sito = fuori_dal_sito
     return controllato
 
 
@@ -316,6 +328,22 @@ def solo_responsabile(
     """Mark a handler (under `richiede_staff`) that only a responsabile may run."""
     handler.ruolo = RESPONSABILE
     return handler
+
+
+def solo_sito(
+    messaggio: str,
+) -> Callable[[Callable[..., Awaitable[Any]]], Callable[..., Awaitable[Any]]]:
+    """Mark a handler (under `richiede_staff`) that acts on the site only: a demo sandbox's
+    session (a responsabile of its sandbox, of nothing else) is told `messaggio` instead, and
+    the state clears what of the site it shows (`StaffState._fuori_dal_sito`)."""
+
+    def segna(handler: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+        if getattr(handler, "richiede_staff", False):  # above the guard, it would be ignored
+            raise TypeError(f"{handler.__name__}: solo_sito goes under richiede_staff")
+        handler.solo_sito = messaggio
+        return handler
+
+    return segna
 
 
 def verifica_nella_scrittura(

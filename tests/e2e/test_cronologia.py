@@ -273,7 +273,10 @@ def test_after_a_publish_and_a_reload_undo_leaves_the_public_page_and_the_draft_
 ):
     testo = "Mission pubblicata: annullare non la rimette in bozza."
     _salva_mission(redattore, testo)
-    _pubblica(redattore)
+    _pubblica(redattore)  # at once, the publish itself says why undo has nothing left:
+    expect(redattore.strumento("Annulla ultima modifica")).to_have_accessible_description(
+        GIA_PUBBLICATA
+    )
     redattore.page.reload()
     expect(redattore.page.locator("main")).to_have_attribute("data-idratata", "true")
     expect(redattore.stato).to_be_visible()  # still in edit mode

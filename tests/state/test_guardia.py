@@ -3,18 +3,16 @@ a live staff session a handler's body never runs, and neither the published page
 working copy (the page "bozza" the handlers write) changes; with one, it does run, and writes
 the working copy only."""
 
-import asyncio
-
 import pytest
 from reflex.istate.data import RouterData
 from reflex.state import State
 from reflex_base import constants
 from sqlmodel import Session, select
 
-from serena_app import db as serena_db
 from serena_app.auth.ruoli import REDATTORE, SOLO_RESPONSABILE
 from serena_app.auth.sessioni import revoca_sessione
 from serena_app.contenuto.bozze import BOZZA, SITO, apri, da_pubblicare
+from serena_app.contenuto.cronologia import GIA_PUBBLICATA
 from serena_app.contenuto.pagina import (
     PUBBLICATA,
     Pagina,
@@ -24,12 +22,14 @@ from serena_app.contenuto.pagina import (
 )
 from serena_app.contenuto.tipi import NESSUNA, SEZIONE, Voce
 from serena_app.models import Sezione, Tappa, Valore
+from serena_app.pubblicazione import pubblica as pubblica_modulo
 from serena_app.state import redazione as redazione_modulo
 from serena_app.state.accesso import AccessoState
 from serena_app.state.redazione import RedazioneState
 from serena_app.state.staff import SESSIONE_SCADUTA
 from tests.factories import db_seminato, salva_mission, staff_con_sessione
 from tests.support.asincrono import esegui
+from tests.support.salti import conta_salti_e_sessioni
 
 MISSION = Voce(SEZIONE.nome, chiave="mission")
 TAPPA_IN_BOZZA = "<una tappa della bozza>"  # stand for ids known once the working copy is made
@@ -206,19 +206,8 @@ def test_a_save_is_one_thread_hop_and_one_database_session_guard_included(db, mo
     _, redazione = _stati(staff_con_sessione(db))
     _chiama(redazione, "alterna_modifica")
     _chiama(redazione, "apri", "sezione", "mission")
-    sessioni, salti, spinte = [], [], []
-    vera_sessione, vero_salto = serena_db.session, asyncio.to_thread
-
-    def sessione(*argomenti, **chiavi):
-        sessioni.append(1)
-        return vera_sessione(*argomenti, **chiavi)
-
-    async def salto(funzione, /, *argomenti, **chiavi):
-        salti.append(funzione)
-        return await vero_salto(funzione, *argomenti, **chiavi)
-
-    monkeypatch.setattr(serena_db, "session", sessione)
-    monkeypatch.setattr(asyncio, "to_thread", salto)
+    spinte = []
+    salti, sessioni = conta_salti_e_sessioni(monkeypatch)
     monkeypatch.setattr(redazione_modulo, "diffondi", lambda nuova, **_: spinte.append(nuova))
     _chiama(redazione, "salva", {"testo": "Scritta con un solo salto."})
     assert redazione.annuncio == "Testo della mission salvato."
@@ -227,6 +216,43 @@ def test_a_save_is_one_thread_hop_and_one_database_session_guard_included(db, mo
     db.expire_all()
     bozza = leggi_sezioni(session=db, pagina=BOZZA)["mission"]
     assert (bozza.testo, bozza.autore) == ("Scritta con un solo salto.", "anna")
+
+
+def test_a_publish_from_the_bar_is_two_thread_hops_and_two_database_sessions(db, monkeypatch):
+    """ "Pubblica" checks the staff session (one hop, one session), then publishes and reads
+    both pages and why undo has nothing of hers now in one more: no third round to read
+    undo's reason. The disabled undo says her change is published; the site is built and
+    notified once."""
+    _, redazione = _stati(staff_con_sessione(db))
+    for nome, argomenti in (
+        ("alterna_modifica", ()),
+        ("apri", ("sezione", "mission")),
+        ("salva", ({"testo": "Pubblicata con due salti."},)),
+        ("chiedi_pubblicazione", ()),
+    ):
+        _chiama(redazione, nome, *argomenti)
+    assert (redazione.conferma, redazione.puo_annullare) == ("pubblica", True)  # control
+    costruite, notificate = [], []
+
+    class Ricostruzione:
+        def richiedi(self, versione, avviso=None):
+            costruite.append(versione)
+
+    async def notifica(esito, escluso):
+        notificate.append(esito.pubblicata.versione)
+
+    monkeypatch.setattr(pubblica_modulo, "ricostruzione", Ricostruzione)
+    monkeypatch.setattr(pubblica_modulo, "_notifica", notifica)
+    salti, sessioni = conta_salti_e_sessioni(monkeypatch)
+    _chiama(redazione, "pubblica")
+    assert redazione.annuncio == "Pubblicata 1 modifica."
+    assert (len(salti), len(sessioni)) == (2, 2)
+    assert (redazione.puo_annullare, redazione.perche_non_annullare) == (False, GIA_PUBBLICATA)
+    assert costruite == notificate != []
+    db.expire_all()
+    assert leggi_sezioni(session=db, pagina=PUBBLICATA)["mission"].testo == (
+        "Pubblicata con due salti."
+    )
 
 
 def test_a_refused_save_writes_nothing_and_ends_the_staff_view(db):

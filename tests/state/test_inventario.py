@@ -10,11 +10,17 @@ import inspect
 import pkgutil
 import typing
 
+import pytest
 import reflex as rx
 
 import serena_app.state
 from serena_app.auth.ruoli import REDATTORE, RESPONSABILE
-from serena_app.state.staff import StaffState
+from serena_app.state.staff import (
+    StaffState,
+    richiede_staff,
+    solo_sito,
+    verifica_nella_scrittura,
+)
 
 SENZA_DATI = {
     "ContenutoState.aggiorna": "reloads this browser's copy of the published page",
@@ -194,3 +200,20 @@ def test_every_number_a_handler_takes_is_checked():
         if not getattr(stato.event_handlers[nome].fn, "numeri_controllati", False)
     ]
     assert senza == []
+
+
+def test_the_site_only_marker_is_refused_where_it_would_come_too_late():
+    """Under a handler whose check is inside its write, the place would be known after the
+    body ran; above the guard, nobody would read it: both fail at import."""
+
+    async def scrive(self):
+        return None
+
+    async def legge(self):
+        return None
+
+    with pytest.raises(TypeError, match="verifica_nella_scrittura"):
+        richiede_staff(solo_sito("Solo sul sito.")(verifica_nella_scrittura(scrive)))
+    with pytest.raises(TypeError, match="goes under richiede_staff"):
+        solo_sito("Solo sul sito.")(richiede_staff(legge))
+    assert richiede_staff(solo_sito("Solo sul sito.")(legge)).solo_sito == "Solo sul sito."

@@ -22,7 +22,9 @@ from serena_app.contenuto.bozze import SITO
 from serena_app.demo import sandbox
 from serena_app.models import Programmata
 from serena_app.pubblicazione import programmate, richieste
+from serena_app.state import persone
 from serena_app.state.accesso import AccessoState
+from serena_app.state.persone import PersoneState
 from serena_app.state.programmate import SOLO_SITO, ProgrammateState
 from serena_app.state.staff import StaffState
 from tests.factories import db_seminato, salva_mission, staff_con_sessione
@@ -130,13 +132,45 @@ def test_a_sandbox_s_session_acts_on_nothing_of_the_site_and_sees_none_of_it(
     assert [testo for testo in DEL_SITO if testo in mostrato] == []
 
 
-@pytest.mark.parametrize("nome", ["carica_programmate", "annulla_programmata"])
+PROGRAMMATE = {
+    "carica_programmate": (),
+    "annulla_programmata": (1,),
+    "apri_programmazione": (),
+    "programma": ({"data": "2099-01-01", "ora": "10:00"},),
+}
+
+
+@pytest.mark.parametrize("nome", sorted(PROGRAMMATE))
 def test_a_sandbox_is_told_the_scheduled_publishes_are_the_site_s(demo, nome):
-    """The list and "Annulla" answer a sandbox in words, and the site's publish still waits."""
+    """The list, the dialog, "Programma" and "Annulla" answer a sandbox in words, with the
+    dialog and the list closed; the site's publish still waits, and no other is made."""
     token = sandbox.apri(session=demo, client="192.168.1.10")
     stato = _scheda(token).get_substate(ProgrammateState.get_full_name().split("."))
-    argomenti_ = (1,) if nome == "annulla_programmata" else ()
-    esegui(ProgrammateState.event_handlers[nome].fn(stato, *argomenti_))
-    assert (stato.avviso, stato.voci, stato.annuncio) == (SOLO_SITO, [], "")
+    stato.dialogo = True  # as if it were open: it closes
+    esegui(ProgrammateState.event_handlers[nome].fn(stato, *PROGRAMMATE[nome]))
+    assert (stato.avviso, stato.voci, stato.annuncio, stato.dialogo) == (SOLO_SITO, [], "", False)
     demo.expire_all()
     assert demo.get(Programmata, 1).stato == "attesa"
+    assert demo.get(Programmata, 2) is None
+
+
+PERSONE = {
+    "apri_persone": (),
+    "invita": ({"nome": "intrusa", "ruolo": RESPONSABILE},),
+    "chiedi": (REDATTRICE_DEL_SITO, "disattiva"),
+    "disattiva": (REDATTRICE_DEL_SITO,),
+    "riattiva": (DISATTIVATA,),
+    "cambia_ruolo": (REDATTRICE_DEL_SITO, RESPONSABILE),
+    "reimposta": (REDATTRICE_DEL_SITO,),
+}
+
+
+@pytest.mark.parametrize("nome", sorted(PERSONE))
+def test_a_sandbox_is_told_it_manages_nobody(demo, nome):
+    """Every action of "Persone" answers a sandbox in the panel's own words, and opens,
+    asks and links nothing."""
+    token = sandbox.apri(session=demo, client="192.168.1.10")
+    stato = _scheda(token).get_substate(PersoneState.get_full_name().split("."))
+    esegui(PersoneState.event_handlers[nome].fn(stato, *PERSONE[nome]))
+    assert stato.avviso == persone.SOLO_SITO
+    assert (stato.aperto, stato.persone, stato.conferma, stato.link) == (False, [], "", "")

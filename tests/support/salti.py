@@ -1,0 +1,27 @@
+"""Counting what one handler costs off the event loop: its thread hops and database sessions."""
+
+import asyncio
+
+import pytest
+
+from serena_app import db as serena_db
+
+
+def conta_salti_e_sessioni(monkeypatch: pytest.MonkeyPatch) -> tuple[list, list]:
+    """From now on, each thread hop (`asyncio.to_thread`: the function it runs) and each
+    database session (`serena_app.db.session`) opened is appended to the lists returned."""
+    salti: list = []
+    sessioni: list = []
+    vera_sessione, vero_salto = serena_db.session, asyncio.to_thread
+
+    def sessione(*argomenti, **chiavi):
+        sessioni.append(1)
+        return vera_sessione(*argomenti, **chiavi)
+
+    async def salto(funzione, /, *argomenti, **chiavi):
+        salti.append(funzione)
+        return await vero_salto(funzione, *argomenti, **chiavi)
+
+    monkeypatch.setattr(serena_db, "session", sessione)
+    monkeypatch.setattr(asyncio, "to_thread", salto)
+    return salti, sessioni
