@@ -29,7 +29,7 @@ from serena_app.state.redazione import RedazioneState
 from serena_app.state.staff import SESSIONE_SCADUTA
 from tests.factories import db_seminato, salva_mission, staff_con_sessione
 from tests.support.asincrono import esegui
-from tests.support.salti import conta_salti_e_sessioni
+from tests.support.salti import conta_salti_e_sessioni, moduli_attraversati
 
 MISSION = Voce(SEZIONE.nome, chiave="mission")
 TAPPA_IN_BOZZA = "<una tappa della bozza>"  # stand for ids known once the working copy is made
@@ -253,6 +253,34 @@ def test_a_publish_from_the_bar_is_two_thread_hops_and_two_database_sessions(db,
     assert leggi_sezioni(session=db, pagina=PUBBLICATA)["mission"].testo == (
         "Pubblicata con due salti."
     )
+
+
+# The project's modules whose code a "Salva" and a "Pubblica" from the bar run (the README
+# names them), counted by tracing every call: a ceiling, so that the path grows only on purpose.
+# The target of a save is at most six; the button (`components/editor.py`) and the tables
+# (`models.py`) are not calls and are not in the count. The push to the other tabs
+# (`state/diffusione.py`) is counted when it runs before the block ends.
+MODULI_SALVA = 24
+MODULI_PUBBLICA = 25
+
+
+def test_the_modules_a_save_and_a_publish_run_stay_within_their_count(db):
+    _, redazione = _stati(staff_con_sessione(db))
+    _chiama(redazione, "alterna_modifica")
+    _chiama(redazione, "apri", "sezione", "mission")
+    with moduli_attraversati() as salva:
+        _chiama(redazione, "salva", {"testo": "Scritta con il percorso contato."})
+    assert redazione.annuncio == "Testo della mission salvato."  # control: it ran whole
+    _chiama(redazione, "chiedi_pubblicazione")
+    with moduli_attraversati() as pubblica:
+        _chiama(redazione, "pubblica")
+    assert redazione.annuncio == "Pubblicata 1 modifica."
+    print(f"\nSalva: {len(salva)} modules {sorted(salva)}")
+    print(f"Pubblica: {len(pubblica)} modules {sorted(pubblica)}")
+    assert {"serena_app.state.staff", "serena_app.db", "serena_app.contenuto.bozze"} <= salva
+    assert len(salva) <= MODULI_SALVA, sorted(salva)
+    assert "serena_app.pubblicazione.pubblica" in pubblica
+    assert len(pubblica) <= MODULI_PUBBLICA, sorted(pubblica)
 
 
 def test_a_refused_save_writes_nothing_and_ends_the_staff_view(db):

@@ -1,6 +1,10 @@
 """Counting what one handler costs off the event loop: its thread hops and database sessions."""
 
 import asyncio
+import contextlib
+import sys
+import threading
+from collections.abc import Iterator
 
 import pytest
 
@@ -25,3 +29,22 @@ def conta_salti_e_sessioni(monkeypatch: pytest.MonkeyPatch) -> tuple[list, list]
     monkeypatch.setattr(serena_db, "session", sessione)
     monkeypatch.setattr(asyncio, "to_thread", salto)
     return salti, sessioni
+
+
+@contextlib.contextmanager
+def moduli_attraversati() -> Iterator[set[str]]:
+    """The project's modules whose code runs inside the block, on this thread and on every
+    thread started meanwhile (`esegui`'s, the thread hops'), by profiling every Python call."""
+    moduli: set[str] = set()
+
+    def osserva(frame, evento, _argomento):
+        if evento == "call" and frame.f_globals.get("__name__", "").startswith("serena_app"):
+            moduli.add(frame.f_globals["__name__"])
+
+    threading.setprofile(osserva)
+    sys.setprofile(osserva)
+    try:
+        yield moduli
+    finally:
+        sys.setprofile(None)
+        threading.setprofile(None)  # type: ignore[arg-type]
