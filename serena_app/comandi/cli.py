@@ -43,6 +43,7 @@ from serena_app.auth.personale import (
 )
 from serena_app.auth.ruoli import RESPONSABILE, RUOLI
 from serena_app.comandi import audit, backup, esportazione, ripristino_postgres
+from serena_app.comandi.argomenti import Parser
 from serena_app.comandi.terminale import sicuro
 from serena_app.contenuto.bozze import BozzaCambiata
 from serena_app.contenuto.semina import semina
@@ -94,15 +95,8 @@ def _errore(riga: object) -> None:
     print(sicuro(riga), file=sys.stderr)
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse, whose errors quote what was typed: escaped (its sub-commands' parsers too)."""
-
-    def error(self, message: str):
-        super().error(sicuro(message))
-
-
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="serena", description="Il sito di Cooperativa Serena.")
+    parser = Parser(prog="serena", description="Il sito di Cooperativa Serena.")
     comandi = parser.add_subparsers(dest="comando", required=True)
     comandi.add_parser("prepare", help="aggiorna il database e lo riempie se è vuoto")
     crea = comandi.add_parser("create-staff", help="crea un account")

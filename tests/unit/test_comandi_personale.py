@@ -139,8 +139,26 @@ def test_create_staff_refuses_a_role_that_does_not_exist(url, monkeypatch, capsy
         main(["create-staff", "intrusa", "--ruolo", "admin", "--password-stdin"])
     assert uscita.value.code == 2
     errore = capsys.readouterr().err
-    assert "--ruolo" in errore
-    assert "'admin'" in errore
+    assert "errore: argomento --ruolo: scelta non valida: 'admin'" in errore  # in Italian
+    assert errore.startswith("uso: serena create-staff")
     assert REDATTORE in errore
     assert RESPONSABILE in errore
     assert _ruoli(capsys) == {"anna": RESPONSABILE}
+
+
+@pytest.mark.parametrize(
+    ("argomenti", "detto"),
+    [
+        ([], "serena: errore: mancano questi argomenti: comando"),
+        (["nessuno"], "serena: errore: argomento comando: scelta non valida: 'nessuno'"),
+        (["list-staff", "--tutto"], "serena: errore: argomenti non riconosciuti: --tutto"),
+        (["demo", "--port", "tremila"], "serena demo: errore: argomento --port: valore non valido"),
+    ],
+)
+def test_a_mistyped_command_is_told_in_italian(capsys, argomenti, detto):
+    with pytest.raises(SystemExit) as uscita:
+        main(argomenti)
+    assert uscita.value.code == 2
+    errore = capsys.readouterr().err
+    assert errore.startswith("uso: serena")
+    assert detto in errore
