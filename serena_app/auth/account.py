@@ -1,7 +1,7 @@
 """One's own account: what "Il mio account" shows and does for the person logged in.
 
 Every function takes the session secret the browser presented and finds the account from it
-(the guard of `state/staff.py` checked it already; these check again in their own database
+(the guard of `state/guardia.py` checked it already; these check again in their own database
 session): nobody acts on another's account here. A demo sandbox's editor has no account to
 manage.
 """

@@ -2,7 +2,7 @@
 which role?
 
 Reflex lets any browser call any event handler by name, so every handler that changes data is
-wrapped in `richiede_staff` (`state/staff.py`), which calls `staff_autorizzato` with the
+wrapped in `richiede_staff` (`state/guardia.py`), which calls `staff_autorizzato` with the
 secret the browser presented before the handler's body runs.
 """
 

@@ -12,7 +12,8 @@ from serena_app.db import esegui
 from serena_app.demo import qr
 from serena_app.lingue import tempo
 from serena_app.state.accesso import AccessoState
-from serena_app.state.staff import StaffState, richiede_staff, solo_responsabile
+from serena_app.state.guardia import richiede_staff, solo_responsabile
+from serena_app.state.staff import StaffState
 
 PANNELLO = "il-mio-account"  # the panel's id; focus goes to it when it opens
 

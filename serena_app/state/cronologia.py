@@ -29,6 +29,7 @@ from serena_app.contenuto.tipi import (
 from serena_app.contenuto.viste import Pezzo, RevisioneVista
 from serena_app.state.contenuto import ContenutoState
 from serena_app.state.diffusione import diffondi
+from serena_app.state.guardia import richiede_staff, solo_responsabile
 from serena_app.state.redazione import (
     NON_TROVATO,
     RedazioneState,
@@ -37,7 +38,7 @@ from serena_app.state.redazione import (
     pieno,
     voce_richiesta,
 )
-from serena_app.state.staff import StaffState, richiede_staff, solo_responsabile
+from serena_app.state.staff import StaffState
 
 ANNULLA = "annulla-ultima"  # the id of "Annulla ultima modifica" (Ctrl/Cmd+Z presses it)
 MOTIVO_ANNULLA = "motivo-annulla"  # the id of why it is disabled

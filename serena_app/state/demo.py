@@ -24,8 +24,9 @@ from serena_app.demo import modalita, sandbox
 from serena_app.lingue import del_percorso, tradotto
 from serena_app.state.accesso import AccessoState
 from serena_app.state.contenuto import ContenutoState
+from serena_app.state.guardia import richiede_staff, solo_responsabile
 from serena_app.state.redazione import RedazioneState
-from serena_app.state.staff import StaffState, richiede_staff, solo_responsabile
+from serena_app.state.staff import StaffState
 
 RIPRISTINATA = "Demo ripristinata: la pagina è di nuovo quella di partenza."
 IN_SANDBOX = "Modalità modifica attiva: quello che cambi resta nella tua copia di prova."

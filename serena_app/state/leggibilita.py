@@ -16,8 +16,8 @@ from serena_app import lingue
 from serena_app.contenuto import istantanea
 from serena_app.contenuto.tipi import NESSUNA
 from serena_app.leggibilita.figure import FigurePagina, della_pagina
+from serena_app.state.guardia import richiede_staff
 from serena_app.state.redazione import RedazioneState
-from serena_app.state.staff import richiede_staff
 
 PAUSA_MS = 250
 """After this pause in typing a field sends its text (and the figures follow)."""

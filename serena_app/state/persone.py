@@ -18,7 +18,8 @@ from serena_app.auth.personale import ErrorePersonale
 from serena_app.auth.ruoli import REDATTORE, RESPONSABILE, RUOLI
 from serena_app.db import esegui
 from serena_app.demo import qr
-from serena_app.state.staff import StaffState, richiede_staff, solo_responsabile, solo_sito
+from serena_app.state.guardia import richiede_staff, solo_responsabile, solo_sito
+from serena_app.state.staff import StaffState
 from serena_app.web.sito import url_sito
 
 ROMA = ZoneInfo("Europe/Rome")

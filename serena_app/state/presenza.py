@@ -27,9 +27,10 @@ from serena_app.pubblicazione import notifica
 from serena_app.state import revoca
 from serena_app.state.accesso import AccessoState
 from serena_app.state.contenuto import presentata
+from serena_app.state.guardia import richiede_staff
 from serena_app.state.redazione import RedazioneState, numeri_controllati, voce_richiesta
 from serena_app.state.revoca import Verifica
-from serena_app.state.staff import StaffState, richiede_staff
+from serena_app.state.staff import StaffState
 
 CANALE = "serena:presenza"
 INTERVALLO_S = 1.0

@@ -23,9 +23,10 @@ from serena_app.db import esegui
 from serena_app.pubblicazione import notifica, programmate, programmatore
 from serena_app.pubblicazione.programmate import FINITE, OrarioNonValido
 from serena_app.state.contenuto import presentata
+from serena_app.state.guardia import richiede_staff, solo_responsabile, solo_sito
 from serena_app.state.redazione import numeri_controllati
 from serena_app.state.schede_staff import SCHEDE_STAFF
-from serena_app.state.staff import StaffState, richiede_staff, solo_responsabile, solo_sito
+from serena_app.state.staff import StaffState
 
 CANALE_PROGRAMMATE = "serena:programmate"
 PUBBLICA_PIU_TARDI = "pubblica-piu-tardi"  # the id of the button that opens the dialog

@@ -45,12 +45,8 @@ from serena_app.presenza.voci import Presenza, descrivi, id_voce
 from serena_app.pubblicazione import pubblica
 from serena_app.state.contenuto import ContenutoState
 from serena_app.state.diffusione import avvisa, diffondi
-from serena_app.state.staff import (
-    StaffState,
-    richiede_staff,
-    solo_responsabile,
-    verifica_nella_scrittura,
-)
+from serena_app.state.guardia import richiede_staff, solo_responsabile, verifica_nella_scrittura
+from serena_app.state.staff import StaffState
 
 R = TypeVar("R")
 CONFERMA_ELIMINAZIONE = "conferma-eliminazione"  # the id of the confirmation's button

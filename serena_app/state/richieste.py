@@ -30,8 +30,9 @@ from serena_app.pubblicazione.richieste import GiaAperta, GiaDecisa, NienteDaChi
 from serena_app.state.accesso import AccessoState
 from serena_app.state.contenuto import ContenutoState, presentata
 from serena_app.state.diffusione import avvisa
+from serena_app.state.guardia import richiede_staff, solo_responsabile
 from serena_app.state.schede_staff import SCHEDE_STAFF
-from serena_app.state.staff import StaffState, richiede_staff, solo_responsabile
+from serena_app.state.staff import StaffState
 
 logger = logging.getLogger(__name__)
 CHIEDI = "chiedi-pubblicazione"  # the id of the redattore's button

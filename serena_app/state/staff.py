@@ -1,25 +1,15 @@
-"""The base of every staff-only state, and the guard on every handler that changes data.
+"""The base of every staff-only state: edit mode, what the staff bar tells, the working
+copy's markers, and the one write path (`_sul_db`) in which the guard's check is made.
 
-Reflex lets any browser call any event handler by name, with any payload. A handler that
-changes data is wrapped in `richiede_staff`: before its body runs, the guard reads this
-browser's login state (`AccessoState`) and checks the secret presented on this socket against
-the database. Without a live staff session the body never runs; edit mode ends and the
-browser is told why. A write (`verifica_nella_scrittura`: save, delete, move) makes the same
-check in its own database session instead, first thing in the one thread hop that writes
-(`StaffState._sul_db`): the body before it only reads the event's payload. If such a body
-writes nothing, the guard checks after it.
-The check includes the role: a handler marked `solo_responsabile` refuses a redattore in words
-and changes nothing (`auth/ruoli.py`); and the place: one marked `solo_sito` refuses a demo
-sandbox's session in its own words (what it acts on belongs to the site only).
-`tests/state/test_inventario.py` fails for any handler that changes data without the guard,
-and for a guarded handler whose role is not the one it lists.
+Every handler of these states that changes data is wrapped in the guard
+(`state/guardia.py`); what it does when it refuses (leave edit mode, end the staff view for
+good) and what it remembers when it lets an event through (who, where, since when) are here,
+on the state, so that the guard and the write path share them.
 """
 
-import functools
 import json
-import logging
 import secrets
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -27,47 +17,25 @@ import reflex as rx
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
-from serena_app.auth import permessi, ruoli
+from serena_app.auth import permessi
 from serena_app.auth.permessi import Permesso, staff_autorizzato
-from serena_app.auth.ruoli import REDATTORE, RESPONSABILE
+from serena_app.auth.ruoli import REDATTORE
 from serena_app.contenuto import bozze, cronologia
 from serena_app.contenuto.bozze import SITO, Spazio
 from serena_app.contenuto.istantanea import Istantanea
 from serena_app.contenuto.traduzioni import DA_AGGIORNARE, MANCANTE
 from serena_app.db import esegui
-from serena_app.demo.capienza import LimiteRaggiunto
 from serena_app.state import schede_staff
 from serena_app.state.accesso import AccessoState
 from serena_app.state.contenuto import ContenutoState
+from serena_app.state.guardia import NonAutorizzato, NonPermesso, controlla
 
 SESSIONE_SCADUTA = "La sessione è scaduta o non è valida: accedi di nuovo per modificare."
 SESSIONE_TERMINATA = "La sessione è terminata: accedi di nuovo per modificare."
-DATABASE_NON_RISPONDE = (
-    "Il database non risponde in questo momento: l’ultima operazione non è stata salvata e "
-    "nulla è cambiato. Riprova tra qualche istante."
-)
 EDITOR_APERTO = "serena-editor-aperto"
 """The key, in a tab's session storage, of the editor it has open (`components/salvaguardie.py`
 keeps it)."""
-logger = logging.getLogger(__name__)
 R = TypeVar("R")
-
-
-class NonAutorizzato(Exception):
-    """No live staff session for the secret this tab presented."""
-
-
-class NonPermesso(Exception):
-    """A live staff session whose role may not do this (`auth/ruoli.py`)."""
-
-
-def _controlla(permesso: Permesso | None, ruolo: str) -> Permesso:
-    """`permesso`, if it exists and its role may do what needs `ruolo`."""
-    if permesso is None:
-        raise NonAutorizzato
-    if not ruoli.puo(permesso.ruolo, ruolo):
-        raise NonPermesso
-    return permesso
 
 
 def _da_staff(
@@ -81,7 +49,7 @@ def _da_staff(
     """In one database session: the staff session and its role checked, its working copy
     made if there is none, `operazione(session=, spazio=, autore=, **argomenti)` run on it,
     and why they have no change to undo after it ("" if they have)."""
-    permesso = _controlla(permessi.permesso(session=session, segreto=segreto), ruolo)
+    permesso = controlla(permessi.permesso(session=session, segreto=segreto), ruolo)
     spazio = Spazio.della_sessione(permesso.sandbox)
     bozze.apri(session=session, spazio=spazio)
     risultato = operazione(session=session, spazio=spazio, autore=permesso.nome_utente, **argomenti)
@@ -261,96 +229,3 @@ def _con_vista_staff(classe: type[rx.State]) -> list[type[rx.State]]:
             trovate.append(sotto)
         trovate += _con_vista_staff(sotto)
     return trovate
-
-
-def richiede_staff(
-    handler: Callable[..., Awaitable[Any]],
-) -> Callable[..., Awaitable[Any]]:
-    """Run `handler` (of a `StaffState`) only for a live staff session whose role may (a
-    redattore, unless the handler is marked `solo_responsabile`) and, if it is marked
-    `solo_sito`, that edits the site; without a session change nothing but leaving edit mode,
-    without the role or outside the site nothing but saying so."""
-    nella_scrittura = getattr(handler, "verifica_nella_scrittura", False)
-    ruolo = getattr(handler, "ruolo", REDATTORE)
-    fuori_dal_sito: str | None = getattr(handler, "solo_sito", None)
-    if nella_scrittura and fuori_dal_sito is not None:  # refused at import, even under -O
-        # The place is known once the session is checked, and that check is inside the
-        # write: the body would have run before the refusal.
-        raise TypeError(f"{handler.__name__}: solo_sito and verifica_nella_scrittura")
-
-    @functools.wraps(handler)
-    async def controllato(self: StaffState, *args, **kwargs):
-        try:
-            self._verificato = False
-            self._ruolo_richiesto = ruolo
-            if not nella_scrittura:
-                await _verifica(self)
-            if fuori_dal_sito is not None and self._spazio != SITO:
-                self.avviso = fuori_dal_sito
-                self._fuori_dal_sito()
-                return None
-            risultato = await handler(self, *args, **kwargs)
-            if not self._verificato:  # a write that wrote nothing: the check, now
-                await _verifica(self)
-            return risultato
-        except NonAutorizzato:
-            await StaffState._rifiuta(self)
-            return None
-        except NonPermesso:
-            self.avviso = ruoli.SOLO_RESPONSABILE
-            return None
-        except LimiteRaggiunto as limite:
-            # A demo sandbox full, or written too fast: the write was rolled back whole, and
-            # the open editor keeps what they typed.
-            self.avviso = str(limite)
-            return None
-        except OperationalError as errore:
-            # The database is down or restarting: each write is one transaction, rolled
-            # back whole; the person is told, and the open editor keeps what they typed.
-            logger.warning("database non raggiungibile in %s: %s", handler.__name__, errore.orig)
-            self.avviso = DATABASE_NON_RISPONDE
-            return None
-
-    controllato.richiede_staff = True
-    controllato.ruolo = ruolo
-    controllato.solo_sito = fuori_dal_sito
-    return controllato
-
-
-async def _verifica(stato: StaffState) -> None:
-    permesso = _controlla(await StaffState._staff(stato), stato._ruolo_richiesto)
-    StaffState._autorizzato(stato, permesso)
-
-
-def solo_responsabile(
-    handler: Callable[..., Awaitable[Any]],
-) -> Callable[..., Awaitable[Any]]:
-    """Mark a handler (under `richiede_staff`) that only a responsabile may run."""
-    handler.ruolo = RESPONSABILE
-    return handler
-
-
-def solo_sito(
-    messaggio: str,
-) -> Callable[[Callable[..., Awaitable[Any]]], Callable[..., Awaitable[Any]]]:
-    """Mark a handler (under `richiede_staff`) that acts on the site only: a demo sandbox's
-    session (a responsabile of its sandbox, of nothing else) is told `messaggio` instead, and
-    the state clears what of the site it shows (`StaffState._fuori_dal_sito`)."""
-
-    def segna(handler: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
-        if getattr(handler, "richiede_staff", False):  # above the guard, it would be ignored
-            raise TypeError(f"{handler.__name__}: solo_sito goes under richiede_staff")
-        handler.solo_sito = messaggio
-        return handler
-
-    return segna
-
-
-def verifica_nella_scrittura(
-    handler: Callable[..., Awaitable[Any]],
-) -> Callable[..., Awaitable[Any]]:
-    """Mark a handler (under `richiede_staff`) whose staff check is made by its write, in the
-    write's own thread hop and database session (`StaffState._sul_db`). Its body must change
-    nothing before that write but what the event's payload alone decides."""
-    handler.verifica_nella_scrittura = True
-    return handler

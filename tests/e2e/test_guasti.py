@@ -18,7 +18,7 @@ from serena_app.contenuto.bozze import BOZZA
 from serena_app.contenuto.pagina import PUBBLICATA
 from serena_app.db import crea_engine
 from serena_app.models import Sezione
-from serena_app.state.staff import DATABASE_NON_RISPONDE
+from serena_app.state.guardia import DATABASE_NON_RISPONDE
 from tests.e2e.conftest import STAFF_PASSWORD, VIEWPORTS, crea_account
 from tests.e2e.pages.staff import PaginaInModifica, accedi
 from tests.factories import ripristina_contenuto

@@ -14,7 +14,7 @@ import redis
 from playwright.sync_api import Browser, expect
 
 from serena_app.contenuto.pagina import PUBBLICATA
-from serena_app.state.staff import DATABASE_NON_RISPONDE
+from serena_app.state.guardia import DATABASE_NON_RISPONDE
 from tests.macchine.conftest import (
     ORIGINE,
     attendi,

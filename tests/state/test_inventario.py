@@ -15,12 +15,8 @@ import reflex as rx
 
 import serena_app.state
 from serena_app.auth.ruoli import REDATTORE, RESPONSABILE
-from serena_app.state.staff import (
-    StaffState,
-    richiede_staff,
-    solo_sito,
-    verifica_nella_scrittura,
-)
+from serena_app.state.guardia import richiede_staff, solo_sito, verifica_nella_scrittura
+from serena_app.state.staff import StaffState
 
 SENZA_DATI = {
     "ContenutoState.aggiorna": "reloads this browser's copy of the published page",
