@@ -11,14 +11,13 @@ ends it at once in the tabs it holds open (`state/revoca.py`), instead of at its
 
 import hashlib
 import logging
-import os
 import secrets
 from collections.abc import Callable, Collection
 from datetime import UTC, datetime, timedelta
 
-import redis
 from sqlmodel import Session, col, select, update
 
+from serena_app import canali
 from serena_app.db import id_salvato
 from serena_app.models import SessioneStaff, Staff
 
@@ -202,16 +201,7 @@ def notifica_revoca() -> None:
     """Tell every app process that sessions were revoked, on Redis when the app runs several
     (`REDIS_URL`; a `serena` command finds it in `var/produzione.env`). Without Redis there is
     one app process, whose periodic check sees it; if Redis does not answer, so do they all."""
-    url = os.environ.get("REDIS_URL")
-    if not url:
-        return
-    try:
-        with redis.Redis.from_url(
-            url, socket_timeout=ATTESA_REDIS_S, socket_connect_timeout=ATTESA_REDIS_S
-        ) as client:
-            client.publish(CANALE_REVOCHE, "1")
-    except redis.RedisError as errore:
-        logger.warning("notifica della revoca su Redis non riuscita: %r", errore)
+    canali.invia(CANALE_REVOCHE, "1", cosa="revoca", attesa_s=ATTESA_REDIS_S)
 
 
 def sessioni_aperte(

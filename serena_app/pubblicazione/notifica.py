@@ -22,6 +22,7 @@ from collections.abc import Awaitable, Callable
 import redis
 import redis.asyncio
 
+from serena_app import canali
 from serena_app.contenuto import istantanea
 from serena_app.contenuto.bozze import BOZZA
 from serena_app.contenuto.pagina import PUBBLICATA, Pagina
@@ -115,16 +116,7 @@ def invia_da_comando(pagina: Pagina, versione: int) -> None:
     """Tell the running app processes that `pagina` is now at `versione`, from a `serena`
     command: on Redis if the app runs several processes, else they find it within
     `SORVEGLIANZA_S`."""
-    url = os.environ.get("REDIS_URL")
-    if not url:
-        return
-    try:
-        with redis.Redis.from_url(
-            url, socket_timeout=ATTESA_REDIS_S, socket_connect_timeout=ATTESA_REDIS_S
-        ) as client:
-            client.publish(CANALE, _messaggio(pagina, versione, ""))
-    except redis.RedisError as errore:
-        logger.warning("notifica della modifica su Redis non riuscita: %r", errore)
+    canali.invia(CANALE, _messaggio(pagina, versione, ""), cosa="modifica", attesa_s=ATTESA_REDIS_S)
 
 
 async def _sorveglia() -> None:
