@@ -12,8 +12,9 @@ event, `ContenutoState.aggiorna`, as soon as it hydrates).
   the content. It is compiled in this process, where the app is already imported, with
   Reflex's own functions, into a copy of the server's `.web`; then the `export` script of its
   `package.json` (React Router's build: Vite and the prerender) runs with Node directly
-  (without Vite's report of gzip sizes), and Reflex's steps after it (a `route.html` for each
-  `route/index.html`, the build plugins, the 404 page). Each phase's time is logged.
+  (without Vite's report of gzip sizes; at a lower priority than serving), and Reflex's steps
+  after it (a `route.html` for each `route/index.html`, the build plugins, the 404 page).
+  Each phase's time is logged.
 * The build is kept in the archive (`archivio.py`), which makes it current unless a newer one
   already is.
 * `Ricostruzione` runs one build at a time in the background; publishes made meanwhile are
@@ -49,6 +50,10 @@ from serena_app.pubblicazione.archivio import COPIE_COMPRESSE, Archivio, cartell
 logger = logging.getLogger(__name__)
 
 TENTATIVI = 3
+# The build's Node runs at a lower priority, and so do its children: on a busy machine the
+# open pages get the publish and new visitors get their pages first, and the build takes
+# the rest of the CPU (it is never waited for: the previous HTML serves meanwhile).
+PRIORITA_BASSA = ("nice", "-n", "10") if shutil.which("nice") else ()
 ATTESA_RIPROVA_S = 20.0
 RICOSTRUZIONE_FALLITA = (
     "La pagina è pubblicata, ma non è stato possibile aggiornare la versione servita ai "
@@ -206,6 +211,7 @@ async def costruisci(destinazione: Path) -> Path:
     # Without the running server's internal Reflex settings ("__REFLEX_SKIP_COMPILE"…).
     ambiente = frontend_env({k: v for k, v in os.environ.items() if not k.startswith("__REFLEX")})
     processo = await asyncio.create_subprocess_exec(
+        *PRIORITA_BASSA,
         *_comando_export(lavoro),
         cwd=lavoro,
         env=ambiente,
