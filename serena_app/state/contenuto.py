@@ -87,7 +87,7 @@ class ContenutoState(rx.State):
     def _vede(self, lingua: str) -> bool:
         """Whether this browser's page is in `lingua` (its route says; at compile time, with no
         route, the initial state holds both, which prerenders both pages)."""
-        percorso = self.router.page.path
+        percorso = self.router.url.path
         return not percorso or lingue.del_percorso(percorso) == lingua
 
     @rx.var(cache=False)
@@ -139,7 +139,7 @@ class ContenutoState(rx.State):
         return cast("StaffState | None", trovato)
 
     def _registra(self) -> None:
-        lingua = lingue.del_percorso(self.router.page.path)
+        lingua = lingue.del_percorso(self.router.url.path)
         MOSTRATE[self.router.session.client_token] = (self._nome, lingua)
 
     def _passa(self, nuova: Istantanea) -> None:

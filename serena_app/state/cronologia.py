@@ -139,7 +139,7 @@ class CronologiaState(StaffState):
         trovata = voce_richiesta(tipo, chiave)
         if trovata is None or trovata.nuova or not self.modifica_attiva:
             return None
-        trovata = dataclasses.replace(trovata, lingua=lingue.del_percorso(self.router.page.path))
+        trovata = dataclasses.replace(trovata, lingua=lingue.del_percorso(self.router.url.path))
         elenco = await self._sul_db(_revisioni, voce=trovata)
         self._chiudi_pannelli()
         if elenco is None:

@@ -76,7 +76,7 @@ class DemoState(StaffState):
                 token = await esegui(sandbox.apri, client=client)
             except sandbox.DemoPiena as piena:
                 # In the language of the page it was asked from.
-                self.errore_demo = tradotto(str(piena), del_percorso(self.router.page.path))
+                self.errore_demo = tradotto(str(piena), del_percorso(self.router.url.path))
                 return None
             accesso = await self.get_state(AccessoState)
             accesso.token = token

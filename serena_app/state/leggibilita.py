@@ -77,7 +77,7 @@ class LeggibilitaState(RedazioneState):
     async def apri_pagina(self) -> None:
         """ "Leggibilità della pagina": open (or close) the summary of the working copy."""
         self.pannello = self.modifica_attiva and not self.pannello
-        self._lingua = lingue.del_percorso(self.router.page.path)
+        self._lingua = lingue.del_percorso(self.router.url.path)
         self._riassumi()
 
     @rx.event

@@ -340,14 +340,14 @@ class RedazioneState(StaffState):
         """The item, to be edited in the language of this tab's page (`/en/`: its English)."""
         if trovata is None:
             return None
-        return dataclasses.replace(trovata, lingua=lingue.del_percorso(self.router.page.path))
+        return dataclasses.replace(trovata, lingua=lingue.del_percorso(self.router.url.path))
 
     def _struttura_qui(self) -> bool:
         """Whether this tab's page may change the lists themselves (add, move, delete a
         milestone or value): only the Italian one, where a new item is written first and both
         languages see the same order. Elsewhere the open editor closes, says so, and nothing
         is written."""
-        if lingue.del_percorso(self.router.page.path) == lingue.ITALIANO:
+        if lingue.del_percorso(self.router.url.path) == lingue.ITALIANO:
             return True
         self._chiudi()
         self.avviso = STRUTTURA_IN_ITALIANO
