@@ -75,9 +75,8 @@ PORTA_IL_FRAGMENT = Var(
   if (window.__linguaConFragment) return;
   window.__linguaConFragment = true;
   window.addEventListener('hashchange', aggiorna);
-  // The place is taken as the switch is reached, before the browser scrolls the page to show
-  // the focused link below the sticky header: by the pointer (pointerdown), or by the keyboard
-  // (focusin, which comes before that scroll). At the click it would be where that scroll is.
+  // The place is taken as the switch is reached: by the pointer (pointerdown), or by the
+  // keyboard (focusin), before anything the click or Enter sets off can move the page.
   for (const tipo of ['pointerdown', 'focusin']) {
     document.addEventListener(tipo, (evento) => {
       if (evento.target.closest?.('a.cambia-lingua')) aggiorna();
