@@ -85,11 +85,12 @@ class Processi:
     radici: dict[str, list[psutil.Process]] = field(default_factory=dict)
 
     def _alberi(self, nome: str) -> list[psutil.Process]:
-        tutti = []
+        """The processes of the trees named `nome`, each once even if two roots share it."""
+        tutti: dict[int, psutil.Process] = {}
         for r in self.radici[nome]:
             with contextlib.suppress(psutil.NoSuchProcess):
-                tutti += [r, *r.children(recursive=True)]
-        return tutti
+                tutti |= {p.pid: p for p in [r, *r.children(recursive=True)]}
+        return list(tutti.values())
 
     def cpu_s(self) -> dict[str, float]:
         """CPU seconds used so far by each tree (user + system, reaped children included)."""

@@ -46,6 +46,8 @@ def test_a_publish_reaches_a_visitor_on_another_process_within_a_second_and_buil
     visitatore = visitatore_altrove(browser, produzione, processo_staff)
     processo_visitatore = processo_di(produzione.redis_url, token_di(visitatore))
     assert processo_staff and processo_visitatore and processo_staff != processo_visitatore
+    # `make bench` sums the CPU of these processes: each is named once.
+    assert len(produzione.porte_app()) == len(set(produzione.porte_app())) == 2
 
     testo = "La vision, pubblicata da un processo e letta su un altro."
     redattore.page.get_by_role("button", name="Modifica vision").click()

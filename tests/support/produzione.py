@@ -50,9 +50,10 @@ class Produzione(Server):
         return impostazioni.leggi(self.var / "produzione.env")["REDIS_URL"]
 
     def porte_app(self) -> list[int]:
-        """The ports of the app processes, as the front server knows them."""
+        """The ports of the app processes, as the front server knows them (each once: the
+        Caddyfile names them in more than one route)."""
         testo = (self.var / "Caddyfile").read_text(encoding="utf-8")
-        return [int(p) for p in re.findall(r"127\.0\.0\.1:(\d+)", testo)]
+        return list(dict.fromkeys(int(p) for p in re.findall(r"127\.0\.0\.1:(\d+)", testo)))
 
     def pid_worker(self, porta: int) -> int:
         """The granian worker serving the app process on `porta` (the child of `reflex run`,
