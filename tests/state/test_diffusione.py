@@ -80,9 +80,7 @@ def test_a_push_read_before_the_tabs_own_save_does_not_take_it_back(db):
     assert staff.bozze == dopo.bozze
 
 
-def test_a_visitor_s_page_load_asks_no_database_once_the_process_holds_the_page(
-    db, monkeypatch
-):
+def test_a_visitor_s_page_load_asks_no_database_once_the_process_holds_the_page(db, monkeypatch):
     """Every page view of the site's page runs this handler: at a hundred views a second,
     one query each was the most of its cost. The process's snapshot is kept current by the
     notices and the counters' look (`notifica.py`); the page is noted for the next push."""
