@@ -24,7 +24,7 @@ _sveglia = asyncio.Event()
 @functools.cache
 def deposito() -> Deposito:
     """Where this deployment keeps the entries: Redis with several processes, else here."""
-    client = notifica._redis()
+    client = notifica.redis_condiviso()
     return SuRedis(client) if client is not None else InMemoria()
 
 

@@ -72,8 +72,9 @@ def _in_background(coroutine: Awaitable[None]) -> None:
 
 
 @functools.cache
-def _redis() -> "redis.asyncio.Redis | None":
-    """This process's client of the Redis the app processes share; None with one process."""
+def redis_condiviso() -> "redis.asyncio.Redis | None":
+    """This process's client of the Redis the app processes share (one, with its pool); None
+    with one process."""
     url = os.environ.get("REDIS_URL")
     return redis.asyncio.Redis.from_url(url) if url else None
 
@@ -81,7 +82,7 @@ def _redis() -> "redis.asyncio.Redis | None":
 async def invia_su(canale: str, messaggio: str) -> int:
     """Publish `messaggio` on the Redis channel `canale` (see `ascolta_canale`); how many
     processes heard it: 0 with one process, or if Redis does not answer."""
-    client = _redis()
+    client = redis_condiviso()
     if client is None:
         return 0
     try:
@@ -101,7 +102,7 @@ async def invia(pagina: Pagina, versione: int, escluso: str = "") -> None:
     If Redis does not answer, or nobody listens, this process's listeners run now; the other
     processes find the change at their next look at the counters.
     """
-    client = _redis()
+    client = redis_condiviso()
     ascoltatori = 0
     if client is not None:
         try:
@@ -166,7 +167,7 @@ async def _ascolta_redis(client: "redis.asyncio.Redis") -> None:
 async def ascolta_sempre() -> None:
     """The app's lifespan task: from the counters as they are at start, hear every change."""
     _note.update(await asyncio.to_thread(istantanea.contatori, PAGINE_DEL_SITO))
-    client = _redis()
+    client = redis_condiviso()
     compiti = [asyncio.create_task(_sorveglia())]
     if client is not None:
         compiti.append(asyncio.create_task(_ascolta_redis(client)))

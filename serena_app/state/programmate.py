@@ -11,9 +11,7 @@ in its tabs that show it, with the outcome in the bar's announcement.
 import asyncio
 import contextlib
 import logging
-import os
 
-import redis.asyncio
 import reflex as rx
 
 from serena_app.auth.sessioni import adesso
@@ -145,16 +143,10 @@ class ProgrammateState(StaffState):
 
 
 async def _dillo(testo: str) -> None:
-    """A scheduled publish ended: tell every app process (on Redis if there are several)."""
-    url = os.environ.get("REDIS_URL")
-    if url:
-        try:
-            async with redis.asyncio.Redis.from_url(url) as client:
-                if await client.publish(CANALE_PROGRAMMATE, testo):
-                    return
-        except redis.RedisError as errore:
-            logger.warning("notifica della pubblicazione programmata non riuscita: %r", errore)
-    _sveglia.set()
+    """A scheduled publish ended: tell every app process (on Redis if there are several, else
+    this one)."""
+    if not await notifica.invia_su(CANALE_PROGRAMMATE, testo):
+        _sveglia.set()
 
 
 _sveglia = asyncio.Event()
