@@ -86,8 +86,10 @@ class ContenutoState(rx.State):
 
     def _vede(self, lingua: str) -> bool:
         """Whether this browser's page is in `lingua` (its route says; at compile time, with no
-        route, the initial state holds both, which prerenders both pages)."""
-        percorso = self.router.url.path
+        route, the initial state holds both, which prerenders both pages). It runs for each
+        text var of each update, so it reads the URL's own field: `self.router` composes the
+        whole `RouterData`, headers included, at every read."""
+        percorso = self.rx_router_url.path
         return not percorso or lingue.del_percorso(percorso) == lingua
 
     @rx.var(cache=False)
