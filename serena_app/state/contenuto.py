@@ -181,17 +181,12 @@ class ContenutoState(rx.State):
 
     @rx.event
     async def aggiorna(self):
-        """On page load: show the page as this process holds it, and check the staff session
-        (`AccessoState.verifica`, in the same event: one state round trip per page view,
-        which `make prod` pays to Redis). The working copy only for the socket that
-        presented the staff secret. A staff tab that had an editor open which the server no
-        longer knows (it was restarted) gets it back (`RedazioneState.riprendi`).
-
-        The site's page asks no database: every change to it reaches this process's snapshot,
-        told or found by the look at the counters once a second (`notifica.py`), and is then
-        pushed to the pages noted in `MOSTRATE`. This page is noted in the same step of the
-        event loop as the snapshot is read, so a change is either read here or pushed here.
-        A working copy, or a sandbox's page, is read again from the database if it changed."""
+        """On page load: catch up with the database if it changed since this process read
+        the page, and check the staff session (`AccessoState.verifica`, in the same event:
+        one state round trip per page view, which `make prod` pays to Redis). The working
+        copy only for the socket that presented the staff secret. A staff tab that had an
+        editor open which the server no longer knows (it was restarted) gets it back
+        (`RedazioneState.riprendi`)."""
         accesso = await self.get_state(AccessoState)
         await accesso._verifica()
         riprendi = await self._editor_da_riprendere(accesso) if accesso.nome_staff else None
@@ -201,9 +196,12 @@ class ContenutoState(rx.State):
             await self.get_state(StaffState)  # its markers follow the page shown
             if not accesso._presentato_da(self.router.session.session_id):
                 self._lascia_bozza()
-        nuova = istantanea.gia_letta(PUBBLICATA) if self._pagina == PUBBLICATA else None
-        if nuova is None:  # a working copy, a sandbox, or the process's first page view
-            nuova = await self._dal_database()
+        try:
+            nuova = await esegui(istantanea.aggiornata, pagina=self._pagina)
+        except OperationalError:
+            nuova = istantanea.gia_letta(self._pagina)  # the database is restarting
+            if nuova is None:
+                raise
         self._mostra(nuova)
         self._registra()  # a tab that moved here from another process is known from now on
         if not accesso.nome_staff:
@@ -212,16 +210,6 @@ class ContenutoState(rx.State):
 
         # A staff tab's publication requests (a redattore's outcomes while away).
         return [e for e in (riprendi, RichiesteState.carica) if e is not None]
-
-    async def _dal_database(self) -> Istantanea:
-        """This browser's page, read again if the database has a newer one."""
-        try:
-            return await esegui(istantanea.aggiornata, pagina=self._pagina)
-        except OperationalError:
-            nuova = istantanea.gia_letta(self._pagina)  # the database is restarting
-            if nuova is None:
-                raise
-            return nuova
 
     async def _editor_da_riprendere(self, accesso: AccessoState):
         """`RedazioneState.riprendi` if this staff tab says it had an editor open of theirs

@@ -1,6 +1,5 @@
-"""The live push, on the real state classes (no server, no browser): a push that read the
-working copy before a staff tab's own save must not take the tab back to it; a visitor's page
-load asks no database and is noted for the next push in the same step.
+"""The live push to a staff tab, on the real state classes (no server, no browser): a push
+that read the working copy before this tab's own save must not take the tab back to it.
 
 The page counters are looked at once a second (`notifica._sorveglia`): making the working copy
 when edit mode is turned on moves its counter unheard, and the push that follows reads the
@@ -17,15 +16,13 @@ from sqlmodel import Session
 
 from serena_app.contenuto import istantanea
 from serena_app.contenuto.bozze import BOZZA, SITO, apri
-from serena_app.contenuto.pagina import PUBBLICATA
 from serena_app.state import diffusione
 from serena_app.state.accesso import AccessoState
-from serena_app.state.contenuto import MOSTRATE, ContenutoState
+from serena_app.state.contenuto import ContenutoState
 from serena_app.state.revoca import Verifica
 from serena_app.state.staff import StaffState
 from tests.factories import db_seminato, salva_mission, staff_con_sessione
 from tests.support.asincrono import esegui
-from tests.support.salti import conta_salti_e_sessioni
 
 SOCKET, SCHEDA = "socket-1", "scheda-1"
 
@@ -78,24 +75,3 @@ def test_a_push_read_before_the_tabs_own_save_does_not_take_it_back(db):
     esegui(diffusione._aggiorna_scheda(_App(radice), SCHEDA, letta_prima, sessioni))
     assert staff.modifiche == dopo.modifiche  # "Pubblica" stays enabled
     assert staff.bozze == dopo.bozze
-
-
-def test_a_visitor_s_page_load_asks_no_database_once_the_process_holds_the_page(db, monkeypatch):
-    """Every page view of the site's page runs this handler: at a hundred views a second,
-    one query each was the most of its cost. The process's snapshot is kept current by the
-    notices and the counters' look (`notifica.py`); the page is noted for the next push."""
-    istantanea.aggiornata(PUBBLICATA)  # what the process's first page view read
-    radice = State(_reflex_internal_init=True)
-    radice.router = RouterData.from_router_data(
-        {
-            constants.RouteVar.SESSION_ID: SOCKET,
-            constants.RouteVar.CLIENT_TOKEN: "visitatore-1",
-            constants.RouteVar.PATH: "/",
-        }
-    )
-    contenuto = radice.get_substate(ContenutoState.get_full_name().split("."))
-    salti, sessioni = conta_salti_e_sessioni(monkeypatch)
-    esegui(ContenutoState.event_handlers["aggiorna"].fn(contenuto))
-    assert (len(salti), len(sessioni)) == (0, 0)
-    assert MOSTRATE.pop("visitatore-1") == (PUBBLICATA.nome, "it")
-    assert contenuto.versione == istantanea.gia_letta(PUBBLICATA).versione > 0
