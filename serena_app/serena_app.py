@@ -39,6 +39,7 @@ from serena_app.web.head import head_components, lingua_del_documento
 from serena_app.web.seo import meta_condivisione, url_immagine
 from serena_app.web.servizio import intestazioni
 from serena_app.web.sito import PERCORSO_ACCESSO, PERCORSO_INVITO
+from serena_app.web.stati import attendono_redis
 
 log.installa()
 lega_i_figli()  # under `serena prod`, granian's worker dies with this process
@@ -75,6 +76,7 @@ app = rx.App(
     # the app shows its own Italian notices (`components/connessione.py`).
     toaster=None,
 )
+attendono_redis(app)  # a Redis restart is a short wait for the open tabs
 app.add_middleware(FiltroSegnalazioni())
 app.register_lifespan_task(potatura_periodica)  # old login events go, in every app process
 if modalita.attiva():

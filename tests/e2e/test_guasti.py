@@ -11,7 +11,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, WebSocket, expect
 from sqlmodel import Session, select
 
 from serena_app.contenuto.bozze import BOZZA
@@ -25,6 +25,7 @@ from tests.factories import ripristina_contenuto
 from tests.support.interruzioni import INTERROTTA, OSSERVA_INTERRUZIONI
 from tests.support.produzione import (
     Produzione,
+    attendi_lease_rilasciato,
     discendenti,
     processi,
     processo_di,
@@ -208,6 +209,35 @@ def test_a_redis_restart_loses_no_content_and_logs_no_one_out(
     redattore.page.reload()
     expect(redattore.barra).to_be_visible()
     altrove.context.close()
+
+
+def test_a_save_sent_while_redis_is_down_waits_for_it_and_lands(
+    browser: Browser, guasti: Produzione, contenuto, db
+):
+    """A Redis restart is a short wait for the person on the page, not an error: the save
+    sent while it is down (the tab's state cannot be read) waits for it, then is made."""
+    testo = "Mission salvata mentre Redis ripartiva."
+    contesto = browser.new_context(base_url=guasti.url, viewport=VIEWPORTS["desktop"])
+    pagina = contesto.new_page()
+    socket: list[WebSocket] = []
+    pagina.on("websocket", lambda aperto: socket.append(aperto))
+    accedi(pagina, "elena", STAFF_PASSWORD)
+    redattore = PaginaInModifica(pagina, contenuto).apri().attiva_modifica()
+    redattore.page.get_by_role("button", name="Modifica mission").click()
+    redattore.campo("Testo: mission").fill(testo)
+    # The app process keeps a tab's state a moment after its last event (Reflex's lease, 1 s):
+    # the save must be the one that asks Redis for it.
+    attendi_lease_rilasciato(guasti.redis_url, token_di(pagina))
+    guasti.ferma_redis()
+    try:
+        with socket[-1].expect_event("framesent", lambda dati: ".salva" in str(dati)):
+            redattore.salva()
+    finally:
+        guasti.avvia_redis()
+    expect(redattore.annuncio).to_have_text("Testo della mission salvato.")
+    expect(pagina.get_by_text("errore imprevisto")).to_have_count(0)
+    assert _testo(db, "mission") == testo
+    contesto.close()
 
 
 def test_postgresql_down_during_saves_a_clear_message_nothing_changed_then_it_works(

@@ -92,15 +92,23 @@ class Produzione(Server):
     def riavvia_redis(self) -> None:
         """Stop Redis and start it again on the same port and data (it then belongs to the
         test, not to `serena prod`)."""
-        porta = self.porta_redis()
-        inizio = f"{redis_server()} 127.0.0.1:{porta}"
+        self.ferma_redis()
+        self.avvia_redis()
+
+    def ferma_redis(self) -> None:
+        """Stop Redis (SIGTERM: it writes its append-only file) and wait until it is gone."""
+        inizio = f"{redis_server()} 127.0.0.1:{self.porta_redis()}"
         pid = next(p for p, riga in processi() if riga.startswith(inizio))
         os.kill(pid, signal.SIGTERM)
         fine = time.monotonic() + ATTESA_S
         while any(riga.startswith(inizio) for _, riga in processi()):
-            assert time.monotonic() < fine, f"Redis on {porta} did not stop"
+            assert time.monotonic() < fine, f"{inizio} did not stop"
             time.sleep(0.05)
-        nuovo = Redis(self.var / "redis", porta)
+
+    def avvia_redis(self) -> None:
+        """Start Redis again on its port and data, after `ferma_redis`, and wait until it
+        answers."""
+        nuovo = Redis(self.var / "redis", self.porta_redis())
         nuovo.avvia()
         self.avviati.append(nuovo)
 
@@ -212,6 +220,19 @@ def processo_di(redis_url: str, token: str) -> str | None:
     finally:
         client.close()
     return None if dati is None else pickle.loads(dati).instance_id  # noqa: S301 (our Redis)
+
+
+def attendi_lease_rilasciato(redis_url: str, token: str) -> None:
+    """Until no app process holds client `token`'s state (Reflex's lock in Redis is gone: the
+    next event of that tab reads the state from Redis)."""
+    client = redis.Redis.from_url(redis_url)
+    fine = time.monotonic() + ATTESA_S
+    try:
+        while client.exists(f"{token}_lock"):
+            assert time.monotonic() < fine, f"the state of {token} stayed locked"
+            time.sleep(0.05)
+    finally:
+        client.close()
 
 
 def visitatore_altrove(browser, server: Produzione, processo: str | None, script: str = "") -> Page:
