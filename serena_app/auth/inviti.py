@@ -9,7 +9,8 @@ the socket with the chosen password (`state/invito.py`).
 * The code is `secrets.token_urlsafe(32)` (256 bits); the table holds only its SHA-256
   (`sessioni.hash_segreto`) and is searched by that hash.
 * A link is valid for `VALIDITA` (72 hours) and once: using it, a newer link for the same
-  person, or a reset replacing it, ends it.
+  person, a reset replacing it, or a password set from the terminal (`serena
+  reset-password`) ends it.
 * Trying codes is limited like logins (`limiti.registra_tentativo`), under the name
   `NOME_TENTATIVI`, which no account can have (it is not printable): 5 wrong codes from one
   address, then that address is refused for 15 minutes, even with a right code.
@@ -28,7 +29,7 @@ from serena_app.auth import eventi
 from serena_app.auth.eventi import registra_evento
 from serena_app.auth.limiti import LimiteRaggiunto, dimentica_tentativo, registra_tentativo
 from serena_app.auth.password import hash_password
-from serena_app.auth.personale import nuovo_staff, trova_staff
+from serena_app.auth.personale import chiudi_link, nuovo_staff, trova_staff
 from serena_app.auth.sessioni import adesso, hash_segreto, notifica_revoca, nuova_sessione
 from serena_app.db import id_salvato, transazione_bloccata
 from serena_app.models import Invito, SessioneStaff, Staff
@@ -71,18 +72,13 @@ def _nuovo_link(
     session: Session, staff: Staff, tipo: str, autore: str | None, ora: datetime
 ) -> Link:
     """Add a link for `staff` to the caller's transaction, ending any earlier unused one."""
-    staff_id = id_salvato(staff)
-    session.exec(
-        update(Invito)
-        .where(col(Invito.staff_id) == staff_id, col(Invito.usato).is_(None))
-        .values(usato=ora)
-    )
+    chiudi_link(session, staff, ora)
     codice = secrets.token_urlsafe(32)
     scade = ora + VALIDITA
     session.add(
         Invito(
             hash_codice=hash_segreto(codice),
-            staff_id=staff_id,
+            staff_id=id_salvato(staff),
             tipo=tipo,
             creato=ora,
             scade=scade,

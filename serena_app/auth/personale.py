@@ -5,7 +5,7 @@ audit log (`eventi.py`), with the responsabile who made it from the panel."""
 import dataclasses
 from datetime import datetime
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, func, select, update
 
 from serena_app.auth import eventi
 from serena_app.auth.eventi import registra_evento
@@ -183,13 +183,25 @@ def cambia_ruolo(*, session: Session, nome_utente: str, ruolo: str, autore: str)
 
 
 def reimposta_password(*, session: Session, nome_utente: str, password: str) -> None:
-    """Give an account a new password (checked against the policy) and end all its sessions,
-    in one transaction: whoever knew the old password is logged out too."""
+    """Give an account a new password (checked against the policy), end its unused one-time
+    links and all its sessions, in one transaction: whoever knew the old password, or holds a
+    reset link made before, is shut out too."""
     staff = trova_staff(session=session, nome_utente=nome_utente)
     staff.hash_password = hash_password(password, nome_utente)
     session.add(staff)
+    chiudi_link(session, staff, adesso())
     registra_evento(session, azione=eventi.NUOVA_PASSWORD, nome_utente=nome_utente)
     revoca_sessioni_di(session=session, staff_id=id_salvato(staff))  # commits both
+
+
+def chiudi_link(session: Session, staff: Staff, ora: datetime) -> None:
+    """End `staff`'s unused one-time links (`inviti.py`), as used at `ora`, in the caller's
+    transaction."""
+    session.exec(
+        update(Invito)
+        .where(col(Invito.staff_id) == id_salvato(staff), col(Invito.usato).is_(None))
+        .values(usato=ora)
+    )
 
 
 def elenco_staff(*, session: Session) -> list[Staff]:

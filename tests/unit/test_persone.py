@@ -19,6 +19,7 @@ from serena_app.auth.personale import (
     cambia_ruolo,
     disabilita_staff,
     persone,
+    reimposta_password,
     trova_staff,
 )
 from serena_app.auth.ruoli import REDATTORE, RESPONSABILE
@@ -28,6 +29,7 @@ from serena_app.models import Invito
 from tests.factories import PASSWORD, staff_con_sessione
 
 SCELTA = "ombrelli viola sul tetto di marzo"
+ALTRA = "gatti arancioni sotto il portico"
 
 
 def _invita(session: Session, ora=None) -> inviti.Link:
@@ -116,6 +118,19 @@ def test_a_reset_ends_the_sessions_and_the_old_password_and_the_old_link(session
         inviti.accetta(session=session, codice=primo.codice, password=SCELTA, client="1")
     inviti.accetta(session=session, codice=secondo.codice, password=SCELTA, client="1")
     assert accedi(session=session, nome_utente="marta", password=SCELTA, client="1")
+
+
+def test_a_password_set_from_the_terminal_ends_the_pending_link(session):
+    """`serena reset-password` after a reset link was made in the panel: whoever holds the
+    link can no longer choose the password (the person was given one by hand)."""
+    staff_con_sessione(session, "anna")
+    staff_con_sessione(session, "marta", ruolo=REDATTORE)
+    link = inviti.reimposta(session=session, nome_utente="marta", autore="anna")
+    reimposta_password(session=session, nome_utente="marta", password=SCELTA)
+    with pytest.raises(InvitoNonValido, match="già stato usato"):
+        inviti.accetta(session=session, codice=link.codice, password=ALTRA, client="1")
+    assert accedi(session=session, nome_utente="marta", password=SCELTA, client="1")
+    assert inviti.in_attesa(session=session) == {}  # the panel shows no link waiting
 
 
 def test_a_disabled_account_cannot_use_its_link(session):
