@@ -2,7 +2,7 @@
 
 serena prepare                         migrate and seed the database (before the server starts)
 serena create-staff USERNAME [--password-stdin]
-serena reset-password USERNAME [--password-stdin]    also ends the account's sessions
+serena reset-password USERNAME [--password-stdin]    also ends its sessions and unused links
 serena disable-staff USERNAME                        also ends the account's sessions
 serena enable-staff USERNAME
 serena list-staff
@@ -110,7 +110,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     crea.add_argument("--password-stdin", action="store_true", help="legge la password da stdin")
     reimposta = comandi.add_parser(
-        "reset-password", help="cambia la password di un account e ne chiude le sessioni"
+        "reset-password",
+        help="cambia la password di un account e ne chiude le sessioni e i link in attesa",
     )
     reimposta.add_argument("username")
     reimposta.add_argument(
