@@ -31,7 +31,6 @@ INIZIALE = "iniziale"  # the startup build's folder, where a front server serves
 COMPRIMIBILI = re.compile(r"\.(js|css|html|json|svg|xml|txt|map|mjs)$")
 MINIMO_COMPRIMIBILE = 256  # bytes; pages are always compressed
 COPIE_COMPRESSE = (".br", ".gz")
-# The lines of Reflex's context module that hold the initial state (`templates.py`).
 
 
 def cartella() -> Path:

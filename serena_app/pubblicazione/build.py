@@ -1,20 +1,20 @@
 """The HTML the server sends follows each publish.
 
-Reflex prerenders the page at build time, with the published content in the HTML and in the
-JavaScript's initial state: both must change together. After a publish the server builds
-the frontend again and then serves the new build; until then every request is answered at
-once with the previous one (a page opened meanwhile gets the new text from its `on_load`
-event, `ContenutoState.aggiorna`, as soon as it hydrates).
+Reflex prerenders the page at build time, with the published content in the HTML. The
+browser's JavaScript does not depend on the content: the initial state it hydrates with is in
+each page (`stato_iniziale.py`). After a publish the server renders the pages again and
+then serves them; until then every request is answered at once with the previous ones (a
+page opened meanwhile gets the new text from its `on_load` event, `ContenutoState.aggiorna`,
+as soon as it hydrates).
 
-* `costruisci` runs only the steps of Reflex's export that a content change needs, in a
-  working folder of its own (so the folder being served is never touched): the pages were
-  compiled when the server started, from the same code, and only the initial state depends on
-  the content. It is compiled in this process, where the app is already imported, with
-  Reflex's own functions, into a copy of the server's `.web`; then the `export` script of its
-  `package.json` (React Router's build: Vite and the prerender) runs with Node directly
-  (without Vite's report of gzip sizes; at a lower priority than serving), and Reflex's steps
-  after it (a `route.html` for each `route/index.html`, the build plugins, the 404 page).
-  Each phase's time is logged.
+* `costruisci` makes a build in a working folder of its own (so the folder being served is
+  never touched): the initial state compiled again in this process, where the app is
+  imported already, with Reflex's own functions; the pages rendered with it by the server's
+  own React Router build (`prerender.mjs`, with Node, at a lower priority than serving), as
+  React Router's prerender does; every other file taken from the startup build (its assets
+  linked, not copied); then Reflex's steps after its build (a `route.html` for each
+  `route/index.html`, the build plugins, the 404 page). No Vite build runs. Each phase's time
+  is logged.
 * The build is kept in the archive (`archivio.py`), which makes it current unless a newer one
   already is.
 * `Ricostruzione` runs one build at a time in the background; publishes made meanwhile are
@@ -33,11 +33,8 @@ event, `ContenutoState.aggiorna`, as soon as it hydrates).
 import asyncio
 import contextlib
 import functools
-import json
 import logging
 import os
-import re
-import shlex
 import shutil
 import tempfile
 import time
@@ -45,14 +42,15 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from serena_app.pubblicazione.archivio import COPIE_COMPRESSE, Archivio, cartella, collega
+from serena_app.pubblicazione.archivio import Archivio, cartella, collega
+from serena_app.pubblicazione.stato_iniziale import con_stato
 
 logger = logging.getLogger(__name__)
 
 TENTATIVI = 3
-# The build's Node runs at a lower priority, and so do its children: on a busy machine the
-# open pages get the publish and new visitors get their pages first, and the build takes
-# the rest of the CPU (it is never waited for: the previous HTML serves meanwhile).
+# The build's Node runs at a lower priority: on a busy machine the open pages get the publish
+# and new visitors get their pages first, and the build takes the rest of the CPU (it is never
+# waited for: the previous HTML serves meanwhile).
 PRIORITA_BASSA = ("nice", "-n", "10") if shutil.which("nice") else ()
 ATTESA_RIPROVA_S = 20.0
 RICOSTRUZIONE_FALLITA = (
@@ -60,9 +58,8 @@ RICOSTRUZIONE_FALLITA = (
     "motori di ricerca e a chi apre il sito: riprovo da solo tra poco. Se il problema "
     "continua, avvisa chi gestisce il server."
 )
-# What Reflex's `compress-static.js` compresses, and how.
-STATO_INIZIALE = re.compile(r"^export const initialState = .*$", re.MULTILINE)
-HASH_INIZIALI = re.compile(r"^export const initialStateHashes = .*$", re.MULTILINE)
+PRERENDER = Path(__file__).with_name("prerender.mjs")
+PAGINE = (".html", ".html.gz", ".html.br")  # rendered again; every other file is the same
 
 
 class Cronometro:
@@ -82,9 +79,9 @@ class Cronometro:
         return ", ".join(f"{fase} {secondi:.2f} s" for fase, secondi in self.fasi.items())
 
 
-def stato_iniziale() -> tuple[str, str]:
-    """The initial state the frontend is compiled with, from the database's published content
-    now, as the lines `initialState` and `initialStateHashes` of Reflex's context module.
+def stato_iniziale() -> str:
+    """The initial state of the pages, from the database's published content now, as the
+    JSON that the pages hold (`{"stato": …, "hashes": […]}`, `stato_iniziale.py`).
 
     Reflex's own compile step, in this process: the app is imported already, and its state
     classes read their defaults from this process's snapshot, read again first."""
@@ -97,30 +94,7 @@ def stato_iniziale() -> tuple[str, str]:
 
     istantanea.aggiornata(PUBBLICATA)
     stato, testo = _compile_initial_state(State)
-    return (
-        f"export const initialState = {testo}",
-        f"export const initialStateHashes = {json_dumps(state_snapshot_hashes(stato))}",
-    )
-
-
-def con_stato_iniziale(contesto: str, righe: tuple[str, str]) -> str:
-    """Reflex's context module `contesto` with the initial state `righe` in it.
-
-    Raises:
-        RuntimeError: The module does not hold exactly one of each line (another Reflex).
-    """
-    for modello, riga in zip((STATO_INIZIALE, HASH_INIZIALI), righe, strict=True):
-        contesto, trovate = modello.subn(lambda _, r=riga: r, contesto)
-        if trovate != 1:
-            msg = f"Reflex's context module has {trovate} lines matching {modello.pattern}"
-            raise RuntimeError(msg)
-    return contesto
-
-
-def senza_misura_gzip(config: str) -> str:
-    """Reflex's `vite.config.js` without Vite's report of each chunk's gzip size (it compresses
-    every chunk once more only to print its size; the files built are the same)."""
-    return config.replace("  build: {\n", "  build: {\n    reportCompressedSize: false,\n", 1)
+    return f'{{"stato": {testo}, "hashes": {json_dumps(state_snapshot_hashes(stato))}}}'
 
 
 def _node() -> Path | None:
@@ -137,43 +111,37 @@ def _node() -> Path | None:
     return get_node_path()
 
 
-def _comando_export(web: Path) -> list[str]:
-    """The `export` script of `web/package.json` (`react-router build`), run with Node
-    directly where it names a package's command (no npm start-up)."""
-    from reflex.utils.path_ops import get_npm_path
-
-    script = json.loads((web / "package.json").read_text(encoding="utf-8"))["scripts"]["export"]
-    comando, *argomenti = shlex.split(script)
-    eseguibile = web / "node_modules" / ".bin" / comando
-    node = _node()
-    if node is not None and eseguibile.exists():
-        return [str(node), str(eseguibile), *argomenti]
-    return [str(get_npm_path() or "npm"), "run", "export"]
-
-
-def riusa_compresse(assets: Path, compilate: Path) -> None:
-    """Give each asset in `assets` the `.br` and `.gz` copies that the same file (same hashed
-    name and size) has in `compilate`, the startup build's assets (compressed by Reflex), so
-    that only the files this build changed are compressed again."""
-    for risorsa in assets.iterdir():
-        nota = compilate / risorsa.name
-        if risorsa.suffix in COPIE_COMPRESSE or not nota.is_file():
+def prepara(web: Path, lavoro: Path) -> Path:
+    """The working folder `lavoro` for a build from the server's `.web` folder `web`: the
+    prerender script beside the app's Node modules, and a `client` folder holding every file
+    of the startup build but its pages (its assets linked, the rest copied: the archive
+    rewrites the sitemap). Returns that `client` folder."""
+    servita = web / "build" / "client"
+    client = lavoro / "build" / "client"
+    client.mkdir(parents=True)
+    (lavoro / "node_modules").symlink_to(web / "node_modules")
+    shutil.copy2(PRERENDER, lavoro / PRERENDER.name)
+    for file in servita.rglob("*"):
+        if file.is_dir() or file.name.endswith(PAGINE):
             continue
-        if nota.stat().st_size != risorsa.stat().st_size:
-            continue
-        for suffisso in COPIE_COMPRESSE:
-            copia = nota.with_name(nota.name + suffisso)
-            destinazione = risorsa.with_name(risorsa.name + suffisso)
-            if copia.exists() and not destinazione.exists():
-                collega(copia, destinazione)
+        copia = client / file.relative_to(servita)
+        copia.parent.mkdir(parents=True, exist_ok=True)
+        if file.parent == servita / "assets":
+            collega(file, copia)
+        else:
+            shutil.copy2(file, copia)
+    return client
 
 
-def _rifinisci(client: Path) -> None:
-    """Reflex's steps after its frontend build (`reflex.utils.build.build`), but compression,
-    which the archive does for new files only."""
+def _rifinisci(client: Path, stato: str) -> None:
+    """Each page rendered with its initial state `stato`, then Reflex's steps after its
+    frontend build (`reflex.utils.build.build`) but compression, which the archive does for
+    new files only."""
     from reflex.utils.build import _duplicate_index_html_to_parent_directory
     from reflex_base.config import get_config
 
+    for pagina in client.rglob("*.html"):
+        pagina.write_text(con_stato(pagina.read_text("utf-8"), stato), "utf-8")
     _duplicate_index_html_to_parent_directory(client)
     for plugin in get_config().plugins:
         plugin.post_build(static_dir=client)
@@ -184,7 +152,7 @@ def _rifinisci(client: Path) -> None:
 async def costruisci(destinazione: Path) -> Path:
     """Build the frontend from the database's published content, in a working folder of its
     own under `destinazione`, with the server's compiled `.web`: the initial state compiled
-    again, React Router's build, and Reflex's steps after it.
+    again, the pages rendered with it, and Reflex's steps after its build.
 
     Returns:
         The built `client` folder (HTML pages and `assets/`).
@@ -197,36 +165,32 @@ async def costruisci(destinazione: Path) -> Path:
     cronometro = Cronometro()
     web = Path.cwd() / ".web"  # where `reflex run` was started, as Reflex's own `.web` is
     lavoro = destinazione / "web"
-    await asyncio.to_thread(
-        shutil.copytree, web, lavoro, ignore=shutil.ignore_patterns("node_modules", "build")
-    )
-    (lavoro / "node_modules").symlink_to(web / "node_modules")
-    cronometro.segna("copia di .web")
-    righe = await asyncio.to_thread(stato_iniziale)
-    contesto = lavoro / "utils" / "context.jsx"
-    contesto.write_text(con_stato_iniziale(contesto.read_text("utf-8"), righe), "utf-8")
-    vite = lavoro / "vite.config.js"
-    vite.write_text(senza_misura_gzip(vite.read_text("utf-8")), "utf-8")
+    client = await asyncio.to_thread(prepara, web, lavoro)
+    cronometro.segna("file della build di avvio")
+    stato = await asyncio.to_thread(stato_iniziale)
+    (lavoro / "stato.json").write_text(stato, "utf-8")
     cronometro.segna("stato iniziale")
     # Without the running server's internal Reflex settings ("__REFLEX_SKIP_COMPILE"…).
     ambiente = frontend_env({k: v for k, v in os.environ.items() if not k.startswith("__REFLEX")})
     processo = await asyncio.create_subprocess_exec(
         *PRIORITA_BASSA,
-        *_comando_export(lavoro),
+        str(_node() or "node"),
+        str(lavoro / PRERENDER.name),
+        str(web / "build" / "server" / "index.js"),
+        str(lavoro / "stato.json"),
+        str(client),
         cwd=lavoro,
         env=ambiente,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,
     )
     uscita, _ = await processo.communicate()
-    client = lavoro / "build" / "client"
     if processo.returncode != 0 or not (client / "index.html").exists():
         testo = uscita.decode("utf-8", "replace")[-2000:]
-        msg = f"build exited with {processo.returncode}: {testo}"
+        msg = f"prerender exited with {processo.returncode}: {testo}"
         raise RuntimeError(msg)
-    cronometro.segna("vite e prerender")
-    await asyncio.to_thread(_rifinisci, client)
-    await asyncio.to_thread(riusa_compresse, client / "assets", web / "build" / "client" / "assets")
+    cronometro.segna("prerender")
+    await asyncio.to_thread(_rifinisci, client, stato)
     cronometro.segna("rifinitura")
     logger.info("build: %s", cronometro)
     return client

@@ -16,6 +16,7 @@ from typing import Any
 from reflex.plugins import Plugin
 
 from serena_app.pubblicazione.archivio import comprimi
+from serena_app.pubblicazione.stato_iniziale import compilato, con_stato, dalla_pagina, ha_stato
 from serena_app.web.csp import con_politica
 
 GLOBAL_STYLESHEET = re.compile(
@@ -75,14 +76,26 @@ def content_first(html: str) -> str:
 
 
 class InlineGlobalStyles(Plugin):
-    """Inline the global stylesheet into the built HTML pages."""
+    """Inline the global stylesheet into the built HTML pages, and put the initial state in
+    them (`stato_iniziale.py`)."""
+
+    def pre_compile(self, **context: Any) -> None:
+        """The context module reads its initial state from the page."""
+        from reflex.compiler.utils import get_context_path
+
+        context["add_modify_task"](get_context_path(), dalla_pagina)
 
     def post_build(self, **context: Any) -> None:
         """Rewrite each built page (and its .gz/.br copies)."""
         static_dir = Path(context["static_dir"])
+        contesto = static_dir.parent.parent / "utils" / "context.jsx"  # of `.web/build/client`
+        stato = ""
         for page in static_dir.rglob("*.html"):
-            html = page.read_text(encoding="utf-8")
+            originale = html = page.read_text(encoding="utf-8")
+            if not ha_stato(html):  # a publish's pages have theirs (`pubblicazione/build.py`)
+                stato = stato or compilato(contesto.read_text(encoding="utf-8"))
+                html = con_stato(html, stato)
             inlined = con_politica(content_first(inline_stylesheet(html, static_dir)))
-            if inlined != html:
+            if inlined != originale:
                 page.write_text(inlined, encoding="utf-8")
                 comprimi(page)

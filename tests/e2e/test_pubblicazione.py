@@ -193,3 +193,50 @@ def test_serena_publish_reaches_open_pages_and_the_served_html(
         attendi_build(server, db)
     finally:
         Archivio(server.build).dimentica()
+
+
+SCRIPT = re.compile(r"(/assets/[\w.-]+\.js)")
+
+
+def _script(server: Server, html: str) -> set[str]:
+    """The scripts a page runs: those it names, and those its React Router manifest names
+    (every route module and what they import)."""
+    nomi = set(SCRIPT.findall(html))
+    for manifesto in [nome for nome in nomi if nome.startswith("/assets/manifest-")]:
+        nomi |= set(SCRIPT.findall(httpx.get(f"{server.url}{manifesto}").text))
+    return nomi
+
+
+def test_a_publish_serves_new_pages_with_the_same_scripts_and_they_hydrate_cleanly(
+    pagina: Page, contenuto, server: Server, db, tmp_path
+):
+    """A publish renders the pages again and nothing else: the served page names the very
+    scripts it named before (a browser's cache of them stays good), no script holds a text of
+    the page (the initial state travels in the page), and the new page hydrates without an
+    error and shows the publish."""
+    script = _script(server, httpx.get(f"{server.url}/").text)
+    # Control: the module Reflex compiles the initial state into is among them.
+    assert any(nome.startswith("/assets/context-") for nome in script), script
+    mission = contenuto["sezioni"]["mission"].split("\n")[-1]
+    for indirizzo in script:
+        assert mission not in httpx.get(f"{server.url}{indirizzo}").text, indirizzo
+    testo = "La mission pubblicata senza ricostruire gli script."
+    bozze.apri(session=db, spazio=bozze.SITO)
+    salva_mission(db, testo)
+    try:
+        assert serena_publish(server, tmp_path).returncode == 0
+        fine = time.monotonic() + ATTESA_BUILD_S
+        while testo not in (dopo := httpx.get(f"{server.url}/").text):
+            assert time.monotonic() < fine, "the served HTML never carried the publish"
+            time.sleep(0.2)
+        assert _script(server, dopo) == script
+        errori: list[str] = []
+        pagina.on("pageerror", lambda errore: errori.append(str(errore)))
+        pagina.on("console", lambda m: errori.append(m.text) if m.type == "error" else None)
+        visitatore = PaginaChiSiamo(pagina, contenuto).apri()
+        expect(visitatore.sezione("mission")).to_contain_text(testo)
+        expect(pagina.locator("main")).to_have_attribute("data-idratata", "true")
+        assert errori == []
+        attendi_build(server, db)
+    finally:
+        Archivio(server.build).dimentica()

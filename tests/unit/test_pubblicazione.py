@@ -12,14 +12,12 @@ from pathlib import Path
 
 import brotli
 import httpx
-import pytest
 
 from serena_app.pubblicazione.archivio import Archivio
 from serena_app.pubblicazione.build import (
     RICOSTRUZIONE_FALLITA,
     TENTATIVI,
     Ricostruzione,
-    con_stato_iniziale,
     ricostruzione,
 )
 from serena_app.web.servizio import intestazioni
@@ -301,23 +299,3 @@ def test_a_build_serves_every_file_compressed_and_writes_known_assets_only_once(
     rimasto = (archivio.assets / "condiviso-abc123.js.br").stat()
     assert (rimasto.st_ino, rimasto.st_mtime_ns) == (condiviso.st_ino, condiviso.st_mtime_ns)
     assert not list(archivio.assets.glob(".*"))  # no half-written copy is left
-
-
-def test_the_initial_state_compiled_for_a_build_replaces_the_one_compiled_at_start():
-    contesto = (
-        'import { jsx } from "@emotion/react";\n'
-        'export const initialState = {"stato": {"testo": "vecchio"}}\n'
-        'export const initialStateHashes = ["aa", "bb"]\n'
-        "export const stateSchema = {}\n"
-    )
-    nuove = (
-        'export const initialState = {"stato": {"testo": "nuovo $1 \\\\1"}}',
-        'export const initialStateHashes = ["cc", "dd"]',
-    )
-    assert con_stato_iniziale(contesto, nuove) == (
-        'import { jsx } from "@emotion/react";\n'
-        f"{nuove[0]}\n{nuove[1]}\n"
-        "export const stateSchema = {}\n"
-    )
-    with pytest.raises(RuntimeError, match="initialState"):
-        con_stato_iniziale("export const stateSchema = {}\n", nuove)
