@@ -19,6 +19,7 @@ from it (`import.meta.env.SSR` is false there). In development the compiled stat
 Reflex does.
 """
 
+import functools
 import json
 import re
 
@@ -75,11 +76,18 @@ def ha_stato(html: str) -> bool:
     return f'<template id="{ID}">' in html
 
 
+@functools.lru_cache(maxsize=1)
+def _template(stato: str) -> str:
+    """The template holding the initial state `stato` (JSON text), made once for all the
+    pages of a build: compact, and with no `<`, `>` or `&` the HTML parser would read."""
+    compatto = json.dumps(json.loads(stato), ensure_ascii=False, separators=(",", ":"))
+    testo = re.sub("[<>&]", lambda c: _ESCAPE[c.group()], compatto)
+    return f'<template id="{ID}">{testo}</template>'
+
+
 def con_stato(html: str, stato: str) -> str:
     """The page `html` with the initial state `stato` (JSON text) in its template, before
     React Router's scripts. A page without them runs no app: it is returned as it is."""
-    compatto = json.dumps(json.loads(stato), ensure_ascii=False, separators=(",", ":"))
-    testo = re.sub("[<>&]", lambda c: _ESCAPE[c.group()], compatto)
     return SCRIPT_DI_REACT_ROUTER.sub(
-        lambda script: f'<template id="{ID}">{testo}</template>{script.group()}', html, count=1
+        lambda script: _template(stato) + script.group(), html, count=1
     )
