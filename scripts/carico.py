@@ -36,12 +36,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.support.cliente import ClienteGrezzo, vista  # noqa: E402
-from tests.support.protocollo import CONTENUTO  # noqa: E402
+from tests.support.protocollo import CONTENUTO, hashes_della_pagina  # noqa: E402
 
 ASSET = re.compile(r"""/assets/[^"'\s>)]+\.(?:js|css)""")
 IMPORT = re.compile(r"""(?:from|import)\s*["'`]\./([^"'`]+\.(?:js|css))""")  # static imports
-HASHES = re.compile(r"initialStateHashes\s*=\s*\[([^\]]*)\]")
-SCHEMA = re.compile(r"""stateSchema\s*=\s*[`"']([0-9a-f]+)[`"']""")
+SCHEMA = re.compile(r"""(?:stateSchema\s*=\s*|\.hashes,\w+=)[`"']([0-9a-f]{32})[`"']""")
 ATTESA_S = 30.0  # every wait of a visitor (page, hydration) is bounded by this
 
 
@@ -174,7 +173,9 @@ async def leggi_avvio(url: str) -> Avvio:
     imports), and the compiled state hashes and schema the page sends on its first connect."""
     avvio = Avvio()
     async with sessione_http() as http:
-        da_leggere = sorted(set(ASSET.findall(testo(await scarica(http, f"{url}/")))))
+        pagina = testo(await scarica(http, f"{url}/"))
+        avvio.hashes = hashes_della_pagina(pagina)
+        da_leggere = sorted(set(ASSET.findall(pagina)))
         while da_leggere:
             percorso = da_leggere.pop()
             avvio.assets.append(percorso)
@@ -183,8 +184,7 @@ async def leggi_avvio(url: str) -> Avvio:
                 nuovo = percorso.rsplit("/", 1)[0] + "/" + importato
                 if nuovo not in avvio.assets and nuovo not in da_leggere:
                     da_leggere.append(nuovo)
-            if (hashes := HASHES.search(js)) and (schema := SCHEMA.search(js)):
-                avvio.hashes = re.findall(r"[0-9a-f]{16}", hashes.group(1))
+            if schema := SCHEMA.search(js):
                 avvio.schema = schema.group(1)
     return avvio
 

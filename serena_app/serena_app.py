@@ -34,6 +34,7 @@ from serena_app.state.presenza import sorveglia_presenza
 from serena_app.state.programmate import sorveglia as sorveglia_programmate
 from serena_app.state.revoca import sorveglia_sessioni
 from serena_app.state.sala import sorveglia_sala
+from serena_app.state.visita import installa as visite_senza_stato
 from serena_app.web.connessione import solo_intestazioni_utili
 from serena_app.web.head import head_components, lingua_del_documento
 from serena_app.web.seo import meta_condivisione, url_immagine
@@ -79,6 +80,8 @@ app = rx.App(
 attendono_redis(app)  # a Redis restart is a short wait for the open tabs
 app.add_middleware(FiltroSegnalazioni())
 app.register_lifespan_task(potatura_periodica)  # old login events go, in every app process
+if not modalita.attiva():
+    visite_senza_stato(app)  # a reader's page view makes no state (a demo's readers get one)
 if modalita.attiva():
     app.register_lifespan_task(pulizia_periodica)
     cronaca.installa()  # what the sandboxes commit, for the presenter's view

@@ -3,24 +3,37 @@ KiB, holds no text of the page and nothing of the staff-only states; a publish r
 pages without loading or storing their states, and no later event of theirs brings older
 text back."""
 
+import copy
 import json
 import time
 from typing import cast
 
 import httpx
+import pytest
 import redis
+from reflex_base.constants.state import FIELD_MARKER
 from sqlmodel import Session
 
 from serena_app.contenuto import seme
 from serena_app.contenuto.istantanea import paragrafi
+from serena_app.contenuto.semina import semina
 from serena_app.db import crea_engine
 from serena_app.state.staff import StaffState
 from tests.factories import ripristina_contenuto
 from tests.security.conftest import verifica_che_risponda
-from tests.support.cliente import ClienteGrezzo
+from tests.support.cliente import ClienteGrezzo, evento, riprendi_scheda
+from tests.support.dati import versione_pubblicata
 from tests.support.produzione import Produzione
-from tests.support.protocollo import AGGIORNA, CONTENUTO, REDAZIONE
+from tests.support.protocollo import (
+    AGGIORNA,
+    CONTENUTO,
+    RADICE,
+    REDAZIONE,
+    VAR_SEGRETO,
+    stato_della_pagina,
+)
 
+ATTESA_BUILD_S = 60.0
 LIMITE_BYTE = 2560
 """Redis's `MEMORY USAGE`, summed over every key of one visitor's client token."""
 ATTESA_S = 10.0
@@ -135,3 +148,150 @@ def test_a_publish_reaches_an_open_page_without_its_state_and_no_older_text_come
     # A page asked for while the publish's build runs is answered with the previous build.
     assert httpx.get(f"{server.url}/", timeout=120).status_code == 200
     verifica_che_risponda(server, ciclo)
+
+
+def _chiavi_di_stato(redis_url: str | None, token: str) -> list[str]:
+    """The keys of client `token`'s states in Redis (`<token>_<state>`); [] without Redis."""
+    if redis_url is None:
+        return []
+    return [k for k in chiavi_di(redis_url, token)[0] if k.startswith(f"{token}_")]
+
+
+def _pagina_attuale(server, percorso: str = "/") -> dict:
+    """The compiled state `percorso`'s page holds and its hashes, once it is served from the
+    current content (after an earlier test's change, the previous page is served until the
+    new one is built)."""
+    versione = versione_pubblicata(server.db_url)
+    fine = time.monotonic() + ATTESA_BUILD_S
+    while True:
+        stato = stato_della_pagina(httpx.get(server.url + percorso, timeout=30).text)
+        assert stato, "the served page holds its compiled state"
+        if stato["stato"][CONTENUTO][f"versione{FIELD_MARKER}"] == versione:
+            return stato
+        assert time.monotonic() < fine, "the page of the current content is never served"
+        time.sleep(0.1)
+
+
+def _hashes_attuali(server, percorso: str = "/") -> list[str]:
+    return _pagina_attuale(server, percorso)["hashes"]
+
+
+def _stato_del_browser(compilato: dict, ricevuto: dict) -> dict[str, dict]:
+    """What the page's state is once `ricevuto` (`ClienteGrezzo.stato`) is applied over the
+    `compilato` it started from; without the values that name the socket (its client token
+    and session id)."""
+    stati = {
+        nome: {k.removesuffix(FIELD_MARKER): v for k, v in variabili.items()}
+        for nome, variabili in compilato.items()
+    }
+    for nome, variabili in ricevuto.items():
+        stati.setdefault(nome, {}).update(variabili)
+    stati[RADICE].pop("rx_router_session")
+    return stati
+
+
+@pytest.mark.parametrize("percorso", ["/", "/en/"])
+def test_a_readers_page_hydrates_as_reflex_would_with_no_state_until_they_act(
+    server, ciclo, percorso
+):
+    """A reader's page sends the hashes of the state it holds, as a browser does: it gets the
+    same page that Reflex's own hydration gives a tab with a stored state (its router values,
+    the texts its language leaves out, "hydrated"), and nothing of it is stored (`make prod`:
+    no key of its states in Redis) until its first own event, which is answered as usual."""
+    redis_url = server.redis_url if isinstance(server, Produzione) else None
+    servita = _pagina_attuale(server, percorso)
+    hashes = servita["hashes"]
+    pagina = {"pathname": percorso, "asPath": percorso}
+
+    async def prova() -> tuple[dict, dict, list[str], list[str]]:
+        async with ClienteGrezzo(server.url) as gia_vista:
+            await gia_vista.connetti(pagina=pagina)  # Reflex makes and keeps its state
+        ritorno, _ = await riprendi_scheda(
+            server.url, gia_vista.token_client, hashes=hashes, pagina=pagina
+        )
+        async with ritorno, ClienteGrezzo(server.url) as lettore:
+            await lettore.connetti(hashes=hashes, pagina=pagina)
+            idratato = copy.deepcopy(lettore.stato)
+            senza = _chiavi_di_stato(redis_url, lettore.token_client)
+            await lettore.emetti(evento(AGGIORNA, router_data=pagina))
+            await lettore.barriera()
+            con = _chiavi_di_stato(redis_url, lettore.token_client)
+            return ritorno.stato, idratato, senza, con
+
+    di_reflex, del_lettore, senza, con = ciclo.run(prova())
+    iniziale = servita["stato"]
+    assert _stato_del_browser(iniziale, del_lettore) == _stato_del_browser(iniziale, di_reflex)
+    assert del_lettore[RADICE]["is_hydrated"] is True
+    assert senza == []
+    if redis_url:
+        assert con, "its first own event makes its state"  # control
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"hashes": ["0" * 16] * 20},  # a page compiled from other states
+        {"hashes": "tutti"},
+        {"vars": {VAR_SEGRETO: ""}, "hashes": None},
+        {"vars": {VAR_SEGRETO: "un segreto qualsiasi"}},
+    ],
+)
+def test_a_hydrate_that_is_not_a_plain_readers_is_left_to_reflex(produzione, ciclo, payload):
+    """Any other hydrate (foreign hashes, a stored value) gets Reflex's own hydration: the
+    page is hydrated and its state is kept in Redis."""
+    hashes = _hashes_attuali(produzione)
+    if "hashes" not in payload:
+        payload = {**payload, "hashes": hashes}  # a reader's hashes, beside a stored value
+
+    async def prova() -> tuple[dict, list[str]]:
+        async with ClienteGrezzo(produzione.url) as tab:
+            await tab.connetti(payload=payload)
+            return tab.stato, _chiavi_di_stato(produzione.redis_url, tab.token_client)
+
+    stato, chiavi = ciclo.run(prova())
+    assert stato[RADICE]["is_hydrated"] is True
+    assert chiavi, "Reflex hydrated it and keeps its state"
+
+
+@pytest.mark.parametrize("payload", [{"vars": ["non", "un", "dizionario"]}, {"altro": 1}])
+def test_a_malformed_hydrate_with_a_readers_hashes_is_answered_as_reflex_answers_it(
+    produzione, ciclo, payload
+):
+    """A malformed hydrate beside a reader's hashes is not taken for a reader's: as any
+    malformed event, it gets no answer, and the server logs it as such, not as an error."""
+    payload = {**payload, "hashes": _hashes_attuali(produzione)}
+    prima = produzione.log_text().count("ERROR")
+
+    async def prova() -> dict:
+        async with ClienteGrezzo(produzione.url) as tab:
+            with pytest.raises(AssertionError, match="no answer"):
+                await tab.connetti(payload=payload, attesa=3)
+            return tab.stato
+
+    assert ciclo.run(prova()) == {}
+    assert produzione.log_text().count("ERROR") == prima
+
+
+def test_a_change_made_behind_the_servers_back_reaches_a_readers_page(server, ciclo, contenuto):
+    """The published page changes in the database and no process is told (as a `serena`
+    command without Redis, or the tests' own resets, change it); a reader's page that was
+    served before hydrates as readers' pages do, and the new text reaches it."""
+    hashes = _hashes_attuali(server)
+    nuova = "La mission cambiata senza dirlo a nessun processo."
+    cambiato = {**contenuto, "sezioni": {**contenuto["sezioni"], "mission": nuova}}
+    engine = crea_engine(server.db_url)
+
+    async def prova() -> dict:
+        async with ClienteGrezzo(server.url) as lettore:
+            await lettore.connetti(hashes=hashes)
+            await lettore.attendi(lambda m: nuova in json.dumps(m, ensure_ascii=False))
+            return lettore.stato
+
+    try:
+        with Session(engine) as session:
+            semina(session=session, contenuto=cambiato, sovrascrivi=True)
+        assert ciclo.run(prova())[CONTENUTO]["sezioni"]["mission"] == [nuova]
+    finally:
+        with Session(engine) as session:
+            ripristina_contenuto(session, contenuto)
+        engine.dispose()

@@ -159,6 +159,8 @@ class ClienteGrezzo:
         intestazioni: dict[str, str] | None = None,
         hashes: list[str] | None = None,
         schema: str | None = None,
+        pagina: dict[str, str] | None = None,
+        payload: Any = None,
         idrata: bool = True,
         attesa: float = ATTESA,
     ) -> list[dict]:
@@ -171,6 +173,9 @@ class ClienteGrezzo:
             intestazioni: HTTP headers for the handshake (they may replace `Origin`).
             hashes: The compiled state hashes the page sends, if known.
             schema: The compiled state schema the page sends, if known.
+            pagina: Where the page is (`router_data`; the home page if None).
+            payload: The hydrate's payload exactly as given, instead of the one the arguments
+                above make (an attacker's).
             idrata: False to skip hydration, as no page does: the CONNECT packet carries no
                 event, and the state the server keeps for the client token is used as it is.
             attesa: Seconds to wait for hydration.
@@ -181,10 +186,12 @@ class ClienteGrezzo:
         variabili = dict(vars_extra or {})
         if segreto is not None:
             variabili[VAR_SEGRETO] = segreto
-        payload: dict[str, Any] = {"vars": variabili} if variabili else {}
+        inviato: Any = {"vars": variabili} if variabili else {}
         if hashes:
-            payload["hashes"] = hashes
-        auth: dict[str, Any] = {"event": evento(IDRATAZIONE, payload)}
+            inviato["hashes"] = hashes
+        if payload is not None:
+            inviato = payload
+        auth: dict[str, Any] = {"event": evento(IDRATAZIONE, inviato, pagina)}
         if schema:
             auth["state_schema"] = schema
         if self._http is None:

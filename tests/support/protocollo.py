@@ -5,10 +5,14 @@ the load generator (`scripts/carico.py`), which all talk to the server as the pa
 `state.js` does.
 """
 
+import json
+import re
+
 from reflex.state import FrontendEventExceptionState, State
 from reflex_base.constants import CompileVars, Endpoint
 from reflex_base.constants.state import FIELD_MARKER
 
+from serena_app.pubblicazione import stato_iniziale
 from serena_app.state.accesso import AccessoState
 from serena_app.state.contenuto import ContenutoState
 from serena_app.state.cronologia import CronologiaState
@@ -36,3 +40,17 @@ SALA = SalaState.get_full_name()  # the presenter's view of a demo (`/demo/sala`
 VAR_SEGRETO_SALA = f"{SALA}.segreto{FIELD_MARKER}"  # the presenter secret, from local storage
 CRONOLOGIA = CronologiaState.get_full_name()  # history panels and undo (a substate of STAFF)
 PRESENZA = PresenzaState.get_full_name()  # who else is in edit mode (a substate of STAFF)
+STATO_INIZIALE = re.compile(rf'<template id="{stato_iniziale.ID}">(.*?)</template>', re.DOTALL)
+
+
+def stato_della_pagina(html: str) -> dict | None:
+    """The compiled state a served page holds (`{"stato": …, "hashes": […]}`); None if none."""
+    trovato = STATO_INIZIALE.search(html)
+    return json.loads(trovato.group(1)) if trovato else None
+
+
+def hashes_della_pagina(html: str) -> list[str] | None:
+    """The hashes of the compiled state that a served page holds, which its script sends with
+    the hydrate event; None if the page holds none."""
+    stato = stato_della_pagina(html)
+    return stato["hashes"] if stato else None
