@@ -80,12 +80,12 @@ app = rx.App(
 attendono_redis(app)  # a Redis restart is a short wait for the open tabs
 app.add_middleware(FiltroSegnalazioni())
 app.register_lifespan_task(potatura_periodica)  # old login events go, in every app process
-if not modalita.attiva():
-    visite_senza_stato(app)  # a reader's page view makes no state (a demo's readers get one)
 if modalita.attiva():
     app.register_lifespan_task(pulizia_periodica)
     cronaca.installa()  # what the sandboxes commit, for the presenter's view
     app.register_lifespan_task(sorveglia_sala)
+else:
+    visite_senza_stato(app)  # a reader's page view makes no state (a demo's readers get one)
 app.register_lifespan_task(sorveglia_sessioni)  # a session that ends ends in its open tabs
 app.register_lifespan_task(ascolta_sempre)  # every change reaches this process's browsers
 app.register_lifespan_task(sorveglia_programmate)  # scheduled publishes, once among processes

@@ -4,8 +4,8 @@ Reflex prerenders the page at build time, with the published content in the HTML
 browser's JavaScript does not depend on the content: the initial state it hydrates with is in
 each page (`stato_iniziale.py`). After a publish the server renders the pages again and
 then serves them; until then every request is answered at once with the previous ones (a
-page opened meanwhile gets the new text from its `on_load` event, `ContenutoState.aggiorna`,
-as soon as it hydrates).
+page opened meanwhile gets the new text as soon as it hydrates: from its `on_load` event,
+`ContenutoState.aggiorna`, or for a reader from the process's push, `state/visita.py`).
 
 * `costruisci` makes a build in a working folder of its own (so the folder being served is
   never touched): the initial state compiled again in this process, where the app is

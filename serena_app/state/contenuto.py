@@ -181,10 +181,11 @@ class ContenutoState(rx.State):
 
     @rx.event
     async def aggiorna(self):
-        """On page load: catch up with the database if it changed since this process read
-        the page, and check the staff session (`AccessoState.verifica`, in the same event:
-        one state round trip per page view, which `make prod` pays to Redis). The working
-        copy only for the socket that presented the staff secret. A staff tab that had an
+        """On page load (a reader's first one skips it: `visita.py`): catch up with the
+        database if it changed since this process read the page, and check the staff session
+        (`AccessoState.verifica`, in the same event: one state round trip per page view, which
+        `make prod` pays to Redis). The working copy only for the socket that presented the
+        staff secret. A staff tab that had an
         editor open which the server no longer knows (it was restarted) gets it back
         (`RedazioneState.riprendi`)."""
         accesso = await self.get_state(AccessoState)
