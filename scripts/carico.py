@@ -2,11 +2,11 @@
 
 A visitor does what a first-time browser does: GET `/` and every `/assets/*.js|css` the HTML
 references, with their static imports (Accept-Encoding: br, gzip; at most six connections,
-closed once loaded), then opens
-the event websocket with the hydrate event in the Socket.IO CONNECT packet (the compiled state
-hashes and schema read from the assets, as `state.js` sends them) and waits until the page is
-hydrated. It stays connected, recording when each new content `versione` reaches it (a publish
-pushed to open pages), until the crowd leaves. Every tab is the project's raw Socket.IO client,
+closed once loaded), then opens the event websocket with the hydrate event in the Socket.IO
+CONNECT packet (the compiled state's hashes read from the page and its schema from the assets,
+as `state.js` sends them) and waits until the page is hydrated. It stays connected, recording
+when each new content `versione` reaches it (a publish pushed to open pages), until the crowd
+leaves. Every tab is the project's raw Socket.IO client,
 `tests.support.cliente.ClienteGrezzo`, which the security tests use too.
 
 `Processi` measures CPU times and resident memory of process trees with psutil: the app's,
@@ -40,6 +40,7 @@ from tests.support.protocollo import CONTENUTO, hashes_della_pagina  # noqa: E40
 
 ASSET = re.compile(r"""/assets/[^"'\s>)]+\.(?:js|css)""")
 IMPORT = re.compile(r"""(?:from|import)\s*["'`]\./([^"'`]+\.(?:js|css))""")  # static imports
+# The state schema, as the context module names it, or as Vite minifies it (beside the hashes).
 SCHEMA = re.compile(r"""(?:stateSchema\s*=\s*|\.hashes,\w+=)[`"']([0-9a-f]{32})[`"']""")
 ATTESA_S = 30.0  # every wait of a visitor (page, hydration) is bounded by this
 
