@@ -185,9 +185,8 @@ class ContenutoState(rx.State):
         database if it changed since this process read the page, and check the staff session
         (`AccessoState.verifica`, in the same event: one state round trip per page view, which
         `make prod` pays to Redis). The working copy only for the socket that presented the
-        staff secret. A staff tab that had an
-        editor open which the server no longer knows (it was restarted) gets it back
-        (`RedazioneState.riprendi`)."""
+        staff secret. A staff tab that had an editor open which the server no longer knows (it
+        was restarted) gets it back (`RedazioneState.riprendi`)."""
         accesso = await self.get_state(AccessoState)
         await accesso._verifica()
         riprendi = await self._editor_da_riprendere(accesso) if accesso.nome_staff else None

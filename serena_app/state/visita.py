@@ -20,7 +20,6 @@ server. The tab's first own event makes its state from the defaults, as for any 
 
 import asyncio
 import contextlib
-import logging
 from typing import Any, cast
 
 from reflex.app import App
@@ -46,8 +45,6 @@ from serena_app.contenuto.pagina import PUBBLICATA
 from serena_app.pubblicazione import notifica
 from serena_app.state.contenuto import MOSTRATE, ContenutoState, _Finto, aggiornamento
 
-logger = logging.getLogger(__name__)
-
 IDRATAZIONE = f"{State.get_full_name()}.{CompileVars.HYDRATE_AND_LOAD}"
 RADICE, CONTENUTO = State.get_full_name(), ContenutoState.get_full_name()
 IDRATATA = f"{CompileVars.IS_HYDRATED}{FIELD_MARKER}"
@@ -60,6 +57,10 @@ ROUTER = {
 }
 """The root state's router vars, from the event's router data, as Reflex sets them."""
 
+_rotte: dict[str, str] = {}
+"""The content pages' routes as Reflex's router names them, with their language (made once)."""
+_attesi: list = [None, []]
+"""Reflex's record of the compiled state, and the hashes a page compiled from it sends."""
 _per_lingua: dict[tuple[int, str], dict[str, Any]] = {}
 """ContenutoState's vars that differ from the compiled state, by snapshot version and
 language: the same for every reader of that page."""
@@ -94,11 +95,11 @@ async def _con_le_visite(app: App):
 
 def _lingua(app: App, router_data: dict[str, Any]) -> str | None:
     """The language of the content page the event's route is, else None."""
-    rotta = router_data.get(RouteVar.PATH)
-    for lingua in lingue.LINGUE:
-        if rotta == "/" + (app.router(lingue.percorso(lingua)) or "").removeprefix("/"):
-            return lingua
-    return None
+    if not _rotte:
+        for lingua in lingue.LINGUE:
+            rotta = "/" + (app.router(lingue.percorso(lingua)) or "").removeprefix("/")
+            _rotte[rotta] = lingua
+    return _rotte.get(router_data.get(RouteVar.PATH, ""))
 
 
 def _da_lettore(payload: Any) -> list[str] | None:
@@ -171,8 +172,10 @@ async def _servita(app: App, token: str, event: Event) -> bool:
     if await _ha_stato(app, token):
         return False
     compilato = await _compilato_di(vista)
-    attesi = [compilato.names_digest, *(compilato.hashes[n] for n in sorted(compilato.hashes))]
-    if hashes != attesi:
+    if _attesi[0] is not compilato:
+        ordinati = (compilato.hashes[n] for n in sorted(compilato.hashes))
+        _attesi[:] = [compilato, [compilato.names_digest, *ordinati]]
+    if hashes != _attesi[1]:
         return False
     predefiniti = compilato.serialized[RADICE]
     radice: dict[str, Any] = {IDRATATA: False}
