@@ -79,9 +79,7 @@ class SalaState(rx.State):
     async def _aggiorna_conteggio(self) -> None:
         self.telefoni = await esegui(sandbox.aperte)
         self.massimo = modalita.sandbox_max()
-        if _CONTEGGIO.valore != self.telefoni:  # the other presenter tabs learn it too
-            _CONTEGGIO.valore, _CONTEGGIO.cambiato = self.telefoni, True
-            cronaca.CRONACA.sveglia.set()
+        _CONTEGGIO.imposta(self.telefoni)  # the other presenter tabs learn it too
 
     @rx.event
     @solo_in_demo
@@ -143,9 +141,10 @@ async def _termina_telefoni() -> None:
         logger.warning("fine di una prova della demo non riuscita: %r", errore)
 
 
-async def _spingi(app, token: str, righe: list[str], telefoni: int | None) -> None:
-    """Bring the presenter tab `token` the new lines and the count; a tab whose socket no
-    longer presents a live secret is forgotten."""
+async def _spingi(app, token: str, righe: list[str], contati: bool) -> None:
+    """Bring the presenter tab `token` the new lines and, if `contati`, the count as it is
+    once the tab's turn comes (a reset on this tab may have counted again meanwhile); a tab
+    whose socket no longer presents a live secret is forgotten."""
     async with app.modify_state(rx.BaseStateToken(ident=token, cls=SalaState)) as stato:
         sala = await stato.get_state(SalaState)
         sid = app.event_namespace.token_to_sid.get(token)
@@ -157,8 +156,8 @@ async def _spingi(app, token: str, righe: list[str], telefoni: int | None) -> No
         if righe:
             sala.righe = cronaca.con_le_nuove(sala.righe, righe)
             sala.righe_arrivate += len(righe)
-        if telefoni is not None and sala.telefoni != telefoni:
-            sala.telefoni = telefoni
+        if contati and _CONTEGGIO.valore is not None and sala.telefoni != _CONTEGGIO.valore:
+            sala.telefoni = _CONTEGGIO.valore
 
 
 class _Conteggio:
@@ -169,6 +168,14 @@ class _Conteggio:
         self.valore: int | None = None
         self.cambiato = False
         self._lettura: asyncio.Task | None = None
+        self._prese = 0  # counts taken so far: a read begun before the last one is stale
+
+    def imposta(self, valore: int) -> None:
+        """The count as just read; a change wakes the push."""
+        self._prese += 1
+        if valore != self.valore:
+            self.valore, self.cambiato = valore, True
+            cronaca.CRONACA.sveglia.set()
 
     def leggi(self) -> None:
         """Read the count in the background (once at a time); a change wakes the push."""
@@ -176,14 +183,17 @@ class _Conteggio:
             self._lettura = asyncio.create_task(self._leggi())
 
     async def _leggi(self) -> None:
-        try:
-            valore = await esegui(sandbox.aperte)
-        except Exception as errore:
-            logger.warning("conteggio dei telefoni non riuscito: %r", errore)
-            return
-        if valore != self.valore:
-            self.valore, self.cambiato = valore, True
-            cronaca.CRONACA.sveglia.set()
+        """Read until no newer count was taken meanwhile (a reset's, after its commit)."""
+        while True:
+            prese = self._prese
+            try:
+                valore = await esegui(sandbox.aperte)
+            except Exception as errore:
+                logger.warning("conteggio dei telefoni non riuscito: %r", errore)
+                return
+            if self._prese == prese:
+                self.imposta(valore)
+                return
 
 
 _CONTEGGIO = _Conteggio()
@@ -204,9 +214,8 @@ async def _un_giro(app, contare: bool) -> None:
     cambiato, _CONTEGGIO.cambiato = _CONTEGGIO.cambiato, False
     if not PRESENTATORI or not (righe or cambiato):
         return
-    telefoni = _CONTEGGIO.valore if cambiato else None
     risultati = await asyncio.gather(
-        *(_spingi(app, t, righe, telefoni) for t in list(PRESENTATORI)), return_exceptions=True
+        *(_spingi(app, t, righe, cambiato) for t in list(PRESENTATORI)), return_exceptions=True
     )
     for errore in (r for r in risultati if isinstance(r, BaseException)):
         logger.warning("aggiornamento della sala non riuscito: %r", errore)
