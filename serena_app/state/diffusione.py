@@ -20,6 +20,7 @@ command without Redis, Redis restarting) is found by each process within a secon
 
 import asyncio
 import logging
+import weakref
 
 import reflex as rx
 from reflex.state import StateUpdate
@@ -40,7 +41,10 @@ logger = logging.getLogger(__name__)
 _in_corso: set[asyncio.Task] = set()
 LOTTO = 25  # staff tabs updated between two yields to the event loop
 LOTTO_VISITATORI = 200  # sockets of one emit of the published page
-RITARDO_S = 0.05  # lets the staff member's own answer leave before the push starts
+RITARDO_S = 0.05  # lets the author's own answer leave before their process's push starts
+_in_ordine: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock]" = (
+    weakref.WeakKeyDictionary()
+)
 
 
 async def _aggiorna_scheda(app, token: str, nuova: Istantanea, sessioni: Verifica) -> None:
@@ -61,15 +65,17 @@ async def _aggiorna_scheda(app, token: str, nuova: Istantanea, sessioni: Verific
 
 async def _ai_visitatori(app, sids: dict[str, list[str]]) -> None:
     """Send the published page, as this process holds it now, to the sockets `sids` (by the
-    language of their page): one encoded message per language, no state loaded. What is
-    sent is read at send time, so two pushes in a row never leave a browser on the older
-    one."""
-    attuale = istantanea.gia_letta(PUBBLICATA) or istantanea.in_memoria(PUBBLICATA)
-    for lingua, per_lingua in sids.items():
-        messaggio = StateUpdate(delta=aggiornamento(attuale, lingua))
-        for inizio in range(0, len(per_lingua), LOTTO_VISITATORI):
-            destinatari = per_lingua[inizio : inizio + LOTTO_VISITATORI]
-            await app.event_namespace.emit(str(SocketEvent.EVENT), messaggio, to=destinatari)
+    language of their page): one encoded message per language, no state loaded. One push at
+    a time, each reading what it sends once its turn comes: two pushes in a row never leave
+    a browser on the older one (the emits of one yield between lots, where another push
+    could otherwise slip in with the newer page and be overtaken)."""
+    async with _in_ordine.setdefault(asyncio.get_running_loop(), asyncio.Lock()):
+        attuale = istantanea.gia_letta(PUBBLICATA) or istantanea.in_memoria(PUBBLICATA)
+        for lingua, per_lingua in sids.items():
+            messaggio = StateUpdate(delta=aggiornamento(attuale, lingua))
+            for inizio in range(0, len(per_lingua), LOTTO_VISITATORI):
+                destinatari = per_lingua[inizio : inizio + LOTTO_VISITATORI]
+                await app.event_namespace.emit(str(SocketEvent.EVENT), messaggio, to=destinatari)
 
 
 def _di_chi_mostra(app, pagina: Pagina, escluso: str) -> list[str]:
@@ -85,7 +91,8 @@ async def _diffondi(nuova: Istantanea, escluso: str) -> None:
     app = RegistrationContext.get().app
     if app.event_namespace is None:
         return
-    await asyncio.sleep(RITARDO_S)
+    if escluso in app.event_namespace.token_to_sid:  # only where the author's socket is
+        await asyncio.sleep(RITARDO_S)
     tokens = _di_chi_mostra(app, nuova.pagina, escluso)
     if nuova.pagina == PUBBLICATA:
         connessi = app.event_namespace.token_to_sid

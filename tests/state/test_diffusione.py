@@ -6,6 +6,7 @@ when edit mode is turned on moves its counter unheard, and the push that follows
 working copy and then waits for its turn. A save made by the tab in between is newer than what
 that push carries."""
 
+import asyncio
 import contextlib
 
 import pytest
@@ -15,7 +16,9 @@ from reflex_base import constants
 from sqlmodel import Session
 
 from serena_app.contenuto import istantanea
-from serena_app.contenuto.bozze import BOZZA, SITO, apri
+from serena_app.contenuto.bozze import BOZZA, SITO, apri, pubblica
+from serena_app.contenuto.pagina import PUBBLICATA
+from serena_app.lingue import ITALIANO
 from serena_app.state import diffusione
 from serena_app.state.accesso import AccessoState
 from serena_app.state.contenuto import ContenutoState
@@ -75,3 +78,56 @@ def test_a_push_read_before_the_tabs_own_save_does_not_take_it_back(db):
     esegui(diffusione._aggiorna_scheda(_App(radice), SCHEDA, letta_prima, sessioni))
     assert staff.modifiche == dopo.modifiche  # "Pubblica" stays enabled
     assert staff.bozze == dopo.bozze
+
+
+class _Prese:
+    """The sockets of the published page: the versione each was sent last. The first emit
+    of the page at `trattenuta` is held (its lot recorded) until `via` is set, as an emit
+    that yields to the event loop between two lots."""
+
+    def __init__(self, trattenuta: int) -> None:
+        self.ultima: dict[str, int] = {}
+        self.trattenuta = trattenuta
+        self.via = asyncio.Event()
+        self.token_to_sid: dict[str, str] = {}
+
+    async def emit(self, _evento: str, messaggio, to: list[str]) -> None:
+        (versione,) = (
+            valore
+            for nome, valore in messaggio.delta[ContenutoState.get_full_name()].items()
+            if nome.startswith("versione")
+        )
+        for sid in to:
+            self.ultima[sid] = versione
+        if versione == self.trattenuta and not self.via.is_set():
+            await self.via.wait()
+
+
+def test_two_publishes_pushed_at_once_leave_every_page_on_the_newer(db, monkeypatch):
+    """A second publish's push starts while the first one's is between two lots: no page
+    ends on the first publish."""
+    prima = istantanea.aggiornata(PUBBLICATA)
+    salva_mission(db, "Mission della seconda pubblicazione.")
+    pubblica(session=db, spazio=SITO, autore="anna")
+    seconda = istantanea.aggiornata(PUBBLICATA)
+    assert seconda.versione > prima.versione  # control
+    in_memoria = [prima]
+    monkeypatch.setattr(diffusione.istantanea, "gia_letta", lambda _pagina: in_memoria[0])
+    prese = _Prese(trattenuta=prima.versione)
+    app = type("App", (), {"event_namespace": prese})()
+    pagine = {ITALIANO: [f"socket-{n}" for n in range(2 * diffusione.LOTTO_VISITATORI)]}
+
+    async def scena() -> None:
+        prima_spinta = asyncio.create_task(diffusione._ai_visitatori(app, pagine))
+        while not prese.ultima:  # its first lot is out, the second one waits
+            await asyncio.sleep(0)
+        in_memoria[0] = seconda
+        seconda_spinta = asyncio.create_task(diffusione._ai_visitatori(app, pagine))
+        for _ in range(20):  # every turn the second push could take meanwhile
+            await asyncio.sleep(0)
+        prese.via.set()
+        await asyncio.gather(prima_spinta, seconda_spinta)
+
+    esegui(scena())
+    assert set(prese.ultima) == set(pagine[ITALIANO])
+    assert set(prese.ultima.values()) == {seconda.versione}
