@@ -89,7 +89,6 @@ class _Prese:
         self.ultima: dict[str, int] = {}
         self.trattenuta = trattenuta
         self.via = asyncio.Event()
-        self.token_to_sid: dict[str, str] = {}
 
     async def emit(self, _evento: str, messaggio, to: list[str]) -> None:
         (versione,) = (
