@@ -3,9 +3,10 @@
 A **redattore** edits the working copy, reads the history and asks for publication. A
 **responsabile** does all that and also publishes, discards the drafts, restores a published
 version, schedules publishes and manages people. A demo sandbox's editor is a responsabile of
-its own sandbox only (`permessi.permesso`).
+its own sandbox only (`sessioni.permesso`).
 
-Every guarded handler names the role it needs (`state/staff.richiede_staff`, `solo_responsabile`);
+Whether a role may do what needs another is `sessioni.puo`. Every guarded handler names the
+role it needs (`state/staff.richiede_staff`, `solo_responsabile`);
 `tests/state/test_inventario.py` holds the list.
 """
 
@@ -15,8 +16,3 @@ RUOLI = (REDATTORE, RESPONSABILE)
 """From the fewest powers to the most."""
 
 SOLO_RESPONSABILE = "Solo un responsabile può farlo: nulla è cambiato."
-
-
-def puo(ruolo: str, richiesto: str) -> bool:
-    """Whether someone with `ruolo` may do what needs `richiesto`."""
-    return ruolo in RUOLI and RUOLI.index(ruolo) >= RUOLI.index(richiesto)

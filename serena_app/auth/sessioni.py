@@ -1,4 +1,9 @@
-"""Staff sessions: a random secret per login, stored hashed, with idle and absolute expiry.
+"""Staff sessions: a random secret per login, stored hashed, with idle and absolute expiry;
+and the one server-side permission check, what a presented secret permits (`permesso`).
+
+Reflex lets any browser call any event handler by name, so every handler that changes data is
+wrapped in `richiede_staff` (`state/guardia.py`), which checks the secret the browser presented
+here before the handler's body runs, or in the write's own database session.
 
 A demo sandbox's session (`sandbox` set) lives only where the demo allows sandboxes, and only
 for the demo's idle limit: `demo/modalita.py` says so through `regole_sandbox`; anywhere the
@@ -9,6 +14,7 @@ notified on Redis when the app runs several processes (`CANALE_REVOCHE`): each p
 ends it at once in the tabs it holds open (`state/revoca.py`), instead of at its next check.
 """
 
+import dataclasses
 import hashlib
 import logging
 import secrets
@@ -17,7 +23,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session, col, select, update
 
-from serena_app import canali
+from serena_app import canali, db
+from serena_app.auth.ruoli import REDATTORE, RESPONSABILE, RUOLI
 from serena_app.db import id_salvato
 from serena_app.models import SessioneStaff, Staff
 
@@ -147,6 +154,44 @@ def sessione_viva(
         session.add(sessione)
         session.commit()
     return staff, sessione
+
+
+@dataclasses.dataclass(frozen=True)
+class Permesso:
+    """Who may edit, and where: the site's pages, or the demo sandbox of their session; and
+    with which role (`ruoli.py`)."""
+
+    nome_utente: str
+    sandbox: str | None  # the published page of their demo sandbox; None: the site
+    dal: datetime  # when the session began: undo reaches back to it, no further
+    ruolo: str = REDATTORE
+
+
+def puo(ruolo: str, richiesto: str) -> bool:
+    """Whether someone with `ruolo` may do what needs `richiesto` (`ruoli.RUOLI`)."""
+    return ruolo in RUOLI and RUOLI.index(ruolo) >= RUOLI.index(richiesto)
+
+
+def permesso(*, session: Session, segreto: object) -> Permesso | None:
+    """Who may edit with this session secret, and where, read in the caller's `session`; None
+    without a live session (it must exist, not be expired or revoked, and its account must be
+    enabled)."""
+    if not isinstance(segreto, str) or not segreto:
+        return None
+    viva = sessione_viva(session=session, token=segreto)
+    if viva is None:
+        return None
+    staff, sessione = viva
+    # A demo sandbox's editor is a responsabile of that sandbox, and of nothing else.
+    ruolo = RESPONSABILE if sessione.sandbox is not None else staff.ruolo
+    return Permesso(staff.nome_utente, sessione.sandbox, sessione.creata, ruolo)
+
+
+async def staff_autorizzato(token: object) -> Permesso | None:
+    """`permesso` for this session secret, read off the event loop."""
+    if not isinstance(token, str) or not token:
+        return None
+    return await db.esegui(permesso, segreto=token)
 
 
 def sessioni_vive(

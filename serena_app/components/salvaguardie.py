@@ -37,7 +37,8 @@ import reflex as rx
 from reflex.vars import Var, VarData
 
 from serena_app.components.connessione import CONNESSIONE_INTERROTTA
-from serena_app.state.staff import EDITOR_APERTO, StaffState
+from serena_app.state.redazione import EDITOR_APERTO
+from serena_app.state.staff import StaffState
 
 TESTO_RIPRESO = "Ripreso il testo che non avevi ancora salvato: controllalo e premi Salva."
 CHIEDI_PRIMA = "Hai del testo non salvato: se esci andrà perso. Uscire lo stesso?"

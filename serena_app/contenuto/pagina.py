@@ -303,12 +303,13 @@ Controllo = Callable[[Session, Revisione, str], None]
 """A check of every write: the session holding the write lock, the write's revision (not yet
 added; its `spazio` names the published page), the name of that page's working copy. It
 raises to refuse the write."""
-_controlli: list[Controllo] = []
+_controlli: list[tuple[str, Controllo]] = []
 
 
-def controlla_ogni_scrittura(controllo: Controllo) -> None:
-    """Run `controllo` in every write's transaction, before its revision is added."""
-    _controlli.append(controllo)
+def controlla_ogni_scrittura(controllo: Controllo, *, prefisso: str) -> None:
+    """Run `controllo` in the transaction of every write to a pair whose published page's
+    name begins with `prefisso`, before its revision is added. Other writes never call it."""
+    _controlli.append((prefisso, controllo))
 
 
 def registra(
@@ -349,8 +350,9 @@ def registra(
         lingua=lingua,
     )
     try:
-        for controllo in _controlli:
-            controllo(session, revisione, spazio + SUFFISSO_BOZZA)
+        for prefisso, controllo in _controlli:
+            if spazio.startswith(prefisso):
+                controllo(session, revisione, spazio + SUFFISSO_BOZZA)
     except Exception:
         session.rollback()
         raise

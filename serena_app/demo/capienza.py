@@ -131,5 +131,5 @@ def ammetti(session: Session, revisione: Revisione, *, bozza: str) -> None:
 
 
 pagina.controlla_ogni_scrittura(
-    lambda session, revisione, bozza: ammetti(session, revisione, bozza=bozza)
+    lambda session, revisione, bozza: ammetti(session, revisione, bozza=bozza), prefisso=PREFISSO
 )

@@ -10,12 +10,16 @@ from serena_app.auth.credenziali import (
     accedi,
     conferma_codice,
 )
-from serena_app.auth.permessi import staff_autorizzato
 from serena_app.auth.ruoli import RESPONSABILE
-from serena_app.auth.sessioni import adesso, revoca_sessione, staff_della_sessione
+from serena_app.auth.sessioni import (
+    adesso,
+    revoca_sessione,
+    staff_autorizzato,
+    staff_della_sessione,
+)
 from serena_app.db import esegui
 from serena_app.demo import qr
-from serena_app.state import schede_staff
+from serena_app.state import guardia, schede_staff
 from serena_app.state.interfaccia import BARRA_STAFF
 
 
@@ -74,9 +78,10 @@ class AccessoState(rx.State):
     Reflex keeps this state under the tab's client token, the UUID in the websocket URL, which
     reverse proxies log. So the secret counts only on the socket that presented it: whenever
     `token` is set (the page's hydration and navigations send it from local storage, a login
-    sets it) the socket's id is noted beside it, and `_segreto()` gives the secret to that socket
-    only. Another socket reusing the client token without sending the secret gets nothing, and
-    the powers end with the connection; the page's own reconnect sends the secret again.
+    sets it) the socket's id is noted beside it, and `guardia.segreto` gives the secret to that
+    socket only. Another socket reusing the client token without sending the secret gets
+    nothing, and the powers end with the connection; the page's own reconnect sends the secret
+    again.
 
     What only staff may see (the working copy, an open editor's text, the staff name) is hidden
     whenever the secret is cleared, as hydration does first, and shown again only when the
@@ -152,20 +157,11 @@ class AccessoState(rx.State):
         self.nome_staff, self._nome_nascosto = self._nome_nascosto, ""
         self.ruolo_staff, self._ruolo_nascosto = self._ruolo_nascosto, ""
 
-    def _segreto(self) -> str:
-        """The session secret, if the socket of the event being handled presented it."""
-        return self.token if self._presentato_da(self.router.session.session_id) else ""
-
     def _dispositivi_presentati(self) -> list[str]:
         """The device tokens, if the socket of the event being handled presented them."""
         if self._connessione_dispositivi != self.router.session.session_id:
             return []
         return self.dispositivi.split()
-
-    def _presentato_da(self, socket: str | None) -> bool:
-        """Whether the socket `socket` presented this tab's secret (a push in the background
-        asks it of the socket the client token is connected on now)."""
-        return bool(self.token) and bool(self._connessione) and self._connessione == socket
 
     @rx.event
     async def verifica(self) -> None:
@@ -173,7 +169,7 @@ class AccessoState(rx.State):
         await self._verifica()
 
     async def _verifica(self) -> None:
-        segreto = self._segreto()
+        segreto = guardia.segreto(self)
         staff = await staff_autorizzato(segreto) if segreto else None
         schede_staff.ricorda(self.router.session.client_token, segreto, staff)  # revoca.py
         if (nome := staff.nome_utente if staff else "") != self.nome_staff:
@@ -295,7 +291,7 @@ class AccessoState(rx.State):
     @rx.event
     async def esci(self):
         """Log out: the session ends in the database at once."""
-        if segreto := self._segreto():
+        if segreto := guardia.segreto(self):
             await esegui(revoca_sessione, token=segreto)
         self.token = ""
         self.nome_staff = ""

@@ -12,7 +12,7 @@ from serena_app.db import esegui
 from serena_app.demo import qr
 from serena_app.lingue import tempo
 from serena_app.state.accesso import AccessoState
-from serena_app.state.guardia import richiede_staff, solo_responsabile
+from serena_app.state.guardia import richiede_staff, segreto, solo_responsabile
 from serena_app.state.staff import StaffState
 
 PANNELLO = "il-mio-account"  # the panel's id; focus goes to it when it opens
@@ -47,7 +47,7 @@ class AccountState(StaffState):
         """The panel stays closed: it is opened again by hand."""
 
     async def _segreto(self) -> str:
-        return (await self.get_state(AccessoState))._segreto()
+        return segreto(await self.get_state(AccessoState))
 
     async def _mostra(self) -> None:
         """Read the account again and show it."""

@@ -16,7 +16,7 @@ from reflex_base.constants.state import FIELD_MARKER
 from sqlalchemy.exc import OperationalError
 
 from serena_app import lingue
-from serena_app.auth.permessi import staff_autorizzato
+from serena_app.auth.sessioni import staff_autorizzato
 from serena_app.contenuto import istantanea
 from serena_app.contenuto.istantanea import Istantanea
 from serena_app.contenuto.pagina import PUBBLICATA, Pagina
@@ -24,6 +24,7 @@ from serena_app.contenuto.viste import PaginaInglese, TappaVista, ValoreVista
 from serena_app.db import esegui
 from serena_app.lingue import INGLESE, ITALIANO
 from serena_app.state.accesso import AccessoState
+from serena_app.state.guardia import presentato_da
 
 if TYPE_CHECKING:
     from serena_app.state.staff import StaffState
@@ -194,7 +195,7 @@ class ContenutoState(rx.State):
             from serena_app.state.staff import StaffState  # staff.py imports this module
 
             await self.get_state(StaffState)  # its markers follow the page shown
-            if not accesso._presentato_da(self.router.session.session_id):
+            if not presentato_da(accesso, self.router.session.session_id):
                 self._lascia_bozza()
         try:
             nuova = await esegui(istantanea.aggiornata, pagina=self._pagina)
@@ -277,7 +278,7 @@ async def presentata(app: rx.App, stato: rx.State, token: str, sessioni=None) ->
     from serena_app.state.staff import StaffState  # staff.py imports this module
 
     accesso = await stato.get_state(AccessoState)
-    if not accesso._presentato_da(app.event_namespace.token_to_sid.get(token)):
+    if not presentato_da(accesso, app.event_namespace.token_to_sid.get(token)):
         (await stato.get_state(ContenutoState))._lascia_bozza()
         return False
     viva = (

@@ -29,7 +29,7 @@ from serena_app.contenuto.tipi import (
 from serena_app.contenuto.viste import Pezzo, RevisioneVista
 from serena_app.state.contenuto import ContenutoState
 from serena_app.state.diffusione import diffondi
-from serena_app.state.guardia import richiede_staff, solo_responsabile
+from serena_app.state.guardia import richiede_staff, solo_responsabile, sul_db
 from serena_app.state.redazione import (
     NON_TROVATO,
     RedazioneState,
@@ -140,7 +140,7 @@ class CronologiaState(StaffState):
         if trovata is None or trovata.nuova or not self.modifica_attiva:
             return None
         trovata = dataclasses.replace(trovata, lingua=lingue.del_percorso(self.router.url.path))
-        elenco = await self._sul_db(_revisioni, voce=trovata)
+        elenco = await sul_db(self, _revisioni, voce=trovata)
         self._chiudi_pannelli()
         if elenco is None:
             self.avviso = NON_TROVATO
@@ -155,11 +155,11 @@ class CronologiaState(StaffState):
         if not self.modifica_attiva or not self.precedenti:
             return None
         if self.pubblicazioni_aperte and self.pubblicazioni:
-            elenco = await self._sul_db(_pubblicazioni, prima_di=self.pubblicazioni[-1].numero)
+            elenco = await sul_db(self, _pubblicazioni, prima_di=self.pubblicazioni[-1].numero)
             self.pubblicazioni = self.pubblicazioni + elenco.voci
         elif self.aperta != NESSUNA and self.revisioni:
-            trovato = await self._sul_db(
-                _revisioni, voce=self.aperta, prima_di=self.revisioni[-1].numero
+            trovato = await sul_db(
+                self, _revisioni, voce=self.aperta, prima_di=self.revisioni[-1].numero
             )
             if trovato is None:
                 self._chiudi_pannelli()
@@ -188,7 +188,7 @@ class CronologiaState(StaffState):
         if numero not in {r.numero for r in self.revisioni}:
             self.avviso = NESSUNA_REVISIONE
             return None
-        pezzi = await self._sul_db(_confronto, voce=self.aperta, numero=numero)
+        pezzi = await sul_db(self, _confronto, voce=self.aperta, numero=numero)
         if pezzi is None:
             self.avviso = NESSUNA_REVISIONE
             return None
@@ -215,8 +215,8 @@ class CronologiaState(StaffState):
             return None
         aperta = self.aperta
         try:
-            scrittura, nuova = await self._sul_db(
-                _e_poi_la_bozza, funzione=cronologia.ripristina, numero=numero
+            scrittura, nuova = await sul_db(
+                self, _e_poi_la_bozza, funzione=cronologia.ripristina, numero=numero
             )
         except NonTrovato:
             self.avviso = NESSUNA_REVISIONE
@@ -236,7 +236,7 @@ class CronologiaState(StaffState):
             # The same entries (and the restore, now the newest): which ones would change the
             # text is not what it was.
             quante = max(revisioni.PER_PAGINA, len(self.revisioni) + 1)
-            elenco = await self._sul_db(_revisioni, voce=aperta, quante=quante)
+            elenco = await sul_db(self, _revisioni, voce=aperta, quante=quante)
             self.revisioni = elenco.voci if elenco is not None else []
             self.precedenti = elenco.altre if elenco is not None else False
         self._metti_a_fuoco("cronologia-pannello")
@@ -247,7 +247,7 @@ class CronologiaState(StaffState):
         """Open the page's history: every publish, newest first."""
         if not self.modifica_attiva:
             return None
-        elenco = await self._sul_db(_pubblicazioni)
+        elenco = await sul_db(self, _pubblicazioni)
         self._chiudi_pannelli()
         self.pubblicazioni_aperte, self.pubblicazioni = True, elenco.voci
         self.precedenti = elenco.altre
@@ -263,8 +263,8 @@ class CronologiaState(StaffState):
         if not self.modifica_attiva:
             return None
         try:
-            quante, nuova = await self._sul_db(
-                _e_poi_la_bozza, funzione=cronologia.ripristina_pagina, numero=numero
+            quante, nuova = await sul_db(
+                self, _e_poi_la_bozza, funzione=cronologia.ripristina_pagina, numero=numero
             )
         except NonTrovato:
             self.avviso = NESSUNA_REVISIONE
@@ -283,8 +283,8 @@ class CronologiaState(StaffState):
         if not self.modifica_attiva:
             return None
         try:
-            annullata, nuova = await self._sul_db(
-                _e_poi_la_bozza, funzione=cronologia.annulla_ultima, dal=self._dal
+            annullata, nuova = await sul_db(
+                self, _e_poi_la_bozza, funzione=cronologia.annulla_ultima, dal=self._dal
             )
         except (NonAnnullabile, NonTrovato, pagina.Conflitto, pagina.OrdineNonValido) as errore:
             self.avviso = str(errore) if isinstance(errore, NonAnnullabile) else CAMBIATA_DA_ALTRI

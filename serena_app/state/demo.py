@@ -24,7 +24,7 @@ from serena_app.demo import modalita, sandbox
 from serena_app.lingue import del_percorso, tradotto
 from serena_app.state.accesso import AccessoState
 from serena_app.state.contenuto import ContenutoState
-from serena_app.state.guardia import richiede_staff, solo_responsabile
+from serena_app.state.guardia import richiede_staff, solo_responsabile, sul_db
 from serena_app.state.redazione import RedazioneState
 from serena_app.state.staff import StaffState
 
@@ -121,5 +121,5 @@ class DemoState(StaffState):
         redazione = await self.get_state(RedazioneState)
         redazione._chiudi()
         contenuto = await self.get_state(ContenutoState)
-        contenuto._mostra(await self._sul_db(_ripristina, mostrata=contenuto._pagina))
+        contenuto._mostra(await sul_db(self, _ripristina, mostrata=contenuto._pagina))
         redazione.annuncio = RIPRISTINATA

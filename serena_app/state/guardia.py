@@ -6,33 +6,39 @@ browser's login state (`AccessoState`) and checks the secret presented on this s
 the database. Without a live staff session the body never runs; edit mode ends and the
 browser is told why. A write (`verifica_nella_scrittura`: save, delete, move) makes the same
 check in its own database session instead, first thing in the one thread hop that writes
-(`StaffState._sul_db`, with `controlla` from here): the body before it only reads the event's
-payload. If such a body writes nothing, the guard checks after it.
+(`sul_db`, here too): the body before it only reads the event's payload. If such a body writes
+nothing, the guard checks after it. A secret counts only on the socket that presented it
+(`segreto`): another socket reusing the tab's client token gets nothing.
 The check includes the role: a handler marked `solo_responsabile` refuses a redattore in words
 and changes nothing (`auth/ruoli.py`); and the place: one marked `solo_sito` refuses a demo
 sandbox's session in its own words (what it acts on belongs to the site only).
 `tests/state/test_inventario.py` fails for any handler that changes data without the guard,
 and for a guarded handler whose role is not the one it lists.
 
-The states the guard acts on are in `state/staff.py`, which imports this module for the
-exceptions its write raises; this module reads `StaffState` at call time, so neither import
-waits for the other.
+The states the guard acts on are in `state/staff.py` and `state/accesso.py`, which import this
+module; this module reads `StaffState` and `AccessoState` at call time, so no import waits for
+another.
 """
 
 import functools
 import logging
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy.exc import OperationalError
+from sqlmodel import Session
 
-from serena_app.auth import ruoli
-from serena_app.auth.permessi import Permesso
+from serena_app.auth import ruoli, sessioni
 from serena_app.auth.ruoli import REDATTORE, RESPONSABILE
-from serena_app.contenuto.bozze import SITO
+from serena_app.auth.sessioni import Permesso
+from serena_app.contenuto import bozze, cronologia
+from serena_app.contenuto.bozze import SITO, Spazio
+from serena_app.db import esegui
 from serena_app.demo.capienza import LimiteRaggiunto
+from serena_app.state import schede_staff
 
 if TYPE_CHECKING:
+    from serena_app.state.accesso import AccessoState
     from serena_app.state.staff import StaffState
 
 DATABASE_NON_RISPONDE = (
@@ -40,6 +46,7 @@ DATABASE_NON_RISPONDE = (
     "nulla è cambiato. Riprova tra qualche istante."
 )
 logger = logging.getLogger(__name__)
+R = TypeVar("R")
 
 
 class NonAutorizzato(Exception):
@@ -54,9 +61,73 @@ def controlla(permesso: Permesso | None, ruolo: str) -> Permesso:
     """`permesso`, if it exists and its role may do what needs `ruolo`."""
     if permesso is None:
         raise NonAutorizzato
-    if not ruoli.puo(permesso.ruolo, ruolo):
+    if not sessioni.puo(permesso.ruolo, ruolo):
         raise NonPermesso
     return permesso
+
+
+def presentato_da(accesso: "AccessoState", socket: str | None) -> bool:
+    """Whether the socket `socket` presented the secret of the tab whose login state is
+    `accesso` (a push in the background asks it of the socket the client token is connected
+    on now)."""
+    return bool(accesso.token) and bool(accesso._connessione) and accesso._connessione == socket
+
+
+def segreto(accesso: "AccessoState") -> str:
+    """The tab's session secret, if the socket of the event being handled presented it."""
+    return accesso.token if presentato_da(accesso, accesso.router.session.session_id) else ""
+
+
+def _da_staff(
+    *,
+    session: Session,
+    segreto: str,
+    ruolo: str,
+    operazione: Callable[..., R],
+    **argomenti: Any,
+) -> tuple[Permesso, R, str]:
+    """In one database session: the staff session and its role checked, its working copy
+    made if there is none, `operazione(session=, spazio=, autore=, **argomenti)` run on it,
+    and why they have no change to undo after it ("" if they have)."""
+    permesso = controlla(sessioni.permesso(session=session, segreto=segreto), ruolo)
+    spazio = Spazio.della_sessione(permesso.sandbox)
+    bozze.apri(session=session, spazio=spazio)
+    risultato = operazione(session=session, spazio=spazio, autore=permesso.nome_utente, **argomenti)
+    perche = cronologia.perche_non_annullabile(
+        session=session, spazio=spazio, autore=permesso.nome_utente, dal=permesso.dal
+    )
+    return permesso, risultato, perche
+
+
+async def sul_db(stato: "StaffState", operazione: Callable[..., R], /, **argomenti: Any) -> R:
+    """Run `operazione(session=, spazio=, autore=, **argomenti)` of the content layer on
+    where this tab's session edits, in one thread hop and one database session, which first
+    check the session (the guard's check) and make the working copy if needed.
+
+    Raises:
+        NonAutorizzato: No live staff session (the guard then refuses the event).
+    """
+    from serena_app.state.accesso import AccessoState  # it imports this module
+    from serena_app.state.staff import StaffState  # it imports this module
+
+    presentato = segreto(await stato.get_state(AccessoState))
+    try:
+        permesso, risultato, perche = await esegui(
+            _da_staff,
+            segreto=presentato,
+            ruolo=stato._ruolo_richiesto,
+            operazione=operazione,
+            **argomenti,
+        )
+    except (NonAutorizzato, NonPermesso, OperationalError):
+        raise
+    except Exception:
+        stato._verificato = True  # the check passed: the operation itself refused
+        raise
+    schede_staff.ricorda(stato.router.session.client_token, presentato, permesso)
+    StaffState._autorizzato(stato, permesso)
+    StaffState._mostra_annullabile(stato, perche)
+    return risultato
 
 
 def richiede_staff(
@@ -151,7 +222,7 @@ def verifica_nella_scrittura(
     handler: Callable[..., Awaitable[Any]],
 ) -> Callable[..., Awaitable[Any]]:
     """Mark a handler (under `richiede_staff`) whose staff check is made by its write, in the
-    write's own thread hop and database session (`StaffState._sul_db`). Its body must change
+    write's own thread hop and database session (`sul_db`). Its body must change
     nothing before that write but what the event's payload alone decides."""
     handler.verifica_nella_scrittura = True
     return handler

@@ -27,7 +27,7 @@ from serena_app.pubblicazione import notifica
 from serena_app.state import revoca
 from serena_app.state.accesso import AccessoState
 from serena_app.state.contenuto import presentata
-from serena_app.state.guardia import richiede_staff
+from serena_app.state.guardia import richiede_staff, segreto
 from serena_app.state.redazione import RedazioneState, numeri_controllati, voce_richiesta
 from serena_app.state.revoca import Verifica
 from serena_app.state.staff import StaffState
@@ -77,7 +77,7 @@ class PresenzaState(StaffState):
         tab's secret extends nothing."""
         if not self.modifica_attiva or not self._autore:
             return
-        if not (await self.get_state(AccessoState))._segreto():
+        if not segreto(await self.get_state(AccessoState)):
             return
         scheda = self.router.session.client_token
         spazio = self._spazio.pubblicata.nome

@@ -45,10 +45,18 @@ from serena_app.presenza.voci import Presenza, descrivi, id_voce
 from serena_app.pubblicazione import pubblica
 from serena_app.state.contenuto import ContenutoState
 from serena_app.state.diffusione import avvisa, diffondi
-from serena_app.state.guardia import richiede_staff, solo_responsabile, verifica_nella_scrittura
+from serena_app.state.guardia import (
+    richiede_staff,
+    solo_responsabile,
+    sul_db,
+    verifica_nella_scrittura,
+)
 from serena_app.state.staff import StaffState
 
 R = TypeVar("R")
+EDITOR_APERTO = "serena-editor-aperto"
+"""The key, in a tab's session storage, of the editor it has open (`components/salvaguardie.py`
+keeps it)."""
 CONFERMA_ELIMINAZIONE = "conferma-eliminazione"  # the id of the confirmation's button
 NON_TROVATO = "Questo elemento è stato eliminato da un’altra persona."
 MODIFICATO_NEL_FRATTEMPO = (
@@ -265,6 +273,17 @@ class RedazioneState(StaffState):
     _versione_bozza: int = 0  # the working copy's counter when the confirmation opened
     _nascosti: dict = {}  # edit mode and open editors, while the secret is cleared
 
+    # The editor this tab has open, as its form names it ("anna:sezione:vision:0"): kept by
+    # the page's script in the tab's session storage, never set here. A tab whose state the
+    # server no longer has (a restart) sends it back, and gets that editor again (`riprendi`).
+    # Only a tab that had an editor open sends it.
+    editor_aperto: str = rx.SessionStorage("", name=EDITOR_APERTO)
+
+    def __setattr__(self, nome: str, valore) -> None:
+        if nome == "editor_aperto" and not valore and not getattr(self, nome):
+            return  # hydration clears it: a visitor's state stays untouched, never stored
+        super().__setattr__(nome, valore)
+
     def _nascondi_vista(self) -> None:
         """The secret was cleared: nothing of edit mode (an editor's text could be a draft)
         is left to send (see `AccessoState`)."""
@@ -358,7 +377,7 @@ class RedazioneState(StaffState):
         the item is gone (then says so)."""
         if voce is None or voce.nuova:
             return None
-        elemento = await self._sul_db(_sulla_bozza, funzione=pagina.leggi_elemento, voce=voce)
+        elemento = await sul_db(self, _sulla_bozza, funzione=pagina.leggi_elemento, voce=voce)
         self._chiudi()
         if elemento is None:
             self.avviso = NON_TROVATO
@@ -425,7 +444,7 @@ class RedazioneState(StaffState):
         self.modifica_attiva = attiva
         self.anteprima = False
         contenuto = await self.get_state(ContenutoState)
-        contenuto._passa(await self._sul_db(_vista, in_bozza=attiva))
+        contenuto._passa(await sul_db(self, _vista, in_bozza=attiva))
         contenuto._pubblicata = self._spazio.pubblicata
         self._segna_presenza()
 
@@ -459,7 +478,7 @@ class RedazioneState(StaffState):
 
     async def _elenca(self, conferma: str) -> None:
         """Open (or open again) the confirmation with the changes as they are now."""
-        versione, elenco, da_tradurre = await self._sul_db(_da_pubblicare)
+        versione, elenco, da_tradurre = await sul_db(self, _da_pubblicare)
         if not elenco:
             self._chiudi()
             self.avviso = NESSUNA_BOZZA
@@ -557,7 +576,7 @@ class RedazioneState(StaffState):
         self._chiudi()
         if not self._struttura_qui():  # a new item is written in Italian first
             return
-        quanti = await self._sul_db(_sulla_bozza, funzione=pagina.quanti, tipo=nuova.genere)
+        quanti = await sul_db(self, _sulla_bozza, funzione=pagina.quanti, tipo=nuova.genere)
         if quanti >= nuova.genere.massimo:
             self.avviso = pieno(nuova.genere)
             return
@@ -594,11 +613,12 @@ class RedazioneState(StaffState):
         try:
             campi = validazione.modulo(aperta.campi, form_data, obbligatorio=not aperta.facoltativa)
             if aperta.nuova:
-                scrittura, nuova = await self._sul_db(
-                    _scrivi, funzione=pagina.aggiungi, tipo=aperta.genere, campi=campi
+                scrittura, nuova = await sul_db(
+                    self, _scrivi, funzione=pagina.aggiungi, tipo=aperta.genere, campi=campi
                 )
             else:
-                scrittura, nuova = await self._sul_db(
+                scrittura, nuova = await sul_db(
+                    self,
                     _scrivi,
                     funzione=pagina.salva,
                     voce=aperta,
@@ -663,7 +683,8 @@ class RedazioneState(StaffState):
         if bersaglio == NESSUNA or not self._struttura_qui():
             return None
         try:
-            scrittura, nuova = await self._sul_db(
+            scrittura, nuova = await sul_db(
+                self,
                 _scrivi,
                 funzione=pagina.elimina,
                 voce=bersaglio,
@@ -696,8 +717,8 @@ class RedazioneState(StaffState):
         if not self._struttura_qui():
             return None
         try:
-            scrittura, nuova = await self._sul_db(
-                _scrivi, funzione=pagina.sposta, voce=trovata, di=di
+            scrittura, nuova = await sul_db(
+                self, _scrivi, funzione=pagina.sposta, voce=trovata, di=di
             )
         except (OrdineNonValido, NonTrovato) as errore:
             self._chiudi()

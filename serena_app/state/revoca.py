@@ -18,8 +18,7 @@ from collections.abc import Iterable
 
 import reflex as rx
 
-from serena_app.auth.permessi import staff_autorizzato
-from serena_app.auth.sessioni import CANALE_REVOCHE, hash_segreto, sessioni_vive
+from serena_app.auth.sessioni import CANALE_REVOCHE, hash_segreto, sessioni_vive, staff_autorizzato
 from serena_app.db import esegui
 from serena_app.pubblicazione import notifica
 from serena_app.state.accesso import AccessoState

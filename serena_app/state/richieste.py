@@ -17,9 +17,8 @@ import reflex as rx
 from reflex_base.registry import RegistrationContext
 from sqlmodel import Session
 
-from serena_app.auth import ruoli
-from serena_app.auth.permessi import staff_autorizzato
 from serena_app.auth.ruoli import RESPONSABILE
+from serena_app.auth.sessioni import puo, staff_autorizzato
 from serena_app.contenuto import bozze, validazione
 from serena_app.contenuto.bozze import SITO, Spazio
 from serena_app.contenuto.tipi import modifiche
@@ -30,7 +29,7 @@ from serena_app.pubblicazione.richieste import GiaAperta, GiaDecisa, NienteDaChi
 from serena_app.state.accesso import AccessoState
 from serena_app.state.contenuto import ContenutoState, presentata
 from serena_app.state.diffusione import avvisa
-from serena_app.state.guardia import richiede_staff, solo_responsabile
+from serena_app.state.guardia import richiede_staff, solo_responsabile, sul_db
 from serena_app.state.schede_staff import SCHEDE_STAFF
 from serena_app.state.staff import StaffState
 
@@ -163,7 +162,7 @@ class RichiesteState(StaffState):
         if self._spazio != SITO:
             return
         accesso = await self.get_state(AccessoState)
-        if ruoli.puo(accesso.ruolo_staff, RESPONSABILE):
+        if puo(accesso.ruolo_staff, RESPONSABILE):
             self._mostra_aperta(await esegui(richieste.aperte, spazio=SITO))
         else:
             self._mostra_esiti(await esegui(_esiti_di, spazio=SITO, autore=self._autore))
@@ -174,7 +173,7 @@ class RichiesteState(StaffState):
         """Open the request dialog, listing the drafts as the publish confirmation does."""
         if not self.modifica_attiva:
             return
-        versione, elenco = await self._sul_db(_da_chiedere)
+        versione, elenco = await sul_db(self, _da_chiedere)
         if self._spazio != SITO:
             self.avviso = NELLA_PROVA
             return
@@ -209,13 +208,13 @@ class RichiesteState(StaffState):
                 multilinea=True,
                 obbligatorio=False,
             )
-            await self._sul_db(_chiedi, versione=self._versione_richiesta, messaggio=messaggio)
+            await sul_db(self, _chiedi, versione=self._versione_richiesta, messaggio=messaggio)
         except validazione.ErroreValidazione as errore:
             self.errore_messaggio = str(errore)
             self._metti_a_fuoco(MESSAGGIO)
             return
         except bozze.BozzaCambiata:
-            self._versione_richiesta, self.elenco_richiesta = await self._sul_db(_da_chiedere)
+            self._versione_richiesta, self.elenco_richiesta = await sul_db(self, _da_chiedere)
             self.avviso = BOZZE_CAMBIATE
             return
         except (GiaAperta, NienteDaChiedere) as rifiuto:
@@ -252,8 +251,8 @@ class RichiesteState(StaffState):
         if not id_richiesta or not self.pannello:
             return
         try:
-            richiesta, versione, elenco = await self._sul_db(
-                _da_decidere, id_richiesta=id_richiesta
+            richiesta, versione, elenco = await sul_db(
+                self, _da_decidere, id_richiesta=id_richiesta
             )
         except GiaDecisa as rifiuto:
             return await self._gia_decisa(rifiuto)
@@ -277,7 +276,7 @@ class RichiesteState(StaffState):
                 avviso=functools.partial(avvisa, self.router.session.client_token),
             )
         except bozze.BozzaCambiata:
-            versione, elenco = await self._sul_db(_da_chiedere)
+            versione, elenco = await sul_db(self, _da_chiedere)
             return self._cambiate(visto[1], versione, elenco)
         except GiaDecisa as rifiuto:
             return await self._gia_decisa(rifiuto)
@@ -300,7 +299,7 @@ class RichiesteState(StaffState):
 
     async def _gia_decisa(self, rifiuto: GiaDecisa) -> None:
         self.avviso = str(rifiuto)
-        self._mostra_aperta(await self._sul_db(richieste.aperte))
+        self._mostra_aperta(await sul_db(self, richieste.aperte))
 
     @rx.event
     @richiede_staff
@@ -317,7 +316,7 @@ class RichiesteState(StaffState):
                 multilinea=True,
                 obbligatorio=False,
             )
-            await self._sul_db(richieste.rimanda, id_richiesta=id_richiesta, nota=nota)
+            await sul_db(self, richieste.rimanda, id_richiesta=id_richiesta, nota=nota)
         except validazione.ErroreValidazione as errore:
             self.errore_nota = str(errore)
             self._metti_a_fuoco(NOTA)
@@ -343,7 +342,7 @@ async def _aggiorna_scheda(
         if permesso is None or permesso.sandbox is not None:
             return []
         schede = await stato.get_state(RichiesteState)
-        if ruoli.puo(permesso.ruolo, RESPONSABILE):
+        if puo(permesso.ruolo, RESPONSABILE):
             if schede._mostra_aperta(aperte):
                 schede.annuncio = f"Nuova richiesta di pubblicazione da {schede.richiesta_chi}."
             return []

@@ -8,8 +8,7 @@ against the database in one query, and ends the staff view of a tab whose sessio
 a demo sandbox's working copy is never pushed, and the demo ends idle sandboxes itself.
 """
 
-from serena_app.auth.permessi import Permesso
-from serena_app.auth.sessioni import hash_segreto
+from serena_app.auth.sessioni import Permesso, hash_segreto
 
 SCHEDE_STAFF: dict[str, str] = {}
 

@@ -1,5 +1,5 @@
 """The base of every staff-only state: edit mode, what the staff bar tells, the working
-copy's markers, and the one write path (`_sul_db`) in which the guard's check is made.
+copy's markers (the one write path, in which the guard's check is made, is `guardia.sul_db`).
 
 Every handler of these states that changes data is wrapped in the guard
 (`state/guardia.py`); what it does when it refuses (leave edit mode, end the staff view for
@@ -9,54 +9,23 @@ on the state, so that the guard and the write path share them.
 
 import json
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import datetime
-from typing import Any, TypeVar
 
 import reflex as rx
-from sqlalchemy.exc import OperationalError
-from sqlmodel import Session
 
-from serena_app.auth import permessi
-from serena_app.auth.permessi import Permesso, staff_autorizzato
 from serena_app.auth.ruoli import REDATTORE
-from serena_app.contenuto import bozze, cronologia
+from serena_app.auth.sessioni import Permesso, staff_autorizzato
 from serena_app.contenuto.bozze import SITO, Spazio
 from serena_app.contenuto.istantanea import Istantanea
 from serena_app.contenuto.traduzioni import DA_AGGIORNARE, MANCANTE
-from serena_app.db import esegui
 from serena_app.state import schede_staff
 from serena_app.state.accesso import AccessoState
 from serena_app.state.contenuto import ContenutoState
-from serena_app.state.guardia import NonAutorizzato, NonPermesso, controlla
+from serena_app.state.guardia import segreto
 
 SESSIONE_SCADUTA = "La sessione è scaduta o non è valida: accedi di nuovo per modificare."
 SESSIONE_TERMINATA = "La sessione è terminata: accedi di nuovo per modificare."
-EDITOR_APERTO = "serena-editor-aperto"
-"""The key, in a tab's session storage, of the editor it has open (`components/salvaguardie.py`
-keeps it)."""
-R = TypeVar("R")
-
-
-def _da_staff(
-    *,
-    session: Session,
-    segreto: str,
-    ruolo: str,
-    operazione: Callable[..., R],
-    **argomenti: Any,
-) -> tuple[Permesso, R, bool]:
-    """In one database session: the staff session and its role checked, its working copy
-    made if there is none, `operazione(session=, spazio=, autore=, **argomenti)` run on it,
-    and why they have no change to undo after it ("" if they have)."""
-    permesso = controlla(permessi.permesso(session=session, segreto=segreto), ruolo)
-    spazio = Spazio.della_sessione(permesso.sandbox)
-    bozze.apri(session=session, spazio=spazio)
-    risultato = operazione(session=session, spazio=spazio, autore=permesso.nome_utente, **argomenti)
-    perche = cronologia.perche_non_annullabile(
-        session=session, spazio=spazio, autore=permesso.nome_utente, dal=permesso.dal
-    )
-    return permesso, risultato, perche
 
 
 class StaffState(rx.State):
@@ -84,21 +53,11 @@ class StaffState(rx.State):
     # as the database said at this tab's last event; an undo sent anyway is refused in words.
     puo_annullare: bool = False
     perche_non_annullare: str = ""  # and why not, in the refusal's words ("" while it can)
-    # The editor this tab has open, as its form names it ("anna:sezione:vision:0"): kept by
-    # the page's script in the tab's session storage, never set here. A tab whose state the
-    # server no longer has (a restart) sends it back, and gets that editor again
-    # (`RedazioneState.riprendi`). Only a tab that had an editor open sends it.
-    editor_aperto: str = rx.SessionStorage("", name=EDITOR_APERTO)
     _autore: str = ""  # who the guard let through: drafts are signed with it
     _spazio: Spazio = SITO  # where they edit: the site, or their demo sandbox
     _dal: datetime | None = None  # when their session began (undo reaches back to it)
     _verificato: bool = False  # this event's staff session has been checked
     _ruolo_richiesto: str = REDATTORE  # the role this event's handler needs
-
-    def __setattr__(self, nome: str, valore) -> None:
-        if nome == "editor_aperto" and not valore and not getattr(self, nome):
-            return  # hydration clears it: a visitor's state stays untouched, never stored
-        super().__setattr__(nome, valore)
 
     def _metti_a_fuoco(self, id_html: str, campi: dict[str, str] | None = None) -> None:
         """Move keyboard focus to element `id_html` once the page has changed under it, after
@@ -131,10 +90,9 @@ class StaffState(rx.State):
     async def _staff(self) -> Permesso | None:
         """Who is logged in on this browser and where they edit, checked against the database
         now."""
-        accesso = await self.get_state(AccessoState)
-        segreto = accesso._segreto()
-        permesso = await staff_autorizzato(segreto)
-        schede_staff.ricorda(self.router.session.client_token, segreto, permesso)
+        presentato = segreto(await self.get_state(AccessoState))
+        permesso = await staff_autorizzato(presentato)
+        schede_staff.ricorda(self.router.session.client_token, presentato, permesso)
         return permesso
 
     def _fuori_dal_sito(self) -> None:
@@ -148,37 +106,9 @@ class StaffState(rx.State):
         self._dal = permesso.dal
         self._verificato = True
 
-    async def _sul_db(self, operazione: Callable[..., R], /, **argomenti: Any) -> R:
-        """Run `operazione(session=, spazio=, autore=, **argomenti)` of the content layer on
-        where this session edits, in one thread hop and one database session, which first
-        check the session (the guard's check) and make the working copy if needed.
-
-        Raises:
-            NonAutorizzato: No live staff session (the guard then refuses the event).
-        """
-        accesso = await self.get_state(AccessoState)
-        segreto = accesso._segreto()
-        try:
-            permesso, risultato, perche = await esegui(
-                _da_staff,
-                segreto=segreto,
-                ruolo=self._ruolo_richiesto,
-                operazione=operazione,
-                **argomenti,
-            )
-        except (NonAutorizzato, NonPermesso, OperationalError):
-            raise
-        except Exception:
-            self._verificato = True  # the check passed: the operation itself refused
-            raise
-        schede_staff.ricorda(self.router.session.client_token, segreto, permesso)
-        StaffState._autorizzato(self, permesso)
-        StaffState._mostra_annullabile(self, perche)
-        return risultato
-
     def _mostra_annullabile(self, perche: str | None) -> None:
         """Show whether "Annulla ultima modifica" has a change of theirs to undo, from why not
-        ("" when it has), as the database said in the event's write: `_sul_db`'s, or a
+        ("" when it has), as the database said in the event's write: `sul_db`'s, or a
         publish's or a discard's (`pubblica.Esito`; her changes published, the disabled button
         points to history). None (not read): nothing to undo, the reason as it was."""
         if (perche == "") != self.puo_annullare:
@@ -190,7 +120,7 @@ class StaffState(rx.State):
         """No live staff session: leave edit mode (and the working copy) and say why. A
         secret this socket presented has ended since: the staff view ends for good, as when
         the revocation watcher finds it first (`_sessione_terminata`)."""
-        if (await self.get_state(AccessoState))._segreto():
+        if segreto(await self.get_state(AccessoState)):
             await StaffState._sessione_terminata(self, SESSIONE_SCADUTA)
             return
         self.modifica_attiva = False

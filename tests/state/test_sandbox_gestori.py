@@ -14,7 +14,7 @@ from sqlalchemy import inspect
 from sqlmodel import Session, SQLModel
 
 import serena_app.models  # noqa: F401  (every table, for the "nothing changed" check)
-from serena_app.auth import due_passaggi, inviti, permessi
+from serena_app.auth import due_passaggi, inviti, sessioni
 from serena_app.auth.personale import disabilita_staff
 from serena_app.auth.ruoli import REDATTORE, RESPONSABILE
 from serena_app.auth.sessioni import adesso
@@ -119,7 +119,7 @@ def test_a_sandbox_s_session_acts_on_nothing_of_the_site_and_sees_none_of_it(
     demo, engine, gestore, payload
 ):
     token = sandbox.apri(session=demo, client="192.168.1.10")
-    sandbox_nome = permessi.permesso(session=demo, segreto=token).sandbox
+    sandbox_nome = sessioni.permesso(session=demo, segreto=token).sandbox
     revisione = 1
     nome_stato, nome = stato_del_gestore(gestore), gestore.split(".")[1]  # imports every state
     prima = _del_sito(engine, sandbox_nome)

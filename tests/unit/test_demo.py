@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, func, select
 
-from serena_app.auth import permessi
+from serena_app.auth import sessioni
 from serena_app.auth.credenziali import AccessoNegato, accedi
 from serena_app.auth.ruoli import REDATTORE, RESPONSABILE
 from serena_app.auth.sessioni import adesso, sessione_viva
@@ -406,7 +406,7 @@ def test_a_sandbox_s_editor_is_a_responsabile_of_that_sandbox_only(demo):
     """The demo editor's account is a redattore: only its sandbox session makes it a
     responsabile, and that session edits its sandbox and nothing else."""
     token = _apri(demo)
-    permesso = permessi.permesso(session=demo, segreto=token)
+    permesso = sessioni.permesso(session=demo, segreto=token)
     assert permesso is not None
     assert permesso.ruolo == RESPONSABILE
     assert Spazio.della_sessione(permesso.sandbox) == _spazio(demo, token) != SITO

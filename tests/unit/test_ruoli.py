@@ -6,10 +6,10 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import text
 
-from serena_app.auth import permessi
+from serena_app.auth import sessioni
 from serena_app.auth.personale import ErrorePersonale, crea_staff
-from serena_app.auth.ruoli import REDATTORE, RESPONSABILE, RUOLI, puo
-from serena_app.auth.sessioni import crea_sessione
+from serena_app.auth.ruoli import REDATTORE, RESPONSABILE, RUOLI
+from serena_app.auth.sessioni import crea_sessione, puo
 from serena_app.db import MIGRATIONS, crea_engine
 from tests.factories import PASSWORD
 
@@ -33,7 +33,7 @@ def test_a_session_carries_its_accounts_role(session):
     for nome, ruolo in zip(("anna", "bruno"), RUOLI, strict=True):
         staff = crea_staff(session=session, nome_utente=nome, password=PASSWORD, ruolo=ruolo)
         segreto = crea_sessione(session=session, staff=staff)
-        permesso = permessi.permesso(session=session, segreto=segreto)
+        permesso = sessioni.permesso(session=session, segreto=segreto)
         assert permesso is not None and permesso.ruolo == ruolo and permesso.sandbox is None
 
 
