@@ -6,7 +6,7 @@ version, schedules publishes and manages people. A demo sandbox's editor is a re
 its own sandbox only (`sessioni.permesso`).
 
 Whether a role may do what needs another is `sessioni.puo`. Every guarded handler names the
-role it needs (`state/staff.richiede_staff`, `solo_responsabile`);
+role it needs (`state/guardia.richiede_staff`, `solo_responsabile`);
 `tests/state/test_inventario.py` holds the list.
 """
 

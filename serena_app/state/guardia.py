@@ -81,15 +81,15 @@ def segreto(accesso: "AccessoState") -> str:
 def _da_staff(
     *,
     session: Session,
-    segreto: str,
+    presentato: str,
     ruolo: str,
     operazione: Callable[..., R],
     **argomenti: Any,
 ) -> tuple[Permesso, R, str]:
-    """In one database session: the staff session and its role checked, its working copy
-    made if there is none, `operazione(session=, spazio=, autore=, **argomenti)` run on it,
-    and why they have no change to undo after it ("" if they have)."""
-    permesso = controlla(sessioni.permesso(session=session, segreto=segreto), ruolo)
+    """In one database session: the staff session of the secret `presentato` and its role
+    checked, its working copy made if there is none, `operazione(session=, spazio=, autore=,
+    **argomenti)` run on it, and why they have no change to undo after it ("" if they have)."""
+    permesso = controlla(sessioni.permesso(session=session, segreto=presentato), ruolo)
     spazio = Spazio.della_sessione(permesso.sandbox)
     bozze.apri(session=session, spazio=spazio)
     risultato = operazione(session=session, spazio=spazio, autore=permesso.nome_utente, **argomenti)
@@ -114,7 +114,7 @@ async def sul_db(stato: "StaffState", operazione: Callable[..., R], /, **argomen
     try:
         permesso, risultato, perche = await esegui(
             _da_staff,
-            segreto=presentato,
+            presentato=presentato,
             ruolo=stato._ruolo_richiesto,
             operazione=operazione,
             **argomenti,
