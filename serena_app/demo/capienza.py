@@ -101,10 +101,10 @@ def _recenti(session: Session, revisione: Revisione) -> int:
 
 
 def ammetti(session: Session, revisione: Revisione, *, bozza: str) -> None:
-    """Admit `revisione` (not yet added) into the caller's locked transaction, or refuse it.
-
-    Nothing is checked outside a sandbox. In a sandbox, the write must leave it within its
-    caps and its pace; then its idle deadline moves to the revision's time.
+    """Admit a sandbox's `revisione` (not yet added) into the caller's locked transaction, or
+    refuse it. The write must leave the sandbox within its caps and its pace; then its idle
+    deadline moves to the revision's time. Writes outside a sandbox never call it (it is
+    registered for the sandboxes' prefix only, below).
 
     Args:
         session: The session of the write, holding the write lock.
@@ -115,8 +115,6 @@ def ammetti(session: Session, revisione: Revisione, *, bozza: str) -> None:
         LimiteRaggiunto: The sandbox is full (`PIENA`) or writes too fast (`TROPPO_RAPIDE`);
             the caller rolls its transaction back.
     """
-    if not in_sandbox(revisione.spazio):
-        return
     revisioni, byte = occupati(session=session, pagine=(revisione.spazio, bozza))
     nuovi = sum(len((testo or "").encode()) for testo in (revisione.prima, revisione.dopo))
     if revisioni + 1 > modalita.revisioni_max() or byte + nuovi > modalita.byte_max():

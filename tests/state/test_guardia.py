@@ -265,10 +265,10 @@ def test_a_publish_from_the_bar_is_two_thread_hops_and_two_database_sessions(db,
 
 # The project's modules whose code a "Salva" and a "Pubblica" from the bar run (the README
 # names them), counted by tracing every call: a ceiling, so that the path grows only on purpose.
-# The target of a save is at most six; the button (`components/editor.py`) and the tables
-# (`models.py`) are not calls and are not in the count. The push to the other tabs
-# (`state/diffusione.py`) is counted when it runs before the block ends. The guard has its own
-# module (`state/guardia.py`, split from `state/staff.py` with the same code): one more each.
+# The button (`components/editor.py`) and the tables (`models.py`) are not calls and are not
+# in the count. The push to the other tabs (`state/diffusione.py`) is counted when it runs
+# before the block ends. A save's path to the database alone, whose target is six, has its own
+# count below.
 MODULI_SALVA = 22
 MODULI_PUBBLICA = 23
 
