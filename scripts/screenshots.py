@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from serena_app.auth.personale import crea_staff  # noqa: E402
 from serena_app.auth.ruoli import REDATTORE, RESPONSABILE  # noqa: E402
-from serena_app.contenuto import bozze  # noqa: E402
+from serena_app.contenuto.pagina import SITO  # noqa: E402
 from serena_app.db import session as sessione_db  # noqa: E402
 from serena_app.pubblicazione import richieste  # noqa: E402
 from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS, VIEWPORTS  # noqa: E402
@@ -169,7 +169,7 @@ def richiesta(browser: Browser, url: str, db_url: str) -> None:
         crea_staff(session=session, nome_utente="marco", password=PASSWORD, ruolo=REDATTORE)
         richieste.chiedi(
             session=session,
-            spazio=bozze.SITO,
+            spazio=SITO,
             autore="marco",
             messaggio="Ho aggiunto l’assemblea di dicembre alla mission: controlla, per favore.",
         )

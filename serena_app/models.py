@@ -2,7 +2,7 @@
 (a demo sandbox's too), failed logins, the audit log and a few settings.
 
 Content rows belong to a page (`pagina`: "pubblicata", the working copy "bozza", a demo
-sandbox's "demo-…" and "demo-…-bozza"; see `bozze.Spazio`). Text limits come from the field
+sandbox's "demo-…" and "demo-…-bozza"; see `pagina.Spazio`). Text limits come from the field
 descriptions in `tipi.py`. Each text has its English version in the same row ("testo_en",
 None until translated) and the Italian it was translated from ("fonte_en", JSON), which tells
 when the English is out of date (`contenuto/traduzioni.py`).

@@ -7,7 +7,7 @@ from serena_app.auth.personale import crea_staff
 from serena_app.auth.ruoli import RESPONSABILE
 from serena_app.auth.sessioni import crea_sessione
 from serena_app.contenuto import bozze, pagina
-from serena_app.contenuto.pagina import PUBBLICATA
+from serena_app.contenuto.pagina import PUBBLICATA, SITO, Spazio
 from serena_app.contenuto.seme import testi_delle_sezioni
 from serena_app.contenuto.semina import semina
 from serena_app.contenuto.tipi import SEZIONE, TAPPA, VALORE, Voce
@@ -50,11 +50,11 @@ def ripristina_contenuto(session: Session, contenuto: dict) -> None:
     """
     if not come_il_seme(session, contenuto):
         semina(session=session, contenuto=contenuto, sovrascrivi=True)
-    bozze.scarta(session=session, spazio=bozze.SITO)
+    bozze.scarta(session=session, spazio=SITO)
 
 
 def salva_mission(
-    session: Session, testo: str, autore: str = "anna", spazio: bozze.Spazio = bozze.SITO
+    session: Session, testo: str, autore: str = "anna", spazio: Spazio = SITO
 ) -> None:
     """Save `testo` as the mission's draft in `spazio`'s working copy (made if need be), from
     its current version, signed by `autore`, as an editor's "Salva" does."""

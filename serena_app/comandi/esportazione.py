@@ -49,8 +49,7 @@ from typing import Any
 from sqlmodel import Session
 
 from serena_app.contenuto import bozze, pagina
-from serena_app.contenuto.bozze import BOZZA, SITO
-from serena_app.contenuto.pagina import PUBBLICATA
+from serena_app.contenuto.pagina import BOZZA, PUBBLICATA, SITO
 from serena_app.contenuto.tipi import (
     SEZIONE,
     SEZIONI,

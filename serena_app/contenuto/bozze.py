@@ -1,13 +1,15 @@
 """Drafts: one working copy of the page, shared by every staff member, published at once.
 
 The working copy is a page in the same tables as the published one (`BOZZA` for the site; a
-demo sandbox has its own pair, see `Spazio`), so every read and write of `pagina.py` works on
-it unchanged; draft writes pass `autore`, which marks the
-item with who changed it and when. A milestone or value of the copy names the published row
+demo sandbox has its own pair, see `pagina.Spazio`), so every read and write of `pagina.py`
+works on it unchanged; draft writes pass `autore`, which marks the item with who changed it
+and when. A milestone or value of the copy names the published row
 it came from (`origine`; none for an item added in the draft).
 
-* `apri` makes the copy, the first time a draft is written (or after a publish or discard it
-  is kept as the copy of what is published).
+* `crea_copia` makes the copy when its pair is made: the site's when it is seeded (`semina`), a
+  sandbox's when it opens. After a publish or discard it is kept as the copy of what is
+  published. `apri` makes a copy that is missing, or gives it the sections a newer version
+  of the site added; it runs at each start, before a publish, a discard and a restore.
 * `differenze` lists what publishing would change, item by item.
 * `pubblica` applies the copy to the published page in one locked transaction: published rows
   are updated in place (their ids stay), added items inserted, deleted ones removed. The copy
@@ -27,48 +29,11 @@ from sqlmodel import Session, col, delete, select
 
 from serena_app import db
 from serena_app.contenuto import pagina, traduzioni
-from serena_app.contenuto.pagina import NOME_BOZZA, PUBBLICATA, SUFFISSO_BOZZA, Pagina
+from serena_app.contenuto.pagina import Spazio
 from serena_app.contenuto.tipi import NOMI_LINGUE, SEZIONE, TAPPA, TIPI, VALORE, Tipo, testo_di
 from serena_app.contenuto.traduzioni import FONTE
 from serena_app.lingue import INGLESE, tempo
 from serena_app.models import MODELLI_ELENCO, Sezione, Tappa, Valore, VersionePagina
-
-BOZZA = Pagina(NOME_BOZZA)
-"""The working copy staff edit."""
-
-
-@dataclasses.dataclass(frozen=True)
-class Spazio:
-    """A published page and its working copy: the site's, or a demo sandbox's."""
-
-    pubblicata: Pagina
-    bozza: Pagina
-
-    @classmethod
-    def di(cls, pubblicata: Pagina) -> "Spazio":
-        """The pair of the published page `pubblicata`."""
-        if pubblicata == PUBBLICATA:
-            return SITO
-        return cls(pubblicata, Pagina(pubblicata.nome + SUFFISSO_BOZZA))
-
-    @classmethod
-    def della_sessione(cls, sandbox: str | None) -> "Spazio":
-        """Where a session edits: its demo sandbox (the name of its published page), or the
-        site."""
-        return cls.di(Pagina(sandbox)) if sandbox else SITO
-
-    @classmethod
-    def della_bozza(cls, bozza: Pagina) -> "Spazio | None":
-        """The pair whose working copy is `bozza`; None if `bozza` is a published page."""
-        if bozza == BOZZA:
-            return SITO
-        if bozza.nome.endswith(SUFFISSO_BOZZA):
-            return cls(Pagina(bozza.nome.removesuffix(SUFFISSO_BOZZA)), bozza)
-        return None
-
-
-SITO = Spazio(PUBBLICATA, BOZZA)
-"""The site's own pages: what visitors see and what staff edit."""
 
 ELENCHI = (TAPPA, VALORE)
 PAGINA = "pagina"  # history's kind for a whole page (a publish, a discard)
@@ -146,8 +111,9 @@ def _esiste(session: Session, spazio: Spazio) -> bool:
     return session.get(VersionePagina, spazio.bozza.nome) is not None
 
 
-def _copia(session: Session, spazio: Spazio) -> None:
-    """Fill the working copy with the published page (in the caller's locked transaction)."""
+def crea_copia(*, session: Session, spazio: Spazio) -> int:
+    """Fill the working copy with the published page and bump its counter (made, for a copy
+    made now), in the caller's locked transaction; returns the counter."""
     for sezione in pagina.leggi_sezioni(session=session, pagina=spazio.pubblicata).values():
         session.add(
             Sezione(
@@ -172,6 +138,7 @@ def _copia(session: Session, spazio: Spazio) -> None:
                 )
             )
     session.flush()
+    return pagina.incrementa_versione(session=session, pagina=spazio.bozza, nuova=True)
 
 
 def _svuota(session: Session, spazio: Spazio) -> None:
@@ -188,15 +155,14 @@ def _sezioni_mancanti(session: Session, spazio: Spazio) -> list[Sezione]:
 
 
 def apri(*, session: Session, spazio: Spazio) -> None:
-    """Make the working copy if there is none yet, or give it the sections a newer version of
-    the site added to the published page; commits. Only reads when there is nothing to do,
-    as on almost every call."""
+    """Make the working copy if there is none, or give it the sections a newer version of the
+    site added to the published page; commits. Only reads when there is nothing to do, as on
+    almost every call."""
     if _esiste(session, spazio) and not _sezioni_mancanti(session, spazio):
         return
     with db.transazione_bloccata(session, VersionePagina):
         if not _esiste(session, spazio):
-            _copia(session, spazio)
-            pagina.incrementa_versione(session=session, pagina=spazio.bozza)
+            crea_copia(session=session, spazio=spazio)
             return
         mancanti = _sezioni_mancanti(session, spazio)
         for sezione in mancanti:
@@ -248,8 +214,7 @@ def scarta(
             )
         _svuota(session, spazio)
         session.flush()
-        _copia(session, spazio)
-        numero = pagina.incrementa_versione(session=session, pagina=spazio.bozza)
+        numero = crea_copia(session=session, spazio=spazio)
     return numero
 
 

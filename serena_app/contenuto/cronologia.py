@@ -25,8 +25,15 @@ from typing import Any
 from sqlmodel import Session, col, or_, select
 
 from serena_app.contenuto import bozze, pagina
-from serena_app.contenuto.bozze import PAGINA, Spazio
-from serena_app.contenuto.pagina import Elemento, NonTrovato, Scrittura, campi_di, leggi_elenco
+from serena_app.contenuto.bozze import PAGINA
+from serena_app.contenuto.pagina import (
+    Elemento,
+    NonTrovato,
+    Scrittura,
+    Spazio,
+    campi_di,
+    leggi_elenco,
+)
 from serena_app.contenuto.tipi import SEZIONE, TIPI, Voce
 from serena_app.contenuto.traduzioni import FONTE
 from serena_app.lingue import INGLESE, LINGUE

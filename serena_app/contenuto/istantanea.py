@@ -17,6 +17,7 @@ from serena_app.contenuto.pagina import (
     PUBBLICATA,
     Pagina,
     Scrittura,
+    Spazio,
     fermo,
     leggi_elenco,
     leggi_sezioni,
@@ -130,7 +131,7 @@ def _elenchi(tappe: Sequence[Tappa] | None, valori: Sequence[Valore] | None, boz
 def leggi_istantanea(*, session: Session, pagina: Pagina) -> Istantanea:
     """Read a whole page from the database (the working copy with its markers and changes)."""
     sezioni = leggi_sezioni(session=session, pagina=pagina)
-    spazio = bozze.Spazio.della_bozza(pagina)
+    spazio = Spazio.della_bozza(pagina)
     tappe = leggi_elenco(session=session, pagina=pagina, modello=Tappa)
     valori = leggi_elenco(session=session, pagina=pagina, modello=Valore)
     return Istantanea(
@@ -147,7 +148,7 @@ def leggi_istantanea(*, session: Session, pagina: Pagina) -> Istantanea:
 def con_scrittura(istantanea: Istantanea, scrittura: Scrittura) -> Istantanea:
     """The snapshot with one write applied: the section's text, or the kind's whole list."""
     elemento = scrittura.elemento
-    bozza = bozze.Spazio.della_bozza(istantanea.pagina) is not None
+    bozza = Spazio.della_bozza(istantanea.pagina) is not None
     cambiato: dict = {"versione": scrittura.versione_pagina}
     if isinstance(elemento, Sezione):
         for campo, valori in _sezioni([elemento], bozza).items():
@@ -245,7 +246,7 @@ def dopo(scrittura: Scrittura, pagina: Pagina, *, session: Session) -> Istantane
     if attuale is None or attuale.versione != scrittura.versione_pagina - 1:
         return aggiornata(pagina, session=session)
     nuova = con_scrittura(attuale, scrittura)
-    if spazio := bozze.Spazio.della_bozza(pagina):
+    if spazio := Spazio.della_bozza(pagina):
         modifiche = [str(d) for d in bozze.differenze(session=session, spazio=spazio)]
         nuova = dataclasses.replace(nuova, modifiche=modifiche)
     with _lock:

@@ -50,15 +50,50 @@ class Pagina:
 PUBBLICATA = Pagina("pubblicata")
 """The page visitors see."""
 
-NOME_BOZZA = "bozza"  # the site's working copy (see bozze.py)
 SUFFISSO_BOZZA = "-bozza"  # a demo sandbox's working copy: its published page's name + this
+
+BOZZA = Pagina("bozza")
+"""The working copy staff edit (see `bozze.py`)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Spazio:
+    """A published page and its working copy: the site's, or a demo sandbox's."""
+
+    pubblicata: Pagina
+    bozza: Pagina
+
+    @classmethod
+    def di(cls, pubblicata: Pagina) -> "Spazio":
+        """The pair of the published page `pubblicata`."""
+        if pubblicata == PUBBLICATA:
+            return SITO
+        return cls(pubblicata, Pagina(pubblicata.nome + SUFFISSO_BOZZA))
+
+    @classmethod
+    def della_sessione(cls, sandbox: str | None) -> "Spazio":
+        """Where a session edits: its demo sandbox (the name of its published page), or the
+        site."""
+        return cls.di(Pagina(sandbox)) if sandbox else SITO
+
+    @classmethod
+    def della_bozza(cls, bozza: Pagina) -> "Spazio | None":
+        """The pair whose working copy is `bozza`; None if `bozza` is a published page."""
+        if bozza == BOZZA:
+            return SITO
+        if bozza.nome.endswith(SUFFISSO_BOZZA):
+            return cls(Pagina(bozza.nome.removesuffix(SUFFISSO_BOZZA)), bozza)
+        return None
+
+
+SITO = Spazio(PUBBLICATA, BOZZA)
+"""The site's own pages: what visitors see and what staff edit."""
 
 
 def pubblicata_di(pagina: Pagina) -> Pagina:
     """The published page of `pagina`'s pair: itself, or the page whose working copy it is."""
-    if pagina.nome == NOME_BOZZA:
-        return PUBBLICATA
-    return Pagina(pagina.nome.removesuffix(SUFFISSO_BOZZA))
+    spazio = Spazio.della_bozza(pagina)
+    return pagina if spazio is None else spazio.pubblicata
 
 
 Elemento = Sezione | Tappa | Valore
@@ -67,6 +102,10 @@ M = TypeVar("M", bound=Tappa | Valore)
 
 class NonTrovato(LookupError):
     """The item no longer exists (someone deleted it)."""
+
+
+class CopiaMancante(LookupError):
+    """A write to a working copy that was never made (`bozze.apri` makes it)."""
 
 
 class Conflitto(Exception):
@@ -175,11 +214,17 @@ def versione_pagina(*, session: Session, pagina: Pagina) -> int:
     return 0 if riga is None else riga.numero
 
 
-def incrementa_versione(*, session: Session, pagina: Pagina) -> int:
+def incrementa_versione(*, session: Session, pagina: Pagina, nuova: bool = False) -> int:
     """Add one to the page's counter in the caller's transaction, atomically.
+
+    Args:
+        nuova: A working copy being made (`bozze.crea_copia`): its counter starts now.
 
     Returns:
         The new number. Two concurrent writers never get the same one.
+
+    Raises:
+        CopiaMancante: `pagina` is a working copy never made; the caller rolls back.
     """
     numero = session.exec(
         update(VersionePagina)
@@ -187,7 +232,9 @@ def incrementa_versione(*, session: Session, pagina: Pagina) -> int:
         .values(numero=col(VersionePagina.numero) + 1)
         .returning(col(VersionePagina.numero))
     ).scalar_one_or_none()
-    if numero is None:  # the page's first write (seeding)
+    if numero is None:  # the page's first write: seeding, or a working copy being made
+        if not nuova and Spazio.della_bozza(pagina) is not None:
+            raise CopiaMancante(pagina)
         session.add(VersionePagina(pagina=pagina.nome, numero=1))
         session.flush()
         numero = 1

@@ -5,10 +5,11 @@ from typing import Any
 
 from sqlmodel import Session, col, delete, select
 
-from serena_app.contenuto import traduzioni
+from serena_app.contenuto import bozze, traduzioni
 from serena_app.contenuto.pagina import (
-    NOME_BOZZA,
+    BOZZA,
     PUBBLICATA,
+    SITO,
     Pagina,
     campi_di,
     chiave_di,
@@ -40,7 +41,8 @@ def semina(
     contenuto: dict[str, Any] = CONTENUTO,
     sovrascrivi: bool = False,
 ) -> bool:
-    """Write the seed content into a page, in one transaction.
+    """Write the seed content into a page, in one transaction. For the site's page, its
+    working copy is made too, or given the sections the seed added (`bozze.apri`).
 
     Args:
         session: An open session; committed when something was written.
@@ -56,13 +58,20 @@ def semina(
         esistenti = session.exec(select(Sezione.chiave).where(Sezione.pagina == pagina.nome))
         if chiavi := set(esistenti):
             _completa(session, pagina, contenuto, chiavi)
-            for tradurre in (pagina, Pagina(NOME_BOZZA) if pagina == PUBBLICATA else None):
+            _apri_la_bozza(session, pagina)
+            for tradurre in (pagina, BOZZA if pagina == PUBBLICATA else None):
                 if tradurre is not None:
                     _traduci(session, tradurre, contenuto)
             return False
     scrivi(session=session, pagina=pagina, contenuto=contenuto)
     session.commit()
+    _apri_la_bozza(session, pagina)
     return True
+
+
+def _apri_la_bozza(session: Session, pagina: Pagina) -> None:
+    if pagina == PUBBLICATA:
+        bozze.apri(session=session, spazio=SITO)
 
 
 def scrivi(*, session: Session, pagina: Pagina, contenuto: dict[str, Any] = CONTENUTO) -> None:

@@ -6,7 +6,7 @@ import logging
 
 from serena_app import db
 from serena_app.contenuto import istantanea
-from serena_app.contenuto.bozze import Spazio
+from serena_app.contenuto.pagina import Spazio
 from serena_app.demo import modalita, sandbox
 
 logger = logging.getLogger(__name__)

@@ -1,6 +1,6 @@
 """Demo sandboxes in the database.
 
-A sandbox is a private pair of pages (`bozze.Spazio`: "demo-…" published and "demo-…-bozza"
+A sandbox is a private pair of pages (`pagina.Spazio`: "demo-…" published and "demo-…-bozza"
 its working copy) seeded from the content file, and a session of the demo editor bound to it
 (`SessioneStaff.sandbox`). Everything staff can do works on it unchanged, because every read
 and write takes the page it works on. At most `modalita.sandbox_max()` are open at once; one
@@ -17,8 +17,7 @@ from sqlmodel import Session, col, delete, func, or_, select, update
 from serena_app import db
 from serena_app.auth.sessioni import adesso, nuova_sessione
 from serena_app.contenuto import bozze
-from serena_app.contenuto.bozze import Spazio
-from serena_app.contenuto.pagina import Pagina
+from serena_app.contenuto.pagina import Pagina, Spazio
 from serena_app.contenuto.semina import scrivi
 from serena_app.demo import capienza, modalita
 from serena_app.demo.modalita import EDITOR
@@ -74,8 +73,8 @@ def _aperte(session: Session, ora: datetime, client: str | None = None) -> int:
 
 
 def apri(*, session: Session, client: str, ora: datetime | None = None) -> str:
-    """Open a sandbox seeded from the content file, with the demo editor's session in it, in
-    one locked transaction; commits.
+    """Open a sandbox seeded from the content file, its working copy made, with the demo
+    editor's session in it, in one locked transaction; commits.
 
     Args:
         session: A session with no unsaved changes.
@@ -97,6 +96,7 @@ def apri(*, session: Session, client: str, ora: datetime | None = None) -> str:
             raise DemoPiena(TROPPE)
         pubblicata = Pagina(f"{capienza.PREFISSO}{secrets.token_hex(8)}")
         scrivi(session=session, pagina=pubblicata)
+        bozze.crea_copia(session=session, spazio=Spazio.di(pubblicata))
         return nuova_sessione(
             session=session,
             staff=_editor(session),

@@ -25,8 +25,7 @@ import redis.asyncio
 
 from serena_app import canali
 from serena_app.contenuto import istantanea
-from serena_app.contenuto.bozze import BOZZA
-from serena_app.contenuto.pagina import PUBBLICATA, Pagina
+from serena_app.contenuto.pagina import BOZZA, PUBBLICATA, Pagina
 
 logger = logging.getLogger(__name__)
 CANALE = "serena:pagina-cambiata"

@@ -20,9 +20,8 @@ from sqlmodel import Session
 
 from serena_app import db
 from serena_app.contenuto import bozze, cronologia, istantanea
-from serena_app.contenuto.bozze import SITO, Spazio
 from serena_app.contenuto.istantanea import Istantanea
-from serena_app.contenuto.pagina import PUBBLICATA, Pagina
+from serena_app.contenuto.pagina import PUBBLICATA, SITO, Pagina, Spazio
 from serena_app.pubblicazione import notifica
 from serena_app.pubblicazione.build import Avviso, ricostruzione
 

@@ -28,7 +28,7 @@ from sqlmodel import Session, col, select, update
 from serena_app import db
 from serena_app.auth.sessioni import adesso
 from serena_app.contenuto import bozze
-from serena_app.contenuto.bozze import Spazio
+from serena_app.contenuto.pagina import Spazio
 from serena_app.models import MESSAGGIO_MAX, RichiestaPubblicazione
 from serena_app.pubblicazione import notifica
 from serena_app.pubblicazione.pubblica import Avviso, Esito

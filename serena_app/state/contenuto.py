@@ -4,7 +4,7 @@ it (`contenuto/istantanea.py`), shared by every browser of the process.
 A visitor's state holds no text: the texts are computed vars with `cache=False`, recomputed
 from the snapshot for each update, so Redis keeps only the page's name and, per text, a short
 digest of what this browser was last sent (Reflex's `__last_delta_*` records). Staff in edit
-mode show the working copy (`bozze.BOZZA`; in a demo sandbox, the sandbox's own): the same
+mode show the working copy (`BOZZA`; in a demo sandbox, the sandbox's own): the same
 vars, over that page's snapshot. The working copy's markers and changes are staff-only
 (`StaffState.bozze`, `StaffState.modifiche`).
 """

@@ -15,9 +15,8 @@ from sqlmodel import Session
 
 from serena_app import lingue
 from serena_app.contenuto import cronologia, istantanea, pagina, revisioni, validazione
-from serena_app.contenuto.bozze import SITO, Spazio
 from serena_app.contenuto.cronologia import CAMBIATA_DA_ALTRI, GiaAttuale, NonAnnullabile
-from serena_app.contenuto.pagina import NonTrovato
+from serena_app.contenuto.pagina import SITO, NonTrovato, Spazio
 from serena_app.contenuto.tipi import (
     NESSUNA,
     TIPI,

@@ -17,8 +17,7 @@ from sqlmodel import Session
 
 from serena_app.auth import indirizzo
 from serena_app.contenuto import istantanea
-from serena_app.contenuto.bozze import SITO, Spazio
-from serena_app.contenuto.pagina import PUBBLICATA, Pagina
+from serena_app.contenuto.pagina import PUBBLICATA, SITO, Pagina, Spazio
 from serena_app.db import esegui
 from serena_app.demo import modalita, sandbox
 from serena_app.lingue import del_percorso, tradotto

@@ -32,7 +32,7 @@ from serena_app.auth import ruoli, sessioni
 from serena_app.auth.ruoli import REDATTORE, RESPONSABILE
 from serena_app.auth.sessioni import Permesso
 from serena_app.contenuto import bozze, cronologia
-from serena_app.contenuto.bozze import SITO, Spazio
+from serena_app.contenuto.pagina import SITO, CopiaMancante, Spazio
 from serena_app.db import esegui
 from serena_app.demo.capienza import LimiteRaggiunto
 from serena_app.state import schede_staff
@@ -87,14 +87,22 @@ def _da_staff(
     **argomenti: Any,
 ) -> tuple[Permesso, R, str]:
     """In one database session: the staff session of the secret `presentato` and its role
-    checked, its working copy made if there is none, `operazione(session=, spazio=, autore=,
-    **argomenti)` run on it, and why they have no change to undo after it ("" if they have)."""
+    checked, `operazione(session=, spazio=, autore=, **argomenti)` run on where it edits, and
+    why they have no change to undo after it ("" if they have).
+
+    The working copy is made with its pair (`bozze.crea_copia`); a write that finds it missing
+    (a database filled by other means) is rolled back, and made again once the copy is."""
     permesso = controlla(sessioni.permesso(session=session, segreto=presentato), ruolo)
     spazio = Spazio.della_sessione(permesso.sandbox)
-    bozze.apri(session=session, spazio=spazio)
-    risultato = operazione(session=session, spazio=spazio, autore=permesso.nome_utente, **argomenti)
+    autore = permesso.nome_utente
+    try:
+        risultato = operazione(session=session, spazio=spazio, autore=autore, **argomenti)
+    except CopiaMancante:
+        session.rollback()
+        bozze.apri(session=session, spazio=spazio)
+        risultato = operazione(session=session, spazio=spazio, autore=autore, **argomenti)
     perche = cronologia.perche_non_annullabile(
-        session=session, spazio=spazio, autore=permesso.nome_utente, dal=permesso.dal
+        session=session, spazio=spazio, autore=autore, dal=permesso.dal
     )
     return permesso, risultato, perche
 
@@ -102,7 +110,7 @@ def _da_staff(
 async def sul_db(stato: "StaffState", operazione: Callable[..., R], /, **argomenti: Any) -> R:
     """Run `operazione(session=, spazio=, autore=, **argomenti)` of the content layer on
     where this tab's session edits, in one thread hop and one database session, which first
-    check the session (the guard's check) and make the working copy if needed.
+    check the session (the guard's check).
 
     Raises:
         NonAutorizzato: No live staff session (the guard then refuses the event).

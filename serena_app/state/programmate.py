@@ -16,7 +16,7 @@ import reflex as rx
 
 from serena_app.auth.sessioni import adesso
 from serena_app.contenuto import validazione
-from serena_app.contenuto.bozze import SITO
+from serena_app.contenuto.pagina import SITO
 from serena_app.db import esegui
 from serena_app.pubblicazione import notifica, programmate, programmatore
 from serena_app.pubblicazione.programmate import FINITE, OrarioNonValido

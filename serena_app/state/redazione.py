@@ -1,6 +1,6 @@
 """Edit mode: which item is open, its fields, errors, conflicts, and every change to content.
 
-Staff edit the working copy (`bozze.BOZZA`; in a demo sandbox, the sandbox's own); visitors
+Staff edit the working copy (`BOZZA`; in a demo sandbox, the sandbox's own); visitors
 see nothing of it until "Pubblica". The path of a change: a handler here (guarded by
 `richiede_staff`, which also says where this session edits) → `validazione` → one function of
 `pagina` on the working copy, in a thread (the database work) → the snapshot and the live push
@@ -16,14 +16,15 @@ from sqlmodel import Session
 
 from serena_app import lingue
 from serena_app.contenuto import bozze, istantanea, pagina, traduzioni, validazione
-from serena_app.contenuto.bozze import SITO, Spazio
 from serena_app.contenuto.pagina import (
+    SITO,
     Conflitto,
     Elemento,
     ElencoPieno,
     NonTrovato,
     OrdineNonValido,
     Scrittura,
+    Spazio,
 )
 from serena_app.contenuto.revisioni import differenza, piega
 from serena_app.contenuto.tipi import (

@@ -20,7 +20,7 @@ from sqlmodel import Session
 from serena_app.auth.ruoli import RESPONSABILE
 from serena_app.auth.sessioni import puo, staff_autorizzato
 from serena_app.contenuto import bozze, validazione
-from serena_app.contenuto.bozze import SITO, Spazio
+from serena_app.contenuto.pagina import SITO, Spazio
 from serena_app.contenuto.tipi import modifiche
 from serena_app.db import esegui
 from serena_app.lingue import tempo

@@ -16,8 +16,8 @@ import reflex as rx
 
 from serena_app.auth.ruoli import REDATTORE
 from serena_app.auth.sessioni import Permesso, staff_autorizzato
-from serena_app.contenuto.bozze import SITO, Spazio
 from serena_app.contenuto.istantanea import Istantanea
+from serena_app.contenuto.pagina import SITO, Spazio
 from serena_app.contenuto.traduzioni import DA_AGGIORNARE, MANCANTE
 from serena_app.state import schede_staff
 from serena_app.state.accesso import AccessoState

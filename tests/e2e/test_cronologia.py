@@ -13,7 +13,7 @@ from sqlmodel import func, select
 
 from serena_app.contenuto import bozze
 from serena_app.contenuto.cronologia import GIA_PUBBLICATA
-from serena_app.contenuto.pagina import PUBBLICATA
+from serena_app.contenuto.pagina import PUBBLICATA, SITO
 from serena_app.models import Revisione
 from tests.e2e.pages.staff import PaginaInModifica, accedi
 from tests.factories import salva_mission
@@ -178,7 +178,7 @@ def _nomi(pannello) -> list[str]:
 def test_the_history_shows_each_version_pages_compares_and_restores_by_keyboard(
     pagina: Page, staff, contenuto, db
 ):
-    bozze.apri(session=db, spazio=bozze.SITO)
+    bozze.apri(session=db, spazio=SITO)
     for numero in range(1, 13):
         salva_mission(db, _versione(numero))
     voci_mission = db.exec(

@@ -14,8 +14,7 @@ from sqlmodel import Session, col, func, select
 from serena_app.components.presenza import BATTITO
 from serena_app.contenuto import bozze
 from serena_app.contenuto import pagina as pagine
-from serena_app.contenuto.bozze import Spazio
-from serena_app.contenuto.pagina import Pagina
+from serena_app.contenuto.pagina import Pagina, Spazio
 from serena_app.contenuto.tipi import SEZIONE, Voce
 from serena_app.db import crea_engine
 from serena_app.demo import sandbox

@@ -14,8 +14,7 @@ import pytest
 from playwright.sync_api import Browser, Page, WebSocket, expect
 from sqlmodel import Session, select
 
-from serena_app.contenuto.bozze import BOZZA
-from serena_app.contenuto.pagina import PUBBLICATA
+from serena_app.contenuto.pagina import BOZZA, PUBBLICATA
 from serena_app.db import crea_engine
 from serena_app.models import Sezione
 from serena_app.state.guardia import DATABASE_NON_RISPONDE

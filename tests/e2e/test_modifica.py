@@ -8,9 +8,8 @@ import pytest
 from playwright.sync_api import Browser, Dialog, Page, expect
 from sqlmodel import Session, select
 
-from serena_app.contenuto.bozze import BOZZA
 from serena_app.contenuto.istantanea import paragrafi
-from serena_app.contenuto.pagina import PUBBLICATA, Pagina, aggiungi, leggi_elenco, quanti
+from serena_app.contenuto.pagina import BOZZA, PUBBLICATA, Pagina, aggiungi, leggi_elenco, quanti
 from serena_app.contenuto.tipi import TAPPA, VALORE
 from serena_app.models import Sezione, Tappa, Valore
 from serena_app.pubblicazione.archivio import Archivio

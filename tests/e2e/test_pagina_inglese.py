@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 from serena_app.contenuto import bozze
 from serena_app.contenuto.istantanea import paragrafi
-from serena_app.contenuto.pagina import leggi_elemento, salva
+from serena_app.contenuto.pagina import BOZZA, SITO, leggi_elemento, salva
 from serena_app.pubblicazione.archivio import Archivio
 from tests.e2e.conftest import ATTESA_BUILD_S, attendi_build, serena_publish
 from tests.factories import MISSION
@@ -175,10 +175,10 @@ def test_the_sitemap_lists_both_pages_with_their_alternates(server: Server):
 
 
 def _salva_mission_inglese(db: Session, testo: str) -> None:
-    versione = leggi_elemento(session=db, pagina=bozze.BOZZA, voce=MISSION).versione
+    versione = leggi_elemento(session=db, pagina=BOZZA, voce=MISSION).versione
     salva(
         session=db,
-        pagina=bozze.BOZZA,
+        pagina=BOZZA,
         voce=MISSION,
         campi={"testo_en": testo},
         versione=versione,
@@ -193,7 +193,7 @@ def test_after_a_publish_the_english_html_is_rebuilt_in_english(
     """A publish of an English text rebuilds `/en/`: the served HTML carries it, still with
     `lang="en"` and its English head; `/` keeps its Italian."""
     testo = "The mission published in English reaches the served HTML too."
-    bozze.apri(session=db, spazio=bozze.SITO)
+    bozze.apri(session=db, spazio=SITO)
     _salva_mission_inglese(db, testo)
     try:
         uscita = serena_publish(server, tmp_path)

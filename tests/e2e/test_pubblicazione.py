@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from serena_app.contenuto import bozze
+from serena_app.contenuto.pagina import SITO
 from serena_app.pubblicazione.archivio import Archivio
 from tests.e2e.conftest import (
     ATTESA_BUILD_S,
@@ -175,7 +176,7 @@ def test_serena_publish_reaches_open_pages_and_the_served_html(
     the drafts live, and the served HTML carries them; with no draft left it refuses."""
     visitatore = PaginaChiSiamo(pagina, contenuto).apri()
     testo = "La mission pubblicata dal terminale, senza aprire il sito."
-    bozze.apri(session=db, spazio=bozze.SITO)
+    bozze.apri(session=db, spazio=SITO)
     salva_mission(db, testo)
     try:
         uscita = serena_publish(server, tmp_path)
@@ -221,7 +222,7 @@ def test_a_publish_serves_new_pages_with_the_same_scripts_and_they_hydrate_clean
     for indirizzo in script:
         assert mission not in httpx.get(f"{server.url}{indirizzo}").text, indirizzo
     testo = "La mission pubblicata senza ricostruire gli script."
-    bozze.apri(session=db, spazio=bozze.SITO)
+    bozze.apri(session=db, spazio=SITO)
     salva_mission(db, testo)
     try:
         assert serena_publish(server, tmp_path).returncode == 0

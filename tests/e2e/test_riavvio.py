@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlmodel import Session, select
 
-from serena_app.contenuto.bozze import BOZZA
+from serena_app.contenuto.pagina import BOZZA
 from serena_app.db import crea_engine
 from serena_app.models import Sezione
 from tests.e2e.conftest import STAFF_PASSWORD, VIEWPORTS, attendi_build, crea_account

@@ -9,8 +9,7 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from serena_app.contenuto.bozze import BOZZA
-from serena_app.contenuto.pagina import leggi_elemento
+from serena_app.contenuto.pagina import BOZZA, leggi_elemento
 from serena_app.contenuto.tipi import SEZIONE, Voce
 from tests.e2e.pages.staff import PaginaInModifica, accedi
 from tests.support.axe import violazioni_alle_due_misure

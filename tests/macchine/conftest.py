@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from sqlmodel import Session, select
 
-from serena_app.contenuto.bozze import BOZZA
+from serena_app.contenuto.pagina import BOZZA
 from serena_app.db import crea_engine
 from serena_app.models import Sezione
 from serena_app.produzione.caddy import SALUTE_S

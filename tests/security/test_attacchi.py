@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from reflex_base.constants.state import FIELD_MARKER
 
 from serena_app.contenuto import bozze, pagina
-from serena_app.contenuto.bozze import BOZZA
+from serena_app.contenuto.pagina import BOZZA, SITO
 from serena_app.contenuto.tipi import TAPPA
 from serena_app.contenuto.validazione import NUMERO_NON_VALIDO
 from serena_app.db import session as sessione_db
@@ -507,7 +507,7 @@ def _riempi_tappe(server, fino_a: int) -> None:
     """Add undated milestones straight in the database until the working copy staff edit has
     `fino_a`."""
     with sessione_db(server.db_url) as session:
-        bozze.apri(session=session, spazio=bozze.SITO)
+        bozze.apri(session=session, spazio=SITO)
         while pagina.quanti(session=session, pagina=BOZZA, tipo=TAPPA) < fino_a:
             campi = {"anno": None, "titolo": "Riempitivo", "testo": "Riempitivo."}
             pagina.aggiungi(session=session, pagina=BOZZA, tipo=TAPPA, campi=campi)

@@ -9,8 +9,7 @@ import json
 
 import httpx
 
-from serena_app.contenuto.bozze import BOZZA
-from serena_app.contenuto.pagina import PUBBLICATA
+from serena_app.contenuto.pagina import BOZZA, PUBBLICATA
 from serena_app.db import session as sessione_db
 from serena_app.state.redazione import BOZZE_CAMBIATE
 from tests.factories import ripristina_contenuto

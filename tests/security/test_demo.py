@@ -14,8 +14,7 @@ from sqlalchemy import Engine, text
 from sqlmodel import func, select
 
 from serena_app.auth.sessioni import adesso, nuova_sessione
-from serena_app.contenuto.bozze import Spazio
-from serena_app.contenuto.pagina import Pagina
+from serena_app.contenuto.pagina import Pagina, Spazio
 from serena_app.db import session as sessione_db
 from serena_app.demo import modalita
 from serena_app.demo.capienza import PIENA, TROPPO_RAPIDE

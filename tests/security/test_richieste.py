@@ -12,6 +12,7 @@ from sqlmodel import Session, delete
 
 from serena_app.auth.ruoli import SOLO_RESPONSABILE
 from serena_app.contenuto import bozze
+from serena_app.contenuto.pagina import SITO
 from serena_app.contenuto.validazione import NON_AMMESSI
 from serena_app.models import RichiestaPubblicazione
 from serena_app.pubblicazione import richieste
@@ -47,10 +48,10 @@ def richiesta(db: Engine, credenziali, contenuto) -> Iterator[tuple[str, int]]:
     """A redattore's draft and their open request with `MESSAGGIO`: (their name, its id)."""
     redattore = credenziali("redattore").nome_utente
     with Session(db) as session:
-        bozze.apri(session=session, spazio=bozze.SITO)
+        bozze.apri(session=session, spazio=SITO)
         salva_mission(session, "Mission proposta.", autore=redattore)
         aperta = richieste.chiedi(
-            session=session, spazio=bozze.SITO, autore=redattore, messaggio=MESSAGGIO
+            session=session, spazio=SITO, autore=redattore, messaggio=MESSAGGIO
         )
     yield redattore, aperta.id
     with Session(db) as session:
@@ -133,7 +134,7 @@ def test_a_request_message_with_invisible_or_broken_text_is_refused_in_italian(
     surrogate or one character too many get the rule's Italian message, and no request."""
     redattore = credenziali("redattore")
     with Session(db) as session:
-        bozze.apri(session=session, spazio=bozze.SITO)
+        bozze.apri(session=session, spazio=SITO)
         salva_mission(session, "Mission proposta.", autore=redattore.nome_utente)
     prima = righe(db, TABELLE)
 

@@ -5,7 +5,7 @@ translation markers (missing, out of date) never reach a visitor."""
 import json
 from typing import Any
 
-from serena_app.contenuto.pagina import NOME_BOZZA
+from serena_app.contenuto.pagina import BOZZA
 from serena_app.contenuto.traduzioni import DA_AGGIORNARE
 from serena_app.db import session as sessione_db
 from serena_app.state.redazione import ALTRA_LINGUA, STRUTTURA_IN_ITALIANO
@@ -49,7 +49,7 @@ def test_a_form_with_the_other_languages_fields_saves_nothing(server, db, ciclo,
             await italiana.connetti(segreto=staff.token)
             await italiana.scambia(f"{REDAZIONE}.alterna_modifica")  # the working copy is made
             prima.update(righe(db))
-            tappa = next(t["id"] for t in prima["tappa"] if t["pagina"] == NOME_BOZZA)
+            tappa = next(t["id"] for t in prima["tappa"] if t["pagina"] == BOZZA.nome)
             await italiana.scambia(f"{REDAZIONE}.apri", {"tipo": "sezione", "chiave": "mission"})
             messaggi = await italiana.scambia(
                 f"{REDAZIONE}.salva", {"form_data": {"testo": HACK, "testo_en": HACK}}
@@ -94,7 +94,7 @@ def test_a_move_or_delete_sent_from_the_english_page_changes_nothing(
             await inglese.connetti(segreto=staff.token)
             await inglese.scambia(f"{REDAZIONE}.alterna_modifica")  # the working copy is made
             prima.update(righe(db))
-            valore = next(v["id"] for v in prima["valore"] if v["pagina"] == NOME_BOZZA)
+            valore = next(v["id"] for v in prima["valore"] if v["pagina"] == BOZZA.nome)
             stati = vista(
                 await inglese.scambia(
                     f"{REDAZIONE}.sposta", {"tipo": "valore", "chiave": valore, "di": 1}

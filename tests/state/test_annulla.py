@@ -10,9 +10,8 @@ from reflex_base import constants
 from sqlmodel import Session
 
 from serena_app.contenuto import bozze
-from serena_app.contenuto.bozze import BOZZA, SITO
 from serena_app.contenuto.cronologia import GIA_PUBBLICATA
-from serena_app.contenuto.pagina import PUBBLICATA, leggi_elemento
+from serena_app.contenuto.pagina import BOZZA, PUBBLICATA, SITO, leggi_elemento
 from serena_app.contenuto.tipi import SEZIONE, Voce
 from serena_app.state.accesso import AccessoState
 from serena_app.state.cronologia import CronologiaState

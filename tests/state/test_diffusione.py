@@ -16,8 +16,8 @@ from reflex_base import constants
 from sqlmodel import Session
 
 from serena_app.contenuto import istantanea
-from serena_app.contenuto.bozze import BOZZA, SITO, apri, pubblica
-from serena_app.contenuto.pagina import PUBBLICATA
+from serena_app.contenuto.bozze import apri, pubblica
+from serena_app.contenuto.pagina import BOZZA, PUBBLICATA, SITO
 from serena_app.lingue import ITALIANO
 from serena_app.state import diffusione
 from serena_app.state.accesso import AccessoState

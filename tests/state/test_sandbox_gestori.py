@@ -18,7 +18,7 @@ from serena_app.auth import due_passaggi, inviti, sessioni
 from serena_app.auth.personale import disabilita_staff
 from serena_app.auth.ruoli import REDATTORE, RESPONSABILE
 from serena_app.auth.sessioni import adesso
-from serena_app.contenuto.bozze import SITO
+from serena_app.contenuto.pagina import SITO
 from serena_app.demo import sandbox
 from serena_app.models import Programmata
 from serena_app.pubblicazione import programmate, richieste

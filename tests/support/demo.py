@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlmodel import Session, func, select, update
 
-from serena_app.contenuto.bozze import Spazio
+from serena_app.contenuto.pagina import Spazio
 from serena_app.db import crea_engine
 from serena_app.db import session as sessione_db
 from serena_app.demo import presentatore

@@ -16,8 +16,7 @@ from sqlalchemy import text
 from sqlmodel import Session, func, select
 
 from serena_app.contenuto import istantanea, pagina
-from serena_app.contenuto.bozze import BOZZA
-from serena_app.contenuto.pagina import PUBBLICATA
+from serena_app.contenuto.pagina import BOZZA, PUBBLICATA
 from serena_app.db import crea_engine
 from serena_app.models import Revisione
 from serena_app.produzione.servizi import Postgres

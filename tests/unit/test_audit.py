@@ -20,7 +20,7 @@ from serena_app.auth.sessioni import adesso
 from serena_app.comandi import audit
 from serena_app.comandi.cli import main
 from serena_app.contenuto import bozze, pagina
-from serena_app.contenuto.bozze import BOZZA, SITO
+from serena_app.contenuto.pagina import BOZZA, SITO
 from serena_app.contenuto.semina import semina
 from serena_app.contenuto.tipi import SEZIONE, Voce
 from tests.factories import PASSWORD

@@ -20,8 +20,7 @@ from serena_app.comandi import backup, cli, ripristino_postgres
 from serena_app.comandi.backup_postgres import esegui
 from serena_app.comandi.copie import CopiaNonValida, migrazioni
 from serena_app.contenuto import bozze, istantanea, pagina
-from serena_app.contenuto.bozze import BOZZA
-from serena_app.contenuto.pagina import PUBBLICATA
+from serena_app.contenuto.pagina import BOZZA, PUBBLICATA, SITO
 from serena_app.contenuto.semina import semina
 from serena_app.db import MIGRATIONS, crea_engine, migra
 from serena_app.models import Revisione
@@ -46,7 +45,7 @@ def vivo(radice: Path) -> Iterator[str]:
         migra(engine)
         with Session(engine) as session:
             semina(session=session)
-            bozze.apri(session=session, spazio=bozze.SITO)
+            bozze.apri(session=session, spazio=SITO)
         engine.dispose()
         yield url
 

@@ -5,9 +5,9 @@ import pytest
 from sqlmodel import Session
 
 from serena_app.contenuto import bozze, pagina
-from serena_app.contenuto.bozze import BOZZA, Differenza
+from serena_app.contenuto.bozze import Differenza
 from serena_app.contenuto.istantanea import leggi_istantanea
-from serena_app.contenuto.pagina import PUBBLICATA
+from serena_app.contenuto.pagina import BOZZA, PUBBLICATA, SITO
 from serena_app.contenuto.tipi import SEZIONE, VALORE, Voce
 from serena_app.models import Sezione, Tappa, Valore
 from tests.factories import db_seminato, salva_mission
@@ -18,7 +18,7 @@ MISSION = Voce(SEZIONE.nome, chiave="mission")
 @pytest.fixture
 def db(session, contenuto) -> Session:
     db_seminato(session, contenuto)
-    bozze.apri(session=session, spazio=bozze.SITO)
+    bozze.apri(session=session, spazio=SITO)
     return session
 
 
@@ -81,7 +81,7 @@ def test_drafts_change_nothing_published_and_list_what_would_change(db):
     _modifica_tutto(db)
     assert _pagina(db, PUBBLICATA) == pubblicata
     assert _pagina(db, BOZZA) != pubblicata
-    cambi = bozze.differenze(session=db, spazio=bozze.SITO)
+    cambi = bozze.differenze(session=db, spazio=SITO)
     assert Differenza("sezione", "mission", "modificata") in cambi
     assert Differenza("tappa", "Fondazione, in bozza", "modificata") in cambi
     assert Differenza("valore", "Valore nuovo", "aggiunta") in cambi
@@ -97,10 +97,10 @@ def test_publishing_applies_every_draft_and_keeps_published_ids(db):
     _modifica_tutto(db)
     bozza = _pagina(db, BOZZA)
     prima = pagina.versione_pagina(session=db, pagina=PUBBLICATA)
-    assert bozze.pubblica(session=db, spazio=bozze.SITO) == prima + 1
+    assert bozze.pubblica(session=db, spazio=SITO) == prima + 1
     assert _pagina(db, PUBBLICATA) == bozza
     assert _pagina(db, BOZZA) == bozza
-    assert bozze.differenze(session=db, spazio=bozze.SITO) == []
+    assert bozze.differenze(session=db, spazio=SITO) == []
     assert [t.id for t in _elenco(db, Tappa, PUBBLICATA)] == ids[:-1]  # the deleted one
     assert not any(r.autore for r in [*_elenco(db, Tappa), *_elenco(db, Valore)])
 
@@ -117,19 +117,19 @@ def test_a_publish_that_fails_midway_leaves_the_published_page_as_it_was(db, mon
 
     monkeypatch.setattr(pagina, "incrementa_versione", guasto)
     with pytest.raises(RuntimeError):
-        bozze.pubblica(session=db, spazio=bozze.SITO)
+        bozze.pubblica(session=db, spazio=SITO)
     monkeypatch.undo()
     assert _pagina(db, PUBBLICATA) == pubblicata
-    assert len(bozze.differenze(session=db, spazio=bozze.SITO)) == 6
+    assert len(bozze.differenze(session=db, spazio=SITO)) == 6
 
 
 def test_discarding_drops_every_draft(db):
     pubblicata = _pagina(db, PUBBLICATA)
     _modifica_tutto(db)
-    bozze.scarta(session=db, spazio=bozze.SITO)
+    bozze.scarta(session=db, spazio=SITO)
     assert _pagina(db, BOZZA) == pubblicata
     assert _pagina(db, PUBBLICATA) == pubblicata
-    assert bozze.differenze(session=db, spazio=bozze.SITO) == []
+    assert bozze.differenze(session=db, spazio=SITO) == []
 
 
 def test_two_staff_on_the_same_draft_the_stale_save_is_refused(engine, db):
@@ -157,7 +157,7 @@ def test_two_staff_on_the_same_draft_the_stale_save_is_refused(engine, db):
 
 
 def test_opening_the_draft_twice_makes_one_copy(db):
-    bozze.apri(session=db, spazio=bozze.SITO)
+    bozze.apri(session=db, spazio=SITO)
     assert len(_elenco(db, Tappa)) == len(_elenco(db, Tappa, PUBBLICATA))
     assert len(_elenco(db, Valore)) == len(_elenco(db, Valore, PUBBLICATA))
 
@@ -165,10 +165,10 @@ def test_opening_the_draft_twice_makes_one_copy(db):
 def test_a_working_copy_made_before_a_section_was_editable_gets_it(db):
     db.delete(db.get(Sezione, (BOZZA.nome, "sottotitolo")))
     db.commit()
-    bozze.apri(session=db, spazio=bozze.SITO)
+    bozze.apri(session=db, spazio=SITO)
     pubblicato = db.get(Sezione, (PUBBLICATA.nome, "sottotitolo")).testo
     assert db.get(Sezione, (BOZZA.nome, "sottotitolo")).testo == pubblicato
-    assert bozze.differenze(session=db, spazio=bozze.SITO) == []
+    assert bozze.differenze(session=db, spazio=SITO) == []
 
 
 def test_a_draft_saved_after_the_list_was_shown_is_not_published_with_it(engine, db):
@@ -186,19 +186,19 @@ def test_a_draft_saved_after_the_list_was_shown_is_not_published_with_it(engine,
         versione=primo.versione,
         autore="anna",
     )
-    versione, elenco = bozze.da_pubblicare(session=db, spazio=bozze.SITO)
+    versione, elenco = bozze.da_pubblicare(session=db, spazio=SITO)
     visto = [str(d) for d in elenco]
     assert visto == ["Valore «Valore di Anna»: modificato"]
     with Session(engine) as bruno:
         salva_mission(bruno, "La mission di Bruno.", "bruno")
     for confermato in ({"versione": versione, "elenco": visto}, {"elenco": visto}):
         with pytest.raises(bozze.BozzaCambiata):
-            bozze.pubblica(session=db, spazio=bozze.SITO, autore="anna", **confermato)
+            bozze.pubblica(session=db, spazio=SITO, autore="anna", **confermato)
         assert _pagina(db, PUBBLICATA) == pubblicata
-    versione, elenco = bozze.da_pubblicare(session=db, spazio=bozze.SITO)
+    versione, elenco = bozze.da_pubblicare(session=db, spazio=SITO)
     visto = [str(d) for d in elenco]
     assert visto == ["Testo della mission: modificato", "Valore «Valore di Anna»: modificato"]
-    bozze.pubblica(session=db, spazio=bozze.SITO, versione=versione, elenco=visto, autore="anna")
+    bozze.pubblica(session=db, spazio=SITO, versione=versione, elenco=visto, autore="anna")
     assert _pagina(db, PUBBLICATA) == _pagina(db, BOZZA)
     assert _pagina(db, PUBBLICATA)[0]["mission"] == ["La mission di Bruno."]
-    assert bozze.differenze(session=db, spazio=bozze.SITO) == []
+    assert bozze.differenze(session=db, spazio=SITO) == []

@@ -21,8 +21,7 @@ from serena_app import db
 from serena_app.comandi import backup
 from serena_app.comandi.cli import main
 from serena_app.contenuto import pagina
-from serena_app.contenuto.bozze import BOZZA
-from serena_app.contenuto.pagina import PUBBLICATA
+from serena_app.contenuto.pagina import BOZZA, PUBBLICATA
 from serena_app.contenuto.tipi import SEZIONE, Voce
 from tests.factories import PASSWORD
 
@@ -62,6 +61,11 @@ def _mission(url: str, quale) -> str | None:
         return elemento.testo if elemento else None
 
 
+def _versione(url: str, quale) -> int:
+    with db.session(url) as session:
+        return pagina.versione_pagina(session=session, pagina=quale)
+
+
 def test_export_edit_import_leaves_drafts_to_publish(url, tmp_path, capsys):
     file = tmp_path / "contenuti.json"
     assert main(["export", str(file)]) == 0
@@ -81,9 +85,11 @@ def test_export_edit_import_leaves_drafts_to_publish(url, tmp_path, capsys):
 def test_a_bad_file_is_named_and_changes_nothing(url, tmp_path, capsys):
     file = tmp_path / "contenuti.json"
     file.write_text('{"formato": "serena-contenuti", "versione": 7, "pagine": {}}')
+    prima = _versione(url, BOZZA)
     assert main(["import", str(file)]) == 1
     assert capsys.readouterr().err.startswith("versione: questo sito legge le versioni 1 e 2.")
-    assert _mission(url, BOZZA) is None  # not even a working copy was made
+    assert _versione(url, BOZZA) == prima  # the working copy was not written
+    assert _mission(url, BOZZA) == _mission(url, PUBBLICATA)
     assert main(["import", str(tmp_path / "manca.json")]) == 1
     assert "Impossibile usare il file" in capsys.readouterr().err
 
@@ -396,6 +402,7 @@ def test_a_number_out_of_range_gets_an_italian_message(url, tmp_path, capsys, nu
     file = tmp_path / "numero.json"
     file.write_text(json.dumps(dati).replace('"SEGNAPOSTO"', numero), encoding="utf-8")
     capsys.readouterr()
+    prima = _versione(url, BOZZA)
     assert main(["import", str(file)]) == 1
     assert capsys.readouterr().err.startswith(messaggio)
-    assert _mission(url, BOZZA) is None
+    assert _versione(url, BOZZA) == prima  # the working copy was not written

@@ -9,7 +9,7 @@ from sqlmodel import select
 from serena_app import db
 from serena_app.comandi.cli import main
 from serena_app.contenuto import bozze, pagina
-from serena_app.contenuto.pagina import PUBBLICATA
+from serena_app.contenuto.pagina import PUBBLICATA, SITO
 from serena_app.contenuto.tipi import SEZIONE, Voce
 from serena_app.models import Revisione
 from serena_app.pubblicazione.pubblica import AUTORE_COMANDO
@@ -34,7 +34,7 @@ def _pubblicata(url: str) -> str:
 
 def test_publish_publishes_the_drafts_and_lists_them(url: str, capsys):
     with db.session(url) as session:
-        bozze.apri(session=session, spazio=bozze.SITO)
+        bozze.apri(session=session, spazio=SITO)
         salva_mission(session, "La mission cambiata da un terminale.")
     capsys.readouterr()
     assert main(["publish"]) == 0
@@ -47,7 +47,7 @@ def test_publish_publishes_the_drafts_and_lists_them(url: str, capsys):
             select(Revisione).where(Revisione.azione == "pubblicata")
         ).one()
         assert pubblicazione.autore == AUTORE_COMANDO
-        assert bozze.differenze(session=session, spazio=bozze.SITO) == []
+        assert bozze.differenze(session=session, spazio=SITO) == []
 
 
 def test_publish_with_no_draft_says_so_and_changes_nothing(url: str, capsys):

@@ -12,9 +12,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import select
 
 from serena_app.contenuto import bozze, cronologia, pagina, revisioni
-from serena_app.contenuto.bozze import BOZZA, SITO
 from serena_app.contenuto.cronologia import NonAnnullabile, differenza_parole
-from serena_app.contenuto.pagina import PUBBLICATA
+from serena_app.contenuto.pagina import BOZZA, PUBBLICATA, SITO, Spazio
 from serena_app.contenuto.semina import semina
 from serena_app.contenuto.tipi import SEZIONE, VALORE, Voce
 from serena_app.models import Revisione, Valore
@@ -215,7 +214,7 @@ def test_undo_of_a_change_someone_else_changed_since_is_refused(sito):
 
 
 def test_a_revision_of_a_demo_sandbox_cannot_be_restored_on_the_site(sito):
-    altro = bozze.Spazio.di(pagina.Pagina("demo-x"))
+    altro = Spazio.di(pagina.Pagina("demo-x"))
     salva_mission(sito, "Del sito.")
     revisione = cronologia.di(session=sito, spazio=SITO, chiave="mission")[0]
     with pytest.raises(pagina.NonTrovato):

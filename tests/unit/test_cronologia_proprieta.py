@@ -13,9 +13,15 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from sqlmodel import Session, func, select
 
 from serena_app.contenuto import bozze, cronologia, pagina
-from serena_app.contenuto.bozze import BOZZA, SITO
 from serena_app.contenuto.cronologia import GiaAttuale, NonAnnullabile
-from serena_app.contenuto.pagina import PUBBLICATA, Conflitto, NonTrovato, OrdineNonValido
+from serena_app.contenuto.pagina import (
+    BOZZA,
+    PUBBLICATA,
+    SITO,
+    Conflitto,
+    NonTrovato,
+    OrdineNonValido,
+)
 from serena_app.contenuto.semina import semina
 from serena_app.contenuto.tipi import SEZIONE, VALORE, Voce
 from serena_app.db import crea_engine, migra

@@ -4,7 +4,7 @@ the English was saved, missing where there is none, current again once the Engli
 import pytest
 
 from serena_app.contenuto import bozze, pagina
-from serena_app.contenuto.bozze import BOZZA, SITO
+from serena_app.contenuto.pagina import BOZZA, SITO
 from serena_app.contenuto.semina import semina
 from serena_app.contenuto.tipi import SEZIONE, Voce
 from tests.factories import salva_mission

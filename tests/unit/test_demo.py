@@ -13,8 +13,7 @@ from serena_app.auth.credenziali import AccessoNegato, accedi
 from serena_app.auth.ruoli import REDATTORE, RESPONSABILE
 from serena_app.auth.sessioni import adesso, sessione_viva
 from serena_app.contenuto import bozze, istantanea, pagina, seme
-from serena_app.contenuto.bozze import SITO, Spazio
-from serena_app.contenuto.pagina import PUBBLICATA, Pagina
+from serena_app.contenuto.pagina import BOZZA, PUBBLICATA, SITO, Pagina, Spazio
 from serena_app.contenuto.semina import semina
 from serena_app.contenuto.tipi import SEZIONE, TAPPA, VALORE, Voce
 from serena_app.demo import capienza, comando, modalita, qr, sandbox
@@ -128,8 +127,8 @@ def test_past_its_revision_cap_a_sandbox_refuses_every_write_and_changes_nothing
     # Another sandbox, and the site, write as before.
     salva_mission(demo, "La mia prova.", modalita.EDITOR, altra)
     assert _mission(demo, altra.bozza) == "La mia prova."
-    salva_mission(demo, "Il sito.", modalita.EDITOR, bozze.SITO)
-    assert _mission(demo, bozze.BOZZA) == "Il sito."
+    salva_mission(demo, "Il sito.", modalita.EDITOR, SITO)
+    assert _mission(demo, BOZZA) == "Il sito."
 
 
 def test_past_its_size_cap_a_sandbox_refuses_the_write_and_changes_nothing(demo, monkeypatch):
@@ -307,7 +306,7 @@ def test_what_a_sandbox_publishes_stays_in_it(demo, contenuto):
     assert _mission(demo, mia.pubblicata) == "Solo mia."
     assert _mission(demo, altra.pubblicata) == contenuto["sezioni"]["mission"]
     assert _mission(demo, PUBBLICATA) == contenuto["sezioni"]["mission"]
-    assert bozze.differenze(session=demo, spazio=bozze.SITO) == []
+    assert bozze.differenze(session=demo, spazio=SITO) == []
 
 
 def test_reset_puts_the_sandbox_back_to_the_seed(demo, contenuto):

@@ -10,8 +10,7 @@ from sqlmodel import func, select
 from serena_app.comandi import esportazione
 from serena_app.comandi.esportazione import FileNonValido
 from serena_app.contenuto import bozze, pagina, traduzioni
-from serena_app.contenuto.bozze import BOZZA, SITO
-from serena_app.contenuto.pagina import PUBBLICATA
+from serena_app.contenuto.pagina import BOZZA, PUBBLICATA, SITO
 from serena_app.contenuto.semina import semina
 from serena_app.contenuto.tipi import SEZIONE, TAPPA, Voce
 from serena_app.contenuto.traduzioni import DA_AGGIORNARE, MANCANTE
@@ -157,7 +156,7 @@ DANNI = {
     ),
     "inglese in un file di versione 1": (
         lambda f: f.update(versione=1),
-        "pagine.pubblicata: campo sconosciuto «sezioni_en».",
+        "pagine.bozza: campo sconosciuto «sezioni_en».",
     ),
 }
 
@@ -204,10 +203,12 @@ def test_a_utf8_bom_before_the_file_is_skipped(sito):
 
 
 def _salva(session, voce: Voce, **campi) -> None:
+    """A change of the published page; its working copy then equals it, as after a publish."""
     elemento = pagina.leggi_elemento(session=session, pagina=PUBBLICATA, voce=voce)
     pagina.salva(
         session=session, pagina=PUBBLICATA, voce=voce, campi=campi, versione=elemento.versione
     )
+    bozze.scarta(session=session, spazio=SITO)
 
 
 def _stati(session, quale) -> dict:

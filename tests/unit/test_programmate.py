@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from serena_app.comandi import audit
 from serena_app.contenuto import bozze, pagina
-from serena_app.contenuto.pagina import PUBBLICATA
+from serena_app.contenuto.pagina import PUBBLICATA, SITO
 from serena_app.models import Programmata, Revisione
 from serena_app.pubblicazione import programmate, pubblica
 from serena_app.pubblicazione.programmate import (
@@ -120,7 +120,7 @@ def pubblicazioni(engine, contenuto, monkeypatch) -> list[int]:
     monkeypatch.setattr(pubblica, "_notifica", notifica)
     with Session(engine) as session:
         db_seminato(session, contenuto)
-        bozze.apri(session=session, spazio=bozze.SITO)
+        bozze.apri(session=session, spazio=SITO)
     return fatte
 
 

@@ -12,8 +12,7 @@ from sqlmodel import Session, select
 from serena_app.auth.ruoli import REDATTORE
 from serena_app.comandi import audit
 from serena_app.contenuto import bozze
-from serena_app.contenuto.bozze import SITO
-from serena_app.contenuto.pagina import PUBBLICATA, leggi_sezioni
+from serena_app.contenuto.pagina import PUBBLICATA, SITO, leggi_sezioni
 from serena_app.models import RichiestaPubblicazione
 from serena_app.pubblicazione import richieste
 from tests.factories import db_seminato, salva_mission, staff_con_sessione

@@ -4,6 +4,7 @@ them, its wording and coalescing, and the presenter's one-time key."""
 import pytest
 
 from serena_app.contenuto import bozze
+from serena_app.contenuto.pagina import SITO
 from serena_app.contenuto.semina import semina
 from serena_app.contenuto.tipi import SEZIONE, Voce
 from serena_app.demo import capienza, comando, cronaca, modalita, presentatore, sandbox
@@ -53,7 +54,7 @@ def test_a_refused_write_and_the_site_s_own_writes_give_no_fact(demo, monkeypatc
     with pytest.raises(capienza.LimiteRaggiunto):
         salva_mission(demo, TESTO, modalita.EDITOR, spazio)
     demo.rollback()
-    salva_mission(demo, "Un testo del sito", modalita.EDITOR, bozze.SITO)
+    salva_mission(demo, "Un testo del sito", modalita.EDITOR, SITO)
     assert cronaca.CRONACA.preleva() == []
 
 

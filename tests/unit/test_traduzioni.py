@@ -12,8 +12,7 @@ from sqlalchemy import Engine, inspect
 from sqlmodel import Session, select
 
 from serena_app.contenuto import bozze, cronologia, istantanea, pagina, seme, traduzioni
-from serena_app.contenuto.bozze import BOZZA, SITO
-from serena_app.contenuto.pagina import PUBBLICATA, Conflitto
+from serena_app.contenuto.pagina import BOZZA, PUBBLICATA, SITO, Conflitto
 from serena_app.contenuto.semina import semina
 from serena_app.contenuto.tipi import SEZIONE, TAPPA, VALORE, Voce
 from serena_app.contenuto.traduzioni import DA_AGGIORNARE, MANCANTE
