@@ -25,7 +25,8 @@ from serena_app.auth import eventi as azioni
 from serena_app.comandi.terminale import sicuro
 from serena_app.contenuto.bozze import PAGINA
 from serena_app.contenuto.pagina import PUBBLICATA
-from serena_app.contenuto.tipi import NOMI_LINGUE, SEZIONE, testo_di
+from serena_app.contenuto.parole import testo_di
+from serena_app.contenuto.tipi import NOMI_LINGUE, SEZIONE
 from serena_app.lingue.tempo import FUSO
 from serena_app.models import Evento, Programmata, Revisione, RichiestaPubblicazione
 from serena_app.pubblicazione import programmate

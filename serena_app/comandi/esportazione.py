@@ -32,7 +32,7 @@ translation then shows as "da aggiornare" where the Italian changed).
 
 An import first looks at the file without reading it: a regular file (never a FIFO, a device or
 a folder) of at most 2 MB; it reads at most that much (a UTF-8 BOM is skipped), then checks
-every field, Italian and English, with the rules of the edit forms (`validazione.py`, limits
+every field, Italian and English, with the rules of the edit forms (`tipi.py`, limits
 from `tipi.py`) before it writes anything; the first problem is named by its place in the file
 ("pagine.pubblicata.tappe[3].titolo_en: …"). A valid file's published page becomes the working
 copy, signed "importazione": staff review it and press "Pubblica".
@@ -51,16 +51,16 @@ from sqlmodel import Session
 from serena_app.contenuto import bozze, pagina
 from serena_app.contenuto.pagina import BOZZA, PUBBLICATA, SITO
 from serena_app.contenuto.tipi import (
+    FONTE,
     SEZIONE,
     SEZIONI,
     SEZIONI_FACOLTATIVE,
     TAPPA,
     VALORE,
+    ErroreValidazione,
     Tipo,
     colonna,
 )
-from serena_app.contenuto.traduzioni import FONTE
-from serena_app.contenuto.validazione import ErroreValidazione
 from serena_app.lingue import INGLESE
 from serena_app.models import VersionePagina
 
@@ -138,7 +138,7 @@ def _campo(tipo: Tipo, nome: str, valore: object, dove: str, obbligatorio: bool 
 
 def _inglese(tipo: Tipo, campi: dict[str, object], dove: str) -> dict[str, Any]:
     """An item's English texts (null: none) and their Italian source, checked; the source back
-    to the JSON text the tables keep (`traduzioni.fonte`)."""
+    to the JSON text the tables keep (`tipi.fonte`)."""
     tradotti = [c.nome for c in tipo.campi if c.tradotto]
     inglese: dict[str, Any] = {}
     for nome in tradotti:

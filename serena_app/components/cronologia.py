@@ -8,7 +8,8 @@ import reflex as rx
 from reflex.vars import Var
 
 from serena_app.components.editor import in_modifica
-from serena_app.contenuto.tipi import SEZIONE, SEZIONI, Tipo, Voce, id_controllo, id_in_elenco
+from serena_app.contenuto.parole import id_controllo, id_in_elenco
+from serena_app.contenuto.tipi import SEZIONE, SEZIONI, Tipo, Voce
 from serena_app.contenuto.viste import RevisioneVista
 from serena_app.lingue import LINGUA_STAFF
 from serena_app.state.accesso import responsabile

@@ -8,15 +8,8 @@ from reflex.vars import Var
 
 from serena_app.components.leggibilita import figure_editor, segue_il_testo
 from serena_app.components.presenza import chi_sta_modificando
-from serena_app.contenuto.tipi import (
-    SEZIONE,
-    SEZIONI,
-    Campo,
-    Tipo,
-    Voce,
-    id_controllo,
-    id_in_elenco,
-)
+from serena_app.contenuto.parole import id_controllo, id_in_elenco
+from serena_app.contenuto.tipi import SEZIONE, SEZIONI, Campo, Tipo, Voce
 from serena_app.contenuto.traduzioni import STATI
 from serena_app.contenuto.viste import MOTIVI_FERMO
 from serena_app.lingue import ITALIANO, LINGUA_STAFF, lingua, percorso

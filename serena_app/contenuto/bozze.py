@@ -30,8 +30,8 @@ from sqlmodel import Session, col, delete, select
 from serena_app import db
 from serena_app.contenuto import pagina, traduzioni
 from serena_app.contenuto.pagina import Spazio
-from serena_app.contenuto.tipi import NOMI_LINGUE, SEZIONE, TAPPA, TIPI, VALORE, Tipo, testo_di
-from serena_app.contenuto.traduzioni import FONTE
+from serena_app.contenuto.parole import testo_di
+from serena_app.contenuto.tipi import FONTE, NOMI_LINGUE, SEZIONE, TAPPA, TIPI, VALORE, Tipo
 from serena_app.lingue import INGLESE, tempo
 from serena_app.models import MODELLI_ELENCO, Sezione, Tappa, Valore, VersionePagina
 

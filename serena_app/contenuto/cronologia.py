@@ -34,8 +34,7 @@ from serena_app.contenuto.pagina import (
     campi_di,
     leggi_elenco,
 )
-from serena_app.contenuto.tipi import SEZIONE, TIPI, Voce
-from serena_app.contenuto.traduzioni import FONTE
+from serena_app.contenuto.tipi import FONTE, SEZIONE, TIPI, Voce
 from serena_app.lingue import INGLESE, LINGUE
 from serena_app.models import MODELLI_ELENCO, Revisione
 

@@ -24,9 +24,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, func, select
 
 from serena_app import db
-from serena_app.contenuto import traduzioni
-from serena_app.contenuto.tipi import SEZIONE, TAPPA, TIPI, VALORE, Tipo, Voce
-from serena_app.contenuto.traduzioni import FONTE
+from serena_app.contenuto.tipi import FONTE, SEZIONE, TAPPA, TIPI, VALORE, Tipo, Voce, fonte
 from serena_app.contenuto.viste import ANNO, CIMA, FONDO
 from serena_app.lingue import INGLESE, ITALIANO
 from serena_app.models import (
@@ -460,7 +458,7 @@ def salva(
     year order. History keeps the fields before and after, and their language (`azione`:
     "salvata", or "ripristinata" and "annullata" for a restore or an undo, which names the
     revision it reverses in `annulla`). An English save records the Italian it translates
-    (`traduzioni.fonte`), unless `campi` bring their own (a restore).
+    (`tipi.fonte`), unless `campi` bring their own (a restore).
 
     Raises:
         Conflitto: Someone saved it since `versione`.
@@ -471,7 +469,7 @@ def salva(
     prima = campi_di(vecchio) if vecchio is not None else None
     lingua = lingua_di(campi)
     if lingua == INGLESE and FONTE not in campi and vecchio is not None:
-        campi = {**campi, FONTE: traduzioni.fonte(vecchio)}
+        campi = {**campi, FONTE: fonte(vecchio)}
     if vecchio is not None:
         session.expire(vecchio)  # the UPDATE below changes the row behind the ORM's back
     modello = MODELLI[voce.tipo]

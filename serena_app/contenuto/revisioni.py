@@ -16,7 +16,8 @@ from sqlmodel import Session, col, select
 from serena_app.contenuto import cronologia, pagina
 from serena_app.contenuto.bozze import PAGINA
 from serena_app.contenuto.pagina import Elemento, Spazio
-from serena_app.contenuto.tipi import NOMI_LINGUE, SEZIONE, Voce, nome_voce
+from serena_app.contenuto.parole import nome_voce
+from serena_app.contenuto.tipi import NOMI_LINGUE, SEZIONE, Voce
 from serena_app.contenuto.viste import Pezzo, RevisioneVista
 from serena_app.lingue import INGLESE, ITALIANO, tempo
 from serena_app.lingue.tempo import FUSO

@@ -5,7 +5,7 @@ from typing import Any
 
 from sqlmodel import Session, col, delete, select
 
-from serena_app.contenuto import bozze, traduzioni
+from serena_app.contenuto import bozze, tipi
 from serena_app.contenuto.pagina import (
     BOZZA,
     PUBBLICATA,
@@ -150,7 +150,7 @@ def _traduci(session: Session, pagina: Pagina, contenuto: dict) -> None:
 def _tradotta(riga) -> None:
     """The content file's English was translated from its Italian: record that source."""
     if riga.testo_en is not None:
-        riga.fonte_en = traduzioni.fonte(riga)
+        riga.fonte_en = tipi.fonte(riga)
 
 
 def _nella_storia(session: Session, pagina: Pagina, righe: list) -> None:

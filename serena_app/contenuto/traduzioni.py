@@ -9,27 +9,13 @@ English was never written is "mancante"; the English page then shows its Italian
 
 import json
 
-from serena_app.contenuto.tipi import SEZIONE, TIPI, Tipo, Voce, colonna, nome_voce
+from serena_app.contenuto.parole import nome_voce
+from serena_app.contenuto.tipi import FONTE, SEZIONE, Voce, colonna, italiano, tipo_di
 from serena_app.lingue import INGLESE, ITALIANO
 
 MANCANTE, DA_AGGIORNARE = "mancante", "da aggiornare"
 STATI = {MANCANTE: "Traduzione mancante", DA_AGGIORNARE: "Traduzione da aggiornare"}
 """How staff read each state, next to the item."""
-FONTE = f"fonte_{INGLESE}"
-
-
-def _tipo(elemento) -> Tipo:
-    return TIPI[type(elemento).__name__.lower()]
-
-
-def italiano(elemento) -> dict[str, str]:
-    """The Italian of the item's translated texts, by field."""
-    return {c.nome: getattr(elemento, c.nome) or "" for c in _tipo(elemento).campi if c.tradotto}
-
-
-def fonte(elemento) -> str:
-    """What an English save of the item records as its source: its Italian now."""
-    return json.dumps(italiano(elemento), ensure_ascii=False, sort_keys=True)
 
 
 def fonte_di(elemento) -> dict[str, str]:
@@ -45,7 +31,7 @@ def inglese(elemento) -> dict[str, str | None]:
     """The item's English texts, by (Italian) field name; None where there is none."""
     return {
         c.nome: getattr(elemento, colonna(c.nome, INGLESE))
-        for c in _tipo(elemento).campi
+        for c in tipo_di(elemento).campi
         if c.tradotto
     }
 
@@ -75,7 +61,7 @@ def da_fare(righe) -> list[str]:
     for elemento in righe:
         if not (quale := stato(elemento)):
             continue
-        tipo = _tipo(elemento)
+        tipo = tipo_di(elemento)
         chiave = getattr(elemento, "chiave", "") if tipo.nome == SEZIONE.nome else ""
         nome = nome_voce(Voce(tipo.nome, chiave=chiave), getattr(elemento, "titolo", "") or "")
         righe_.append(f"{nome}: {STATI[quale].lower()}")

@@ -10,7 +10,8 @@ Italian (no English yet) is left out and counted apart.
 import dataclasses
 
 from serena_app.contenuto.istantanea import Istantanea
-from serena_app.contenuto.tipi import SEZIONE, TAPPA, VALORE, Voce, nome_voce
+from serena_app.contenuto.parole import nome_voce
+from serena_app.contenuto.tipi import SEZIONE, TAPPA, VALORE, Voce
 from serena_app.leggibilita.indici import Misura, misura
 from serena_app.lingue import ITALIANO
 

@@ -18,7 +18,8 @@ import json
 import time
 from typing import Protocol
 
-from serena_app.contenuto.tipi import SEZIONE, SEZIONI, SEZIONI_MASCHILI, TIPI, Voce, id_controllo
+from serena_app.contenuto.parole import SEZIONI_MASCHILI, id_controllo
+from serena_app.contenuto.tipi import SEZIONE, SEZIONI, TIPI, Voce
 from serena_app.presenza import nomi
 
 DURATA_S = 3.5  # an entry's life without a heartbeat (the browser beats every 1.5 s)

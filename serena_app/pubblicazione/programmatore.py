@@ -24,7 +24,7 @@ from datetime import datetime
 from sqlalchemy.exc import OperationalError
 
 from serena_app.auth.sessioni import adesso
-from serena_app.contenuto.tipi import modifiche
+from serena_app.contenuto.parole import modifiche
 from serena_app.db import esegui
 from serena_app.pubblicazione import programmate, pubblica
 from serena_app.pubblicazione.programmate import FALLITA, FIRMA, NIENTE, VUOTA, PresaPersa

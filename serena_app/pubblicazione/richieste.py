@@ -112,7 +112,7 @@ def chiedi(*, session: Session, spazio: Spazio, autore: str, messaggio: str) -> 
     """Open a request for the drafts of `spazio` as they are now, signed `autore`.
 
     Args:
-        messaggio: Already checked (`validazione.testo`).
+        messaggio: Already checked (`tipi.testo`).
 
     Raises:
         NienteDaChiedere: There is no draft.

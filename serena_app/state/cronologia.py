@@ -14,17 +14,11 @@ import reflex as rx
 from sqlmodel import Session
 
 from serena_app import lingue
-from serena_app.contenuto import cronologia, istantanea, pagina, revisioni, validazione
+from serena_app.contenuto import cronologia, istantanea, pagina, revisioni, tipi
 from serena_app.contenuto.cronologia import CAMBIATA_DA_ALTRI, GiaAttuale, NonAnnullabile
 from serena_app.contenuto.pagina import SITO, NonTrovato, Spazio
-from serena_app.contenuto.tipi import (
-    NESSUNA,
-    TIPI,
-    Voce,
-    id_controllo,
-    modifiche,
-    nome_voce,
-)
+from serena_app.contenuto.parole import id_controllo, modifiche, nome_voce
+from serena_app.contenuto.tipi import NESSUNA, TIPI, Voce
 from serena_app.contenuto.viste import Pezzo, RevisioneVista
 from serena_app.state.contenuto import ContenutoState
 from serena_app.state.diffusione import diffondi
@@ -177,7 +171,7 @@ class CronologiaState(StaffState):
     @numeri_controllati
     async def confronta(self, numero: int | str):
         """Show what separates an entry's version from the item's current text, or hide it."""
-        numero = validazione.intero(numero)
+        numero = tipi.intero(numero)
         if not self.modifica_attiva or self.aperta == NESSUNA:
             return None
         if numero == self.confrontata:
@@ -209,7 +203,7 @@ class CronologiaState(StaffState):
     @numeri_controllati
     async def ripristina(self, numero: int | str):
         """Bring back the text a revision kept, as a draft of the working copy."""
-        numero = validazione.intero(numero)
+        numero = tipi.intero(numero)
         if not self.modifica_attiva:
             return None
         aperta = self.aperta
@@ -258,7 +252,7 @@ class CronologiaState(StaffState):
     @numeri_controllati
     async def ripristina_pagina(self, numero: int | str):
         """Make the working copy the page as a publish left it (as drafts)."""
-        numero = validazione.intero(numero)
+        numero = tipi.intero(numero)
         if not self.modifica_attiva:
             return None
         try:

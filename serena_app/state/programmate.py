@@ -15,7 +15,7 @@ import logging
 import reflex as rx
 
 from serena_app.auth.sessioni import adesso
-from serena_app.contenuto import validazione
+from serena_app.contenuto import tipi
 from serena_app.contenuto.pagina import SITO
 from serena_app.db import esegui
 from serena_app.pubblicazione import notifica, programmate, programmatore
@@ -132,7 +132,7 @@ class ProgrammateState(StaffState):
     async def annulla_programmata(self, id_: int | str) -> None:
         """Cancel a scheduled publish still waiting (one that has started runs)."""
         annullata = await esegui(
-            programmate.annulla, id_=validazione.intero(id_), chi=self._autore, adesso=adesso()
+            programmate.annulla, id_=tipi.intero(id_), chi=self._autore, adesso=adesso()
         )
         if annullata:
             self.annuncio = "Pubblicazione programmata annullata."

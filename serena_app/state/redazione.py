@@ -2,9 +2,9 @@
 
 Staff edit the working copy (`BOZZA`; in a demo sandbox, the sandbox's own); visitors
 see nothing of it until "Pubblica". The path of a change: a handler here (guarded by
-`richiede_staff`, which also says where this session edits) → `validazione` → one function of
-`pagina` on the working copy, in a thread (the database work) → the snapshot and the live push
-to the other staff tabs. Versions live on the server, never in the browser."""
+`richiede_staff`, which also says where this session edits) → the kind's checks (`tipi`) → one
+function of `pagina` on the working copy, in a thread (the database work) → the snapshot and
+the live push to the other staff tabs. Versions live on the server, never in the browser."""
 
 import dataclasses
 import functools
@@ -15,7 +15,7 @@ import reflex as rx
 from sqlmodel import Session
 
 from serena_app import lingue
-from serena_app.contenuto import bozze, istantanea, pagina, traduzioni, validazione
+from serena_app.contenuto import bozze, istantanea, pagina, tipi, traduzioni
 from serena_app.contenuto.pagina import (
     SITO,
     Conflitto,
@@ -26,18 +26,9 @@ from serena_app.contenuto.pagina import (
     Scrittura,
     Spazio,
 )
+from serena_app.contenuto.parole import id_controllo, modifiche, nome_voce
 from serena_app.contenuto.revisioni import differenza, piega
-from serena_app.contenuto.tipi import (
-    NESSUNA,
-    TAPPA,
-    TIPI,
-    Tipo,
-    Voce,
-    id_controllo,
-    modifiche,
-    nome_voce,
-    voce,
-)
+from serena_app.contenuto.tipi import NESSUNA, TAPPA, TIPI, Tipo, Voce, voce
 from serena_app.contenuto.viste import Pezzo
 from serena_app.leggibilita.editore import figure_di
 from serena_app.leggibilita.figure import FigureEditor, confronto
@@ -84,10 +75,10 @@ def voce_richiesta(tipo: object, chiave: object) -> Voce | None:
     number or a string of digits.
 
     Raises:
-        validazione.ErroreValidazione: The id is no whole number within an id's range.
+        tipi.ErroreValidazione: The id is no whole number within an id's range.
     """
     if isinstance(tipo, str) and tipo in TIPI and TIPI[tipo].in_elenco:
-        chiave = validazione.intero(chiave)
+        chiave = tipi.intero(chiave)
     return voce(tipo, chiave)
 
 
@@ -108,14 +99,14 @@ def editor_da_riprendere(editor: str, nome_utente: str) -> Voce | None:
 def numeri_controllati(
     handler: Callable[..., Awaitable[object]],
 ) -> Callable[..., Awaitable[object]]:
-    """Run `handler` (of a `StaffState`); a number of its event that `validazione.intero`
+    """Run `handler` (of a `StaffState`); a number of its event that `tipi.intero`
     refuses is told in the staff bar, and nothing changes."""
 
     @functools.wraps(handler)
     async def con_numeri(self: StaffState, *args, **kwargs):
         try:
             return await handler(self, *args, **kwargs)
-        except validazione.ErroreValidazione as errore:
+        except tipi.ErroreValidazione as errore:
             self.avviso = str(errore)
             return None
 
@@ -133,7 +124,7 @@ def da_tradurre(elemento: Elemento) -> tuple[str, list[Pezzo]]:
     """Above an English editor: the Italian to translate, and, where the English is out of
     date, what changed in the Italian since the English was saved (a word diff; of a long
     text, only the sentences that changed: the whole Italian is just above it)."""
-    italiano = traduzioni.italiano(elemento)
+    italiano = tipi.italiano(elemento)
     testo = "\n\n".join(v for v in italiano.values() if v)
     if traduzioni.stato(elemento) != traduzioni.DA_AGGIORNARE:
         return testo, []
@@ -612,7 +603,7 @@ class RedazioneState(StaffState):
             self.avviso = ALTRA_LINGUA
             return None
         try:
-            campi = validazione.modulo(aperta.campi, form_data, obbligatorio=not aperta.facoltativa)
+            campi = tipi.modulo(aperta.campi, form_data, obbligatorio=not aperta.facoltativa)
             if aperta.nuova:
                 scrittura, nuova = await sul_db(
                     self, _scrivi, funzione=pagina.aggiungi, tipo=aperta.genere, campi=campi
@@ -626,7 +617,7 @@ class RedazioneState(StaffState):
                     campi=campi,
                     versione=self._versione,
                 )
-        except validazione.ErroriModulo as errori:
+        except tipi.ErroriModulo as errori:
             # Heard, not only seen: focus on the refused field, read with its message, or on
             # the list of them when there are several.
             self.errori = errori.errori
@@ -710,9 +701,9 @@ class RedazioneState(StaffState):
     async def sposta(self, tipo: str, chiave: str | int, di: int | str):
         """Move a milestone or value one place up (-1) or down (1); the result is announced."""
         trovata = voce_richiesta(tipo, chiave)
-        di = validazione.intero(di, minimo=-1, massimo=1)
+        di = tipi.intero(di, minimo=-1, massimo=1)
         if di == 0:
-            raise validazione.ErroreValidazione(validazione.NUMERO_NON_VALIDO)
+            raise tipi.ErroreValidazione(tipi.NUMERO_NON_VALIDO)
         if trovata is None or trovata.nuova or not trovata.genere.in_elenco:
             return None
         if not self._struttura_qui():

@@ -19,9 +19,9 @@ from sqlmodel import Session
 
 from serena_app.auth.ruoli import RESPONSABILE
 from serena_app.auth.sessioni import puo, staff_autorizzato
-from serena_app.contenuto import bozze, validazione
+from serena_app.contenuto import bozze, tipi
 from serena_app.contenuto.pagina import SITO, Spazio
-from serena_app.contenuto.tipi import modifiche
+from serena_app.contenuto.parole import modifiche
 from serena_app.db import esegui
 from serena_app.lingue import tempo
 from serena_app.pubblicazione import notifica, richieste
@@ -202,14 +202,14 @@ class RichiesteState(StaffState):
         if not self.chiedendo:
             return
         try:
-            messaggio = validazione.testo(
+            messaggio = tipi.testo(
                 form_data.get("messaggio", "") if isinstance(form_data, dict) else None,
                 massimo=richieste.MESSAGGIO_MASSIMO,
                 multilinea=True,
                 obbligatorio=False,
             )
             await sul_db(self, _chiedi, versione=self._versione_richiesta, messaggio=messaggio)
-        except validazione.ErroreValidazione as errore:
+        except tipi.ErroreValidazione as errore:
             self.errore_messaggio = str(errore)
             self._metti_a_fuoco(MESSAGGIO)
             return
@@ -310,14 +310,14 @@ class RichiesteState(StaffState):
         if not id_richiesta or not self.pannello:
             return
         try:
-            nota = validazione.testo(
+            nota = tipi.testo(
                 form_data.get("nota", "") if isinstance(form_data, dict) else None,
                 massimo=richieste.MESSAGGIO_MASSIMO,
                 multilinea=True,
                 obbligatorio=False,
             )
             await sul_db(self, richieste.rimanda, id_richiesta=id_richiesta, nota=nota)
-        except validazione.ErroreValidazione as errore:
+        except tipi.ErroreValidazione as errore:
             self.errore_nota = str(errore)
             self._metti_a_fuoco(NOTA)
             return

@@ -73,7 +73,7 @@ def test_a_failing_page_is_reported_in_italian_with_links_to_its_elements(
     pagina: Page, contenuto, staff
 ):
     """Nothing the editors accept makes axe fail: every field is plain text (titles, texts, a
-    year), drawn as text; `contenuto/validazione.py` refuses empty and invisible-looking ones,
+    year), drawn as text; `contenuto/tipi.py` refuses empty and invisible-looking ones,
     control and direction characters, piled-up marks. So the page is made to fail in the
     browser: an image without a text alternative at the top of <main>, and one in a value's
     panel that is then closed."""

@@ -18,8 +18,7 @@ from reflex_base.constants.state import FIELD_MARKER
 
 from serena_app.contenuto import bozze, pagina
 from serena_app.contenuto.pagina import BOZZA, SITO
-from serena_app.contenuto.tipi import TAPPA
-from serena_app.contenuto.validazione import NUMERO_NON_VALIDO
+from serena_app.contenuto.tipi import NUMERO_NON_VALIDO, TAPPA
 from serena_app.db import session as sessione_db
 from serena_app.state.cronologia import CronologiaState
 from serena_app.state.redazione import NESSUNA_BOZZA, RedazioneState

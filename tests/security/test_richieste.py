@@ -13,7 +13,7 @@ from sqlmodel import Session, delete
 from serena_app.auth.ruoli import SOLO_RESPONSABILE
 from serena_app.contenuto import bozze
 from serena_app.contenuto.pagina import SITO
-from serena_app.contenuto.validazione import NON_AMMESSI
+from serena_app.contenuto.tipi import NON_AMMESSI
 from serena_app.models import RichiestaPubblicazione
 from serena_app.pubblicazione import richieste
 from serena_app.state.richieste import RichiesteState

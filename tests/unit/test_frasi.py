@@ -10,7 +10,8 @@ import pytest
 
 from serena_app.contenuto.bozze import Differenza
 from serena_app.contenuto.pagina import Scrittura
-from serena_app.contenuto.tipi import SEZIONE, TAPPA, TIPI, VALORE, Voce, modifiche
+from serena_app.contenuto.parole import modifiche
+from serena_app.contenuto.tipi import SEZIONE, TAPPA, TIPI, VALORE, Voce
 from serena_app.models import Sezione, Tappa, Valore
 from serena_app.sections import barra_staff
 from serena_app.state.redazione import _annuncio, esito_di, pieno

@@ -14,9 +14,8 @@ from sqlmodel import Session, select
 from serena_app.contenuto import bozze, cronologia, istantanea, pagina, seme, traduzioni
 from serena_app.contenuto.pagina import BOZZA, PUBBLICATA, SITO, Conflitto
 from serena_app.contenuto.semina import semina
-from serena_app.contenuto.tipi import SEZIONE, TAPPA, VALORE, Voce
+from serena_app.contenuto.tipi import NON_AMMESSI, SEZIONE, TAPPA, VALORE, ErroreValidazione, Voce
 from serena_app.contenuto.traduzioni import DA_AGGIORNARE, MANCANTE
-from serena_app.contenuto.validazione import NON_AMMESSI, ErroreValidazione
 from serena_app.db import MIGRATIONS
 from serena_app.lingue import INGLESE, ITALIANO
 from serena_app.models import Revisione, Sezione, Tappa, Valore

@@ -7,9 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from serena_app.contenuto import validazione
-from serena_app.contenuto.tipi import SEZIONE, TAPPA, VALORE, voce
-from serena_app.contenuto.validazione import ErroreValidazione, ErroriModulo
+from serena_app.contenuto import tipi
+from serena_app.contenuto.tipi import SEZIONE, TAPPA, VALORE, ErroreValidazione, ErroriModulo, voce
 from serena_app.state.redazione import voce_richiesta
 
 pulisci_titolo = TAPPA.campo("titolo").pulisci
@@ -63,32 +62,32 @@ def test_non_text_payloads_are_refused(non_testo):
 
 def test_year_is_optional_and_bounded():
     oggi = date.today().year
-    assert validazione.anno("") is None
-    assert validazione.anno(" 1994 ") == 1994
-    assert validazione.anno(str(oggi)) == oggi
+    assert tipi.anno("") is None
+    assert tipi.anno(" 1994 ") == 1994
+    assert tipi.anno(str(oggi)) == oggi
     for fuori in ("1899", str(oggi + 1), "0"):
         with pytest.raises(ErroreValidazione, match="compreso tra 1900"):
-            validazione.anno(fuori)
+            tipi.anno(fuori)
     for non_numero in ("19a4", "-1994", "١٩٩٤", "1994.0", "9" * 5000, 2**63):
         with pytest.raises(ErroreValidazione, match="quattro cifre"):
-            validazione.anno(non_numero)
+            tipi.anno(non_numero)
 
 
 def test_a_form_reports_every_refused_field_at_once():
     with pytest.raises(ErroriModulo) as errori:
-        validazione.modulo(TAPPA.campi, {"anno": "1800", "titolo": "", "testo": "Va bene."})
+        tipi.modulo(TAPPA.campi, {"anno": "1800", "titolo": "", "testo": "Va bene."})
     assert set(errori.value.errori) == {"anno", "titolo"}
 
 
 def test_optional_sections_may_be_empty():
-    assert validazione.modulo(SEZIONE.campi, {"testo": ""}, obbligatorio=False) == {"testo": ""}
+    assert tipi.modulo(SEZIONE.campi, {"testo": ""}, obbligatorio=False) == {"testo": ""}
     with pytest.raises(ErroriModulo):
-        validazione.modulo(SEZIONE.campi, {"testo": ""})
+        tipi.modulo(SEZIONE.campi, {"testo": ""})
 
 
 def test_a_form_that_is_not_a_dict_is_refused():
     with pytest.raises(ErroriModulo):
-        validazione.modulo(VALORE.campi, ["titolo", "testo"])
+        tipi.modulo(VALORE.campi, ["titolo", "testo"])
 
 
 @pytest.mark.parametrize(
@@ -202,7 +201,7 @@ def test_an_emoji_zwj_sequence_is_refused_as_before():
 def test_no_unassigned_or_private_use_character_passes(intruso):
     """Any code point this Python's Unicode data calls unassigned or private-use, outside the
     blocks where Unicode added emoji and scripts since that version."""
-    recente = lambda c: any(a <= ord(c) <= b for a, b in validazione.BLOCCHI_RECENTI)  # noqa: E731
+    recente = lambda c: any(a <= ord(c) <= b for a, b in tipi.BLOCCHI_RECENTI)  # noqa: E731
     intruso = "".join(c for c in intruso if not recente(c)) or "\U000f0000"
     with pytest.raises(ErroreValidazione, match="caratteri non ammessi"):
         pulisci_testo(f"Missione {intruso}")
@@ -224,7 +223,7 @@ def test_five_or_more_marks_on_one_letter_are_refused(lettera, segni):
 
 @pytest.mark.parametrize("numero", [1, "1", 2**31 - 1, str(2**31 - 1), "42"])
 def test_an_id_is_a_whole_number_or_its_digits(numero):
-    assert validazione.intero(numero) == int(numero)
+    assert tipi.intero(numero) == int(numero)
 
 
 @pytest.mark.parametrize(
@@ -233,15 +232,15 @@ def test_an_id_is_a_whole_number_or_its_digits(numero):
 )
 def test_an_id_out_of_range_or_not_a_whole_number_is_refused(fuori):
     with pytest.raises(ErroreValidazione, match="Richiesta non valida"):
-        validazione.intero(fuori)
+        tipi.intero(fuori)
 
 
 def test_a_move_is_minus_one_to_one():
-    mosse = [validazione.intero(d, minimo=-1, massimo=1) for d in (-1, "-1", 1, "1")]
+    mosse = [tipi.intero(d, minimo=-1, massimo=1) for d in (-1, "-1", 1, "1")]
     assert mosse == [-1, -1, 1, 1]
     for fuori in (2, -2, "+1"):
         with pytest.raises(ErroreValidazione):
-            validazione.intero(fuori, minimo=-1, massimo=1)
+            tipi.intero(fuori, minimo=-1, massimo=1)
 
 
 @pytest.mark.parametrize(
