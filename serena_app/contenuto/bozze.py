@@ -3,13 +3,14 @@
 The working copy is a page in the same tables as the published one (`BOZZA` for the site; a
 demo sandbox has its own pair, see `pagina.Spazio`), so every read and write of `pagina.py`
 works on it unchanged; draft writes pass `autore`, which marks the item with who changed it
-and when. A milestone or value of the copy names the published row
-it came from (`origine`; none for an item added in the draft).
+and when. A milestone or value of the copy names the published row it came from (`origine`;
+none for an item added in the draft).
 
 * `crea_copia` makes the copy when its pair is made: the site's when it is seeded (`semina`), a
   sandbox's when it opens. After a publish or discard it is kept as the copy of what is
   published. `apri` makes a copy that is missing, or gives it the sections a newer version
-  of the site added; it runs at each start, before a publish, a discard and a restore.
+  of the site added: at each start (`semina`), and before a publish, an import, a restore or
+  an undo.
 * `differenze` lists what publishing would change, item by item.
 * `pubblica` applies the copy to the published page in one locked transaction: published rows
   are updated in place (their ids stay), added items inserted, deleted ones removed. The copy

@@ -335,7 +335,7 @@ def test_a_save_reaches_the_database_through_six_modules_guard_included(db, perc
 
 def test_a_save_into_a_lost_working_copy_lands_in_the_copy_made_again(db):
     """A database whose working copy is gone (filled by other means than the site's start):
-    the write finds no copy, is rolled back, and is made again in the copy made anew from
+    the write finds no copy, is rolled back, and runs again once the copy is made anew from
     the published page. The copy then holds the whole page and the new milestone, not the
     new milestone alone, which a publish would have taken for every other one deleted."""
     _, redazione = _stati(staff_con_sessione(db))
