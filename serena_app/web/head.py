@@ -2,6 +2,7 @@
 so the first paint waits for nothing)."""
 
 import json
+import re
 from pathlib import Path
 
 import reflex as rx
@@ -12,6 +13,13 @@ from reflex_base.vars.base import VarData
 from serena_app.lingue import ITALIANO, LINGUE
 
 CSS = Path(__file__).resolve().parents[2] / "assets" / "serena.css"
+_COMMENTO = re.compile(r"\s*/\*.*?\*/", re.DOTALL)
+
+
+def foglio_di_stile() -> str:
+    """The page's stylesheet as every page inlines it (and the page's script holds it too):
+    without its comments, which are for whoever edits the file (a tenth of its size)."""
+    return _COMMENTO.sub("", CSS.read_text(encoding="utf-8")).lstrip()
 
 
 def head_components() -> list[rx.Component]:
@@ -22,7 +30,7 @@ def head_components() -> list[rx.Component]:
         rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml"),
         # Marks that JavaScript runs, before the first paint: only then are texts collapsed.
         rx.el.script("document.documentElement.classList.add('js')"),
-        rx.el.style(CSS.read_text(encoding="utf-8")),
+        rx.el.style(foglio_di_stile()),
     ]
 
 

@@ -66,6 +66,23 @@ def test_pages_are_revalidated_and_hashed_assets_cached_for_good(server):
             assert intestazioni["Content-Encoding"] == "br", risorsa
 
 
+# What a new connection's first round trip can bring: TCP's initial window, ten segments of
+# 1,460 bytes (RFC 6928). A page that fits, with its response's headers, is painted without
+# waiting for a second round trip: Lighthouse's mobile LCP went from 910 to 756 ms when the page
+# came under it (15,186 → 14,136 bytes, the inlined stylesheet's comments left out).
+PRIMO_GIRO = 10 * 1460
+
+
+@pytest.mark.parametrize("percorso", ["/", "/en/"])
+def test_a_page_fits_in_the_first_round_trip_of_a_connection(server, percorso):
+    stato, intestazioni, corpo = _get(server.url + percorso, **{"Accept-Encoding": "br"})
+    assert intestazioni["Content-Encoding"] == "br"
+    testata = len(f"HTTP/1.1 {stato} OK\r\n\r\n") + sum(
+        len(f"{nome}: {valore}\r\n") for nome, valore in intestazioni.items()
+    )
+    assert len(corpo) + testata <= PRIMO_GIRO, (len(corpo), testata)
+
+
 def test_no_render_blocking_stylesheet(server):
     html = _pagina(server, "/")
     bloccanti = [
