@@ -24,7 +24,16 @@ from sqlalchemy import update
 from sqlmodel import Session, col, func, select
 
 from serena_app import db
-from serena_app.contenuto.tipi import FONTE, SEZIONE, TAPPA, TIPI, VALORE, Tipo, Voce, fonte
+from serena_app.contenuto.tipi import (
+    FONTE,
+    SEZIONE,
+    TAPPA,
+    VALORE,
+    Tipo,
+    Voce,
+    fonte,
+    tipo_di,
+)
 from serena_app.contenuto.viste import ANNO, CIMA, FONDO
 from serena_app.lingue import INGLESE, ITALIANO
 from serena_app.models import (
@@ -322,8 +331,7 @@ def colonne(tipo: Tipo) -> tuple[str, ...]:
 def campi_di(elemento: Elemento) -> dict[str, Any]:
     """An item's editable fields in every language (and, in a list, its place) as history
     keeps them."""
-    tipo = TIPI[type(elemento).__name__.lower()]
-    campi = {c: getattr(elemento, c) for c in colonne(tipo)}
+    campi = {c: getattr(elemento, c) for c in colonne(tipo_di(elemento))}
     if isinstance(elemento, Sezione):
         return campi
     return {**campi, "posizione": elemento.posizione}
@@ -416,11 +424,10 @@ def _storia(
     annulla: int | None = None,
     lingua: str | None = None,
 ) -> None:
-    tipo = SEZIONE.nome if isinstance(elemento, Sezione) else type(elemento).__name__.lower()
     registra(
         session,
         pagina=pagina,
-        tipo=tipo,
+        tipo=tipo_di(elemento).nome,
         chiave=chiave_di(elemento),
         azione=azione,
         autore=autore,

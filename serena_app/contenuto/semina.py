@@ -121,7 +121,7 @@ def _traduci(session: Session, pagina: Pagina, contenuto: dict) -> None:
         righe += session.exec(select(modello).where(modello.pagina == pagina.nome))
     tradotte = 0
     for riga in righe:
-        tipo = type(riga).__name__.lower()
+        tipo = tipi.tipo_di(riga).nome
         italiano = riga.chiave if isinstance(riga, Sezione) else riga.titolo
         inglese = seme.get((tipo, italiano, riga.testo))
         if riga.testo_en is not None or inglese is None:
@@ -159,7 +159,7 @@ def _nella_storia(session: Session, pagina: Pagina, righe: list) -> None:
         registra(
             session,
             pagina=pagina,
-            tipo=type(riga).__name__.lower(),
+            tipo=tipi.tipo_di(riga).nome,
             chiave=chiave_di(riga),
             azione="creata",
             autore=None,
