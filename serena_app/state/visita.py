@@ -13,8 +13,12 @@ every publish reaches it as it reaches any other (`diffusione.py`); and the proc
 the page counters at once (`notifica.guarda_ora`), as the page load would have, so a change
 made behind its back reaches the page a moment after it hydrates.
 
+A page whose hashes are not those of this process's snapshot may be newer than the snapshot:
+another process built it before this one looked at the page counters. The snapshot is then
+read again if the database has a newer one (one small query), and compared once more.
+
 Anything else goes to Reflex unchanged: a staff tab, a tab with a stored state, a page compiled
-from another snapshot (its hashes differ), a malformed payload; and every hydrate on a demo
+from an older snapshot (its hashes differ), a malformed payload; and every hydrate on a demo
 server. The tab's first own event makes its state from the defaults, as for any new tab.
 """
 
@@ -42,6 +46,7 @@ from serena_app import lingue
 from serena_app.contenuto import istantanea
 from serena_app.contenuto.istantanea import Istantanea
 from serena_app.contenuto.pagina import PUBBLICATA
+from serena_app.db import esegui
 from serena_app.pubblicazione import notifica
 from serena_app.state.contenuto import MOSTRATE, ContenutoState, _Finto, aggiornamento
 
@@ -149,6 +154,14 @@ def _contenuto(vista: Istantanea, lingua: str, compilato) -> dict[str, Any]:
     return _per_lingua[chiave]
 
 
+def _hashes_di(compilato) -> list[str]:
+    """The hashes a page compiled from Reflex's record `compilato` sends (made once)."""
+    if _attesi[0] is not compilato:
+        ordinati = (compilato.hashes[n] for n in sorted(compilato.hashes))
+        _attesi[:] = [compilato, [compilato.names_digest, *ordinati]]
+    return _attesi[1]
+
+
 async def _ha_stato(app: App, token: str) -> bool:
     """Whether the tab `token` has a state, in this process or in Redis."""
     gestore = app.state_manager
@@ -172,11 +185,14 @@ async def _servita(app: App, token: str, event: Event) -> bool:
     if await _ha_stato(app, token):
         return False
     compilato = await _compilato_di(vista)
-    if _attesi[0] is not compilato:
-        ordinati = (compilato.hashes[n] for n in sorted(compilato.hashes))
-        _attesi[:] = [compilato, [compilato.names_digest, *ordinati]]
-    if hashes != _attesi[1]:
-        return False
+    if hashes != _hashes_di(compilato):
+        # A page built from a version this process has not looked at yet (another process
+        # built it), or an older page: one small query tells them apart.
+        with contextlib.suppress(Exception):  # the database restarting: left to Reflex
+            vista = await esegui(istantanea.aggiornata, pagina=PUBBLICATA)
+        compilato = await _compilato_di(vista)
+        if hashes != _hashes_di(compilato):
+            return False
     predefiniti = compilato.serialized[RADICE]
     radice: dict[str, Any] = {IDRATATA: False}
     for nome, crea in ROUTER.items():
