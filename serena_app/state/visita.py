@@ -15,7 +15,8 @@ made behind its back reaches the page a moment after it hydrates.
 
 A page whose hashes are not those of this process's snapshot may be newer than the snapshot:
 another process built it before this one looked at the page counters. The snapshot is then
-read again if the database has a newer one (one small query), and compared once more.
+read again if the database has a newer one (one small query), and compared once more; as it
+is read for a process's first reader, before the process has read any page.
 
 Anything else goes to Reflex unchanged: a staff tab, a tab with a stored state, a page compiled
 from an older snapshot (its hashes differ), a malformed payload; and every hydrate on a demo
@@ -41,6 +42,7 @@ from reflex.state import (
 from reflex_base.constants import CompileVars, RouteVar
 from reflex_base.constants.state import FIELD_MARKER
 from reflex_base.event import Event
+from sqlalchemy.exc import SQLAlchemyError
 
 from serena_app import lingue
 from serena_app.contenuto import istantanea
@@ -178,21 +180,22 @@ async def _servita(app: App, token: str, event: Event) -> bool:
     """Answer a reader's hydrate as Reflex would; False (nothing sent) if it is not one."""
     hashes = _da_lettore(event.payload)
     lingua = _lingua(app, event.router_data)
-    vista = istantanea.gia_letta(PUBBLICATA)
     spazio = app.event_namespace
-    if hashes is None or lingua is None or vista is None or spazio is None:
+    if hashes is None or lingua is None or spazio is None:
         return False
     if await _ha_stato(app, token):
         return False
+    vista = istantanea.gia_letta(PUBBLICATA)
+    if vista is None or hashes != _hashes_di(await _compilato_di(vista)):
+        # No page read yet by this process, a page built from a version it has not looked at
+        # yet (another process built it), or an older page: one small query tells them apart.
+        try:
+            vista = await esegui(istantanea.aggiornata, pagina=PUBBLICATA)
+        except SQLAlchemyError:  # the database restarting: left to Reflex
+            return False
     compilato = await _compilato_di(vista)
     if hashes != _hashes_di(compilato):
-        # A page built from a version this process has not looked at yet (another process
-        # built it), or an older page: one small query tells them apart.
-        with contextlib.suppress(Exception):  # the database restarting: left to Reflex
-            vista = await esegui(istantanea.aggiornata, pagina=PUBBLICATA)
-        compilato = await _compilato_di(vista)
-        if hashes != _hashes_di(compilato):
-            return False
+        return False
     predefiniti = compilato.serialized[RADICE]
     radice: dict[str, Any] = {IDRATATA: False}
     for nome, crea in ROUTER.items():

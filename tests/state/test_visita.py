@@ -1,6 +1,7 @@
 """A reader's hydrate, on the real state classes (no server, no browser): a page built from a
 version this process has not looked at yet is still served from the snapshot, not left to
-Reflex's hydration, which would make and store the reader's state.
+Reflex's hydration, which would make and store the reader's state; so is a process's first
+reader, before the process has read any page.
 
 Every process looks at the page counters once a second (`notifica._sorveglia`), and any one
 of them builds the served page. Between the build and this process's next look, a reader
@@ -60,6 +61,25 @@ class _App:
         return lambda percorso: percorso
 
 
+def _idratazione(hashes: list[str]) -> Event:
+    """The hydrate a reader's Italian page sends."""
+    return Event(
+        name=visita.IDRATAZIONE,
+        router_data={RouteVar.PATH: "/", RouteVar.ORIGIN: "/"},
+        payload={"hashes": hashes},
+    )
+
+
+def test_a_process_s_first_reader_is_served_from_the_snapshot_read_for_it(db):
+    hashes = json.loads(build.stato_iniziale())["hashes"]  # the page served
+    istantanea.dimentica_tutte()  # a process just started: no page read yet
+    app = _App()
+
+    assert esegui(visita._servita(app, SCHEDA, _idratazione(hashes)))  # not left to Reflex
+    assert SCHEDA not in app.state_manager.states
+    assert app.event_namespace.inviati[-1] == {visita.RADICE: {visita.IDRATATA: True}}
+
+
 def test_a_page_newer_than_this_process_has_looked_at_is_served_from_the_newer_snapshot(
     db, contenuto, monkeypatch
 ):
@@ -69,13 +89,8 @@ def test_a_page_newer_than_this_process_has_looked_at_is_served_from_the_newer_s
     hashes = json.loads(build.stato_iniziale())["hashes"]  # the page built for it
     monkeypatch.setitem(istantanea._in_memoria, PUBBLICATA, vista)  # not looked at here yet
     app = _App()
-    idratazione = Event(
-        name=visita.IDRATAZIONE,
-        router_data={RouteVar.PATH: "/", RouteVar.ORIGIN: "/"},
-        payload={"hashes": hashes},
-    )
 
-    assert esegui(visita._servita(app, SCHEDA, idratazione))  # not left to Reflex
+    assert esegui(visita._servita(app, SCHEDA, _idratazione(hashes)))  # not left to Reflex
     assert SCHEDA not in app.state_manager.states
     inviati = json.dumps(app.event_namespace.inviati, ensure_ascii=False, default=str)
     assert contenuto["sezioni"]["mission"][:40] not in inviati  # the page holds the newer
