@@ -15,8 +15,8 @@ made behind its back reaches the page a moment after it hydrates.
 
 A page whose hashes are not those of this process's snapshot may be newer than the snapshot:
 another process built it before this one looked at the page counters. The snapshot is then
-read again if the database has a newer one (one small query), and compared once more; as it
-is read for a process's first reader, before the process has read any page.
+read again if the database has a newer one (one small query), and compared once more. The
+same query reads the snapshot for a process's first reader, before it has read any page.
 
 Anything else goes to Reflex unchanged: a staff tab, a tab with a stored state, a page compiled
 from an older snapshot (its hashes differ), a malformed payload; and every hydrate on a demo

@@ -1,13 +1,14 @@
 """A reader's hydrate, on the real state classes (no server, no browser): a page built from a
 version this process has not looked at yet is still served from the snapshot, not left to
 Reflex's hydration, which would make and store the reader's state; so is a process's first
-reader, before the process has read any page.
+reader, before the process has read any page. A page older than the snapshot is left to Reflex.
 
 Every process looks at the page counters once a second (`notifica._sorveglia`), and any one
 of them builds the served page. Between the build and this process's next look, a reader
 loads the newer page: its hashes are those of a snapshot this process has not read yet."""
 
 import json
+from collections.abc import Iterator
 
 import pytest
 from reflex.istate.manager.memory import StateManagerMemory
@@ -29,8 +30,8 @@ NUOVA = "La mission pubblicata da un altro processo, non ancora guardata da ques
 
 
 @pytest.fixture
-def db(session, contenuto, engine, monkeypatch) -> Session:
-    """The app's database for these states: a fresh seeded SQLite file."""
+def db(session, contenuto, engine, monkeypatch) -> Iterator[Session]:
+    """The app's database for these states, freshly seeded."""
     monkeypatch.setenv("DATABASE_URL", str(engine.url))
     istantanea.dimentica_tutte()
     yield db_seminato(session, contenuto)
@@ -96,3 +97,14 @@ def test_a_page_newer_than_this_process_has_looked_at_is_served_from_the_newer_s
     assert contenuto["sezioni"]["mission"][:40] not in inviati  # the page holds the newer
     assert app.event_namespace.inviati[-1] == {visita.RADICE: {visita.IDRATATA: True}}
     assert MOSTRATE[SCHEDA] == (PUBBLICATA.nome, "it")
+
+
+def test_a_page_older_than_the_database_s_is_left_to_reflex(db, contenuto):
+    hashes = json.loads(build.stato_iniziale())["hashes"]  # a page served before the change
+    cambiato = {**contenuto, "sezioni": {**contenuto["sezioni"], "mission": NUOVA}}
+    semina(session=db, contenuto=cambiato, sovrascrivi=True)
+    istantanea.aggiornata(PUBBLICATA)  # this process has looked at it
+    app = _App()
+
+    assert not esegui(visita._servita(app, SCHEDA, _idratazione(hashes)))
+    assert app.event_namespace.inviati == []  # Reflex's hydration answers it
