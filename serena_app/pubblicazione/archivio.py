@@ -17,6 +17,7 @@ import logging
 import os
 import re
 import shutil
+import time
 import uuid
 from collections.abc import Callable
 from datetime import datetime
@@ -31,6 +32,10 @@ INIZIALE = "iniziale"  # the startup build's folder, where a front server serves
 COMPRIMIBILI = re.compile(r"\.(js|css|html|json|svg|xml|txt|map|mjs)$")
 MINIMO_COMPRIMIBILE = 256  # bytes; pages are always compressed
 COPIE_COMPRESSE = (".br", ".gz")
+RIPOSO_S = 30.0
+"""How long a replaced build stays: a request that found one of its files before the switch
+still opens it (granian opens a file after Starlette has found it)."""
+NOME_BUILD = re.compile(r"\d{8,}-[0-9a-f]{8}")
 
 
 def cartella() -> Path:
@@ -192,8 +197,21 @@ class Archivio:
         os.replace(provvisorio, self._puntatore)
         self._punta(nome)
         if attuale is not None:
-            shutil.rmtree(attuale[1], ignore_errors=True)  # its assets stay in `assets/`
+            with contextlib.suppress(FileNotFoundError):
+                os.utime(attuale[1])  # replaced now: it rests from now on
+        self._sgombra(nome)
         return True, functools.partial(_comprimi, cartella, nuovi)
+
+    def _sgombra(self, corrente: str) -> None:
+        """Remove the builds replaced more than `RIPOSO_S` ago (their assets stay in
+        `assets/`)."""
+        limite = time.time() - RIPOSO_S
+        for cartella in self.radice.iterdir():
+            if cartella.name == corrente or not NOME_BUILD.fullmatch(cartella.name):
+                continue
+            with contextlib.suppress(FileNotFoundError):
+                if cartella.stat().st_mtime < limite:
+                    shutil.rmtree(cartella, ignore_errors=True)
 
     def _sposta(self, client: Path, cartella: Path) -> None:
         """Move the build's pages to `cartella` (its assets are in `assets/` already)."""

@@ -7,13 +7,15 @@ the content it was asked for; the e2e tests run the real one."""
 import asyncio
 import gzip
 import logging
+import os
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 import brotli
 import httpx
 
-from serena_app.pubblicazione.archivio import Archivio
+from serena_app.pubblicazione.archivio import RIPOSO_S, Archivio
 from serena_app.pubblicazione.build import (
     RICOSTRUZIONE_FALLITA,
     TENTATIVI,
@@ -56,6 +58,23 @@ def test_a_build_becomes_current_and_an_older_one_never_replaces_it(tmp_path):
     assert archivio.corrente() is None
 
 
+def test_a_replaced_build_stays_for_requests_already_on_their_way(tmp_path):
+    """A request finds the current build's file, then a publish makes another build current:
+    the server still opens the file it found (granian opens it after Starlette's check), so
+    the replaced build is removed only once it has rested `RIPOSO_S`."""
+    archivio = Archivio(tmp_path / "build")
+    archivio.aggiungi(_client(tmp_path / "a", "v1"), 1)
+    trovata = archivio.corrente()[1] / "index.html"  # a request on its way
+    archivio.aggiungi(_client(tmp_path / "b", "v2"), 2)
+    assert trovata.read_text(encoding="utf-8") == "<p>v1</p>"
+    assert _servita(archivio) == "<p>v2</p>"
+    riposata = time.time() - RIPOSO_S - 1
+    os.utime(trovata.parent, (riposata, riposata))
+    archivio.aggiungi(_client(tmp_path / "c", "v3"), 3)
+    assert not trovata.parent.exists()
+    assert len([p for p in archivio.radice.iterdir() if p.name[0].isdigit()]) == 2
+
+
 def test_a_build_is_served_only_at_the_address_it_was_made_for(tmp_path):
     """A build's page opens its websocket at the address it was built for: a server started
     at another one in the same checkout (without `serena prepare`) serves the build it made at
@@ -70,7 +89,7 @@ def test_a_build_is_served_only_at_the_address_it_was_made_for(tmp_path):
     assert _servita(a_3001) == "<p>v4</p>"
     assert a_3000.corrente() is None
     assert (a_3001.attuale / "index.html").read_text() == "<p>v4</p>"
-    assert len([p for p in a_3001.radice.iterdir() if p.name[0].isdigit()]) == 1
+    assert len([p for p in a_3001.radice.iterdir() if p.name[0].isdigit()]) == 2  # one rests
     # A build recorded without its address (made before they were recorded): never served.
     cartella = a_3001.corrente()[1]
     (a_3001.radice / "corrente").write_text(f"4 {cartella.name}\n", encoding="utf-8")
