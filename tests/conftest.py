@@ -6,6 +6,7 @@ A test fails if a server the tests started logged an error while it ran, unless 
 declares it (`@pytest.mark.errori_attesi`, `tests/support/registro_server.py`)."""
 
 import itertools
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -46,22 +47,46 @@ def postgres() -> Iterator[str]:
 
 
 _DATABASI = itertools.count(1)
+MODELLO = "modello"  # the PostgreSQL database migrated once, that each test's database copies
+
+
+@pytest.fixture(scope="session")
+def _sqlite_migrato(tmp_path_factory) -> Path:
+    """An SQLite file migrated once: each test's database is a copy of it."""
+    file = tmp_path_factory.mktemp("modello") / "modello.db"
+    engine = crea_engine(f"sqlite:///{file}")
+    migra(engine)
+    engine.dispose()
+    return file
+
+
+@pytest.fixture(scope="session")
+def _postgres_migrato(postgres) -> str:
+    """The run's PostgreSQL server with a database migrated once (`MODELLO`), the template
+    of each test's database: copying it is several times faster than migrating."""
+    with crea_engine(postgres).execution_options(isolation_level="AUTOCOMMIT").connect() as c:
+        c.exec_driver_sql(f"CREATE DATABASE {MODELLO}")
+    engine = crea_engine(postgres.rsplit("/", 1)[0] + f"/{MODELLO}")
+    migra(engine)
+    engine.dispose()  # a template is copied only while nobody is connected to it
+    return postgres
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def engine(request, tmp_path: Path):
-    """A new database, migrated to the latest schema: an SQLite file, and a PostgreSQL
-    database (every test that uses it runs on both)."""
+    """A new database at the latest schema, a copy of one migrated once for the run: an
+    SQLite file, and a PostgreSQL database (every test that uses it runs on both)."""
     if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'test.db'}"
+        file = tmp_path / "test.db"
+        shutil.copyfile(request.getfixturevalue("_sqlite_migrato"), file)
+        url = f"sqlite:///{file}"
     else:
-        server = request.getfixturevalue("postgres")
+        server = request.getfixturevalue("_postgres_migrato")
         nome = f"prova_{next(_DATABASI)}"
         with crea_engine(server).execution_options(isolation_level="AUTOCOMMIT").connect() as c:
-            c.exec_driver_sql(f"CREATE DATABASE {nome}")
+            c.exec_driver_sql(f"CREATE DATABASE {nome} TEMPLATE {MODELLO}")
         url = server.rsplit("/", 1)[0] + f"/{nome}"
     engine = crea_engine(url)
-    migra(engine)
     istantanea.dimentica_tutte()  # this process's snapshots were of the last test's database
     yield engine
     engine.dispose()
