@@ -7,6 +7,8 @@ error: `tests/conftest.py`).
 import os
 import subprocess
 import time
+import zlib
+from collections import defaultdict
 from collections.abc import Iterator
 
 import httpx
@@ -26,10 +28,42 @@ ATTESA_BUILD_S = 60.0  # a bound for waiting on a build after a publish (they ta
 PUBBLICAZIONE_IN_HTML_S = 10.0  # the target from "Pubblica" to the served HTML
 
 
-def pytest_collection_modifyitems(items):
+# A test that runs on both servers and at both sizes runs twice, not four times: each server
+# at one size, each size on one server (which pairs, by the test's name). Across the suite
+# every pair is run. SERENA_TUTTE_LE_COPPIE=1 runs all four.
+COPPIE = (
+    {("run", "telefono"), ("prod", "desktop")},
+    {("run", "desktop"), ("prod", "telefono")},
+)
+_COPPIA = ("server", "viewport")
+
+
+def _coppia(item) -> tuple:
+    return tuple(item.callspec.params[k] for k in _COPPIA)
+
+
+def pytest_collection_modifyitems(config, items):
+    gruppi: dict[tuple, list] = defaultdict(list)
     for item in items:
         if "tests/e2e/" in str(item.path):
             item.add_marker(pytest.mark.e2e)
+        parametri = getattr(item, "callspec", None)
+        parametri = parametri.params if parametri else {}
+        if "server" in parametri and "viewport" in parametri:
+            altri = sorted((k, repr(v)) for k, v in parametri.items() if k not in _COPPIA)
+            gruppi[(item.path, item.originalname, tuple(altri))].append(item)
+    if os.environ.get("SERENA_TUTTE_LE_COPPIE") == "1":
+        return
+    tolti = []
+    for (_, nome, _), gruppo in gruppi.items():
+        if len({_coppia(i) for i in gruppo}) < 4:  # one server or one size only: each runs
+            continue
+        tenute = COPPIE[zlib.crc32(nome.encode()) % 2]
+        tolti += [i for i in gruppo if _coppia(i) not in tenute]
+    if tolti:
+        config.hook.pytest_deselected(items=tolti)
+        via = set(map(id, tolti))
+        items[:] = [i for i in items if id(i) not in via]
 
 
 @pytest.fixture(scope="session")
