@@ -171,8 +171,8 @@ def test_kill_9_of_an_app_process_under_load(
     # Staff stay logged in, and what they were told was saved is there. A staff tab that
     # moved is a new state, out of edit mode: Reflex gives a new client token when the dead
     # process's record of the old one is still in Redis. Until that state is drawn the page
-    # shows edit mode as it was, and a click there would reach the new state and be refused:
-    # "Modifica pagina" appears only then.
+    # shows edit mode as it was, and a click there would reach the new state, which draws no
+    # editor out of edit mode: "Modifica pagina" appears only once it is drawn.
     if prima[id(redattore.page)] in persi:
         redattore.attiva_modifica()
     else:

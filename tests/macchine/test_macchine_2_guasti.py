@@ -84,7 +84,8 @@ def test_host_b_killed_whole_its_visitors_and_staff_go_on_through_a(
     # publish reaches every visitor. The tab is a new state on A, out of edit mode: Reflex
     # gives a new client token when the dead process's record of the old one is still in
     # Redis. Until that state is drawn the page shows edit mode as it was on B, and a click
-    # there would reach the new state and be refused: "Modifica pagina" appears only then.
+    # there would reach the new state, which draws no editor out of edit mode: "Modifica
+    # pagina" appears only once it is drawn.
     redattore.attiva_modifica()
     assert nel_database(ospiti, "vision") == "Vision in bozza sull’host B prima del guasto."
     _salva(redattore, "vision", "Vision pubblicata dall’host A dopo la perdita di B.")
