@@ -50,6 +50,13 @@ _DATABASI = itertools.count(1)
 MODELLO = "modello"  # the PostgreSQL database migrated once, that each test's database copies
 
 
+def _nuovo_database(server: str, nome: str, sql: str = "") -> str:
+    """`CREATE DATABASE nome` (followed by `sql`) on the PostgreSQL `server`; its URL."""
+    with crea_engine(server).execution_options(isolation_level="AUTOCOMMIT").connect() as c:
+        c.exec_driver_sql(f"CREATE DATABASE {nome} {sql}")
+    return server.rsplit("/", 1)[0] + f"/{nome}"
+
+
 @pytest.fixture(scope="session")
 def _sqlite_migrato(tmp_path_factory) -> Path:
     """An SQLite file migrated once: each test's database is a copy of it."""
@@ -64,9 +71,7 @@ def _sqlite_migrato(tmp_path_factory) -> Path:
 def _postgres_migrato(postgres) -> str:
     """The run's PostgreSQL server with a database migrated once (`MODELLO`), the template
     of each test's database: copying it is several times faster than migrating."""
-    with crea_engine(postgres).execution_options(isolation_level="AUTOCOMMIT").connect() as c:
-        c.exec_driver_sql(f"CREATE DATABASE {MODELLO}")
-    engine = crea_engine(postgres.rsplit("/", 1)[0] + f"/{MODELLO}")
+    engine = crea_engine(_nuovo_database(postgres, MODELLO))
     migra(engine)
     engine.dispose()  # a template is copied only while nobody is connected to it
     return postgres
@@ -82,10 +87,7 @@ def engine(request, tmp_path: Path):
         url = f"sqlite:///{file}"
     else:
         server = request.getfixturevalue("_postgres_migrato")
-        nome = f"prova_{next(_DATABASI)}"
-        with crea_engine(server).execution_options(isolation_level="AUTOCOMMIT").connect() as c:
-            c.exec_driver_sql(f"CREATE DATABASE {nome} TEMPLATE {MODELLO}")
-        url = server.rsplit("/", 1)[0] + f"/{nome}"
+        url = _nuovo_database(server, f"prova_{next(_DATABASI)}", f"TEMPLATE {MODELLO}")
     engine = crea_engine(url)
     istantanea.dimentica_tutte()  # this process's snapshots were of the last test's database
     yield engine
